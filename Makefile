@@ -1,0 +1,50 @@
+# 融合 — the two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+RONGHE := $(VENV)/bin/ronghe
+VENDOR := src/ronghe/static/vendor
+HOST ?= 127.0.0.1:8000
+SIZE ?= 10000
+
+.PHONY: demo test lint assets setup serve bench clean
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 $(PYTHON)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c constraints.txt -e ".[dev]"
+	touch $@
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(VENDOR)/.copied: frontend/node_modules/.installed
+	mkdir -p $(VENDOR)/bootstrap $(VENDOR)/htmx $(VENDOR)/echarts
+	cp frontend/node_modules/bootstrap/dist/css/bootstrap.min.css $(VENDOR)/bootstrap/
+	cp frontend/node_modules/bootstrap/dist/js/bootstrap.bundle.min.js $(VENDOR)/bootstrap/
+	cp frontend/node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	cp frontend/node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
+	touch $@
+
+setup: $(VENV)/.installed assets
+assets: $(VENDOR)/.copied
+
+demo: setup
+	$(RONGHE) migrate --noinput -v 0
+	$(RONGHE) demo --if-empty
+	@echo "打开 http://$(HOST)/ ，用上面任一演示账户登录（Ctrl+C 停止）。"
+	DEBUG=$${DEBUG:-1} $(RONGHE) runserver $(HOST)
+
+test: setup
+	$(PY) -m pytest -n auto -q $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check src tests bench
+
+bench: setup
+	$(PY) bench/run.py --size $(SIZE)
+
+clean:
+	rm -rf $(VENV) frontend/node_modules $(VENDOR)

@@ -1,0 +1,1 @@
+"""融合 (Ronghe): one platform for organs' Party building and business work."""

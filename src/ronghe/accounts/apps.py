@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "ronghe.accounts"
+    label = "accounts"
+    verbose_name = "账户"
+
+    def ready(self) -> None:
+        from ronghe.accounts import receivers  # noqa: F401

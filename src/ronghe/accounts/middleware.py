@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from ronghe.core import audit
+
+_LAST = "_ronghe_last_seen"
+_START = "_ronghe_login_at"
+# A marker cookie outliving the session tells "your session timed out" from "never logged in".
+MARKER = "rh_signed_in"
+
+
+class SessionTimeoutMiddleware:
+    """Idle timeout (default 30 minutes) and an absolute cap (default 12 hours) on sessions."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        authenticated = user is not None and user.is_authenticated
+        if not authenticated and MARKER in request.COOKIES and request.path != reverse("accounts:logout"):
+            messages.warning(request, "登录已超时，请重新登录。")
+            response = self.get_response(request)
+            response.delete_cookie(MARKER)
+            return response
+        response = self._check(request, user) if authenticated else None
+        if response is not None:
+            response.delete_cookie(MARKER)
+            return response
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            response.set_cookie(MARKER, "1", httponly=True, samesite="Lax", secure=request.is_secure())
+        elif MARKER in request.COOKIES:
+            response.delete_cookie(MARKER)
+        return response
+
+    def _check(self, request: HttpRequest, user: object) -> HttpResponse | None:
+        """Log out a session idle too long or older than the absolute cap."""
+        now = time.time()
+        last = request.session.get(_LAST, now)
+        started = request.session.setdefault(_START, now)
+        idle = settings.RONGHE_IDLE_TIMEOUT_MINUTES * 60
+        absolute = settings.RONGHE_ABSOLUTE_SESSION_HOURS * 3600
+        if now - last > idle or now - started > absolute:
+            audit.record("auth.session_expired", actor=user)
+            logout(request)
+            messages.warning(request, "登录已超时，请重新登录。")
+            if request.headers.get("HX-Request"):
+                response = HttpResponse(status=401)
+                response["HX-Redirect"] = reverse(settings.LOGIN_URL)
+                return response
+            return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+        request.session[_LAST] = now
+        return None
+
+
+class PasswordChangeRequiredMiddleware:
+    """Seeded non-demo accounts must change their password before anything else."""
+
+    allowed_names = ("accounts:password-change", "accounts:logout")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.must_change_password:
+            allowed = {reverse(n) for n in self.allowed_names}
+            if request.path not in allowed and not request.path.startswith(settings.STATIC_URL.join("//")):
+                messages.info(request, "首次登录，请先修改初始密码。")
+                return redirect("accounts:password-change")
+        return self.get_response(request)

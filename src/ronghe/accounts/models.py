@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from ronghe.accounts.choices import THREE_ADMINS, Role
+
+
+class User(AbstractUser):
+    """A login. Linked to at most one Member (a person has one account)."""
+
+    display_name = models.CharField("姓名", max_length=50, blank=True)
+    member = models.OneToOneField(
+        "members.Member",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="user",
+        verbose_name="对应党员",
+    )
+    must_change_password = models.BooleanField("首次登录须修改密码", default=False)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    is_demo = models.BooleanField("演示账户", default=False)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+
+class RoleAssignment(models.Model):
+    """A user acts in a role at an organization node and sees exactly its subtree."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name="用户"
+    )
+    role = models.CharField("角色", max_length=40, choices=Role.choices)
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.CASCADE, related_name="role_assignments", verbose_name="党组织"
+    )
+    created_at = models.DateTimeField("授予时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "角色授予"
+        verbose_name_plural = "角色授予"
+        ordering = ["user_id", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "organization"], name="unique_role_at_node"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} @ {self.organization}"
+
+    def clean(self) -> None:
+        if self.role in THREE_ADMINS:
+            others = (
+                RoleAssignment.objects.filter(user_id=self.user_id, role__in=THREE_ADMINS)
+                .exclude(role=self.role)
+                .exists()
+            )
+            if others:
+                raise ValidationError("三员分立：系统管理员、安全管理员、审计管理员不能由同一账户兼任")
+
+
+class ApiToken(models.Model):
+    """A bearer token for machine clients; only its SHA-256 digest is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="用户")
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField("前缀", max_length=8)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    revoked = models.BooleanField("已吊销", default=False)
+
+    class Meta:
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.prefix}…"
+
+    @staticmethod
+    def digest_of(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User) -> str:
+        token = "rh_" + secrets.token_urlsafe(32)
+        cls.objects.create(user=user, digest=cls.digest_of(token), prefix=token[:8])
+        return token

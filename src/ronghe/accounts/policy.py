@@ -1,0 +1,60 @@
+"""The permission policy: role → permissions. The single source of truth, asserted by tests."""
+
+from __future__ import annotations
+
+from ronghe.accounts.choices import Role
+
+# Permissions are "<area>.<action>". A role grants them inside the subtree of the node it is assigned at.
+PERMISSIONS: dict[str, str] = {
+    "orgs.view": "查看党组织",
+    "orgs.edit": "维护党组织",
+    "members.view": "查看党员",
+    "members.edit": "维护党员",
+    "members.view_sensitive": "查看完整身份证号和手机号",
+    "members.import": "导入党员名册",
+    "members.export": "导出党员名册",
+    "orglife.view": "查看组织生活",
+    "orglife.edit": "记录组织生活",
+    "orglife.manage_requirements": "设置组织生活要求",
+    "points.view": "查看积分",
+    "points.edit": "维护积分",
+    "points.approve": "审核积分申报",
+    "points.manage_scheme": "设置积分方案",
+    "reports.view": "查看统计",
+    "audit.view": "查看审计日志",
+    "users.manage": "管理用户账户",
+    "roles.grant": "授予角色",
+    "security.policy": "安全策略",
+    "self.view": "查看本人信息",
+}
+
+_DOMAIN_READ = {"orgs.view", "members.view", "orglife.view", "points.view", "reports.view"}
+_DOMAIN_WRITE = {
+    "orgs.edit",
+    "members.edit",
+    "members.import",
+    "members.export",
+    "orglife.edit",
+    "points.edit",
+    "points.approve",
+}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.WORK_COMMITTEE_ADMIN: frozenset(
+        _DOMAIN_READ
+        | _DOMAIN_WRITE
+        | {"members.view_sensitive", "orglife.manage_requirements", "points.manage_scheme", "self.view"}
+    ),
+    Role.UNIT_ADMIN: frozenset(_DOMAIN_READ | _DOMAIN_WRITE | {"members.view_sensitive", "self.view"}),
+    Role.BRANCH_SECRETARY: frozenset(_DOMAIN_READ | _DOMAIN_WRITE | {"self.view"}),
+    Role.MEMBER: frozenset({"self.view"}),
+    Role.JUDGE: frozenset({"orgs.view", "self.view"}),
+    Role.DISCIPLINE_REVIEWER: frozenset({"orgs.view", "members.view", "reports.view", "self.view"}),
+    Role.AUDIT_ADMIN: frozenset({"audit.view"}),
+    Role.SYSTEM_ADMIN: frozenset({"users.manage", "orgs.view", "orgs.edit"}),
+    Role.SECURITY_ADMIN: frozenset({"roles.grant", "security.policy"}),
+}
+
+
+def permissions_for(role: str) -> frozenset[str]:
+    return ROLE_PERMISSIONS.get(role, frozenset())

@@ -1,0 +1,40 @@
+"""Framework sign-in events into the audit log (login, failure, logout, lockout)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from ronghe.core import audit
+
+
+@receiver(user_logged_in)
+def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    audit.record("auth.login", actor=user, object_type="accounts.user", object_id=str(user.pk))
+
+
+@receiver(user_logged_out)
+def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        audit.record("auth.logout", actor=user, object_type="accounts.user", object_id=str(user.pk))
+
+
+@receiver(user_login_failed)
+def _login_failed(sender: Any, credentials: dict, request: Any = None, **kwargs: Any) -> None:
+    audit.record("auth.login_failed", username=str(credentials.get("username", ""))[:150], outcome="failure")
+
+
+@receiver(user_locked_out)
+def _locked_out(
+    sender: Any,
+    request: Any = None,
+    username: str | None = None,
+    ip_address: str | None = None,
+    **kwargs: Any,
+) -> None:
+    audit.record(
+        "auth.lockout", username=(username or "")[:150], outcome="failure", changes={"ip": ip_address or ""}
+    )

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from ronghe.accounts.forms import ChangePasswordForm, LoginForm
+from ronghe.core import audit
+from ronghe.core.permissions import public
+
+
+@public
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+@public
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+def lockout_response(
+    request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
+    form = LoginForm(request)
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "locked": True, "lockout_message": "登录失败次数过多，账户已锁定15分钟，请稍后再试。"},
+        status=429,
+    )
+
+
+@public
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = ChangePasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        user.must_change_password = False
+        user.save(update_fields=["must_change_password", "password_changed_at"])
+        update_session_auth_hash(request, user)
+        audit.record("auth.password_changed", actor=user, object_type="accounts.user", object_id=str(user.pk))
+        messages.success(request, "密码已修改。")
+        return redirect("core:home")
+    return render(
+        request, "accounts/password_change.html", {"form": form, "breadcrumbs": [("修改密码", None)]}
+    )

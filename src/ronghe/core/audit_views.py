@@ -1,0 +1,68 @@
+"""The audit-log search page: for the audit-administrator role only, read-only."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from ronghe.core import audit
+from ronghe.core.forms import StyledForm
+from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
+from ronghe.core.models import AuditEntry
+from ronghe.core.permissions import require
+
+
+class AuditFilterForm(StyledForm):
+    q = forms.CharField(label="用户名/对象", required=False)
+    event = forms.CharField(label="事件", required=False)
+    outcome = forms.ChoiceField(
+        label="结果", required=False, choices=[("", "全部"), ("success", "成功"), ("failure", "失败")]
+    )
+    start = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):  # noqa: ANN201
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError("起始日期不能晚于截止日期")
+        return data
+
+
+@require("audit.view")
+def entry_list(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    qs = AuditEntry.objects.all()
+    if form.is_valid():
+        data = form.cleaned_data
+        tz = timezone.get_current_timezone()
+        if data["q"]:
+            from django.db.models import Q
+
+            qs = qs.filter(
+                Q(actor_username__icontains=data["q"])
+                | Q(object_repr__icontains=data["q"])
+                | Q(object_id=data["q"])
+            )
+        if data["event"]:
+            qs = qs.filter(event__startswith=data["event"])
+        if data["outcome"]:
+            qs = qs.filter(outcome=data["outcome"])
+        if data["start"]:
+            qs = qs.filter(created_at__gte=datetime.combine(data["start"], time.min, tzinfo=tz))
+        if data["end"]:
+            qs = qs.filter(created_at__lt=datetime.combine(data["end"], time.max, tzinfo=tz))
+    page = paginate(request, qs, 50)
+    audit.record("audit.search", changes={"query": request.GET.dict()})
+    return render_page_or_partial(
+        request,
+        "core/audit_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query_without_page(request),
+            "breadcrumbs": [("审计日志", None)],
+        },
+    )

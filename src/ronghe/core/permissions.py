@@ -1,0 +1,55 @@
+"""View permissions declared in one place: each view names the permission it needs.
+
+`require(perm)` checks login and that the user holds `perm` at some node (object-level
+checks go through `core.scope`). `public` marks the few views open to anyone or to any
+logged-in user. The route-enumeration tests fail for a view that declares neither.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from ronghe.core.scope import has_perm_anywhere
+
+VIEW_PERMISSIONS: dict[str, str] = {}
+PUBLIC_VIEWS: set[str] = set()
+
+
+def _key(view: Any) -> str:
+    view = getattr(view, "view_class", view)
+    return f"{view.__module__}.{view.__qualname__}"
+
+
+def view_permission(view: Any) -> str | None:
+    """The permission declared for a resolved view callback, "public", or None if undeclared."""
+    key = _key(view)
+    if key in PUBLIC_VIEWS:
+        return "public"
+    return VIEW_PERMISSIONS.get(key)
+
+
+def public(view: Any) -> Any:
+    PUBLIC_VIEWS.add(_key(view))
+    return view
+
+
+def require(perm: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    def decorator(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(func)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_perm_anywhere(request.user, perm):
+                raise PermissionDenied("您没有访问此页面的权限")
+            return func(request, *args, **kwargs)
+
+        VIEW_PERMISSIONS[_key(wrapper)] = perm
+        return wrapper
+
+    return decorator

@@ -1,0 +1,31 @@
+"""Per-request context (who, from where, request id) for the audit log, via a contextvar."""
+
+from __future__ import annotations
+
+import contextvars
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass
+class RequestContext:
+    user: Any = None
+    ip: str = ""
+    request_id: str = ""
+    role: str = ""
+
+
+_EMPTY = RequestContext()
+_ctx: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar("ronghe_request", default=None)
+
+
+def current_context() -> RequestContext:
+    return _ctx.get() or _EMPTY
+
+
+def set_context(ctx: RequestContext | None) -> contextvars.Token:
+    return _ctx.set(ctx)
+
+
+def reset_context(token: contextvars.Token) -> None:
+    _ctx.reset(token)

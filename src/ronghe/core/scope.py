@@ -1,0 +1,139 @@
+"""The one scoping module: every user-facing queryset and object lookup goes through here.
+
+A user holds roles at organization nodes (accounts.RoleAssignment) and sees exactly the
+subtrees of those nodes, for the permissions the role grants (accounts.policy). A member sees
+their own records. Outside the visible set → 404; visible but without the right → 403.
+
+Models declare where their organization is: ``scope_org_field = "organization"`` (a path of
+lookups to an Organization, "" for Organization itself), and optionally
+``scope_member_field = "member"`` ("" for Member itself) for members' own records.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from ronghe.accounts.policy import permissions_for
+
+M = TypeVar("M", bound=Model)
+
+
+class OutOfScope(Http404):
+    pass
+
+
+def grants(user: Any) -> list[tuple[str, str]]:
+    """(role, organization path) pairs held by the user, cached on the user object."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_ronghe_grants", None)
+    if cached is None:
+        cached = list(user.role_assignments.values_list("role", "organization__path"))
+        user._ronghe_grants = cached
+    return cached
+
+
+def roles(user: Any) -> set[str]:
+    return {role for role, _ in grants(user)}
+
+
+def paths_with(user: Any, perm: str) -> list[str]:
+    """The minimal set of subtree roots at which the user holds `perm`."""
+    paths = sorted({path for role, path in grants(user) if perm in permissions_for(role)})
+    minimal: list[str] = []
+    for p in paths:
+        if not any(p.startswith(m) for m in minimal):
+            minimal.append(p)
+    return minimal
+
+
+def has_perm_anywhere(user: Any, perm: str) -> bool:
+    if perm == "self.view":
+        return bool(getattr(user, "member_id", None)) or bool(paths_with(user, perm))
+    return bool(paths_with(user, perm))
+
+
+def has_perm_at(user: Any, perm: str, org_path: str) -> bool:
+    return any(org_path.startswith(p) for p in paths_with(user, perm))
+
+
+def _org_lookup(model: type[Model]) -> str:
+    field = getattr(model, "scope_org_field", None)
+    if field is None:
+        raise ImproperlyConfigured(f"{model.__name__} declares no scope_org_field")
+    return "path" if field == "" else f"{field}__path"
+
+
+def _self_q(model: type[Model], user: Any, perm: str) -> Q | None:
+    member_field = getattr(model, "scope_member_field", None)
+    member_id = getattr(user, "member_id", None)
+    if member_field is None or not member_id or not perm.endswith(".view"):
+        return None
+    return Q(pk=member_id) if member_field == "" else Q(**{f"{member_field}_id": member_id})
+
+
+def scope_q(model: type[Model], user: Any, perm: str) -> Q:
+    lookup = _org_lookup(model)
+    q = Q(pk__in=[])
+    for path in paths_with(user, perm):
+        q |= Q(**{f"{lookup}__startswith": path})
+    own = _self_q(model, user, perm)
+    if own is not None:
+        q |= own
+    return q
+
+
+def scoped(qs: QuerySet[M], user: Any, perm: str) -> QuerySet[M]:
+    """Restrict a queryset to what `user` may access with `perm`."""
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(scope_q(qs.model, user, perm))
+
+
+def org_path_of(obj: Model) -> str:
+    field = getattr(type(obj), "scope_org_field", None)
+    if field is None:
+        raise ImproperlyConfigured(f"{type(obj).__name__} declares no scope_org_field")
+    target: Any = obj
+    for part in [p for p in field.split("__") if p]:
+        target = getattr(target, part)
+    return target.path
+
+
+def is_own(obj: Model, user: Any) -> bool:
+    member_field = getattr(type(obj), "scope_member_field", None)
+    member_id = getattr(user, "member_id", None)
+    if member_field is None or not member_id:
+        return False
+    own_id = obj.pk if member_field == "" else getattr(obj, f"{member_field}_id", None)
+    return own_id == member_id
+
+
+def can(user: Any, perm: str, obj: Model) -> bool:
+    if has_perm_at(user, perm, org_path_of(obj)):
+        return True
+    return perm.endswith(".view") and is_own(obj, user)
+
+
+def get_for_user_or_404(qs: QuerySet[M] | type[M], user: Any, *, perm: str, **lookup: Any) -> M:
+    """Fetch one object: 404 unless the user can see it, 403 if seen but `perm` is not held there."""
+    if not isinstance(qs, QuerySet):
+        qs = qs._default_manager.all()
+    view_perm = perm.split(".", 1)[0] + ".view"
+    try:
+        obj = scoped(qs, user, view_perm).get(**lookup)
+    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise OutOfScope("未找到或无权访问") from exc
+    if perm != view_perm and not can(user, perm, obj):
+        raise PermissionDenied("您没有执行此操作的权限")
+    return obj
+
+
+def require_at(user: Any, perm: str, org_path: str) -> None:
+    """Raise 403 unless the user holds `perm` at the node with `org_path`."""
+    if not has_perm_at(user, perm, org_path):
+        raise PermissionDenied("您没有执行此操作的权限")

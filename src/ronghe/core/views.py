@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from ronghe.core.permissions import public
+from ronghe.core.queries import home_summary
+from ronghe.core.scope import has_perm_anywhere
+
+
+@public
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    context = {"can_see_data": has_perm_anywhere(request.user, "orgs.view")}
+    if context["can_see_data"]:
+        context.update(home_summary(request.user, timezone.localdate()))
+    return render(request, "core/home.html", context)
+
+
+@public
+def healthz(request: HttpRequest) -> HttpResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "数据库无响应"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "errors/403_csrf.html", status=403)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/400.html", status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/403.html", {"reason": str(exception or "")}, status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors: the failure may be the database itself.
+    from django.template import loader
+
+    template = loader.get_template("errors/500.html")
+    return HttpResponse(template.render({"request_id": getattr(request, "request_id", "")}), status=500)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MembersConfig(AppConfig):
+    name = "ronghe.members"
+    label = "members"
+    verbose_name = "党员"

@@ -1,0 +1,114 @@
+"""The organization tree (materialized path) and the units organizations serve."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+from ronghe.orgs.choices import OrgKind
+
+SEGMENT = 5  # base-36 characters per path segment: up to 60 million siblings
+
+
+def path_segment(n: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+        if n == 0:
+            break
+    return out.rjust(SEGMENT, "0")
+
+
+class Unit(models.Model):
+    """A business organization (单位): 县交通运输局, 县供电公司 …"""
+
+    scope_org_field = None  # units are scoped through their organizations
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField("单位名称", max_length=100, unique=True)
+    short_name = models.CharField("简称", max_length=40, blank=True)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    staff_count = models.PositiveIntegerField("在编人数", default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organization(models.Model):
+    """A Party organization node. `path` is the materialized path: subtree = path prefix."""
+
+    scope_org_field = ""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField("名称", max_length=100)
+    kind = models.CharField("类型", max_length=20, choices=OrgKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name="上级党组织",
+    )
+    path = models.CharField(max_length=255, unique=True)
+    depth = models.PositiveSmallIntegerField(default=0)
+    unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organizations",
+        verbose_name="所在单位",
+    )
+    joint_units = models.ManyToManyField(
+        Unit, blank=True, related_name="joint_organizations", verbose_name="联合支部覆盖单位"
+    )
+    founded_on = models.DateField("成立日期", null=True, blank=True)
+    term_years = models.PositiveSmallIntegerField("任期（年）", default=3)
+    last_election_on = models.DateField("上次换届日期", null=True, blank=True)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    is_active = models.BooleanField("有效", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "党组织"
+        verbose_name_plural = "党组织"
+        ordering = ["path"]
+        indexes = [models.Index(fields=["kind", "path"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_org_path(self) -> str:
+        return self.path
+
+    def save(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        if not self.path:
+            self.path = self.next_child_path(self.parent)
+            self.depth = 0 if self.parent is None else self.parent.depth + 1
+        return super().save(*args, **kwargs)
+
+    @staticmethod
+    def next_child_path(parent: Organization | None) -> str:
+        prefix = parent.path if parent else ""
+        siblings = Organization.objects.filter(parent=parent).values_list("path", flat=True)
+        used = [int(p[len(prefix) : len(prefix) + SEGMENT], 36) for p in siblings]
+        return prefix + path_segment(max(used, default=-1) + 1) + "."
+
+    def subtree(self) -> models.QuerySet[Organization]:
+        return Organization.objects.filter(path__startswith=self.path)
+
+    def ancestors(self) -> models.QuerySet[Organization]:
+        prefixes = [self.path[: i + SEGMENT + 1] for i in range(0, len(self.path) - 1, SEGMENT + 1)]
+        return Organization.objects.filter(path__in=prefixes).order_by("depth")

@@ -1,0 +1,86 @@
+"""The standard cast: one tree with two sibling subtrees A and B, and users in each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from ronghe.accounts.choices import Role
+from ronghe.accounts.models import User
+from ronghe.members.models import Member
+from ronghe.orgs.choices import OrgKind
+from ronghe.orgs.models import Organization, Unit
+from tests.factories import MemberFactory, OrganizationFactory, UnitFactory, UserFactory, grant
+
+
+@dataclass
+class Cast:
+    committee: Organization
+    unit_a: Unit
+    unit_b: Unit
+    org_a: Organization  # 总支 of unit A
+    branch_a: Organization
+    org_b: Organization
+    branch_b: Organization
+    member_a_record: Member
+    member_b_record: Member
+    committee_admin: User  # 工委管理员 at the root
+    secretary_a: User  # writer in A
+    member_a: User  # plain member in A (own records only)
+    outsider_b: User  # writer in B
+    auditor: User
+    sysadmin: User
+
+
+@pytest.fixture
+def cast(db) -> Cast:  # noqa: ANN001
+    committee = OrganizationFactory(name="测试县直机关工委", kind=OrgKind.COMMITTEE)
+    unit_a, unit_b = UnitFactory(name="甲局"), UnitFactory(name="乙局")
+    org_a = OrganizationFactory(name="甲局总支", kind=OrgKind.GENERAL_BRANCH, parent=committee, unit=unit_a)
+    branch_a = OrganizationFactory(name="甲局第一党支部", parent=org_a, unit=unit_a)
+    org_b = OrganizationFactory(name="乙局总支", kind=OrgKind.GENERAL_BRANCH, parent=committee, unit=unit_b)
+    branch_b = OrganizationFactory(name="乙局第一党支部", parent=org_b, unit=unit_b)
+    member_a_record = MemberFactory(name="张甲", organization=branch_a)
+    member_b_record = MemberFactory(name="李乙", organization=branch_b)
+
+    committee_admin = UserFactory(username="gw")
+    grant(committee_admin, Role.WORK_COMMITTEE_ADMIN, committee)
+    secretary_a = UserFactory(username="sec_a")
+    grant(secretary_a, Role.BRANCH_SECRETARY, org_a)
+    member_a = UserFactory(username="mem_a", member=member_a_record)
+    grant(member_a, Role.MEMBER, branch_a)
+    outsider_b = UserFactory(username="sec_b")
+    grant(outsider_b, Role.BRANCH_SECRETARY, org_b)
+    auditor = UserFactory(username="auditor")
+    grant(auditor, Role.AUDIT_ADMIN, committee)
+    sysadmin = UserFactory(username="sysadmin")
+    grant(sysadmin, Role.SYSTEM_ADMIN, committee)
+    return Cast(
+        committee,
+        unit_a,
+        unit_b,
+        org_a,
+        branch_a,
+        org_b,
+        branch_b,
+        member_a_record,
+        member_b_record,
+        committee_admin,
+        secretary_a,
+        member_a,
+        outsider_b,
+        auditor,
+        sysadmin,
+    )
+
+
+@pytest.fixture
+def client_for(client):  # noqa: ANN001, ANN201
+    """Log the test client in as a user: `client_for(cast.secretary_a)`."""
+
+    def login(user: User):  # noqa: ANN202
+        client.force_login(user)
+        return client
+
+    return login

@@ -1,0 +1,80 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+
+from ronghe.accounts.models import User
+from ronghe.core.idnumbers import parse_id_number
+from ronghe.demo.generator import build_county
+from ronghe.members.models import Member
+from ronghe.members.services import reveal_id_number
+from ronghe.orgs.choices import BRANCH_KINDS, OrgKind
+from ronghe.orgs.models import Organization
+
+pytestmark = pytest.mark.django_db
+
+
+def _fingerprint():
+    return (
+        list(Organization.objects.order_by("path").values_list("path", "name", "kind")),
+        list(
+            Member.objects.order_by("id").values_list(
+                "name", "birth_date", "joined_on", "status", "organization__path"
+            )
+        ),
+    )
+
+
+def test_same_seed_same_county():
+    build_county(400, seed=7)
+    first = _fingerprint()
+    Member.objects.all().delete()
+    User.objects.all().delete()
+    Organization.objects.filter(depth__gt=0).order_by("-depth")
+    for depth in sorted(set(Organization.objects.values_list("depth", flat=True)), reverse=True):
+        Organization.objects.filter(depth=depth).delete()
+    from ronghe.orgs.models import Unit
+
+    Unit.objects.all().delete()
+    build_county(400, seed=7)
+    assert _fingerprint() == first
+
+
+def test_county_is_realistic():
+    county = build_county(600, seed=3)
+    members = Member.objects.all()
+    assert members.count() == 600
+    # valid IDs consistent with birth date and sex
+    for m in members[:100]:
+        info = parse_id_number(reveal_id_number(m))
+        assert info.birth_date == m.birth_date
+        assert info.sex == m.gender
+        assert (m.joined_on.year - m.birth_date.year) >= 18
+    probationary = members.filter(status="probationary").count()
+    assert 0.05 * 600 <= probationary <= 0.16 * 600
+    # branches respect the size rule: at most 50 members, a joint branch covers at most 5 units
+    sizes = Organization.objects.filter(kind__in=BRANCH_KINDS).annotate(n=Count("members"))
+    assert max(s.n for s in sizes) <= 50
+    for joint in Organization.objects.filter(kind=OrgKind.JOINT_BRANCH):
+        assert joint.joint_units.count() <= 5
+    assert county.committee.kind == OrgKind.COMMITTEE
+    assert any("交通运输局" in u.name for u in county.units)
+
+
+def test_one_login_per_role():
+    build_county(300, seed=1)
+    roles = set(User.objects.filter(is_demo=True).values_list("role_assignments__role", flat=True))
+    assert len(roles) == 9
+
+
+def test_command_prints_logins_and_refuses_second_run():
+    out = io.StringIO()
+    call_command("demo", "--members", "200", stdout=out)
+    assert "用户名 gwadmin" in out.getvalue()
+    with pytest.raises(CommandError, match="已有党组织数据"):
+        call_command("demo", "--members", "200", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("demo", "--if-empty", stdout=out)
+    assert "跳过生成" in out.getvalue()
+    assert "用户名 secretary" in out.getvalue()
