@@ -8,22 +8,27 @@ their 公民身份号码, so importing the same file again updates and never dup
 from __future__ import annotations
 
 import unicodedata
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import python_calamine as pc
 import xlsxwriter
+from django.conf import settings
 from django.db import transaction
+from django_tasks import task
 
 from ronghe.core import audit, crypto
 from ronghe.core.idnumbers import SHANGHAI, IdentifierError, parse_id_number, parse_phone
-from ronghe.core.imports.errors import CellError, RowError
-from ronghe.core.imports.files import formula_cells
+from ronghe.core.imports.errors import CellError, ImportRefused, RowError
+from ronghe.core.imports.files import check_upload, formula_cells
 from ronghe.core.imports.reading import Header, locate_header, open_rows
 from ronghe.core.imports.values import clean_text, parse_date
-from ronghe.core.scope import paths_with
+from ronghe.core.models import ImportJob, ImportMode, ImportStatus
+from ronghe.core.scope import paths_with, scoped
 from ronghe.members.choices import Education, Gender, MemberStatus, Occupation
 from ronghe.members.models import Member
 from ronghe.members.services import set_sensitive_numbers
@@ -542,3 +547,140 @@ def _as_text(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return "" if value is None else str(value)
+
+
+# --- background jobs -------------------------------------------------------------------------
+
+PROGRESS_EVERY = 1000
+
+
+def storage_dir() -> Path:
+    """Uploads and rejected-row files live outside the web root, under generated names."""
+    directory = Path(settings.DATA_DIR) / "imports"
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def start_import(*, upload: Any, target: Organization, user: Any) -> ImportJob:
+    """Store the upload under a generated name and queue the preview pass; ImportRefused if unsafe."""
+    stored = f"{uuid.uuid4().hex}.upload"
+    path = storage_dir() / stored
+    with path.open("wb") as fh:
+        for chunk in upload.chunks():
+            fh.write(chunk)
+    job = ImportJob(
+        kind="members",
+        organization=target,
+        created_by=user,
+        original_name=Path(upload.name or "").name[:255],
+        stored_name=stored,
+    )
+    try:
+        job.file_kind = check_upload(path, job.original_name)
+    except ImportRefused:
+        path.unlink(missing_ok=True)
+        raise
+    job.save()
+    run_member_import.enqueue(job.pk, "preview")
+    return job
+
+
+def row_estimate(path: Path, kind: str) -> int:
+    """Rows in the file for the progress bar (CSV lines, or the sheet's height)."""
+    try:
+        if kind == "csv":
+            with path.open("rb") as fh:
+                return sum(1 for _ in fh)
+        return int(pc.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).height)
+    except (pc.CalamineError, pc.PasswordError, pc.XmlError, pc.ZipError, OSError, ValueError):
+        return 0  # the preview pass reports why the file cannot be read
+
+
+def request_commit(*, job: ImportJob, valid_only: bool) -> None:
+    """Queue the commit pass for a previewed job."""
+    updated = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATED).update(
+        status=ImportStatus.COMMITTING,
+        mode=ImportMode.VALID_ONLY if valid_only else ImportMode.ATOMIC,
+        processed_rows=0,
+    )
+    if updated:
+        run_member_import.enqueue(job.pk, "commit")
+
+
+def _progress(job_id: int) -> Callable[[int], None]:
+    last = [0]
+
+    def report(count: int) -> None:
+        if count - last[0] >= PROGRESS_EVERY:
+            ImportJob.objects.filter(pk=job_id).update(processed_rows=count)
+            last[0] = count
+
+    return report
+
+
+@task()
+def run_member_import(job_id: int, phase: str) -> None:
+    """The background half of an import: the preview pass or the commit pass of one job."""
+    job = ImportJob.objects.select_related("organization", "created_by").get(pk=job_id)
+    path = storage_dir() / job.stored_name
+    try:
+        if phase == "preview":
+            ImportJob.objects.filter(pk=job.pk).update(total_rows=row_estimate(path, job.file_kind))
+            rejected = f"{uuid.uuid4().hex}.xlsx"
+            outcome = preview(
+                path=path,
+                kind=job.file_kind,
+                target=job.organization,
+                user=job.created_by,
+                progress=_progress(job.pk),
+                rejected_path=storage_dir() / rejected,
+            )
+            job.status = ImportStatus.VALIDATED
+            job.rejected_name = rejected if outcome.invalid else ""
+        else:
+            outcome = commit(
+                path=path,
+                kind=job.file_kind,
+                target=job.organization,
+                user=job.created_by,
+                valid_only=job.mode == ImportMode.VALID_ONLY,
+                original_name=job.original_name,
+                progress=_progress(job.pk),
+            )
+            if outcome.invalid and job.mode == ImportMode.ATOMIC:
+                job.status = ImportStatus.VALIDATED
+                job.message = f"有 {outcome.invalid_rows} 行存在错误，按“全部导入”方式未导入任何数据"
+            else:
+                job.status = ImportStatus.COMMITTED
+                job.created_count, job.updated_count = outcome.created, outcome.updated
+                job.message = ""
+                path.unlink(missing_ok=True)
+                job.stored_name = ""
+    except ImportRefused as exc:
+        path.unlink(missing_ok=True)
+        job.status, job.message, job.stored_name = ImportStatus.REFUSED, exc.message, ""
+        outcome = Outcome()
+    job.total_rows = outcome.total or job.total_rows
+    job.processed_rows = outcome.total
+    job.valid_count = outcome.valid
+    job.invalid_count = outcome.invalid_rows
+    job.errors = [e.as_dict() for e in outcome.invalid]
+    job.save()
+
+
+def rejected_path(job: ImportJob) -> Path | None:
+    if not job.rejected_name:
+        return None
+    path = storage_dir() / job.rejected_name
+    return path if path.exists() else None
+
+
+def imported_members(job: ImportJob, user: Any) -> Any:
+    """Members of the job's organization subtree touched since the job started (for the result page)."""
+    return scoped(
+        Member.objects.select_related("organization").filter(
+            organization__path__startswith=job.organization.path, updated_at__gte=job.created_at
+        ),
+        user,
+        "members.view",
+    )
