@@ -8,10 +8,23 @@ from pathlib import Path
 
 import xlsxwriter
 
-HEADER = ["姓名", "性别", "公民身份号码", "出生日期", "民族", "学历", "入党日期", "转正日期", "所在党支部", "手机号码"]
+HEADER = [
+    "姓名",
+    "性别",
+    "公民身份号码",
+    "出生日期",
+    "民族",
+    "学历",
+    "入党日期",
+    "转正日期",
+    "所在党支部",
+    "手机号码",
+]
 
 
-def write_xlsx(path: Path, rows: list[list[object]], *, title: str | None = "甲局党员名册", merge_org: int = 0) -> Path:
+def write_xlsx(
+    path: Path, rows: list[list[object]], *, title: str | None = "甲局党员名册", merge_org: int = 0
+) -> Path:
     """An .xlsx like county offices send: a merged title row, then the header, then `rows`.
 
     Strings are written as text; ints/floats as numbers; dates/datetimes as Excel dates;

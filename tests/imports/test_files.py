@@ -44,7 +44,9 @@ def test_an_exe_renamed_to_xlsx_is_refused(tmp_path):
 
 def test_an_encrypted_workbook_is_refused(tmp_path):
     path = tmp_path / "secret.xlsx"
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100 + "EncryptedPackage".encode("utf-16-le"))
+    path.write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100 + "EncryptedPackage".encode("utf-16-le")
+    )
     assert _refusal(path, "secret.xlsx") == "文件已加密，请取消密码保护后再导入"
 
 
@@ -95,5 +97,5 @@ def test_binary_csv_is_refused(tmp_path):
 
 
 def test_formula_cells_are_found_in_the_sheet_xml(tmp_path):
-    path = write_xlsx(tmp_path / "f.xlsx", [HEADER, ["=A1&\"x\"", "男"]], title=None)
+    path = write_xlsx(tmp_path / "f.xlsx", [HEADER, ['=A1&"x"', "男"]], title=None)
     assert formula_cells(path) == {(2, 0)}

@@ -31,12 +31,56 @@ def _messy(tmp_path):
     ids = [valid_id_number(date(1980, 3, 4), "男"), valid_id_number(date(1982, 5, 6), "女")]
     full_width = ids[1].translate(str.maketrans("0123456789", "０１２３４５６７８９"))
     rows = [
-        [" 姓 名", "性别", "身份证号", "出生日期", "民族", "学历", "入党时间", "转正时间", "所在党支部", "联系电话"],
-        ["王一", "男", ids[0], None, "汉族", "本科", date(2019, 7, 1), "2020.7", "甲局第一党支部", "13800001111"],
-        ["王二", "女", full_width, "", "", "大专", "2019年7月1日", "2020/7/1", None, "１３９００００２２２２"],
+        [
+            " 姓 名",
+            "性别",
+            "身份证号",
+            "出生日期",
+            "民族",
+            "学历",
+            "入党时间",
+            "转正时间",
+            "所在党支部",
+            "联系电话",
+        ],
+        [
+            "王一",
+            "男",
+            ids[0],
+            None,
+            "汉族",
+            "本科",
+            date(2019, 7, 1),
+            "2020.7",
+            "甲局第一党支部",
+            "13800001111",
+        ],
+        [
+            "王二",
+            "女",
+            full_width,
+            "",
+            "",
+            "大专",
+            "2019年7月1日",
+            "2020/7/1",
+            None,
+            "１３９００００２２２２",
+        ],
         ["王三", "女", 110105194912310021, None, "", "", "2019.07.01", "", "", ""],
         ["王四", "男", "110105198001010000", None, "", "", "2019-13-01", "", "", ""],
-        ["王五", "男", valid_id_number(date(1979, 1, 1), "男"), None, "", "", "2019-07-01", "", "乙局第一党支部", ""],
+        [
+            "王五",
+            "男",
+            valid_id_number(date(1979, 1, 1), "男"),
+            None,
+            "",
+            "",
+            "2019-07-01",
+            "",
+            "乙局第一党支部",
+            "",
+        ],
     ]
     return write_xlsx(tmp_path / "名册.xlsx", rows, merge_org=2), ids
 
@@ -65,15 +109,29 @@ def test_valid_only_imports_the_good_rows_with_their_parsed_values(cast, tmp_pat
     assert output.strip().endswith("导入完成：新增 2 人，更新 0 人，跳过错误 3 行")
     first, second = _by_id(ids[0]), _by_id(ids[1])
     assert (first.name, first.gender, first.birth_date) == ("王一", "男", date(1980, 3, 4))
-    assert (first.joined_on, first.full_on, first.education) == (date(2019, 7, 1), date(2020, 7, 1), "大学本科")
+    assert (first.joined_on, first.full_on, first.education) == (
+        date(2019, 7, 1),
+        date(2020, 7, 1),
+        "大学本科",
+    )
     assert first.organization == cast.branch_a
     assert first.status == "full"
     # the merged 所在党支部 cell covers 王二's row too
     assert second.organization == cast.branch_a
-    assert (second.joined_on, second.full_on, second.education) == (date(2019, 7, 1), date(2020, 7, 1), "大学专科")
+    assert (second.joined_on, second.full_on, second.education) == (
+        date(2019, 7, 1),
+        date(2020, 7, 1),
+        "大学专科",
+    )
     assert second.phone_masked == "139****2222"
     entry = AuditEntry.objects.get(event="member.import")
-    assert entry.changes == {"file": "名册.xlsx", "mode": "valid_only", "created": 2, "updated": 0, "rejected": 3}
+    assert entry.changes == {
+        "file": "名册.xlsx",
+        "mode": "valid_only",
+        "created": 2,
+        "updated": 0,
+        "rejected": 3,
+    }
 
 
 def test_all_or_nothing_writes_nothing_when_a_row_is_bad(cast, tmp_path):
@@ -86,7 +144,10 @@ def test_all_or_nothing_writes_nothing_when_a_row_is_bad(cast, tmp_path):
 
 def test_reimporting_updates_and_never_duplicates(cast, tmp_path):
     number = valid_id_number(date(1980, 3, 4), "男")
-    rows = [HEADER, ["赵一", "男", number, None, "汉族", "本科", "2019-07-01", "2020-07-01", "", "13800001111"]]
+    rows = [
+        HEADER,
+        ["赵一", "男", number, None, "汉族", "本科", "2019-07-01", "2020-07-01", "", "13800001111"],
+    ]
     _run(write_xlsx(tmp_path / "a.xlsx", rows), cast)
     rows[1][0], rows[1][9] = "赵壹", "13900002222"
     output = _run(write_xlsx(tmp_path / "b.xlsx", rows), cast)
@@ -103,13 +164,21 @@ def test_a_person_registered_outside_the_target_is_rejected(cast, tmp_path):
     rows = [HEADER, ["李乙", "男", number, None, "", "", "2010-07-01", "2011-07-01", "", ""]]
     output = _run(write_xlsx(tmp_path / "a.xlsx", rows), cast, "--dry-run", "--json")
     assert json.loads(output)["invalid"] == [
-        {"row": 3, "column": "公民身份号码", "message": "该公民身份号码已登记在导入范围以外的党组织，请先办理组织关系转接"}
+        {
+            "row": 3,
+            "column": "公民身份号码",
+            "message": "该公民身份号码已登记在导入范围以外的党组织，请先办理组织关系转接",
+        }
     ]
 
 
 def test_the_same_id_twice_in_one_file_is_an_error(cast, tmp_path):
     number = valid_id_number()
-    rows = [HEADER, ["甲", "男", number, None, "", "", "2019-07-01", "", "", ""], ["乙", "男", number, None, "", "", "2019-07-01", "", "", ""]]
+    rows = [
+        HEADER,
+        ["甲", "男", number, None, "", "", "2019-07-01", "", "", ""],
+        ["乙", "男", number, None, "", "", "2019-07-01", "", "", ""],
+    ]
     output = _run(write_xlsx(tmp_path / "a.xlsx", rows, title=None), cast, "--dry-run", "--json")
     assert json.loads(output) == {
         "valid": 1,
@@ -127,11 +196,21 @@ def test_a_formula_in_a_key_column_is_rejected(cast, tmp_path):
 
 def test_csv_in_gbk_with_title_rows_imports(cast, tmp_path):
     number = valid_id_number(date(1990, 1, 1), "女")
-    rows = [["甲局党员花名册"], ["填报日期：2024年"], HEADER, ["钱一", "", number, "", "", "", "2019/7/1", "", "甲局第一党支部", ""]]
+    rows = [
+        ["甲局党员花名册"],
+        ["填报日期：2024年"],
+        HEADER,
+        ["钱一", "", number, "", "", "", "2019/7/1", "", "甲局第一党支部", ""],
+    ]
     output = _run(write_csv(tmp_path / "a.csv", rows, encoding="gb18030"), cast)
     assert "新增 1 人" in output
     member = _by_id(number)
-    assert (member.name, member.gender, member.status, member.organization) == ("钱一", "女", "probationary", cast.branch_a)
+    assert (member.name, member.gender, member.status, member.organization) == (
+        "钱一",
+        "女",
+        "probationary",
+        cast.branch_a,
+    )
 
 
 def test_a_missing_header_is_refused(cast, tmp_path):

@@ -35,7 +35,11 @@ def test_parse_date_accepts_the_written_forms(raw, expected):
     [
         pytest.param("2019-02-30", "日期“2019-02-30”不存在", id="no_such_day"),
         pytest.param("2019-13", "日期“2019-13”不存在", id="month_13"),
-        pytest.param("七月一日", "日期格式无法识别，应为 2019-07-01、2019/7/1、2019.07.01、2019.7 或 2019年7月1日", id="words"),
+        pytest.param(
+            "七月一日",
+            "日期格式无法识别，应为 2019-07-01、2019/7/1、2019.07.01、2019.7 或 2019年7月1日",
+            id="words",
+        ),
     ],
 )
 def test_parse_date_refuses_with_a_chinese_message(raw, message):

@@ -91,9 +91,7 @@ def can_export_full(user: Any, organization: Organization | None) -> bool:
     if organization is not None:
         return has_perm_at(user, "members.view_sensitive", organization.path)
     export_paths = paths_with(user, "members.export")
-    return bool(export_paths) and all(
-        has_perm_at(user, "members.view_sensitive", p) for p in export_paths
-    )
+    return bool(export_paths) and all(has_perm_at(user, "members.view_sensitive", p) for p in export_paths)
 
 
 def export_roster(*, user: Any, organization: Organization | None, full: bool) -> IO[bytes]:
@@ -101,7 +99,7 @@ def export_roster(*, user: Any, organization: Organization | None, full: bool) -
     if full and not can_export_full(user, organization):
         raise PermissionDenied("您没有导出完整身份证号的权限")
     members = roster_queryset(user=user, organization=organization)
-    fh = tempfile.TemporaryFile()
+    fh = tempfile.TemporaryFile()  # noqa: SIM115 — handed to FileResponse, which closes it
     count = write_roster(fh, members.iterator(chunk_size=2000), full=full)
     fh.seek(0)
     audit.record(
@@ -134,7 +132,7 @@ def write_roster(fh: IO[bytes], members: Iterable[Member], *, full: bool) -> int
 
 def import_template() -> IO[bytes]:
     """An empty roster with the import headers; the ID column is formatted as text (FILE-5)."""
-    fh = tempfile.TemporaryFile()
+    fh = tempfile.TemporaryFile()  # noqa: SIM115 — handed to FileResponse, which closes it
     write_roster(fh, [], full=False)
     fh.seek(0)
     return fh
@@ -212,7 +210,7 @@ def birthday_cards(*, user: Any, month: int, year: int) -> IO[bytes]:
 
 
 def _save(document: Any) -> IO[bytes]:
-    fh = tempfile.TemporaryFile()
+    fh = tempfile.TemporaryFile()  # noqa: SIM115 — handed to FileResponse, which closes it
     document.save(fh)
     fh.seek(0)
     return fh

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django import forms
@@ -21,6 +22,17 @@ def _orgs_for(user: Any, perm: str) -> Any:
     return scoped(Organization.objects.filter(is_active=True), user, perm).order_by("path")
 
 
+def _fields_with_orgs(form_class: type[forms.Form], user: Any, perm: str) -> dict[str, forms.Field]:
+    """The form's fields with the organization choices limited to the user's scope.
+
+    Set before the form is bound: StyledFormMixin validates while styling, so a queryset
+    changed afterwards would be validated against the empty default.
+    """
+    fields = copy.deepcopy(form_class.base_fields)
+    fields["organization"].queryset = _orgs_for(user, perm)  # type: ignore[attr-defined]
+    return fields
+
+
 class ImportForm(StyledForm):
     organization = OrgChoiceField(
         label="导入到党组织",
@@ -36,8 +48,8 @@ class ImportForm(StyledForm):
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        self.base_fields = _fields_with_orgs(ImportForm, user, "members.import")
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = _orgs_for(user, "members.import")
         self.fields["file"].widget.attrs["accept"] = ",".join(ALLOWED)
 
     def clean_file(self) -> Any:
@@ -66,8 +78,8 @@ class ExportForm(StyledForm):
     full = forms.BooleanField(label="导出完整身份证号和手机号（将记入审计日志）", required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        self.base_fields = _fields_with_orgs(ExportForm, user, "members.export")
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = _orgs_for(user, "members.export")
 
 
 class BirthdayForm(StyledForm):

@@ -97,7 +97,9 @@ def import_commit(request: HttpRequest, code) -> HttpResponse:  # noqa: ANN001
     elif not form.is_valid():
         messages.error(request, "请选择导入方式")
     elif form.cleaned_data["mode"] == "atomic" and job.invalid_count:
-        messages.error(request, f"有 {job.invalid_count} 行存在错误：请修改文件后重新上传，或选择“仅导入有效行”")
+        messages.error(
+            request, f"有 {job.invalid_count} 行存在错误：请修改文件后重新上传，或选择“仅导入有效行”"
+        )
     else:
         imports.request_commit(job=job, valid_only=form.cleaned_data["mode"] == "valid_only")
     return redirect("member_io:import-job", code=job.code)
@@ -134,7 +136,9 @@ def member_card(request: HttpRequest, code) -> HttpResponse:  # noqa: ANN001
     member = get_for_user_or_404(
         Member.objects.select_related("organization"), request.user, perm="members.export", code=code
     )
-    return _download(exports.member_card(user=request.user, member=member), f"{member.name}_党员信息卡.docx", DOCX)
+    return _download(
+        exports.member_card(user=request.user, member=member), f"{member.name}_党员信息卡.docx", DOCX
+    )
 
 
 def _month(request: HttpRequest) -> tuple[BirthdayForm, int]:

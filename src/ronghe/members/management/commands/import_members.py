@@ -29,7 +29,9 @@ class Command(BaseCommand):
         parser.add_argument("--org", required=True, help="目标党组织的编码（code）")
         parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
         parser.add_argument("--json", action="store_true", help="以 JSON 输出检查结果")
-        parser.add_argument("--valid-only", action="store_true", help="只导入有效行（默认有错误则全部不导入）")
+        parser.add_argument(
+            "--valid-only", action="store_true", help="只导入有效行（默认有错误则全部不导入）"
+        )
         parser.add_argument("--user", help="以该用户的权限范围导入")
 
     def handle(self, *args, **options):  # noqa: ANN002, ANN003, ANN201
