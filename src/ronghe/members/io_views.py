@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
@@ -26,8 +27,17 @@ ERRORS_SHOWN = 500
 
 
 def _download(fh, filename: str, content_type: str) -> FileResponse:  # noqa: ANN001
-    """A file download; Django encodes the Chinese name per RFC 6266 (filename*=utf-8'')."""
+    """A streamed download; Django encodes the Chinese name per RFC 6266 (filename*=utf-8'')."""
     response = FileResponse(fh, as_attachment=True, filename=filename, content_type=content_type)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _small_download(fh, filename: str, content_type: str) -> HttpResponse:  # noqa: ANN001
+    """A small generated document (template, Word cards), sent whole and the temporary file closed."""
+    with fh:
+        response = HttpResponse(fh.read(), content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -67,7 +77,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
 @require("members.import")
 @require_GET
 def import_template(request: HttpRequest) -> HttpResponse:
-    return _download(exports.import_template(), "党员名册导入模板.xlsx", XLSX)
+    return _small_download(exports.import_template(), "党员名册导入模板.xlsx", XLSX)
 
 
 @require("members.import")
@@ -136,7 +146,7 @@ def member_card(request: HttpRequest, code) -> HttpResponse:  # noqa: ANN001
     member = get_for_user_or_404(
         Member.objects.select_related("organization"), request.user, perm="members.export", code=code
     )
-    return _download(
+    return _small_download(
         exports.member_card(user=request.user, member=member), f"{member.name}_党员信息卡.docx", DOCX
     )
 
@@ -168,4 +178,4 @@ def birthday_cards(request: HttpRequest) -> HttpResponse:
     form, month = _month(request)
     year = datetime.now(SHANGHAI).year
     fh = exports.birthday_cards(user=request.user, month=month, year=year)
-    return _download(fh, f"{year}年{month}月政治生日贺卡.docx", DOCX)
+    return _small_download(fh, f"{year}年{month}月政治生日贺卡.docx", DOCX)
