@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -72,3 +74,79 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.last_id}"
+
+
+class ImportStatus(models.TextChoices):
+    VALIDATING = "validating", "正在检查"
+    VALIDATED = "validated", "已检查，待导入"
+    REFUSED = "refused", "文件被拒绝"
+    COMMITTING = "committing", "正在导入"
+    COMMITTED = "committed", "已导入"
+    FAILED = "failed", "导入失败"
+
+
+class ImportMode(models.TextChoices):
+    ATOMIC = "atomic", "全部导入（有错误则不导入）"
+    VALID_ONLY = "valid_only", "仅导入有效行"
+
+
+class ImportJob(models.Model):
+    """One uploaded spreadsheet on its way in: checked, previewed, then committed in the background.
+
+    The upload is kept under DATA_DIR/imports with a generated name (never the user's) and is
+    deleted once the job is committed or refused.
+    """
+
+    scope_org_field = "organization"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField("导入类型", max_length=30)
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="导入到"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="操作人",
+    )
+    original_name = models.CharField("文件名", max_length=255)
+    stored_name = models.CharField(max_length=80, blank=True)
+    file_kind = models.CharField(max_length=8, blank=True)
+    status = models.CharField(
+        "状态", max_length=20, choices=ImportStatus.choices, default=ImportStatus.VALIDATING
+    )
+    mode = models.CharField("导入方式", max_length=20, choices=ImportMode.choices, blank=True)
+    processed_rows = models.PositiveIntegerField("已处理行数", default=0)
+    total_rows = models.PositiveIntegerField("总行数", default=0)
+    valid_count = models.PositiveIntegerField("有效行数", default=0)
+    invalid_count = models.PositiveIntegerField("错误行数", default=0)
+    created_count = models.PositiveIntegerField("新增", default=0)
+    updated_count = models.PositiveIntegerField("更新", default=0)
+    errors = models.JSONField("错误明细", default=list, blank=True)
+    message = models.TextField("说明", blank=True)
+    rejected_name = models.CharField(max_length=80, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "导入任务"
+        verbose_name_plural = "导入任务"
+
+    def __str__(self) -> str:
+        return f"{self.original_name}（{self.get_status_display()}）"
+
+    def audit_org_path(self) -> str:
+        return self.organization.path
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ImportStatus.VALIDATING, ImportStatus.COMMITTING)
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, self.processed_rows * 100 // self.total_rows)

@@ -1,0 +1,120 @@
+"""Stream the rows of an uploaded spreadsheet and find its header row.
+
+.xlsx/.xls go through python-calamine: the sheet is read natively and `iter_rows` hands rows to
+Python one at a time, so a 100,000-row workbook is never a Python list. Merged cells give every
+covered cell the value of their top-left cell. .csv is read line by line (UTF-8 or GB18030).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import python_calamine as pc
+
+from ronghe.core.imports.errors import ImportRefused
+from ronghe.core.imports.files import csv_encoding, limit
+from ronghe.core.imports.values import clean_text, normalize_header
+
+Row = tuple[int, list[object]]  # (row number as the user sees it, cell values)
+
+
+def open_rows(path: Path, kind: str) -> Iterator[Row]:
+    """Yield the non-empty rows of the first sheet; raise ImportRefused if the file cannot be read."""
+    max_rows = limit("RONGHE_IMPORT_MAX_ROWS", 200_000)
+    source = _csv_rows(path) if kind == "csv" else _sheet_rows(path)
+    count = 0
+    for number, values in source:
+        if not any(v not in (None, "") for v in values):
+            continue
+        count += 1
+        if count > max_rows:
+            raise ImportRefused(f"行数超过上限 {max_rows} 行，请拆分文件后再导入")
+        yield number, values
+
+
+def _sheet_rows(path: Path) -> Iterator[Row]:
+    try:
+        workbook = pc.CalamineWorkbook.from_path(str(path))
+        sheet = workbook.get_sheet_by_index(0)
+        merged = sheet.merged_cell_ranges or []
+        first_row = sheet.start[0] if sheet.start else 0
+        first_col = sheet.start[1] if sheet.start else 0
+        anchors_at, covered_at = _merged_maps(merged, first_col)
+        anchors: dict[tuple[int, int], object] = {}
+        for offset, values in enumerate(sheet.iter_rows()):
+            r = first_row + offset
+            values = list(values)
+            for c0 in anchors_at.get(r, ()):
+                anchors[(r, c0)] = values[c0] if 0 <= c0 < len(values) else None
+            for anchor, cc in covered_at.pop(r, ()):
+                if 0 <= cc < len(values) and values[cc] in (None, ""):
+                    values[cc] = anchors.get(anchor)
+            yield r + 1, values
+    except pc.PasswordError as exc:
+        raise ImportRefused("文件已加密，请取消密码保护后再导入") from exc
+    except (pc.CalamineError, pc.XmlError, pc.ZipError, ValueError, OSError) as exc:
+        raise ImportRefused("文件已损坏或格式不正确，无法读取") from exc
+
+
+def _merged_maps(
+    merged: Iterable, first_col: int
+) -> tuple[dict[int, list[int]], dict[int, list[tuple[tuple[int, int], int]]]]:
+    """Row → anchor columns on it, and row → (anchor, column) of the cells merged into an anchor."""
+    anchors_at: dict[int, list[int]] = {}
+    covered_at: dict[int, list[tuple[tuple[int, int], int]]] = {}
+    for (r0, c0), (r1, c1) in merged:
+        if (r1 - r0 + 1) * (c1 - c0 + 1) > 100_000:
+            continue
+        anchor = (r0, c0 - first_col)
+        anchors_at.setdefault(r0, []).append(anchor[1])
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                if (r, c) != (r0, c0):
+                    covered_at.setdefault(r, []).append((anchor, c - first_col))
+    return anchors_at, covered_at
+
+
+def _csv_rows(path: Path) -> Iterator[Row]:
+    with path.open("rb") as raw:
+        encoding = csv_encoding(raw.read(64 * 1024))
+    try:
+        with path.open("r", encoding=encoding, newline="") as fh:
+            for number, values in enumerate(csv.reader(fh), start=1):
+                yield number, list(values)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ImportRefused("CSV 文件已损坏或编码不一致，无法读取") from exc
+
+
+@dataclass(frozen=True)
+class Header:
+    row: int  # header row number
+    columns: dict[str, int]  # field → column index
+    labels: dict[str, str]  # field → header text as written in the file
+    cells: list[object]  # the header row as read
+
+
+def locate_header(
+    rows: Iterator[Row], aliases: dict[str, tuple[str, ...]], required: Iterable[str], scan: int = 20
+) -> Header:
+    """Consume rows until one names all `required` fields (title rows above it are skipped)."""
+    lookup = {normalize_header(a): field for field, names in aliases.items() for a in names}
+    required = list(required)
+    for _ in range(scan):
+        try:
+            number, values = next(rows)
+        except StopIteration:
+            break
+        columns: dict[str, int] = {}
+        labels: dict[str, str] = {}
+        for index, value in enumerate(values):
+            field = lookup.get(normalize_header(value))
+            if field and field not in columns:
+                columns[field] = index
+                labels[field] = clean_text(value)
+        if all(f in columns for f in required):
+            return Header(number, columns, labels, list(values))
+    names = "、".join(aliases[f][0] for f in required)
+    raise ImportRefused(f"未找到表头：表格前 {scan} 行中没有同时包含“{names}”的一行")

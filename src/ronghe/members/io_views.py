@@ -1,0 +1,181 @@
+"""Roster import and export pages: thin views over members.imports and members.exports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
+from ronghe.core.idnumbers import SHANGHAI
+from ronghe.core.imports.errors import ImportRefused
+from ronghe.core.models import ImportJob, ImportStatus
+from ronghe.core.permissions import require
+from ronghe.core.scope import get_for_user_or_404, require_at
+from ronghe.members import exports, imports
+from ronghe.members.io_forms import BirthdayForm, CommitForm, ExportForm, ImportForm
+from ronghe.members.models import Member
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ERRORS_SHOWN = 500
+
+
+def _download(fh, filename: str, content_type: str) -> FileResponse:  # noqa: ANN001
+    """A streamed download; Django encodes the Chinese name per RFC 6266 (filename*=utf-8'')."""
+    response = FileResponse(fh, as_attachment=True, filename=filename, content_type=content_type)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _small_download(fh, filename: str, content_type: str) -> HttpResponse:  # noqa: ANN001
+    """A small generated document (template, Word cards), sent whole and the temporary file closed."""
+    with fh:
+        response = HttpResponse(fh.read(), content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _job(request: HttpRequest, code) -> ImportJob:  # noqa: ANN001
+    return get_for_user_or_404(
+        ImportJob.objects.select_related("organization"), request.user, perm="members.import", code=code
+    )
+
+
+@require("members.import")
+@require_http_methods(["GET", "POST"])
+def import_start(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        target = form.cleaned_data["organization"]
+        require_at(request.user, "members.import", target.path)
+        try:
+            job = imports.start_import(upload=form.cleaned_data["file"], target=target, user=request.user)
+        except ImportRefused as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect("member_io:import-job", code=job.code)
+    jobs = ImportJob.objects.none()
+    if request.method == "GET":
+        jobs = ImportJob.objects.filter(created_by=request.user, kind="members").select_related(
+            "organization"
+        )[:10]
+    context = {
+        "form": form,
+        "jobs": jobs,
+        "breadcrumbs": [("导入党员名册", None)],
+    }
+    return render(request, "member_io/import_form.html", context, status=400 if form.errors else 200)
+
+
+@require("members.import")
+@require_GET
+def import_template(request: HttpRequest) -> HttpResponse:
+    return _small_download(exports.import_template(), "党员名册导入模板.xlsx", XLSX)
+
+
+@require("members.import")
+@require_GET
+def import_job(request: HttpRequest, code) -> HttpResponse:  # noqa: ANN001
+    job = _job(request, code)
+    context = {
+        "job": job,
+        "errors": job.errors[:ERRORS_SHOWN],
+        "errors_hidden": max(0, len(job.errors) - ERRORS_SHOWN),
+        "commit_form": CommitForm(),
+        "members": imports.imported_members(job, request.user)[:200]
+        if job.status == ImportStatus.COMMITTED
+        else [],
+        "breadcrumbs": [("导入党员名册", reverse("member_io:import")), (job.original_name, None)],
+    }
+    return render_page_or_partial(request, "member_io/import_job.html", context, partial="job")
+
+
+@require("members.import")
+@require_POST
+def import_commit(request: HttpRequest, code) -> HttpResponse:  # noqa: ANN001
+    job = _job(request, code)
+    form = CommitForm(request.POST)
+    if job.status != ImportStatus.VALIDATED:
+        messages.error(request, "该导入任务当前不能提交")
+    elif not form.is_valid():
+        messages.error(request, "请选择导入方式")
+    elif form.cleaned_data["mode"] == "atomic" and job.invalid_count:
+        messages.error(
+            request, f"有 {job.invalid_count} 行存在错误：请修改文件后重新上传，或选择“仅导入有效行”"
+        )
+    else:
+        imports.request_commit(job=job, valid_only=form.cleaned_data["mode"] == "valid_only")
+    return redirect("member_io:import-job", code=job.code)
+
+
+@require("members.import")
+@require_GET
+def import_rejected(request: HttpRequest, code) -> HttpResponse:  # noqa: ANN001
+    job = _job(request, code)
+    path = imports.rejected_path(job)
+    if path is None:
+        raise Http404("没有错误行")
+    stem = job.original_name.rsplit(".", 1)[0] or "名册"
+    return _download(path.open("rb"), f"{stem}_错误行.xlsx", XLSX)
+
+
+@require("members.export")
+@require_GET
+def export_roster(request: HttpRequest) -> HttpResponse:
+    form = ExportForm(request.GET or None, user=request.user)
+    if request.GET.get("download") and form.is_valid():
+        organization = form.cleaned_data["organization"]
+        full = form.cleaned_data["full"]
+        fh = exports.export_roster(user=request.user, organization=organization, full=full)
+        name = organization.name if organization else "党员名册"
+        return _download(fh, f"{name}_{datetime.now(SHANGHAI):%Y%m%d}.xlsx", XLSX)
+    context = {"form": form, "breadcrumbs": [("导出党员名册", None)]}
+    return render(request, "member_io/export_form.html", context, status=400 if form.errors else 200)
+
+
+@require("members.export")
+@require_GET
+def member_card(request: HttpRequest, code) -> HttpResponse:  # noqa: ANN001
+    member = get_for_user_or_404(
+        Member.objects.select_related("organization"), request.user, perm="members.export", code=code
+    )
+    return _small_download(
+        exports.member_card(user=request.user, member=member), f"{member.name}_党员信息卡.docx", DOCX
+    )
+
+
+def _month(request: HttpRequest) -> tuple[BirthdayForm, int]:
+    now = datetime.now(SHANGHAI)
+    form = BirthdayForm(request.GET if "month" in request.GET else {"month": now.month})
+    return form, (form.cleaned_data["month"] if form.is_valid() else now.month)
+
+
+@require("members.view")
+@require_GET
+def birthdays(request: HttpRequest) -> HttpResponse:
+    form, month = _month(request)
+    page = paginate(request, exports.birthday_queryset(user=request.user, month=month), per_page=30)
+    context = {
+        "form": form,
+        "month": month,
+        "page": page,
+        "query": query_without_page(request),
+        "breadcrumbs": [("政治生日", None)],
+    }
+    return render_page_or_partial(request, "member_io/birthdays.html", context)
+
+
+@require("members.export")
+@require_GET
+def birthday_cards(request: HttpRequest) -> HttpResponse:
+    form, month = _month(request)
+    year = datetime.now(SHANGHAI).year
+    fh = exports.birthday_cards(user=request.user, month=month, year=year)
+    return _small_download(fh, f"{year}年{month}月政治生日贺卡.docx", DOCX)
