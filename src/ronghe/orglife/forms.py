@@ -44,13 +44,13 @@ class MeetingForm(StyledForm):
     requires_sign_out = forms.BooleanField(label="需要签退", required=False)
 
     def __init__(self, *args: Any, members: list[Member], **kwargs: Any) -> None:
+        self.members = members
         super().__init__(*args, **kwargs)
         ids = [m.pk for m in members]
         for name in ("host", "recorder"):
             self.fields[name].queryset = Member.objects.filter(pk__in=ids)
         self.fields["host"].error_messages["invalid_choice"] = "主持人须为本组织党员"
         self.fields["recorder"].error_messages["invalid_choice"] = "记录人须为本组织党员"
-        self.members = members
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -210,13 +210,14 @@ def rollup(user: Any, node: Organization | None, year: int, today: date) -> tupl
     """Drill-down: one row per child of `node` (or per visible top node), summing its subtree."""
     visible = scoped(Organization.objects.all(), user, "orglife.view")
     if node is None:
-        tops = [o for o in visible.order_by("path") if True]
         roots: list[Organization] = []
-        for o in tops:
+        for o in visible.order_by("path"):
             if not any(o.path.startswith(r.path) for r in roots):
                 roots.append(o)
+        if len(roots) == 1:
+            node = roots[0]
         children = roots
-    else:
+    if node is not None:
         children = list(visible.filter(parent=node).order_by("sort_order", "path"))
         if not children:
             children = [node]
