@@ -227,3 +227,14 @@ class TestExports:
         rows = wb.get_sheet_by_name("会议台账").to_python()
         assert rows[1][2] == '=HYPERLINK("x")'
         assert rows[1][4:6] == [12.0, 6.0]
+
+
+def test_host_must_belong_to_the_organization(cast, branch_members, client_for):
+    full, _ = branch_members
+    client = client_for(cast.secretary_a)
+    data = _post_data(full, org=str(cast.branch_a.code), host=str(cast.member_b_record.pk))
+    response = client.post(reverse("orglife:meeting-create"), data)
+    assert "主持人须为本组织党员" in response.content.decode()
+    data = _post_data(full, org=str(cast.branch_a.code), host=str(full[0].pk))
+    assert client.post(reverse("orglife:meeting-create"), data).status_code == 302
+    assert Meeting.objects.get().host == full[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django import forms
@@ -45,12 +46,13 @@ class MeetingForm(StyledForm):
 
     def __init__(self, *args: Any, members: list[Member], **kwargs: Any) -> None:
         self.members = members
-        super().__init__(*args, **kwargs)
+        # the styling mixin validates a bound form in __init__: set the choices before that
+        self.base_fields = copy.deepcopy(type(self).base_fields)
         ids = [m.pk for m in members]
-        for name in ("host", "recorder"):
-            self.fields[name].queryset = Member.objects.filter(pk__in=ids)
-        self.fields["host"].error_messages["invalid_choice"] = "主持人须为本组织党员"
-        self.fields["recorder"].error_messages["invalid_choice"] = "记录人须为本组织党员"
+        for name, label in (("host", "主持人"), ("recorder", "记录人")):
+            self.base_fields[name].queryset = Member.objects.filter(pk__in=ids)
+            self.base_fields[name].error_messages["invalid_choice"] = f"{label}须为本组织党员"
+        super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
