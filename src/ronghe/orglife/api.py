@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from ronghe.core.scope import get_for_user_or_404, has_perm_anywhere
@@ -126,7 +126,7 @@ def get_attendance(request: HttpRequest, code: UUID) -> list[dict[str, Any]]:
 
 
 @router.post("/meetings", response={201: MeetingOut}, summary="记录会议")
-def create_meeting(request: HttpRequest, payload: MeetingIn) -> tuple[int, dict[str, Any]]:
+def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
     _require(request, "orglife.edit")
     org = get_for_user_or_404(Organization, request.auth, perm="orglife.edit", code=payload.organization_code)
     members = {m.code: m for m in services.members_for_attendance(org)}
@@ -143,7 +143,7 @@ def create_meeting(request: HttpRequest, payload: MeetingIn) -> tuple[int, dict[
         meeting = services.record_meeting(actor=request.auth, organization=org, data=data, attendance=entries)
     except services.OrgLifeError as exc:
         raise HttpError(422, exc.message) from exc
-    return 201, _meeting_out(meeting)
+    return Status(201, _meeting_out(meeting))
 
 
 @router.get("/compliance", response=list[ComplianceOut], summary="组织生活落实情况")

@@ -259,7 +259,13 @@ def calendar_for(org: Organization, year: int, today: date) -> dict[str, Any]:
         for k, v in lines.items()
     ]
     other = [m for m in meetings if m.kind not in lines]
-    return {"rows": rows, "tally": tally, "other_meetings": other}
+    from ronghe.orglife.models import OrgLifePolicy
+
+    policy = OrgLifePolicy.current()
+    weeks = [int(w) for w in policy.study_day_weeks.split(",") if w.strip().isdigit()]
+    month = today.month if today.year == year else 1
+    study = rules.study_days(year=year, month=month, weekday=policy.study_day_weekday, weeks=weeks)
+    return {"rows": rows, "tally": tally, "other_meetings": other, "study_days": study}
 
 
 def todo_for(user: Any, today: date, days: int = 14) -> list[tuple[Organization, Obligation]]:

@@ -99,6 +99,9 @@ def _detail_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dic
         "correction_form": CorrectionForm(),
         "vote": _vote_summary(meeting) if meeting.kind == MeetingKind.GENERAL_MEETING else None,
         "is_appraisal": meeting.kind == MeetingKind.DEMOCRATIC_APPRAISAL,
+        "two_thirds": rules.meets_two_thirds(present=counts[AttendanceStatus.PRESENT], expected=len(rows))
+        if meeting.kind == MeetingKind.LEADERSHIP_LIFE_MEETING
+        else None,
         "grade_choices": GRADE_CHOICES,
         "max_excellent": rules.max_excellent(sum(1 for r in rows if r.is_voter)),
         "breadcrumbs": [("组织生活", reverse("orglife:meeting-list")), (meeting.title, None)],
