@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("ronghe.accounts.urls")),
     path("audit/", include("ronghe.core.audit_urls")),
     path("members/io/", include("ronghe.members.io_urls")),
+    path("orglife/", include("ronghe.orglife.urls")),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

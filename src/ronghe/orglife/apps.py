@@ -5,3 +5,6 @@ class OrglifeConfig(AppConfig):
     name = "ronghe.orglife"
     label = "orglife"
     verbose_name = "组织生活"
+
+    def ready(self) -> None:
+        from ronghe.orglife import demo  # noqa: F401  (registers the demo step)

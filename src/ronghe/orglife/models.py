@@ -1,4 +1,4 @@
-"""Organizational life: meetings and who attended them."""
+"""Organizational life: meetings, who attended them, and the requirements they fulfil."""
 
 from __future__ import annotations
 
@@ -7,7 +7,79 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from ronghe.orglife.choices import AttendanceStatus, MeetingKind
+from ronghe.orglife.choices import (
+    AttendanceSource,
+    AttendanceStatus,
+    ExpectedAttendees,
+    Grade,
+    LateEntryMode,
+    MeetingKind,
+    Period,
+    VoteMethod,
+)
+
+
+class MeetingRequirement(models.Model):
+    """How often a meeting kind must be held in a year (domain-rules §1.1), editable per year."""
+
+    scope_org_field = None  # county-wide configuration, guarded by orglife.manage_requirements
+
+    year = models.PositiveSmallIntegerField("年度", db_index=True)
+    kind = models.CharField("会议类型", max_length=30, choices=MeetingKind.choices)
+    period = models.CharField("周期", max_length=10, choices=Period.choices)
+    min_count = models.PositiveSmallIntegerField("每周期最少次数", default=1)
+    org_kinds = models.JSONField("适用党组织类型", default=list)
+    expected = models.CharField(
+        "应参加人员", max_length=10, choices=ExpectedAttendees.choices, default=ExpectedAttendees.ALL
+    )
+    coverage = models.BooleanField(
+        "按人覆盖", default=False, help_text="勾选后要求每名党员每周期至少参加一次（如谈心谈话）"
+    )
+    is_active = models.BooleanField("启用", default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "组织生活要求"
+        verbose_name_plural = "组织生活要求"
+        ordering = ["year", "kind"]
+        constraints = [models.UniqueConstraint(fields=["year", "kind"], name="unique_requirement_year_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_kind_display()}"
+
+
+class OrgLifePolicy(models.Model):
+    """County-wide settings of organizational life (a single row, id=1)."""
+
+    scope_org_field = None
+
+    late_entry_mode = models.CharField(
+        "补录政策", max_length=10, choices=LateEntryMode.choices, default=LateEntryMode.MARK
+    )
+    late_after_days = models.PositiveSmallIntegerField(
+        "补录期限（天）", default=7, help_text="会议结束后超过该天数才录入的，视为补录"
+    )
+    checkin_code_minutes = models.PositiveSmallIntegerField("签到码有效期（分钟）", default=15)
+    checkin_early_minutes = models.PositiveSmallIntegerField("会前可签到（分钟）", default=30)
+    study_day_weekday = models.PositiveSmallIntegerField(
+        "双周学习日星期", default=4, help_text="1=星期一 … 5=星期五"
+    )
+    study_day_weeks = models.CharField(
+        "双周学习日所在周", max_length=20, default="2,4", help_text="每月第几周，逗号分隔"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "组织生活设置"
+        verbose_name_plural = "组织生活设置"
+
+    def __str__(self) -> str:
+        return "组织生活设置"
+
+    @classmethod
+    def current(cls) -> OrgLifePolicy:
+        obj, _ = cls.objects.get_or_create(id=1)
+        return obj
 
 
 class Meeting(models.Model):
@@ -22,9 +94,29 @@ class Meeting(models.Model):
     held_at = models.DateTimeField("开始时间", db_index=True)
     ends_at = models.DateTimeField("结束时间", null=True, blank=True)
     place = models.CharField("地点", max_length=100, blank=True)
+    host = models.ForeignKey(
+        "members.Member",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="主持人",
+    )
+    recorder = models.ForeignKey(
+        "members.Member",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="记录人",
+    )
     agenda = models.TextField("议程", blank=True)
     minutes = models.TextField("会议记录", blank=True)
+    remarks = models.TextField("发言情况", blank=True)
     entered_late = models.BooleanField("补录", default=False)
+    requires_sign_out = models.BooleanField("需要签退", default=False)
+    checkin_code = models.CharField(max_length=16, null=True, blank=True, unique=True)
+    checkin_expires_at = models.DateTimeField("签到码失效时间", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -63,6 +155,13 @@ class Attendance(models.Model):
         "出席情况", max_length=10, choices=AttendanceStatus.choices, default=AttendanceStatus.PRESENT
     )
     reason = models.CharField("请假/缺席原因", max_length=200, blank=True)
+    is_voter = models.BooleanField("有表决权", default=True)
+    source = models.CharField(
+        "来源", max_length=10, choices=AttendanceSource.choices, default=AttendanceSource.RECORDED
+    )
+    checked_in_at = models.DateTimeField("签到时间", null=True, blank=True)
+    checked_out_at = models.DateTimeField("签退时间", null=True, blank=True)
+    grade = models.CharField("评议等次", max_length=12, choices=Grade.choices, blank=True)
 
     class Meta:
         verbose_name = "出席记录"
@@ -72,3 +171,106 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} · {self.member} · {self.get_status_display()}"
+
+    def audit_org_path(self) -> str:
+        return self.meeting.organization.path
+
+
+class SittingIn(models.Model):
+    """列席人员: attend without being members of the meeting's organization."""
+
+    scope_org_field = "meeting__organization"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="sitting_ins")
+    name = models.CharField("姓名", max_length=50)
+    affiliation = models.CharField("单位/职务", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "列席人员"
+        verbose_name_plural = "列席人员"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Decision(models.Model):
+    scope_org_field = "meeting__organization"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    text = models.TextField("决议内容")
+    method = models.CharField("表决方式", max_length=10, choices=VoteMethod.choices, default=VoteMethod.HANDS)
+    voters_expected = models.PositiveIntegerField("应到会有表决权人数")
+    voters_present = models.PositiveIntegerField("实到有表决权人数")
+    yes = models.PositiveIntegerField("赞成")
+    no = models.PositiveIntegerField("反对")
+    abstain = models.PositiveIntegerField("弃权")
+    passed = models.BooleanField("通过")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "决议"
+        verbose_name_plural = "决议"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+    def audit_org_path(self) -> str:
+        return self.meeting.organization.path
+
+
+class Attachment(models.Model):
+    scope_org_field = "meeting__organization"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attachments")
+    original_name = models.CharField("文件名", max_length=200)
+    stored_name = models.CharField(max_length=80, unique=True)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField("大小")
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def audit_org_path(self) -> str:
+        return self.meeting.organization.path
+
+
+class Reminder(models.Model):
+    """A reminder produced by the scheduled task for an obligation due soon or overdue."""
+
+    scope_org_field = "organization"
+
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.CASCADE, related_name="orglife_reminders"
+    )
+    kind = models.CharField("会议类型", max_length=30, choices=MeetingKind.choices)
+    period_start = models.DateField("周期开始")
+    period_end = models.DateField("周期结束")
+    state = models.CharField("状态", max_length=10)
+    message = models.CharField("提醒内容", max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "提醒"
+        verbose_name_plural = "提醒"
+        ordering = ["period_end", "organization_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "kind", "period_start", "state"], name="unique_reminder"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,121 @@
+"""Demo step: a year of organizational life for every branch and group, bulk-inserted."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+
+from django.db import connection
+from django.utils import timezone
+
+from ronghe.demo.generator import County, step
+from ronghe.members.choices import ACTIVE_STATUSES
+from ronghe.members.models import Member
+from ronghe.orglife import rules
+from ronghe.orglife.choices import MeetingKind
+from ronghe.orglife.models import Attendance, Meeting
+from ronghe.orglife.queries import requirements_for_year
+from ronghe.orgs.models import Organization
+
+TITLES = {
+    MeetingKind.GENERAL_MEETING: ["{q}支部党员大会", "{q}党员大会：传达学习上级精神"],
+    MeetingKind.COMMITTEE_MEETING: ["{m}支委会", "{m}支部委员会会议"],
+    MeetingKind.GROUP_MEETING: ["{m}党小组会"],
+    MeetingKind.THEME_DAY: ["{m}主题党日：集中学习", "{m}主题党日：志愿服务", "{m}主题党日：重温入党誓词"],
+    MeetingKind.PARTY_LECTURE: ["{q}专题党课", "{q}书记讲党课"],
+    MeetingKind.LIFE_MEETING: ["年度组织生活会"],
+    MeetingKind.DEMOCRATIC_APPRAISAL: ["年度民主评议党员"],
+    MeetingKind.HEART_TALK: ["年度谈心谈话"],
+}
+ALL_MEMBER_KINDS = {
+    MeetingKind.GENERAL_MEETING,
+    MeetingKind.PARTY_LECTURE,
+    MeetingKind.LIFE_MEETING,
+    MeetingKind.DEMOCRATIC_APPRAISAL,
+    MeetingKind.HEART_TALK,
+    MeetingKind.THEME_DAY,
+}
+REASONS = ["出差", "病假", "参加培训", "公务外出", "事假"]
+
+
+def _when(rng: random.Random, slot: rules.PeriodSlot, today: date) -> datetime | None:
+    last = min(slot.end, today - timedelta(days=1))
+    if last < slot.start:
+        return None
+    day = slot.start + timedelta(days=rng.randint(0, (last - slot.start).days))
+    return datetime.combine(day, time(rng.choice((9, 10, 15)), 0), tzinfo=timezone.get_current_timezone())
+
+
+@step
+def year_of_meetings(county: County, rng: random.Random) -> None:
+    today = county.today
+    year = today.year
+    reqs = requirements_for_year(year)
+    orgs = list(Organization.objects.filter(kind__in={k for r in reqs for k in r.org_kinds}, is_active=True))
+    members: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    for mid, org_id, status, post in Member.objects.filter(status__in=ACTIVE_STATUSES).values_list(
+        "id", "organization_id", "status", "party_post"
+    ):
+        members[org_id].append((mid, status, post))
+    meetings: list[Meeting] = []
+    for org in orgs:
+        compliant = rng.random() < 0.85
+        for r in reqs:
+            if org.kind not in r.org_kinds or r.kind == MeetingKind.LEADERSHIP_LIFE_MEETING:
+                continue
+            for slot in rules.period_slots(r.period, year):
+                finished = slot.end < today
+                if finished:
+                    hold = compliant or rng.random() < 0.7
+                else:
+                    hold = rng.random() < (0.55 if compliant else 0.3)
+                when = _when(rng, slot, today) if hold else None
+                if when is None:
+                    continue
+                q, m = f"第{'一二三四'[(when.month - 1) // 3]}季度", f"{when.month}月"
+                title = rng.choice(TITLES[r.kind]).format(q=q, m=m)
+                late = rng.random() < 0.04
+                meetings.append(
+                    Meeting(
+                        organization=org,
+                        kind=r.kind,
+                        title=title,
+                        held_at=when,
+                        ends_at=when + timedelta(hours=rng.choice((1, 2))),
+                        place=rng.choice(("党员活动室", "三楼会议室", "党建阵地", "一楼会议室")),
+                        agenda=f"1. 学习上级文件精神\n2. {title}有关事项",
+                        entered_late=late,
+                    )
+                )
+    Meeting.objects.bulk_create(meetings, batch_size=2000)
+    table = Attendance._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (meeting_id, member_id, status, reason, is_voter, source, grade) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s)"
+    )
+    rows: list[tuple] = []
+    recent = today - timedelta(days=92)
+    with connection.cursor() as cur:
+        for mt in meetings:
+            if mt.kind == MeetingKind.THEME_DAY and mt.held_at.date() < recent:
+                continue
+            people = members.get(mt.organization_id, [])
+            if mt.kind == MeetingKind.COMMITTEE_MEETING:
+                people = [p for p in people if p[2]]
+            elif mt.kind not in ALL_MEMBER_KINDS:
+                continue
+            for mid, status, _ in people:
+                x = rng.random()
+                if mt.kind == MeetingKind.HEART_TALK or x < 0.88:
+                    state, reason = "present", ""
+                elif x < 0.96:
+                    state, reason = "excused", rng.choice(REASONS)
+                else:
+                    state, reason = "absent", ""
+                rows.append((mt.pk, mid, state, reason, status == "full", "recorded", ""))
+            if len(rows) >= 5000:
+                cur.executemany(sql, rows)
+                rows = []
+        if rows:
+            cur.executemany(sql, rows)

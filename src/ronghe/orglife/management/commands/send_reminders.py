@@ -1,0 +1,28 @@
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from ronghe.orglife.reminders import produce_reminders
+
+
+class Command(BaseCommand):
+    help = "生成组织生活到期和逾期提醒（每天运行一次）。"
+
+    def add_arguments(self, parser):  # noqa: ANN001, ANN201
+        parser.add_argument("--date", help="按指定日期计算（YYYY-MM-DD），默认今天")
+        parser.add_argument("--enqueue", action="store_true", help="交给后台任务队列执行")
+
+    def handle(self, *args, **options):  # noqa: ANN002, ANN003, ANN201
+        try:
+            today = date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
+        except ValueError as exc:
+            raise CommandError("日期格式应为 YYYY-MM-DD") from exc
+        if options["enqueue"]:
+            from ronghe.orglife.tasks import send_reminders
+
+            send_reminders.enqueue(today.isoformat())
+            self.stdout.write("已加入任务队列。")
+            return
+        created = produce_reminders(today=today)
+        self.stdout.write(f"新生成提醒 {created} 条。")

@@ -1,0 +1,303 @@
+"""Read side of organizational life: the compliance engine, calendars, to-do lists.
+
+The county-wide computation is a handful of SQL aggregates (GROUP BY organization, kind,
+period) whatever the number of meetings; Python only walks organizations × obligations.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import ExtractMonth, ExtractQuarter
+from django.utils import timezone
+
+from ronghe.core.scope import scoped
+from ronghe.members.choices import ACTIVE_STATUSES
+from ronghe.members.models import Member
+from ronghe.orglife import rules
+from ronghe.orglife.choices import AttendanceStatus, ComplianceState, MeetingKind, Period
+from ronghe.orglife.models import Attendance, Meeting, MeetingRequirement
+from ronghe.orgs.models import Organization
+
+
+@dataclass(frozen=True)
+class Obligation:
+    organization_id: int
+    kind: str
+    slot: rules.PeriodSlot
+    required: int
+    held: int
+    state: str
+    coverage: bool = False
+
+    @property
+    def kind_label(self) -> str:
+        return MeetingKind(self.kind).label
+
+    @property
+    def state_label(self) -> str:
+        return ComplianceState(self.state).label
+
+
+@dataclass
+class Tally:
+    met: int = 0
+    overdue: int = 0
+    due_soon: int = 0
+    not_due: int = 0
+
+    def add(self, state: str) -> None:
+        setattr(self, state, getattr(self, state) + 1)
+
+    def merge(self, other: Tally) -> None:
+        for k in ("met", "overdue", "due_soon", "not_due"):
+            setattr(self, k, getattr(self, k) + getattr(other, k))
+
+    @property
+    def rate(self) -> float | None:
+        return rules.compliance_rate(met=self.met, overdue=self.overdue)
+
+    @property
+    def rate_percent(self) -> str:
+        r = self.rate
+        return "—" if r is None else f"{r * 100:.1f}%"
+
+
+@dataclass
+class OrgCompliance:
+    organization: Organization
+    obligations: list[Obligation] = field(default_factory=list)
+    tally: Tally = field(default_factory=Tally)
+
+
+def requirements_for_year(year: int) -> list[MeetingRequirement]:
+    """The requirements of `year`; a year without its own rows uses the latest earlier year's."""
+    rows = list(MeetingRequirement.objects.filter(year=year, is_active=True))
+    if rows or MeetingRequirement.objects.filter(year=year).exists():
+        return rows
+    earlier = (
+        MeetingRequirement.objects.filter(year__lt=year).order_by("-year").values_list("year", flat=True)[:1]
+    )
+    return list(MeetingRequirement.objects.filter(year__in=list(earlier), is_active=True))
+
+
+def _year_bounds(year: int) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    return datetime.combine(date(year, 1, 1), time.min, tzinfo=tz), datetime.combine(
+        date(year + 1, 1, 1), time.min, tzinfo=tz
+    )
+
+
+def held_counts(
+    orgs: QuerySet[Organization], year: int, reqs: list[MeetingRequirement]
+) -> dict[tuple[int, str, int], int]:
+    """One aggregate: meetings held per (organization, kind, period index) in the year.
+
+    A meeting counts for the date it was held (held_at), whenever it was entered.
+    """
+    by_period: dict[str, list[str]] = defaultdict(list)
+    for r in reqs:
+        by_period[r.period].append(r.kind)
+    if not by_period:
+        return {}
+    start, end = _year_bounds(year)
+    period_index = Case(
+        When(kind__in=by_period.get(Period.MONTH, []), then=ExtractMonth("held_at")),
+        When(kind__in=by_period.get(Period.QUARTER, []), then=ExtractQuarter("held_at")),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    rows = (
+        Meeting.objects.filter(
+            organization__in=orgs.values("pk"),
+            kind__in=[r.kind for r in reqs],
+            held_at__gte=start,
+            held_at__lt=end,
+        )
+        .annotate(period_index=period_index)
+        .values("organization_id", "kind", "period_index")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(r["organization_id"], r["kind"], r["period_index"]): r["n"] for r in rows}
+
+
+def _coverage(orgs: QuerySet[Organization], year: int, kinds: list[str]) -> tuple[dict, dict]:
+    """Two aggregates: members covered per (organization, kind), and active members per organization."""
+    if not kinds:
+        return {}, {}
+    start, end = _year_bounds(year)
+    covered = {
+        (r["meeting__organization_id"], r["meeting__kind"]): r["n"]
+        for r in Attendance.objects.filter(
+            meeting__organization__in=orgs.values("pk"),
+            meeting__kind__in=kinds,
+            meeting__held_at__gte=start,
+            meeting__held_at__lt=end,
+            status=AttendanceStatus.PRESENT,
+        )
+        .values("meeting__organization_id", "meeting__kind")
+        .annotate(n=Count("member_id", distinct=True))
+        .order_by()
+    }
+    members = {
+        r["organization_id"]: r["n"]
+        for r in Member.objects.filter(organization__in=orgs.values("pk"), status__in=ACTIVE_STATUSES)
+        .values("organization_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    return covered, members
+
+
+def compute_compliance(orgs: QuerySet[Organization], year: int, today: date) -> list[OrgCompliance]:
+    """Obligations and their states for every organization in `orgs` the requirements apply to.
+
+    Constant number of queries: requirements, organizations, one GROUP BY over meetings and,
+    when a coverage requirement exists, two GROUP BYs over attendance and members.
+    """
+    reqs = requirements_for_year(year)
+    kinds = {k for r in reqs for k in r.org_kinds}
+    orgs = orgs.filter(kind__in=kinds, is_active=True)
+    org_list = list(orgs.order_by("path"))
+    if not org_list:
+        return []
+    counts = held_counts(orgs, year, [r for r in reqs if not r.coverage])
+    covered, members = _coverage(orgs, year, [r.kind for r in reqs if r.coverage])
+    slots = {r.kind: rules.period_slots(r.period, year) for r in reqs}
+    out = []
+    for org in org_list:
+        oc = OrgCompliance(org)
+        for r in reqs:
+            if org.kind not in r.org_kinds:
+                continue
+            for slot in slots[r.kind]:
+                if r.coverage:
+                    required, held = members.get(org.pk, 0), covered.get((org.pk, r.kind), 0)
+                else:
+                    required, held = r.min_count, counts.get((org.pk, r.kind, slot.index), 0)
+                state = rules.evaluate_state(
+                    required=required, held=held, start=slot.start, end=slot.end, today=today
+                )
+                oc.obligations.append(Obligation(org.pk, r.kind, slot, required, held, state, r.coverage))
+                oc.tally.add(state)
+        out.append(oc)
+    return out
+
+
+def compliance_in_scope(
+    user: Any, year: int, today: date, root: Organization | None = None
+) -> list[OrgCompliance]:
+    orgs = scoped(Organization.objects.all(), user, "orglife.view")
+    if root is not None:
+        orgs = orgs.filter(path__startswith=root.path)
+    return compute_compliance(orgs, year, today)
+
+
+@dataclass
+class RollupRow:
+    organization: Organization
+    tally: Tally
+    organizations: int
+    is_leaf: bool
+
+
+def rollup(user: Any, node: Organization | None, year: int, today: date) -> tuple[list[RollupRow], Tally]:
+    """Drill-down: one row per child of `node` (or per visible top node), summing its subtree."""
+    visible = scoped(Organization.objects.all(), user, "orglife.view")
+    if node is None:
+        roots: list[Organization] = []
+        for o in visible.order_by("path"):
+            if not any(o.path.startswith(r.path) for r in roots):
+                roots.append(o)
+        if len(roots) == 1:
+            node = roots[0]
+        children = roots
+    if node is not None:
+        children = list(visible.filter(parent=node).order_by("sort_order", "path"))
+        if not children:
+            children = [node]
+    results = compliance_in_scope(user, year, today, node)
+    total = Tally()
+    rows = []
+    for child in children:
+        tally, n = Tally(), 0
+        for oc in results:
+            if oc.organization.path.startswith(child.path):
+                tally.merge(oc.tally)
+                n += 1
+        total.merge(tally)
+        rows.append(RollupRow(child, tally, n, is_leaf=child.path == (node.path if node else None)))
+    return rows, total
+
+
+def calendar_for(org: Organization, year: int, today: date) -> dict[str, Any]:
+    """An organization's year: each requirement's periods with state and the meetings held."""
+    results = compute_compliance(Organization.objects.filter(pk=org.pk), year, today)
+    start, end = _year_bounds(year)
+    meetings = list(
+        Meeting.objects.filter(organization=org, held_at__gte=start, held_at__lt=end).order_by("held_at")
+    )
+    reqs = {r.kind: r for r in requirements_for_year(year)}
+    by_key: dict[tuple[str, int], list[Meeting]] = defaultdict(list)
+    for m in meetings:
+        r = reqs.get(m.kind)
+        if r:
+            by_key[(m.kind, rules.slot_index(r.period, timezone.localtime(m.held_at).month))].append(m)
+    lines: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    tally = Tally()
+    if results:
+        for ob in results[0].obligations:
+            lines[ob.kind].append({"ob": ob, "meetings": by_key.get((ob.kind, ob.slot.index), [])})
+        tally = results[0].tally
+    rows = [
+        {"kind": MeetingKind(k).label, "kind_value": k, "cells": v, "requirement": reqs[k]}
+        for k, v in lines.items()
+    ]
+    other = [m for m in meetings if m.kind not in lines]
+    from ronghe.orglife.models import OrgLifePolicy
+
+    policy = OrgLifePolicy.current()
+    weeks = [int(w) for w in policy.study_day_weeks.split(",") if w.strip().isdigit()]
+    month = today.month if today.year == year else 1
+    study = rules.study_days(year=year, month=month, weekday=policy.study_day_weekday, weeks=weeks)
+    return {"rows": rows, "tally": tally, "other_meetings": other, "study_days": study}
+
+
+def todo_for(user: Any, today: date, days: int = 14) -> list[tuple[Organization, Obligation]]:
+    """Obligations not yet met whose period ends within the next `days` days."""
+    horizon = today + timedelta(days=days)
+    out = []
+    years = {today.year, horizon.year}
+    for year in sorted(years):
+        for oc in compliance_in_scope(user, year, today):
+            for ob in oc.obligations:
+                if ob.state != ComplianceState.MET and today <= ob.slot.end <= horizon:
+                    out.append((oc.organization, ob))
+    out.sort(key=lambda t: (t[1].slot.end, t[0].path))
+    return out
+
+
+def meetings_for_user(user: Any) -> QuerySet[Meeting]:
+    return scoped(Meeting.objects.select_related("organization"), user, "orglife.view").annotate(
+        n_present=Count("attendances", filter=Q(attendances__status=AttendanceStatus.PRESENT)),
+        n_expected=Count("attendances"),
+    )
+
+
+def meetings_for_year(org: Organization, year: int) -> QuerySet[Meeting]:
+    start, end = _year_bounds(year)
+    return (
+        Meeting.objects.filter(organization=org, held_at__gte=start, held_at__lt=end)
+        .annotate(
+            n_expected=Count("attendances"),
+            n_present=Count("attendances", filter=Q(attendances__status=AttendanceStatus.PRESENT)),
+            n_excused=Count("attendances", filter=Q(attendances__status=AttendanceStatus.EXCUSED)),
+            n_absent=Count("attendances", filter=Q(attendances__status=AttendanceStatus.ABSENT)),
+        )
+        .order_by("held_at")
+    )

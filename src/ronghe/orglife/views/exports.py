@@ -1,0 +1,52 @@
+"""Downloads: a meeting record (.docx) and a year ledger (.xlsx), audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from ronghe.core import audit
+from ronghe.core.permissions import require
+from ronghe.core.scope import get_for_user_or_404
+from ronghe.orglife import exports
+from ronghe.orglife.models import Meeting
+from ronghe.orglife.views.compliance import _year
+from ronghe.orgs.models import Organization
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@require("orglife.view")
+def meeting_docx(request: HttpRequest, code: Any) -> HttpResponse:
+    meeting = get_for_user_or_404(
+        Meeting.objects.select_related("organization", "host", "recorder"),
+        request.user,
+        perm="orglife.view",
+        code=code,
+    )
+    audit.record("orglife.meeting.export", obj=meeting, changes={"format": "docx"})
+    return _download(
+        exports.meeting_docx(meeting),
+        f"{meeting.title}.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+
+
+@require("orglife.view")
+def ledger_xlsx(request: HttpRequest, code: Any) -> HttpResponse:
+    org = get_for_user_or_404(Organization, request.user, perm="orglife.view", code=code)
+    year = _year(request)
+    audit.record("orglife.ledger.export", obj=org, changes={"year": year})
+    return _download(
+        exports.ledger_xlsx(org, year, timezone.localdate()),
+        f"{org.name}{year}年组织生活台账.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

@@ -1,0 +1,102 @@
+"""Route samples for orglife: objects inside subtree A of the standard cast."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from ronghe.orglife.models import Attachment, Attendance, Decision, Meeting, MeetingRequirement
+from tests import routes
+from tests.routes import api_sample, url_sample
+
+
+def sample_meeting(cast) -> Meeting:  # noqa: ANN001
+    meeting = Meeting.objects.filter(organization=cast.branch_a, title="样例党员大会").first()
+    if meeting is None:
+        now = timezone.now()
+        meeting = Meeting.objects.create(
+            organization=cast.branch_a,
+            kind="general_meeting",
+            title="样例党员大会",
+            held_at=now,
+            ends_at=now + timedelta(hours=1),
+            checkin_code="SAMPLEA1",
+            checkin_expires_at=now + timedelta(minutes=10),
+        )
+        Attendance.objects.create(meeting=meeting, member=cast.member_a_record)
+    return meeting
+
+
+def _meeting(cast):  # noqa: ANN001, ANN202
+    return {"code": sample_meeting(cast).code}
+
+
+for _name in (
+    "orglife:meeting-detail",
+    "orglife:meeting-update",
+    "orglife:meeting-delete",
+    "orglife:decision-create",
+    "orglife:grades-update",
+    "orglife:attachment-upload",
+    "orglife:checkin-open",
+    "orglife:meeting-docx",
+):
+    url_sample(_name)(_meeting)
+
+
+@url_sample("orglife:decision-delete")
+def _decision(cast):  # noqa: ANN001, ANN202
+    m = sample_meeting(cast)
+    d = Decision.objects.create(
+        meeting=m, text="样例决议", voters_expected=1, voters_present=1, yes=1, no=0, abstain=0, passed=True
+    )
+    return {"code": m.code, "pk": d.pk}
+
+
+@url_sample("orglife:attendance-correct")
+def _attendance(cast):  # noqa: ANN001, ANN202
+    m = sample_meeting(cast)
+    return {"code": m.code, "pk": m.attendances.get().pk}
+
+
+@url_sample("orglife:attachment-download")
+def _attachment(cast):  # noqa: ANN001, ANN202
+    m = sample_meeting(cast)
+    a = Attachment.objects.create(
+        meeting=m,
+        original_name="样例.pdf",
+        stored_name="sample-a.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+    )
+    return {"code": a.code}
+
+
+@url_sample("orglife:checkin")
+def _checkin(cast):  # noqa: ANN001, ANN202
+    return {"code": sample_meeting(cast).checkin_code}
+
+
+@url_sample("orglife:org-calendar")
+def _calendar(cast):  # noqa: ANN001, ANN202
+    return {"code": cast.branch_a.code}
+
+
+url_sample("orglife:ledger-xlsx")(_calendar)
+
+
+@url_sample("orglife:requirement-update")
+def _requirement(cast):  # noqa: ANN001, ANN202
+    return {"pk": MeetingRequirement.objects.order_by("-year").first().pk}
+
+
+@api_sample("/api/v1/orglife/meetings/{code}")
+def _api_meeting(cast):  # noqa: ANN001, ANN202
+    return {"code": sample_meeting(cast).code}
+
+
+api_sample("/api/v1/orglife/meetings/{code}/attendance")(_api_meeting)
+
+routes.SELF_SERVICE.add("orglife:checkin")
