@@ -722,6 +722,7 @@ def seed_default_scheme(
             from ronghe.core.scoring.services import activate_scheme
 
             activate_scheme(scheme=scheme, actor=actor)
+            recompute_year(year=year, organization=organization)
     return scheme
 
 
