@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("ronghe.core.urls")),
     path("accounts/", include("ronghe.accounts.urls")),
     path("audit/", include("ronghe.core.audit_urls")),
+    path("points/", include("ronghe.points.urls")),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

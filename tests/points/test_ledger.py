@@ -71,9 +71,13 @@ def test_moving_a_meeting_date_moves_its_entries(cast, scheme, make_meeting):
 def test_year_cap_for_meetings_exactly_at_and_one_over(cast, scheme, make_meeting):
     # theme day: 2 per meeting, capped at 8 a year → the 5th meeting adds nothing
     for month in range(1, 5):
-        services.sync_meeting_points(meeting=make_meeting(when=datetime(YEAR, month, 5, 9), attendees=[cast.member_a_record]))
+        services.sync_meeting_points(
+            meeting=make_meeting(when=datetime(YEAR, month, 5, 9), attendees=[cast.member_a_record])
+        )
     assert MemberYear.objects.get(member=cast.member_a_record).total == D("68")
-    services.sync_meeting_points(meeting=make_meeting(when=datetime(YEAR, 6, 5, 9), attendees=[cast.member_a_record]))
+    services.sync_meeting_points(
+        meeting=make_meeting(when=datetime(YEAR, 6, 5, 9), attendees=[cast.member_a_record])
+    )
     assert MemberYear.objects.get(member=cast.member_a_record).total == D("68")
     assert PointsEntry.objects.filter(member=cast.member_a_record).count() == 5
 
@@ -82,7 +86,9 @@ def test_month_cap_for_three_meetings(cast, scheme, make_meeting):
     # 三会: 1 per meeting, at most 3 a month
     for day in (1, 2, 3, 4):
         services.sync_meeting_points(
-            meeting=make_meeting(kind="group_meeting", when=datetime(YEAR, 2, day, 9), attendees=[cast.member_a_record])
+            meeting=make_meeting(
+                kind="group_meeting", when=datetime(YEAR, 2, day, 9), attendees=[cast.member_a_record]
+            )
         )
     assert YearTotal.objects.get(member=cast.member_a_record, dimension="orglife").points == D("13")
 
@@ -100,10 +106,18 @@ def test_recompute_equals_maintained_totals(cast, scheme, make_meeting, ind):
             )
         )
         services.record_activity_points(
-            source_type="volunteering", source_id=f"v{month}", member_ids=[m.pk for m in members[:2]], on=date(YEAR, month, 20)
+            source_type="volunteering",
+            source_id=f"v{month}",
+            member_ids=[m.pk for m in members[:2]],
+            on=date(YEAR, month, 20),
         )
     services.adjust_points(
-        actor=cast.secretary_a, member=members[1], indicator=ind("conduct"), points="-5", on=date(YEAR, 4, 1), reason="迟到早退"
+        actor=cast.secretary_a,
+        member=members[1],
+        indicator=ind("conduct"),
+        points="-5",
+        on=date(YEAR, 4, 1),
+        reason="迟到早退",
     )
     maintained = totals_snapshot()
     # when recomputed from SQL aggregates
@@ -126,7 +140,9 @@ def test_recompute_dry_run_writes_nothing(cast, scheme):
 
 
 def _finalize(cast, year=YEAR):
-    services.start_publicity(actor=cast.committee_admin, organization=cast.committee, year=year, until=date.today())
+    services.start_publicity(
+        actor=cast.committee_admin, organization=cast.committee, year=year, until=date.today()
+    )
     return services.finalize_year(actor=cast.committee_admin, organization=cast.committee, year=year)
 
 
@@ -145,7 +161,12 @@ def test_finalized_year_cannot_change(cast, scheme, make_meeting, ind):
         services.remove_meeting_points(meeting=meeting)
     with pytest.raises(services.PointsError, match="已定稿"):
         services.adjust_points(
-            actor=cast.secretary_a, member=cast.member_a_record, indicator=ind("task"), points="2", on=date(YEAR, 5, 1), reason="补记"
+            actor=cast.secretary_a,
+            member=cast.member_a_record,
+            indicator=ind("task"),
+            points="2",
+            on=date(YEAR, 5, 1),
+            reason="补记",
         )
     assert totals_snapshot() == before
     assert PointsEntry.objects.count() == 1
@@ -177,7 +198,9 @@ def test_finalize_needs_publicity_first(cast, scheme):
 
 
 def test_finalize_refused_before_publicity_ends(cast, scheme):
-    services.start_publicity(actor=cast.committee_admin, organization=cast.committee, year=YEAR, until=date(2099, 1, 1))
+    services.start_publicity(
+        actor=cast.committee_admin, organization=cast.committee, year=YEAR, until=date(2099, 1, 1)
+    )
     with pytest.raises(services.PointsError, match="期满后才能定稿"):
         services.finalize_year(actor=cast.committee_admin, organization=cast.committee, year=YEAR)
 
@@ -186,14 +209,40 @@ def test_adjustment_rules(cast, scheme, ind):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(services.PointsError, match="请填写调整原因"):
-        services.adjust_points(actor=cast.secretary_a, member=cast.member_a_record, indicator=ind("task"), points="2", on=date(YEAR, 1, 2), reason=" ")
+        services.adjust_points(
+            actor=cast.secretary_a,
+            member=cast.member_a_record,
+            indicator=ind("task"),
+            points="2",
+            on=date(YEAR, 1, 2),
+            reason=" ",
+        )
     with pytest.raises(services.PointsError, match="分值必须是数字"):
-        services.adjust_points(actor=cast.secretary_a, member=cast.member_a_record, indicator=ind("task"), points="两分", on=date(YEAR, 1, 2), reason="x")
+        services.adjust_points(
+            actor=cast.secretary_a,
+            member=cast.member_a_record,
+            indicator=ind("task"),
+            points="两分",
+            on=date(YEAR, 1, 2),
+            reason="x",
+        )
     with pytest.raises(PermissionDenied):
-        services.adjust_points(actor=cast.outsider_b, member=cast.member_a_record, indicator=ind("task"), points="2", on=date(YEAR, 1, 2), reason="x")
+        services.adjust_points(
+            actor=cast.outsider_b,
+            member=cast.member_a_record,
+            indicator=ind("task"),
+            points="2",
+            on=date(YEAR, 1, 2),
+            reason="x",
+        )
     assert PointsEntry.objects.count() == 0
     entry = services.adjust_points(
-        actor=cast.secretary_a, member=cast.member_a_record, indicator=ind("task"), points="2", on=date(YEAR, 1, 2), reason="抢险"
+        actor=cast.secretary_a,
+        member=cast.member_a_record,
+        indicator=ind("task"),
+        points="2",
+        on=date(YEAR, 1, 2),
+        reason="抢险",
     )
     assert entry.source_type == "adjustment"
     assert MemberYear.objects.get(member=cast.member_a_record).total == D("62")

@@ -60,7 +60,11 @@ def test_month_cap_boundaries(_case, n_in_month, expected):
 
 @pytest.mark.parametrize(
     ("_case", "months", "expected"),
-    [("at_quarter_cap", (1, 2, 3), D("3")), ("over_quarter_cap", (1, 2, 3, 3), D("3")), ("two_quarters", (1, 4), D("2"))],
+    [
+        ("at_quarter_cap", (1, 2, 3), D("3")),
+        ("over_quarter_cap", (1, 2, 3, 3), D("3")),
+        ("two_quarters", (1, 4), D("2")),
+    ],
 )
 def test_quarter_cap_boundaries(_case, months, expected):
     r = scheme(IndicatorRule("x", "X", "d1", points=D("1"), cap_quarter=D("3")))

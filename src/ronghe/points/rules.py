@@ -93,9 +93,7 @@ def claim_transition(state: str, action: str) -> Transition:
     except KeyError as exc:
         labels = dict(ClaimState.choices)
         actions = dict(ClaimAction.choices)
-        raise ValueError(
-            f"“{labels.get(state, state)}”状态的申报不能{actions.get(action, action)}"
-        ) from exc
+        raise ValueError(f"“{labels.get(state, state)}”状态的申报不能{actions.get(action, action)}") from exc
 
 
 def is_frozen(year: int, finalized: dict[str, set[int]], org_path: str) -> bool:

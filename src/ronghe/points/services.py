@@ -548,7 +548,12 @@ def transition_claim(*, claim: Claim, action: str, actor: Any, comment: str = ""
         if updated != 1:
             raise PointsError("该申报已被他人处理，请刷新后查看")
         ClaimHistory.objects.create(
-            claim=claim, from_state=claim.state, to_state=step.next_state, action=action, actor=actor, comment=comment
+            claim=claim,
+            from_state=claim.state,
+            to_state=step.next_state,
+            action=action,
+            actor=actor,
+            comment=comment,
         )
         before = claim.state
         claim.refresh_from_db()
@@ -620,7 +625,9 @@ def finalize_year(*, actor: Any, organization: Organization, year: int) -> YearC
         closing.finalized_at = timezone.now()
         closing.finalized_by = actor
         closing.save()
-        audit.record("points.year_finalized", actor=actor, obj=closing, changes={"year": year, "members": count})
+        audit.record(
+            "points.year_finalized", actor=actor, obj=closing, changes={"year": year, "members": count}
+        )
     return closing
 
 
@@ -785,7 +792,8 @@ def update_indicator(*, actor: Any, indicator: Indicator, data: dict[str, Any]) 
             "scoring.indicator_updated",
             actor=actor,
             obj=scheme,
-            changes=audit.diff(before, {f: str(getattr(indicator, f)) for f in fields}) | {"code": indicator.code},
+            changes=audit.diff(before, {f: str(getattr(indicator, f)) for f in fields})
+            | {"code": indicator.code},
         )
     return indicator
 
@@ -809,7 +817,8 @@ def update_dimension(*, actor: Any, dimension: Dimension, data: dict[str, Any]) 
             "scoring.dimension_updated",
             actor=actor,
             obj=scheme,
-            changes=audit.diff(before, {f: str(getattr(dimension, f)) for f in fields}) | {"code": dimension.code},
+            changes=audit.diff(before, {f: str(getattr(dimension, f)) for f in fields})
+            | {"code": dimension.code},
         )
     return dimension
 

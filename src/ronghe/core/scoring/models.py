@@ -34,7 +34,12 @@ class Scheme(models.Model):
     ceiling = models.DecimalField("总分上限", null=True, blank=True, **POINTS)
     allow_refine = models.BooleanField("允许下级单位细化", default=False)
     refines = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="refinements", verbose_name="细化自"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="refinements",
+        verbose_name="细化自",
     )
     cloned_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="复制自"
@@ -105,7 +110,9 @@ def rules_from_rows(scheme: Scheme, dims: list[Dimension], inds: list[Indicator]
 class Dimension(models.Model):
     scope_org_field = "scheme__organization"
 
-    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="dimensions", verbose_name="方案")
+    scheme = models.ForeignKey(
+        Scheme, on_delete=models.CASCADE, related_name="dimensions", verbose_name="方案"
+    )
     code = models.SlugField("代码", max_length=30)
     name = models.CharField("维度名称", max_length=50)
     order = models.PositiveSmallIntegerField("排序", default=0)
@@ -126,13 +133,17 @@ class Dimension(models.Model):
 class Indicator(models.Model):
     scope_org_field = "scheme__organization"
 
-    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="indicators", verbose_name="方案")
+    scheme = models.ForeignKey(
+        Scheme, on_delete=models.CASCADE, related_name="indicators", verbose_name="方案"
+    )
     dimension = models.ForeignKey(
         Dimension, on_delete=models.CASCADE, related_name="indicators", verbose_name="维度"
     )
     code = models.SlugField("代码", max_length=40)
     name = models.CharField("指标名称", max_length=100)
-    kind = models.CharField("类型", max_length=10, choices=IndicatorKind.choices, default=IndicatorKind.DERIVED)
+    kind = models.CharField(
+        "类型", max_length=10, choices=IndicatorKind.choices, default=IndicatorKind.DERIVED
+    )
     points = models.DecimalField("每次分值", default=Decimal("1"), **POINTS)
     weight = models.DecimalField("权重", default=Decimal("1"), **POINTS)
     cap_month = models.DecimalField("月上限", null=True, blank=True, **POINTS)

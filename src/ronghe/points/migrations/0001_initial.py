@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,107 +15,210 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ClaimHistory',
+            name="ClaimHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_state', models.CharField(blank=True, choices=[('submitted', '待审核'), ('approved', '已通过'), ('rejected', '未通过'), ('withdrawn', '已撤回')], max_length=10)),
-                ('to_state', models.CharField(choices=[('submitted', '待审核'), ('approved', '已通过'), ('rejected', '未通过'), ('withdrawn', '已撤回')], max_length=10)),
-                ('action', models.CharField(blank=True, choices=[('approve', '通过'), ('reject', '退回'), ('withdraw', '撤回')], max_length=10)),
-                ('comment', models.CharField(blank=True, max_length=200)),
-                ('at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("submitted", "待审核"),
+                            ("approved", "已通过"),
+                            ("rejected", "未通过"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "待审核"),
+                            ("approved", "已通过"),
+                            ("rejected", "未通过"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        blank=True,
+                        choices=[("approve", "通过"), ("reject", "退回"), ("withdraw", "撤回")],
+                        max_length=10,
+                    ),
+                ),
+                ("comment", models.CharField(blank=True, max_length=200)),
+                ("at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='MemberYear',
+            name="MemberYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('total', models.DecimalField(decimal_places=2, max_digits=9, verbose_name='总积分')),
-                ('a_count', models.PositiveSmallIntegerField(default=0, verbose_name='A 等数')),
-                ('grade', models.CharField(blank=True, max_length=10, verbose_name='等次')),
-                ('grades', models.JSONField(default=dict, verbose_name='各维度等次')),
-                ('vetoed', models.BooleanField(default=False, verbose_name='一票否决')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("total", models.DecimalField(decimal_places=2, max_digits=9, verbose_name="总积分")),
+                ("a_count", models.PositiveSmallIntegerField(default=0, verbose_name="A 等数")),
+                ("grade", models.CharField(blank=True, max_length=10, verbose_name="等次")),
+                ("grades", models.JSONField(default=dict, verbose_name="各维度等次")),
+                ("vetoed", models.BooleanField(default=False, verbose_name="一票否决")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': '年度积分',
-                'verbose_name_plural': '年度积分',
-                'ordering': ['-year', '-total', 'member_id'],
+                "verbose_name": "年度积分",
+                "verbose_name_plural": "年度积分",
+                "ordering": ["-year", "-total", "member_id"],
             },
         ),
         migrations.CreateModel(
-            name='PointsEntry',
+            name="PointsEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('points', models.DecimalField(decimal_places=2, max_digits=9, verbose_name='分值')),
-                ('occurred_on', models.DateField(verbose_name='日期')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('source_type', models.CharField(choices=[('attendance', '组织生活出席'), ('training', '培训学习'), ('volunteering', '志愿服务'), ('claim', '积分申报'), ('adjustment', '调整')], max_length=20, verbose_name='来源')),
-                ('source_id', models.CharField(max_length=64, verbose_name='来源编号')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("points", models.DecimalField(decimal_places=2, max_digits=9, verbose_name="分值")),
+                ("occurred_on", models.DateField(verbose_name="日期")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "source_type",
+                    models.CharField(
+                        choices=[
+                            ("attendance", "组织生活出席"),
+                            ("training", "培训学习"),
+                            ("volunteering", "志愿服务"),
+                            ("claim", "积分申报"),
+                            ("adjustment", "调整"),
+                        ],
+                        max_length=20,
+                        verbose_name="来源",
+                    ),
+                ),
+                ("source_id", models.CharField(max_length=64, verbose_name="来源编号")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': '积分记录',
-                'verbose_name_plural': '积分记录',
-                'ordering': ['-occurred_on', '-id'],
+                "verbose_name": "积分记录",
+                "verbose_name_plural": "积分记录",
+                "ordering": ["-occurred_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='YearClosing',
+            name="YearClosing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('status', models.CharField(choices=[('open', '进行中'), ('publicity', '公示中'), ('finalized', '已定稿')], default='open', max_length=10, verbose_name='状态')),
-                ('publicity_from', models.DateField(blank=True, null=True, verbose_name='公示开始')),
-                ('publicity_until', models.DateField(blank=True, null=True, verbose_name='公示截止')),
-                ('finalized_at', models.DateTimeField(blank=True, null=True, verbose_name='定稿时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "进行中"), ("publicity", "公示中"), ("finalized", "已定稿")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("publicity_from", models.DateField(blank=True, null=True, verbose_name="公示开始")),
+                ("publicity_until", models.DateField(blank=True, null=True, verbose_name="公示截止")),
+                ("finalized_at", models.DateTimeField(blank=True, null=True, verbose_name="定稿时间")),
             ],
             options={
-                'verbose_name': '年度积分定稿',
-                'verbose_name_plural': '年度积分定稿',
-                'ordering': ['-year'],
+                "verbose_name": "年度积分定稿",
+                "verbose_name_plural": "年度积分定稿",
+                "ordering": ["-year"],
             },
         ),
         migrations.CreateModel(
-            name='YearTotal',
+            name="YearTotal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('dimension', models.CharField(max_length=30, verbose_name='维度')),
-                ('points', models.DecimalField(decimal_places=2, max_digits=9, verbose_name='积分')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("dimension", models.CharField(max_length=30, verbose_name="维度")),
+                ("points", models.DecimalField(decimal_places=2, max_digits=9, verbose_name="积分")),
             ],
             options={
-                'verbose_name': '维度年度积分',
-                'verbose_name_plural': '维度年度积分',
-                'ordering': ['member_id', 'year', 'dimension'],
+                "verbose_name": "维度年度积分",
+                "verbose_name_plural": "维度年度积分",
+                "ordering": ["member_id", "year", "dimension"],
             },
         ),
         migrations.CreateModel(
-            name='Claim',
+            name="Claim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('occurred_on', models.DateField(verbose_name='活动日期')),
-                ('points', models.DecimalField(decimal_places=2, max_digits=9, verbose_name='申报分值')),
-                ('description', models.TextField(verbose_name='活动说明')),
-                ('photo', models.FileField(blank=True, upload_to='points/claims/%Y/', verbose_name='照片')),
-                ('photo_type', models.CharField(blank=True, max_length=40)),
-                ('state', models.CharField(choices=[('submitted', '待审核'), ('approved', '已通过'), ('rejected', '未通过'), ('withdrawn', '已撤回')], default='submitted', max_length=10, verbose_name='状态')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_reason', models.CharField(blank=True, max_length=200, verbose_name='审核意见')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("occurred_on", models.DateField(verbose_name="活动日期")),
+                ("points", models.DecimalField(decimal_places=2, max_digits=9, verbose_name="申报分值")),
+                ("description", models.TextField(verbose_name="活动说明")),
+                ("photo", models.FileField(blank=True, upload_to="points/claims/%Y/", verbose_name="照片")),
+                ("photo_type", models.CharField(blank=True, max_length=40)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "待审核"),
+                            ("approved", "已通过"),
+                            ("rejected", "未通过"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        default="submitted",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_reason", models.CharField(blank=True, max_length=200, verbose_name="审核意见")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '积分申报',
-                'verbose_name_plural': '积分申报',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "积分申报",
+                "verbose_name_plural": "积分申报",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

@@ -6,122 +6,175 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('members', '0001_initial'),
-        ('orgs', '0001_initial'),
-        ('points', '0001_initial'),
-        ('scoring', '0001_initial'),
+        ("members", "0001_initial"),
+        ("orgs", "0001_initial"),
+        ("points", "0001_initial"),
+        ("scoring", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='claim',
-            name='indicator',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='scoring.indicator'),
+            model_name="claim",
+            name="indicator",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="claims", to="scoring.indicator"
+            ),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='member',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='points_claims', to='members.member'),
+            model_name="claim",
+            name="member",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="points_claims", to="members.member"
+            ),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='submitted_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="claim",
+            name="submitted_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='claimhistory',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="claimhistory",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='claimhistory',
-            name='claim',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='points.claim'),
+            model_name="claimhistory",
+            name="claim",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="history", to="points.claim"
+            ),
         ),
         migrations.AddField(
-            model_name='memberyear',
-            name='member',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='points_years', to='members.member'),
+            model_name="memberyear",
+            name="member",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="points_years", to="members.member"
+            ),
         ),
         migrations.AddField(
-            model_name='memberyear',
-            name='organization',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.organization'),
+            model_name="memberyear",
+            name="organization",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="orgs.organization"
+            ),
         ),
         migrations.AddField(
-            model_name='memberyear',
-            name='scheme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='scoring.scheme'),
+            model_name="memberyear",
+            name="scheme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="scoring.scheme"
+            ),
         ),
         migrations.AddField(
-            model_name='pointsentry',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="pointsentry",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='pointsentry',
-            name='indicator',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='scoring.indicator', verbose_name='指标'),
+            model_name="pointsentry",
+            name="indicator",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="entries",
+                to="scoring.indicator",
+                verbose_name="指标",
+            ),
         ),
         migrations.AddField(
-            model_name='pointsentry',
-            name='member',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='points_entries', to='members.member', verbose_name='党员'),
+            model_name="pointsentry",
+            name="member",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="points_entries",
+                to="members.member",
+                verbose_name="党员",
+            ),
         ),
         migrations.AddField(
-            model_name='yearclosing',
-            name='finalized_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="yearclosing",
+            name="finalized_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='yearclosing',
-            name='organization',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization'),
+            model_name="yearclosing",
+            name="organization",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.organization"
+            ),
         ),
         migrations.AddField(
-            model_name='yeartotal',
-            name='member',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='members.member'),
+            model_name="yeartotal",
+            name="member",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="members.member"
+            ),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['state', 'created_at'], name='points_clai_state_6be809_idx'),
+            model_name="claim",
+            index=models.Index(fields=["state", "created_at"], name="points_clai_state_6be809_idx"),
         ),
         migrations.AddIndex(
-            model_name='memberyear',
-            index=models.Index(fields=['year', 'organization', 'total'], name='points_memb_year_2ce94d_idx'),
+            model_name="memberyear",
+            index=models.Index(fields=["year", "organization", "total"], name="points_memb_year_2ce94d_idx"),
         ),
         migrations.AddConstraint(
-            model_name='memberyear',
-            constraint=models.UniqueConstraint(fields=('member', 'year'), name='unique_member_year'),
+            model_name="memberyear",
+            constraint=models.UniqueConstraint(fields=("member", "year"), name="unique_member_year"),
         ),
         migrations.AddIndex(
-            model_name='pointsentry',
-            index=models.Index(fields=['member', 'year'], name='points_poin_member__be8010_idx'),
+            model_name="pointsentry",
+            index=models.Index(fields=["member", "year"], name="points_poin_member__be8010_idx"),
         ),
         migrations.AddIndex(
-            model_name='pointsentry',
-            index=models.Index(fields=['year', 'member'], name='points_poin_year_531f42_idx'),
+            model_name="pointsentry",
+            index=models.Index(fields=["year", "member"], name="points_poin_year_531f42_idx"),
         ),
         migrations.AddIndex(
-            model_name='pointsentry',
-            index=models.Index(fields=['source_type', 'source_id'], name='points_poin_source__3bd580_idx'),
+            model_name="pointsentry",
+            index=models.Index(fields=["source_type", "source_id"], name="points_poin_source__3bd580_idx"),
         ),
         migrations.AddConstraint(
-            model_name='pointsentry',
-            constraint=models.UniqueConstraint(fields=('source_type', 'source_id', 'member', 'indicator'), name='unique_entry_per_source'),
+            model_name="pointsentry",
+            constraint=models.UniqueConstraint(
+                fields=("source_type", "source_id", "member", "indicator"), name="unique_entry_per_source"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='yearclosing',
-            constraint=models.UniqueConstraint(fields=('organization', 'year'), name='unique_closing'),
+            model_name="yearclosing",
+            constraint=models.UniqueConstraint(fields=("organization", "year"), name="unique_closing"),
         ),
         migrations.AddConstraint(
-            model_name='yeartotal',
-            constraint=models.UniqueConstraint(fields=('member', 'year', 'dimension'), name='unique_year_total'),
+            model_name="yeartotal",
+            constraint=models.UniqueConstraint(
+                fields=("member", "year", "dimension"), name="unique_year_total"
+            ),
         ),
     ]

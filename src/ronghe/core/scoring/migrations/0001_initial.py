@@ -7,127 +7,312 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Dimension',
+            name="Dimension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=30, verbose_name='代码')),
-                ('name', models.CharField(max_length=50, verbose_name='维度名称')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
-                ('base', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=9, verbose_name='基础分')),
-                ('threshold_a', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=9, verbose_name='A 等线')),
-                ('threshold_b', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=9, verbose_name='B 等线')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=30, verbose_name="代码")),
+                ("name", models.CharField(max_length=50, verbose_name="维度名称")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
+                (
+                    "base",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=9, verbose_name="基础分"
+                    ),
+                ),
+                (
+                    "threshold_a",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=9, verbose_name="A 等线"
+                    ),
+                ),
+                (
+                    "threshold_b",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=9, verbose_name="B 等线"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评价维度',
-                'verbose_name_plural': '评价维度',
-                'ordering': ['scheme_id', 'order', 'id'],
+                "verbose_name": "评价维度",
+                "verbose_name_plural": "评价维度",
+                "ordering": ["scheme_id", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Scheme',
+            name="Scheme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=100, verbose_name='方案名称')),
-                ('purpose', models.CharField(choices=[('member_points', '党员积分（5A）'), ('branch_stars', '支部评星'), ('selection', '评选'), ('unit_assessment', '融合考核')], max_length=30, verbose_name='用途')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='版本')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('active', '启用'), ('archived', '已归档')], default='draft', max_length=10, verbose_name='状态')),
-                ('floor', models.DecimalField(blank=True, decimal_places=2, default=Decimal('0'), max_digits=9, null=True, verbose_name='总分下限')),
-                ('ceiling', models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True, verbose_name='总分上限')),
-                ('allow_refine', models.BooleanField(default=False, verbose_name='允许下级单位细化')),
-                ('description', models.TextField(blank=True, verbose_name='说明')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('cloned_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='scoring.scheme', verbose_name='复制自')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='schemes', to='orgs.organization', verbose_name='制定党组织')),
-                ('refines', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='refinements', to='scoring.scheme', verbose_name='细化自')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=100, verbose_name="方案名称")),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("member_points", "党员积分（5A）"),
+                            ("branch_stars", "支部评星"),
+                            ("selection", "评选"),
+                            ("unit_assessment", "融合考核"),
+                        ],
+                        max_length=30,
+                        verbose_name="用途",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="版本")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "草稿"), ("active", "启用"), ("archived", "已归档")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "floor",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=9,
+                        null=True,
+                        verbose_name="总分下限",
+                    ),
+                ),
+                (
+                    "ceiling",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=9, null=True, verbose_name="总分上限"
+                    ),
+                ),
+                ("allow_refine", models.BooleanField(default=False, verbose_name="允许下级单位细化")),
+                ("description", models.TextField(blank=True, verbose_name="说明")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "cloned_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="scoring.scheme",
+                        verbose_name="复制自",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="schemes",
+                        to="orgs.organization",
+                        verbose_name="制定党组织",
+                    ),
+                ),
+                (
+                    "refines",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="refinements",
+                        to="scoring.scheme",
+                        verbose_name="细化自",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评价方案',
-                'verbose_name_plural': '评价方案',
-                'ordering': ['-year', 'organization__path', '-version'],
+                "verbose_name": "评价方案",
+                "verbose_name_plural": "评价方案",
+                "ordering": ["-year", "organization__path", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='Result',
+            name="Result",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject_type', models.CharField(max_length=40, verbose_name='评价对象类型')),
-                ('subject_id', models.CharField(max_length=64, verbose_name='评价对象')),
-                ('period', models.CharField(max_length=20, verbose_name='周期')),
-                ('total', models.DecimalField(decimal_places=2, max_digits=9, verbose_name='得分')),
-                ('grade', models.CharField(blank=True, max_length=20, verbose_name='等次')),
-                ('breakdown', models.JSONField(default=dict, verbose_name='明细')),
-                ('snapshot', models.JSONField(default=dict, verbose_name='方案快照')),
-                ('computed_at', models.DateTimeField(auto_now=True)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization', verbose_name='党组织')),
-                ('scheme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='results', to='scoring.scheme', verbose_name='方案')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("subject_type", models.CharField(max_length=40, verbose_name="评价对象类型")),
+                ("subject_id", models.CharField(max_length=64, verbose_name="评价对象")),
+                ("period", models.CharField(max_length=20, verbose_name="周期")),
+                ("total", models.DecimalField(decimal_places=2, max_digits=9, verbose_name="得分")),
+                ("grade", models.CharField(blank=True, max_length=20, verbose_name="等次")),
+                ("breakdown", models.JSONField(default=dict, verbose_name="明细")),
+                ("snapshot", models.JSONField(default=dict, verbose_name="方案快照")),
+                ("computed_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.organization",
+                        verbose_name="党组织",
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="results",
+                        to="scoring.scheme",
+                        verbose_name="方案",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评价结果',
-                'verbose_name_plural': '评价结果',
-                'ordering': ['-computed_at'],
+                "verbose_name": "评价结果",
+                "verbose_name_plural": "评价结果",
+                "ordering": ["-computed_at"],
             },
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, verbose_name='代码')),
-                ('name', models.CharField(max_length=100, verbose_name='指标名称')),
-                ('kind', models.CharField(choices=[('derived', '自动采集'), ('entered', '评分录入'), ('veto', '一票否决')], default='derived', max_length=10, verbose_name='类型')),
-                ('points', models.DecimalField(decimal_places=2, default=Decimal('1'), max_digits=9, verbose_name='每次分值')),
-                ('weight', models.DecimalField(decimal_places=2, default=Decimal('1'), max_digits=9, verbose_name='权重')),
-                ('cap_month', models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True, verbose_name='月上限')),
-                ('cap_quarter', models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True, verbose_name='季度上限')),
-                ('cap_year', models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True, verbose_name='年上限')),
-                ('floor', models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True, verbose_name='下限')),
-                ('ceiling', models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True, verbose_name='上限')),
-                ('sources', models.JSONField(blank=True, default=list, verbose_name='自动采集来源')),
-                ('claimable', models.BooleanField(default=False, verbose_name='党员可申报')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
-                ('dimension', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='scoring.dimension', verbose_name='维度')),
-                ('scheme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='scoring.scheme', verbose_name='方案')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, verbose_name="代码")),
+                ("name", models.CharField(max_length=100, verbose_name="指标名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("derived", "自动采集"), ("entered", "评分录入"), ("veto", "一票否决")],
+                        default="derived",
+                        max_length=10,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "points",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("1"), max_digits=9, verbose_name="每次分值"
+                    ),
+                ),
+                (
+                    "weight",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("1"), max_digits=9, verbose_name="权重"
+                    ),
+                ),
+                (
+                    "cap_month",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=9, null=True, verbose_name="月上限"
+                    ),
+                ),
+                (
+                    "cap_quarter",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=9, null=True, verbose_name="季度上限"
+                    ),
+                ),
+                (
+                    "cap_year",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=9, null=True, verbose_name="年上限"
+                    ),
+                ),
+                (
+                    "floor",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=9, null=True, verbose_name="下限"
+                    ),
+                ),
+                (
+                    "ceiling",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=9, null=True, verbose_name="上限"
+                    ),
+                ),
+                ("sources", models.JSONField(blank=True, default=list, verbose_name="自动采集来源")),
+                ("claimable", models.BooleanField(default=False, verbose_name="党员可申报")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
+                (
+                    "dimension",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicators",
+                        to="scoring.dimension",
+                        verbose_name="维度",
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicators",
+                        to="scoring.scheme",
+                        verbose_name="方案",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评价指标',
-                'verbose_name_plural': '评价指标',
-                'ordering': ['scheme_id', 'order', 'id'],
+                "verbose_name": "评价指标",
+                "verbose_name_plural": "评价指标",
+                "ordering": ["scheme_id", "order", "id"],
             },
         ),
         migrations.AddField(
-            model_name='dimension',
-            name='scheme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dimensions', to='scoring.scheme', verbose_name='方案'),
+            model_name="dimension",
+            name="scheme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="dimensions",
+                to="scoring.scheme",
+                verbose_name="方案",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scheme',
-            constraint=models.UniqueConstraint(fields=('purpose', 'organization', 'year', 'version'), name='unique_scheme_version'),
+            model_name="scheme",
+            constraint=models.UniqueConstraint(
+                fields=("purpose", "organization", "year", "version"), name="unique_scheme_version"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scheme',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('purpose', 'organization', 'year'), name='one_active_scheme_per_node_year'),
+            model_name="scheme",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "active")),
+                fields=("purpose", "organization", "year"),
+                name="one_active_scheme_per_node_year",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='result',
-            constraint=models.UniqueConstraint(fields=('scheme', 'subject_type', 'subject_id', 'period'), name='unique_result_per_period'),
+            model_name="result",
+            constraint=models.UniqueConstraint(
+                fields=("scheme", "subject_type", "subject_id", "period"), name="unique_result_per_period"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.UniqueConstraint(fields=('scheme', 'code'), name='unique_indicator_code'),
+            model_name="indicator",
+            constraint=models.UniqueConstraint(fields=("scheme", "code"), name="unique_indicator_code"),
         ),
         migrations.AddConstraint(
-            model_name='dimension',
-            constraint=models.UniqueConstraint(fields=('scheme', 'code'), name='unique_dimension_code'),
+            model_name="dimension",
+            constraint=models.UniqueConstraint(fields=("scheme", "code"), name="unique_dimension_code"),
         ),
     ]
