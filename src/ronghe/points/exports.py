@@ -39,7 +39,6 @@ def ledger_xlsx(org: Organization, year: int) -> bytes:
     header = ["党组织", "姓名", "总积分", "等次", *[name for _, name in dims]]
     ws.write_row(0, 0, header, bold)
     row = 1
-    ids: list[int] = []
     rows = list(years.order_by("organization__path", "-total", "member__name"))
     totals: dict[tuple[int, str], object] = {}
     member_ids = [r.member_id for r in rows]
@@ -60,7 +59,6 @@ def ledger_xlsx(org: Organization, year: int) -> bytes:
                 *[totals.get((r.member_id, c), 0) for c, _ in dims],
             ],
         )
-        ids.append(r.member_id)
         row += 1
     ws2 = wb.add_worksheet("积分明细")
     ws2.write_row(0, 0, ["党组织", "姓名", "日期", "维度", "指标", "分值", "来源", "说明"], bold)

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from ronghe.core.forms import StyledForm
 from ronghe.core.scoring.models import Indicator
@@ -46,7 +46,7 @@ class ClaimForm(StyledForm):
         self.fields["indicator"].label_from_instance = lambda i: (
             f"{i.dimension.name} · {i.name}（每次 {i.points} 分）"
         )
-        self.fields["occurred_on"].initial = date.today()
+        self.fields["occurred_on"].initial = timezone.localdate()
 
 
 class DecisionForm(StyledForm):

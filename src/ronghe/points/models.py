@@ -101,6 +101,9 @@ class YearTotal(models.Model):
             models.UniqueConstraint(fields=["member", "year", "dimension"], name="unique_year_total")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.year} {self.dimension} {self.points}"
+
 
 class YearClosing(models.Model):
     """The year end of a node's subtree: 公示 then finalize, which freezes the year."""
@@ -182,3 +185,6 @@ class ClaimHistory(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} {self.from_state}→{self.to_state}"

@@ -286,7 +286,7 @@ def _sync_source(
     for e in to_create:
         _refuse_if_frozen(resolver, paths[e.member_id], e.year)
         touched[e.year].add(e.member_id)
-    for e, points, day in to_update:
+    for e, _points, day in to_update:
         _refuse_if_frozen(resolver, paths[e.member_id], e.year)
         _refuse_if_frozen(resolver, paths[e.member_id], day.year)
         touched[e.year].add(e.member_id)

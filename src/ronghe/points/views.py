@@ -355,7 +355,7 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
         .order_by("-year", "organization__path", "-version")
     )
     # A user below the 工委 also sees the schemes that apply to them from above.
-    visible_paths = [p for p in queries.paths_with(request.user, "points.view")]
+    visible_paths = list(queries.paths_with(request.user, "points.view"))
     above = Scheme.objects.none()
     if visible_paths:
         ancestors = {a for p in visible_paths for a in services.ancestor_paths(p)}
