@@ -48,7 +48,10 @@ def test_claim_approved_reaches_the_ledger_and_total(cast, scheme, ind):
     entry = PointsEntry.objects.get(source_type="claim", source_id=str(claim.pk))
     assert entry.points == D("3")
     assert MemberYear.objects.get(member=cast.member_a_record, year=YEAR).total == D("63")
-    assert list(ClaimHistory.objects.filter(claim=claim).values_list("to_state", flat=True)) == ["submitted", "approved"]
+    assert list(ClaimHistory.objects.filter(claim=claim).values_list("to_state", flat=True)) == [
+        "submitted",
+        "approved",
+    ]
     assert AuditEntry.objects.filter(event="points.claim_approve").count() == 1
 
 
@@ -72,8 +75,16 @@ def test_rejection_needs_a_reason_and_writes_nothing_to_the_ledger(cast, scheme,
         ("non_numeric", {"points": "三分"}, "分值必须是数字"),
         ("future", {"occurred_on": date(YEAR, 12, 30)}, "活动日期不能晚于今天"),
         ("no_text", {"description": "  "}, "请填写活动说明"),
-        ("non_image", {"photo": SimpleUploadedFile("a.png", b"%PDF-1.4 not an image")}, "照片必须是 JPG、PNG、GIF 或 WebP 格式的图片"),
-        ("oversized", {"photo": SimpleUploadedFile("a.png", PNG + b"\x00" * (5 * 1024 * 1024))}, "照片不能超过 5 MB"),
+        (
+            "non_image",
+            {"photo": SimpleUploadedFile("a.png", b"%PDF-1.4 not an image")},
+            "照片必须是 JPG、PNG、GIF 或 WebP 格式的图片",
+        ),
+        (
+            "oversized",
+            {"photo": SimpleUploadedFile("a.png", PNG + b"\x00" * (5 * 1024 * 1024))},
+            "照片不能超过 5 MB",
+        ),
     ],
 )
 def test_bad_claims_are_refused_with_nothing_written(cast, scheme, ind, _case, over, message):
@@ -97,7 +108,9 @@ def test_auto_collected_indicator_cannot_be_claimed(cast, scheme, ind):
 
 
 def test_claim_in_a_finalized_year_is_refused(cast, scheme, ind):
-    services.start_publicity(actor=cast.committee_admin, organization=cast.committee, year=YEAR, until=date(YEAR, 11, 24))
+    services.start_publicity(
+        actor=cast.committee_admin, organization=cast.committee, year=YEAR, until=date(YEAR, 11, 24)
+    )
     services.finalize_year(actor=cast.committee_admin, organization=cast.committee, year=YEAR)
     with pytest.raises(services.PointsError, match="2026 年度积分已定稿"):
         submit(cast, ind)

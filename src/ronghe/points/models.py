@@ -19,7 +19,7 @@ class PointsEntry(models.Model):
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     member = models.ForeignKey(
-        "members.Member", on_delete=models.PROTECT, related_name="points_entries", verbose_name="党员"
+        "members.Member", on_delete=models.CASCADE, related_name="points_entries", verbose_name="党员"
     )
     indicator = models.ForeignKey(
         "scoring.Indicator", on_delete=models.PROTECT, related_name="entries", verbose_name="指标"
@@ -110,7 +110,7 @@ class YearClosing(models.Model):
 
     scope_org_field = "organization"
 
-    organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField("年度")
     status = models.CharField("状态", max_length=10, choices=YearStatus.choices, default=YearStatus.OPEN)
     publicity_from = models.DateField("公示开始", null=True, blank=True)
@@ -140,7 +140,7 @@ class Claim(models.Model):
     scope_member_field = "member"
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="points_claims")
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="points_claims")
     indicator = models.ForeignKey("scoring.Indicator", on_delete=models.PROTECT, related_name="claims")
     occurred_on = models.DateField("活动日期")
     points = models.DecimalField("申报分值", **POINTS)

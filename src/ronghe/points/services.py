@@ -676,7 +676,7 @@ def _store_results(*, year: int, organization: Organization) -> None:
 
 
 def seed_default_scheme(
-    *, organization: Organization, year: int, actor: Any = None, activate: bool = True
+    *, organization: Organization, year: int, actor: Any = None, activate: bool = True, recompute: bool = True
 ) -> Scheme:
     """Create the default members' points scheme (defaults.py) at a node for a year."""
     with transaction.atomic():
@@ -729,7 +729,8 @@ def seed_default_scheme(
             from ronghe.core.scoring.services import activate_scheme
 
             activate_scheme(scheme=scheme, actor=actor)
-            recompute_year(year=year, organization=organization)
+            if recompute:
+                recompute_year(year=year, organization=organization)
     return scheme
 
 

@@ -25,7 +25,7 @@ class Scheme(models.Model):
     name = models.CharField("方案名称", max_length=100)
     purpose = models.CharField("用途", max_length=30, choices=SchemePurpose.choices)
     organization = models.ForeignKey(
-        "orgs.Organization", on_delete=models.PROTECT, related_name="schemes", verbose_name="制定党组织"
+        "orgs.Organization", on_delete=models.CASCADE, related_name="schemes", verbose_name="制定党组织"
     )
     year = models.PositiveSmallIntegerField("年度")
     version = models.PositiveIntegerField("版本", default=1)
@@ -170,9 +170,9 @@ class Result(models.Model):
 
     scope_org_field = "organization"
 
-    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="results", verbose_name="方案")
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="results", verbose_name="方案")
     organization = models.ForeignKey(
-        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="党组织"
+        "orgs.Organization", on_delete=models.CASCADE, related_name="+", verbose_name="党组织"
     )
     subject_type = models.CharField("评价对象类型", max_length=40)
     subject_id = models.CharField("评价对象", max_length=64)
