@@ -43,6 +43,7 @@ class ClaimForm(StyledForm):
         super().__init__(*args, **kwargs)
         if indicators is not None:
             self.fields["indicator"].queryset = indicators
+            self._errors = None  # StyledFormMixin validated against the empty queryset
         self.fields["indicator"].label_from_instance = lambda i: (
             f"{i.dimension.name} · {i.name}（每次 {i.points} 分）"
         )
@@ -64,6 +65,7 @@ class AdjustmentForm(StyledForm):
         super().__init__(*args, **kwargs)
         if indicators is not None:
             self.fields["indicator"].queryset = indicators
+            self._errors = None  # StyledFormMixin validated against the empty queryset
 
 
 class PublicityForm(StyledForm):
