@@ -10,7 +10,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from ronghe.core.scope import get_for_user_or_404, has_perm_anywhere, scoped
@@ -173,7 +173,7 @@ def claims(
 
 
 @router.post("/claims", response={201: ClaimOut}, summary="申报积分（本人）")
-def submit_claim(request: HttpRequest, payload: ClaimIn) -> tuple[int, dict[str, Any]]:
+def submit_claim(request: HttpRequest, payload: ClaimIn) -> Status:
     user = _need(request, "self.view")
     if not user.member_id:
         raise HttpError(403, "账户未关联党员，不能申报积分")
@@ -193,7 +193,7 @@ def submit_claim(request: HttpRequest, payload: ClaimIn) -> tuple[int, dict[str,
         )
     except services.PointsError as exc:
         raise HttpError(422, exc.message) from exc
-    return 201, _claim_out(claim)
+    return Status(201, _claim_out(claim))
 
 
 @router.get("/claims/{code}", response=ClaimOut, summary="申报详情")
