@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "ronghe.orgs",
     "ronghe.members",
     "ronghe.orglife",
+    "ronghe.core.scoring",
     "ronghe.points",
     "ronghe.demo",
 ]
@@ -179,6 +180,7 @@ MEDIA_ROOT = DATA_DIR / "files"  # served only through authorising views
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 RONGHE_UPLOAD_MAX_BYTES = env_int("RONGHE_UPLOAD_MAX_MB", 20) * 1024 * 1024
+RONGHE_CLAIM_PHOTO_MAX_BYTES = env_int("RONGHE_CLAIM_PHOTO_MAX_MB", 5) * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": os.environ.get("RONGHE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("audit/", include("ronghe.core.audit_urls")),
     path("members/io/", include("ronghe.members.io_urls")),
     path("orglife/", include("ronghe.orglife.urls")),
+    path("points/", include("ronghe.points.urls")),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

@@ -1,13 +1,828 @@
-"""Points use-cases called by other modules (placeholder in the orglife branch)."""
+"""Member points use-cases: the ledger, yearly totals, claims, year end, the default scheme.
+
+Every change to the ledger refreshes the affected members' yearly results in the same
+transaction (`refresh_member_years`); `recompute_year` rebuilds them from SQL aggregates and
+must agree exactly. Finalized years are frozen: nothing dated in them is written.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.db.models.functions import ExtractMonth
+from django.utils import timezone
 
-def sync_meeting_points(*, meeting: Any) -> None:
-    """Points ledger sync; implemented by the points module."""
+from ronghe.core import audit
+from ronghe.core.scope import has_perm_at
+from ronghe.core.scoring import rules as scoring
+from ronghe.core.scoring.choices import IndicatorKind, SchemePurpose, SchemeStatus
+from ronghe.core.scoring.models import Dimension, Indicator, Result, Scheme, rules_from_rows
+from ronghe.members.choices import ACTIVE_STATUSES
+from ronghe.members.models import Member
+from ronghe.orglife.choices import AttendanceStatus
+from ronghe.orgs.models import SEGMENT, Organization
+from ronghe.points import defaults, rules
+from ronghe.points.choices import ClaimAction, ClaimState, SourceType, YearStatus
+from ronghe.points.models import Claim, ClaimHistory, MemberYear, PointsEntry, YearClosing, YearTotal
+
+BATCH = 2000
 
 
-def remove_meeting_points(*, meeting: Any) -> None:
-    """Points ledger sync; implemented by the points module."""
+class PointsError(Exception):
+    """A refused points operation; the message is shown to the user as is."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of a node and its ancestors, root first."""
+    return [path[: i + SEGMENT + 1] for i in range(0, len(path) - 1, SEGMENT + 1)]
+
+
+def local_date(value: Any) -> date:
+    return timezone.localtime(value).date() if hasattr(value, "tzinfo") else value
+
+
+class Resolver:
+    """Caches, for one operation, which scheme applies at a node and which years are frozen."""
+
+    def __init__(self) -> None:
+        self._schemes: dict[tuple[str, int], Scheme | None] = {}
+        self._rules: dict[int, scoring.SchemeRules] = {}
+        self._indicators: dict[int, list[Indicator]] = {}
+        self._finalized: dict[str, set[int]] | None = None
+
+    def scheme(self, org_path: str, year: int) -> Scheme | None:
+        key = (org_path, year)
+        if key not in self._schemes:
+            self._schemes[key] = (
+                Scheme.objects.filter(
+                    purpose=SchemePurpose.MEMBER_POINTS,
+                    status=SchemeStatus.ACTIVE,
+                    year=year,
+                    organization__path__in=ancestor_paths(org_path),
+                )
+                .order_by("-organization__depth")
+                .first()
+            )
+        return self._schemes[key]
+
+    def indicators(self, scheme: Scheme) -> list[Indicator]:
+        if scheme.pk not in self._indicators:
+            self._indicators[scheme.pk] = list(scheme.indicators.select_related("dimension"))
+        return self._indicators[scheme.pk]
+
+    def rules(self, scheme: Scheme) -> scoring.SchemeRules:
+        if scheme.pk not in self._rules:
+            self._rules[scheme.pk] = rules_from_rows(
+                scheme, list(scheme.dimensions.all()), self.indicators(scheme)
+            )
+        return self._rules[scheme.pk]
+
+    def by_source(self, scheme: Scheme, source: str) -> list[Indicator]:
+        return [i for i in self.indicators(scheme) if source in (i.sources or [])]
+
+    def frozen(self, org_path: str, year: int) -> bool:
+        if self._finalized is None:
+            found: dict[str, set[int]] = defaultdict(set)
+            for path, y in YearClosing.objects.filter(status=YearStatus.FINALIZED).values_list(
+                "organization__path", "year"
+            ):
+                found[path].add(y)
+            self._finalized = found
+        return rules.is_frozen(year, self._finalized, org_path)
+
+
+def scheme_for(organization: Organization, year: int) -> Scheme | None:
+    """The active points scheme for a node and year: the nearest one up the tree."""
+    return Resolver().scheme(organization.path, year)
+
+
+FROZEN_MESSAGE = "{year} 年度积分已定稿，不能再修改；更正请在当前年度以调整记录计入"
+
+
+def _refuse_if_frozen(resolver: Resolver, org_path: str, year: int) -> None:
+    if resolver.frozen(org_path, year):
+        raise PointsError(FROZEN_MESSAGE.format(year=year), field="occurred_on")
+
+
+# ---------------------------------------------------------------- yearly results
+
+
+@dataclass(frozen=True)
+class MemberResult:
+    member_id: int
+    organization_id: int
+    scheme: Scheme
+    evaluation: scoring.Evaluation
+
+
+def _write_results(year: int, results: list[MemberResult]) -> None:
+    ids = [r.member_id for r in results]
+    for i in range(0, len(ids), BATCH):
+        chunk = ids[i : i + BATCH]
+        YearTotal.objects.filter(year=year, member_id__in=chunk).delete()
+        MemberYear.objects.filter(year=year, member_id__in=chunk).delete()
+    totals: list[YearTotal] = []
+    years: list[MemberYear] = []
+    for r in results:
+        ev = r.evaluation
+        a_count = sum(1 for g in ev.grades.values() if g == "A")
+        years.append(
+            MemberYear(
+                member_id=r.member_id,
+                year=year,
+                organization_id=r.organization_id,
+                scheme=r.scheme,
+                total=ev.total,
+                a_count=a_count,
+                grade=f"{a_count}A",
+                grades=ev.grades,
+                vetoed=ev.vetoed,
+            )
+        )
+        totals.extend(
+            YearTotal(member_id=r.member_id, year=year, dimension=code, points=points)
+            for code, points in ev.dimensions.items()
+        )
+    MemberYear.objects.bulk_create(years, batch_size=BATCH)
+    YearTotal.objects.bulk_create(totals, batch_size=BATCH)
+
+
+def refresh_member_years(*, member_ids: Iterable[int], year: int, resolver: Resolver | None = None) -> None:
+    """Re-evaluate the given members' year from their ledger entries (the incremental path).
+
+    Called inside the transaction of every ledger change. Members without an applicable scheme
+    get no yearly result.
+    """
+    resolver = resolver or Resolver()
+    ids = sorted(set(member_ids))
+    if not ids:
+        return
+    members = list(
+        Member.objects.filter(pk__in=ids).select_related("organization").only("pk", "organization__path")
+    )
+    events: dict[int, list[scoring.Event]] = defaultdict(list)
+    for member_id, code, on, points, source_type, source_id in PointsEntry.objects.filter(
+        member_id__in=ids, year=year
+    ).values_list("member_id", "indicator__code", "occurred_on", "points", "source_type", "source_id"):
+        events[member_id].append(scoring.Event(code, on, points, f"{source_type}:{source_id}"))
+    results = []
+    for m in members:
+        scheme = resolver.scheme(m.organization.path, year)
+        if scheme is None:
+            continue
+        evaluation = scoring.evaluate(resolver.rules(scheme), events.get(m.pk, []))
+        results.append(MemberResult(m.pk, m.organization_id, scheme, evaluation))
+    _write_results(year, results)
+    stale = set(ids) - {r.member_id for r in results}
+    if stale:
+        MemberYear.objects.filter(year=year, member_id__in=stale).delete()
+        YearTotal.objects.filter(year=year, member_id__in=stale).delete()
+
+
+def recompute_year(*, year: int, organization: Organization | None = None) -> int:
+    """Rebuild the yearly results of every active member (in a subtree) from SQL aggregates.
+
+    Per member: SUM(points), COUNT(*) grouped by indicator and month, then the same scheme
+    rules as the incremental path. Returns the number of members evaluated.
+    """
+    resolver = Resolver()
+    members = Member.objects.filter(status__in=ACTIVE_STATUSES)
+    if organization is not None:
+        members = members.filter(organization__path__startswith=organization.path)
+    rows = list(members.order_by("pk").values_list("pk", "organization_id", "organization__path"))
+    count = 0
+    with transaction.atomic():
+        for i in range(0, len(rows), BATCH):
+            chunk = rows[i : i + BATCH]
+            ids = [r[0] for r in chunk]
+            sums: dict[int, list[tuple[str, int, int, Decimal, int]]] = defaultdict(list)
+            aggregate = (
+                PointsEntry.objects.filter(member_id__in=ids, year=year)
+                .annotate(month=ExtractMonth("occurred_on"))
+                .values("member_id", "indicator__code", "month")
+                .annotate(total=Sum("points"), n=Count("id"))
+                .order_by()
+            )
+            for row in aggregate:
+                sums[row["member_id"]].append(
+                    (row["indicator__code"], year, row["month"], Decimal(row["total"]), row["n"])
+                )
+            results = []
+            for member_id, org_id, path in chunk:
+                scheme = resolver.scheme(path, year)
+                if scheme is None:
+                    continue
+                evaluation = scoring.evaluate_sums(resolver.rules(scheme), sums.get(member_id, []))
+                results.append(MemberResult(member_id, org_id, scheme, evaluation))
+            _write_results(year, results)
+            count += len(results)
+    return count
+
+
+# ---------------------------------------------------------------- ledger writes
+
+
+def _sync_source(
+    *,
+    source_type: str,
+    source_id: str,
+    desired: dict[tuple[int, int], tuple[Decimal, date]],
+    scope_member_ids: Iterable[int] | None,
+    resolver: Resolver,
+    actor: Any = None,
+    note: str = "",
+) -> dict[str, int]:
+    """Make the ledger entries of one source equal `desired` {(member, indicator): (points, day)}."""
+    existing = {
+        (e.member_id, e.indicator_id): e
+        for e in PointsEntry.objects.filter(source_type=source_type, source_id=source_id).select_related(
+            "member__organization"
+        )
+    }
+    to_delete = [e for key, e in existing.items() if key not in desired]
+    to_update = []
+    to_create = []
+    for key, (points, day) in desired.items():
+        entry = existing.get(key)
+        if entry is None:
+            to_create.append(
+                PointsEntry(
+                    member_id=key[0],
+                    indicator_id=key[1],
+                    points=points,
+                    occurred_on=day,
+                    year=day.year,
+                    source_type=source_type,
+                    source_id=source_id,
+                    note=note[:200],
+                    created_by=actor if getattr(actor, "pk", None) else None,
+                )
+            )
+        elif entry.points != points or entry.occurred_on != day:
+            to_update.append((entry, points, day))
+    touched: dict[int, set[int]] = defaultdict(set)  # year → member ids
+    paths = dict(
+        Member.objects.filter(pk__in={k[0] for k in desired} | {k[0] for k in existing}).values_list(
+            "pk", "organization__path"
+        )
+    )
+    for e in to_delete:
+        _refuse_if_frozen(resolver, paths[e.member_id], e.year)
+        touched[e.year].add(e.member_id)
+    for e in to_create:
+        _refuse_if_frozen(resolver, paths[e.member_id], e.year)
+        touched[e.year].add(e.member_id)
+    for e, _points, day in to_update:
+        _refuse_if_frozen(resolver, paths[e.member_id], e.year)
+        _refuse_if_frozen(resolver, paths[e.member_id], day.year)
+        touched[e.year].add(e.member_id)
+        touched[day.year].add(e.member_id)
+    if to_delete:
+        PointsEntry.objects.filter(pk__in=[e.pk for e in to_delete]).delete()
+    for e, points, day in to_update:
+        e.points, e.occurred_on, e.year = points, day, day.year
+        e.save(update_fields=["points", "occurred_on", "year"])
+    PointsEntry.objects.bulk_create(to_create, batch_size=BATCH)
+    for year, ids in touched.items():
+        refresh_member_years(member_ids=ids, year=year, resolver=resolver)
+    return {"created": len(to_create), "updated": len(to_update), "deleted": len(to_delete)}
+
+
+def sync_meeting_points(*, meeting: Any, actor: Any = None) -> dict[str, int]:
+    """Make a meeting's ledger entries match its current attendance (idempotent).
+
+    Present members get the indicators whose sources name the meeting kind
+    (``meeting:<kind>``); absent members get those naming ``meeting_absent``; excused members
+    get nothing. Entries of members no longer present are removed. Refused when the meeting's
+    year is finalized for a member concerned.
+    """
+    resolver = Resolver()
+    day = local_date(meeting.held_at)
+    with transaction.atomic():
+        desired: dict[tuple[int, int], tuple[Decimal, date]] = {}
+        for att in meeting.attendances.select_related("member__organization"):
+            if att.status == AttendanceStatus.PRESENT:
+                source = f"meeting:{meeting.kind}"
+            elif att.status == AttendanceStatus.ABSENT:
+                source = "meeting_absent"
+            else:
+                continue
+            scheme = resolver.scheme(att.member.organization.path, day.year)
+            if scheme is None:
+                continue
+            for ind in resolver.by_source(scheme, source):
+                desired[(att.member_id, ind.pk)] = (ind.points, day)
+        counts = _sync_source(
+            source_type=SourceType.ATTENDANCE,
+            source_id=str(meeting.pk),
+            desired=desired,
+            scope_member_ids=None,
+            resolver=resolver,
+            actor=actor,
+            note=meeting.title,
+        )
+        if any(counts.values()):
+            audit.record("points.meeting_synced", actor=actor, obj=meeting, changes=counts)
+    return counts
+
+
+def remove_meeting_points(*, meeting: Any, actor: Any = None) -> dict[str, int]:
+    """Reverse all of a meeting's ledger entries (call before deleting the meeting)."""
+    with transaction.atomic():
+        counts = _sync_source(
+            source_type=SourceType.ATTENDANCE,
+            source_id=str(meeting.pk),
+            desired={},
+            scope_member_ids=None,
+            resolver=Resolver(),
+            actor=actor,
+        )
+        if counts["deleted"]:
+            audit.record("points.meeting_points_removed", actor=actor, obj=meeting, changes=counts)
+    return counts
+
+
+def record_activity_points(
+    *,
+    source_type: str,
+    source_id: str,
+    member_ids: Iterable[int],
+    on: date,
+    note: str = "",
+    actor: Any = None,
+) -> dict[str, int]:
+    """Training or volunteering: the members listed earn the indicators sourced from it (idempotent)."""
+    if source_type not in (SourceType.TRAINING, SourceType.VOLUNTEERING):
+        raise PointsError("只能记录培训或志愿服务积分")
+    resolver = Resolver()
+    with transaction.atomic():
+        desired: dict[tuple[int, int], tuple[Decimal, date]] = {}
+        for member_id, path in Member.objects.filter(pk__in=list(member_ids)).values_list(
+            "pk", "organization__path"
+        ):
+            scheme = resolver.scheme(path, on.year)
+            if scheme is None:
+                continue
+            for ind in resolver.by_source(scheme, source_type):
+                desired[(member_id, ind.pk)] = (ind.points, on)
+        counts = _sync_source(
+            source_type=source_type,
+            source_id=source_id,
+            desired=desired,
+            scope_member_ids=None,
+            resolver=resolver,
+            actor=actor,
+            note=note,
+        )
+        audit.record(
+            "points.activity_recorded",
+            actor=actor,
+            object_type=f"points.{source_type}",
+            object_id=source_id,
+            changes=counts,
+        )
+    return counts
+
+
+def _check_indicator(resolver: Resolver, member: Member, indicator: Indicator, year: int) -> Scheme:
+    scheme = resolver.scheme(member.organization.path, year)
+    if scheme is None:
+        raise PointsError(f"{year} 年度没有适用于该党员的积分方案", field="occurred_on")
+    if indicator.scheme_id != scheme.pk:
+        raise PointsError("所选指标不属于该党员适用的积分方案", field="indicator")
+    return scheme
+
+
+def adjust_points(
+    *, actor: Any, member: Member, indicator: Indicator, points: Any, on: date, reason: str
+) -> PointsEntry:
+    """A manual adjustment by an authorized role (points.edit at the member's node), with a reason."""
+    if not has_perm_at(actor, "points.edit", member.organization.path):
+        raise PermissionDenied("您没有调整积分的权限")
+    try:
+        value = rules.parse_points(points, positive=False)
+    except ValueError as exc:
+        raise PointsError(str(exc), field="points") from exc
+    reason = (reason or "").strip()
+    if not reason:
+        raise PointsError("请填写调整原因", field="reason")
+    resolver = Resolver()
+    _refuse_if_frozen(resolver, member.organization.path, on.year)
+    _check_indicator(resolver, member, indicator, on.year)
+    with transaction.atomic():
+        entry = PointsEntry.objects.create(
+            member=member,
+            indicator=indicator,
+            points=value,
+            occurred_on=on,
+            year=on.year,
+            source_type=SourceType.ADJUSTMENT,
+            source_id=str(timezone.now().timestamp()) + f":{member.pk}",
+            note=reason[:200],
+            created_by=actor,
+        )
+        refresh_member_years(member_ids=[member.pk], year=on.year, resolver=resolver)
+        audit.record(
+            "points.adjusted",
+            actor=actor,
+            obj=entry,
+            changes={"points": str(value), "indicator": indicator.code, "reason": reason, "on": str(on)},
+        )
+    return entry
+
+
+# ---------------------------------------------------------------- claims
+
+
+def submit_claim(
+    *,
+    actor: Any,
+    member: Member,
+    indicator: Indicator,
+    occurred_on: date,
+    points: Any,
+    description: str,
+    photo: Any = None,
+) -> Claim:
+    """A member reports an activity with evidence; it waits for the branch's decision."""
+    own = getattr(actor, "member_id", None) == member.pk
+    if not own and not has_perm_at(actor, "points.edit", member.organization.path):
+        raise PermissionDenied("只能为本人申报积分")
+    try:
+        value = rules.parse_points(points, positive=True)
+    except ValueError as exc:
+        raise PointsError(str(exc), field="points") from exc
+    try:
+        rules.check_claim_date(occurred_on, timezone.localdate())
+    except ValueError as exc:
+        raise PointsError(str(exc), field="occurred_on") from exc
+    description = (description or "").strip()
+    if not description:
+        raise PointsError("请填写活动说明", field="description")
+    resolver = Resolver()
+    _refuse_if_frozen(resolver, member.organization.path, occurred_on.year)
+    _check_indicator(resolver, member, indicator, occurred_on.year)
+    if not indicator.claimable:
+        raise PointsError("该指标由系统自动采集，不能申报", field="indicator")
+    photo_type = ""
+    if photo:
+        head = photo.read(16)
+        photo.seek(0)
+        try:
+            photo_type = rules.check_photo(
+                size=photo.size, head=head, max_bytes=settings.RONGHE_CLAIM_PHOTO_MAX_BYTES
+            )
+        except ValueError as exc:
+            raise PointsError(str(exc), field="photo") from exc
+    with transaction.atomic():
+        claim = Claim(
+            member=member,
+            indicator=indicator,
+            occurred_on=occurred_on,
+            points=value,
+            description=description,
+            photo_type=photo_type,
+            submitted_by=actor,
+        )
+        if photo:
+            claim.photo.save(f"{claim.code}.{photo_type.split('/')[1]}", photo, save=False)
+        claim.save()
+        ClaimHistory.objects.create(claim=claim, to_state=ClaimState.SUBMITTED, actor=actor)
+        audit.record(
+            "points.claim_submitted",
+            actor=actor,
+            obj=claim,
+            changes={"indicator": indicator.code, "points": str(value), "on": str(occurred_on)},
+        )
+    return claim
+
+
+def transition_claim(*, claim: Claim, action: str, actor: Any, comment: str = "") -> Claim:
+    """Apply one declared transition (rules.CLAIM_TRANSITIONS), writing history and audit.
+
+    Approval writes the ledger entry (source = the claim). Refused: an undeclared transition,
+    approving one's own claim, rejecting without a reason, a finalized year.
+    """
+    try:
+        step = rules.claim_transition(claim.state, action)
+    except ValueError as exc:
+        raise PointsError(str(exc)) from exc
+    path = claim.member.organization.path
+    if step.permission == "owner":
+        if getattr(actor, "member_id", None) != claim.member_id:
+            raise PermissionDenied("只能撤回本人的申报")
+    else:
+        if not has_perm_at(actor, step.permission, path):
+            raise PermissionDenied("您没有审核积分申报的权限")
+        if getattr(actor, "member_id", None) == claim.member_id:
+            raise PointsError("不能审核本人的申报")
+    comment = (comment or "").strip()
+    if action == ClaimAction.REJECT and not comment:
+        raise PointsError("退回申报时请填写理由", field="reason")
+    resolver = Resolver()
+    if action == ClaimAction.APPROVE:
+        _refuse_if_frozen(resolver, path, claim.occurred_on.year)
+    with transaction.atomic():
+        now = timezone.now()
+        updated = Claim.objects.filter(pk=claim.pk, state=claim.state).update(
+            state=step.next_state,
+            decided_by=actor if action != ClaimAction.WITHDRAW else None,
+            decided_at=now,
+            decision_reason=comment[:200],
+            updated_at=now,
+        )
+        if updated != 1:
+            raise PointsError("该申报已被他人处理，请刷新后查看")
+        ClaimHistory.objects.create(
+            claim=claim,
+            from_state=claim.state,
+            to_state=step.next_state,
+            action=action,
+            actor=actor,
+            comment=comment,
+        )
+        before = claim.state
+        claim.refresh_from_db()
+        if action == ClaimAction.APPROVE:
+            PointsEntry.objects.create(
+                member_id=claim.member_id,
+                indicator_id=claim.indicator_id,
+                points=claim.points,
+                occurred_on=claim.occurred_on,
+                year=claim.occurred_on.year,
+                source_type=SourceType.CLAIM,
+                source_id=str(claim.pk),
+                note=claim.description[:200],
+                created_by=actor,
+            )
+            refresh_member_years(member_ids=[claim.member_id], year=claim.occurred_on.year, resolver=resolver)
+        audit.record(
+            f"points.claim_{action}",
+            actor=actor,
+            obj=claim,
+            changes=audit.diff({"state": before}, {"state": claim.state}) | {"comment": comment},
+        )
+    return claim
+
+
+# ---------------------------------------------------------------- year end
+
+
+def _closing(organization: Organization, year: int) -> YearClosing:
+    closing, _ = YearClosing.objects.get_or_create(organization=organization, year=year)
+    return closing
+
+
+def start_publicity(*, actor: Any, organization: Organization, year: int, until: date) -> YearClosing:
+    """Open the 公示 period of a year's results for a subtree (points.manage_scheme there)."""
+    if not has_perm_at(actor, "points.manage_scheme", organization.path):
+        raise PermissionDenied("您没有年度定稿的权限")
+    today = timezone.localdate()
+    if until < today:
+        raise PointsError("公示截止日期不能早于今天", field="until")
+    with transaction.atomic():
+        closing = _closing(organization, year)
+        if closing.status == YearStatus.FINALIZED:
+            raise PointsError(f"{year} 年度积分已定稿")
+        recompute_year(year=year, organization=organization)
+        closing.status = YearStatus.PUBLICITY
+        closing.publicity_from = today
+        closing.publicity_until = until
+        closing.save()
+        audit.record(
+            "points.publicity_started", actor=actor, obj=closing, changes={"year": year, "until": str(until)}
+        )
+    return closing
+
+
+def finalize_year(*, actor: Any, organization: Organization, year: int) -> YearClosing:
+    """Finalize after the 公示 period: store every member's result with its rules snapshot; freeze."""
+    if not has_perm_at(actor, "points.manage_scheme", organization.path):
+        raise PermissionDenied("您没有年度定稿的权限")
+    with transaction.atomic():
+        closing = _closing(organization, year)
+        if closing.status != YearStatus.PUBLICITY:
+            raise PointsError("须先公示，公示期满后才能定稿")
+        if closing.publicity_until and timezone.localdate() < closing.publicity_until:
+            raise PointsError(f"公示期至 {closing.publicity_until:%Y-%m-%d}，期满后才能定稿")
+        count = recompute_year(year=year, organization=organization)
+        _store_results(year=year, organization=organization)
+        closing.status = YearStatus.FINALIZED
+        closing.finalized_at = timezone.now()
+        closing.finalized_by = actor
+        closing.save()
+        audit.record(
+            "points.year_finalized", actor=actor, obj=closing, changes={"year": year, "members": count}
+        )
+    return closing
+
+
+def _store_results(*, year: int, organization: Organization) -> None:
+    """One scoring.Result per member: total, breakdown with evidence refs, and the rules snapshot."""
+    resolver = Resolver()
+    rows = MemberYear.objects.filter(year=year, organization__path__startswith=organization.path).values_list(
+        "member_id", "organization_id", "scheme_id"
+    )
+    rows = list(rows)
+    schemes = {s.pk: s for s in Scheme.objects.filter(pk__in={r[2] for r in rows})}
+    period = str(year)
+    for i in range(0, len(rows), BATCH):
+        chunk = rows[i : i + BATCH]
+        ids = [r[0] for r in chunk]
+        events: dict[int, list[scoring.Event]] = defaultdict(list)
+        for member_id, code, on, points, st, sid in PointsEntry.objects.filter(
+            member_id__in=ids, year=year
+        ).values_list("member_id", "indicator__code", "occurred_on", "points", "source_type", "source_id"):
+            events[member_id].append(scoring.Event(code, on, points, f"{st}:{sid}"))
+        Result.objects.filter(
+            subject_type="members.member", subject_id__in=[str(i) for i in ids], period=period
+        ).delete()
+        out = []
+        for member_id, org_id, scheme_id in chunk:
+            scheme = schemes[scheme_id]
+            scheme_rules = resolver.rules(scheme)
+            ev = scoring.evaluate(scheme_rules, events.get(member_id, []))
+            out.append(
+                Result(
+                    scheme=scheme,
+                    organization_id=org_id,
+                    subject_type="members.member",
+                    subject_id=str(member_id),
+                    period=period,
+                    total=ev.total,
+                    grade=scoring.grade_label(ev.grades, [d.code for d in scheme_rules.dimensions]),
+                    breakdown=ev.to_dict(),
+                    snapshot=scheme_rules.to_snapshot(),
+                )
+            )
+        Result.objects.bulk_create(out, batch_size=BATCH)
+
+
+# ---------------------------------------------------------------- schemes
+
+
+def seed_default_scheme(
+    *, organization: Organization, year: int, actor: Any = None, activate: bool = True, recompute: bool = True
+) -> Scheme:
+    """Create the default members' points scheme (defaults.py) at a node for a year."""
+    with transaction.atomic():
+        last = (
+            Scheme.objects.filter(purpose=SchemePurpose.MEMBER_POINTS, organization=organization, year=year)
+            .order_by("-version")
+            .values_list("version", flat=True)
+            .first()
+        )
+        scheme = Scheme.objects.create(
+            name=f"{year}年度{defaults.DEFAULT_NAME}",
+            purpose=SchemePurpose.MEMBER_POINTS,
+            organization=organization,
+            year=year,
+            version=(last or 0) + 1,
+            status=SchemeStatus.DRAFT,
+            floor=Decimal("0"),
+            ceiling=None,
+            allow_refine=True,
+            description="基础分 60 分，加分、扣分按细则计算，各项按上限封顶，年度清零，最低 0 分。",
+        )
+        dims = {}
+        for order, (code, name, base, a, b) in enumerate(defaults.DIMENSIONS):
+            dims[code] = Dimension.objects.create(
+                scheme=scheme, code=code, name=name, order=order, base=base, threshold_a=a, threshold_b=b
+            )
+        Indicator.objects.bulk_create(
+            [
+                Indicator(
+                    scheme=scheme,
+                    dimension=dims[dim],
+                    code=code,
+                    name=name,
+                    kind=kind,
+                    points=points,
+                    cap_month=cm,
+                    cap_quarter=cq,
+                    cap_year=cy,
+                    sources=sources,
+                    claimable=claimable,
+                    order=order,
+                )
+                for order, (code, dim, name, kind, points, cm, cq, cy, sources, claimable) in enumerate(
+                    defaults.INDICATORS
+                )
+            ]
+        )
+        audit.record("scoring.scheme_seeded", actor=actor, obj=scheme, changes={"year": year})
+        if activate:
+            from ronghe.core.scoring.services import activate_scheme
+
+            activate_scheme(scheme=scheme, actor=actor)
+            if recompute:
+                recompute_year(year=year, organization=organization)
+    return scheme
+
+
+def activate_points_scheme(*, scheme: Scheme, actor: Any) -> Scheme:
+    """Activate a draft version; the year's ledger entries move to its indicators (by code).
+
+    Refused for a finalized year and for a unit's refinement the 工委's scheme does not allow.
+    """
+    from ronghe.core.scoring.services import SchemeError, activate_scheme
+
+    if not has_perm_at(actor, "points.manage_scheme", scheme.organization.path):
+        raise PermissionDenied("您没有设置积分方案的权限")
+    resolver = Resolver()
+    if resolver.frozen(scheme.organization.path, scheme.year):
+        raise PointsError(FROZEN_MESSAGE.format(year=scheme.year))
+    parent_paths = ancestor_paths(scheme.organization.path)[:-1]
+    parent = (
+        Scheme.objects.filter(
+            purpose=scheme.purpose,
+            status=SchemeStatus.ACTIVE,
+            year=scheme.year,
+            organization__path__in=parent_paths,
+        )
+        .order_by("-organization__depth")
+        .first()
+    )
+    if parent is not None and not parent.allow_refine:
+        raise PointsError(f"上级方案“{parent.name}”不允许下级细化")
+    with transaction.atomic():
+        try:
+            activate_scheme(scheme=scheme, actor=actor)
+        except SchemeError as exc:
+            raise PointsError(str(exc)) from exc
+        new_by_code = {i.code: i.pk for i in scheme.indicators.all()}
+        members = Member.objects.filter(organization__path__startswith=scheme.organization.path)
+        entries = PointsEntry.objects.filter(year=scheme.year, member__in=members).exclude(
+            indicator__scheme=scheme
+        )
+        for old_code, new_pk in new_by_code.items():
+            entries.filter(indicator__code=old_code).update(indicator_id=new_pk)
+        recompute_year(year=scheme.year, organization=scheme.organization)
+    return scheme
+
+
+def update_indicator(*, actor: Any, indicator: Indicator, data: dict[str, Any]) -> Indicator:
+    """Edit a draft scheme's indicator (points, caps, name); active schemes are changed by a new version."""
+    scheme = indicator.scheme
+    if not has_perm_at(actor, "points.manage_scheme", scheme.organization.path):
+        raise PermissionDenied("您没有设置积分方案的权限")
+    if not scheme.is_editable:
+        raise PointsError("只有草稿方案可以修改；请先复制为新版本")
+    fields = ["name", "points", "cap_month", "cap_quarter", "cap_year", "floor", "ceiling", "claimable"]
+    before = {f: str(getattr(indicator, f)) for f in fields}
+    with transaction.atomic():
+        for f in fields:
+            if f in data:
+                setattr(indicator, f, data[f])
+        indicator.save()
+        audit.record(
+            "scoring.indicator_updated",
+            actor=actor,
+            obj=scheme,
+            changes=audit.diff(before, {f: str(getattr(indicator, f)) for f in fields})
+            | {"code": indicator.code},
+        )
+    return indicator
+
+
+def update_dimension(*, actor: Any, dimension: Dimension, data: dict[str, Any]) -> Dimension:
+    scheme = dimension.scheme
+    if not has_perm_at(actor, "points.manage_scheme", scheme.organization.path):
+        raise PermissionDenied("您没有设置积分方案的权限")
+    if not scheme.is_editable:
+        raise PointsError("只有草稿方案可以修改；请先复制为新版本")
+    fields = ["name", "base", "threshold_a", "threshold_b"]
+    before = {f: str(getattr(dimension, f)) for f in fields}
+    if data.get("threshold_b", dimension.threshold_b) > data.get("threshold_a", dimension.threshold_a):
+        raise PointsError("B 等线不能高于 A 等线", field="threshold_b")
+    with transaction.atomic():
+        for f in fields:
+            if f in data:
+                setattr(dimension, f, data[f])
+        dimension.save()
+        audit.record(
+            "scoring.dimension_updated",
+            actor=actor,
+            obj=scheme,
+            changes=audit.diff(before, {f: str(getattr(dimension, f)) for f in fields})
+            | {"code": dimension.code},
+        )
+    return dimension
+
+
+def indicator_kinds() -> dict[str, str]:
+    return dict(IndicatorKind.choices)

@@ -1,0 +1,153 @@
+"""Demo step: every member gets a year of points derived from their activities.
+
+Attendance points come from whatever Attendance rows exist when the step runs (organizational
+life's demo step may add meetings first); training and volunteering sessions and a few approved
+claims and deductions are generated here. Everything is bulk-inserted, then the yearly totals
+are built once with `recompute_year`.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from ronghe.core.scoring.models import Indicator
+from ronghe.demo.generator import County, step
+from ronghe.members.choices import ACTIVE_STATUSES
+from ronghe.members.models import Member
+from ronghe.orglife.models import Attendance
+from ronghe.points import services
+from ronghe.points.choices import ClaimState, SourceType
+from ronghe.points.models import Claim, ClaimHistory, PointsEntry
+
+BATCH = 5000
+
+
+def _day(rng: random.Random, year: int, today: date) -> date:
+    last = min(today, date(year, 12, 31))
+    span = (last - date(year, 1, 1)).days
+    return date(year, 1, 1) + timedelta(days=rng.randint(0, max(span, 0)))
+
+
+@step
+def demo_points(county: County, rng: random.Random) -> None:
+    year = county.today.year
+    scheme = services.seed_default_scheme(organization=county.committee, year=year, recompute=False)
+    inds = {i.code: i for i in Indicator.objects.filter(scheme=scheme)}
+    by_source: dict[str, list[Indicator]] = defaultdict(list)
+    for ind in inds.values():
+        for source in ind.sources or []:
+            by_source[source].append(ind)
+    entries: list[PointsEntry] = []
+
+    def add(
+        member_id: int, ind: Indicator, on: date, source_type: str, source_id: str, note: str, points=None
+    ):
+        entries.append(
+            PointsEntry(
+                member_id=member_id,
+                indicator=ind,
+                points=ind.points if points is None else points,
+                occurred_on=on,
+                year=on.year,
+                source_type=source_type,
+                source_id=source_id,
+                note=note,
+            )
+        )
+        if len(entries) >= BATCH:
+            PointsEntry.objects.bulk_create(entries, batch_size=BATCH)
+            entries.clear()
+
+    # 1. attendance that already exists
+    rows = Attendance.objects.filter(meeting__held_at__year=year).values_list(
+        "member_id", "status", "meeting_id", "meeting__kind", "meeting__held_at", "meeting__title"
+    )
+    for member_id, status, meeting_id, kind, held_at, title in rows.iterator(chunk_size=BATCH):
+        source = (
+            f"meeting:{kind}" if status == "present" else ("meeting_absent" if status == "absent" else None)
+        )
+        for ind in by_source.get(source or "", []):
+            add(
+                member_id,
+                ind,
+                timezone.localtime(held_at).date(),
+                SourceType.ATTENDANCE,
+                str(meeting_id),
+                title[:200],
+            )
+
+    # 2. training and volunteering sessions per branch
+    members_by_org: dict[int, list[int]] = defaultdict(list)
+    for pk, org_id in Member.objects.filter(status__in=ACTIVE_STATUSES).values_list("pk", "organization_id"):
+        members_by_org[org_id].append(pk)
+    for org_id, member_ids in members_by_org.items():
+        for k in range(rng.randint(2, 4)):
+            on = _day(rng, year, county.today)
+            for member_id in member_ids:
+                if rng.random() < 0.6:
+                    for ind in by_source["training"]:
+                        add(
+                            member_id,
+                            ind,
+                            on,
+                            SourceType.TRAINING,
+                            f"demo-training-{org_id}-{k}",
+                            "专题培训班",
+                        )
+        for k in range(rng.randint(3, 6)):
+            on = _day(rng, year, county.today)
+            for member_id in member_ids:
+                if rng.random() < 0.45:
+                    for ind in by_source["volunteering"]:
+                        add(
+                            member_id,
+                            ind,
+                            on,
+                            SourceType.VOLUNTEERING,
+                            f"demo-volunteer-{org_id}-{k}",
+                            "志愿服务",
+                        )
+    # 3. approved claims (some members) and deductions (a few)
+    claimable = [i for i in inds.values() if i.claimable]
+    all_members = [m for ids in members_by_org.values() for m in ids]
+    claimers = [m for m in all_members if rng.random() < 0.15]
+    claims = [
+        Claim(
+            member_id=m,
+            indicator=(ind := rng.choice(claimable)),
+            occurred_on=_day(rng, year, county.today),
+            points=ind.points,
+            description=f"{ind.name}（演示）",
+            state=ClaimState.APPROVED,
+            decision_reason="情况属实",
+        )
+        for m in claimers
+    ]
+    Claim.objects.bulk_create(claims, batch_size=BATCH)
+    ClaimHistory.objects.bulk_create(
+        [
+            ClaimHistory(claim=c, to_state=ClaimState.APPROVED, action="approve", comment="情况属实")
+            for c in claims
+        ],
+        batch_size=BATCH,
+    )
+    for c in claims:
+        add(c.member_id, c.indicator, c.occurred_on, SourceType.CLAIM, str(c.pk), c.description)
+    for m in all_members:
+        if rng.random() < 0.03:
+            add(
+                m,
+                inds["dues_late"],
+                _day(rng, year, county.today),
+                SourceType.ADJUSTMENT,
+                f"demo-dues-{m}",
+                "未按时交纳党费",
+                Decimal("-2"),
+            )
+    PointsEntry.objects.bulk_create(entries, batch_size=BATCH)
+    services.recompute_year(year=year)

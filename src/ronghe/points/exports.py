@@ -1,0 +1,124 @@
+"""Exports: a branch's points 台账 and a member's annual statement (.xlsx, formulas disabled)."""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import quote
+
+import xlsxwriter
+
+from ronghe.members.models import Member
+from ronghe.orgs.models import Organization
+from ronghe.points import queries
+from ronghe.points.models import MemberYear, PointsEntry, YearTotal
+
+BATCH = 2000
+
+
+def disposition(filename: str) -> str:
+    return f"attachment; filename*=UTF-8''{quote(filename)}"
+
+
+def _workbook(buffer: io.BytesIO) -> xlsxwriter.Workbook:
+    return xlsxwriter.Workbook(
+        buffer, {"strings_to_formulas": False, "strings_to_urls": False, "constant_memory": True}
+    )
+
+
+def ledger_xlsx(org: Organization, year: int) -> bytes:
+    """Sheet 1: one row per member (total, grade, each dimension); sheet 2: every ledger entry."""
+    buffer = io.BytesIO()
+    wb = _workbook(buffer)
+    bold = wb.add_format({"bold": True})
+    years = MemberYear.objects.filter(year=year, organization__path__startswith=org.path).select_related(
+        "member", "organization", "scheme"
+    )
+    first = years.first()
+    dims = queries.dimension_names(first.scheme if first else None)
+    ws = wb.add_worksheet("年度积分")
+    header = ["党组织", "姓名", "总积分", "等次", *[name for _, name in dims]]
+    ws.write_row(0, 0, header, bold)
+    row = 1
+    rows = list(years.order_by("organization__path", "-total", "member__name"))
+    totals: dict[tuple[int, str], object] = {}
+    member_ids = [r.member_id for r in rows]
+    for i in range(0, len(member_ids), BATCH):
+        for mid, dim, pts in YearTotal.objects.filter(
+            year=year, member_id__in=member_ids[i : i + BATCH]
+        ).values_list("member_id", "dimension", "points"):
+            totals[(mid, dim)] = float(pts)
+    for r in rows:
+        ws.write_row(
+            row,
+            0,
+            [
+                r.organization.name,
+                r.member.name,
+                float(r.total),
+                r.grade,
+                *[totals.get((r.member_id, c), 0) for c, _ in dims],
+            ],
+        )
+        row += 1
+    ws2 = wb.add_worksheet("积分明细")
+    ws2.write_row(0, 0, ["党组织", "姓名", "日期", "维度", "指标", "分值", "来源", "说明"], bold)
+    row = 1
+    entries = (
+        PointsEntry.objects.filter(year=year, member__organization__path__startswith=org.path)
+        .select_related("member__organization", "indicator__dimension")
+        .order_by("member__organization__path", "member__name", "occurred_on", "id")
+    )
+    for e in entries.iterator(chunk_size=BATCH):
+        ws2.write_row(
+            row,
+            0,
+            [
+                e.member.organization.name,
+                e.member.name,
+                e.occurred_on.isoformat(),
+                e.indicator.dimension.name,
+                e.indicator.name,
+                float(e.points),
+                e.get_source_type_display(),
+                e.note,
+            ],
+        )
+        row += 1
+    wb.close()
+    return buffer.getvalue()
+
+
+def statement_xlsx(member: Member, year: int) -> bytes:
+    """A member's annual statement: summary per dimension with grades, then each entry."""
+    summary = queries.member_summary(member, year)
+    buffer = io.BytesIO()
+    wb = _workbook(buffer)
+    bold = wb.add_format({"bold": True})
+    ws = wb.add_worksheet(f"{year}年度积分")
+    ws.write_row(0, 0, [f"{member.name} {year} 年度党员积分明细"], bold)
+    ws.write_row(1, 0, ["所在党组织", member.organization.name])
+    ws.write_row(2, 0, ["总积分", float(summary.total), "等次", summary.grade])
+    ws.write_row(4, 0, ["维度", "积分", "等次", "A 等线", "B 等线"], bold)
+    row = 5
+    for d in summary.dimensions:
+        ws.write_row(row, 0, [d.name, float(d.points), d.grade, float(d.threshold_a), float(d.threshold_b)])
+        row += 1
+    row += 1
+    ws.write_row(row, 0, ["日期", "维度", "指标", "分值", "来源", "说明"], bold)
+    row += 1
+    for e in queries.entries_for_member(member, year).order_by("occurred_on", "id"):
+        ws.write_row(
+            row,
+            0,
+            [
+                e.occurred_on.isoformat(),
+                e.indicator.dimension.name,
+                e.indicator.name,
+                float(e.points),
+                e.get_source_type_display(),
+                e.note,
+            ],
+        )
+        row += 1
+    wb.close()
+    return buffer.getvalue()

@@ -1,0 +1,220 @@
+"""Read side of member points: a member's year, rankings with ties, distributions, the ledger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, QuerySet, Window
+from django.db.models.functions import Rank
+from django.urls import reverse
+
+from ronghe.core.scope import paths_with, scoped
+from ronghe.core.scoring import rules as scoring
+from ronghe.core.scoring.models import Dimension, Scheme
+from ronghe.members.models import Member
+from ronghe.orgs.models import Organization
+from ronghe.points.choices import SourceType
+from ronghe.points.models import Claim, MemberYear, PointsEntry, YearTotal
+from ronghe.points.services import Resolver
+
+
+@dataclass(frozen=True)
+class DimensionRow:
+    code: str
+    name: str
+    points: Decimal
+    grade: str
+    threshold_a: Decimal
+    threshold_b: Decimal
+
+
+@dataclass(frozen=True)
+class MemberSummary:
+    member: Member
+    year: int
+    scheme: Scheme | None
+    total: Decimal
+    grade: str
+    a_count: int
+    vetoed: bool
+    dimensions: list[DimensionRow]
+    shortfalls: list[scoring.Shortfall]
+
+
+def member_summary(member: Member, year: int) -> MemberSummary:
+    """Total, per-dimension scores and grades, and what is missing for the next grade."""
+    resolver = Resolver()
+    scheme = resolver.scheme(member.organization.path, year)
+    row = MemberYear.objects.filter(member=member, year=year).select_related("scheme").first()
+    if row is not None:
+        scheme = row.scheme
+    if scheme is None:
+        return MemberSummary(member, year, None, Decimal("0"), "", 0, False, [], [])
+    scheme_rules = resolver.rules(scheme)
+    points = dict(YearTotal.objects.filter(member=member, year=year).values_list("dimension", "points"))
+    dims = {d.code: points.get(d.code, d.base) for d in scheme_rules.dimensions}
+    grades = (
+        row.grades if row else {d.code: scoring.grade_for(dims[d.code], d) for d in scheme_rules.dimensions}
+    )
+    evaluation = scoring.Evaluation(
+        total=row.total if row else sum(dims.values(), Decimal("0")),
+        dimensions=dims,
+        grades=grades,
+        indicators=(),
+        vetoed=row.vetoed if row else False,
+    )
+    return MemberSummary(
+        member=member,
+        year=year,
+        scheme=scheme,
+        total=evaluation.total,
+        grade=row.grade if row else scoring.grade_label(grades, dims),
+        a_count=row.a_count if row else sum(1 for g in grades.values() if g == "A"),
+        vetoed=evaluation.vetoed,
+        dimensions=[
+            DimensionRow(d.code, d.name, dims[d.code], grades.get(d.code, "C"), d.threshold_a, d.threshold_b)
+            for d in scheme_rules.dimensions
+        ],
+        shortfalls=scoring.shortfalls(scheme_rules, evaluation),
+    )
+
+
+def entries_for_member(member: Member, year: int) -> QuerySet[PointsEntry]:
+    return (
+        PointsEntry.objects.filter(member=member, year=year)
+        .select_related("indicator__dimension")
+        .order_by("-occurred_on", "-id")
+    )
+
+
+def attach_source_urls(entries: list[PointsEntry]) -> list[PointsEntry]:
+    """Set `source_url` on each entry with two queries for the page, not one per row."""
+    from django.urls import NoReverseMatch
+
+    from ronghe.orglife.models import Meeting
+
+    claims = {
+        str(pk): code
+        for pk, code in Claim.objects.filter(
+            pk__in=[e.source_id for e in entries if e.source_type == SourceType.CLAIM]
+        ).values_list("pk", "code")
+    }
+    meetings = {
+        str(pk): code
+        for pk, code in Meeting.objects.filter(
+            pk__in=[e.source_id for e in entries if e.source_type == SourceType.ATTENDANCE]
+        ).values_list("pk", "code")
+    }
+    for e in entries:
+        e.source_url = None
+        if e.source_type == SourceType.CLAIM and e.source_id in claims:
+            e.source_url = reverse("points:claim-detail", kwargs={"code": claims[e.source_id]})
+        elif e.source_type == SourceType.ATTENDANCE and e.source_id in meetings:
+            try:
+                e.source_url = reverse("orglife:meeting-detail", kwargs={"code": meetings[e.source_id]})
+            except NoReverseMatch:
+                e.source_url = None
+    return entries
+
+
+def organizations_for_user(user: Any, perm: str = "points.view") -> QuerySet[Organization]:
+    return scoped(Organization.objects.exclude(kind="group"), user, perm).only(
+        "code", "name", "path", "depth"
+    )
+
+
+def default_root(user: Any, perm: str = "points.view") -> Organization | None:
+    paths = paths_with(user, perm)
+    if not paths:
+        return None
+    return Organization.objects.filter(path=paths[0]).first()
+
+
+def ranking(root: Organization, year: int) -> QuerySet[MemberYear]:
+    """Members of a subtree ranked by total with competition ranking (1, 1, 3) via RANK()."""
+    return (
+        MemberYear.objects.filter(year=year, organization__path__startswith=root.path)
+        .select_related("member", "organization")
+        .annotate(rank=Window(expression=Rank(), order_by=F("total").desc()))
+        .order_by("-total", "member__name", "member_id")
+    )
+
+
+def grade_distribution(root: Organization, year: int) -> dict[str, Any]:
+    """How many members hold 0A … 5A (count of A dimensions), for the chart."""
+    counts = dict(
+        MemberYear.objects.filter(year=year, organization__path__startswith=root.path)
+        .values_list("a_count")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    top = max([5, *counts.keys()])
+    categories = [f"{i}A" for i in range(top + 1)]
+    return {"categories": categories, "values": [counts.get(i, 0) for i in range(top + 1)]}
+
+
+def dimension_names(scheme: Scheme | None) -> list[tuple[str, str]]:
+    if scheme is None:
+        return []
+    return list(Dimension.objects.filter(scheme=scheme).order_by("order", "id").values_list("code", "name"))
+
+
+@dataclass(frozen=True)
+class WhatIfRow:
+    member_id: int
+    name: str
+    organization: str
+    total_now: Decimal
+    grade_now: str
+    rank_now: int
+    total_new: Decimal
+    grade_new: str
+    rank_new: int
+
+
+def what_if(
+    *, scheme_rules: scoring.SchemeRules, root: Organization, year: int, limit: int = 2000
+) -> list[WhatIfRow]:
+    """Re-evaluate a subtree's members with edited rules, in memory, beside their current results."""
+    from django.db.models import Sum
+    from django.db.models.functions import ExtractMonth
+
+    current = list(
+        MemberYear.objects.filter(year=year, organization__path__startswith=root.path)
+        .select_related("member", "organization")
+        .order_by("-total", "member_id")[:limit]
+    )
+    ids = [r.member_id for r in current]
+    sums: dict[int, list[tuple[str, int, int, Decimal, int]]] = {}
+    for row in (
+        PointsEntry.objects.filter(member_id__in=ids, year=year)
+        .annotate(month=ExtractMonth("occurred_on"))
+        .values("member_id", "indicator__code", "month")
+        .annotate(total=Sum("points"), n=Count("id"))
+        .order_by()
+    ):
+        sums.setdefault(row["member_id"], []).append(
+            (row["indicator__code"], year, row["month"], Decimal(row["total"]), row["n"])
+        )
+    new = {r.member_id: scoring.evaluate_sums(scheme_rules, sums.get(r.member_id, [])) for r in current}
+    order_codes = [d.code for d in scheme_rules.dimensions]
+    ranks_now = dict(zip(ids, scoring.competition_ranks([r.total for r in current]), strict=True))
+    by_new = sorted(ids, key=lambda i: (-new[i].total, i))
+    ranks_new = dict(zip(by_new, scoring.competition_ranks([new[i].total for i in by_new]), strict=True))
+    rows = [
+        WhatIfRow(
+            member_id=r.member_id,
+            name=r.member.name,
+            organization=r.organization.name,
+            total_now=r.total,
+            grade_now=r.grade,
+            rank_now=ranks_now[r.member_id],
+            total_new=new[r.member_id].total,
+            grade_new=scoring.grade_label(new[r.member_id].grades, order_codes),
+            rank_new=ranks_new[r.member_id],
+        )
+        for r in current
+    ]
+    return sorted(rows, key=lambda r: (r.rank_new, r.member_id))

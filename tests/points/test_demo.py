@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import pytest
+
+from ronghe.demo.generator import build_county
+from ronghe.members.choices import ACTIVE_STATUSES
+from ronghe.members.models import Member
+from ronghe.points import services
+from ronghe.points.models import MemberYear, PointsEntry, YearTotal
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_gives_every_active_member_a_year_of_points():
+    county = build_county(300, seed=11)
+    year = county.today.year
+    active = Member.objects.filter(status__in=ACTIVE_STATUSES).count()
+    assert MemberYear.objects.filter(year=year).count() == active
+    assert PointsEntry.objects.filter(year=year).values("member").distinct().count() > active * 0.8
+    assert set(PointsEntry.objects.values_list("source_type", flat=True)) >= {
+        "training",
+        "volunteering",
+        "claim",
+    }
+    # the totals the demo built are exactly what a recompute gives
+    before = sorted(MemberYear.objects.values_list("member_id", "total", "grade"))
+    dims = sorted(YearTotal.objects.values_list("member_id", "dimension", "points"))
+    services.recompute_year(year=year)
+    assert sorted(MemberYear.objects.values_list("member_id", "total", "grade")) == before
+    assert sorted(YearTotal.objects.values_list("member_id", "dimension", "points")) == dims
