@@ -41,7 +41,7 @@ test: setup
 	$(PY) -m pytest -n auto -q $(PYTEST_ARGS)
 
 lint: setup
-	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff check src tests $(wildcard bench)
 
 bench: setup
 	$(PY) bench/run.py --size $(SIZE)

@@ -22,7 +22,9 @@ def alice(db):
 
 
 def _events(username="alice"):
-    return list(AuditEntry.objects.filter(actor_username=username).order_by("id").values_list("event", "outcome"))
+    return list(
+        AuditEntry.objects.filter(actor_username=username).order_by("id").values_list("event", "outcome")
+    )
 
 
 def test_login_writes_exactly_one_row(client, alice):

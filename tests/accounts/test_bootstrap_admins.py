@@ -107,9 +107,7 @@ def test_dry_run_writes_nothing():
 
 def test_createsuperuser_is_refused_in_chinese():
     with pytest.raises(CommandError, match="本系统不设超级用户"):
-        call_command(
-            "createsuperuser", username="root", email="", interactive=False, stdout=io.StringIO()
-        )
+        call_command("createsuperuser", username="root", email="", interactive=False, stdout=io.StringIO())
     assert not User.objects.filter(username="root").exists()
 
 

@@ -119,7 +119,10 @@ def journey(
     """A fresh browser context on the live server, once at desktop width and once at phone width."""
     viewport = request.param
     context = chromium.new_context(
-        viewport=VIEWPORTS[viewport], locale="zh-CN", timezone_id="Asia/Shanghai", is_mobile=viewport == "phone"
+        viewport=VIEWPORTS[viewport],
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        is_mobile=viewport == "phone",
     )
     context.set_default_timeout(10_000)
     context.add_init_script(_CSP_LISTENER)
@@ -127,7 +130,9 @@ def journey(
     j = Journey(page=page, base_url=live_server.url, viewport=viewport)
     page.on(
         "console",
-        lambda msg: msg.type == "error" and j.problems.append(f"console: {msg.text} {msg.location.get('url', '')}"),
+        lambda msg: (
+            msg.type == "error" and j.problems.append(f"console: {msg.text} {msg.location.get('url', '')}")
+        ),
     )
     page.on("pageerror", lambda exc: j.problems.append(f"pageerror: {exc}"))
     yield j

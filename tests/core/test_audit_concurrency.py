@@ -12,7 +12,9 @@ THREADS = 8
 PER_THREAD = 10
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks and real concurrency")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL row locks and real concurrency"
+)
 @pytest.mark.django_db(transaction=True)
 def test_eight_concurrent_writers_keep_the_chain_intact():
     # given: eight threads released together

@@ -28,7 +28,9 @@ def no_active_superuser(app_configs: Any, **kwargs: Any) -> list[Any]:
 
     try:
         names = list(
-            get_user_model().objects.filter(is_superuser=True, is_active=True).values_list("username", flat=True)
+            get_user_model()
+            .objects.filter(is_superuser=True, is_active=True)
+            .values_list("username", flat=True)
         )
     except DatabaseError:  # not migrated yet: no account can exist
         return []
