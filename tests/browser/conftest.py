@@ -15,7 +15,6 @@ Console errors, uncaught page errors and Content-Security-Policy violations are 
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,8 +25,6 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-# Playwright's sync API runs an event loop in the test thread; the ORM calls in fixtures are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -102,10 +99,13 @@ class Journey:
         assert not found, "浏览器报告了问题：\n" + "\n".join(found)
 
 
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
+@pytest.fixture
+def chromium(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Debian's chromium, for one test. Function-scoped on purpose: Playwright's sync API keeps an event loop
+    running in the test thread, which makes Django refuse ORM calls; the switch below lasts for this test only."""
     from playwright.sync_api import sync_playwright
 
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
