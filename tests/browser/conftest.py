@@ -23,8 +23,8 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.test import Client
-
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -110,11 +110,16 @@ def chromium(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # While the loop runs, Django keys connections by context: close the ones the test body opened.
+        connections.close_all()
 
 
 @pytest.fixture(params=list(VIEWPORTS))
 def journey(
-    request: pytest.FixtureRequest, chromium: Any, live_server: Any, transactional_db: None
+    request: pytest.FixtureRequest,
+    chromium: Any,
+    live_server: Any,
+    transactional_db: None,
 ) -> Iterator[Journey]:
     """A fresh browser context on the live server, once at desktop width and once at phone width."""
     viewport = request.param
