@@ -10,7 +10,7 @@ SIZE ?= 10000
 .PHONY: demo test lint assets setup serve bench clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 $(PYTHON)"; exit 1; }
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "找不到 $(PYTHON)：请先安装 Python 3.11（Debian: apt-get install python3.11 python3.11-venv），或用 make PYTHON=/path/to/python3.11 指定。" >&2; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -c constraints.txt -e ".[dev]"
@@ -35,13 +35,13 @@ demo: setup
 	$(RONGHE) migrate --noinput -v 0
 	$(RONGHE) demo --if-empty
 	@echo "打开 http://$(HOST)/ ，用上面任一演示账户登录（Ctrl+C 停止）。"
-	DEBUG=$${DEBUG:-1} $(RONGHE) runserver $(HOST)
+	DEBUG=$${DEBUG:-0} $(RONGHE) runserver --insecure $(HOST)
 
 test: setup
 	$(PY) -m pytest -n auto -q $(PYTEST_ARGS)
 
 lint: setup
-	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff check src tests $(wildcard bench)
 
 bench: setup
 	$(PY) bench/run.py --size $(SIZE)

@@ -30,6 +30,8 @@ class SessionTimeoutMiddleware:
         if not authenticated and MARKER in request.COOKIES and request.path != reverse("accounts:logout"):
             messages.warning(request, "登录已超时，请重新登录。")
             response = self.get_response(request)
+            if request.headers.get("HX-Request") and response.status_code == 302:
+                response = self._htmx_to_login()
             response.delete_cookie(MARKER)
             return response
         response = self._check(request, user) if authenticated else None
@@ -55,12 +57,17 @@ class SessionTimeoutMiddleware:
             logout(request)
             messages.warning(request, "登录已超时，请重新登录。")
             if request.headers.get("HX-Request"):
-                response = HttpResponse(status=401)
-                response["HX-Redirect"] = reverse(settings.LOGIN_URL)
-                return response
+                return self._htmx_to_login()
             return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
         request.session[_LAST] = now
         return None
+
+    @staticmethod
+    def _htmx_to_login() -> HttpResponse:
+        """htmx would swap the login page into a fragment; make it load the login page instead."""
+        response = HttpResponse(status=401)
+        response["HX-Redirect"] = reverse(settings.LOGIN_URL)
+        return response
 
 
 class PasswordChangeRequiredMiddleware:

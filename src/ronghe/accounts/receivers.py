@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -24,7 +25,14 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 @receiver(user_login_failed)
 def _login_failed(sender: Any, credentials: dict, request: Any = None, **kwargs: Any) -> None:
-    audit.record("auth.login_failed", username=str(credentials.get("username", ""))[:150], outcome="failure")
+    """One row per failed attempt; an attempt refused because the account is locked says so."""
+    refused = getattr(request, "_ronghe_refused_while_locked", False)
+    audit.record(
+        "auth.login_failed",
+        username=str(credentials.get("username", ""))[:150],
+        outcome="failure",
+        changes={"reason": "locked"} if refused else None,
+    )
 
 
 @receiver(user_locked_out)
@@ -35,6 +43,13 @@ def _locked_out(
     ip_address: str | None = None,
     **kwargs: Any,
 ) -> None:
+    """One row when the lock starts. django-axes signals again for every attempt during the lock;
+    those attempts are recorded once each, as refused failures, by `_login_failed` (which runs after this)."""
+    # The lock starts on the failure that reaches the limit; later failures (axes keeps counting) are refusals.
+    failures = getattr(request, "axes_failures_since_start", None)
+    if request is not None and (failures is None or failures > settings.AXES_FAILURE_LIMIT):
+        request._ronghe_refused_while_locked = True
+        return
     audit.record(
         "auth.lockout", username=(username or "")[:150], outcome="failure", changes={"ip": ip_address or ""}
     )

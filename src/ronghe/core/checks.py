@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.db.utils import DatabaseError
 
 
 @register(Tags.security, deploy=True)
@@ -18,3 +19,27 @@ def ronghe_security(app_configs: Any, **kwargs: Any) -> list[Any]:
     if "Argon2" not in settings.PASSWORD_HASHERS[0]:
         problems.append(Error("首选密码哈希算法必须为 Argon2", id="ronghe.E003"))
     return problems
+
+
+@register(Tags.security, deploy=True)
+def no_active_superuser(app_configs: Any, **kwargs: Any) -> list[Any]:
+    """三员分立 leaves no room for an all-powerful account (security.md AUTH-9, CFG-2 AC-1)."""
+    from django.contrib.auth import get_user_model
+
+    try:
+        names = list(
+            get_user_model()
+            .objects.filter(is_superuser=True, is_active=True)
+            .values_list("username", flat=True)
+        )
+    except DatabaseError:  # not migrated yet: no account can exist
+        return []
+    if not names:
+        return []
+    return [
+        Error(
+            f"存在启用的超级用户：{'、'.join(names)}",
+            hint="停用这些账户（is_active=False），改用 ronghe bootstrap_admins 建立的三员账户。",
+            id="ronghe.E004",
+        )
+    ]

@@ -1,15 +1,21 @@
 from __future__ import annotations
 
+import logging
+import uuid
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils import timezone
 
 from ronghe.core.permissions import public
 from ronghe.core.queries import home_summary
 from ronghe.core.scope import has_perm_anywhere
+
+logger = logging.getLogger(__name__)
 
 
 @public
@@ -49,8 +55,10 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    # No context processors: the failure may be the database itself.
-    from django.template import loader
-
+    """The Chinese 500 page, rendered without context processors: the failure may be the database itself."""
+    request_id = getattr(request, "request_id", "") or uuid.uuid4().hex[:16]
+    logger.error("服务器错误 请求编号 %s %s %s", request_id, request.method, request.path)
     template = loader.get_template("errors/500.html")
-    return HttpResponse(template.render({"request_id": getattr(request, "request_id", "")}), status=500)
+    response = HttpResponse(template.render({"request_id": request_id}), status=500)
+    response["X-Request-ID"] = request_id
+    return response

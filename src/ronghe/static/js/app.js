@@ -13,9 +13,10 @@
       var kind = el.dataset.chart;
       var option;
       if (kind === "pie") {
-        option = { tooltip: { trigger: "item" }, series: [{ type: "pie", radius: "65%", data: data.items }] };
+        option = { animation: false, tooltip: { trigger: "item" }, series: [{ type: "pie", radius: "65%", data: data.items }] };
       } else {
         option = {
+          animation: false,
           tooltip: { trigger: "axis" },
           grid: { left: 40, right: 16, top: 24, bottom: 48 },
           xAxis: { type: "category", data: data.categories, axisLabel: { interval: 0, rotate: data.categories.length > 6 ? 30 : 0 } },
