@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("ronghe.core.urls")),
     path("accounts/", include("ronghe.accounts.urls")),
     path("audit/", include("ronghe.core.audit_urls")),
+    path("orgs/", include("ronghe.orgs.urls")),
+    path("members/", include("ronghe.members.urls")),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

@@ -20,9 +20,16 @@ class StyledFormMixin:
                 css = "form-select"
             else:
                 css = "form-control"
-            if self.is_bound and name in self.errors:  # type: ignore[attr-defined]
-                css += " is-invalid"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+    def full_clean(self) -> None:
+        # Mark invalid fields after cleaning, not in __init__: subclasses set querysets and
+        # choices after super().__init__(), and validating earlier would use the stale ones.
+        super().full_clean()  # type: ignore[misc]
+        for name in self._errors or {}:  # type: ignore[attr-defined]
+            field = self.fields.get(name)  # type: ignore[attr-defined]
+            if field is not None and "is-invalid" not in field.widget.attrs.get("class", ""):
+                field.widget.attrs["class"] = (field.widget.attrs.get("class", "") + " is-invalid").strip()
 
 
 class StyledForm(StyledFormMixin, forms.Form):
