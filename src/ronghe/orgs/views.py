@@ -120,7 +120,6 @@ def organization_create(request: HttpRequest) -> HttpResponse:
         request,
         "orgs/organization_form.html",
         {"form": form, "title": "新建党组织", "breadcrumbs": _crumbs(None, ("新建", None))},
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -152,7 +151,6 @@ def organization_update(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "orgs/organization_form.html",
         {"form": form, "org": org, "title": f"编辑：{org.name}", "breadcrumbs": _crumbs(org, ("编辑", None))},
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -182,7 +180,6 @@ def organization_move(request: HttpRequest, code: str) -> HttpResponse:
             "subtree_size": org.subtree().count(),
             "breadcrumbs": _crumbs(org, ("移动", None)),
         },
-        status=400 if request.method == "POST" else 200,
     )
 
 
