@@ -3,7 +3,11 @@
 from datetime import date
 
 from ronghe.members.models import Transfer
-from tests.routes import api_sample, url_sample
+from tests.routes import API_SELF_SERVICE, SELF_SERVICE, api_sample, url_sample
+
+# A plain member may open their own record (page and API); the sample is member_a's own.
+SELF_SERVICE.add("members:member-detail")
+API_SELF_SERVICE.add("/api/v1/members/{code}")
 
 
 def _member(cast):

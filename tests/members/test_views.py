@@ -240,3 +240,12 @@ def test_incoming_page_creates_member(client_for, cast):
 def test_statistics_page(client_for, cast):
     body = client_for(cast.secretary_a).get(reverse("members:member-statistics")).content.decode()
     assert 'id="stat-total">1<' in body
+
+
+def test_member_sees_own_record_only(client_for, cast):
+    client = client_for(cast.member_a)
+    own = client.get(reverse("members:member-detail", args=[cast.member_a_record.code]))
+    assert own.status_code == 200 and "张甲" in own.content.decode()
+    assert "显示完整号码" not in own.content.decode()
+    other = MemberFactory(name="同支部他人", organization=cast.branch_a)
+    assert client.get(reverse("members:member-detail", args=[other.code])).status_code == 404

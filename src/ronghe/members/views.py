@@ -106,7 +106,7 @@ def _get(request: HttpRequest, code: str, perm: str = "members.view") -> Member:
     )
 
 
-@require("members.view")
+@require("self.view")  # staff see their scope; a member sees their own record
 def member_detail(request: HttpRequest, code: str) -> HttpResponse:
     member = _get(request, code)
     return render(request, "members/member_detail.html", _detail_context(request, member))
