@@ -92,3 +92,24 @@ def test_officer_must_belong_to_the_subtree(cast):
             post="member",
             started_on=date(2024, 1, 1),
         )
+
+
+def test_demo_county_has_officers_and_warnings():
+    from datetime import date as d
+
+    from ronghe.demo.generator import build_county
+    from ronghe.orgs.models import Officer, PartyWorker
+    from ronghe.orgs.queries import org_rows
+
+    county = build_county(600, seed=11)
+    # every member with a 党内职务 holds that post in their branch
+    from ronghe.members.models import Member
+
+    assert Officer.objects.count() == Member.objects.exclude(party_post="").count() > 0
+    secretary = Officer.objects.filter(post="secretary").select_related("member").first()
+    assert secretary.member.party_post == "书记"
+    assert PartyWorker.objects.filter(kind="full_time").exists()
+    rows = org_rows(Organization.objects.all(), d(2026, 11, 24))
+    codes = {w.code for r in rows for w in r.warnings}
+    assert codes & {"election_overdue", "election_overdue_year", "election_due"}
+    assert county.committee.pk == rows[0].org.pk

@@ -127,7 +127,7 @@ class Officer(models.Model):
         Organization, on_delete=models.CASCADE, related_name="officers", verbose_name="党组织"
     )
     member = models.ForeignKey(
-        "members.Member", on_delete=models.PROTECT, related_name="officer_posts", verbose_name="党员"
+        "members.Member", on_delete=models.CASCADE, related_name="officer_posts", verbose_name="党员"
     )
     post = models.CharField("职务", max_length=20, choices=OfficerPost.choices)
     started_on = models.DateField("任职日期")
