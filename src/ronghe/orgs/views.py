@@ -13,6 +13,7 @@ from ronghe.core.htmx import paginate, query_without_page, render_page_or_partia
 from ronghe.core.permissions import require
 from ronghe.core.scope import can, get_for_user_or_404
 from ronghe.orgs import services
+from ronghe.orgs.choices import OfficerPost
 from ronghe.orgs.forms import (
     EndForm,
     MoveForm,
@@ -24,6 +25,8 @@ from ronghe.orgs.forms import (
 )
 from ronghe.orgs.models import Officer, Organization, PartyWorker
 from ronghe.orgs.queries import org_rows, organizations_for_user
+
+POST_ORDER = list(OfficerPost.values)
 
 
 def _crumbs(org: Organization | None = None, *tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
@@ -77,7 +80,10 @@ def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
             "org": org,
             "row": own,
             "children": children,
-            "officers": Officer.objects.filter(organization=org).select_related("member"),
+            "officers": sorted(
+                Officer.objects.filter(organization=org).select_related("member"),
+                key=lambda o: (o.ended_on is not None, POST_ORDER.index(o.post), o.started_on),
+            ),
             "workers": PartyWorker.objects.filter(organization=org),
             "joint_units": org.joint_units.all(),
             "editable": editable,
