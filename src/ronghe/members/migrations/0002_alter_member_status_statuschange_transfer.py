@@ -7,66 +7,220 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0001_initial'),
-        ('orgs', '0001_initial'),
+        ("members", "0001_initial"),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='member',
-            name='status',
-            field=models.CharField(choices=[('probationary', '预备党员'), ('full', '正式党员'), ('suspended', '停止党籍'), ('left', '出党'), ('deceased', '死亡'), ('transferred_out', '已转出'), ('cancelled', '已取消预备党员资格')], db_index=True, default='full', max_length=20, verbose_name='党员状态'),
+            model_name="member",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("probationary", "预备党员"),
+                    ("full", "正式党员"),
+                    ("suspended", "停止党籍"),
+                    ("left", "出党"),
+                    ("deceased", "死亡"),
+                    ("transferred_out", "已转出"),
+                    ("cancelled", "已取消预备党员资格"),
+                ],
+                db_index=True,
+                default="full",
+                max_length=20,
+                verbose_name="党员状态",
+            ),
         ),
         migrations.CreateModel(
-            name='StatusChange',
+            name="StatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('action', models.CharField(choices=[('make_full', '转正'), ('extend_probation', '延长预备期'), ('cancel_probation', '取消预备党员资格'), ('suspend', '停止党籍'), ('restore', '恢复党籍'), ('expel', '出党'), ('decease', '死亡')], max_length=30, verbose_name='事项')),
-                ('from_status', models.CharField(choices=[('probationary', '预备党员'), ('full', '正式党员'), ('suspended', '停止党籍'), ('left', '出党'), ('deceased', '死亡'), ('transferred_out', '已转出'), ('cancelled', '已取消预备党员资格')], max_length=20, verbose_name='原状态')),
-                ('to_status', models.CharField(choices=[('probationary', '预备党员'), ('full', '正式党员'), ('suspended', '停止党籍'), ('left', '出党'), ('deceased', '死亡'), ('transferred_out', '已转出'), ('cancelled', '已取消预备党员资格')], max_length=20, verbose_name='新状态')),
-                ('effective_on', models.DateField(verbose_name='生效日期')),
-                ('reason', models.TextField(verbose_name='原因')),
-                ('approval_ref', models.CharField(max_length=100, verbose_name='批准文号')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='登记时间')),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='经办人')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='status_changes', to='members.member', verbose_name='党员')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("make_full", "转正"),
+                            ("extend_probation", "延长预备期"),
+                            ("cancel_probation", "取消预备党员资格"),
+                            ("suspend", "停止党籍"),
+                            ("restore", "恢复党籍"),
+                            ("expel", "出党"),
+                            ("decease", "死亡"),
+                        ],
+                        max_length=30,
+                        verbose_name="事项",
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        choices=[
+                            ("probationary", "预备党员"),
+                            ("full", "正式党员"),
+                            ("suspended", "停止党籍"),
+                            ("left", "出党"),
+                            ("deceased", "死亡"),
+                            ("transferred_out", "已转出"),
+                            ("cancelled", "已取消预备党员资格"),
+                        ],
+                        max_length=20,
+                        verbose_name="原状态",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("probationary", "预备党员"),
+                            ("full", "正式党员"),
+                            ("suspended", "停止党籍"),
+                            ("left", "出党"),
+                            ("deceased", "死亡"),
+                            ("transferred_out", "已转出"),
+                            ("cancelled", "已取消预备党员资格"),
+                        ],
+                        max_length=20,
+                        verbose_name="新状态",
+                    ),
+                ),
+                ("effective_on", models.DateField(verbose_name="生效日期")),
+                ("reason", models.TextField(verbose_name="原因")),
+                ("approval_ref", models.CharField(max_length=100, verbose_name="批准文号")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="登记时间")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="经办人",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="status_changes",
+                        to="members.member",
+                        verbose_name="党员",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '党员状态变更',
-                'verbose_name_plural': '党员状态变更',
-                'ordering': ['member_id', 'effective_on', 'id'],
+                "verbose_name": "党员状态变更",
+                "verbose_name_plural": "党员状态变更",
+                "ordering": ["member_id", "effective_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Transfer',
+            name="Transfer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('kind', models.CharField(choices=[('internal', '系统内转接'), ('outgoing', '转出（介绍信）'), ('incoming', '转入（介绍信）')], max_length=20, verbose_name='类型')),
-                ('status', models.CharField(choices=[('pending', '待回执'), ('completed', '已完成'), ('cancelled', '已撤回')], db_index=True, max_length=20, verbose_name='状态')),
-                ('counterpart', models.CharField(blank=True, max_length=200, verbose_name='对方党组织')),
-                ('letter_number', models.CharField(blank=True, max_length=50, verbose_name='介绍信编号')),
-                ('issued_on', models.DateField(verbose_name='开具/办理日期')),
-                ('validity_days', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='有效期（天）')),
-                ('dues_paid_until', models.CharField(blank=True, max_length=7, verbose_name='党费交至年月')),
-                ('completed_on', models.DateField(blank=True, null=True, verbose_name='完成日期')),
-                ('reason', models.TextField(blank=True, verbose_name='原因')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='登记时间')),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='经办人')),
-                ('from_organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization', verbose_name='转出党组织')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transfers', to='members.member', verbose_name='党员')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transfers', to='orgs.organization', verbose_name='责任党组织')),
-                ('to_organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization', verbose_name='转入党组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("internal", "系统内转接"),
+                            ("outgoing", "转出（介绍信）"),
+                            ("incoming", "转入（介绍信）"),
+                        ],
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "待回执"), ("completed", "已完成"), ("cancelled", "已撤回")],
+                        db_index=True,
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("counterpart", models.CharField(blank=True, max_length=200, verbose_name="对方党组织")),
+                ("letter_number", models.CharField(blank=True, max_length=50, verbose_name="介绍信编号")),
+                ("issued_on", models.DateField(verbose_name="开具/办理日期")),
+                (
+                    "validity_days",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="有效期（天）"),
+                ),
+                ("dues_paid_until", models.CharField(blank=True, max_length=7, verbose_name="党费交至年月")),
+                ("completed_on", models.DateField(blank=True, null=True, verbose_name="完成日期")),
+                ("reason", models.TextField(blank=True, verbose_name="原因")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="登记时间")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="经办人",
+                    ),
+                ),
+                (
+                    "from_organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.organization",
+                        verbose_name="转出党组织",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transfers",
+                        to="members.member",
+                        verbose_name="党员",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transfers",
+                        to="orgs.organization",
+                        verbose_name="责任党组织",
+                    ),
+                ),
+                (
+                    "to_organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.organization",
+                        verbose_name="转入党组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '组织关系转接',
-                'verbose_name_plural': '组织关系转接',
-                'ordering': ['-issued_on', '-id'],
-                'indexes': [models.Index(fields=['organization', 'status'], name='members_tra_organiz_d41b0e_idx')],
+                "verbose_name": "组织关系转接",
+                "verbose_name_plural": "组织关系转接",
+                "ordering": ["-issued_on", "-id"],
+                "indexes": [
+                    models.Index(fields=["organization", "status"], name="members_tra_organiz_d41b0e_idx")
+                ],
             },
         ),
     ]
