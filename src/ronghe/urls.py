@@ -10,6 +10,8 @@ urlpatterns = [
     path("members/io/", include("ronghe.members.io_urls")),
     path("orglife/", include("ronghe.orglife.urls")),
     path("points/", include("ronghe.points.urls")),
+    path("orgs/", include("ronghe.orgs.urls")),
+    path("members/", include("ronghe.members.urls")),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

@@ -1,6 +1,12 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
+from ronghe.accounts.choices import Role
+from ronghe.accounts.models import User
 from ronghe.core.forms import StyledFormMixin
+from ronghe.orgs.forms import CodeChoiceField
+from ronghe.orgs.models import Organization
+from ronghe.orgs.queries import organizations_for_user
 
 
 class LoginForm(StyledFormMixin, AuthenticationForm):
@@ -17,3 +23,44 @@ class LoginForm(StyledFormMixin, AuthenticationForm):
 
 class ChangePasswordForm(StyledFormMixin, PasswordChangeForm):
     pass
+
+
+class GrantRoleForm(StyledFormMixin, forms.Form):
+    username = forms.CharField(label="用户名", max_length=150)
+    role = forms.ChoiceField(label="角色", choices=Role.choices)
+    organization = CodeChoiceField(
+        queryset=Organization.objects.none(), label="党组织（授权范围）", empty_label="请选择"
+    )
+
+    def __init__(self, *args, user, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN204
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations_for_user(user, "roles.grant").exclude(
+            kind="group"
+        )
+
+    def clean_username(self):  # noqa: ANN201
+        from ronghe.accounts.services import normalize_username
+
+        name = normalize_username(self.cleaned_data["username"])
+        user = User.objects.filter(username=name).first()
+        if user is None:
+            raise forms.ValidationError("没有这个用户")
+        self.cleaned_data["user"] = user
+        return name
+
+
+class RoleFilterForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(label="用户名", required=False, max_length=150)
+    role = forms.ChoiceField(label="角色", required=False, choices=[("", "全部角色"), *Role.choices])
+
+
+class CreateUserForm(StyledFormMixin, forms.Form):
+    username = forms.CharField(label="用户名", max_length=150)
+    display_name = forms.CharField(label="姓名", max_length=50)
+    password = forms.CharField(
+        label="初始密码", widget=forms.PasswordInput(render_value=False), help_text="首次登录须修改"
+    )
+
+
+class UserFilterForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(label="用户名/姓名", required=False, max_length=150)

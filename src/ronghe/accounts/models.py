@@ -53,6 +53,8 @@ class User(AbstractUser):
 class RoleAssignment(models.Model):
     """A user acts in a role at an organization node and sees exactly its subtree."""
 
+    scope_org_field = "organization"
+
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name="用户"
     )

@@ -1,18 +1,26 @@
-"""Account use-cases that are not role management: the one-time bootstrap of the 三员 accounts."""
+"""Account use-cases: the one-time bootstrap of the 三员 accounts, roles at nodes (安全管理员)
+and user accounts (系统管理员). Audited.
+
+三员分立: the system, security and audit administrator roles are mutually exclusive for one
+account, and nobody grants or revokes their own roles.
+"""
 
 from __future__ import annotations
 
 import secrets
 import string
+import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from ronghe.accounts.choices import THREE_ADMINS, Role
 from ronghe.accounts.models import RoleAssignment, User
 from ronghe.core import audit
+from ronghe.core.scope import has_perm_anywhere, require_at
 from ronghe.orgs.choices import OrgKind
 from ronghe.orgs.models import Organization
 
@@ -96,3 +104,122 @@ def bootstrap_three_admins(*, root_name: str | None = None, dry_run: bool = Fals
         if dry_run:
             transaction.set_rollback(True)
     return issued
+
+
+class AccountError(ValueError):
+    """A refused change, with a Chinese message."""
+
+
+def normalize_username(raw: str) -> str:
+    return unicodedata.normalize("NFKC", raw or "").strip().casefold()
+
+
+def grant_role(*, actor: Any, user: User, role: str, organization: Organization) -> RoleAssignment:
+    require_at(actor, "roles.grant", organization.path)
+    if user.pk == actor.pk:
+        # recorded outside the transaction so the refused attempt stays in the log
+        audit.record(
+            "role.grant",
+            actor=actor,
+            object_type="accounts.user",
+            object_id=str(user.pk),
+            outcome="failure",
+            changes={"role": role, "reason": "不能给自己授予角色"},
+        )
+        raise AccountError("不能给自己授予角色")
+    return _grant(actor=actor, user=user, role=role, organization=organization)
+
+
+@transaction.atomic
+def _grant(*, actor: Any, user: User, role: str, organization: Organization) -> RoleAssignment:
+    if role not in Role.values:
+        raise AccountError("角色：无效的角色")
+    held = set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
+    if role in THREE_ADMINS and (held & THREE_ADMINS) - {role}:
+        raise AccountError("三员分立：系统管理员、安全管理员、审计管理员不能由同一账户兼任")
+    if RoleAssignment.objects.filter(user=user, role=role, organization=organization).exists():
+        raise AccountError("该用户已在此党组织担任此角色")
+    assignment = RoleAssignment.objects.create(user=user, role=role, organization=organization)
+    audit.record(
+        "role.grant",
+        actor=actor,
+        object_type="accounts.roleassignment",
+        object_id=str(assignment.pk),
+        object_repr=str(assignment),
+        org_path=organization.path,
+        changes={"user": user.username, "role": role, "organization": organization.name},
+    )
+    return assignment
+
+
+@transaction.atomic
+def revoke_role(*, actor: Any, assignment: RoleAssignment) -> None:
+    require_at(actor, "roles.grant", assignment.organization.path)
+    if assignment.user_id == actor.pk:
+        raise AccountError("不能撤销自己的角色")
+    audit.record(
+        "role.revoke",
+        actor=actor,
+        object_type="accounts.roleassignment",
+        object_id=str(assignment.pk),
+        object_repr=str(assignment),
+        org_path=assignment.organization.path,
+        changes={
+            "user": assignment.user.username,
+            "role": assignment.role,
+            "organization": assignment.organization.name,
+        },
+    )
+    assignment.delete()
+
+
+def _require_user_admin(actor: Any) -> None:
+    if not has_perm_anywhere(actor, "users.manage"):
+        raise PermissionDenied("您没有管理用户账户的权限")
+
+
+@transaction.atomic
+def create_user(*, actor: Any, username: str, display_name: str, password: str) -> User:
+    """A new local account that must change its password at first login."""
+    _require_user_admin(actor)
+    name = normalize_username(username)
+    if not name:
+        raise AccountError("用户名：不能为空")
+    if any(
+        normalize_username(u) == name
+        for u in User.objects.filter(username__iexact=name).values_list("username", flat=True)
+    ):
+        raise AccountError("用户名：已被使用")
+    user = User(username=name, display_name=display_name.strip(), must_change_password=True)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise AccountError("初始密码：" + "；".join(exc.messages)) from exc
+    user.set_password(password)
+    user.save()
+    audit.record(
+        "user.create",
+        actor=actor,
+        object_type="accounts.user",
+        object_id=str(user.pk),
+        object_repr=user.username,
+    )
+    return user
+
+
+@transaction.atomic
+def set_active(*, actor: Any, user: User, active: bool) -> User:
+    _require_user_admin(actor)
+    if user.pk == actor.pk:
+        raise AccountError("不能停用自己的账户")
+    if user.is_active != active:
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        audit.record(
+            "user.activate" if active else "user.deactivate",
+            actor=actor,
+            object_type="accounts.user",
+            object_id=str(user.pk),
+            object_repr=user.username,
+        )
+    return user

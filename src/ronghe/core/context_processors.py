@@ -17,6 +17,8 @@ NAVIGATION: list[tuple[str, str, str]] = [
     ("我的积分", "points:my-points", "self.view"),
     ("积分管理", "points:ranking", "points.view"),
     ("审计日志", "audit:entry-list", "audit.view"),
+    ("角色授权", "accounts:role-list", "roles.grant"),
+    ("用户账户", "accounts:user-list", "users.manage"),
 ]
 
 

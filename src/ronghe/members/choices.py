@@ -13,6 +13,7 @@ class MemberStatus(models.TextChoices):
     LEFT = "left", "出党"
     DECEASED = "deceased", "死亡"
     TRANSFERRED_OUT = "transferred_out", "已转出"
+    CANCELLED = "cancelled", "已取消预备党员资格"
 
 
 ACTIVE_STATUSES = frozenset({MemberStatus.PROBATIONARY, MemberStatus.FULL})
@@ -38,3 +39,32 @@ class Occupation(models.TextChoices):
     STUDENT = "学生", "学生"
     OTHER = "其他职业人员", "其他职业人员"
     RETIRED = "离退休人员", "离退休人员"
+
+
+class StatusAction(models.TextChoices):
+    """Status changes recorded in a member's history (domain-rules §3 stage 五, §5)."""
+
+    MAKE_FULL = "make_full", "转正"
+    EXTEND_PROBATION = "extend_probation", "延长预备期"
+    CANCEL_PROBATION = "cancel_probation", "取消预备党员资格"
+    SUSPEND = "suspend", "停止党籍"
+    RESTORE = "restore", "恢复党籍"
+    EXPEL = "expel", "出党"
+    DECEASE = "decease", "死亡"
+
+
+class TransferKind(models.TextChoices):
+    INTERNAL = "internal", "系统内转接"
+    OUTGOING = "outgoing", "转出（介绍信）"
+    INCOMING = "incoming", "转入（介绍信）"
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", "待回执"
+    COMPLETED = "completed", "已完成"
+    CANCELLED = "cancelled", "已撤回"
+
+
+class TransferAction(models.TextChoices):
+    CONFIRM = "confirm", "确认回执"
+    CANCEL = "cancel", "撤回"

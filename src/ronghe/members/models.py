@@ -6,7 +6,15 @@ import uuid
 
 from django.db import models
 
-from ronghe.members.choices import Education, Gender, MemberStatus, Occupation
+from ronghe.members.choices import (
+    Education,
+    Gender,
+    MemberStatus,
+    Occupation,
+    StatusAction,
+    TransferKind,
+    TransferStatus,
+)
 
 
 class Member(models.Model):
@@ -50,6 +58,97 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def audit_org_path(self) -> str:
+        return self.organization.path
+
+
+class StatusChange(models.Model):
+    """One status change of a member (转正, 延长预备期, 停止党籍 …). Append-only: history is never overwritten."""
+
+    scope_org_field = "member__organization"
+    scope_member_field = "member"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="status_changes", verbose_name="党员"
+    )
+    action = models.CharField("事项", max_length=30, choices=StatusAction.choices)
+    from_status = models.CharField("原状态", max_length=20, choices=MemberStatus.choices)
+    to_status = models.CharField("新状态", max_length=20, choices=MemberStatus.choices)
+    effective_on = models.DateField("生效日期")
+    reason = models.TextField("原因")
+    approval_ref = models.CharField("批准文号", max_length=100)
+    actor = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="经办人"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "党员状态变更"
+        verbose_name_plural = "党员状态变更"
+        ordering = ["member_id", "effective_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.get_action_display()} {self.effective_on}"
+
+    def audit_org_path(self) -> str:
+        return self.member.organization.path
+
+
+class Transfer(models.Model):
+    """组织关系转接 (domain-rules §5). `organization` is the responsible side: the sending
+    organization for internal and outgoing transfers (it stays responsible until the receipt
+    comes back), the receiving one for incoming letters."""
+
+    scope_org_field = "organization"
+    scope_member_field = "member"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="transfers", verbose_name="党员"
+    )
+    kind = models.CharField("类型", max_length=20, choices=TransferKind.choices)
+    status = models.CharField("状态", max_length=20, choices=TransferStatus.choices, db_index=True)
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="transfers", verbose_name="责任党组织"
+    )
+    from_organization = models.ForeignKey(
+        "orgs.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="转出党组织",
+    )
+    to_organization = models.ForeignKey(
+        "orgs.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="转入党组织",
+    )
+    counterpart = models.CharField("对方党组织", max_length=200, blank=True)
+    letter_number = models.CharField("介绍信编号", max_length=50, blank=True)
+    issued_on = models.DateField("开具/办理日期")
+    validity_days = models.PositiveSmallIntegerField("有效期（天）", null=True, blank=True)
+    dues_paid_until = models.CharField("党费交至年月", max_length=7, blank=True)
+    completed_on = models.DateField("完成日期", null=True, blank=True)
+    reason = models.TextField("原因", blank=True)
+    actor = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="经办人"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "组织关系转接"
+        verbose_name_plural = "组织关系转接"
+        ordering = ["-issued_on", "-id"]
+        indexes = [models.Index(fields=["organization", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.get_kind_display()} {self.issued_on}"
 
     def audit_org_path(self) -> str:
         return self.organization.path

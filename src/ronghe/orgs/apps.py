@@ -5,3 +5,6 @@ class OrgsConfig(AppConfig):
     name = "ronghe.orgs"
     label = "orgs"
     verbose_name = "党组织"
+
+    def ready(self) -> None:
+        from ronghe.orgs import demo  # noqa: F401  (registers the demo step)

@@ -13,3 +13,26 @@ class OrgKind(models.TextChoices):
 
 
 BRANCH_KINDS = frozenset({OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.TEMPORARY})
+
+
+# Kinds that hold elections and have a term of office (domain-rules §2.3).
+ELECTED_KINDS = frozenset(
+    {OrgKind.COMMITTEE, OrgKind.PARTY_COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH, OrgKind.JOINT_BRANCH}
+)
+
+
+class OfficerPost(models.TextChoices):
+    SECRETARY = "secretary", "书记"
+    DEPUTY = "deputy", "副书记"
+    ORGANIZATION = "organization", "组织委员"
+    PROPAGANDA = "propaganda", "宣传委员"
+    DISCIPLINE = "discipline", "纪检委员"
+    MEMBER = "member", "委员"
+
+
+POST_BY_LABEL = {label: value for value, label in OfficerPost.choices}
+
+
+class WorkerKind(models.TextChoices):
+    FULL_TIME = "full_time", "专职"
+    PART_TIME = "part_time", "兼职"

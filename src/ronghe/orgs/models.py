@@ -6,7 +6,7 @@ import uuid
 
 from django.db import models
 
-from ronghe.orgs.choices import OrgKind
+from ronghe.orgs.choices import OfficerPost, OrgKind, WorkerKind
 
 SEGMENT = 5  # base-36 characters per path segment: up to 60 million siblings
 
@@ -112,3 +112,71 @@ class Organization(models.Model):
     def ancestors(self) -> models.QuerySet[Organization]:
         prefixes = [self.path[: i + SEGMENT + 1] for i in range(0, len(self.path) - 1, SEGMENT + 1)]
         return Organization.objects.filter(path__in=prefixes).order_by("depth")
+
+
+class Officer(models.Model):
+    """A post on an organization's committee (书记, 副书记, 委员 …) held by a member.
+
+    Ending a post sets `ended_on`; rows are never deleted, so the history of who held what stays.
+    """
+
+    scope_org_field = "organization"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="officers", verbose_name="党组织"
+    )
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.CASCADE, related_name="officer_posts", verbose_name="党员"
+    )
+    post = models.CharField("职务", max_length=20, choices=OfficerPost.choices)
+    started_on = models.DateField("任职日期")
+    ended_on = models.DateField("离任日期", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "班子成员"
+        verbose_name_plural = "班子成员"
+        ordering = ["organization_id", "ended_on", "post", "id"]
+        indexes = [models.Index(fields=["organization", "ended_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.get_post_display()} {self.member}"
+
+    def audit_org_path(self) -> str:
+        return self.organization.path
+
+
+class PartyWorker(models.Model):
+    """A full-time or part-time Party-affairs worker (党务干部) of the unit an organization serves."""
+
+    scope_org_field = "organization"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="party_workers", verbose_name="党组织"
+    )
+    name = models.CharField("姓名", max_length=50)
+    member = models.ForeignKey(
+        "members.Member",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="party_work",
+        verbose_name="对应党员",
+    )
+    kind = models.CharField("类别", max_length=20, choices=WorkerKind.choices)
+    started_on = models.DateField("任职日期")
+    ended_on = models.DateField("离任日期", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "党务干部"
+        verbose_name_plural = "党务干部"
+        ordering = ["organization_id", "ended_on", "kind", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_kind_display()}）"
+
+    def audit_org_path(self) -> str:
+        return self.organization.path

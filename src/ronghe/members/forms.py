@@ -1,0 +1,204 @@
+"""Member forms: parse and cross-check input; writes go through services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from ronghe.core.forms import StyledForm, StyledFormMixin
+from ronghe.core.idnumbers import IdentifierError, parse_id_number, parse_phone
+from ronghe.members import rules
+from ronghe.members.choices import MemberStatus, StatusAction, TransferKind
+from ronghe.members.models import Member
+from ronghe.orgs.forms import DATE, CodeChoiceField
+from ronghe.orgs.models import Organization
+from ronghe.orgs.queries import organizations_for_user
+
+MEMBER_FIELDS = [
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "native_place",
+    "education",
+    "degree",
+    "occupation",
+    "work_position",
+    "party_post",
+    "joined_on",
+    "full_on",
+    "work_started_on",
+    "remarks",
+]
+
+
+class MemberForm(StyledFormMixin, forms.ModelForm):
+    id_number = forms.CharField(label="公民身份号码", required=False, max_length=30)
+    phone = forms.CharField(label="手机号", required=False, max_length=20)
+    organization = CodeChoiceField(
+        queryset=Organization.objects.none(), label="所在党组织", empty_label="请选择"
+    )
+    status = forms.ChoiceField(
+        label="党员状态", choices=[(MemberStatus.FULL, "正式党员"), (MemberStatus.PROBATIONARY, "预备党员")]
+    )
+
+    class Meta:
+        model = Member
+        fields = MEMBER_FIELDS
+        widgets = {
+            "birth_date": DATE,
+            "joined_on": DATE,
+            "full_on": DATE,
+            "work_started_on": DATE,
+            "remarks": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    field_order = ["name", "gender", "id_number", "birth_date", "organization", "status", "phone"]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["birth_date"].required = False
+        self.fields["birth_date"].help_text = "填写身份证号时可不填，自动取号码中的出生日期"
+        if self.instance.pk:
+            del self.fields["organization"], self.fields["status"]
+            self.fields[
+                "id_number"
+            ].help_text = f"当前：{self.instance.id_number_masked or '未登记'}；不修改请留空"
+            self.fields["phone"].help_text = f"当前：{self.instance.phone_masked or '未登记'}；不修改请留空"
+        else:
+            self.fields["organization"].queryset = organizations_for_user(user, "members.edit")
+
+    def clean_id_number(self) -> str:
+        raw = self.cleaned_data.get("id_number", "")
+        if not raw:
+            return ""
+        try:
+            self._id_info = parse_id_number(raw)
+        except IdentifierError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return self._id_info.number
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data.get("phone", "")
+        if not raw:
+            return ""
+        try:
+            return parse_phone(raw)
+        except IdentifierError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        info = getattr(self, "_id_info", None)
+        if info is not None:
+            for name, message in rules.id_number_conflicts(
+                info, gender=data.get("gender", ""), birth_date=data.get("birth_date")
+            ).items():
+                self.add_error(name, message)
+            if not data.get("birth_date") and "birth_date" not in self.errors:
+                data["birth_date"] = info.birth_date
+        if not data.get("birth_date") and "birth_date" not in self.errors:
+            self.add_error("birth_date", "请填写出生日期或公民身份号码")
+        born, joined, full = data.get("birth_date"), data.get("joined_on"), data.get("full_on")
+        if born and joined and joined < rules.add_years(born, rules.MIN_JOIN_AGE):
+            self.add_error("joined_on", "入党时应年满18周岁")
+        if joined and full and full < joined:
+            self.add_error("full_on", "转正日期不能早于入党日期")
+        status = data.get("status") or (self.instance.status if self.instance.pk else "")
+        if status == MemberStatus.FULL and not full:
+            self.add_error("full_on", "正式党员须填写转正日期")
+        if status == MemberStatus.PROBATIONARY and full:
+            self.add_error("full_on", "预备党员不应有转正日期")
+        return data
+
+    def member_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in MEMBER_FIELDS}
+
+
+class MemberFilterForm(StyledForm):
+    q = forms.CharField(label="姓名", required=False, max_length=50)
+    organization = CodeChoiceField(
+        queryset=Organization.objects.none(), label="党组织（含下级）", required=False, empty_label="全部"
+    )
+    status = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "在册党员"), ("all", "全部"), *MemberStatus.choices]
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations_for_user(user, "members.view").exclude(
+            kind="group"
+        )
+
+
+class StatusChangeForm(StyledForm):
+    action = forms.ChoiceField(label="事项", choices=StatusAction.choices)
+    effective_on = forms.DateField(label="生效日期", widget=DATE)
+    approval_ref = forms.CharField(label="批准文号", max_length=100)
+    reason = forms.CharField(label="原因", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, member: Member | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if member is not None and not self.is_bound:
+            allowed = set(rules.allowed_actions(member.status))
+            self.fields["action"].choices = [(a, label) for a, label in StatusAction.choices if a in allowed]
+
+
+class InternalTransferForm(StyledForm):
+    to_organization = CodeChoiceField(
+        queryset=Organization.objects.none(), label="转入党组织", empty_label="请选择"
+    )
+    on_date = forms.DateField(label="转接日期", widget=DATE)
+    reason = forms.CharField(label="原因", required=False, max_length=200)
+
+    def __init__(self, *args: Any, user: Any, member: Member, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_organization"].queryset = (
+            organizations_for_user(user, "members.edit")
+            .exclude(pk=member.organization_id)
+            .exclude(kind="group")
+        )
+
+
+class OutgoingLetterForm(StyledForm):
+    counterpart = forms.CharField(label="转往党组织", max_length=200)
+    letter_number = forms.CharField(label="介绍信编号", required=False, max_length=50)
+    issued_on = forms.DateField(label="开具日期", widget=DATE)
+    validity_days = forms.IntegerField(label="有效期（天）", initial=rules.DEFAULT_VALIDITY_DAYS, min_value=1)
+    dues_paid_until = forms.RegexField(
+        label="党费交至年月",
+        required=False,
+        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        help_text="如 2026-06",
+        error_messages={"invalid": "请按“年-月”填写，如 2026-06"},
+    )
+    reason = forms.CharField(label="原因", required=False, max_length=200)
+
+    def __init__(self, *args: Any, max_days: int = rules.MAX_VALIDITY_DAYS, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["validity_days"].max_value = max_days
+        self.fields["validity_days"].validators.append(forms.IntegerField(max_value=max_days).validators[-1])
+        self.fields["validity_days"].help_text = f"默认30天，最长{max_days}天"
+
+
+class IncomingForm(MemberForm):
+    counterpart = forms.CharField(label="介绍信开具党组织", max_length=200)
+    letter_number = forms.CharField(label="介绍信编号", required=False, max_length=50)
+    issued_on = forms.DateField(label="介绍信日期", widget=DATE)
+    dues_paid_until = forms.CharField(label="党费交至年月", required=False, max_length=7)
+
+
+class TransferFilterForm(StyledForm):
+    kind = forms.ChoiceField(label="类型", required=False, choices=[("", "全部类型"), *TransferKind.choices])
+    state = forms.ChoiceField(
+        label="状态",
+        required=False,
+        choices=[
+            ("", "全部"),
+            ("pending", "待回执"),
+            ("overdue", "已逾期"),
+            ("completed", "已完成"),
+            ("cancelled", "已撤回"),
+        ],
+    )

@@ -1,0 +1,156 @@
+"""Organization forms: parsing and choices only; rules and writes live in services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from ronghe.core.forms import StyledForm, StyledFormMixin
+from ronghe.members.choices import ACTIVE_STATUSES
+from ronghe.members.models import Member
+from ronghe.orgs import rules
+from ronghe.orgs.choices import OfficerPost, OrgKind, WorkerKind
+from ronghe.orgs.models import Organization, Unit
+from ronghe.orgs.queries import organizations_for_user
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+KIND_CHOICES = [(k, label) for k, label in OrgKind.choices if k != OrgKind.COMMITTEE]
+
+
+class CodeChoiceField(forms.ModelChoiceField):
+    """Choices keyed by the public `code`, never the primary key."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("to_field_name", "code")
+        super().__init__(*args, **kwargs)
+
+
+class OrganizationForm(StyledFormMixin, forms.ModelForm):
+    parent = CodeChoiceField(queryset=Organization.objects.none(), label="上级党组织", empty_label="请选择")
+    term_years = forms.IntegerField(
+        label="任期（年）",
+        required=False,
+        min_value=1,
+        max_value=10,
+        help_text="不填则按类型默认：机关党委5年，总支、支部3年",
+    )
+
+    class Meta:
+        model = Organization
+        fields = [
+            "name",
+            "kind",
+            "parent",
+            "unit",
+            "founded_on",
+            "term_years",
+            "last_election_on",
+            "joint_units",
+        ]
+        widgets = {
+            "founded_on": DATE,
+            "last_election_on": DATE,
+            "joint_units": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = KIND_CHOICES
+        self.fields["unit"].queryset = Unit.objects.all()
+        self.fields["unit"].empty_label = "（无）"
+        self.fields["joint_units"].queryset = Unit.objects.all()
+        self.fields["joint_units"].help_text = "仅联合党支部填写"
+        if self.instance.pk:
+            del self.fields["parent"]
+            if self.instance.kind == OrgKind.COMMITTEE:
+                self.fields["kind"].choices = OrgKind.choices
+        else:
+            self.fields["parent"].queryset = organizations_for_user(user, "orgs.edit").exclude(
+                kind=OrgKind.GROUP
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("kind") and not data.get("term_years"):
+            data["term_years"] = rules.default_term_years(data["kind"])
+        if data.get("joint_units") and data.get("kind") != OrgKind.JOINT_BRANCH:
+            self.add_error("joint_units", "只有联合党支部可以选择覆盖单位")
+        founded, elected = data.get("founded_on"), data.get("last_election_on")
+        if founded and elected and elected < founded:
+            self.add_error("last_election_on", "上次换届日期不能早于成立日期")
+        return data
+
+
+class MoveForm(StyledForm):
+    new_parent = CodeChoiceField(
+        queryset=Organization.objects.none(), label="新的上级党组织", empty_label="请选择"
+    )
+
+    def __init__(self, *args: Any, user: Any, org: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_parent"].queryset = (
+            organizations_for_user(user, "orgs.edit")
+            .exclude(path__startswith=org.path)
+            .exclude(pk=org.parent_id)
+            .exclude(kind=OrgKind.GROUP)
+        )
+
+
+class OfficerForm(StyledForm):
+    member = CodeChoiceField(queryset=Member.objects.none(), label="党员", empty_label="请选择")
+    post = forms.ChoiceField(label="职务", choices=OfficerPost.choices)
+    started_on = forms.DateField(label="任职日期", widget=DATE)
+
+    def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = Member.objects.filter(
+            organization__path__startswith=org.path,
+            organization__depth__lte=org.depth + 1,
+            status__in=ACTIVE_STATUSES,
+        ).order_by("name")
+
+
+class WorkerForm(StyledForm):
+    name = forms.CharField(label="姓名", max_length=50)
+    kind = forms.ChoiceField(label="类别", choices=WorkerKind.choices)
+    started_on = forms.DateField(label="任职日期", widget=DATE)
+
+
+class EndForm(StyledForm):
+    ended_on = forms.DateField(label="离任日期", widget=DATE)
+
+
+class OrgFilterForm(StyledForm):
+    q = forms.CharField(label="名称", required=False)
+    kind = forms.ChoiceField(label="类型", required=False, choices=[("", "全部类型"), *OrgKind.choices])
+    warnings = forms.ChoiceField(
+        label="预警", required=False, choices=[("", "全部"), ("any", "有预警"), ("danger", "严重预警")]
+    )
+
+
+WARNING_CODES = [
+    ("branch_too_small", "正式党员不足3人"),
+    ("committee_missing", "未按规定设支委会"),
+    ("branch_too_large", "支部超过50人"),
+    ("joint_too_many_units", "联合支部超过5个单位"),
+    ("should_be_general_branch", "应设党总支"),
+    ("should_be_party_committee", "应设机关党委"),
+    ("general_branch_small", "总支不足50人"),
+    ("party_committee_small", "机关党委不足100人"),
+    ("election_due", "换届即将到期"),
+    ("election_overdue", "换届已逾期"),
+    ("election_overdue_year", "换届逾期超过1年"),
+    ("election_unknown", "未登记换届日期"),
+    ("party_workers_short", "专职党务干部不足1%"),
+]
+
+
+class WarningFilterForm(StyledForm):
+    kind = forms.ChoiceField(label="组织类型", required=False, choices=[("", "全部类型"), *OrgKind.choices])
+    code = forms.ChoiceField(label="预警类型", required=False, choices=[("", "全部预警"), *WARNING_CODES])
+    level = forms.ChoiceField(
+        label="级别",
+        required=False,
+        choices=[("", "全部级别"), ("danger", "严重"), ("warning", "一般"), ("info", "提示")],
+    )

@@ -1,0 +1,159 @@
+"""Read side of the organization tree: scoped lists, the compact tree and warnings in aggregate.
+
+Every function runs a constant number of queries whatever the size of the scope: counts are
+grouped in the database, subtree sums are folded along the materialized paths in Python.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from ronghe.core.scope import paths_with, scoped
+from ronghe.members.choices import ACTIVE_STATUSES, MemberStatus
+from ronghe.members.models import Member
+from ronghe.orgs import rules
+from ronghe.orgs.choices import OfficerPost, OrgKind, WorkerKind
+from ronghe.orgs.models import SEGMENT, Officer, Organization, PartyWorker
+
+
+@dataclass
+class OrgRow:
+    org: Organization
+    full_members: int = 0
+    members: int = 0
+    subtree_members: int = 0
+    committee_size: int = 0
+    secretary: str = ""
+    next_election: date | None = None
+    warnings: list[rules.OrgWarning] = field(default_factory=list)
+
+    @property
+    def indent(self) -> int:
+        return self.org.depth
+
+
+def organizations_for_user(user: Any, perm: str = "orgs.view") -> QuerySet[Organization]:
+    return scoped(Organization.objects.all(), user, perm)
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """Every proper prefix of a materialized path that names an organization."""
+    step = SEGMENT + 1
+    return [path[:i] for i in range(step, len(path), step)]
+
+
+def _is_unit_top(org: Organization) -> bool:
+    if org.unit_id is None or org.kind == OrgKind.JOINT_BRANCH:
+        return False
+    parent = org.parent
+    return parent is None or parent.unit_id != org.unit_id
+
+
+def org_rows(orgs: QuerySet[Organization], today: date) -> list[OrgRow]:
+    """One row per organization of `orgs` (a subtree-closed set), with counts, officers and warnings."""
+    org_list = list(
+        orgs.select_related("unit", "parent")
+        .annotate(joint_count=Count("joint_units", distinct=True))
+        .order_by("path")
+    )
+    by_status: dict[int, dict[str, int]] = defaultdict(dict)
+    for org_id, status, n in (
+        Member.objects.filter(organization__in=orgs.values("pk"), status__in=ACTIVE_STATUSES)
+        .values_list("organization_id", "status")
+        .annotate(n=Count("id"))
+        .values_list("organization_id", "status", "n")
+    ):
+        by_status[org_id][status] = n
+    committee = dict(
+        Officer.objects.filter(organization__in=orgs.values("pk"), ended_on__isnull=True)
+        .values_list("organization_id")
+        .annotate(n=Count("member_id", distinct=True))
+        .values_list("organization_id", "n")
+    )
+    secretaries = dict(
+        Officer.objects.filter(
+            organization__in=orgs.values("pk"), ended_on__isnull=True, post=OfficerPost.SECRETARY
+        ).values_list("organization_id", "member__name")
+    )
+    unit_ids = {o.unit_id for o in org_list if o.unit_id}
+    full_time = dict(
+        PartyWorker.objects.filter(
+            organization__unit_id__in=unit_ids, ended_on__isnull=True, kind=WorkerKind.FULL_TIME
+        )
+        .values_list("organization__unit_id")
+        .annotate(n=Count("id"))
+        .values_list("organization__unit_id", "n")
+    )
+    subtree: dict[str, int] = defaultdict(int)
+    for org in org_list:
+        n = sum(by_status.get(org.pk, {}).values())
+        subtree[org.path] += n
+        for prefix in ancestor_paths(org.path):
+            subtree[prefix] += n
+    rows = []
+    for org in org_list:
+        counts = by_status.get(org.pk, {})
+        unit_top = _is_unit_top(org)
+        facts = rules.OrgFacts(
+            kind=org.kind,
+            full_members=counts.get(MemberStatus.FULL, 0),
+            members=sum(counts.values()),
+            subtree_members=subtree[org.path],
+            committee_size=committee.get(org.pk, 0),
+            joint_units=org.joint_count,
+            is_unit_top=unit_top,
+            term_years=org.term_years,
+            last_election_on=org.last_election_on,
+        )
+        warnings = rules.evaluate_organization(facts, today)
+        if unit_top:
+            worker_warning = rules.evaluate_party_workers(org.unit.staff_count, full_time.get(org.unit_id, 0))
+            if worker_warning is not None:
+                warnings.append(worker_warning)
+        rows.append(
+            OrgRow(
+                org=org,
+                full_members=facts.full_members,
+                members=facts.members,
+                subtree_members=facts.subtree_members,
+                committee_size=facts.committee_size,
+                secretary=secretaries.get(org.pk, ""),
+                next_election=rules.next_election_due(org.last_election_on, org.term_years),
+                warnings=warnings,
+            )
+        )
+    return rows
+
+
+def tree_nav(user: Any, current: Organization | None = None, levels: int = 2) -> list[dict[str, Any]]:
+    """The compact tree for the side bar: the user's top nodes, `levels` below them (no 党小组),
+    and the way down to the current organization. One query."""
+    roots = paths_with(user, "orgs.view")
+    if not roots:
+        return []
+    top = min(len(p) // (SEGMENT + 1) for p in roots) - 1
+    current_path = current.path if current else ""
+    near = Q(depth__lte=top + levels)
+    if current_path:
+        near |= Q(path__in=[*ancestor_paths(current_path), current_path]) | Q(parent_id=current.pk)
+    orgs = (
+        organizations_for_user(user)
+        .filter(near)
+        .exclude(kind=OrgKind.GROUP)
+        .order_by("path")
+        .values("code", "name", "path", "depth")[:500]
+    )
+    return [
+        {
+            "code": o["code"],
+            "name": o["name"],
+            "level": o["depth"] - top,
+            "current": o["path"] == current_path,
+        }
+        for o in orgs
+    ]

@@ -1,0 +1,188 @@
+"""Organization rules (domain-rules §2): terms, elections and the setup warnings. Pure functions.
+
+Counting follows the sources: 支部/支委会 thresholds count 正式党员; the 机关 总支/党委 thresholds
+count all 党员 (正式 + 预备). "以上" includes the boundary; "超过" is strictly greater.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from dataclasses import dataclass
+from datetime import date
+
+from ronghe.orgs.choices import ELECTED_KINDS, OrgKind
+
+SIX_MONTHS = 6
+DANGER = "danger"
+WARNING = "warning"
+INFO = "info"
+
+
+@dataclass(frozen=True)
+class OrgWarning:
+    code: str
+    level: str  # danger / warning / info
+    message: str
+
+
+@dataclass(frozen=True)
+class OrgFacts:
+    """What the warnings need to know about one organization (counts already aggregated)."""
+
+    kind: str
+    full_members: int  # 正式党员 directly in this organization
+    members: int  # 党员 (正式 + 预备) directly in this organization
+    subtree_members: int  # 党员 in the whole subtree
+    committee_size: int  # current officers (书记, 副书记, 委员 …)
+    joint_units: int = 0
+    is_unit_top: bool = False  # the highest organization of its unit (its parent serves another unit)
+    term_years: int = 3
+    last_election_on: date | None = None
+
+
+def default_term_years(kind: str) -> int:
+    """Term of office (任期意见 2018; 机关条例 第五—七条): 机关党委 一般5年, 总支 and 支部 一般3年.
+
+    The work committee itself is a 基层委员会 too (5 years). Editable per organization.
+    """
+    return 5 if kind in (OrgKind.PARTY_COMMITTEE, OrgKind.COMMITTEE) else 3
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (or earlier); the 31st of a short month becomes its last day."""
+    total = day.year * 12 + day.month - 1 + months
+    year, month0 = divmod(total, 12)
+    last = calendar.monthrange(year, month0 + 1)[1]
+    return date(year, month0 + 1, min(day.day, last))
+
+
+def next_election_due(last_election_on: date | None, term_years: int) -> date | None:
+    """The term ends `term_years` after the last election (选举条例 第三条: 按期换届)."""
+    if last_election_on is None:
+        return None
+    return add_months(last_election_on, 12 * term_years)
+
+
+def evaluate_election(
+    kind: str, last_election_on: date | None, term_years: int, today: date
+) -> OrgWarning | None:
+    """换届 reminders (任期意见 三, 选举条例 第三条, domain-rules §2.4).
+
+    - due within 6 months (today ≥ due − 6 months and today ≤ due) → "换届即将到期";
+    - overdue (today > due) → "换届已逾期";
+    - overdue by more than one year (today > due + 1 year; postponing is allowed by at most 1 year) → escalate.
+    """
+    if kind not in ELECTED_KINDS:
+        return None
+    due = next_election_due(last_election_on, term_years)
+    if due is None:
+        if kind == OrgKind.COMMITTEE:
+            return None
+        return OrgWarning("election_unknown", INFO, "未登记上次换届日期，无法提醒换届")
+    if today > add_months(due, 12):
+        return OrgWarning("election_overdue_year", DANGER, f"换届已逾期超过1年（应于 {due:%Y-%m-%d} 换届）")
+    if today > due:
+        return OrgWarning("election_overdue", DANGER, f"换届已逾期（应于 {due:%Y-%m-%d} 换届）")
+    if today >= add_months(due, -SIX_MONTHS):
+        return OrgWarning("election_due", WARNING, f"将于 {due:%Y-%m-%d} 任期届满，请准备换届")
+    return None
+
+
+def evaluate_branch(facts: OrgFacts) -> list[OrgWarning]:
+    """支部条例 第四—六条 (domain-rules §2.1) for 党支部 and 联合党支部.
+
+    - 正式党员 < 3 → cannot stand as a branch (form a 联合党支部 instead);
+    - 正式党员 ≥ 7 ("7人以上") → must have a 支部委员会 of 3–5, normally at most 7: warn if < 3 or > 7;
+    - 党员 > 50 ("一般不超过50人") → too large, split or upgrade to a 总支;
+    - a 联合党支部 covering more than 5 units ("一般不超过5个").
+    """
+    if facts.kind not in (OrgKind.BRANCH, OrgKind.JOINT_BRANCH):
+        return []
+    out: list[OrgWarning] = []
+    if facts.full_members < 3:
+        out.append(OrgWarning("branch_too_small", WARNING, f"正式党员 {facts.full_members} 人，不足3人"))
+    if facts.full_members >= 7 and not 3 <= facts.committee_size <= 7:
+        if facts.committee_size < 3:
+            text = f"正式党员 {facts.full_members} 人（7人以上），应设支部委员会（3–5人），现有委员 {facts.committee_size} 人"
+        else:
+            text = f"支部委员会 {facts.committee_size} 人，一般不超过5人、最多7人"
+        out.append(OrgWarning("committee_missing", WARNING, text))
+    if facts.members > 50:
+        out.append(
+            OrgWarning(
+                "branch_too_large", WARNING, f"党员 {facts.members} 人，超过50人，宜分设支部或成立总支"
+            )
+        )
+    if facts.kind == OrgKind.JOINT_BRANCH and facts.joint_units > 5:
+        out.append(
+            OrgWarning("joint_too_many_units", WARNING, f"联合党支部覆盖 {facts.joint_units} 个单位，超过5个")
+        )
+    return out
+
+
+def evaluate_unit_level(facts: OrgFacts) -> list[OrgWarning]:
+    """机关条例 第五、六条 (domain-rules §2.1): 党员 100人以上 → 机关党委; 50人以上、100人以下 → 总支.
+
+    Exactly 100 falls in both bands; the ≥100 rule is applied first. Counts all 党员 of the subtree.
+    Fewer members are allowed with 上级 approval, so a small 总支/机关党委 is only a reminder.
+    """
+    n = facts.subtree_members
+    if facts.kind == OrgKind.PARTY_COMMITTEE:
+        if n < 100:
+            return [
+                OrgWarning("party_committee_small", INFO, f"党员 {n} 人，不足100人，设立机关党委须经上级批准")
+            ]
+        return []
+    if facts.kind == OrgKind.GENERAL_BRANCH:
+        if n >= 100:
+            return [
+                OrgWarning("should_be_party_committee", WARNING, f"党员 {n} 人（100人以上），应设立机关党委")
+            ]
+        if n < 50:
+            return [
+                OrgWarning("general_branch_small", INFO, f"党员 {n} 人，不足50人，设立党总支须经上级批准")
+            ]
+        return []
+    if facts.kind == OrgKind.BRANCH and facts.is_unit_top:
+        if n >= 100:
+            return [
+                OrgWarning(
+                    "should_be_party_committee", WARNING, f"本单位党员 {n} 人（100人以上），应设立机关党委"
+                )
+            ]
+        if n >= 50:
+            return [
+                OrgWarning(
+                    "should_be_general_branch", WARNING, f"本单位党员 {n} 人（50人以上），应设立党总支"
+                )
+            ]
+    return []
+
+
+def evaluate_organization(facts: OrgFacts, today: date) -> list[OrgWarning]:
+    """All setup and term warnings for one organization, most serious first."""
+    out = evaluate_branch(facts) + evaluate_unit_level(facts)
+    election = evaluate_election(facts.kind, facts.last_election_on, facts.term_years, today)
+    if election is not None:
+        out.append(election)
+    order = {DANGER: 0, WARNING: 1, INFO: 2}
+    return sorted(out, key=lambda w: order[w.level])
+
+
+def required_full_time_workers(staff_count: int) -> int:
+    """机关条例 第三十条: full-time 党务 staff are 1%–2% of the unit's staff, and a unit with few staff
+    still has a designated person: at least ceil(1% of staff), and at least 1 when there is any staff."""
+    return math.ceil(staff_count / 100) if staff_count > 0 else 0
+
+
+def evaluate_party_workers(staff_count: int, full_time: int) -> OrgWarning | None:
+    """Warn when full-time party workers are fewer than 1% of the unit's staff (full_time × 100 < staff)."""
+    if staff_count <= 0 or full_time * 100 >= staff_count:
+        return None
+    need = required_full_time_workers(staff_count)
+    return OrgWarning(
+        "party_workers_short",
+        WARNING,
+        f"专职党务干部 {full_time} 人，低于在编人数 {staff_count} 人的1%（应至少 {need} 人）",
+    )

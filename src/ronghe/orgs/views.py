@@ -1,0 +1,300 @@
+"""Organization pages: the scoped tree, detail with officers and warnings, forms, move, warning list."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
+from ronghe.core.permissions import require
+from ronghe.core.scope import can, get_for_user_or_404
+from ronghe.orgs import services
+from ronghe.orgs.choices import OfficerPost
+from ronghe.orgs.forms import (
+    EndForm,
+    MoveForm,
+    OfficerForm,
+    OrganizationForm,
+    OrgFilterForm,
+    WarningFilterForm,
+    WorkerForm,
+)
+from ronghe.orgs.models import Officer, Organization, PartyWorker
+from ronghe.orgs.queries import org_rows, organizations_for_user
+
+POST_ORDER = list(OfficerPost.values)
+
+
+def _crumbs(org: Organization | None = None, *tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    out: list[tuple[str, str | None]] = [("党组织", reverse("orgs:organization-list"))]
+    if org is not None:
+        out.append((org.name, reverse("orgs:organization-detail", args=[org.code])))
+    return out + list(tail)
+
+
+@require("orgs.view")
+def organization_list(request: HttpRequest) -> HttpResponse:
+    form = OrgFilterForm(request.GET or None)
+    rows = org_rows(organizations_for_user(request.user), timezone.localdate())
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            rows = [r for r in rows if data["q"] in r.org.name]
+        if data["kind"]:
+            rows = [r for r in rows if r.org.kind == data["kind"]]
+        if data["warnings"] == "any":
+            rows = [r for r in rows if r.warnings]
+        elif data["warnings"] == "danger":
+            rows = [r for r in rows if any(w.level == "danger" for w in r.warnings)]
+    return render_page_or_partial(
+        request,
+        "orgs/organization_list.html",
+        {
+            "form": form,
+            "page": paginate(request, rows, 50),
+            "query": query_without_page(request),
+            "can_create": bool(organizations_for_user(request.user, "orgs.edit").exists()),
+            "breadcrumbs": [("党组织", None)],
+        },
+    )
+
+
+@require("orgs.view")
+def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
+    org = get_for_user_or_404(
+        Organization.objects.select_related("unit", "parent"), request.user, perm="orgs.view", code=code
+    )
+    rows = org_rows(org.subtree(), timezone.localdate())
+    own = next(r for r in rows if r.org.pk == org.pk)
+    children = [r for r in rows if r.org.parent_id == org.pk]
+    editable = can(request.user, "orgs.edit", org)
+    today = timezone.localdate()
+    return render(
+        request,
+        "orgs/organization_detail.html",
+        {
+            "org": org,
+            "row": own,
+            "children": children,
+            "officers": sorted(
+                Officer.objects.filter(organization=org).select_related("member"),
+                key=lambda o: (o.ended_on is not None, POST_ORDER.index(o.post), o.started_on),
+            ),
+            "workers": PartyWorker.objects.filter(organization=org),
+            "joint_units": org.joint_units.all(),
+            "editable": editable,
+            "officer_form": OfficerForm(org=org, initial={"started_on": today}) if editable else None,
+            "worker_form": WorkerForm(initial={"started_on": today}) if editable else None,
+            "today": today,
+            "breadcrumbs": _crumbs(None, (org.name, None)),
+        },
+    )
+
+
+@require("orgs.edit")
+@require_http_methods(["GET", "POST"])
+def organization_create(request: HttpRequest) -> HttpResponse:
+    initial = {}
+    parent_code = request.GET.get("parent")
+    if parent_code:
+        initial["parent"] = parent_code
+    form = OrganizationForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            org = services.create_organization(
+                actor=request.user,
+                parent=data["parent"],
+                name=data["name"],
+                kind=data["kind"],
+                unit=data["unit"],
+                founded_on=data["founded_on"],
+                term_years=data["term_years"],
+                last_election_on=data["last_election_on"],
+                joint_units=list(data["joint_units"]),
+            )
+        except services.OrganizationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已新建党组织“{org.name}”。")
+            return redirect("orgs:organization-detail", code=org.code)
+    return render(
+        request,
+        "orgs/organization_form.html",
+        {"form": form, "title": "新建党组织", "breadcrumbs": _crumbs(None, ("新建", None))},
+    )
+
+
+@require("orgs.edit")
+@require_http_methods(["GET", "POST"])
+def organization_update(request: HttpRequest, code: str) -> HttpResponse:
+    org = get_for_user_or_404(Organization, request.user, perm="orgs.edit", code=code)
+    form = OrganizationForm(
+        request.POST or None, instance=Organization.objects.get(pk=org.pk), user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_organization(
+                actor=request.user,
+                org=org,
+                joint_units=list(data["joint_units"]),
+                **{
+                    k: data[k]
+                    for k in ("name", "kind", "unit", "founded_on", "term_years", "last_election_on")
+                },
+            )
+        except services.OrganizationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "已保存。")
+            return redirect("orgs:organization-detail", code=org.code)
+    return render(
+        request,
+        "orgs/organization_form.html",
+        {"form": form, "org": org, "title": f"编辑：{org.name}", "breadcrumbs": _crumbs(org, ("编辑", None))},
+    )
+
+
+@require("orgs.edit")
+@require_http_methods(["GET", "POST"])
+def organization_move(request: HttpRequest, code: str) -> HttpResponse:
+    org = get_for_user_or_404(
+        Organization.objects.select_related("parent"), request.user, perm="orgs.edit", code=code
+    )
+    form = MoveForm(request.POST or None, user=request.user, org=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.move_subtree(actor=request.user, org=org, new_parent=form.cleaned_data["new_parent"])
+        except services.OrganizationError as exc:
+            form.add_error("new_parent", str(exc))
+        else:
+            messages.success(
+                request, f"已将“{org.name}”及其下级组织移至“{form.cleaned_data['new_parent'].name}”。"
+            )
+            return redirect("orgs:organization-detail", code=org.code)
+    return render(
+        request,
+        "orgs/organization_move.html",
+        {
+            "form": form,
+            "org": org,
+            "subtree_size": org.subtree().count(),
+            "breadcrumbs": _crumbs(org, ("移动", None)),
+        },
+    )
+
+
+def _back_to(org: Organization) -> HttpResponse:
+    return redirect(reverse("orgs:organization-detail", args=[org.code]) + "#officers")
+
+
+@require("orgs.edit")
+@require_POST
+def officer_create(request: HttpRequest, code: str) -> HttpResponse:
+    org = get_for_user_or_404(Organization, request.user, perm="orgs.edit", code=code)
+    form = OfficerForm(request.POST, org=org)
+    if form.is_valid():
+        try:
+            services.appoint_officer(actor=request.user, org=org, **form.cleaned_data)
+        except services.OrganizationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "已登记班子成员。")
+    else:
+        messages.error(request, _first_error(form))
+    return _back_to(org)
+
+
+@require("orgs.edit")
+@require_POST
+def officer_end(request: HttpRequest, code: str) -> HttpResponse:
+    officer = get_for_user_or_404(
+        Officer.objects.select_related("organization"), request.user, perm="orgs.edit", code=code
+    )
+    form = EndForm(request.POST)
+    if form.is_valid():
+        try:
+            services.end_officer(actor=request.user, officer=officer, ended_on=form.cleaned_data["ended_on"])
+        except services.OrganizationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "已办理离任。")
+    else:
+        messages.error(request, _first_error(form))
+    return _back_to(officer.organization)
+
+
+@require("orgs.edit")
+@require_POST
+def worker_create(request: HttpRequest, code: str) -> HttpResponse:
+    org = get_for_user_or_404(Organization, request.user, perm="orgs.edit", code=code)
+    form = WorkerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_party_worker(actor=request.user, org=org, **form.cleaned_data)
+        except services.OrganizationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "已登记党务干部。")
+    else:
+        messages.error(request, _first_error(form))
+    return _back_to(org)
+
+
+@require("orgs.edit")
+@require_POST
+def worker_end(request: HttpRequest, code: str) -> HttpResponse:
+    worker = get_for_user_or_404(
+        PartyWorker.objects.select_related("organization"), request.user, perm="orgs.edit", code=code
+    )
+    form = EndForm(request.POST)
+    if form.is_valid():
+        try:
+            services.end_party_worker(
+                actor=request.user, worker=worker, ended_on=form.cleaned_data["ended_on"]
+            )
+        except services.OrganizationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "已办理离任。")
+    else:
+        messages.error(request, _first_error(form))
+    return _back_to(worker.organization)
+
+
+def _first_error(form: object) -> str:
+    errors = form.errors  # type: ignore[attr-defined]
+    for name, errs in errors.items():
+        label = form.fields[name].label if name in form.fields else ""  # type: ignore[attr-defined]
+        return f"{label}：{errs[0]}" if label else errs[0]
+    return "输入有误"
+
+
+@require("orgs.view")
+def warning_list(request: HttpRequest) -> HttpResponse:
+    form = WarningFilterForm(request.GET or None)
+    rows = org_rows(organizations_for_user(request.user), timezone.localdate())
+    items = [(r, w) for r in rows for w in r.warnings]
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["kind"]:
+            items = [(r, w) for r, w in items if r.org.kind == data["kind"]]
+        if data["code"]:
+            items = [(r, w) for r, w in items if w.code == data["code"]]
+        if data["level"]:
+            items = [(r, w) for r, w in items if w.level == data["level"]]
+    return render_page_or_partial(
+        request,
+        "orgs/warning_list.html",
+        {
+            "form": form,
+            "page": paginate(request, items, 50),
+            "query": query_without_page(request),
+            "breadcrumbs": _crumbs(None, ("预警", None)),
+        },
+    )

@@ -1,0 +1,14 @@
+"""Route samples for account administration (objects in subtree A)."""
+
+from ronghe.accounts.models import RoleAssignment
+from tests.routes import url_sample
+
+
+@url_sample("accounts:role-revoke")
+def _assignment(cast):
+    return {"pk": RoleAssignment.objects.get(user=cast.member_a).pk}
+
+
+@url_sample("accounts:user-set-active")
+def _user(cast):
+    return {"pk": cast.member_a.pk}

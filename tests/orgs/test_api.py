@@ -1,0 +1,64 @@
+import pytest
+
+from ronghe.core.models import AuditEntry
+from ronghe.orgs.models import Organization
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_is_scoped_and_filtered(client_for, cast):
+    client = client_for(cast.secretary_a)
+    data = client.get("/api/v1/organizations").json()
+    assert data["count"] == 2
+    assert [o["name"] for o in data["items"]] == ["甲局总支", "甲局第一党支部"]
+    data = client.get("/api/v1/organizations", {"kind": "branch"}).json()
+    assert [o["name"] for o in data["items"]] == ["甲局第一党支部"]
+
+
+def test_detail_with_warnings(client_for, cast):
+    data = client_for(cast.secretary_a).get(f"/api/v1/organizations/{cast.branch_a.code}").json()
+    assert data["full_members"] == 1
+    assert "branch_too_small" in [w["code"] for w in data["warnings"]]
+
+
+def test_detail_outsider_404(client_for, cast):
+    assert client_for(cast.outsider_b).get(f"/api/v1/organizations/{cast.branch_a.code}").status_code == 404
+
+
+def test_create_and_validation(client_for, cast):
+    client = client_for(cast.secretary_a)
+    response = client.post(
+        "/api/v1/organizations",
+        {"name": "甲局第三党支部", "kind": "branch", "parent_code": str(cast.org_a.code)},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert Organization.objects.get(name="甲局第三党支部").term_years == 3
+    bad = client.post(
+        "/api/v1/organizations",
+        {"name": "越权支部", "kind": "branch", "parent_code": str(cast.org_b.code)},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
+    assert "parent" in bad.json()["errors"]
+    assert not Organization.objects.filter(name="越权支部").exists()
+
+
+def test_patch_updates_and_audits(client_for, cast):
+    response = client_for(cast.secretary_a).patch(
+        f"/api/v1/organizations/{cast.branch_a.code}", {"term_years": 5}, content_type="application/json"
+    )
+    assert response.status_code == 200 and response.json()["term_years"] == 5
+    assert AuditEntry.objects.get(event="org.update").changes == {"term_years": [3, 5]}
+
+
+def test_patch_read_only_403(client_for, cast):
+    from tests.factories import UserFactory, grant
+
+    reader = UserFactory()
+    grant(reader, "judge", cast.committee)
+    response = client_for(reader).patch(
+        f"/api/v1/organizations/{cast.branch_a.code}", {"name": "改"}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert Organization.objects.get(pk=cast.branch_a.pk).name == "甲局第一党支部"

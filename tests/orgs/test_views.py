@@ -1,0 +1,196 @@
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+
+from ronghe.core.models import AuditEntry
+from ronghe.orgs.models import Officer, Organization, PartyWorker
+from tests.factories import MemberFactory, OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_shows_scope_with_counts_and_secretary(client_for, cast):
+    # given a secretary for branch A
+    Officer.objects.create(
+        organization=cast.branch_a, member=cast.member_a_record, post="secretary", started_on=date(2024, 1, 1)
+    )
+    # when secretary_a opens the tree
+    body = client_for(cast.secretary_a).get(reverse("orgs:organization-list")).content.decode()
+    # then A's organizations show, B's do not
+    assert "甲局第一党支部" in body and "甲局总支" in body and "张甲" in body
+    assert "乙局" not in body
+
+
+def test_list_filters_by_kind_and_warnings(client_for, cast):
+    client = client_for(cast.committee_admin)
+    body = client.get(
+        reverse("orgs:organization-list"), {"kind": "general_branch"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "甲局总支" in body and "甲局第一党支部" not in body
+    # branch A has 1 full member → a warning; the htmx fragment only
+    response = client.get(
+        reverse("orgs:organization-list"), {"warnings": "any"}, headers={"HX-Request": "true"}
+    )
+    assert "正式党员 1 人，不足3人" in response.content.decode()
+    assert "<html" not in response.content.decode()
+
+
+def test_list_query_count_is_constant(client_for, cast, django_assert_max_num_queries):
+    client = client_for(cast.committee_admin)
+    client.get(reverse("orgs:organization-list"))
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("orgs:organization-list"))
+    for i in range(6):
+        branch = OrganizationFactory(name=f"新支部{i}", parent=cast.org_b)
+        Officer.objects.create(
+            organization=branch,
+            member=MemberFactory(organization=branch),
+            post="secretary",
+            started_on=date(2024, 1, 1),
+        )
+    with CaptureQueriesContext(connection) as large:
+        client.get(reverse("orgs:organization-list"))
+    assert len(large) == len(small)
+
+
+def test_detail_shows_warnings_and_election(client_for, cast):
+    Organization.objects.filter(pk=cast.branch_a.pk).update(
+        last_election_on=date.today() - timedelta(days=365 * 5)
+    )
+    body = (
+        client_for(cast.secretary_a)
+        .get(reverse("orgs:organization-detail", args=[cast.branch_a.code]))
+        .content.decode()
+    )
+    assert "换届已逾期超过1年" in body
+    assert "正式党员 1 人，不足3人" in body
+
+
+def test_detail_outsider_404(client_for, cast):
+    assert (
+        client_for(cast.outsider_b)
+        .get(reverse("orgs:organization-detail", args=[cast.branch_a.code]))
+        .status_code
+        == 404
+    )
+
+
+def test_create_success_and_bad_input(client_for, cast):
+    client = client_for(cast.secretary_a)
+    response = client.post(
+        reverse("orgs:organization-create"),
+        {"name": "甲局第二党支部", "kind": "branch", "parent": cast.org_a.code, "term_years": ""},
+    )
+    org = Organization.objects.get(name="甲局第二党支部")
+    assert response.status_code == 302
+    assert org.parent_id == cast.org_a.pk and org.term_years == 3
+    bad = client.post(
+        reverse("orgs:organization-create"), {"name": "", "kind": "branch", "parent": cast.org_a.code}
+    )
+    assert bad.status_code == 200
+    assert "这个字段是必填项" in bad.content.decode()
+
+
+def test_create_under_other_subtree_is_refused(client_for, cast):
+    response = client_for(cast.secretary_a).post(
+        reverse("orgs:organization-create"), {"name": "偷建支部", "kind": "branch", "parent": cast.org_b.code}
+    )
+    assert response.status_code == 200
+    assert "选择一个有效的选项" in response.content.decode()
+    assert not Organization.objects.filter(name="偷建支部").exists()
+
+
+def test_update_read_only_403(client_for, cast):
+    from tests.factories import UserFactory, grant
+
+    reader = UserFactory()
+    grant(reader, "discipline_reviewer", cast.committee)
+    response = client_for(reader).post(
+        reverse("orgs:organization-update", args=[cast.branch_a.code]), {"name": "改名"}
+    )
+    assert response.status_code == 403
+    assert Organization.objects.get(pk=cast.branch_a.pk).name == "甲局第一党支部"
+
+
+def test_update_changes_term_and_audits(client_for, cast):
+    response = client_for(cast.secretary_a).post(
+        reverse("orgs:organization-update", args=[cast.branch_a.code]),
+        {"name": "甲局第一党支部", "kind": "branch", "term_years": "5", "last_election_on": "2024-05-01"},
+    )
+    assert response.status_code == 302
+    org = Organization.objects.get(pk=cast.branch_a.pk)
+    assert org.term_years == 5 and org.last_election_on == date(2024, 5, 1)
+    assert AuditEntry.objects.get(event="org.update").changes["term_years"] == [3, 5]
+
+
+def test_move_page_confirms_and_moves(client_for, cast):
+    client = client_for(cast.committee_admin)
+    page = client.get(reverse("orgs:organization-move", args=[cast.branch_a.code])).content.decode()
+    assert "data-confirm" in page
+    response = client.post(
+        reverse("orgs:organization-move", args=[cast.branch_a.code]), {"new_parent": cast.org_b.code}
+    )
+    assert response.status_code == 302
+    assert Organization.objects.get(pk=cast.branch_a.pk).parent_id == cast.org_b.pk
+
+
+def test_move_bad_target_message(client_for, cast):
+    response = client_for(cast.committee_admin).post(
+        reverse("orgs:organization-move", args=[cast.org_a.code]), {"new_parent": cast.branch_a.code}
+    )
+    assert response.status_code == 200
+    assert "选择一个有效的选项" in response.content.decode()
+
+
+def test_officer_and_worker_flow(client_for, cast):
+    client = client_for(cast.secretary_a)
+    client.post(
+        reverse("orgs:officer-create", args=[cast.branch_a.code]),
+        {"member": cast.member_a_record.code, "post": "secretary", "started_on": "2024-01-01"},
+    )
+    officer = Officer.objects.get(organization=cast.branch_a)
+    assert officer.post == "secretary" and officer.ended_on is None
+    client.post(reverse("orgs:officer-end", args=[officer.code]), {"ended_on": "2025-01-01"})
+    officer.refresh_from_db()
+    assert officer.ended_on == date(2025, 1, 1)
+    client.post(
+        reverse("orgs:worker-create", args=[cast.branch_a.code]),
+        {"name": "王专职", "kind": "full_time", "started_on": "2024-01-01"},
+    )
+    assert PartyWorker.objects.get(organization=cast.branch_a).name == "王专职"
+    assert AuditEntry.objects.filter(event__startswith="org.").count() == 3
+
+
+def test_officer_bad_input_message(client_for, cast):
+    response = client_for(cast.secretary_a).post(
+        reverse("orgs:officer-create", args=[cast.branch_a.code]),
+        {"member": cast.member_a_record.code, "post": "secretary", "started_on": ""},
+        follow=True,
+    )
+    assert "任职日期：这个字段是必填项。" in response.content.decode()
+    assert not Officer.objects.exists()
+
+
+def test_party_worker_warning_on_unit_top(client_for, cast):
+    # unit A has 100 staff (factory default) and no full-time worker
+    body = (
+        client_for(cast.committee_admin)
+        .get(reverse("orgs:warning-list"), {"code": "party_workers_short"})
+        .content.decode()
+    )
+    assert "甲局总支" in body and "应至少 1 人" in body
+    assert body.count("warning-row") == 2  # 甲局总支 and 乙局总支
+
+
+def test_tree_nav_is_scoped(client_for, cast):
+    body = (
+        client_for(cast.secretary_a)
+        .get(reverse("orgs:organization-detail", args=[cast.branch_a.code]))
+        .content.decode()
+    )
+    nav = body.split('id="org-tree"')[1].split("</nav>")[0]
+    assert "甲局总支" in nav and "乙局" not in nav
