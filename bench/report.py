@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 SIZES = (10_000, 100_000, 1_000_000)
 
 HEADER = """# 融合 benchmark results
 
-Written by `bench/run.py` (do not edit by hand; the analysis section lives in `bench/ANALYSIS.md`).
+Written by `bench/run.py` (do not edit by hand; the analysis at the end is copied from `bench/ANALYSIS.md`).
 
 - Machine: {machine}
 - Written: {date}
@@ -22,7 +23,9 @@ Written by `bench/run.py` (do not edit by hand; the analysis section lives in `b
   `ru_maxrss` (for pages: the server's VmHWM).
 - Ratio = median ÷ floor median. Targets: page p95 ≤ 150 ms at 100k (1 client) and p95 at 1M ≤ 1.5 × p95 at 10k;
   batch ≤ 2 × floor; import ≤ 3 × calamine and RSS ≤ 500 MB; export ≤ 2 × xlsxwriter and RSS ≤ 300 MB.
-  16-client rows are informational (2 cores).
+  16-client rows are informational (2 cores). "load" is the 1-minute load average when the row was
+  measured: other work on the machine (parallel test suites) inflates absolute times; ratios are
+  measured in the same run and hold up better.
 
 """
 
@@ -49,7 +52,7 @@ def render(rows: list[dict[str, Any]], machine: str) -> str:
         out.append(
             f"| {r['size']:,} | {r['db']} | {r['workload']} | {_ms(r['median'])} | {_ms(r['p95'])} | "
             f"{_ms(r['floor'])} | {_num(r['ratio'], '×')} | {_num(r['rss_mb'], ' MB', '{:.0f}')} | "
-            f"{r['target'] or '—'} | {verdict} | {r['date']} |"
+            f"{r['target'] or '—'} | {verdict} | {r.get('load', '—')} | {r['date']} |"
         )
     out.append("\n## Scaling (p95; ratio to floor in brackets)\n")
     out.append("| db | workload | 10k | 100k | 1M | 1M ÷ 10k |")
@@ -72,6 +75,10 @@ def render(rows: list[dict[str, Any]], machine: str) -> str:
         if 10_000 in per_size and 1_000_000 in per_size and per_size[10_000]["p95"]:
             growth = f"{per_size[1_000_000]['p95'] / per_size[10_000]['p95']:.2f}×"
         out.append(f"| {db} | {workload} | {' | '.join(cells)} | {growth} |")
+    analysis = Path(__file__).with_name("ANALYSIS.md")
+    if analysis.exists():
+        out.append("")
+        out.append(analysis.read_text(encoding="utf-8").strip())
     out.append("")
     return "\n".join(out)
 

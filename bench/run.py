@@ -24,7 +24,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -87,6 +87,7 @@ class Result:
     verdict: str = "SKIPPED"
     note: str = ""
     runs: int = 0
+    load: float = field(default_factory=lambda: round(os.getloadavg()[0], 1))
 
     @property
     def ratio(self) -> float | None:
@@ -445,6 +446,11 @@ def measure(size: int, db: str, only: str | None, gen_seconds: float | None) -> 
             return None
         return f"{url}?{urlencode(params)}" if params else url
 
+    if only is None or "home" in only:
+        results.append(
+            home_uncached(size, db, member_user.__class__.objects.get(username="gwadmin"), committee.path)
+        )
+
     floor_url = "/__bench__/"
     pages: list[tuple[str, str, str | None, str, str]] = [
         (
@@ -526,6 +532,32 @@ def measure(size: int, db: str, only: str | None, gen_seconds: float | None) -> 
     if only is None or "export" in only:
         results.append(export_roster(env, size, db, committee.path, str(committee.code)))
     return results
+
+
+def home_uncached(size: int, db: str, user: Any, path: str) -> Result:
+    """The home summary on a cache miss (in-process), against the same aggregate as one query."""
+    from django.test import RequestFactory
+    from django.utils import timezone
+
+    from bench.floors import home_floor
+    from ronghe.core.queries import compute_home_summary
+
+    today = timezone.localdate()
+    request = RequestFactory().get("/", {"path": path})
+    page: list[float] = []
+    floor: list[float] = []
+    for _ in range(7 if size < 1_000_000 else 3):
+        started = time.perf_counter()
+        compute_home_summary(user, today)
+        page.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        home_floor(request)
+        floor.append(time.perf_counter() - started)
+    r = Result(size, db, "home summary on a cache miss (in-process)", target="≤ 2 × floor")
+    r.median, r.p95, r.floor, r.runs = statistics.median(page), p95(page), statistics.median(floor), len(page)
+    r.verdict = "PASS" if r.ratio is not None and r.ratio <= 2 else "FAIL"
+    show(r)
+    return r
 
 
 def unit_top_size(org: Any) -> int:
