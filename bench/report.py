@@ -41,12 +41,12 @@ def _num(v: float | None, unit: str, fmt: str = "{:.2f}") -> str:
 
 
 def render(rows: list[dict[str, Any]], machine: str) -> str:
-    out = [HEADER.format(machine=machine, date=time.strftime("%Y-%m-%d %H:%M"))]
+    out = [HEADER.format(machine=machine, date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))]
     out.append("## Results\n")
     out.append(
-        "| size | db | workload | median | p95 | floor | ratio | peak RSS | target | verdict | measured |"
+        "| size | db | workload | median | p95 | floor | ratio | peak RSS | target | verdict | load | measured (UTC) |"
     )
-    out.append("|---:|---|---|---:|---:|---:|---:|---:|---|---|---|")
+    out.append("|---:|---|---|---:|---:|---:|---:|---:|---|---|---:|---|")
     for r in rows:
         verdict = r["verdict"] + (f" — {r['note']}" if r.get("note") else "")
         out.append(

@@ -504,7 +504,7 @@ def measure(size: int, db: str, only: str | None, gen_seconds: float | None) -> 
             for title, username, url, f_url, name in selected:
                 for conc in (1, 16):
                     label = f"{title} c={conc}"
-                    r = Result(size, db, label)
+                    r = Result(size, db, label, target=PAGE_TARGET if conc == 1 else "info")
                     if url is None:
                         r.note = f"route not present ({name})"
                         results.append(r)
@@ -573,6 +573,9 @@ def server_rss(server: Server) -> float | None:
         return None
     m = re.search(r"VmHWM:\s+(\d+) kB", status)
     return int(m.group(1)) / 1024 if m else None
+
+
+PAGE_TARGET = "p95 ≤ 150 ms (≤100k); ≤ 1.5 × p95@10k (1M)"
 
 
 def judge_page(r: Result, conc: int, size: int) -> None:
@@ -806,7 +809,7 @@ def load_results() -> list[dict[str, Any]]:
 
 def save_results(new: list[Result], command: str) -> None:
     rows = load_results()
-    stamp = time.strftime("%Y-%m-%d %H:%M")
+    stamp = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
     keys = {(r.size, r.db, r.workload) for r in new}
     rows = [row for row in rows if (row["size"], row["db"], row["workload"]) not in keys]
     for r in new:
