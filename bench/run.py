@@ -1,0 +1,879 @@
+#!/usr/bin/env python
+"""融合 benchmarks: county (10k), city (100k) and province (1M) scale, as ratios to a floor.
+
+    bench/run.py --size 10000 [--db sqlite|postgres|all] [--only WORKLOAD] [--reuse|--rebuild]
+
+Each (size, db) pair gets its own data dir (``$RONGHE_BENCH_DIR/<db>-<size>``, default
+/tmp/rh-bench) and, on PostgreSQL, its own database ``ronghe_bench_<size>``. A dataset is built
+once with the demo generator and reused. Results accumulate in bench/results.json; every run
+rewrites bench/RESULTS.md from all of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+
+BASE_DIR = Path(os.environ.get("RONGHE_BENCH_DIR", "/tmp/rh-bench"))
+PG_BASE = os.environ.get("RONGHE_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+RESULTS_JSON = BENCH / "results.json"
+YEAR = 2026
+IMPORT_ROWS = 100_000
+
+# ------------------------------------------------------------------ environment per dataset
+
+
+def dataset_env(size: int, db: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["RONGHE_DATA_DIR"] = str(BASE_DIR / f"{db}-{size}")
+    env["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), str(ROOT)])
+    env.pop("DATABASE_URL", None)
+    if db == "postgres":
+        env["DATABASE_URL"] = f"{PG_BASE}/ronghe_bench_{size}"
+    return env
+
+
+def ensure_pg_database(name: str, *, drop: bool = False, template: str | None = None) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG_BASE}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if exists and drop:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            exists = None
+        if not exists:
+            suffix = f' TEMPLATE "{template}"' if template else ""
+            conn.execute(f'CREATE DATABASE "{name}"{suffix}')
+
+
+# ------------------------------------------------------------------ statistics
+
+
+def p95(xs: list[float]) -> float:
+    s = sorted(xs)
+    return s[min(len(s) - 1, int(round(0.95 * (len(s) - 1))))]
+
+
+@dataclass
+class Result:
+    size: int
+    db: str
+    workload: str
+    median: float | None = None  # seconds
+    p95: float | None = None
+    floor: float | None = None  # floor median, seconds
+    rss_mb: float | None = None
+    target: str = ""
+    verdict: str = "SKIPPED"
+    note: str = ""
+    runs: int = 0
+    load: float = field(default_factory=lambda: round(os.getloadavg()[0], 1))
+
+    @property
+    def ratio(self) -> float | None:
+        if self.median is None or not self.floor:
+            return None
+        return self.median / self.floor
+
+
+def show(r: Result) -> None:
+    def ms(v: float | None) -> str:
+        return "—" if v is None else f"{v * 1000:.1f}ms"
+
+    ratio = "—" if r.ratio is None else f"{r.ratio:.2f}×"
+    rss = "—" if r.rss_mb is None else f"{r.rss_mb:.0f}MB"
+    line = f"[{r.db} {r.size}] {r.workload}: median {ms(r.median)} p95 {ms(r.p95)} floor {ms(r.floor)} "
+    line += f"ratio {ratio} rss {rss} target {r.target or '—'} → {r.verdict}"
+    if r.verdict == "SKIPPED":
+        line = f"[{r.db} {r.size}] {r.workload}: SKIPPED: {r.note}"
+    elif r.note:
+        line += f" ({r.note})"
+    print(line, flush=True)
+
+
+# ------------------------------------------------------------------ HTTP clients
+
+
+class Client:
+    """A logged-in browser: http.client over a kept-alive connection with the session cookie."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookies: dict[str, str] = {}
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+
+    def request(self, method: str, url: str, body: str | None = None) -> tuple[int, bytes]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = f"http://127.0.0.1:{self.port}{url}"
+        try:
+            self.conn.request(method, url, body=body, headers=headers)
+            resp = self.conn.getresponse()
+        except (http.client.HTTPException, OSError):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
+            self.conn.request(method, url, body=body, headers=headers)
+            resp = self.conn.getresponse()
+        data = resp.read()
+        for key, value in resp.getheaders():
+            if key.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return resp.status, data
+
+    def login(self, username: str, password: str) -> None:
+        status, page = self.request("GET", "/accounts/login/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if token is None:
+            raise RuntimeError(f"登录页没有 CSRF 令牌（HTTP {status}）")
+        body = urlencode(
+            {"csrfmiddlewaretoken": token.group(1).decode(), "username": username, "password": password}
+        )
+        status, _ = self.request("POST", "/accounts/login/", body)
+        if status != 302:
+            raise RuntimeError(f"{username} 登录失败（HTTP {status}）")
+
+    def timed_get(self, url: str) -> float:
+        started = time.perf_counter()
+        status, _ = self.request("GET", url)
+        elapsed = time.perf_counter() - started
+        if status != 200:
+            raise RuntimeError(f"GET {url} → HTTP {status}")
+        return elapsed
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """The real WSGI stack in a subprocess: waitress, one process, 16 threads."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.port = free_port()
+        log = open(Path(env["RONGHE_DATA_DIR"]) / "waitress.log", "ab")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "waitress",
+                "--listen",
+                f"127.0.0.1:{self.port}",
+                "--threads",
+                "16",
+                "--connection-limit",
+                "200",
+                "ronghe.wsgi:application",
+            ],
+            env=env,
+            stdout=log,
+            stderr=log,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("waitress 未能启动")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+
+def sample(clients: list[Client], url: str, per_client: int) -> list[float]:
+    """Each client fetches `url` `per_client` times at once; returns all latencies."""
+    out: list[float] = []
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+
+    def work(c: Client) -> None:
+        try:
+            mine = [c.timed_get(url) for _ in range(per_client)]
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+            return
+        with lock:
+            out.extend(mine)
+
+    threads = [threading.Thread(target=work, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    return out
+
+
+def measure_page(
+    clients: list[Client], url: str, floor_url: str, budget: float
+) -> tuple[list[float], list[float]]:
+    """Warm up, then interleave page and floor batches so drift hits both alike."""
+    for c in clients:
+        c.timed_get(url)
+        c.timed_get(floor_url)
+    probe = clients[0].timed_get(url)
+    total = max(8, min(40, int(budget / max(probe, 1e-3))))
+    per_client = max(2, total // len(clients))
+    page: list[float] = []
+    floor: list[float] = []
+    for _ in range(2):
+        page += sample(clients, url, max(1, per_client // 2))
+        floor += sample(clients, floor_url, max(1, per_client // 2))
+    return page, floor
+
+
+# ------------------------------------------------------------------ workers (subprocesses)
+
+
+def run_worker(env: dict[str, str], task: str, *args: str) -> dict[str, Any]:
+    """Run one measured task in a fresh process; returns its JSON report (seconds, rss_mb)."""
+    out = subprocess.run(
+        [sys.executable, str(BENCH / "run.py"), "--worker", task, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
+    if out.returncode != 0 or not lines:
+        raise RuntimeError(f"worker {task} failed:\n{out.stdout[-2000:]}\n{out.stderr[-4000:]}")
+    return json.loads(lines[-1])
+
+
+def worker_main(task: str, args: list[str]) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    started = time.perf_counter()
+    info: dict[str, Any] = {}
+    if task == "command":
+        call_command(*args, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    elif task == "points-floor":
+        from bench.floors import points_group_by
+
+        info["rows"] = points_group_by(int(args[0]))
+    elif task == "calamine":
+        from python_calamine import CalamineWorkbook
+
+        rows = 0
+        sheet = CalamineWorkbook.from_path(args[0]).get_sheet_by_index(0)
+        for _ in sheet.iter_rows():
+            rows += 1
+        info["rows"] = rows
+    elif task == "export":
+        from django.test import Client as DjangoClient
+        from django.urls import reverse
+
+        from ronghe.accounts.models import User
+
+        client = DjangoClient()
+        client.force_login(User.objects.get(username="gwadmin"))
+        response = client.get(reverse("member_io:roster-export"), {"org": args[0]})
+        size = 0
+        chunks = response.streaming_content if response.streaming else [response.content]
+        with open(args[1], "wb") as fh:
+            for chunk in chunks:
+                size += len(chunk)
+                fh.write(chunk)
+        if response.status_code != 200:
+            raise SystemExit(f"export HTTP {response.status_code}")
+        info["bytes"] = size
+    elif task == "xlsxwriter-floor":
+        import xlsxwriter
+
+        from bench.floors import ROSTER_COLUMNS
+        from ronghe.members.models import Member
+
+        book = xlsxwriter.Workbook(args[1], {"constant_memory": True})
+        sheet = book.add_worksheet()
+        date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
+        sheet.write_row(0, 0, ROSTER_COLUMNS)
+        qs = Member.objects.filter(organization__path__startswith=args[0]).order_by(
+            "organization_id", "name", "id"
+        )
+        n = 0
+        for n, row in enumerate(qs.values_list(*EXPORT_COLUMNS).iterator(chunk_size=5000), start=1):
+            for col, value in enumerate(row):
+                if hasattr(value, "isoformat"):
+                    sheet.write_datetime(n, col, value, date_fmt)
+                else:
+                    sheet.write(n, col, value)
+        book.close()
+        info["rows"] = n
+    else:
+        raise SystemExit(f"unknown worker task {task}")
+    connection.close()
+    info["seconds"] = time.perf_counter() - started
+    info["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(info))
+
+
+EXPORT_COLUMNS = (
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "id_number_masked",
+    "native_place",
+    "education",
+    "degree",
+    "occupation",
+    "work_position",
+    "party_post",
+    "joined_on",
+    "full_on",
+    "status",
+    "phone_masked",
+    "organization__name",
+)
+
+
+# ------------------------------------------------------------------ datasets
+
+
+def build_dataset(size: int, db: str, rebuild: bool) -> float | None:
+    """Create (or reuse) the dataset; returns the generation time when it was built now."""
+    env = dataset_env(size, db)
+    data_dir = Path(env["RONGHE_DATA_DIR"])
+    marker = data_dir / "built.json"
+    if rebuild:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    if db == "postgres":
+        ensure_pg_database(f"ronghe_bench_{size}", drop=rebuild or not marker.exists())
+    elif not marker.exists():
+        shutil.rmtree(data_dir, ignore_errors=True)
+    if marker.exists():
+        print(f"[{db} {size}] 复用已有数据集 {data_dir}", flush=True)
+        return None
+    data_dir.mkdir(parents=True, exist_ok=True)
+    print(f"[{db} {size}] 生成数据集 …", flush=True)
+    subprocess.run([sys.executable, "-m", "ronghe", "migrate", "--noinput", "-v", "0"], env=env, check=True)
+    started = time.perf_counter()
+    report = run_worker(env, "command", "demo", "--members", str(size))
+    elapsed = time.perf_counter() - started
+    marker.write_text(json.dumps({"size": size, "db": db, "seconds": elapsed, "rss_mb": report["rss_mb"]}))
+    return elapsed
+
+
+# ------------------------------------------------------------------ the measuring process
+
+
+def measure(size: int, db: str, only: str | None, gen_seconds: float | None) -> list[Result]:
+    env = dataset_env(size, db)
+    os.environ.update(env)
+    if "DATABASE_URL" not in env:
+        os.environ.pop("DATABASE_URL", None)
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.db.models import Count
+    from django.urls import NoReverseMatch, reverse
+
+    from ronghe.accounts.models import User
+    from ronghe.members.models import Member
+    from ronghe.orgs.models import Organization
+
+    results: list[Result] = []
+    marker = json.loads((Path(env["RONGHE_DATA_DIR"]) / "built.json").read_text())
+    if only in (None, "generate"):
+        r = Result(size, db, "generate", median=marker["seconds"], p95=marker["seconds"], runs=1)
+        r.rss_mb = marker.get("rss_mb")
+        r.target = "≤ 3600 s" if size >= 1_000_000 else ""
+        r.verdict = ("PASS" if marker["seconds"] <= 3600 else "FAIL") if r.target else "INFO"
+        r.note = "built this run" if gen_seconds is not None else "recorded when the dataset was built"
+        results.append(r)
+        show(r)
+
+    committee = Organization.objects.get(depth=0)
+    unit_top = (
+        Organization.objects.filter(depth=1)
+        .annotate(n=Count("children__members"))
+        .order_by("-n", "path")
+        .first()
+    )
+    surname = (
+        Member.objects.filter(organization__path__startswith=unit_top.path)
+        .values_list("name", flat=True)
+        .order_by("id")
+        .first()[0]
+    )
+    matches = Member.objects.filter(
+        organization__path__startswith=unit_top.path, name__contains=surname
+    ).count()
+    deep_page = max(1, (matches + 19) // 20)
+    member_user = User.objects.get(username="member")
+    password = settings.RONGHE_DEMO_PASSWORD
+    connection.close()
+
+    def route(name: str, **params: Any) -> str | None:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            return None
+        return f"{url}?{urlencode(params)}" if params else url
+
+    if only is None or "home" in only:
+        results.append(
+            home_uncached(size, db, member_user.__class__.objects.get(username="gwadmin"), committee.path)
+        )
+
+    floor_url = "/__bench__/"
+    pages: list[tuple[str, str, str | None, str, str]] = [
+        (
+            "home (工委, whole county)",
+            "gwadmin",
+            route("core:home"),
+            f"{floor_url}home?path={committee.path}",
+            "core:home",
+        ),
+        (
+            f"roster first page (unit subtree + name '{surname}')",
+            "gwadmin",
+            route("members:member-list", org=str(unit_top.code), q=surname, page=1),
+            f"{floor_url}roster?{urlencode({'path': unit_top.path, 'q': surname, 'page': 1})}",
+            "members:member-list",
+        ),
+        (
+            f"roster deep page {deep_page} (unit subtree + name '{surname}')",
+            "gwadmin",
+            route("members:member-list", org=str(unit_top.code), q=surname, page=deep_page),
+            f"{floor_url}roster?{urlencode({'path': unit_top.path, 'q': surname, 'page': deep_page})}",
+            "members:member-list",
+        ),
+        (
+            "roster deep page (unit subtree, no search)",
+            "gwadmin",
+            route("members:member-list", org=str(unit_top.code), page=max(1, unit_top_size(unit_top) // 20)),
+            f"{floor_url}roster?{urlencode({'path': unit_top.path, 'q': '', 'page': max(1, unit_top_size(unit_top) // 20)})}",
+            "members:member-list",
+        ),
+        (
+            f"compliance table {YEAR} (all branches)",
+            "gwadmin",
+            route("orglife:compliance", year=YEAR),
+            f"{floor_url}compliance?year={YEAR}",
+            "orglife:compliance",
+        ),
+        (
+            "我的积分 (member)",
+            "member",
+            route("points:my-points"),
+            f"{floor_url}my-points?member={member_user.member_id}",
+            "points:my-points",
+        ),
+    ]
+    selected = [p for p in pages if only is None or only in p[0] or only in p[4]]
+    if selected:
+        server = Server(env)
+        try:
+            clients_by_user: dict[str, list[Client]] = {}
+            for title, username, url, f_url, name in selected:
+                for conc in (1, 16):
+                    label = f"{title} c={conc}"
+                    r = Result(size, db, label, target=PAGE_TARGET if conc == 1 else "info")
+                    if url is None:
+                        r.note = f"route not present ({name})"
+                        results.append(r)
+                        show(r)
+                        break
+                    pool = clients_by_user.setdefault(username, [])
+                    while len(pool) < conc:
+                        c = Client(server.port)
+                        c.login(username, password)
+                        pool.append(c)
+                    page, floor = measure_page(pool[:conc], url, f_url, budget=15.0 if conc == 1 else 30.0)
+                    r.median, r.p95, r.floor = statistics.median(page), p95(page), statistics.median(floor)
+                    r.runs = len(page)
+                    r.rss_mb = server_rss(server)
+                    judge_page(r, conc, size)
+                    results.append(r)
+                    show(r)
+        finally:
+            server.stop()
+
+    if only is None or "recompute" in only:
+        results.append(recompute_points(env, size, db))
+    if only is None or "import" in only:
+        results.append(import_roster(env, size, db, committee_code=str(committee.code)))
+    if only is None or "export" in only:
+        results.append(export_roster(env, size, db, committee.path, str(committee.code)))
+    return results
+
+
+def home_uncached(size: int, db: str, user: Any, path: str) -> Result:
+    """The home summary on a cache miss (in-process), against the same aggregate as one query."""
+    from django.test import RequestFactory
+    from django.utils import timezone
+
+    from bench.floors import home_floor
+    from ronghe.core.queries import compute_home_summary
+
+    today = timezone.localdate()
+    request = RequestFactory().get("/", {"path": path})
+    page: list[float] = []
+    floor: list[float] = []
+    for _ in range(7 if size < 1_000_000 else 3):
+        started = time.perf_counter()
+        compute_home_summary(user, today)
+        page.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        home_floor(request)
+        floor.append(time.perf_counter() - started)
+    r = Result(size, db, "home summary on a cache miss (in-process)", target="≤ 2 × floor")
+    r.median, r.p95, r.floor, r.runs = statistics.median(page), p95(page), statistics.median(floor), len(page)
+    r.verdict = "PASS" if r.ratio is not None and r.ratio <= 2 else "FAIL"
+    show(r)
+    return r
+
+
+def unit_top_size(org: Any) -> int:
+    from ronghe.members.models import Member
+
+    return Member.objects.filter(organization__path__startswith=org.path).count()
+
+
+def server_rss(server: Server) -> float | None:
+    try:
+        status = Path(f"/proc/{server.proc.pid}/status").read_text()
+    except OSError:
+        return None
+    m = re.search(r"VmHWM:\s+(\d+) kB", status)
+    return int(m.group(1)) / 1024 if m else None
+
+
+PAGE_TARGET = "p95 ≤ 150 ms (≤100k); ≤ 1.5 × p95@10k (1M)"
+
+
+def judge_page(r: Result, conc: int, size: int) -> None:
+    """Pages: p95 ≤ 150 ms at 100k (one client, one process); 1M p95 ≤ 1.5 × 10k p95 (see report)."""
+    if conc != 1:
+        r.target = "info (16 clients on 2 cores)"
+        r.verdict = "INFO"
+        return
+    if size == 1_000_000:
+        r.target = "p95 ≤ 1.5 × p95@10k"
+        base = previous(r.db, 10_000, r.workload) or previous("postgres", 10_000, r.workload)
+        if base is None or base.get("p95") is None:
+            r.verdict = "INFO"
+            r.note = "no 10k result to compare"
+        else:
+            r.verdict = "PASS" if r.p95 <= 1.5 * base["p95"] else "FAIL"
+        return
+    r.target = "p95 ≤ 150 ms"
+    r.verdict = "PASS" if r.p95 <= 0.150 else "FAIL"
+
+
+def previous(db: str, size: int, workload: str) -> dict[str, Any] | None:
+    for row in load_results():
+        if row["db"] == db and row["size"] == size and row["workload"] == workload:
+            return row
+    return None
+
+
+def repeat_worker(env: dict[str, str], runs: int, task: str, *args: str) -> tuple[list[float], float]:
+    times: list[float] = []
+    rss = 0.0
+    for _ in range(runs):
+        rep = run_worker(env, task, *args)
+        times.append(rep["seconds"])
+        rss = max(rss, rep["rss_mb"])
+    return times, rss
+
+
+def command_exists(env: dict[str, str], name: str) -> bool:
+    out = subprocess.run(
+        [sys.executable, "-m", "ronghe", "help", name], env=env, capture_output=True, text=True, check=False
+    )
+    return out.returncode == 0
+
+
+def recompute_points(env: dict[str, str], size: int, db: str) -> Result:
+    r = Result(size, db, f"points recompute {YEAR} (all members)", target="≤ 2 × floor")
+    if not command_exists(env, "recompute_points"):
+        r.note = "command not present (ronghe recompute_points)"
+        show(r)
+        return r
+    runs = 3 if size < 1_000_000 else 1
+    times, rss = repeat_worker(env, runs, "command", "recompute_points", "--year", str(YEAR))
+    floor, _ = repeat_worker(env, runs, "points-floor", str(YEAR))
+    r.median, r.p95, r.floor, r.rss_mb, r.runs = (
+        statistics.median(times),
+        p95(times),
+        statistics.median(floor),
+        rss,
+        runs,
+    )
+    r.verdict = "PASS" if r.ratio is not None and r.ratio <= 2 else "FAIL"
+    show(r)
+    return r
+
+
+def write_roster_xlsx(path: Path, rows: int, seed: int = 77) -> None:
+    """A 100,000-row roster in the import template's columns, from the demo generator's people."""
+    import random
+    from datetime import date
+
+    import xlsxwriter
+
+    from ronghe.demo.generator import _person
+    from ronghe.members.choices import MemberStatus
+
+    rng = random.Random(seed)
+    today = date(2026, 11, 24)
+    seen: set[str] = set()
+    headers = ["姓名", "性别", "民族", "出生日期", "公民身份号码", "籍贯", "学历", "学位", "职业/人员类别"]
+    headers += ["工作单位及职务", "党内职务", "入党日期", "转正日期", "党员状态", "手机号", "参加工作时间"]
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("党员")
+    sheet.write_row(0, 0, headers)
+    for i in range(1, rows + 1):
+        p = _person(rng, today, 900_000 + i)
+        number = p["id_number"]
+        while number in seen:  # rare: same area, birth date and sequence code
+            number = number[:14] + f"{(int(number[14:17]) + 2) % 1000:03d}"[:3] + number[17:]
+        seen.add(number)
+        fmt = "%Y-%m-%d"
+        sheet.write_row(
+            i,
+            0,
+            [
+                p["name"],
+                p["gender"],
+                p["ethnicity"],
+                p["birth_date"].strftime(fmt),
+                number,
+                p["native_place"],
+                p["education"],
+                p["degree"],
+                str(p["occupation"]),
+                "导入测试单位科员",
+                "",
+                p["joined_on"].strftime(fmt),
+                p["full_on"].strftime(fmt) if p["full_on"] else "",
+                MemberStatus(p["status"]).label,
+                p["phone"],
+                p["work_started_on"].strftime(fmt),
+            ],
+        )
+    book.close()
+
+
+def import_roster(env: dict[str, str], size: int, db: str, committee_code: str) -> Result:
+    r = Result(size, db, f"import {IMPORT_ROWS:,}-row roster .xlsx", target="≤ 3 × calamine, RSS ≤ 500 MB")
+    if not command_exists(env, "import_members"):
+        r.note = "command not present (ronghe import_members)"
+        show(r)
+        return r
+    xlsx = BASE_DIR / f"roster-{IMPORT_ROWS}.xlsx"
+    if not xlsx.exists():
+        write_roster_xlsx(xlsx, IMPORT_ROWS)
+    # Every run imports into a fresh copy of a small county, so the measured dataset stays intact.
+    scratch_env = scratch_database(env, db)
+    times: list[float] = []
+    rss = 0.0
+    for _ in range(2):
+        scratch_env = scratch_database(env, db, reset=True)
+        code = scratch_branch_code(scratch_env)
+        rep = run_worker(scratch_env, "command", "import_members", str(xlsx), "--org", code)
+        times.append(rep["seconds"])
+        rss = max(rss, rep["rss_mb"])
+    floor, _ = repeat_worker(env, 3, "calamine", str(xlsx))
+    r.median, r.p95, r.floor, r.rss_mb, r.runs = (
+        statistics.median(times),
+        p95(times),
+        statistics.median(floor),
+        rss,
+        2,
+    )
+    ok = r.ratio is not None and r.ratio <= 3 and rss <= 500
+    r.verdict = "PASS" if ok else "FAIL"
+    show(r)
+    return r
+
+
+def scratch_database(env: dict[str, str], db: str, reset: bool = False) -> dict[str, str]:
+    """A 500-member county to import into: built once as a template, copied per run."""
+    base = dataset_env(500, db)
+    base_dir = Path(base["RONGHE_DATA_DIR"])
+    if not (base_dir / "built.json").exists():
+        build_dataset(500, db, rebuild=True)
+    scratch = dict(base)
+    scratch["RONGHE_DATA_DIR"] = str(BASE_DIR / f"{db}-scratch")
+    if not reset:
+        return scratch
+    scratch_dir = Path(scratch["RONGHE_DATA_DIR"])
+    shutil.rmtree(scratch_dir, ignore_errors=True)
+    shutil.copytree(base_dir, scratch_dir)
+    if db == "postgres":
+        scratch["DATABASE_URL"] = f"{PG_BASE}/ronghe_bench_scratch"
+        ensure_pg_database("ronghe_bench_scratch", drop=True, template="ronghe_bench_500")
+    return scratch
+
+
+def scratch_branch_code(env: dict[str, str]) -> str:
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from ronghe.orgs.models import Organization; "
+            "print(Organization.objects.get(depth=0).code)",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.strip()
+
+
+def export_roster(env: dict[str, str], size: int, db: str, path: str, code: str) -> Result:
+    r = Result(
+        size,
+        db,
+        f"export roster .xlsx ({min(size, IMPORT_ROWS):,} members)",
+        target="≤ 2 × xlsxwriter, RSS ≤ 300 MB",
+    )
+    if not route_exists(env, "member_io:roster-export"):
+        r.note = "route not present (member_io:roster-export)"
+        show(r)
+        return r
+    out = BASE_DIR / "export.xlsx"
+    times, rss = repeat_worker(env, 3, "export", code, str(out))
+    floor, _ = repeat_worker(env, 3, "xlsxwriter-floor", path, str(out))
+    r.median, r.p95, r.floor, r.rss_mb, r.runs = (
+        statistics.median(times),
+        p95(times),
+        statistics.median(floor),
+        rss,
+        3,
+    )
+    r.verdict = "PASS" if r.ratio is not None and r.ratio <= 2 and rss <= 300 else "FAIL"
+    if size > IMPORT_ROWS:
+        r.note = "whole county exported"
+    show(r)
+    return r
+
+
+def route_exists(env: dict[str, str], name: str) -> bool:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        reverse(name)
+    except NoReverseMatch:
+        return False
+    return True
+
+
+# ------------------------------------------------------------------ results and report
+
+
+def load_results() -> list[dict[str, Any]]:
+    if RESULTS_JSON.exists():
+        return json.loads(RESULTS_JSON.read_text(encoding="utf-8"))
+    return []
+
+
+def save_results(new: list[Result], command: str) -> None:
+    rows = load_results()
+    stamp = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+    keys = {(r.size, r.db, r.workload) for r in new}
+    rows = [row for row in rows if (row["size"], row["db"], row["workload"]) not in keys]
+    for r in new:
+        rows.append({**r.__dict__, "ratio": r.ratio, "date": stamp, "command": command})
+    rows.sort(key=lambda row: (row["size"], row["db"], row["workload"]))
+    RESULTS_JSON.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    cores = os.cpu_count()
+    mem = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
+    gib = int(mem.group(1)) / 1024 / 1024 if mem else 0
+    return f"{cpu}, {cores} cores, {gib:.1f} GiB RAM, Python {sys.version.split()[0]}"
+
+
+def write_report() -> None:
+    from bench.report import render
+
+    (BENCH / "RESULTS.md").write_text(render(load_results(), machine()), encoding="utf-8")
+
+
+# ------------------------------------------------------------------ entry point
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="融合 benchmarks")
+    parser.add_argument("--size", type=int, choices=(10_000, 100_000, 1_000_000), default=10_000)
+    parser.add_argument("--db", choices=("sqlite", "postgres", "all"), default="all")
+    parser.add_argument("--only", help="run only workloads whose name contains this text")
+    parser.add_argument("--reuse", action="store_true", help="reuse a built dataset (the default)")
+    parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the dataset")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    args, rest = parser.parse_known_args(argv)
+    if args.worker:
+        worker_main(args.worker, rest)
+        return 0
+    dbs = ["sqlite", "postgres"] if args.db == "all" else [args.db]
+    if args.db == "all" and args.size >= 1_000_000:
+        dbs = ["postgres"]
+    if args.measure:
+        gen = os.environ.pop("RONGHE_BENCH_GENERATED", "")
+        results = measure(args.size, dbs[0], args.only, float(gen) if gen else None)
+        command = f"make bench SIZE={args.size}  # or: bench/run.py --size {args.size} --db {dbs[0]}"
+        save_results(results, command)
+        return 0
+    for db in dbs:
+        gen = build_dataset(args.size, db, args.rebuild)
+        cmd = [sys.executable, str(BENCH / "run.py"), "--measure", "--size", str(args.size), "--db", db]
+        if args.only:
+            cmd += ["--only", args.only]
+        env = dict(os.environ)
+        if gen is not None:
+            env["RONGHE_BENCH_GENERATED"] = str(gen)
+        subprocess.run(cmd, env=env, check=True)
+    write_report()
+    print(f"结果已写入 {BENCH / 'RESULTS.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

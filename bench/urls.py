@@ -1,0 +1,14 @@
+"""The real URLs plus the bench-only floor views under /__bench__/ (selected by bench.settings)."""
+
+from django.urls import include, path
+
+from bench import floors
+
+urlpatterns = [
+    path("__bench__/", include((floors.urlpatterns, "bench"))),
+    path("", include("ronghe.urls")),
+]
+handler400 = "ronghe.core.views.bad_request"
+handler403 = "ronghe.core.views.permission_denied"
+handler404 = "ronghe.core.views.page_not_found"
+handler500 = "ronghe.core.views.server_error"
