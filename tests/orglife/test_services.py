@@ -241,7 +241,7 @@ def test_copy_requirements_keeps_past_years(cast):
     services.update_requirement(
         actor=cast.committee_admin, requirement=req, data={"period": "year", "min_count": 2}
     )
-    assert services.copy_requirements(actor=cast.committee_admin, from_year=2027, to_year=2028) == 9
+    assert services.copy_requirements(actor=cast.committee_admin, from_year=2027, to_year=2028) == 10
     assert MeetingRequirement.objects.get(year=2028, kind="party_lecture").period == "year"
     assert (
         list(MeetingRequirement.objects.filter(year=2025).values_list("kind", "period", "min_count"))

@@ -240,15 +240,6 @@ def test_host_must_belong_to_the_organization(cast, branch_members, client_for):
     assert Meeting.objects.get().host == full[0]
 
 
-def test_leadership_life_meeting_shows_two_thirds(cast, branch_members, record, client_for):
-    meeting = record(kind="leadership_life_meeting", present=8)  # 8 of 12: exactly two thirds
-    body = client_for(cast.secretary_a).get(reverse("orglife:meeting-detail", kwargs={"code": meeting.code}))
-    assert '三分之二：<span class="text-success">已达到' in body.content.decode()
-    meeting = record(kind="leadership_life_meeting", present=7)
-    body = client_for(cast.secretary_a).get(reverse("orglife:meeting-detail", kwargs={"code": meeting.code}))
-    assert "未达到" in body.content.decode()
-
-
 def test_calendar_lists_study_days(cast, client_for, time_machine):
     time_machine.move_to(at(2026, 11, 3, 9))
     body = (

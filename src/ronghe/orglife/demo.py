@@ -15,7 +15,7 @@ from ronghe.members.models import Member
 from ronghe.orglife import rules
 from ronghe.orglife.choices import MeetingKind
 from ronghe.orglife.models import Attendance, Meeting
-from ronghe.orglife.queries import requirements_for_year
+from ronghe.orglife.queries import requirements_for_year, study_days_by_month
 from ronghe.orgs.models import Organization
 
 TITLES = {
@@ -27,6 +27,7 @@ TITLES = {
     MeetingKind.LIFE_MEETING: ["年度组织生活会"],
     MeetingKind.DEMOCRATIC_APPRAISAL: ["年度民主评议党员"],
     MeetingKind.HEART_TALK: ["年度谈心谈话"],
+    MeetingKind.STUDY_DAY: ["{m}双周学习日：集体学习", "{m}双周学习日：专题研讨"],
 }
 ALL_MEMBER_KINDS = {
     MeetingKind.GENERAL_MEETING,
@@ -35,7 +36,9 @@ ALL_MEMBER_KINDS = {
     MeetingKind.DEMOCRATIC_APPRAISAL,
     MeetingKind.HEART_TALK,
     MeetingKind.THEME_DAY,
+    MeetingKind.STUDY_DAY,
 }
+RECENT_ONLY = {MeetingKind.THEME_DAY, MeetingKind.STUDY_DAY}  # attendance for the last quarter only
 REASONS = ["出差", "病假", "参加培训", "公务外出", "事假"]
 
 
@@ -59,10 +62,28 @@ def year_of_meetings(county: County, rng: random.Random) -> None:
     ):
         members[org_id].append((mid, status, post))
     meetings: list[Meeting] = []
+    study = study_days_by_month(year)
+    tz = timezone.get_current_timezone()
     for org in orgs:
         compliant = rng.random() < 0.85
         for r in reqs:
             if org.kind not in r.org_kinds or r.kind == MeetingKind.LEADERSHIP_LIFE_MEETING:
+                continue
+            if r.kind == MeetingKind.STUDY_DAY:
+                for day in [d for days in study.values() for d in days if d < today]:
+                    if compliant or rng.random() < 0.7:
+                        when = datetime.combine(day, time(15, 0), tzinfo=tz)
+                        meetings.append(
+                            Meeting(
+                                organization=org,
+                                kind=r.kind,
+                                title=rng.choice(TITLES[r.kind]).format(m=f"{day.month}月"),
+                                held_at=when,
+                                ends_at=when + timedelta(hours=2),
+                                place="党员活动室",
+                                agenda="1. 集体学习\n2. 交流研讨",
+                            )
+                        )
                 continue
             for slot in rules.period_slots(r.period, year):
                 finished = slot.end < today
@@ -98,7 +119,7 @@ def year_of_meetings(county: County, rng: random.Random) -> None:
     recent = today - timedelta(days=92)
     with connection.cursor() as cur:
         for mt in meetings:
-            if mt.kind == MeetingKind.THEME_DAY and mt.held_at.date() < recent:
+            if mt.kind in RECENT_ONLY and mt.held_at.date() < recent:
                 continue
             people = members.get(mt.organization_id, [])
             if mt.kind == MeetingKind.COMMITTEE_MEETING:

@@ -110,6 +110,20 @@ class DecisionForm(StyledForm):
     abstain = forms.IntegerField(label="弃权", min_value=0, initial=0)
 
 
+class VoterExclusionForm(StyledForm):
+    member = forms.ModelChoiceField(label="党员", queryset=Member.objects.none())
+    reason = forms.CharField(label="不计入应到会人数的原因", max_length=200)
+    approval_ref = forms.CharField(label="上级批准文号", max_length=100)
+
+    def __init__(self, *args: Any, members: list[Member], **kwargs: Any) -> None:
+        self.base_fields = copy.deepcopy(type(self).base_fields)
+        self.base_fields["member"].queryset = Member.objects.filter(pk__in=[m.pk for m in members]).order_by(
+            "name", "id"
+        )
+        self.base_fields["member"].error_messages["invalid_choice"] = "党员：须为本次会议有表决权的党员"
+        super().__init__(*args, **kwargs)
+
+
 class CorrectionForm(StyledForm):
     status = forms.ChoiceField(label="出席情况", choices=AttendanceStatus.choices)
     reason = forms.CharField(label="请假/缺席原因", max_length=200, required=False)

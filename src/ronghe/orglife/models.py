@@ -114,6 +114,12 @@ class Meeting(models.Model):
     minutes = models.TextField("会议记录", blank=True)
     remarks = models.TextField("发言情况", blank=True)
     entered_late = models.BooleanField("补录", default=False)
+    quorum_met = models.BooleanField(
+        "达到到会人数要求",
+        null=True,
+        blank=True,
+        help_text="支委会须半数以上委员到会，民主生活会须三分之二以上应到人员到会；不适用时为空",
+    )
     requires_sign_out = models.BooleanField("需要签退", default=False)
     checkin_code = models.CharField(max_length=16, null=True, blank=True, unique=True)
     checkin_expires_at = models.DateTimeField("签到码失效时间", null=True, blank=True)
@@ -171,6 +177,45 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} · {self.member} · {self.get_status_display()}"
+
+    def audit_org_path(self) -> str:
+        return self.meeting.organization.path
+
+
+class VoterExclusion(models.Model):
+    """A member left out of a 党员大会's expected voters (domain-rules §1.3, legacy guidance [C]).
+
+    Recorded by the higher organization with its approval reference; quorum and pass use it.
+    """
+
+    scope_org_field = "meeting__organization"
+    scope_member_field = "member"
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="voter_exclusions", verbose_name="会议"
+    )
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="+", verbose_name="党员"
+    )
+    reason = models.CharField("不计入应到会人数的原因", max_length=200)
+    approval_ref = models.CharField("上级批准文号", max_length=100)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="登记人",
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "不计入应到会人员"
+        verbose_name_plural = "不计入应到会人员"
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="unique_voter_exclusion")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} · {self.member}"
 
     def audit_org_path(self) -> str:
         return self.meeting.organization.path

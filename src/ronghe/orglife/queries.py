@@ -20,8 +20,9 @@ from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.orglife import rules
 from ronghe.orglife.choices import AttendanceStatus, ComplianceState, MeetingKind, Period
-from ronghe.orglife.models import Attendance, Meeting, MeetingRequirement
-from ronghe.orgs.models import Organization
+from ronghe.orglife.models import Attendance, Meeting, MeetingRequirement, OrgLifePolicy
+from ronghe.orgs.choices import OrgKind
+from ronghe.orgs.models import Officer, Organization
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,8 @@ def held_counts(
 ) -> dict[tuple[int, str, int], int]:
     """One aggregate: meetings held per (organization, kind, period index) in the year.
 
-    A meeting counts for the date it was held (held_at), whenever it was entered.
+    A meeting counts for the date it was held (held_at), whenever it was entered. A 支委会
+    without quorum or a 民主生活会 below two thirds (quorum_met = False) is not counted.
     """
     by_period: dict[str, list[str]] = defaultdict(list)
     for r in reqs:
@@ -118,6 +120,7 @@ def held_counts(
             held_at__gte=start,
             held_at__lt=end,
         )
+        .exclude(quorum_met=False)
         .annotate(period_index=period_index)
         .values("organization_id", "kind", "period_index")
         .annotate(n=Count("id"))
@@ -169,6 +172,7 @@ def compute_compliance(orgs: QuerySet[Organization], year: int, today: date) -> 
     counts = held_counts(orgs, year, [r for r in reqs if not r.coverage])
     covered, members = _coverage(orgs, year, [r.kind for r in reqs if r.coverage])
     slots = {r.kind: rules.period_slots(r.period, year) for r in reqs}
+    study = study_days_by_month(year) if any(r.kind == MeetingKind.STUDY_DAY for r in reqs) else {}
     out = []
     for org in org_list:
         oc = OrgCompliance(org)
@@ -180,6 +184,8 @@ def compute_compliance(orgs: QuerySet[Organization], year: int, today: date) -> 
                     required, held = members.get(org.pk, 0), covered.get((org.pk, r.kind), 0)
                 else:
                     required, held = r.min_count, counts.get((org.pk, r.kind, slot.index), 0)
+                if r.kind == MeetingKind.STUDY_DAY and r.period == Period.MONTH:
+                    required = len(study[slot.index])  # the scheduled study days of that month
                 state = rules.evaluate_state(
                     required=required, held=held, start=slot.start, end=slot.end, today=today
                 )
@@ -259,13 +265,60 @@ def calendar_for(org: Organization, year: int, today: date) -> dict[str, Any]:
         for k, v in lines.items()
     ]
     other = [m for m in meetings if m.kind not in lines]
-    from ronghe.orglife.models import OrgLifePolicy
+    applies = MeetingKind.STUDY_DAY in lines
+    schedule = study_day_schedule(org, year, today, meetings=meetings) if applies else []
+    return {
+        "rows": rows,
+        "tally": tally,
+        "other_meetings": other,
+        "study_days": [
+            row.day for row in schedule if (row.day.year, row.day.month) == (today.year, today.month)
+        ],
+        "study_schedule": schedule,
+    }
 
+
+def study_days_by_month(year: int) -> dict[int, list[date]]:
+    """双周学习日 of each month of the year, from the county setting (weekday, weeks of the month)."""
     policy = OrgLifePolicy.current()
-    weeks = [int(w) for w in policy.study_day_weeks.split(",") if w.strip().isdigit()]
-    month = today.month if today.year == year else 1
-    study = rules.study_days(year=year, month=month, weekday=policy.study_day_weekday, weeks=weeks)
-    return {"rows": rows, "tally": tally, "other_meetings": other, "study_days": study}
+    weeks = rules.parse_weeks(policy.study_day_weeks)
+    return {
+        m: rules.study_days(year=year, month=m, weekday=policy.study_day_weekday, weeks=weeks)
+        for m in range(1, 13)
+    }
+
+
+@dataclass(frozen=True)
+class StudySession:
+    day: date
+    meeting: Meeting | None
+    state: str  # held, missed, upcoming
+
+    @property
+    def state_label(self) -> str:
+        return {"held": "已开展", "missed": "未开展", "upcoming": "待开展"}[self.state]
+
+
+def study_day_schedule(
+    org: Organization, year: int, today: date, meetings: list[Meeting] | None = None
+) -> list[StudySession]:
+    """The expected 双周学习日 sessions of an organization's year, each with the study-day meeting
+    held on that day (if any): held, missed (the day has passed) or upcoming."""
+    if meetings is None:
+        start, end = _year_bounds(year)
+        meetings = list(
+            Meeting.objects.filter(
+                organization=org, kind=MeetingKind.STUDY_DAY, held_at__gte=start, held_at__lt=end
+            )
+        )
+    by_day = {timezone.localdate(m.held_at): m for m in meetings if m.kind == MeetingKind.STUDY_DAY}
+    out = []
+    for days in study_days_by_month(year).values():
+        for d in days:
+            m = by_day.get(d)
+            state = "held" if m else ("missed" if d < today else "upcoming")
+            out.append(StudySession(d, m, state))
+    return out
 
 
 def todo_for(user: Any, today: date, days: int = 14) -> list[tuple[Organization, Obligation]]:
@@ -301,3 +354,66 @@ def meetings_for_year(org: Organization, year: int) -> QuerySet[Meeting]:
         )
         .order_by("held_at")
     )
+
+
+@dataclass
+class LeaderRow:
+    """双重组织生活 of one leading cadre for a year: at their own branch and at the 党组's 民主生活会."""
+
+    officer: Officer
+    branch_expected: int = 0
+    branch_present: int = 0
+    life_expected: int = 0
+    life_present: int = 0
+
+    @property
+    def branch_rate(self) -> str:
+        if not self.branch_expected:
+            return "—"
+        return f"{self.branch_present * 100 / self.branch_expected:.0f}%"
+
+    @property
+    def both(self) -> bool:
+        """Took part in both: at least one branch meeting and the 民主生活会."""
+        return self.branch_present > 0 and self.life_present > 0
+
+
+def leaders_for_user(user: Any, year: int) -> QuerySet[Officer]:
+    """Leading cadres: members holding a post in a 党组 (leading_group) at some time in `year`."""
+    groups = scoped(Organization.objects.filter(kind=OrgKind.LEADING_GROUP), user, "orglife.view")
+    return (
+        Officer.objects.filter(organization__in=groups.values("pk"), started_on__lte=date(year, 12, 31))
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=date(year, 1, 1)))
+        .select_related("organization", "member__organization")
+        .order_by("organization__path", "post", "member__name", "id")
+    )
+
+
+def leader_attendance(officers: list[Officer], year: int) -> list[LeaderRow]:
+    """Two GROUP BYs for the page: the leaders' attendance at meetings of their branches (any
+    organization other than a 党组) and at 民主生活会, in the year."""
+    start, end = _year_bounds(year)
+    ids = [o.member_id for o in officers]
+    rows = (
+        Attendance.objects.filter(member_id__in=ids, meeting__held_at__gte=start, meeting__held_at__lt=end)
+        .values("member_id")
+        .order_by()
+    )
+    present = Count("id", filter=Q(status=AttendanceStatus.PRESENT))
+    branch = {
+        r["member_id"]: r
+        for r in rows.exclude(meeting__organization__kind=OrgKind.LEADING_GROUP)
+        .exclude(meeting__kind=MeetingKind.LEADERSHIP_LIFE_MEETING)
+        .annotate(n=Count("id"), p=present)
+    }
+    life = {
+        r["member_id"]: r
+        for r in rows.filter(meeting__kind=MeetingKind.LEADERSHIP_LIFE_MEETING).annotate(
+            n=Count("id"), p=present
+        )
+    }
+    out = []
+    for o in officers:
+        b, lf = branch.get(o.member_id, {}), life.get(o.member_id, {})
+        out.append(LeaderRow(o, b.get("n", 0), b.get("p", 0), lf.get("n", 0), lf.get("p", 0)))
+    return out

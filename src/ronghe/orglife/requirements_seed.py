@@ -48,6 +48,9 @@ DEFAULT_REQUIREMENTS: list[dict[str, Any]] = [
         "expected": "all",
         "coverage": True,
     },
+    # 双周学习日: local practice [C]; the number required each month is the number of scheduled
+    # study days (OrgLifePolicy: weekday of the 2nd and 4th weeks by default), not min_count
+    {"kind": "study_day", "period": "month", "min_count": 2, "org_kinds": BRANCHES, "expected": "all"},
     # 民主生活会 of the 党组: 1 per year
     {
         "kind": "leadership_life_meeting",

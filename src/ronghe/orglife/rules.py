@@ -163,6 +163,15 @@ def checkin_window(
     return held_at - timedelta(minutes=early_minutes), end
 
 
+def committee_quorum(*, present: int, expected: int) -> bool:
+    """支委会: "须有半数以上委员到会方可进行" (支部条例 第十二条, domain-rules §1.1).
+
+    Strictly more than half of the committee members on the meeting date: present × 2 > expected.
+    5 members → 3 needed; 4 members → 3 needed (2 is exactly half and is not enough).
+    """
+    return expected > 0 and present * 2 > expected
+
+
 def meets_two_thirds(*, present: int, expected: int) -> bool:
     """民主生活会: attendance must reach 2/3 of those expected (present × 3 ≥ expected × 2)."""
     return expected > 0 and present * 3 >= expected * 2
@@ -176,3 +185,10 @@ def study_days(*, year: int, month: int, weekday: int, weeks: list[int]) -> list
         if date(year, month, d).isoweekday() == weekday
     ]
     return [days[w - 1] for w in weeks if 1 <= w <= len(days)]
+
+
+def parse_weeks(raw: str) -> list[int]:
+    """The study-day weeks setting ("2,4") as a list of week numbers 1–5."""
+    return sorted(
+        {int(w) for w in raw.replace("，", ",").split(",") if w.strip().isdigit() and 1 <= int(w) <= 5}
+    )

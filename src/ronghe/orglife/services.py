@@ -6,21 +6,28 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ronghe.core import audit
 from ronghe.core.scope import has_perm_anywhere, require_at
-from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
+from ronghe.members.queries import Standing, members_of, standings_on
 from ronghe.orglife import rules
-from ronghe.orglife.choices import AttendanceSource, AttendanceStatus, LateEntryMode, MeetingKind
+from ronghe.orglife.choices import (
+    AttendanceSource,
+    AttendanceStatus,
+    ExpectedAttendees,
+    LateEntryMode,
+    MeetingKind,
+)
 from ronghe.orglife.models import (
     Attachment,
     Attendance,
@@ -29,8 +36,9 @@ from ronghe.orglife.models import (
     MeetingRequirement,
     OrgLifePolicy,
     SittingIn,
+    VoterExclusion,
 )
-from ronghe.orgs.models import Organization
+from ronghe.orgs.models import Officer, Organization
 from ronghe.points import services as points_services
 
 
@@ -64,11 +72,62 @@ class AttendanceEntry:
     reason: str = ""
 
 
-def members_for_attendance(organization: Organization) -> list[Member]:
-    """Attendance is proposed from the organization's active (full and probationary) members."""
-    return list(
-        Member.objects.filter(organization=organization, status__in=ACTIVE_STATUSES).order_by("name", "id")
+COMMITTEE_KINDS = frozenset({MeetingKind.COMMITTEE_MEETING, MeetingKind.LEADERSHIP_LIFE_MEETING})
+
+
+def expects_committee(kind: str, year: int) -> bool:
+    """Whether a meeting kind expects the committee (officers) rather than all members.
+
+    Read from that year's requirement (or the latest earlier one); 支委会 and 民主生活会 by default.
+    """
+    expected = (
+        MeetingRequirement.objects.filter(kind=kind, year__lte=year)
+        .order_by("-year")
+        .values_list("expected", flat=True)
+        .first()
     )
+    if expected is None:
+        return kind in COMMITTEE_KINDS
+    return expected == ExpectedAttendees.COMMITTEE
+
+
+def committee_on(organization: Organization, on: date) -> list[Standing]:
+    """The committee of an organization on a day: members holding one of its posts (班子成员)
+    that day — started on or before it and not yet left (a post ended on `on` is no longer held).
+    For a 党组 these are the leading cadres expected at its 民主生活会."""
+    ids = (
+        Officer.objects.filter(organization=organization, started_on__lte=on)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+        .values("member_id")
+    )
+    members = Member.objects.filter(pk__in=ids).order_by("name", "id")
+    return [s for s in standings_on(members, on) if s.active]
+
+
+def expected_attendees(organization: Organization, *, kind: str, on: date) -> list[Standing]:
+    """Who is expected at a meeting held on `on`: the committee on that day for committee kinds,
+    otherwise the organization's active members on that day (with their status on that day)."""
+    if expects_committee(kind, on.year):
+        return committee_on(organization, on)
+    return members_of(organization, on=on)
+
+
+def members_for_attendance(
+    organization: Organization, *, kind: str = MeetingKind.GENERAL_MEETING, on: date | None = None
+) -> list[Member]:
+    """Attendance is proposed from those expected on the meeting date (today when not given).
+
+    Each member carries `status_on`: their status on that date (预备党员 do not vote).
+    """
+    out = []
+    for s in expected_attendees(organization, kind=kind, on=on or timezone.localdate()):
+        s.member.status_on = s.status
+        out.append(s.member)
+    return out
+
+
+def _meeting_day(data: dict[str, Any]) -> date:
+    return timezone.localdate(data["held_at"])
 
 
 def _snapshot(meeting: Meeting) -> dict[str, Any]:
@@ -84,10 +143,12 @@ def _check_attendance(entries: dict[int, AttendanceEntry]) -> None:
 
 
 def _write_attendance(meeting: Meeting, members: list[Member], entries: dict[int, AttendanceEntry]) -> None:
+    """Write one row per expected member; voting rights follow the status on the meeting date."""
     existing = {a.member_id: a for a in meeting.attendances.all()}
     create, update = [], []
     for m in members:
         entry = entries.get(m.pk, AttendanceEntry(AttendanceStatus.ABSENT))
+        voter = rules.is_voter(getattr(m, "status_on", None) or m.status)
         row = existing.get(m.pk)
         if row is None:
             create.append(
@@ -96,14 +157,38 @@ def _write_attendance(meeting: Meeting, members: list[Member], entries: dict[int
                     member=m,
                     status=entry.status,
                     reason=entry.reason.strip(),
-                    is_voter=rules.is_voter(m.status),
+                    is_voter=voter,
                 )
             )
-        elif row.status != entry.status or row.reason != entry.reason.strip():
-            row.status, row.reason = entry.status, entry.reason.strip()
+        elif row.status != entry.status or row.reason != entry.reason.strip() or row.is_voter != voter:
+            row.status, row.reason, row.is_voter = entry.status, entry.reason.strip(), voter
             update.append(row)
     Attendance.objects.bulk_create(create)
-    Attendance.objects.bulk_update(update, ["status", "reason"])
+    Attendance.objects.bulk_update(update, ["status", "reason", "is_voter"])
+
+
+def refresh_quorum(meeting: Meeting) -> bool | None:
+    """Store whether enough of those expected attended for the meeting to count.
+
+    支委会: strictly more than half of the committee members on the date (rules.committee_quorum);
+    民主生活会: at least two thirds of those expected (rules.meets_two_thirds). Other kinds: None.
+    With nobody expected (no committee recorded) it stays None: it cannot be checked.
+    """
+    value = None
+    if meeting.kind in COMMITTEE_KINDS:
+        statuses = list(meeting.attendances.values_list("status", flat=True))
+        present = sum(1 for s in statuses if s == AttendanceStatus.PRESENT)
+        if statuses:
+            check = (
+                rules.committee_quorum
+                if meeting.kind == MeetingKind.COMMITTEE_MEETING
+                else rules.meets_two_thirds
+            )
+            value = check(present=present, expected=len(statuses))
+    if meeting.quorum_met != value:
+        meeting.quorum_met = value
+        meeting.save(update_fields=["quorum_met", "updated_at"])
+    return value
 
 
 def _write_sitting_in(meeting: Meeting, sitting_in: list[tuple[str, str]]) -> None:
@@ -117,13 +202,14 @@ def _write_sitting_in(meeting: Meeting, sitting_in: list[tuple[str, str]]) -> No
     )
 
 
-def _check_header(organization: Organization, data: dict[str, Any]) -> None:
+def _check_header(data: dict[str, Any], members: list[Member]) -> None:
     if data.get("ends_at") and data["ends_at"] <= data["held_at"]:
         raise OrgLifeError("结束时间必须晚于开始时间", "ends_at")
+    ids = {m.pk for m in members}
     for field in ("host", "recorder"):
         person = data.get(field)
-        if person is not None and person.organization_id != organization.pk:
-            raise OrgLifeError(f"{'主持人' if field == 'host' else '记录人'}须为本组织党员", field)
+        if person is not None and person.pk not in ids:
+            raise OrgLifeError(f"{'主持人' if field == 'host' else '记录人'}须为本次会议应到人员", field)
 
 
 def record_meeting(
@@ -138,7 +224,8 @@ def record_meeting(
     """Record a meeting with its attendance. Late entries follow the policy (marked or refused)."""
     require_at(actor, "orglife.edit", organization.path)
     now = now or timezone.now()
-    _check_header(organization, data)
+    members = members_for_attendance(organization, kind=data["kind"], on=_meeting_day(data))
+    _check_header(data, members)
     _check_attendance(attendance)
     policy = OrgLifePolicy.current()
     end = data.get("ends_at") or data["held_at"]
@@ -161,8 +248,9 @@ def record_meeting(
             **data,
         )
         meeting.save()
-        _write_attendance(meeting, members_for_attendance(organization), attendance)
+        _write_attendance(meeting, members, attendance)
         _write_sitting_in(meeting, sitting_in or [])
+        refresh_quorum(meeting)
         audit.record(
             "orglife.meeting.create", obj=meeting, changes={"after": _snapshot(meeting), "late": late}
         )
@@ -179,19 +267,24 @@ def update_meeting(
     sitting_in: list[tuple[str, str]] | None = None,
 ) -> Meeting:
     require_at(actor, "orglife.edit", meeting.organization.path)
-    _check_header(meeting.organization, data)
+    kind = data.get("kind", meeting.kind)
+    on = timezone.localdate(data.get("held_at", meeting.held_at))
+    members = members_for_attendance(meeting.organization, kind=kind, on=on)
+    known = set(meeting.attendances.values_list("member_id", flat=True)) - {m.pk for m in members}
+    for standing in standings_on(Member.objects.filter(pk__in=known), on):
+        standing.member.status_on = standing.status  # already on the attendance: kept when edited
+        members.append(standing.member)
+    _check_header(data, members)
     _check_attendance(attendance)
     with transaction.atomic():
         before = _snapshot(meeting)
         for key, value in data.items():
             setattr(meeting, key, value)
         meeting.save()
-        members = members_for_attendance(meeting.organization)
-        known = set(meeting.attendances.values_list("member_id", flat=True))
-        members += list(Member.objects.filter(pk__in=known - {m.pk for m in members}))
         _write_attendance(meeting, members, attendance)
         if sitting_in is not None:
             _write_sitting_in(meeting, sitting_in)
+        refresh_quorum(meeting)
         audit.record("orglife.meeting.update", obj=meeting, changes=audit.diff(before, _snapshot(meeting)))
         points_services.sync_meeting_points(meeting=meeting)
     return meeting
@@ -208,9 +301,80 @@ def delete_meeting(*, actor: Any, meeting: Meeting) -> None:
 
 
 def voters_of(meeting: Meeting) -> tuple[int, int]:
-    """(voters expected, voters present) from the meeting's attendance."""
-    rows = list(meeting.attendances.filter(is_voter=True).values_list("status", flat=True))
+    """(voters expected, voters present) from the meeting's attendance.
+
+    Voters are the members full on the meeting date, less those the higher organization approved
+    leaving out of the expected voters (VoterExclusion, domain-rules §1.3 legacy guidance).
+    """
+    rows = list(
+        meeting.attendances.filter(is_voter=True)
+        .exclude(member_id__in=meeting.voter_exclusions.values("member_id"))
+        .values_list("status", flat=True)
+    )
     return len(rows), sum(1 for s in rows if s == AttendanceStatus.PRESENT)
+
+
+def _require_higher(actor: Any, meeting: Meeting) -> None:
+    """Leaving a member out of the expected voters needs the higher organization's consent:
+    it is recorded by someone with orglife.edit on the parent organization."""
+    parent = meeting.organization.parent
+    if parent is None:
+        raise PermissionDenied("只有上级党组织可以登记不计入应到会人数的党员")
+    require_at(actor, "orglife.edit", parent.path)
+
+
+def add_voter_exclusion(
+    *, actor: Any, meeting: Meeting, member: Member, reason: str, approval_ref: str
+) -> VoterExclusion:
+    """Leave a full member out of a 党员大会's expected voters, with the reason and the approval."""
+    _require_higher(actor, meeting)
+    if meeting.kind != MeetingKind.GENERAL_MEETING:
+        raise OrgLifeError("只有党员大会可以登记不计入应到会人数的党员", "member")
+    if not reason.strip():
+        raise OrgLifeError("请填写不计入应到会人数的原因", "reason")
+    if not approval_ref.strip():
+        raise OrgLifeError("请填写上级批准文号", "approval_ref")
+    row = meeting.attendances.filter(member=member).first()
+    if row is None or not row.is_voter:
+        raise OrgLifeError(f"{member.name} 不是本次会议有表决权的党员", "member")
+    if meeting.voter_exclusions.filter(member=member).exists():
+        raise OrgLifeError(f"{member.name} 已登记为不计入应到会人数", "member")
+    if meeting.decisions.exists():
+        raise OrgLifeError("本次会议已有表决结果，须先删除决议再调整应到会人数", "member")
+    with transaction.atomic():
+        exclusion = VoterExclusion.objects.create(
+            meeting=meeting,
+            member=member,
+            reason=reason.strip()[:200],
+            approval_ref=approval_ref.strip()[:100],
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
+        audit.record(
+            "orglife.voter_exclusion.create",
+            actor=actor,
+            obj=exclusion,
+            changes={
+                "member": member.name,
+                "reason": exclusion.reason,
+                "approval_ref": exclusion.approval_ref,
+            },
+        )
+    return exclusion
+
+
+def remove_voter_exclusion(*, actor: Any, exclusion: VoterExclusion) -> None:
+    meeting = exclusion.meeting
+    _require_higher(actor, meeting)
+    if meeting.decisions.exists():
+        raise OrgLifeError("本次会议已有表决结果，须先删除决议再调整应到会人数", "member")
+    with transaction.atomic():
+        audit.record(
+            "orglife.voter_exclusion.delete",
+            actor=actor,
+            obj=exclusion,
+            changes={"member": exclusion.member.name, "approval_ref": exclusion.approval_ref},
+        )
+        exclusion.delete()
 
 
 def add_decision(
@@ -224,6 +388,16 @@ def add_decision(
     if meeting.kind != MeetingKind.GENERAL_MEETING:
         present = meeting.attendances.filter(status=AttendanceStatus.PRESENT).count()
         expected = meeting.attendances.count()
+    if meeting.kind == MeetingKind.COMMITTEE_MEETING and not rules.committee_quorum(
+        present=present, expected=expected
+    ):
+        reason = (
+            f"到会委员 {present} 人，未超过支委会委员 {expected} 人的半数，会议不能进行，不能表决"
+            if expected
+            else "未登记会议当日的支委会委员，无法核对到会人数，不能表决"
+        )
+        audit.record("orglife.decision.create", obj=meeting, outcome="failure", changes={"reason": reason})
+        raise OrgLifeError(reason, "yes")
     if yes + no + abstain > present:
         raise OrgLifeError(
             f"赞成、反对、弃权合计 {yes + no + abstain} 票，超过到会有表决权的 {present} 人", "yes"
@@ -402,6 +576,7 @@ def check_in(*, user: Any, code: str, now: datetime | None = None) -> Attendance
         )
         row.save(update_fields=["status", "reason", "source", "checked_in_at"])
         audit.record("orglife.checkin", obj=row, actor=user)
+        refresh_quorum(meeting)
         points_services.sync_meeting_points(meeting=meeting)
     return row
 
@@ -445,6 +620,7 @@ def correct_attendance(
                 "note": note.strip(),
             },
         )
+        refresh_quorum(attendance.meeting)
         points_services.sync_meeting_points(meeting=attendance.meeting)
     return attendance
 

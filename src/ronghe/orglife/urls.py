@@ -16,6 +16,8 @@ urlpatterns = [
     path(
         "meetings/<uuid:code>/attendance/<int:pk>/correct/", mv.attendance_correct, name="attendance-correct"
     ),
+    path("meetings/<uuid:code>/exclusions/", mv.exclusion_create, name="exclusion-create"),
+    path("meetings/<uuid:code>/exclusions/<int:pk>/delete/", mv.exclusion_delete, name="exclusion-delete"),
     path("meetings/<uuid:code>/grades/", mv.grades_update, name="grades-update"),
     path("meetings/<uuid:code>/attachments/", mv.attachment_upload, name="attachment-upload"),
     path("meetings/<uuid:code>/checkin/", mv.checkin_open, name="checkin-open"),
@@ -24,6 +26,7 @@ urlpatterns = [
     path("c/<str:code>/", mv.checkin, name="checkin"),
     path("compliance/", cv.compliance, name="compliance"),
     path("todo/", cv.todo, name="todo"),
+    path("leaders/", cv.leaders, name="leaders"),
     path("organizations/<uuid:code>/calendar/", cv.org_calendar, name="org-calendar"),
     path("organizations/<uuid:code>/ledger.xlsx", ev.ledger_xlsx, name="ledger-xlsx"),
     path("requirements/", cv.requirement_list, name="requirement-list"),

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from ronghe.core.htmx import paginate, query_without_page
 from ronghe.core.permissions import require
-from ronghe.core.scope import get_for_user_or_404, has_perm_anywhere, scoped
+from ronghe.core.scope import can, get_for_user_or_404, has_perm_anywhere, scoped
 from ronghe.orglife import queries, services
 from ronghe.orglife.forms import CopyRequirementsForm, PolicyForm, RequirementForm
 from ronghe.orglife.models import MeetingRequirement, OrgLifePolicy, Reminder
@@ -66,6 +67,7 @@ def org_calendar(request: HttpRequest, code: Any) -> HttpResponse:
         {
             "organization": org,
             "year": year,
+            "can_record": can(request.user, "orglife.edit", org),
             "years": range(timezone.localdate().year - 3, timezone.localdate().year + 2),
             "breadcrumbs": [
                 ("落实情况", reverse("orglife:compliance") + f"?year={year}"),
@@ -184,3 +186,26 @@ def policy_update(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, "；".join(f"{form.fields[f].label}：{e[0]}" for f, e in form.errors.items()))
     return redirect("orglife:requirement-list")
+
+
+@require("orglife.view")
+def leaders(request: HttpRequest) -> HttpResponse:
+    """双重组织生活: each leading cadre's attendance at their branch and at the 民主生活会."""
+    year = _year(request)
+    page = paginate(request, queries.leaders_for_user(request.user, year), 30)
+    rows = queries.leader_attendance(list(page.object_list), year)
+    return render(
+        request,
+        "orglife/leaders.html",
+        {
+            "rows": rows,
+            "page": page,
+            "query": query_without_page(request),
+            "year": year,
+            "years": range(timezone.localdate().year - 3, timezone.localdate().year + 2),
+            "breadcrumbs": [
+                ("落实情况", reverse("orglife:compliance") + f"?year={year}"),
+                ("双重组织生活", None),
+            ],
+        },
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, datetime, time
 from typing import Any
 
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 from ronghe.core import audit
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
-from ronghe.core.scope import can, get_for_user_or_404, scoped
+from ronghe.core.scope import can, get_for_user_or_404, has_perm_at, scoped
 from ronghe.orglife import queries, rules, services
 from ronghe.orglife.choices import AttendanceStatus, Grade, MeetingKind
 from ronghe.orglife.forms import (
@@ -28,8 +29,9 @@ from ronghe.orglife.forms import (
     DecisionForm,
     MeetingFilterForm,
     MeetingForm,
+    VoterExclusionForm,
 )
-from ronghe.orglife.models import Attachment, Attendance, Decision, Meeting, OrgLifePolicy
+from ronghe.orglife.models import Attachment, Attendance, Decision, Meeting, OrgLifePolicy, VoterExclusion
 from ronghe.orgs.choices import OrgKind
 from ronghe.orgs.models import Organization
 
@@ -102,6 +104,13 @@ def _detail_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dic
         "two_thirds": rules.meets_two_thirds(present=counts[AttendanceStatus.PRESENT], expected=len(rows))
         if meeting.kind == MeetingKind.LEADERSHIP_LIFE_MEETING
         else None,
+        "committee_quorum": {
+            "met": meeting.quorum_met,
+            "needed": len(rows) // 2 + 1,
+            "expected": len(rows),
+        }
+        if meeting.kind == MeetingKind.COMMITTEE_MEETING
+        else None,
         "grade_choices": GRADE_CHOICES,
         "max_excellent": rules.max_excellent(sum(1 for r in rows if r.is_voter)),
         "breadcrumbs": [("组织生活", reverse("orglife:meeting-list")), (meeting.title, None)],
@@ -111,6 +120,17 @@ def _detail_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dic
         url = request.build_absolute_uri(reverse("orglife:checkin", kwargs={"code": meeting.checkin_code}))
         ctx["checkin_url"] = url
         ctx["checkin_qr"] = segno.make(url, error="m").svg_inline(scale=5, title="签到二维码")
+    if meeting.kind == MeetingKind.GENERAL_MEETING:
+        parent = meeting.organization.parent
+        ctx["exclusions"] = list(meeting.voter_exclusions.select_related("member", "created_by"))
+        ctx["can_exclude"] = parent is not None and has_perm_at(request.user, "orglife.edit", parent.path)
+        excluded = {e.member_id for e in ctx["exclusions"]}
+        ctx["exclusion_form"] = extra.pop(
+            "exclusion_form",
+            VoterExclusionForm(
+                members=[r.member for r in rows if r.is_voter and r.member_id not in excluded]
+            ),
+        )
     ctx.update(extra)
     return ctx
 
@@ -154,6 +174,25 @@ def _form_context(
     }
 
 
+def _proposal(request: HttpRequest, meeting: Meeting | None = None) -> tuple[str, date]:
+    """The meeting kind and date the attendance list is proposed for.
+
+    On POST they come from the submitted form, so the list matches what is saved; on GET from
+    ?kind=&on= (the "generate the list" form), the meeting's own, or today.
+    """
+    source = request.POST if request.method == "POST" else request.GET
+    kind = source.get("kind") or (meeting.kind if meeting else MeetingKind.GENERAL_MEETING)
+    if kind not in MeetingKind.values:
+        kind = MeetingKind.GENERAL_MEETING
+    on = timezone.localdate(meeting.held_at) if meeting else timezone.localdate()
+    raw = source.get("held_at") if request.method == "POST" else source.get("on")
+    if raw:
+        # every accepted format starts with YYYY-MM-DD; a bad date is reported by the form
+        with contextlib.suppress(ValueError):
+            on = date.fromisoformat(raw.strip()[:10])
+    return kind, on
+
+
 @require("orglife.edit")
 def meeting_create(request: HttpRequest) -> HttpResponse:
     orgs = _recordable_orgs(request)
@@ -170,13 +209,13 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
             },
         )
     org = get_for_user_or_404(Organization, request.user, perm="orglife.edit", code=org_code)
-    members = services.members_for_attendance(org)
+    kind, on = _proposal(request)
+    members = services.members_for_attendance(org, kind=kind, on=on)
     initial_status = AttendanceStatus.PRESENT
-    form = MeetingForm(
-        request.POST or None,
-        members=members,
-        initial={"kind": request.GET.get("kind", MeetingKind.GENERAL_MEETING)},
-    )
+    initial: dict[str, Any] = {"kind": kind}
+    if request.GET.get("on"):
+        initial["held_at"] = datetime.combine(on, time(9, 0))
+    form = MeetingForm(request.POST or None, members=members, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.record_meeting(
@@ -193,9 +232,9 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
             return redirect("orglife:meeting-detail", code=meeting.code)
     entries = {m.pk: (initial_status, "") for m in members}
     status = 400 if request.method == "POST" else 200
-    return render(
-        request, "orglife/meeting_form.html", _form_context(request, form, org, None, entries), status=status
-    )
+    ctx = _form_context(request, form, org, None, entries)
+    ctx["proposal"] = {"kind": kind, "on": on, "kinds": MeetingKind.choices}
+    return render(request, "orglife/meeting_form.html", ctx, status=status)
 
 
 @require("orglife.edit")
@@ -203,8 +242,12 @@ def meeting_update(request: HttpRequest, code: Any) -> HttpResponse:
     meeting = _meeting(request, code, "orglife.edit")
     org = meeting.organization
     existing = {a.member_id: a for a in meeting.attendances.select_related("member")}
-    members = services.members_for_attendance(org)
-    members += [a.member for mid, a in existing.items() if mid not in {m.pk for m in members}]
+    kind, on = _proposal(request, meeting)
+    members = services.members_for_attendance(org, kind=kind, on=on)
+    for mid, a in existing.items():
+        if mid not in {m.pk for m in members}:
+            a.member.status_on = "full" if a.is_voter else "probationary"
+            members.append(a.member)
     initial = {
         "kind": meeting.kind,
         "title": meeting.title,
@@ -407,3 +450,37 @@ def checkin(request: HttpRequest, code: str) -> HttpResponse:
         {"meeting": meeting, "row": row, "error": error, "window_start": start, "window_end": end},
         status=400 if error else 200,
     )
+
+
+@require("orglife.edit")
+@require_POST
+def exclusion_create(request: HttpRequest, code: Any) -> HttpResponse:
+    """The higher organization leaves a member out of a 党员大会's expected voters (403 otherwise)."""
+    meeting = _meeting(request, code)
+    voters = [a.member for a in meeting.attendances.filter(is_voter=True).select_related("member")]
+    form = VoterExclusionForm(request.POST, members=voters)
+    if form.is_valid():
+        try:
+            services.add_voter_exclusion(actor=request.user, meeting=meeting, **form.cleaned_data)
+        except services.OrgLifeError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "已登记不计入应到会人数的党员")
+            return redirect("orglife:meeting-detail", code=meeting.code)
+    return _detail_with_error(request, meeting, exclusion_form=form)
+
+
+@require("orglife.edit")
+@require_POST
+def exclusion_delete(request: HttpRequest, code: Any, pk: int) -> HttpResponse:
+    meeting = _meeting(request, code)
+    exclusion = VoterExclusion.objects.filter(meeting=meeting, pk=pk).select_related("member").first()
+    if exclusion is None:
+        raise Http404("未找到登记记录")
+    try:
+        services.remove_voter_exclusion(actor=request.user, exclusion=exclusion)
+    except services.OrgLifeError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已撤销 {exclusion.member.name} 的不计入登记")
+    return redirect("orglife:meeting-detail", code=meeting.code)
