@@ -6,7 +6,14 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from ronghe.orglife.models import Attachment, Attendance, Decision, Meeting, MeetingRequirement
+from ronghe.orglife.models import (
+    Attachment,
+    Attendance,
+    Decision,
+    Meeting,
+    MeetingRequirement,
+    VoterExclusion,
+)
 from tests import routes
 from tests.routes import api_sample, url_sample
 
@@ -41,6 +48,7 @@ for _name in (
     "orglife:attachment-upload",
     "orglife:checkin-open",
     "orglife:meeting-docx",
+    "orglife:exclusion-create",
 ):
     url_sample(_name)(_meeting)
 
@@ -52,6 +60,15 @@ def _decision(cast):  # noqa: ANN001, ANN202
         meeting=m, text="样例决议", voters_expected=1, voters_present=1, yes=1, no=0, abstain=0, passed=True
     )
     return {"code": m.code, "pk": d.pk}
+
+
+@url_sample("orglife:exclusion-delete")
+def _exclusion(cast):  # noqa: ANN001, ANN202
+    m = sample_meeting(cast)
+    e = VoterExclusion.objects.filter(meeting=m).first() or VoterExclusion.objects.create(
+        meeting=m, member=cast.member_a_record, reason="样例", approval_ref="样例1号"
+    )
+    return {"code": m.code, "pk": e.pk}
 
 
 @url_sample("orglife:attendance-correct")
