@@ -311,7 +311,7 @@ def test_leadership_life_meeting_expects_the_group_and_needs_two_thirds(cast, le
 
 
 def test_leaders_page_shows_branch_and_life_meeting_attendance(
-    cast, leading_group, client_for, django_assert_max_num_queries
+    cast, leading_group, client_for, django_assert_max_num_queries, django_assert_num_queries
 ):
     group, leaders = leading_group
     record(cast.committee_admin, group, "leadership_life_meeting", 4, held=at(2026, 12, 10, 9, 0))
@@ -336,20 +336,27 @@ def test_leaders_page_shows_branch_and_life_meeting_attendance(
     # outsiders see no leader of A; a plain member is refused
     assert "领导0" not in client_for(cast.outsider_b).get(reverse("orglife:leaders")).content.decode()
     assert client_for(cast.member_a).get(reverse("orglife:leaders")).status_code == 403
-    with django_assert_max_num_queries(30):
+    client = client_for(cast.committee_admin)
+    with django_assert_max_num_queries(30) as ctx:
         client.get(reverse("orglife:leaders") + "?year=2026")
-    for i in range(6):
+    few = len(ctx.captured_queries)
+    for _ in range(6):
         Officer.objects.create(
             organization=group,
             member=MemberFactory(organization=cast.branch_a),
             post="member",
             started_on=date(2025, 1, 1),
         )
-    with django_assert_max_num_queries(30) as ctx:
-        client.get(reverse("orglife:leaders") + "?year=2026")
-    few = len(ctx.captured_queries)
-    with django_assert_max_num_queries(few):
-        client.get(reverse("orglife:leaders") + "?year=2026")
+    with django_assert_num_queries(few):
+        assert (
+            len(
+                re.findall(
+                    r'id="leader-\d+-row"',
+                    client.get(reverse("orglife:leaders") + "?year=2026").content.decode(),
+                )
+            )
+            == 12
+        )
 
 
 # 5. 双周学习日 -----------------------------------------------------------------------------
