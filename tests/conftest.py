@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from ronghe.accounts.choices import Role
 from ronghe.accounts.models import User
@@ -12,6 +13,10 @@ from ronghe.members.models import Member
 from ronghe.orgs.choices import OrgKind
 from ronghe.orgs.models import Organization, Unit
 from tests.factories import MemberFactory, OrganizationFactory, UnitFactory, UserFactory, grant
+
+# The machine running CI may be loaded: property tests check rules, not speed.
+settings.register_profile("ronghe", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ronghe")
 
 
 @dataclass
