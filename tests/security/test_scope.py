@@ -53,8 +53,8 @@ def test_scoped_organizations_equal_union_of_subtrees(parents, roots, grants):
                 orgs.append(OrganizationFactory(parent=orgs[p % len(orgs)]))
             members = [MemberFactory(organization=org) for org in orgs[::2]]
             user = UserFactory()
-            for index, role in set(grants):
-                grant(user, role, orgs[index % len(orgs)])
+            for index, role in {(i % len(orgs), r) for i, r in grants}:
+                grant(user, role, orgs[index])
             children: dict[int, list[int]] = {}
             for org in orgs:
                 if org.parent_id:
