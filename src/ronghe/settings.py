@@ -120,6 +120,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ronghe.accounts.views.lockout_response"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# Behind a reverse proxy: the proxies' own addresses (comma-separated). Only for requests from them is
+# the last X-Forwarded-For hop taken as the client address — in the audit log and for the lockout.
+RONGHE_TRUSTED_PROXIES = frozenset(env_list("RONGHE_TRUSTED_PROXIES", []))
+AXES_CLIENT_IP_CALLABLE = "ronghe.core.middleware.client_ip"
 
 # Sessions: idle timeout (default 30 minutes) and an absolute cap.
 RONGHE_IDLE_TIMEOUT_MINUTES = env_int("RONGHE_IDLE_TIMEOUT_MINUTES", 30)

@@ -13,7 +13,7 @@ from ronghe.accounts.forms import CreateUserForm, GrantRoleForm, RoleFilterForm,
 from ronghe.accounts.models import RoleAssignment, User
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
-from ronghe.core.scope import scoped
+from ronghe.core.scope import scoped, scoped_users
 
 
 def _role_page(request: HttpRequest, grant_form: GrantRoleForm) -> HttpResponse:
@@ -82,8 +82,12 @@ def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _user_page(request: HttpRequest, create_form: CreateUserForm) -> HttpResponse:
     form = UserFilterForm(request.GET or None)
-    qs = User.objects.prefetch_related(
-        Prefetch("role_assignments", queryset=RoleAssignment.objects.select_related("organization"))
+    qs = scoped_users(
+        User.objects.prefetch_related(
+            Prefetch("role_assignments", queryset=RoleAssignment.objects.select_related("organization"))
+        ),
+        request.user,
+        "users.manage",
     ).order_by("username")
     if form.is_valid() and form.cleaned_data["q"]:
         q = form.cleaned_data["q"]
@@ -124,7 +128,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 @require("users.manage")
 @require_POST
 def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
-    user = get_object_or_404(User, pk=pk)
+    user = get_object_or_404(scoped_users(User.objects.all(), request.user, "users.manage"), pk=pk)
     try:
         services.set_active(actor=request.user, user=user, active=request.POST.get("active") == "1")
     except services.AccountError as exc:

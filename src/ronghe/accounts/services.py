@@ -20,7 +20,7 @@ from django.db import transaction
 from ronghe.accounts.choices import THREE_ADMINS, Role
 from ronghe.accounts.models import RoleAssignment, User
 from ronghe.core import audit
-from ronghe.core.scope import has_perm_anywhere, require_at
+from ronghe.core.scope import can_manage_user, has_perm_anywhere, require_at
 from ronghe.orgs.choices import OrgKind
 from ronghe.orgs.models import Organization
 
@@ -212,6 +212,8 @@ def set_active(*, actor: Any, user: User, active: bool) -> User:
     _require_user_admin(actor)
     if user.pk == actor.pk:
         raise AccountError("不能停用自己的账户")
+    if not can_manage_user(actor, "users.manage", user):
+        raise PermissionDenied("该账户有角色或党员信息在您的管理范围之外，请由上级系统管理员处理")
     if user.is_active != active:
         user.is_active = active
         user.save(update_fields=["is_active"])

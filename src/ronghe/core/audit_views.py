@@ -11,8 +11,8 @@ from django.utils import timezone
 from ronghe.core import audit
 from ronghe.core.forms import StyledForm
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
-from ronghe.core.models import AuditEntry
 from ronghe.core.permissions import require
+from ronghe.core.scope import audit_entries_for_user
 
 
 class AuditFilterForm(StyledForm):
@@ -34,7 +34,7 @@ class AuditFilterForm(StyledForm):
 @require("audit.view")
 def entry_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
-    qs = AuditEntry.objects.all()
+    qs = audit_entries_for_user(request.user)
     if form.is_valid():
         data = form.cleaned_data
         tz = timezone.get_current_timezone()

@@ -137,3 +137,57 @@ def require_at(user: Any, perm: str, org_path: str) -> None:
     """Raise 403 unless the user holds `perm` at the node with `org_path`."""
     if not has_perm_at(user, perm, org_path):
         raise PermissionDenied("您没有执行此操作的权限")
+
+
+def _is_root_path(path: str) -> bool:
+    """A root organization's path is one segment ("00000.")."""
+    return path.count(".") == 1
+
+
+def scoped_users(qs: QuerySet[M], user: Any, perm: str) -> QuerySet[M]:
+    """Accounts an administrator may see: those holding a role, or linked to a member, inside a
+    subtree where `user` holds `perm`. Accounts attached to no organization yet (new, no role, no
+    member) are seen only by holders of `perm` at a root."""
+    paths = paths_with(user, perm)
+    if not getattr(user, "is_authenticated", False) or not paths:
+        return qs.none()
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(role_assignments__organization__path__startswith=path)
+        q |= Q(member__organization__path__startswith=path)
+    if any(_is_root_path(p) for p in paths):
+        q |= Q(role_assignments__isnull=True, member__isnull=True)
+    return qs.filter(pk__in=qs.model._default_manager.filter(q).values("pk"))
+
+
+def user_paths(account: Any) -> list[str]:
+    """Organization paths an account is attached to: its roles' nodes and its member's organization."""
+    paths = list(account.role_assignments.values_list("organization__path", flat=True))
+    member = getattr(account, "member", None)
+    if member is not None:
+        paths.append(member.organization.path)
+    return paths
+
+
+def can_manage_user(user: Any, perm: str, account: Any) -> bool:
+    """True when every organization the account is attached to lies inside `user`'s `perm` subtrees
+    (an account reaching outside them is managed from higher up). Unattached accounts need `perm` at a root."""
+    paths = user_paths(account)
+    if not paths:
+        return any(_is_root_path(p) for p in paths_with(user, perm))
+    return all(has_perm_at(user, perm, p) for p in paths)
+
+
+def audit_entries_for_user(user: Any) -> QuerySet[Any]:
+    """Audit rows an audit administrator may read: all of them at a root; below a root only rows
+    tagged with an organization inside the subtree (logins and other untagged rows stay with the root)."""
+    from ronghe.core.models import AuditEntry
+
+    paths = paths_with(user, "audit.view")
+    qs = AuditEntry.objects.all()
+    if any(_is_root_path(p) for p in paths):
+        return qs
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(org_path__startswith=path)
+    return qs.filter(q)

@@ -18,7 +18,7 @@ from typing import Any
 import python_calamine as pc
 import xlsxwriter
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django_tasks import task
 
 from ronghe.core import audit, crypto
@@ -441,9 +441,47 @@ def commit(
     original_name: str,
     progress: Callable[[int], None] | None = None,
 ) -> Outcome:
-    """Write the rows in one transaction. All-or-nothing unless `valid_only`; audited as member.import."""
+    """Write the rows in one transaction. All-or-nothing unless `valid_only`; audited as member.import.
+
+    Commits run one at a time (a PostgreSQL transaction lock), so two imports naming the same people
+    cannot both insert them: the later one finds the earlier one's rows and updates them (FILE-10).
+    A unique-index conflict with a member registered meanwhile by hand refuses the whole import."""
+    try:
+        return _commit(
+            path=path,
+            kind=kind,
+            target=target,
+            user=user,
+            valid_only=valid_only,
+            original_name=original_name,
+            progress=progress,
+        )
+    except IntegrityError as exc:
+        raise ImportRefused("导入期间有相同公民身份号码的党员被登记，本次未导入任何数据，请重新导入") from exc
+
+
+IMPORT_LOCK = 0x52484D49  # "RHMI": the advisory lock key of member-import commits
+
+
+def _serialize_commits() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+
+
+def _commit(
+    *,
+    path: Path,
+    kind: str,
+    target: Organization,
+    user: Any,
+    valid_only: bool,
+    original_name: str,
+    progress: Callable[[int], None] | None,
+) -> Outcome:
     outcome = Outcome()
     with transaction.atomic():
+        _serialize_commits()
         for header, ok, errors, count in iterate(path, kind, target, user):
             outcome.total = count
             outcome.invalid.extend(errors)
