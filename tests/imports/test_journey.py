@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from ronghe.accounts.choices import Role
 from ronghe.members.models import Member
@@ -15,24 +12,7 @@ from ronghe.orgs.choices import OrgKind
 from tests.factories import OrganizationFactory, UserFactory, grant, valid_id_number
 from tests.imports.sheets import HEADER, write_xlsx
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path("test-artifacts/screenshots")
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # the sync API runs an event loop in this thread; the test's own ORM calls are still synchronous
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
+pytestmark = pytest.mark.browser
 
 
 def _rows(fixed: bool):
@@ -67,43 +47,34 @@ def _rows(fixed: bool):
     ]
 
 
-@pytest.mark.parametrize(("label", "viewport"), [("desktop", (1366, 900)), ("phone", (390, 844))])
-def test_secretary_imports_fixes_and_commits(live_server, browser, tmp_path, label, viewport):
+def test_secretary_imports_fixes_commits_and_sees_members(journey, tmp_path):
     # given a branch secretary of 城关总支
     general = OrganizationFactory(name="城关总支", kind=OrgKind.GENERAL_BRANCH)
     OrganizationFactory(name="城关第一党支部", parent=general)
-    secretary = UserFactory(username=f"sec_{label}")
+    secretary = UserFactory(username=f"sec_{journey.viewport}")
     grant(secretary, Role.BRANCH_SECRETARY, general)
-    client = Client()
-    client.force_login(secretary)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    page = context.new_page()
+    journey.login(secretary)
+    page = journey.page
 
-    # when they upload a roster with two bad rows
-    page.goto(f"{live_server.url}/members/io/import/")
+    # when they open the import page from the side navigation and upload a roster with two bad rows
+    journey.goto("/")
+    if journey.viewport == "phone":
+        page.click("[data-bs-target='#sidenav']")
+        page.wait_for_selector("#sidenav.show")
+    page.get_by_role("link", name="导入名册").click()
     page.select_option("#id_organization", label="城关总支")
     page.set_input_files("#id_file", str(write_xlsx(tmp_path / "城关名册.xlsx", _rows(fixed=False))))
     page.click("#import-upload")
     page.wait_for_selector("#import-errors")
-    # then the preview names each bad row, column and problem
+    # then the preview names each bad row, column and problem, and nothing is stored
     errors = page.inner_text("#import-errors")
     assert "第 4 行" in errors and "公民身份号码应为18位" in errors
     assert "第 5 行" in errors and "日期格式无法识别" in errors
     assert page.inner_text("#invalid-count") == "2 行"
-    page.screenshot(path=str(SHOTS / f"import-preview-{label}.png"), full_page=True)
+    journey.screenshot("import-preview")
     assert Member.objects.count() == 0
 
-    # when they fix the file and upload it again
+    # when they fix the file, upload it again and commit
     page.click("#reupload")
     page.select_option("#id_organization", label="城关总支")
     page.set_input_files("#id_file", str(write_xlsx(tmp_path / "城关名册.xlsx", _rows(fixed=True))))
@@ -113,12 +84,21 @@ def test_secretary_imports_fixes_and_commits(live_server, browser, tmp_path, lab
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#commit-atomic")
     page.wait_for_selector("#imported-members")
-    # then the members are listed and stored
-    status = page.inner_text("#import-status")
-    assert "导入完成：新增 3 人" in status
-    table = page.inner_text("#imported-members")
-    for name in ("陈一", "陈二", "陈三"):
-        assert name in table
-    page.screenshot(path=str(SHOTS / f"import-done-{label}.png"), full_page=True)
+    # then the import reports three new members
+    assert "导入完成：新增 3 人" in page.inner_text("#import-status")
+    journey.screenshot("import-done")
+
+    # when they go on to the roster
+    with page.expect_navigation():
+        page.click("#go-member-list")
+    # then the members list shows the three imported members, in the branch the file named
+    assert page.url.startswith(journey.url("/members/"))
+    assert page.inner_text("main h1") == "党员名册"
+    rows = page.locator("table tbody tr")
+    assert rows.count() == 3
+    listed = {rows.nth(i).locator("td").first.inner_text().strip() for i in range(3)}
+    assert listed == {"陈一", "陈二", "陈三"}
+    assert page.locator("table tbody tr", has_text="陈一").inner_text().count("城关第一党支部") == 1
+    journey.screenshot("import-member-list")
+    journey.assert_clean()
     assert set(Member.objects.values_list("name", flat=True)) == {"陈一", "陈二", "陈三"}
-    context.close()

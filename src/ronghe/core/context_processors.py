@@ -7,32 +7,94 @@ from django.urls import NoReverseMatch, reverse
 
 from ronghe.core.scope import has_perm_anywhere
 
-# (label, url name, permission). Entries whose URL does not exist yet are skipped.
-NAVIGATION: list[tuple[str, str, str]] = [
-    ("首页", "core:home", "public"),
-    ("党组织", "orgs:organization-list", "orgs.view"),
-    ("党员名册", "members:member-list", "members.view"),
-    ("组织生活", "orglife:meeting-list", "orglife.view"),
-    ("落实情况", "orglife:compliance", "orglife.view"),
-    ("我的积分", "points:my-points", "self.view"),
-    ("积分管理", "points:ranking", "points.view"),
-    ("审计日志", "audit:entry-list", "audit.view"),
-    ("角色授权", "accounts:role-list", "roles.grant"),
-    ("用户账户", "accounts:user-list", "users.manage"),
+# The side navigation in groups: (group label, [(label, url name, permission)]). An entry shows when the
+# user holds the permission somewhere; "public" shows to everyone signed in; "self.member" needs
+# `self.view` and a linked 党员 record (self-service pages). Entries whose URL does not exist are skipped.
+NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
+    ("", [("工作台", "core:home", "public")]),
+    (
+        "党组织与党员",
+        [
+            ("党组织", "orgs:organization-list", "orgs.view"),
+            ("组织预警", "orgs:warning-list", "orgs.view"),
+            ("党员名册", "members:member-list", "members.view"),
+            ("组织关系转接", "members:transfer-list", "members.view"),
+            ("党员统计", "members:member-statistics", "members.view"),
+            ("政治生日", "member_io:birthdays", "members.view"),
+            ("导入名册", "member_io:import", "members.import"),
+            ("导出名册", "member_io:export", "members.export"),
+        ],
+    ),
+    (
+        "组织生活",
+        [
+            ("会议记录", "orglife:meeting-list", "orglife.view"),
+            ("近期待办", "orglife:todo", "orglife.view"),
+            ("落实情况", "orglife:compliance", "orglife.view"),
+            ("组织生活要求", "orglife:requirement-list", "orglife.manage_requirements"),
+        ],
+    ),
+    (
+        "党员积分",
+        [
+            ("我的积分", "points:my-points", "self.member"),
+            ("我的申报", "points:claim-list", "self.member"),
+            ("申报审核", "points:claim-review", "points.approve"),
+            ("积分排名", "points:ranking", "points.view"),
+            ("积分方案", "points:scheme-list", "points.view"),
+            ("年度评定", "points:year-end", "points.manage_scheme"),
+        ],
+    ),
+    (
+        "系统管理",
+        [
+            ("用户账户", "accounts:user-list", "users.manage"),
+            ("角色授权", "accounts:role-list", "roles.grant"),
+            ("审计日志", "audit:entry-list", "audit.view"),
+        ],
+    ),
 ]
 
 
+def _allowed(user: Any, perm: str) -> bool:
+    if perm == "public":
+        return True
+    if perm == "self.member":
+        return getattr(user, "member_id", None) is not None and has_perm_anywhere(user, "self.view")
+    return has_perm_anywhere(user, perm)
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    """`nav_groups` for the side bar: [{label, items: [{label, url, active}]}], empty groups left out.
+
+    The active entry is the one whose URL is the longest prefix of the current path, so a detail page
+    (/members/<code>/) lights up its list (/members/).
+    """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
-    items = []
-    for label, name, perm in NAVIGATION:
-        if perm != "public" and not has_perm_anywhere(user, perm):
-            continue
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
-            continue
-        items.append({"label": label, "url": url, "active": request.path == url})
-    return {"nav_items": items}
+        return {"nav_groups": []}
+    groups = []
+    for group_label, entries in NAVIGATION:
+        items = []
+        for label, name, perm in entries:
+            if not _allowed(user, perm):
+                continue
+            try:
+                url = reverse(name)
+            except NoReverseMatch:
+                continue
+            items.append({"label": label, "url": url, "active": False})
+        if items:
+            groups.append({"label": group_label, "items": items})
+    path = request.path
+    best = None
+    for group in groups:
+        for item in group["items"]:
+            url = item["url"]
+            if (path == url or (url != "/" and path.startswith(url))) and (
+                best is None or len(url) > len(best["url"])
+            ):
+                best = item
+    if best is not None:
+        best["active"] = True
+    return {"nav_groups": groups}

@@ -7,15 +7,21 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from ronghe.core.scope import paths_with, scoped
+from ronghe.core.scope import has_perm_anywhere, paths_with, scoped
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.orglife.models import Meeting
+from ronghe.orglife.queries import rollup, todo_for
 from ronghe.orgs.models import Organization
+from ronghe.orgs.queries import org_rows, organizations_for_user
+from ronghe.orgs.rules import DANGER
+from ronghe.points.choices import ClaimState
+from ronghe.points.models import Claim
+from ronghe.points.queries import member_summary
 
 AGE_BANDS = (
     ("30岁及以下", 0, 30),
@@ -108,3 +114,66 @@ def compute_home_summary(user: Any, today: date) -> dict[str, Any]:
             "values": [b["value"] for b in bands],
         },
     }
+
+
+# ---------------------------------------------------------------- role sections of the 工作台
+# Each section calls the owning app's read side (orgs.queries, orglife.queries, points.queries) and
+# runs a constant number of queries whatever the size of the scope.
+
+TODO_LIMIT = 8
+CLAIM_LIMIT = 5
+UPCOMING_LIMIT = 5
+
+
+def home_oversight(user: Any, today: date) -> dict[str, Any]:
+    """This year's compliance rate and the organization warnings in the user's scope (cached like the summary)."""
+    key = _home_cache_key(user, today) + ":oversight"
+    oversight = cache.get(key)
+    if oversight is None:
+        oversight = compute_home_oversight(user, today)
+        cache.set(key, oversight, HOME_CACHE_SECONDS)
+    return oversight
+
+
+def compute_home_oversight(user: Any, today: date) -> dict[str, Any]:
+    out: dict[str, Any] = {"compliance_rate": None, "compliance_overdue": 0}
+    if has_perm_anywhere(user, "orglife.view"):
+        _rows, total = rollup(user, None, today.year, today)
+        out["compliance_rate"] = total.rate_percent if total.rate is not None else None
+        out["compliance_overdue"] = total.overdue
+    warnings = [w for row in org_rows(organizations_for_user(user), today) for w in row.warnings]
+    out["warning_count"] = len(warnings)
+    out["warning_danger_count"] = sum(1 for w in warnings if w.level == DANGER)
+    return out
+
+
+def home_secretary(user: Any, today: date) -> dict[str, Any]:
+    """The 14-day to-do of organizational life and the points claims waiting for this user's approval."""
+    out: dict[str, Any] = {}
+    if has_perm_anywhere(user, "orglife.edit"):
+        todo = todo_for(user, today)
+        out["todo"] = todo[:TODO_LIMIT]
+        out["todo_count"] = len(todo)
+    if has_perm_anywhere(user, "points.approve"):
+        pending = scoped(Claim.objects.all(), user, "points.approve").filter(state=ClaimState.SUBMITTED)
+        out["pending_claims"] = list(
+            pending.select_related("member__organization", "indicator").order_by("created_at", "id")[
+                :CLAIM_LIMIT
+            ]
+        )
+        out["pending_claim_count"] = pending.count()
+    return out
+
+
+def home_member(member: Member, today: date) -> dict[str, Any]:
+    """A member's own points this year (total and grade) and the meetings ahead of them."""
+    now = timezone.now()
+    upcoming = (
+        Meeting.objects.filter(
+            Q(organization_id=member.organization_id) | Q(attendances__member=member), held_at__gte=now
+        )
+        .select_related("organization")
+        .distinct()
+        .order_by("held_at")[:UPCOMING_LIMIT]
+    )
+    return {"points": member_summary(member, today.year), "upcoming_meetings": list(upcoming)}
