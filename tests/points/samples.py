@@ -60,8 +60,24 @@ for name in (
 ):
     url_sample(name)(lambda cast: {"code": _claim_a(cast).code})
 
-for name in ("points:scheme-detail", "points:scheme-update", "points:scheme-clone", "points:scheme-activate"):
+for name in (
+    "points:scheme-detail",
+    "points:scheme-update",
+    "points:scheme-clone",
+    "points:scheme-activate",
+    "points:scheme-settings",
+    "points:indicator-create",
+):
     url_sample(name)(lambda cast: {"code": _scheme_a(cast).code})
+
+
+def _indicator_a(cast):
+    scheme = _scheme_a(cast)
+    return {"code": scheme.code, "pk": Indicator.objects.get(scheme=scheme, code="task").pk}
+
+
+for name in ("points:indicator-update", "points:indicator-delete"):
+    url_sample(name)(_indicator_a)
 
 url_sample("points:ledger-export")(lambda cast: {"code": cast.branch_a.code})
 

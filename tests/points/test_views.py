@@ -179,7 +179,7 @@ def test_whatif_previews_without_saving(client_for, cast, scheme, ind, make_meet
         reverse("points:scheme-update", kwargs={"code": draft.code}), data
     )
     assert bad.status_code == 422
-    assert "“参加主题党日”分值必须是数字" in bad.content.decode()
+    assert "“参加主题党日”每次分值必须是数字" in bad.content.decode()
 
 
 def test_scheme_save_needs_manage_permission(client_for, cast, scheme):

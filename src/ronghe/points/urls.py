@@ -21,6 +21,10 @@ urlpatterns = [
     path("schemes/<uuid:code>/update/", views.scheme_update, name="scheme-update"),
     path("schemes/<uuid:code>/clone/", views.scheme_clone, name="scheme-clone"),
     path("schemes/<uuid:code>/activate/", views.scheme_activate, name="scheme-activate"),
+    path("schemes/<uuid:code>/settings/", views.scheme_settings, name="scheme-settings"),
+    path("schemes/<uuid:code>/indicators/create/", views.indicator_create, name="indicator-create"),
+    path("schemes/<uuid:code>/indicators/<int:pk>/", views.indicator_update, name="indicator-update"),
+    path("schemes/<uuid:code>/indicators/<int:pk>/delete/", views.indicator_delete, name="indicator-delete"),
     path("year-end/", views.year_end, name="year-end"),
     path("ledger/<uuid:code>.xlsx", views.ledger_export, name="ledger-export"),
 ]

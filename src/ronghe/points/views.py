@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,8 +33,10 @@ from ronghe.points.forms import (
     ClaimForm,
     DecisionForm,
     FinalizeForm,
+    IndicatorForm,
     PublicityForm,
     RankingFilterForm,
+    SchemeSettingsForm,
     YearForm,
 )
 from ronghe.points.models import Claim, YearClosing
@@ -389,12 +392,18 @@ def _scheme_for_user(request: HttpRequest, code: str) -> Scheme:
 def _posted_rules(
     scheme: Scheme, data: Any
 ) -> tuple[scoring.SchemeRules, dict[str, str], dict[str, dict[str, Any]]]:
-    """Read the edited numbers of a scheme form; returns the rules, errors by field and cleaned values."""
+    """Read the edited numbers of a scheme form; returns the rules, errors by field and cleaned values.
+
+    The same engine checks as the indicator form apply (scoring.indicator_problems /
+    threshold_problems), so the what-if preview never runs on rules that could not be saved.
+    """
     base = scheme.to_rules()
     errors: dict[str, str] = {}
     cleaned: dict[str, dict[str, Any]] = {}
 
     def number(name: str, label: str, current: Decimal | None, optional: bool) -> Decimal | None:
+        if name not in data:  # a field the form did not send keeps its current value
+            return current
         raw = (data.get(name) or "").strip()
         if raw == "":
             if optional:
@@ -409,40 +418,84 @@ def _posted_rules(
         if not value.is_finite() or abs(value) > Decimal("10000"):
             errors[name] = f"{label}必须是数字"
             return current
-        if optional and value < 0:
-            errors[name] = f"{label}不能为负数"
-            return current
         return value
 
     dims = []
     for d in base.dimensions:
-        a = number(f"dim-{d.code}-threshold_a", f"“{d.name}”A 等线", d.threshold_a, False)
-        b = number(f"dim-{d.code}-threshold_b", f"“{d.name}”B 等线", d.threshold_b, False)
-        dbase = number(f"dim-{d.code}-base", f"“{d.name}”基础分", d.base, False)
-        if a is not None and b is not None and b > a:
-            errors[f"dim-{d.code}-threshold_b"] = f"“{d.name}”B 等线不能高于 A 等线"
-        cleaned[f"dim:{d.code}"] = {"threshold_a": a, "threshold_b": b, "base": dbase}
+        name = (data.get(f"dim-{d.code}-name") or d.name).strip()[:50] or d.name
+        a = number(f"dim-{d.code}-threshold_a", f"“{name}”A 等线", d.threshold_a, False)
+        b = number(f"dim-{d.code}-threshold_b", f"“{name}”B 等线", d.threshold_b, False)
+        dbase = number(f"dim-{d.code}-base", f"“{name}”基础分", d.base, False)
+        if a is not None and b is not None:
+            for field, message in scoring.threshold_problems(threshold_a=a, threshold_b=b).items():
+                errors.setdefault(f"dim-{d.code}-{field}", f"“{name}”{message}")
+        cleaned[f"dim:{d.code}"] = {"name": name, "threshold_a": a, "threshold_b": b, "base": dbase}
         dims.append(
             replace(
-                d, threshold_a=a or Decimal("0"), threshold_b=b or Decimal("0"), base=dbase or Decimal("0")
+                d,
+                name=name,
+                threshold_a=a or Decimal("0"),
+                threshold_b=b or Decimal("0"),
+                base=dbase or Decimal("0"),
             )
         )
     inds = []
     for i in base.indicators:
-        pts = number(f"ind-{i.code}-points", f"“{i.name}”分值", i.points, False)
-        cap_month = number(f"ind-{i.code}-cap_month", f"“{i.name}”月上限", i.cap_month, True)
-        cap_year = number(f"ind-{i.code}-cap_year", f"“{i.name}”年上限", i.cap_year, True)
-        cleaned[f"ind:{i.code}"] = {"points": pts, "cap_month": cap_month, "cap_year": cap_year}
-        inds.append(replace(i, points=pts or Decimal("0"), cap_month=cap_month, cap_year=cap_year))
+        values = {
+            "points": number(f"ind-{i.code}-points", f"“{i.name}”每次分值", i.points, False),
+            "cap_month": number(f"ind-{i.code}-cap_month", f"“{i.name}”月上限", i.cap_month, True),
+            "cap_quarter": number(f"ind-{i.code}-cap_quarter", f"“{i.name}”季度上限", i.cap_quarter, True),
+            "cap_year": number(f"ind-{i.code}-cap_year", f"“{i.name}”年上限", i.cap_year, True),
+        }
+        problems = scoring.indicator_problems(kind=i.kind, floor=i.floor, ceiling=i.ceiling, **values)
+        for field, message in problems.items():
+            errors.setdefault(f"ind-{i.code}-{field}", f"“{i.name}”{message}")
+        cleaned[f"ind:{i.code}"] = values
+        inds.append(replace(i, **{**values, "points": values["points"] or Decimal("0")}))
     return replace(base, dimensions=tuple(dims), indicators=tuple(inds)), errors, cleaned
 
 
-def _scheme_context(request: HttpRequest, scheme: Scheme) -> dict[str, Any]:
+def _fmt(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+
+
+def _scheme_context(request: HttpRequest, scheme: Scheme, posted: Any = None) -> dict[str, Any]:
+    """The scheme page; the editable numbers show what was posted (after a preview or an error)."""
+    posted = posted or {}
+
+    def value(name: str, current: Any) -> str:
+        return (
+            posted[name] if name in posted else (_fmt(current) if not isinstance(current, str) else current)
+        )
+
+    dimensions = list(scheme.dimensions.order_by("order", "id"))
+    indicators = list(scheme.indicators.select_related("dimension").order_by("order", "id"))
+    for d in dimensions:
+        d.inputs = {
+            f: value(f"dim-{d.code}-{f}", getattr(d, f))
+            for f in ("name", "base", "threshold_a", "threshold_b")
+        }
+    for i in indicators:
+        i.inputs = {
+            f: value(f"ind-{i.code}-{f}", getattr(i, f))
+            for f in ("points", "cap_month", "cap_quarter", "cap_year")
+        }
     return {
         "scheme": scheme,
-        "dimensions": scheme.dimensions.order_by("order", "id"),
-        "indicators": scheme.indicators.select_related("dimension").order_by("order", "id"),
+        "dimensions": dimensions,
+        "indicators": indicators,
         "can_manage": has_perm_at(request.user, "points.manage_scheme", scheme.organization.path),
+        "settings_form": SchemeSettingsForm(
+            initial={
+                "name": scheme.name,
+                "floor": scheme.floor,
+                "ceiling": scheme.ceiling,
+                "allow_refine": scheme.allow_refine,
+                "description": scheme.description,
+            }
+        ),
         "orgs": queries.organizations_for_user(request.user).order_by("path")[:500],
         "breadcrumbs": [("积分方案", reverse("points:scheme-list")), (str(scheme), None)],
     }
@@ -467,8 +520,8 @@ def scheme_update(request: HttpRequest, code: str) -> HttpResponse:
     """Save the edited numbers of a draft, or (button 'preview') show the what-if without saving."""
     scheme = _managed_scheme(request, code)
     edited, errors, cleaned = _posted_rules(scheme, request.POST)
-    context = _scheme_context(request, scheme)
-    context.update(errors=errors, posted=request.POST)
+    context = _scheme_context(request, scheme, posted=request.POST)
+    context.update(errors=errors)
     if errors:
         return render(request, "points/scheme_detail.html", context, status=422)
     if "preview" in request.POST:
@@ -487,10 +540,11 @@ def scheme_update(request: HttpRequest, code: str) -> HttpResponse:
         context["errors"] = {"__all__": "只有草稿方案可以修改；请先复制为新版本"}
         return render(request, "points/scheme_detail.html", context, status=422)
     try:
-        for dim in scheme.dimensions.all():
-            services.update_dimension(actor=request.user, dimension=dim, data=cleaned[f"dim:{dim.code}"])
-        for ind in scheme.indicators.all():
-            services.update_indicator(actor=request.user, indicator=ind, data=cleaned[f"ind:{ind.code}"])
+        with transaction.atomic():
+            for dim in scheme.dimensions.all():
+                services.update_dimension(actor=request.user, dimension=dim, data=cleaned[f"dim:{dim.code}"])
+            for ind in scheme.indicators.select_related("dimension"):
+                services.update_indicator(actor=request.user, indicator=ind, data=cleaned[f"ind:{ind.code}"])
     except services.PointsError as exc:
         context["errors"] = {"__all__": exc.message}
         return render(request, "points/scheme_detail.html", context, status=422)
@@ -531,6 +585,115 @@ def scheme_activate(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, "方案已启用，本年度积分已按新方案重算")
+    return redirect(reverse("points:scheme-detail", kwargs={"code": scheme.code}))
+
+
+@require("points.manage_scheme")
+@require_POST
+def scheme_settings(request: HttpRequest, code: str) -> HttpResponse:
+    scheme = _managed_scheme(request, code)
+    form = SchemeSettingsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.update_scheme_settings(actor=request.user, scheme=scheme, data=form.cleaned_data)
+        except services.PointsError as exc:
+            _error_to_form(form, exc)
+        else:
+            messages.success(request, "方案设置已保存")
+            return redirect(reverse("points:scheme-detail", kwargs={"code": scheme.code}))
+    context = _scheme_context(request, scheme)
+    context["settings_form"] = form
+    return render(request, "points/scheme_detail.html", context, status=422)
+
+
+def _indicator_page(
+    request: HttpRequest, scheme: Scheme, form: IndicatorForm, indicator: Indicator | None, status: int = 200
+) -> HttpResponse:
+    title = f"编辑指标：{indicator.name}" if indicator else "添加指标"
+    return render(
+        request,
+        "points/indicator_form.html",
+        {
+            "scheme": scheme,
+            "form": form,
+            "indicator": indicator,
+            "title": title,
+            "breadcrumbs": [
+                ("积分方案", reverse("points:scheme-list")),
+                (str(scheme), reverse("points:scheme-detail", kwargs={"code": scheme.code})),
+                (title, None),
+            ],
+        },
+        status=status,
+    )
+
+
+def _draft_for_editing(request: HttpRequest, code: str) -> Scheme:
+    scheme = _managed_scheme(request, code)
+    if not scheme.is_editable:
+        messages.error(request, "只有草稿方案可以修改；请先复制为新版本")
+    return scheme
+
+
+@require("points.manage_scheme")
+def indicator_create(request: HttpRequest, code: str) -> HttpResponse:
+    scheme = _draft_for_editing(request, code)
+    if not scheme.is_editable:
+        return redirect(reverse("points:scheme-detail", kwargs={"code": scheme.code}))
+    if request.method != "POST":
+        form = IndicatorForm(scheme=scheme, initial={"kind": "derived", "points": Decimal("1")})
+        return _indicator_page(request, scheme, form, None)
+    form = IndicatorForm(request.POST, scheme=scheme)
+    if form.is_valid():
+        try:
+            services.create_indicator(actor=request.user, scheme=scheme, data=form.cleaned_data)
+        except services.PointsError as exc:
+            _error_to_form(form, exc)
+        else:
+            messages.success(request, "指标已添加")
+            return redirect(reverse("points:scheme-detail", kwargs={"code": scheme.code}))
+    return _indicator_page(request, scheme, form, None, status=422)
+
+
+def _scheme_indicator(scheme: Scheme, pk: int) -> Indicator:
+    try:
+        return scheme.indicators.select_related("dimension").get(pk=pk)
+    except Indicator.DoesNotExist as exc:
+        raise Http404("未找到该指标") from exc
+
+
+@require("points.manage_scheme")
+def indicator_update(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    scheme = _draft_for_editing(request, code)
+    indicator = _scheme_indicator(scheme, pk)
+    if not scheme.is_editable:
+        return redirect(reverse("points:scheme-detail", kwargs={"code": scheme.code}))
+    if request.method != "POST":
+        initial = {f: getattr(indicator, f) for f in services.INDICATOR_FIELDS}
+        return _indicator_page(request, scheme, IndicatorForm(scheme=scheme, initial=initial), indicator)
+    form = IndicatorForm(request.POST, scheme=scheme)
+    if form.is_valid():
+        try:
+            services.update_indicator(actor=request.user, indicator=indicator, data=form.cleaned_data)
+        except services.PointsError as exc:
+            _error_to_form(form, exc)
+        else:
+            messages.success(request, "指标已保存")
+            return redirect(reverse("points:scheme-detail", kwargs={"code": scheme.code}))
+    return _indicator_page(request, scheme, form, indicator, status=422)
+
+
+@require("points.manage_scheme")
+@require_POST
+def indicator_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    scheme = _managed_scheme(request, code)
+    indicator = _scheme_indicator(scheme, pk)
+    try:
+        services.delete_indicator(actor=request.user, indicator=indicator)
+    except services.PointsError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"指标“{indicator.name}”已删除")
     return redirect(reverse("points:scheme-detail", kwargs={"code": scheme.code}))
 
 
