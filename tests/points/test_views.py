@@ -203,6 +203,13 @@ def test_year_end_page_publicity_then_finalize(client_for, cast, scheme):
     assert client_for(cast.secretary_a).get(reverse("points:year-end")).status_code == 403
 
 
+def _xlsx_part(content: bytes, prefix: str) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(content)) as z:
+        return b"".join(z.read(n) for n in z.namelist() if n.startswith(prefix))
+
+
 def test_ledger_and_statement_exports(client_for, cast, scheme, ind):
     from python_calamine import CalamineWorkbook
 
@@ -221,7 +228,12 @@ def test_ledger_and_statement_exports(client_for, cast, scheme, ind):
     rows = wb.get_sheet_by_name("年度积分").to_python()
     assert rows[1][:4] == ["甲局第一党支部", "张甲", 62.0, "1A"]
     detail = wb.get_sheet_by_name("积分明细").to_python()
-    assert detail[1][-1] == '=HYPERLINK("x")'  # written as text, not a formula
+    assert detail[1][7] == '=HYPERLINK("x")'  # written as text, not a formula
+    entry = PointsEntry.objects.get(member=cast.member_a_record)
+    assert detail[1][8] == "查看来源"
+    link = wb.get_sheet_by_name("积分明细")
+    assert link is not None
+    assert f"/points/entries/{entry.code}/".encode() in _xlsx_part(response.content, "xl/worksheets/_rels/")
     assert AuditEntry.objects.filter(event="points.ledger_exported").count() == 1
     mine = client_for(cast.member_a).get(
         reverse("points:member-statement", kwargs={"code": cast.member_a_record.code}), {"year": YEAR}

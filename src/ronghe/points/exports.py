@@ -25,8 +25,19 @@ def _workbook(buffer: io.BytesIO) -> xlsxwriter.Workbook:
     )
 
 
-def ledger_xlsx(org: Organization, year: int) -> bytes:
-    """Sheet 1: one row per member (total, grade, each dimension); sheet 2: every ledger entry."""
+def entry_url_prefix(base_url: str) -> str:
+    """`base_url` + the entry page path without its code (one reverse for the whole export)."""
+    from django.urls import reverse
+
+    sample = "00000000-0000-0000-0000-000000000000"
+    return base_url.rstrip("/") + reverse("points:entry-detail", kwargs={"code": sample}).replace(
+        sample + "/", ""
+    )
+
+
+def ledger_xlsx(org: Organization, year: int, base_url: str = "") -> bytes:
+    """Sheet 1: one row per member (total, grade, each dimension); sheet 2: every ledger entry,
+    each with a link to its source page (积分来源)."""
     buffer = io.BytesIO()
     wb = _workbook(buffer)
     bold = wb.add_format({"bold": True})
@@ -61,7 +72,8 @@ def ledger_xlsx(org: Organization, year: int) -> bytes:
         )
         row += 1
     ws2 = wb.add_worksheet("积分明细")
-    ws2.write_row(0, 0, ["党组织", "姓名", "日期", "维度", "指标", "分值", "来源", "说明"], bold)
+    ws2.write_row(0, 0, ["党组织", "姓名", "日期", "维度", "指标", "分值", "来源", "说明", "来源链接"], bold)
+    prefix = entry_url_prefix(base_url)
     row = 1
     entries = (
         PointsEntry.objects.filter(year=year, member__organization__path__startswith=org.path)
@@ -83,6 +95,7 @@ def ledger_xlsx(org: Organization, year: int) -> bytes:
                 e.note,
             ],
         )
+        ws2.write_url(row, 8, f"{prefix}{e.code}/", string="查看来源")
         row += 1
     wb.close()
     return buffer.getvalue()

@@ -39,7 +39,7 @@ from ronghe.points.forms import (
     SchemeSettingsForm,
     YearForm,
 )
-from ronghe.points.models import Claim, YearClosing
+from ronghe.points.models import Claim, PointsEntry, YearClosing
 
 
 def _year(request: HttpRequest) -> int:
@@ -72,7 +72,7 @@ def my_points(request: HttpRequest) -> HttpResponse:
     if member is not None:
         summary = queries.member_summary(member, year)
         page = paginate(request, queries.entries_for_member(member, year), per_page=20)
-        queries.attach_source_urls(list(page.object_list))
+        queries.attach_source_urls(list(page.object_list), request.user)
         context.update(
             summary=summary,
             page=page,
@@ -90,7 +90,7 @@ def member_points(request: HttpRequest, code: str) -> HttpResponse:
     year = _year(request)
     summary = queries.member_summary(member, year)
     page = paginate(request, queries.entries_for_member(member, year), per_page=20)
-    queries.attach_source_urls(list(page.object_list))
+    queries.attach_source_urls(list(page.object_list), request.user)
     adjust_form = None
     if has_perm_at(request.user, "points.edit", member.organization.path) and summary.scheme is not None:
         adjust_form = AdjustmentForm(indicators=summary.scheme.indicators.exclude(kind="veto"))
@@ -138,7 +138,7 @@ def member_adjust(request: HttpRequest, code: str) -> HttpResponse:
     year = timezone.localdate().year
     summary = queries.member_summary(member, year)
     page = paginate(request, queries.entries_for_member(member, year), per_page=20)
-    queries.attach_source_urls(list(page.object_list))
+    queries.attach_source_urls(list(page.object_list), request.user)
     form.fields["indicator"].queryset = (
         scheme.indicators.exclude(kind="veto") if scheme else Indicator.objects.none()
     )
@@ -147,6 +147,32 @@ def member_adjust(request: HttpRequest, code: str) -> HttpResponse:
         "points/member_points.html",
         {"member": member, "year": year, "summary": summary, "page": page, "adjust_form": form},
         status=422,
+    )
+
+
+@require("self.view")
+def entry_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """One ledger entry and its source: a member sees their own, a secretary those in scope."""
+    entry = get_for_user_or_404(
+        PointsEntry.objects.select_related("member__organization", "indicator__dimension", "created_by"),
+        request.user,
+        perm="points.view",
+        code=code,
+    )
+    own = getattr(request.user, "member_id", None) == entry.member_id
+    back = (
+        (reverse("points:my-points"), "我的积分")
+        if own
+        else (reverse("points:member-points", kwargs={"code": entry.member.code}), entry.member.name)
+    )
+    return render(
+        request,
+        "points/entry_detail.html",
+        {
+            "entry": entry,
+            "source": queries.entry_source(entry, request.user),
+            "breadcrumbs": [(back[1], back[0]), ("积分来源", None)],
+        },
     )
 
 
@@ -753,7 +779,7 @@ def year_end(request: HttpRequest) -> HttpResponse:
 def ledger_export(request: HttpRequest, code: str) -> HttpResponse:
     org = get_for_user_or_404(Organization, request.user, perm="points.view", code=code)
     year = _year(request)
-    content = exports.ledger_xlsx(org, year)
+    content = exports.ledger_xlsx(org, year, base_url=request.build_absolute_uri("/"))
     audit.record("points.ledger_exported", obj=org, changes={"year": year})
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
