@@ -278,3 +278,41 @@ def test_api_claim_and_grades(client_for, cast, scheme):
     me = client_for(cast.member_a).get("/api/v1/points/me", {"year": YEAR}).json()
     assert (me["total"], me["grade"]) == ("63.00", "1A")
     assert PointsEntry.objects.filter(source_type="claim").count() == 1
+
+
+def test_publicity_counted_in_working_days(client_for, cast, scheme, time_machine):
+    time_machine.move_to(date(YEAR, 9, 30))
+    client = client_for(cast.committee_admin)
+    response = client.post(reverse("points:year-end"), {"step": "publicity", "year": YEAR, "working_days": 5})
+    assert response.status_code == 302
+    closing = YearClosing.objects.get()
+    # 10-01..10-07 are holidays; working days 10-08, 10-09, 10-10 (调休 Saturday), 10-12, 10-13.
+    assert (closing.publicity_until, closing.publicity_working_days, closing.publicity_fallback) == (
+        date(YEAR, 10, 13),
+        5,
+        False,
+    )
+
+
+def test_publicity_into_an_unpublished_year_is_flagged(client_for, cast, scheme, time_machine):
+    time_machine.move_to(date(YEAR, 12, 28))
+    client = client_for(cast.committee_admin)
+    response = client.post(
+        reverse("points:year-end"), {"step": "publicity", "year": YEAR, "working_days": 5}, follow=True
+    )
+    closing = YearClosing.objects.get()
+    assert (closing.publicity_until, closing.publicity_fallback) == (date(YEAR + 1, 1, 4), True)
+    body = response.content.decode()
+    assert "已按周一至周五估算截止日期" in body
+    assert "按周一至周五估算</span>" in body
+    assert 'id="calendar-gap"' in body
+
+
+def test_publicity_needs_days_or_date(client_for, cast, scheme):
+    client = client_for(cast.committee_admin)
+    response = client.post(reverse("points:year-end"), {"step": "publicity", "year": YEAR})
+    assert response.status_code == 422
+    assert "请填写公示期（工作日）或公示截止日期" in response.content.decode()
+    bad = client.post(reverse("points:year-end"), {"step": "publicity", "year": YEAR, "working_days": 31})
+    assert "公示期（工作日）不能超过 30 天" in bad.content.decode()
+    assert not YearClosing.objects.exists()

@@ -72,8 +72,33 @@ class AdjustmentForm(StyledForm):
 
 
 class PublicityForm(StyledForm):
+    """Either a number of working days (counted from tomorrow) or an explicit end date."""
+
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    until = forms.DateField(label="公示截止", widget=forms.DateInput(attrs={"type": "date"}))
+    working_days = forms.IntegerField(
+        label="公示期（工作日）",
+        required=False,
+        min_value=1,
+        max_value=30,
+        help_text="自公示次日起计算，跳过周末和法定节假日；填写后无需填写截止日期",
+        error_messages={
+            "invalid": "公示期（工作日）必须是整数",
+            "min_value": "公示期（工作日）至少 1 天",
+            "max_value": "公示期（工作日）不能超过 30 天",
+        },
+    )
+    until = forms.DateField(
+        label="公示截止（按日期）",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "公示截止日期格式应为 YYYY-MM-DD"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("working_days") and not data.get("until") and not self.errors:
+            self.add_error("working_days", "请填写公示期（工作日）或公示截止日期")
+        return data
 
 
 class FinalizeForm(StyledForm):

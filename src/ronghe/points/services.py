@@ -587,11 +587,34 @@ def _closing(organization: Organization, year: int) -> YearClosing:
     return closing
 
 
-def start_publicity(*, actor: Any, organization: Organization, year: int, until: date) -> YearClosing:
-    """Open the 公示 period of a year's results for a subtree (points.manage_scheme there)."""
+def start_publicity(
+    *,
+    actor: Any,
+    organization: Organization,
+    year: int,
+    until: date | None = None,
+    working_days: int | None = None,
+) -> YearClosing:
+    """Open the 公示 period of a year's results for a subtree (points.manage_scheme there).
+
+    The period is either ``working_days`` working days counted from tomorrow (core.workdays:
+    holidays and 调休 included; a year without a published arrangement falls back to
+    Monday–Friday and the closing is flagged) or an explicit end date ``until``.
+    """
+    from ronghe.core import workdays
+
     if not has_perm_at(actor, "points.manage_scheme", organization.path):
         raise PermissionDenied("您没有年度定稿的权限")
     today = timezone.localdate()
+    fallback = False
+    if working_days:
+        try:
+            span = workdays.add_working_days(today, working_days, workdays.load_table())
+        except ValueError as exc:
+            raise PointsError(str(exc), field="working_days") from exc
+        until, fallback = span.end, span.fallback
+    if until is None:
+        raise PointsError("请填写公示期（工作日）或公示截止日期", field="working_days")
     if until < today:
         raise PointsError("公示截止日期不能早于今天", field="until")
     with transaction.atomic():
@@ -602,9 +625,19 @@ def start_publicity(*, actor: Any, organization: Organization, year: int, until:
         closing.status = YearStatus.PUBLICITY
         closing.publicity_from = today
         closing.publicity_until = until
+        closing.publicity_working_days = working_days or None
+        closing.publicity_fallback = fallback
         closing.save()
         audit.record(
-            "points.publicity_started", actor=actor, obj=closing, changes={"year": year, "until": str(until)}
+            "points.publicity_started",
+            actor=actor,
+            obj=closing,
+            changes={
+                "year": year,
+                "until": str(until),
+                "working_days": working_days,
+                "weekday_fallback": fallback,
+            },
         )
     return closing
 

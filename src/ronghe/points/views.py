@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -16,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from ronghe.core import audit
+from ronghe.core import audit, workdays
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
 from ronghe.core.scope import can, get_for_user_or_404, has_perm_anywhere, has_perm_at, scoped
@@ -40,6 +42,13 @@ from ronghe.points.forms import (
     YearForm,
 )
 from ronghe.points.models import Claim, PointsEntry, YearClosing
+
+# Default 公示 period (domain-rules §3 "≥ 5 工作日" [C]; set RONGHE_PUBLICITY_WORKING_DAYS in settings).
+PUBLICITY_WORKING_DAYS = getattr(settings, "RONGHE_PUBLICITY_WORKING_DAYS", 5)
+FALLBACK_WARNING = (
+    "公示期涉及尚未公布节假日安排的年份，已按周一至周五估算截止日期，请核对；"
+    "管理员可在节假日表中补充该年安排。"
+)
 
 
 def _year(request: HttpRequest) -> int:
@@ -729,7 +738,9 @@ def indicator_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @require("points.manage_scheme")
 def year_end(request: HttpRequest) -> HttpResponse:
     root = queries.default_root(request.user, "points.manage_scheme")
-    publicity_form = PublicityForm(initial={"year": timezone.localdate().year})
+    publicity_form = PublicityForm(
+        initial={"year": timezone.localdate().year, "working_days": PUBLICITY_WORKING_DAYS}
+    )
     finalize_form = FinalizeForm(initial={"year": timezone.localdate().year})
     status = 200
     if request.method == "POST":
@@ -746,10 +757,16 @@ def year_end(request: HttpRequest) -> HttpResponse:
                 publicity_form = PublicityForm(request.POST)
                 if publicity_form.is_valid():
                     data = publicity_form.cleaned_data
-                    services.start_publicity(
-                        actor=request.user, organization=root, year=data["year"], until=data["until"]
+                    closing = services.start_publicity(
+                        actor=request.user,
+                        organization=root,
+                        year=data["year"],
+                        until=None if data["working_days"] else data["until"],
+                        working_days=data["working_days"],
                     )
-                    messages.success(request, "已开始公示")
+                    messages.success(request, f"已开始公示，截止 {closing.publicity_until:%Y-%m-%d}")
+                    if closing.publicity_fallback:
+                        messages.warning(request, FALLBACK_WARNING)
                     return redirect(reverse("points:year-end"))
         except services.PointsError as exc:
             form = finalize_form if request.POST.get("step") == "finalize" else publicity_form
@@ -766,6 +783,12 @@ def year_end(request: HttpRequest) -> HttpResponse:
             "closings": closings,
             "publicity_form": publicity_form,
             "finalize_form": finalize_form,
+            "calendar_gap": [
+                y
+                for y in (timezone.localdate().year, timezone.localdate().year + 1)
+                if workdays.day_source(date(y, 1, 1), workdays.load_table()) == workdays.FALLBACK
+            ],
+            "fallback_warning": FALLBACK_WARNING,
             "breadcrumbs": [("年度公示与定稿", None)],
         },
         status=status,
