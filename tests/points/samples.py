@@ -18,6 +18,7 @@ SELF_SERVICE.update(
         "points:claim-photo",
         "points:claim-withdraw",
         "points:member-statement",
+        "points:member-statement-docx",
         "points:entry-detail",
     }
 )
@@ -50,7 +51,12 @@ def _member(cast):
     return {"code": cast.member_a_record.code}
 
 
-for name in ("points:member-points", "points:member-adjust", "points:member-statement"):
+for name in (
+    "points:member-points",
+    "points:member-adjust",
+    "points:member-statement",
+    "points:member-statement-docx",
+):
     url_sample(name)(_member)
 
 for name in (

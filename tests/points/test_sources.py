@@ -85,3 +85,28 @@ def test_entry_page_is_scoped(client_for, cast, sources):
     assert client_for(cast.secretary_a).get(url).status_code == 200
     missing = reverse("points:entry-detail", kwargs={"code": "00000000-0000-4000-8000-000000000000"})
     assert client_for(cast.member_a).get(missing).status_code == 404
+
+
+def test_statement_as_word(client_for, cast, sources):
+    import io
+
+    from docx import Document
+
+    from ronghe.core.models import AuditEntry
+
+    url = reverse("points:member-statement-docx", kwargs={"code": cast.member_a_record.code})
+    response = client_for(cast.member_a).get(url, {"year": YEAR})
+    assert response.status_code == 200
+    doc = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert f"张甲 {YEAR} 年度党员积分明细" in text
+    assert "调整（1 条，合计 2 分）" in text
+    assert "积分申报（1 条，合计 3 分）" in text
+    dims = [[c.text for c in r.cells] for r in doc.tables[0].rows]
+    assert dims[0] == ["维度", "积分", "等次", "A 等线", "B 等线"]
+    assert ["履职尽责", "12", "B", "14", "11"] in dims
+    cells = {c.text for t in doc.tables[1:] for r in t.rows for c in r.cells}
+    assert "防汛抢险" in cells
+    assert AuditEntry.objects.filter(event="points.statement_exported").count() == 1
+    other = reverse("points:member-statement-docx", kwargs={"code": cast.member_b_record.code})
+    assert client_for(cast.member_a).get(other).status_code == 404

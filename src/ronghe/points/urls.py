@@ -10,6 +10,7 @@ urlpatterns = [
     path("members/<uuid:code>/adjust/", views.member_adjust, name="member-adjust"),
     path("members/<uuid:code>/statement.xlsx", views.member_statement, name="member-statement"),
     path("entries/<uuid:code>/", views.entry_detail, name="entry-detail"),
+    path("members/<uuid:code>/statement.docx", views.member_statement_docx, name="member-statement-docx"),
     path("claims/", views.claim_list, name="claim-list"),
     path("claims/create/", views.claim_create, name="claim-create"),
     path("claims/review/", views.claim_review, name="claim-review"),

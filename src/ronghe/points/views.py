@@ -824,3 +824,18 @@ def member_statement(request: HttpRequest, code: str) -> HttpResponse:
     )
     response["Content-Disposition"] = exports.disposition(f"{member.name}{year}年度积分明细.xlsx")
     return response
+
+
+@require("self.view")
+def member_statement_docx(request: HttpRequest, code: str) -> HttpResponse:
+    member = get_for_user_or_404(
+        Member.objects.select_related("organization"), request.user, perm="points.view", code=code
+    )
+    year = _year(request)
+    content = exports.statement_docx(member, year)
+    audit.record("points.statement_exported", obj=member, changes={"year": year, "format": "docx"})
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = exports.disposition(f"{member.name}{year}年度积分明细.docx")
+    return response
