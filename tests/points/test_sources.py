@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from django.urls import reverse
@@ -110,3 +110,67 @@ def test_statement_as_word(client_for, cast, sources):
     assert AuditEntry.objects.filter(event="points.statement_exported").count() == 1
     other = reverse("points:member-statement-docx", kwargs={"code": cast.member_b_record.code})
     assert client_for(cast.member_a).get(other).status_code == 404
+
+
+def _count(client, url, params):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, params).status_code == 200
+    return len(ctx)
+
+
+def _more_sources(cast, ind, make_meeting, n):
+    for k in range(n):
+        services.sync_meeting_points(
+            meeting=make_meeting(
+                kind="study_day",
+                when=datetime(YEAR, 1 + k % 10, 1 + k, 9, 0),
+                attendees=[cast.member_a_record],
+            )
+        )
+        services.adjust_points(
+            actor=cast.secretary_a,
+            member=cast.member_a_record,
+            indicator=ind("task"),
+            points="1",
+            on=date(YEAR, 3, 1 + k),
+            reason=f"第{k}次",
+        )
+        claim = services.submit_claim(
+            actor=cast.member_a,
+            member=cast.member_a_record,
+            indicator=ind("article"),
+            occurred_on=date(YEAR, 5, 1 + k),
+            points="1",
+            description=f"心得{k}",
+            photo=None,
+        )
+        services.transition_claim(claim=claim, action="approve", actor=cast.secretary_a)
+
+
+def test_my_points_and_claims_query_count_is_constant(
+    client_for, cast, sources, ind, make_meeting, django_assert_num_queries
+):
+    client = client_for(cast.member_a)
+    mine, claims = reverse("points:my-points"), reverse("points:claim-list")
+    small_mine = _count(client, mine, {"year": YEAR})
+    small_claims = _count(client, claims, {})
+    _more_sources(cast, ind, make_meeting, 6)
+    assert PointsEntry.objects.filter(member=cast.member_a_record).count() >= 20
+    with django_assert_num_queries(small_mine):
+        client.get(mine, {"year": YEAR})
+    with django_assert_num_queries(small_claims):
+        client.get(claims)
+
+
+def test_member_page_query_count_is_constant(
+    client_for, cast, sources, ind, make_meeting, django_assert_num_queries
+):
+    client = client_for(cast.secretary_a)
+    url = reverse("points:member-points", kwargs={"code": cast.member_a_record.code})
+    small = _count(client, url, {"year": YEAR})
+    _more_sources(cast, ind, make_meeting, 6)
+    with django_assert_num_queries(small):
+        client.get(url, {"year": YEAR})
