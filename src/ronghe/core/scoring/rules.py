@@ -394,6 +394,7 @@ def competition_ranks(scores: Iterable[Decimal]) -> list[int]:
 
 # ---------------------------------------------------------------- validation of edited rules
 
+
 def _plain(value: Decimal) -> str:
     """2.00 → "2", 1.50 → "1.5" (for messages)."""
     return format(value.normalize(), "f")
