@@ -179,7 +179,7 @@ def test_whatif_previews_without_saving(client_for, cast, scheme, ind, make_meet
         reverse("points:scheme-update", kwargs={"code": draft.code}), data
     )
     assert bad.status_code == 422
-    assert "“参加主题党日”分值必须是数字" in bad.content.decode()
+    assert "“参加主题党日”每次分值必须是数字" in bad.content.decode()
 
 
 def test_scheme_save_needs_manage_permission(client_for, cast, scheme):
@@ -203,6 +203,13 @@ def test_year_end_page_publicity_then_finalize(client_for, cast, scheme):
     assert client_for(cast.secretary_a).get(reverse("points:year-end")).status_code == 403
 
 
+def _xlsx_part(content: bytes, prefix: str) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(content)) as z:
+        return b"".join(z.read(n) for n in z.namelist() if n.startswith(prefix))
+
+
 def test_ledger_and_statement_exports(client_for, cast, scheme, ind):
     from python_calamine import CalamineWorkbook
 
@@ -221,7 +228,12 @@ def test_ledger_and_statement_exports(client_for, cast, scheme, ind):
     rows = wb.get_sheet_by_name("年度积分").to_python()
     assert rows[1][:4] == ["甲局第一党支部", "张甲", 62.0, "1A"]
     detail = wb.get_sheet_by_name("积分明细").to_python()
-    assert detail[1][-1] == '=HYPERLINK("x")'  # written as text, not a formula
+    assert detail[1][7] == '=HYPERLINK("x")'  # written as text, not a formula
+    entry = PointsEntry.objects.get(member=cast.member_a_record)
+    assert detail[1][8] == "查看来源"
+    link = wb.get_sheet_by_name("积分明细")
+    assert link is not None
+    assert f"/points/entries/{entry.code}/".encode() in _xlsx_part(response.content, "xl/worksheets/_rels/")
     assert AuditEntry.objects.filter(event="points.ledger_exported").count() == 1
     mine = client_for(cast.member_a).get(
         reverse("points:member-statement", kwargs={"code": cast.member_a_record.code}), {"year": YEAR}
@@ -266,3 +278,41 @@ def test_api_claim_and_grades(client_for, cast, scheme):
     me = client_for(cast.member_a).get("/api/v1/points/me", {"year": YEAR}).json()
     assert (me["total"], me["grade"]) == ("63.00", "1A")
     assert PointsEntry.objects.filter(source_type="claim").count() == 1
+
+
+def test_publicity_counted_in_working_days(client_for, cast, scheme, time_machine):
+    time_machine.move_to(date(YEAR, 9, 30))
+    client = client_for(cast.committee_admin)
+    response = client.post(reverse("points:year-end"), {"step": "publicity", "year": YEAR, "working_days": 5})
+    assert response.status_code == 302
+    closing = YearClosing.objects.get()
+    # 10-01..10-07 are holidays; working days 10-08, 10-09, 10-10 (调休 Saturday), 10-12, 10-13.
+    assert (closing.publicity_until, closing.publicity_working_days, closing.publicity_fallback) == (
+        date(YEAR, 10, 13),
+        5,
+        False,
+    )
+
+
+def test_publicity_into_an_unpublished_year_is_flagged(client_for, cast, scheme, time_machine):
+    time_machine.move_to(date(YEAR, 12, 28))
+    client = client_for(cast.committee_admin)
+    response = client.post(
+        reverse("points:year-end"), {"step": "publicity", "year": YEAR, "working_days": 5}, follow=True
+    )
+    closing = YearClosing.objects.get()
+    assert (closing.publicity_until, closing.publicity_fallback) == (date(YEAR + 1, 1, 4), True)
+    body = response.content.decode()
+    assert "已按周一至周五估算截止日期" in body
+    assert "按周一至周五估算</span>" in body
+    assert 'id="calendar-gap"' in body
+
+
+def test_publicity_needs_days_or_date(client_for, cast, scheme):
+    client = client_for(cast.committee_admin)
+    response = client.post(reverse("points:year-end"), {"step": "publicity", "year": YEAR})
+    assert response.status_code == 422
+    assert "请填写公示期（工作日）或公示截止日期" in response.content.decode()
+    bad = client.post(reverse("points:year-end"), {"step": "publicity", "year": YEAR, "working_days": 31})
+    assert "公示期（工作日）不能超过 30 天" in bad.content.decode()
+    assert not YearClosing.objects.exists()

@@ -2,13 +2,15 @@
 
 Attendance points come from whatever Attendance rows exist when the step runs (organizational
 life's demo step may add meetings first); training and volunteering sessions and a few approved
-claims and deductions are generated here. Everything is bulk-inserted, then the yearly totals
-are built once with `recompute_year`.
+claims and deductions are generated here. Ledger rows are loaded raw (`bulk_load`: COPY on
+PostgreSQL, executemany elsewhere) without model instances, then the yearly totals are built
+once from SQL aggregates with `recompute_year`.
 """
 
 from __future__ import annotations
 
 import random
+import uuid
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,7 +18,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from ronghe.core.scoring.models import Indicator
-from ronghe.demo.generator import County, step
+from ronghe.demo.generator import County, bulk_load, step
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.orglife.models import Attendance
@@ -25,6 +27,19 @@ from ronghe.points.choices import ClaimState, SourceType
 from ronghe.points.models import Claim, ClaimHistory, PointsEntry
 
 BATCH = 5000
+ENTRY_FIELDS = (
+    "code",
+    "member",
+    "indicator",
+    "points",
+    "occurred_on",
+    "year",
+    "source_type",
+    "source_id",
+    "note",
+    "created_by",
+    "created_at",
+)
 
 
 def _day(rng: random.Random, year: int, today: date) -> date:
@@ -42,44 +57,41 @@ def demo_points(county: County, rng: random.Random) -> None:
     for ind in inds.values():
         for source in ind.sources or []:
             by_source[source].append(ind)
-    entries: list[PointsEntry] = []
+    entries: list[tuple] = []
+    now = timezone.now()
 
     def add(
         member_id: int, ind: Indicator, on: date, source_type: str, source_id: str, note: str, points=None
     ):
         entries.append(
-            PointsEntry(
-                member_id=member_id,
-                indicator=ind,
-                points=ind.points if points is None else points,
-                occurred_on=on,
-                year=on.year,
-                source_type=source_type,
-                source_id=source_id,
-                note=note,
+            (
+                uuid.UUID(int=rng.getrandbits(128), version=4),
+                member_id,
+                ind.pk,
+                ind.points if points is None else points,
+                on,
+                on.year,
+                source_type,
+                source_id,
+                note,
+                None,
+                now,
             )
         )
-        if len(entries) >= BATCH:
-            PointsEntry.objects.bulk_create(entries, batch_size=BATCH)
-            entries.clear()
 
     # 1. attendance that already exists
     rows = Attendance.objects.filter(meeting__held_at__year=year).values_list(
         "member_id", "status", "meeting_id", "meeting__kind", "meeting__held_at", "meeting__title"
     )
+    days: dict[int, date] = {}
     for member_id, status, meeting_id, kind, held_at, title in rows.iterator(chunk_size=BATCH):
         source = (
             f"meeting:{kind}" if status == "present" else ("meeting_absent" if status == "absent" else None)
         )
         for ind in by_source.get(source or "", []):
-            add(
-                member_id,
-                ind,
-                timezone.localtime(held_at).date(),
-                SourceType.ATTENDANCE,
-                str(meeting_id),
-                title[:200],
-            )
+            if meeting_id not in days:
+                days[meeting_id] = timezone.localtime(held_at).date()
+            add(member_id, ind, days[meeting_id], SourceType.ATTENDANCE, str(meeting_id), title[:200])
 
     # 2. training and volunteering sessions per branch
     members_by_org: dict[int, list[int]] = defaultdict(list)
@@ -149,5 +161,5 @@ def demo_points(county: County, rng: random.Random) -> None:
                 "未按时交纳党费",
                 Decimal("-2"),
             )
-    PointsEntry.objects.bulk_create(entries, batch_size=BATCH)
+    bulk_load(PointsEntry, ENTRY_FIELDS, entries)
     services.recompute_year(year=year)

@@ -25,8 +25,19 @@ def _workbook(buffer: io.BytesIO) -> xlsxwriter.Workbook:
     )
 
 
-def ledger_xlsx(org: Organization, year: int) -> bytes:
-    """Sheet 1: one row per member (total, grade, each dimension); sheet 2: every ledger entry."""
+def entry_url_prefix(base_url: str) -> str:
+    """`base_url` + the entry page path without its code (one reverse for the whole export)."""
+    from django.urls import reverse
+
+    sample = "00000000-0000-0000-0000-000000000000"
+    return base_url.rstrip("/") + reverse("points:entry-detail", kwargs={"code": sample}).replace(
+        sample + "/", ""
+    )
+
+
+def ledger_xlsx(org: Organization, year: int, base_url: str = "") -> bytes:
+    """Sheet 1: one row per member (total, grade, each dimension); sheet 2: every ledger entry,
+    each with a link to its source page (积分来源)."""
     buffer = io.BytesIO()
     wb = _workbook(buffer)
     bold = wb.add_format({"bold": True})
@@ -61,7 +72,8 @@ def ledger_xlsx(org: Organization, year: int) -> bytes:
         )
         row += 1
     ws2 = wb.add_worksheet("积分明细")
-    ws2.write_row(0, 0, ["党组织", "姓名", "日期", "维度", "指标", "分值", "来源", "说明"], bold)
+    ws2.write_row(0, 0, ["党组织", "姓名", "日期", "维度", "指标", "分值", "来源", "说明", "来源链接"], bold)
+    prefix = entry_url_prefix(base_url)
     row = 1
     entries = (
         PointsEntry.objects.filter(year=year, member__organization__path__startswith=org.path)
@@ -83,6 +95,7 @@ def ledger_xlsx(org: Organization, year: int) -> bytes:
                 e.note,
             ],
         )
+        ws2.write_url(row, 8, f"{prefix}{e.code}/", string="查看来源")
         row += 1
     wb.close()
     return buffer.getvalue()
@@ -122,3 +135,71 @@ def statement_xlsx(member: Member, year: int) -> bytes:
         row += 1
     wb.close()
     return buffer.getvalue()
+
+
+def statement_docx(member: Member, year: int) -> bytes:
+    """A member's annual statement as Word: total and grade, each dimension, entries grouped by source."""
+    from collections import defaultdict
+    from decimal import Decimal
+
+    from docx import Document
+
+    from ronghe.points.choices import SourceType
+
+    summary = queries.member_summary(member, year)
+    doc = Document()
+    doc.add_heading(f"{member.name} {year} 年度党员积分明细", level=1)
+    doc.add_paragraph(f"所在党组织：{member.organization.name}")
+    doc.add_paragraph(f"总积分：{_num(summary.total)}　　等次：{summary.grade or '—'}")
+    if summary.vetoed:
+        doc.add_paragraph("本年度触发一票否决。")
+    doc.add_heading("各维度积分", level=2)
+    table = doc.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, ["维度", "积分", "等次", "A 等线", "B 等线"], strict=True):
+        cell.text = text
+    for d in summary.dimensions:
+        row = table.add_row().cells
+        for cell, text in zip(
+            row, [d.name, _num(d.points), d.grade, _num(d.threshold_a), _num(d.threshold_b)], strict=True
+        ):
+            cell.text = text
+    groups: dict[str, list] = defaultdict(list)
+    for e in queries.entries_for_member(member, year).order_by("occurred_on", "id"):
+        groups[e.source_type].append(e)
+    doc.add_heading("积分来源明细", level=2)
+    if not groups:
+        doc.add_paragraph("本年度还没有积分记录。")
+    for source_type, label in SourceType.choices:
+        entries = groups.get(source_type)
+        if not entries:
+            continue
+        subtotal = sum((e.points for e in entries), Decimal("0"))
+        doc.add_heading(f"{label}（{len(entries)} 条，合计 {_num(subtotal)} 分）", level=3)
+        t = doc.add_table(rows=1, cols=5)
+        t.style = "Table Grid"
+        reason = "调整原因" if source_type == SourceType.ADJUSTMENT else "说明"
+        for cell, text in zip(t.rows[0].cells, ["日期", "维度", "指标", "分值", reason], strict=True):
+            cell.text = text
+        for e in entries:
+            row = t.add_row().cells
+            values = [
+                e.occurred_on.isoformat(),
+                e.indicator.dimension.name,
+                e.indicator.name,
+                _num(e.points),
+                e.note,
+            ]
+            for cell, text in zip(row, values, strict=True):
+                cell.text = text
+    doc.add_paragraph("各条记录按原始分值列出；各指标按细则的月、季、年上限计入总分。")
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def _num(value: object) -> str:
+    from decimal import Decimal
+
+    d = Decimal(str(value))
+    return format(d.normalize(), "f") if d == d.to_integral() else format(d, "f")

@@ -6,7 +6,10 @@ from django import forms
 from django.utils import timezone
 
 from ronghe.core.forms import StyledForm
-from ronghe.core.scoring.models import Indicator
+from ronghe.core.scoring import rules as scoring
+from ronghe.core.scoring.choices import IndicatorKind
+from ronghe.core.scoring.models import Dimension, Indicator
+from ronghe.orglife.choices import MeetingKind
 
 
 class YearForm(StyledForm):
@@ -69,9 +72,138 @@ class AdjustmentForm(StyledForm):
 
 
 class PublicityForm(StyledForm):
+    """Either a number of working days (counted from tomorrow) or an explicit end date."""
+
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    until = forms.DateField(label="公示截止", widget=forms.DateInput(attrs={"type": "date"}))
+    working_days = forms.IntegerField(
+        label="公示期（工作日）",
+        required=False,
+        min_value=1,
+        max_value=30,
+        help_text="自公示次日起计算，跳过周末和法定节假日；填写后无需填写截止日期",
+        error_messages={
+            "invalid": "公示期（工作日）必须是整数",
+            "min_value": "公示期（工作日）至少 1 天",
+            "max_value": "公示期（工作日）不能超过 30 天",
+        },
+    )
+    until = forms.DateField(
+        label="公示截止（按日期）",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "公示截止日期格式应为 YYYY-MM-DD"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("working_days") and not data.get("until") and not self.errors:
+            self.add_error("working_days", "请填写公示期（工作日）或公示截止日期")
+        return data
 
 
 class FinalizeForm(StyledForm):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+
+
+def source_choices() -> list[tuple[str, str]]:
+    """Where derived points come from: attending each meeting kind, absence, training, volunteering."""
+    return [
+        *((f"meeting:{value}", f"出席{label}") for value, label in MeetingKind.choices),
+        ("meeting_absent", "无故缺席组织生活（扣分）"),
+        ("training", "培训学习"),
+        ("volunteering", "志愿服务"),
+    ]
+
+
+def _decimal(label: str, required: bool = False, help_text: str = "") -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        max_digits=9,
+        decimal_places=2,
+        min_value=-10000,
+        max_value=10000,
+        help_text=help_text,
+        error_messages={
+            "required": f"请填写{label}",
+            "invalid": f"{label}必须是数字",
+            "max_digits": f"{label}位数过多",
+            "max_decimal_places": f"{label}最多两位小数",
+            "max_value": f"{label}不能超过 10000",
+            "min_value": f"{label}不能小于 -10000",
+        },
+    )
+
+
+class IndicatorForm(StyledForm):
+    """Add or edit one indicator of a draft scheme; the number rules are the engine's."""
+
+    code = forms.SlugField(
+        label="指标代码",
+        max_length=40,
+        help_text="英文字母、数字、下划线或连字符，方案内唯一",
+        error_messages={
+            "required": "请填写指标代码",
+            "invalid": "指标代码只能包含英文字母、数字、下划线或连字符",
+        },
+    )
+    name = forms.CharField(label="指标名称", max_length=100, error_messages={"required": "请填写指标名称"})
+    dimension = forms.ModelChoiceField(
+        label="所属维度",
+        queryset=Dimension.objects.none(),
+        error_messages={"required": "请选择所属维度", "invalid_choice": "请选择本方案的维度"},
+    )
+    kind = forms.ChoiceField(label="类型", choices=IndicatorKind.choices)
+    points = _decimal("每次分值", required=True, help_text="扣分项填负数")
+    cap_month = _decimal("月上限", help_text="留空表示不限")
+    cap_quarter = _decimal("季度上限", help_text="留空表示不限")
+    cap_year = _decimal("年上限", help_text="留空表示不限")
+    floor = _decimal("下限")
+    ceiling = _decimal("上限")
+    sources = forms.MultipleChoiceField(
+        label="自动采集来源",
+        required=False,
+        choices=source_choices,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="可多选（按住 Ctrl）；仅“自动采集”类指标使用",
+    )
+    claimable = forms.BooleanField(label="党员可申报", required=False)
+
+    def __init__(self, *args: Any, scheme: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if scheme is not None:
+            self.fields["dimension"].queryset = scheme.dimensions.order_by("order", "id")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "kind" in data and "points" in data:
+            problems = scoring.indicator_problems(
+                kind=data["kind"],
+                points=data["points"],
+                cap_month=data.get("cap_month"),
+                cap_quarter=data.get("cap_quarter"),
+                cap_year=data.get("cap_year"),
+                floor=data.get("floor"),
+                ceiling=data.get("ceiling"),
+            )
+            for field, message in problems.items():
+                if field not in self.errors:
+                    self.add_error(field, message)
+        return data
+
+
+class SchemeSettingsForm(StyledForm):
+    name = forms.CharField(label="方案名称", max_length=100, error_messages={"required": "请填写方案名称"})
+    floor = _decimal("总分下限", help_text="留空表示不设下限")
+    ceiling = _decimal("总分上限", help_text="留空表示不设上限")
+    allow_refine = forms.BooleanField(label="允许下级单位细化", required=False)
+    description = forms.CharField(
+        label="说明", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        floor, ceiling = data.get("floor"), data.get("ceiling")
+        if floor is not None and ceiling is not None and floor > ceiling and "ceiling" not in self.errors:
+            self.add_error("ceiling", "总分上限不能低于总分下限")
+        return data

@@ -115,6 +115,8 @@ class YearClosing(models.Model):
     status = models.CharField("状态", max_length=10, choices=YearStatus.choices, default=YearStatus.OPEN)
     publicity_from = models.DateField("公示开始", null=True, blank=True)
     publicity_until = models.DateField("公示截止", null=True, blank=True)
+    publicity_working_days = models.PositiveSmallIntegerField("公示工作日数", null=True, blank=True)
+    publicity_fallback = models.BooleanField("按周一至周五估算", default=False)
     finalized_at = models.DateTimeField("定稿时间", null=True, blank=True)
     finalized_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

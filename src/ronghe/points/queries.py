@@ -89,10 +89,14 @@ def entries_for_member(member: Member, year: int) -> QuerySet[PointsEntry]:
     )
 
 
-def attach_source_urls(entries: list[PointsEntry]) -> list[PointsEntry]:
-    """Set `source_url` on each entry with two queries for the page, not one per row."""
-    from django.urls import NoReverseMatch
+def attach_source_urls(entries: list[PointsEntry], user: Any) -> list[PointsEntry]:
+    """Set `source_url` on each entry, with two queries for the page, not one per row.
 
+    Every point opens to its source: attendance → the meeting page when the viewer may read the
+    meeting there (else the entry's own page, which shows the meeting facts); a claim → the
+    claim page; training, volunteering and adjustments → the entry page (note, reason, by whom).
+    """
+    from ronghe.core.scope import has_perm_at
     from ronghe.orglife.models import Meeting
 
     claims = {
@@ -102,21 +106,48 @@ def attach_source_urls(entries: list[PointsEntry]) -> list[PointsEntry]:
         ).values_list("pk", "code")
     }
     meetings = {
-        str(pk): code
-        for pk, code in Meeting.objects.filter(
+        str(pk): (code, path)
+        for pk, code, path in Meeting.objects.filter(
             pk__in=[e.source_id for e in entries if e.source_type == SourceType.ATTENDANCE]
-        ).values_list("pk", "code")
+        ).values_list("pk", "code", "organization__path")
     }
     for e in entries:
-        e.source_url = None
+        e.source_url = reverse("points:entry-detail", kwargs={"code": e.code})
         if e.source_type == SourceType.CLAIM and e.source_id in claims:
             e.source_url = reverse("points:claim-detail", kwargs={"code": claims[e.source_id]})
         elif e.source_type == SourceType.ATTENDANCE and e.source_id in meetings:
-            try:
-                e.source_url = reverse("orglife:meeting-detail", kwargs={"code": meetings[e.source_id]})
-            except NoReverseMatch:
-                e.source_url = None
+            code, path = meetings[e.source_id]
+            if has_perm_at(user, "orglife.view", path):
+                e.source_url = reverse("orglife:meeting-detail", kwargs={"code": code})
     return entries
+
+
+def entry_source(entry: PointsEntry, user: Any) -> dict[str, Any]:
+    """What one ledger entry came from, for its page: the meeting and the member's attendance,
+    the claim, or the adjustment's reason and author."""
+    from ronghe.core.scope import has_perm_at
+    from ronghe.orglife.models import Attendance, Meeting
+
+    source: dict[str, Any] = {"type": entry.get_source_type_display()}
+    if entry.source_type == SourceType.ATTENDANCE:
+        meeting = (
+            Meeting.objects.filter(pk=entry.source_id).select_related("organization").first()
+            if entry.source_id.isdigit()
+            else None
+        )
+        if meeting is not None:
+            source["meeting"] = meeting
+            source["attendance"] = Attendance.objects.filter(
+                meeting=meeting, member_id=entry.member_id
+            ).first()
+            if has_perm_at(user, "orglife.view", meeting.organization.path):
+                source["url"] = reverse("orglife:meeting-detail", kwargs={"code": meeting.code})
+    elif entry.source_type == SourceType.CLAIM:
+        claim = Claim.objects.filter(pk=entry.source_id).first() if entry.source_id.isdigit() else None
+        if claim is not None:
+            source["claim"] = claim
+            source["url"] = reverse("points:claim-detail", kwargs={"code": claim.code})
+    return source
 
 
 def organizations_for_user(user: Any, perm: str = "points.view") -> QuerySet[Organization]:

@@ -587,11 +587,34 @@ def _closing(organization: Organization, year: int) -> YearClosing:
     return closing
 
 
-def start_publicity(*, actor: Any, organization: Organization, year: int, until: date) -> YearClosing:
-    """Open the 公示 period of a year's results for a subtree (points.manage_scheme there)."""
+def start_publicity(
+    *,
+    actor: Any,
+    organization: Organization,
+    year: int,
+    until: date | None = None,
+    working_days: int | None = None,
+) -> YearClosing:
+    """Open the 公示 period of a year's results for a subtree (points.manage_scheme there).
+
+    The period is either ``working_days`` working days counted from tomorrow (core.workdays:
+    holidays and 调休 included; a year without a published arrangement falls back to
+    Monday–Friday and the closing is flagged) or an explicit end date ``until``.
+    """
+    from ronghe.core import workdays
+
     if not has_perm_at(actor, "points.manage_scheme", organization.path):
         raise PermissionDenied("您没有年度定稿的权限")
     today = timezone.localdate()
+    fallback = False
+    if working_days:
+        try:
+            span = workdays.add_working_days(today, working_days, workdays.load_table())
+        except ValueError as exc:
+            raise PointsError(str(exc), field="working_days") from exc
+        until, fallback = span.end, span.fallback
+    if until is None:
+        raise PointsError("请填写公示期（工作日）或公示截止日期", field="working_days")
     if until < today:
         raise PointsError("公示截止日期不能早于今天", field="until")
     with transaction.atomic():
@@ -602,9 +625,19 @@ def start_publicity(*, actor: Any, organization: Organization, year: int, until:
         closing.status = YearStatus.PUBLICITY
         closing.publicity_from = today
         closing.publicity_until = until
+        closing.publicity_working_days = working_days or None
+        closing.publicity_fallback = fallback
         closing.save()
         audit.record(
-            "points.publicity_started", actor=actor, obj=closing, changes={"year": year, "until": str(until)}
+            "points.publicity_started",
+            actor=actor,
+            obj=closing,
+            changes={
+                "year": year,
+                "until": str(until),
+                "working_days": working_days,
+                "weekday_fallback": fallback,
+            },
         )
     return closing
 
@@ -775,40 +808,125 @@ def activate_points_scheme(*, scheme: Scheme, actor: Any) -> Scheme:
     return scheme
 
 
-def update_indicator(*, actor: Any, indicator: Indicator, data: dict[str, Any]) -> Indicator:
-    """Edit a draft scheme's indicator (points, caps, name); active schemes are changed by a new version."""
-    scheme = indicator.scheme
+INDICATOR_FIELDS = [
+    "code",
+    "name",
+    "dimension",
+    "kind",
+    "points",
+    "cap_month",
+    "cap_quarter",
+    "cap_year",
+    "floor",
+    "ceiling",
+    "sources",
+    "claimable",
+]
+
+
+def _editable_scheme(actor: Any, scheme: Scheme) -> None:
     if not has_perm_at(actor, "points.manage_scheme", scheme.organization.path):
         raise PermissionDenied("您没有设置积分方案的权限")
     if not scheme.is_editable:
         raise PointsError("只有草稿方案可以修改；请先复制为新版本")
-    fields = ["name", "points", "cap_month", "cap_quarter", "cap_year", "floor", "ceiling", "claimable"]
-    before = {f: str(getattr(indicator, f)) for f in fields}
+
+
+def _check_indicator_values(scheme: Scheme, values: dict[str, Any], exclude_pk: int | None = None) -> None:
+    problems = scoring.indicator_problems(
+        kind=values["kind"],
+        points=values["points"],
+        cap_month=values.get("cap_month"),
+        cap_quarter=values.get("cap_quarter"),
+        cap_year=values.get("cap_year"),
+        floor=values.get("floor"),
+        ceiling=values.get("ceiling"),
+    )
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise PointsError(message, field=field)
+    dimension = values["dimension"]
+    if dimension.scheme_id != scheme.pk:
+        raise PointsError("所选维度不属于本方案", field="dimension")
+    duplicate = Indicator.objects.filter(scheme=scheme, code=values["code"]).exclude(pk=exclude_pk)
+    if duplicate.exists():
+        raise PointsError(f"指标代码“{values['code']}”已在本方案中使用", field="code")
+
+
+def create_indicator(*, actor: Any, scheme: Scheme, data: dict[str, Any]) -> Indicator:
+    """Add an indicator to a draft scheme (code unique within the scheme, numbers validated)."""
+    _editable_scheme(actor, scheme)
+    values = {f: data.get(f) for f in INDICATOR_FIELDS}
+    values["sources"] = list(values["sources"] or [])
+    values["claimable"] = bool(values["claimable"])
+    _check_indicator_values(scheme, values)
     with transaction.atomic():
-        for f in fields:
-            if f in data:
-                setattr(indicator, f, data[f])
+        last = scheme.indicators.order_by("-order").values_list("order", flat=True).first()
+        indicator = Indicator.objects.create(scheme=scheme, order=(last or 0) + 1, **values)
+        audit.record(
+            "scoring.indicator_created",
+            actor=actor,
+            obj=scheme,
+            changes={f: str(getattr(indicator, f)) for f in INDICATOR_FIELDS},
+        )
+    return indicator
+
+
+def update_indicator(*, actor: Any, indicator: Indicator, data: dict[str, Any]) -> Indicator:
+    """Edit a draft scheme's indicator; active schemes are changed by a new version (clone)."""
+    scheme = indicator.scheme
+    _editable_scheme(actor, scheme)
+    before = {f: str(getattr(indicator, f)) for f in INDICATOR_FIELDS}
+    values = {f: data[f] if f in data else getattr(indicator, f) for f in INDICATOR_FIELDS}
+    _check_indicator_values(scheme, values, exclude_pk=indicator.pk)
+    with transaction.atomic():
+        for f, v in values.items():
+            setattr(indicator, f, v)
         indicator.save()
         audit.record(
             "scoring.indicator_updated",
             actor=actor,
             obj=scheme,
-            changes=audit.diff(before, {f: str(getattr(indicator, f)) for f in fields})
+            changes=audit.diff(before, {f: str(getattr(indicator, f)) for f in INDICATOR_FIELDS})
             | {"code": indicator.code},
         )
     return indicator
 
 
+def delete_indicator(*, actor: Any, indicator: Indicator) -> None:
+    """Remove an indicator from a draft; refused while ledger entries or claims refer to it."""
+    scheme = indicator.scheme
+    _editable_scheme(actor, scheme)
+    if (
+        PointsEntry.objects.filter(indicator=indicator).exists()
+        or Claim.objects.filter(indicator=indicator).exists()
+    ):
+        raise PointsError(f"指标“{indicator.name}”已有积分记录或申报，不能删除")
+    with transaction.atomic():
+        audit.record(
+            "scoring.indicator_deleted",
+            actor=actor,
+            obj=scheme,
+            changes={"code": indicator.code, "name": indicator.name},
+        )
+        indicator.delete()
+
+
 def update_dimension(*, actor: Any, dimension: Dimension, data: dict[str, Any]) -> Dimension:
+    """Edit a draft's dimension (name, base, A/B lines; B must not exceed A)."""
     scheme = dimension.scheme
-    if not has_perm_at(actor, "points.manage_scheme", scheme.organization.path):
-        raise PermissionDenied("您没有设置积分方案的权限")
-    if not scheme.is_editable:
-        raise PointsError("只有草稿方案可以修改；请先复制为新版本")
+    _editable_scheme(actor, scheme)
     fields = ["name", "base", "threshold_a", "threshold_b"]
     before = {f: str(getattr(dimension, f)) for f in fields}
-    if data.get("threshold_b", dimension.threshold_b) > data.get("threshold_a", dimension.threshold_a):
-        raise PointsError("B 等线不能高于 A 等线", field="threshold_b")
+    if "name" in data and not (data["name"] or "").strip():
+        raise PointsError("维度名称不能为空", field="name")
+    problems = scoring.threshold_problems(
+        threshold_a=data.get("threshold_a", dimension.threshold_a),
+        threshold_b=data.get("threshold_b", dimension.threshold_b),
+    )
+    if problems:
+        raise PointsError(
+            f"“{data.get('name') or dimension.name}”{problems['threshold_b']}", field="threshold_b"
+        )
     with transaction.atomic():
         for f in fields:
             if f in data:
@@ -822,6 +940,28 @@ def update_dimension(*, actor: Any, dimension: Dimension, data: dict[str, Any]) 
             | {"code": dimension.code},
         )
     return dimension
+
+
+def update_scheme_settings(*, actor: Any, scheme: Scheme, data: dict[str, Any]) -> Scheme:
+    """Edit a draft's name, total floor/ceiling and whether units may refine it."""
+    _editable_scheme(actor, scheme)
+    fields = ["name", "floor", "ceiling", "allow_refine", "description"]
+    floor, ceiling = data.get("floor", scheme.floor), data.get("ceiling", scheme.ceiling)
+    if floor is not None and ceiling is not None and floor > ceiling:
+        raise PointsError("总分上限不能低于总分下限", field="ceiling")
+    before = {f: str(getattr(scheme, f)) for f in fields}
+    with transaction.atomic():
+        for f in fields:
+            if f in data:
+                setattr(scheme, f, data[f])
+        scheme.save()
+        audit.record(
+            "scoring.scheme_updated",
+            actor=actor,
+            obj=scheme,
+            changes=audit.diff(before, {f: str(getattr(scheme, f)) for f in fields}),
+        )
+    return scheme
 
 
 def indicator_kinds() -> dict[str, str]:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from ronghe.core import audit
+from ronghe.core import audit, workdays
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
 from ronghe.core.scope import can, get_for_user_or_404, has_perm_anywhere, has_perm_at, scoped
@@ -32,11 +35,20 @@ from ronghe.points.forms import (
     ClaimForm,
     DecisionForm,
     FinalizeForm,
+    IndicatorForm,
     PublicityForm,
     RankingFilterForm,
+    SchemeSettingsForm,
     YearForm,
 )
-from ronghe.points.models import Claim, YearClosing
+from ronghe.points.models import Claim, PointsEntry, YearClosing
+
+# Default 公示 period (domain-rules §3 "≥ 5 工作日" [C]; set RONGHE_PUBLICITY_WORKING_DAYS in settings).
+PUBLICITY_WORKING_DAYS = getattr(settings, "RONGHE_PUBLICITY_WORKING_DAYS", 5)
+FALLBACK_WARNING = (
+    "公示期涉及尚未公布节假日安排的年份，已按周一至周五估算截止日期，请核对；"
+    "管理员可在节假日表中补充该年安排。"
+)
 
 
 def _year(request: HttpRequest) -> int:
@@ -69,7 +81,7 @@ def my_points(request: HttpRequest) -> HttpResponse:
     if member is not None:
         summary = queries.member_summary(member, year)
         page = paginate(request, queries.entries_for_member(member, year), per_page=20)
-        queries.attach_source_urls(list(page.object_list))
+        queries.attach_source_urls(list(page.object_list), request.user)
         context.update(
             summary=summary,
             page=page,
@@ -87,7 +99,7 @@ def member_points(request: HttpRequest, code: str) -> HttpResponse:
     year = _year(request)
     summary = queries.member_summary(member, year)
     page = paginate(request, queries.entries_for_member(member, year), per_page=20)
-    queries.attach_source_urls(list(page.object_list))
+    queries.attach_source_urls(list(page.object_list), request.user)
     adjust_form = None
     if has_perm_at(request.user, "points.edit", member.organization.path) and summary.scheme is not None:
         adjust_form = AdjustmentForm(indicators=summary.scheme.indicators.exclude(kind="veto"))
@@ -135,7 +147,7 @@ def member_adjust(request: HttpRequest, code: str) -> HttpResponse:
     year = timezone.localdate().year
     summary = queries.member_summary(member, year)
     page = paginate(request, queries.entries_for_member(member, year), per_page=20)
-    queries.attach_source_urls(list(page.object_list))
+    queries.attach_source_urls(list(page.object_list), request.user)
     form.fields["indicator"].queryset = (
         scheme.indicators.exclude(kind="veto") if scheme else Indicator.objects.none()
     )
@@ -144,6 +156,32 @@ def member_adjust(request: HttpRequest, code: str) -> HttpResponse:
         "points/member_points.html",
         {"member": member, "year": year, "summary": summary, "page": page, "adjust_form": form},
         status=422,
+    )
+
+
+@require("self.view")
+def entry_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """One ledger entry and its source: a member sees their own, a secretary those in scope."""
+    entry = get_for_user_or_404(
+        PointsEntry.objects.select_related("member__organization", "indicator__dimension", "created_by"),
+        request.user,
+        perm="points.view",
+        code=code,
+    )
+    own = getattr(request.user, "member_id", None) == entry.member_id
+    back = (
+        (reverse("points:my-points"), "我的积分")
+        if own
+        else (reverse("points:member-points", kwargs={"code": entry.member.code}), entry.member.name)
+    )
+    return render(
+        request,
+        "points/entry_detail.html",
+        {
+            "entry": entry,
+            "source": queries.entry_source(entry, request.user),
+            "breadcrumbs": [(back[1], back[0]), ("积分来源", None)],
+        },
     )
 
 
@@ -389,12 +427,18 @@ def _scheme_for_user(request: HttpRequest, code: str) -> Scheme:
 def _posted_rules(
     scheme: Scheme, data: Any
 ) -> tuple[scoring.SchemeRules, dict[str, str], dict[str, dict[str, Any]]]:
-    """Read the edited numbers of a scheme form; returns the rules, errors by field and cleaned values."""
+    """Read the edited numbers of a scheme form; returns the rules, errors by field and cleaned values.
+
+    The same engine checks as the indicator form apply (scoring.indicator_problems /
+    threshold_problems), so the what-if preview never runs on rules that could not be saved.
+    """
     base = scheme.to_rules()
     errors: dict[str, str] = {}
     cleaned: dict[str, dict[str, Any]] = {}
 
     def number(name: str, label: str, current: Decimal | None, optional: bool) -> Decimal | None:
+        if name not in data:  # a field the form did not send keeps its current value
+            return current
         raw = (data.get(name) or "").strip()
         if raw == "":
             if optional:
@@ -409,40 +453,84 @@ def _posted_rules(
         if not value.is_finite() or abs(value) > Decimal("10000"):
             errors[name] = f"{label}必须是数字"
             return current
-        if optional and value < 0:
-            errors[name] = f"{label}不能为负数"
-            return current
         return value
 
     dims = []
     for d in base.dimensions:
-        a = number(f"dim-{d.code}-threshold_a", f"“{d.name}”A 等线", d.threshold_a, False)
-        b = number(f"dim-{d.code}-threshold_b", f"“{d.name}”B 等线", d.threshold_b, False)
-        dbase = number(f"dim-{d.code}-base", f"“{d.name}”基础分", d.base, False)
-        if a is not None and b is not None and b > a:
-            errors[f"dim-{d.code}-threshold_b"] = f"“{d.name}”B 等线不能高于 A 等线"
-        cleaned[f"dim:{d.code}"] = {"threshold_a": a, "threshold_b": b, "base": dbase}
+        name = (data.get(f"dim-{d.code}-name") or d.name).strip()[:50] or d.name
+        a = number(f"dim-{d.code}-threshold_a", f"“{name}”A 等线", d.threshold_a, False)
+        b = number(f"dim-{d.code}-threshold_b", f"“{name}”B 等线", d.threshold_b, False)
+        dbase = number(f"dim-{d.code}-base", f"“{name}”基础分", d.base, False)
+        if a is not None and b is not None:
+            for field, message in scoring.threshold_problems(threshold_a=a, threshold_b=b).items():
+                errors.setdefault(f"dim-{d.code}-{field}", f"“{name}”{message}")
+        cleaned[f"dim:{d.code}"] = {"name": name, "threshold_a": a, "threshold_b": b, "base": dbase}
         dims.append(
             replace(
-                d, threshold_a=a or Decimal("0"), threshold_b=b or Decimal("0"), base=dbase or Decimal("0")
+                d,
+                name=name,
+                threshold_a=a or Decimal("0"),
+                threshold_b=b or Decimal("0"),
+                base=dbase or Decimal("0"),
             )
         )
     inds = []
     for i in base.indicators:
-        pts = number(f"ind-{i.code}-points", f"“{i.name}”分值", i.points, False)
-        cap_month = number(f"ind-{i.code}-cap_month", f"“{i.name}”月上限", i.cap_month, True)
-        cap_year = number(f"ind-{i.code}-cap_year", f"“{i.name}”年上限", i.cap_year, True)
-        cleaned[f"ind:{i.code}"] = {"points": pts, "cap_month": cap_month, "cap_year": cap_year}
-        inds.append(replace(i, points=pts or Decimal("0"), cap_month=cap_month, cap_year=cap_year))
+        values = {
+            "points": number(f"ind-{i.code}-points", f"“{i.name}”每次分值", i.points, False),
+            "cap_month": number(f"ind-{i.code}-cap_month", f"“{i.name}”月上限", i.cap_month, True),
+            "cap_quarter": number(f"ind-{i.code}-cap_quarter", f"“{i.name}”季度上限", i.cap_quarter, True),
+            "cap_year": number(f"ind-{i.code}-cap_year", f"“{i.name}”年上限", i.cap_year, True),
+        }
+        problems = scoring.indicator_problems(kind=i.kind, floor=i.floor, ceiling=i.ceiling, **values)
+        for field, message in problems.items():
+            errors.setdefault(f"ind-{i.code}-{field}", f"“{i.name}”{message}")
+        cleaned[f"ind:{i.code}"] = values
+        inds.append(replace(i, **{**values, "points": values["points"] or Decimal("0")}))
     return replace(base, dimensions=tuple(dims), indicators=tuple(inds)), errors, cleaned
 
 
-def _scheme_context(request: HttpRequest, scheme: Scheme) -> dict[str, Any]:
+def _fmt(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+
+
+def _scheme_context(request: HttpRequest, scheme: Scheme, posted: Any = None) -> dict[str, Any]:
+    """The scheme page; the editable numbers show what was posted (after a preview or an error)."""
+    posted = posted or {}
+
+    def value(name: str, current: Any) -> str:
+        return (
+            posted[name] if name in posted else (_fmt(current) if not isinstance(current, str) else current)
+        )
+
+    dimensions = list(scheme.dimensions.order_by("order", "id"))
+    indicators = list(scheme.indicators.select_related("dimension").order_by("order", "id"))
+    for d in dimensions:
+        d.inputs = {
+            f: value(f"dim-{d.code}-{f}", getattr(d, f))
+            for f in ("name", "base", "threshold_a", "threshold_b")
+        }
+    for i in indicators:
+        i.inputs = {
+            f: value(f"ind-{i.code}-{f}", getattr(i, f))
+            for f in ("points", "cap_month", "cap_quarter", "cap_year")
+        }
     return {
         "scheme": scheme,
-        "dimensions": scheme.dimensions.order_by("order", "id"),
-        "indicators": scheme.indicators.select_related("dimension").order_by("order", "id"),
+        "dimensions": dimensions,
+        "indicators": indicators,
         "can_manage": has_perm_at(request.user, "points.manage_scheme", scheme.organization.path),
+        "settings_form": SchemeSettingsForm(
+            initial={
+                "name": scheme.name,
+                "floor": scheme.floor,
+                "ceiling": scheme.ceiling,
+                "allow_refine": scheme.allow_refine,
+                "description": scheme.description,
+            }
+        ),
         "orgs": queries.organizations_for_user(request.user).order_by("path")[:500],
         "breadcrumbs": [("积分方案", reverse("points:scheme-list")), (str(scheme), None)],
     }
@@ -467,8 +555,8 @@ def scheme_update(request: HttpRequest, code: str) -> HttpResponse:
     """Save the edited numbers of a draft, or (button 'preview') show the what-if without saving."""
     scheme = _managed_scheme(request, code)
     edited, errors, cleaned = _posted_rules(scheme, request.POST)
-    context = _scheme_context(request, scheme)
-    context.update(errors=errors, posted=request.POST)
+    context = _scheme_context(request, scheme, posted=request.POST)
+    context.update(errors=errors)
     if errors:
         return render(request, "points/scheme_detail.html", context, status=422)
     if "preview" in request.POST:
@@ -487,10 +575,11 @@ def scheme_update(request: HttpRequest, code: str) -> HttpResponse:
         context["errors"] = {"__all__": "只有草稿方案可以修改；请先复制为新版本"}
         return render(request, "points/scheme_detail.html", context, status=422)
     try:
-        for dim in scheme.dimensions.all():
-            services.update_dimension(actor=request.user, dimension=dim, data=cleaned[f"dim:{dim.code}"])
-        for ind in scheme.indicators.all():
-            services.update_indicator(actor=request.user, indicator=ind, data=cleaned[f"ind:{ind.code}"])
+        with transaction.atomic():
+            for dim in scheme.dimensions.all():
+                services.update_dimension(actor=request.user, dimension=dim, data=cleaned[f"dim:{dim.code}"])
+            for ind in scheme.indicators.select_related("dimension"):
+                services.update_indicator(actor=request.user, indicator=ind, data=cleaned[f"ind:{ind.code}"])
     except services.PointsError as exc:
         context["errors"] = {"__all__": exc.message}
         return render(request, "points/scheme_detail.html", context, status=422)
@@ -534,13 +623,124 @@ def scheme_activate(request: HttpRequest, code: str) -> HttpResponse:
     return redirect(reverse("points:scheme-detail", kwargs={"code": scheme.code}))
 
 
+@require("points.manage_scheme")
+@require_POST
+def scheme_settings(request: HttpRequest, code: str) -> HttpResponse:
+    scheme = _managed_scheme(request, code)
+    form = SchemeSettingsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.update_scheme_settings(actor=request.user, scheme=scheme, data=form.cleaned_data)
+        except services.PointsError as exc:
+            _error_to_form(form, exc)
+        else:
+            messages.success(request, "方案设置已保存")
+            return redirect(reverse("points:scheme-detail", kwargs={"code": scheme.code}))
+    context = _scheme_context(request, scheme)
+    context["settings_form"] = form
+    return render(request, "points/scheme_detail.html", context, status=422)
+
+
+def _indicator_page(
+    request: HttpRequest, scheme: Scheme, form: IndicatorForm, indicator: Indicator | None, status: int = 200
+) -> HttpResponse:
+    title = f"编辑指标：{indicator.name}" if indicator else "添加指标"
+    return render(
+        request,
+        "points/indicator_form.html",
+        {
+            "scheme": scheme,
+            "form": form,
+            "indicator": indicator,
+            "title": title,
+            "breadcrumbs": [
+                ("积分方案", reverse("points:scheme-list")),
+                (str(scheme), reverse("points:scheme-detail", kwargs={"code": scheme.code})),
+                (title, None),
+            ],
+        },
+        status=status,
+    )
+
+
+def _draft_for_editing(request: HttpRequest, code: str) -> Scheme:
+    scheme = _managed_scheme(request, code)
+    if not scheme.is_editable:
+        messages.error(request, "只有草稿方案可以修改；请先复制为新版本")
+    return scheme
+
+
+@require("points.manage_scheme")
+def indicator_create(request: HttpRequest, code: str) -> HttpResponse:
+    scheme = _draft_for_editing(request, code)
+    if not scheme.is_editable:
+        return redirect(reverse("points:scheme-detail", kwargs={"code": scheme.code}))
+    if request.method != "POST":
+        form = IndicatorForm(scheme=scheme, initial={"kind": "derived", "points": Decimal("1")})
+        return _indicator_page(request, scheme, form, None)
+    form = IndicatorForm(request.POST, scheme=scheme)
+    if form.is_valid():
+        try:
+            services.create_indicator(actor=request.user, scheme=scheme, data=form.cleaned_data)
+        except services.PointsError as exc:
+            _error_to_form(form, exc)
+        else:
+            messages.success(request, "指标已添加")
+            return redirect(reverse("points:scheme-detail", kwargs={"code": scheme.code}))
+    return _indicator_page(request, scheme, form, None, status=422)
+
+
+def _scheme_indicator(scheme: Scheme, pk: int) -> Indicator:
+    try:
+        return scheme.indicators.select_related("dimension").get(pk=pk)
+    except Indicator.DoesNotExist as exc:
+        raise Http404("未找到该指标") from exc
+
+
+@require("points.manage_scheme")
+def indicator_update(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    scheme = _draft_for_editing(request, code)
+    indicator = _scheme_indicator(scheme, pk)
+    if not scheme.is_editable:
+        return redirect(reverse("points:scheme-detail", kwargs={"code": scheme.code}))
+    if request.method != "POST":
+        initial = {f: getattr(indicator, f) for f in services.INDICATOR_FIELDS}
+        return _indicator_page(request, scheme, IndicatorForm(scheme=scheme, initial=initial), indicator)
+    form = IndicatorForm(request.POST, scheme=scheme)
+    if form.is_valid():
+        try:
+            services.update_indicator(actor=request.user, indicator=indicator, data=form.cleaned_data)
+        except services.PointsError as exc:
+            _error_to_form(form, exc)
+        else:
+            messages.success(request, "指标已保存")
+            return redirect(reverse("points:scheme-detail", kwargs={"code": scheme.code}))
+    return _indicator_page(request, scheme, form, indicator, status=422)
+
+
+@require("points.manage_scheme")
+@require_POST
+def indicator_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    scheme = _managed_scheme(request, code)
+    indicator = _scheme_indicator(scheme, pk)
+    try:
+        services.delete_indicator(actor=request.user, indicator=indicator)
+    except services.PointsError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"指标“{indicator.name}”已删除")
+    return redirect(reverse("points:scheme-detail", kwargs={"code": scheme.code}))
+
+
 # ---------------------------------------------------------------- year end
 
 
 @require("points.manage_scheme")
 def year_end(request: HttpRequest) -> HttpResponse:
     root = queries.default_root(request.user, "points.manage_scheme")
-    publicity_form = PublicityForm(initial={"year": timezone.localdate().year})
+    publicity_form = PublicityForm(
+        initial={"year": timezone.localdate().year, "working_days": PUBLICITY_WORKING_DAYS}
+    )
     finalize_form = FinalizeForm(initial={"year": timezone.localdate().year})
     status = 200
     if request.method == "POST":
@@ -557,10 +757,16 @@ def year_end(request: HttpRequest) -> HttpResponse:
                 publicity_form = PublicityForm(request.POST)
                 if publicity_form.is_valid():
                     data = publicity_form.cleaned_data
-                    services.start_publicity(
-                        actor=request.user, organization=root, year=data["year"], until=data["until"]
+                    closing = services.start_publicity(
+                        actor=request.user,
+                        organization=root,
+                        year=data["year"],
+                        until=None if data["working_days"] else data["until"],
+                        working_days=data["working_days"],
                     )
-                    messages.success(request, "已开始公示")
+                    messages.success(request, f"已开始公示，截止 {closing.publicity_until:%Y-%m-%d}")
+                    if closing.publicity_fallback:
+                        messages.warning(request, FALLBACK_WARNING)
                     return redirect(reverse("points:year-end"))
         except services.PointsError as exc:
             form = finalize_form if request.POST.get("step") == "finalize" else publicity_form
@@ -577,6 +783,12 @@ def year_end(request: HttpRequest) -> HttpResponse:
             "closings": closings,
             "publicity_form": publicity_form,
             "finalize_form": finalize_form,
+            "calendar_gap": [
+                y
+                for y in (timezone.localdate().year, timezone.localdate().year + 1)
+                if workdays.day_source(date(y, 1, 1), workdays.load_table()) == workdays.FALLBACK
+            ],
+            "fallback_warning": FALLBACK_WARNING,
             "breadcrumbs": [("年度公示与定稿", None)],
         },
         status=status,
@@ -590,7 +802,7 @@ def year_end(request: HttpRequest) -> HttpResponse:
 def ledger_export(request: HttpRequest, code: str) -> HttpResponse:
     org = get_for_user_or_404(Organization, request.user, perm="points.view", code=code)
     year = _year(request)
-    content = exports.ledger_xlsx(org, year)
+    content = exports.ledger_xlsx(org, year, base_url=request.build_absolute_uri("/"))
     audit.record("points.ledger_exported", obj=org, changes={"year": year})
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -611,4 +823,19 @@ def member_statement(request: HttpRequest, code: str) -> HttpResponse:
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = exports.disposition(f"{member.name}{year}年度积分明细.xlsx")
+    return response
+
+
+@require("self.view")
+def member_statement_docx(request: HttpRequest, code: str) -> HttpResponse:
+    member = get_for_user_or_404(
+        Member.objects.select_related("organization"), request.user, perm="points.view", code=code
+    )
+    year = _year(request)
+    content = exports.statement_docx(member, year)
+    audit.record("points.statement_exported", obj=member, changes={"year": year, "format": "docx"})
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = exports.disposition(f"{member.name}{year}年度积分明细.docx")
     return response

@@ -390,3 +390,61 @@ def competition_ranks(scores: Iterable[Decimal]) -> list[int]:
             ranks.append(i)
         previous = score
     return ranks
+
+
+# ---------------------------------------------------------------- validation of edited rules
+
+
+def _plain(value: Decimal) -> str:
+    """2.00 → "2", 1.50 → "1.5" (for messages)."""
+    return format(value.normalize(), "f")
+
+
+CAP_LABELS = {"cap_month": "月上限", "cap_quarter": "季度上限", "cap_year": "年上限"}
+
+
+def indicator_problems(
+    *,
+    kind: str,
+    points: Decimal | None,
+    cap_month: Decimal | None = None,
+    cap_quarter: Decimal | None = None,
+    cap_year: Decimal | None = None,
+    floor: Decimal | None = None,
+    ceiling: Decimal | None = None,
+) -> dict[str, str]:
+    """Check one indicator's numbers; returns {field: Chinese message}, empty when valid.
+
+    Rules (design.md §3, domain-rules §7.3 "per-item caps"): a cap bounds the magnitude of a
+    period's sum, so it is never negative, and it must not be below the magnitude of one event
+    (otherwise a single event already exceeds it and the cap silently rewrites the points per
+    event). A longer period's cap must not be below a shorter one's (month ≤ quarter ≤ year).
+    The indicator's floor must not exceed its ceiling. A veto indicator carries no points.
+    """
+    problems: dict[str, str] = {}
+    per_event = abs(points) if points is not None else None
+    caps = {"cap_month": cap_month, "cap_quarter": cap_quarter, "cap_year": cap_year}
+    for name, cap in caps.items():
+        label = CAP_LABELS[name]
+        if cap is None:
+            continue
+        if cap < 0:
+            problems[name] = f"{label}不能为负数"
+        elif kind != Kind.VETO and per_event is not None and cap < per_event:
+            problems[name] = f"{label}（{_plain(cap)}）不能低于每次分值（{_plain(per_event)}）"
+    order = [(n, c) for n, c in caps.items() if c is not None and c >= 0]
+    for (short, short_cap), (long, long_cap) in zip(order, order[1:], strict=False):
+        if long not in problems and long_cap < short_cap:
+            problems[long] = f"{CAP_LABELS[long]}不能低于{CAP_LABELS[short]}"
+    if floor is not None and ceiling is not None and floor > ceiling:
+        problems["ceiling"] = "上限不能低于下限"
+    if kind == Kind.VETO and points not in (None, ZERO):
+        problems["points"] = "一票否决指标不计分值，每次分值应为 0"
+    return problems
+
+
+def threshold_problems(*, threshold_a: Decimal, threshold_b: Decimal) -> dict[str, str]:
+    """A/B lines of one dimension: A ≥ B is required (A is the higher grade; below B is C)."""
+    if threshold_b > threshold_a:
+        return {"threshold_b": "B 等线不能高于 A 等线"}
+    return {}
