@@ -14,6 +14,7 @@ from django.utils import timezone
 from ronghe.core.scope import has_perm_anywhere, paths_with, scoped
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
+from ronghe.members.rules import AGE_BANDS
 from ronghe.orglife.models import Meeting
 from ronghe.orglife.queries import rollup, todo_for
 from ronghe.orgs.models import Organization
@@ -22,17 +23,6 @@ from ronghe.orgs.rules import DANGER
 from ronghe.points.choices import ClaimState
 from ronghe.points.models import Claim
 from ronghe.points.queries import member_summary
-
-AGE_BANDS = (
-    ("30岁及以下", 0, 30),
-    ("31-35岁", 31, 35),
-    ("36-40岁", 36, 40),
-    ("41-45岁", 41, 45),
-    ("46-50岁", 46, 50),
-    ("51-55岁", 51, 55),
-    ("56-60岁", 56, 60),
-    ("61岁及以上", 61, 200),
-)
 
 
 def month_bounds(today: date) -> tuple[datetime, datetime]:
@@ -99,7 +89,7 @@ def compute_home_summary(user: Any, today: date) -> dict[str, Any]:
         by_year[year] = by_year.get(year, 0) + n
         by_status[status] = by_status.get(status, 0) + n
     bands = []
-    for label, lo, hi in AGE_BANDS:
+    for label, lo, hi in AGE_BANDS:  # the §6 statistics bands, defined once in members.rules
         bands.append(
             {"name": label, "value": sum(n for y, n in by_year.items() if lo <= today.year - y <= hi)}
         )

@@ -11,26 +11,12 @@ from ronghe.core.idnumbers import IdentifierError, parse_id_number, parse_phone
 from ronghe.members import rules
 from ronghe.members.choices import MemberStatus, StatusAction, TransferKind
 from ronghe.members.models import Member
+from ronghe.members.services import EDITABLE_FIELDS
 from ronghe.orgs.forms import DATE, CodeChoiceField
 from ronghe.orgs.models import Organization
 from ronghe.orgs.queries import organizations_for_user
 
-MEMBER_FIELDS = [
-    "name",
-    "gender",
-    "ethnicity",
-    "birth_date",
-    "native_place",
-    "education",
-    "degree",
-    "occupation",
-    "work_position",
-    "party_post",
-    "joined_on",
-    "full_on",
-    "work_started_on",
-    "remarks",
-]
+MEMBER_FIELDS = list(EDITABLE_FIELDS)
 
 
 class MemberForm(StyledFormMixin, forms.ModelForm):

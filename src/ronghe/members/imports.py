@@ -31,7 +31,7 @@ from ronghe.core.models import ImportJob, ImportMode, ImportStatus
 from ronghe.core.scope import paths_with, scoped
 from ronghe.members.choices import Education, Gender, MemberStatus, Occupation
 from ronghe.members.models import Member
-from ronghe.members.services import set_sensitive_numbers
+from ronghe.members.services import EDITABLE_FIELDS, set_sensitive_numbers
 from ronghe.orgs.models import Organization
 
 BATCH = 500
@@ -85,22 +85,7 @@ EDUCATION_ALIASES = {
 }
 STATUS_BY_LABEL = {label: value for value, label in MemberStatus.choices}
 # Fields set from the file when their column is present.
-PLAIN_FIELDS = (
-    "name",
-    "gender",
-    "ethnicity",
-    "birth_date",
-    "native_place",
-    "education",
-    "degree",
-    "occupation",
-    "work_position",
-    "party_post",
-    "joined_on",
-    "full_on",
-    "work_started_on",
-    "remarks",
-)
+PLAIN_FIELDS = EDITABLE_FIELDS
 
 
 @dataclass
