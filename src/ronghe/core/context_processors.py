@@ -31,6 +31,7 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
             ("会议记录", "orglife:meeting-list", "orglife.view"),
             ("近期待办", "orglife:todo", "orglife.view"),
             ("落实情况", "orglife:compliance", "orglife.view"),
+            ("双重组织生活", "orglife:leaders", "orglife.view"),
             ("组织生活要求", "orglife:requirement-list", "orglife.manage_requirements"),
         ],
     ),
