@@ -1,7 +1,7 @@
 """The demo county tells the product's story to each demo login (ronghe.demo.story)."""
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -68,7 +68,10 @@ def test_every_demo_login_sees_its_part_of_the_story(client, time_machine):
     overdue = [r for r in rows(transfers, "transfer") if "已逾期" in r]
     assert len(overdue) == 1 and "待回执" in overdue[0]
     assert sum("已完成" in r for r in rows(transfers, "transfer")) == 1
+    # a 转正 in a member's history, effective the day the year of probation ends (within 30 days)
     made_full = StatusChange.objects.get(action="make_full")
+    assert TODAY <= made_full.effective_on <= TODAY + timedelta(days=30)
+    client.force_login(user["gwadmin"])
     detail = client.get(reverse("members:member-detail", kwargs={"code": made_full.member.code}))
     assert "转正" in detail.content.decode()
 

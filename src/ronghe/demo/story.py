@@ -159,14 +159,21 @@ def _transfers(county: County, secretary: Any, members: list[Member]) -> None:
 
 
 def _status_change(county: County, admin: Any, secretary: Any, branch: Organization) -> None:
-    """转正 of the probationary member whose probation ends first: the secretary's branch if it has
-    one, else the unit, else the county. Effective on the day the year of probation ends (党章 第七条)."""
-    probationary = Member.objects.filter(status=MemberStatus.PROBATIONARY).order_by("joined_on", "id")
-    member = (
-        probationary.filter(organization=branch).first()
-        or probationary.filter(organization__unit=branch.unit_id).first()
-        or probationary.first()
-    )
+    """转正 of a probationary member whose year of probation ends within the next 30 days (the
+    branch meeting decides shortly before; it takes effect the day probation ends, 党章 第七条):
+    in the secretary's branch if one falls due there, else in the unit, else in the county."""
+    today = county.today
+    due = [
+        m
+        for m in Member.objects.filter(
+            status=MemberStatus.PROBATIONARY, joined_on__lte=add_years(today, -1) + timedelta(days=30)
+        ).order_by("joined_on", "id")
+        if today <= add_years(m.joined_on, 1) <= today + timedelta(days=30)
+    ]
+    member = next(
+        (m for m in due if m.organization_id == branch.pk),
+        next((m for m in due if branch.unit_id and m.organization.unit_id == branch.unit_id), None),
+    ) or (due[0] if due else None)
     if member is None:
         return
     member_services.change_status(
@@ -175,7 +182,7 @@ def _status_change(county: County, admin: Any, secretary: Any, branch: Organizat
         action=StatusAction.MAKE_FULL,
         effective_on=add_years(member.joined_on, 1),
         reason="预备期满，经支部大会讨论通过，同意按期转为正式党员",
-        approval_ref=f"支部大会决议（{county.today:%Y年%m月%d日}）",
+        approval_ref=f"支部大会决议（{today:%Y年%m月%d日}）",
     )
 
 
