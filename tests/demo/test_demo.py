@@ -7,7 +7,7 @@ from django.db.models import Count
 from ronghe.accounts.models import User
 from ronghe.core.idnumbers import parse_id_number
 from ronghe.demo.generator import build_county
-from ronghe.members.models import Member
+from ronghe.members.models import Member, StatusChange, Transfer
 from ronghe.members.services import reveal_id_number
 from ronghe.orgs.choices import BRANCH_KINDS, OrgKind
 from ronghe.orgs.models import Organization
@@ -32,6 +32,8 @@ def test_same_seed_same_county():
     from ronghe.orglife.models import Meeting
 
     Meeting.objects.all().delete()  # demo steps add meetings that protect members and organizations
+    Transfer.objects.all().delete()  # and transfers and status changes (ronghe.demo.story)
+    StatusChange.objects.all().delete()
     Member.objects.all().delete()
     User.objects.all().delete()
     Organization.objects.filter(depth__gt=0).order_by("-depth")

@@ -94,6 +94,34 @@ def test_officer_must_belong_to_the_subtree(cast):
         )
 
 
+def test_leading_group_posts_go_to_the_units_members(cast):
+    """A 党组 has no members of its own: its posts are held by members of the unit's organizations."""
+    from tests.factories import OrganizationFactory
+
+    group = OrganizationFactory(
+        name="甲局党组", kind=OrgKind.LEADING_GROUP, parent=cast.committee, unit=cast.unit_a
+    )
+    officer = services.appoint_officer(
+        actor=cast.committee_admin,
+        org=group,
+        member=cast.member_a_record,
+        post="secretary",
+        started_on=date(2024, 1, 1),
+    )
+    assert officer.organization == group
+    assert AuditEntry.objects.filter(event="org.officer_appoint").count() == 1
+    with pytest.raises(services.OrganizationError, match="党组成员须为本单位党组织的在册党员"):
+        services.appoint_officer(
+            actor=cast.committee_admin,
+            org=group,
+            member=cast.member_b_record,
+            post="member",
+            started_on=date(2024, 1, 1),
+        )
+    candidates = set(services.officer_candidates(group))
+    assert cast.member_a_record in candidates and cast.member_b_record not in candidates
+
+
 def test_demo_county_has_officers_and_warnings():
     from datetime import date as d
 
@@ -105,7 +133,8 @@ def test_demo_county_has_officers_and_warnings():
     # every member with a 党内职务 holds that post in their branch
     from ronghe.members.models import Member
 
-    assert Officer.objects.count() == Member.objects.exclude(party_post="").count() > 0
+    branch_posts = Officer.objects.exclude(organization__kind="leading_group")  # 党组: the story step
+    assert branch_posts.count() == Member.objects.exclude(party_post="").count() > 0
     secretary = Officer.objects.filter(post="secretary").select_related("member").first()
     assert secretary.member.party_post == "书记"
     assert PartyWorker.objects.filter(kind="full_time").exists()

@@ -7,12 +7,12 @@ from typing import Any
 from django import forms
 
 from ronghe.core.forms import StyledForm, StyledFormMixin
-from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.orgs import rules
 from ronghe.orgs.choices import OfficerPost, OrgKind, WorkerKind
 from ronghe.orgs.models import Organization, Unit
 from ronghe.orgs.queries import organizations_for_user
+from ronghe.orgs.services import officer_candidates
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 KIND_CHOICES = [(k, label) for k, label in OrgKind.choices if k != OrgKind.COMMITTEE]
@@ -104,11 +104,10 @@ class OfficerForm(StyledForm):
 
     def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = Member.objects.filter(
-            organization__path__startswith=org.path,
-            organization__depth__lte=org.depth + 1,
-            status__in=ACTIVE_STATUSES,
-        ).order_by("name")
+        members = officer_candidates(org)
+        if org.kind != OrgKind.LEADING_GROUP:
+            members = members.filter(organization__depth__lte=org.depth + 1)
+        self.fields["member"].queryset = members.order_by("name")
 
 
 class WorkerForm(StyledForm):

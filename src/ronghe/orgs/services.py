@@ -141,12 +141,23 @@ def move_subtree(*, actor: Any, org: Organization, new_parent: Organization) -> 
     return org
 
 
+def officer_candidates(org: Organization) -> models.QuerySet[Member]:
+    """Who may hold a post in `org`: the active members of its subtree. A 党组 has no members of its
+    own: its posts are held by the unit's leading cadres, members of the unit's Party organizations."""
+    members = Member.objects.filter(status__in=ACTIVE_STATUSES)
+    if org.kind == OrgKind.LEADING_GROUP:
+        return members.filter(organization__unit_id=org.unit_id) if org.unit_id else members.none()
+    return members.filter(organization__path__startswith=org.path)
+
+
 @transaction.atomic
 def appoint_officer(*, actor: Any, org: Organization, member: Member, post: str, started_on: date) -> Officer:
-    """Record a committee post. The member must be an active member of the organization's subtree;
+    """Record a committee post. The member must be one of `officer_candidates(org)`;
     only one current 书记 per organization."""
     require_at(actor, "orgs.edit", org.path)
-    if not member.organization.path.startswith(org.path) or member.status not in ACTIVE_STATUSES:
+    if not officer_candidates(org).filter(pk=member.pk).exists():
+        if org.kind == OrgKind.LEADING_GROUP:
+            raise OrganizationError("党员：党组成员须为本单位党组织的在册党员")
         raise OrganizationError("党员：须为本组织（含下级）的在册党员")
     current = Officer.objects.filter(organization=org, ended_on__isnull=True)
     if current.filter(member=member, post=post).exists():
