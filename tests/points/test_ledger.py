@@ -14,7 +14,7 @@ from ronghe.orglife.models import Attendance
 from ronghe.points import services
 from ronghe.points.models import MemberYear, PointsEntry, YearClosing, YearTotal
 from tests.factories import MemberFactory
-from tests.points.conftest import YEAR
+from tests.points.conftest import TZ, YEAR
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +48,23 @@ def test_meeting_points_follow_attendance_and_are_idempotent(cast, scheme, make_
     services.remove_meeting_points(meeting=meeting)
     assert PointsEntry.objects.count() == 0
     assert MemberYear.objects.get(member=other, year=YEAR).total == D("60")
+
+
+def test_meeting_ahead_earns_nothing_until_it_starts(cast, scheme, make_meeting, time_machine):
+    # given a theme day next week, recorded ahead with A proposed present and B absent
+    time_machine.move_to(datetime(YEAR, 3, 3, 9, 0, tzinfo=TZ), tick=False)
+    other = MemberFactory(organization=cast.branch_a)
+    meeting = make_meeting(attendees=[cast.member_a_record], absent=[other])
+    # when synced before the meeting starts
+    services.sync_meeting_points(meeting=meeting)
+    # then nobody gains or loses points
+    assert not PointsEntry.objects.exists()
+    # when the meeting has started and is synced again (check-in, correction)
+    time_machine.move_to(datetime(YEAR, 3, 10, 9, 30, tzinfo=TZ), tick=False)
+    services.sync_meeting_points(meeting=meeting)
+    # then the attendance counts
+    assert MemberYear.objects.get(member=cast.member_a_record, year=YEAR).total == D("62")
+    assert PointsEntry.objects.filter(member=other).count() == 1
 
 
 def test_absence_deducts_and_excused_does_nothing(cast, scheme, make_meeting):

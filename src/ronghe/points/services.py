@@ -308,13 +308,16 @@ def sync_meeting_points(*, meeting: Any, actor: Any = None) -> dict[str, int]:
     Present members get the indicators whose sources name the meeting kind
     (``meeting:<kind>``); absent members get those naming ``meeting_absent``; excused members
     get nothing. Entries of members no longer present are removed. Refused when the meeting's
-    year is finalized for a member concerned.
+    year is finalized for a member concerned. A meeting that has not started yet earns and costs
+    nothing: attendance proposed ahead of time is not evidence (check-in or an edit after the start
+    syncs it).
     """
     resolver = Resolver()
     day = local_date(meeting.held_at)
+    started = meeting.held_at <= timezone.now()
     with transaction.atomic():
         desired: dict[tuple[int, int], tuple[Decimal, date]] = {}
-        for att in meeting.attendances.select_related("member__organization"):
+        for att in meeting.attendances.select_related("member__organization") if started else ():
             if att.status == AttendanceStatus.PRESENT:
                 source = f"meeting:{meeting.kind}"
             elif att.status == AttendanceStatus.ABSENT:
