@@ -61,9 +61,14 @@ for _model in (Member, Organization, Meeting):
     )
 
 
+def summary_version() -> int:
+    """Bumped by every ORM save/delete of a member, organization or meeting (cache keys include it)."""
+    return cache.get(_VERSION_KEY, 0)
+
+
 def _home_cache_key(user: Any, today: date) -> str:
     """Everything `scoped()` reads for the three querysets, so equal keys see equal rows."""
-    version = cache.get(_VERSION_KEY, 0)
+    version = summary_version()
     scope = [paths_with(user, perm) for perm in ("orgs.view", "members.view", "orglife.view")]
     raw = repr((scope, getattr(user, "member_id", None), today.isoformat(), version))
     return "core:home_summary:" + hashlib.sha256(raw.encode()).hexdigest()

@@ -222,16 +222,23 @@ def rollup(user: Any, node: Organization | None, year: int, today: date) -> tupl
         if not children:
             children = [node]
     results = compliance_in_scope(user, year, today, node)
+    # Each result belongs to at most one child (children never nest): find it by path prefix,
+    # one dict lookup per result instead of children × results prefix tests.
+    by_path = {child.path: (Tally(), [0]) for child in children}
+    lengths = sorted({len(child.path) for child in children})
+    for oc in results:
+        for length in lengths:
+            hit = by_path.get(oc.organization.path[:length])
+            if hit is not None:
+                hit[0].merge(oc.tally)
+                hit[1][0] += 1
+                break
     total = Tally()
     rows = []
     for child in children:
-        tally, n = Tally(), 0
-        for oc in results:
-            if oc.organization.path.startswith(child.path):
-                tally.merge(oc.tally)
-                n += 1
+        tally, n = by_path[child.path]
         total.merge(tally)
-        rows.append(RollupRow(child, tally, n, is_leaf=child.path == (node.path if node else None)))
+        rows.append(RollupRow(child, tally, n[0], is_leaf=child.path == (node.path if node else None)))
     return rows, total
 
 
