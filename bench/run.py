@@ -353,7 +353,9 @@ def build_dataset(size: int, db: str, rebuild: bool) -> float | None:
 # ------------------------------------------------------------------ the measuring process
 
 
-def measure(size: int, db: str, only: str | None, gen_seconds: float | None) -> list[Result]:
+def measure(
+    size: int, db: str, only: str | None, gen_seconds: float | None, skip: str | None = None
+) -> list[Result]:
     env = dataset_env(size, db)
     os.environ.update(env)
     if "DATABASE_URL" not in env:
@@ -394,7 +396,8 @@ def measure(size: int, db: str, only: str | None, gen_seconds: float | None) -> 
     surname = active.values_list("name", flat=True).order_by("id").first()[0]
     matches = active.filter(name__contains=surname).count()
     deep_page = max(1, (matches + PAGE - 1) // PAGE)
-    plain_deep = max(1, active.count() // PAGE)
+    n_unit = active.count()
+    plain_deep = max(1, (n_unit + PAGE - 1) // PAGE)
     member_user = User.objects.get(username="member")
     password = settings.RONGHE_DEMO_PASSWORD
     connection.close()
@@ -426,28 +429,28 @@ def measure(size: int, db: str, only: str | None, gen_seconds: float | None) -> 
             "core:home",
         ),
         (
-            f"roster first page (unit subtree + name '{surname}')",
+            "roster first page (unit subtree + name search)",
             "gwadmin",
             route("members:member-list", organization=code, q=surname, page=1),
             roster_floor(surname, 1),
             "members:member-list",
         ),
         (
-            f"roster last page {deep_page} (unit subtree + name '{surname}')",
+            "roster last page (unit subtree + name search)",
             "gwadmin",
             route("members:member-list", organization=code, q=surname, page=deep_page),
             roster_floor(surname, deep_page),
             "members:member-list",
         ),
         (
-            "roster first page (unit subtree, no search)",
+            "roster first page (unit subtree)",
             "gwadmin",
             route("members:member-list", organization=code, page=1),
             roster_floor("", 1),
             "members:member-list",
         ),
         (
-            f"roster last page {plain_deep} (unit subtree, no search)",
+            "roster last page (unit subtree)",
             "gwadmin",
             route("members:member-list", organization=code, page=plain_deep),
             roster_floor("", plain_deep),
@@ -469,6 +472,7 @@ def measure(size: int, db: str, only: str | None, gen_seconds: float | None) -> 
         ),
     ]
     selected = [p for p in pages if only is None or only in p[0] or only in p[4]]
+    selected = [p for p in selected if not skip or skip not in p[0]]
     if selected:
         server = Server(env)
         try:
@@ -477,6 +481,17 @@ def measure(size: int, db: str, only: str | None, gen_seconds: float | None) -> 
                 for conc in (1, 16):
                     label = f"{title} c={conc}"
                     r = Result(size, db, label, target=PAGE_TARGET if conc == 1 else "info")
+                    if title.startswith("roster"):
+                        search = f"name contains '{surname}', {matches:,} rows" if "search" in title else ""
+                        r.note = ", ".join(
+                            x
+                            for x in (
+                                f"unit subtree {n_unit:,} active members",
+                                search,
+                                (url or "?").split("?")[1],
+                            )
+                            if x
+                        )
                     if url is None:
                         r.note = f"route not present ({name})"
                         results.append(r)
@@ -514,7 +529,7 @@ def measure(size: int, db: str, only: str | None, gen_seconds: float | None) -> 
         ("export", lambda: export_roster(env, size, db, scope.path, str(scope.code))),
     ]
     for key, run in batch:
-        if only is not None and key not in only:
+        if (only is not None and key not in only) or (skip and skip in key):
             continue
         try:
             results.append(run())
@@ -793,6 +808,14 @@ def save_results(new: list[Result]) -> None:
         if new
         else ""
     )
+    import fcntl
+
+    with open(BENCH / ".results.lock", "w") as lock:  # several sizes may be measured at once
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _merge_results(new, command)
+
+
+def _merge_results(new: list[Result], command: str) -> None:
     rows = load_results()
     stamp = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
     keys = {(r.size, r.db, r.workload) for r in new}
@@ -829,6 +852,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, choices=(10_000, 100_000, 1_000_000), default=10_000)
     parser.add_argument("--db", choices=("sqlite", "postgres", "all"), default="all")
     parser.add_argument("--only", help="run only workloads whose name contains this text")
+    parser.add_argument("--skip", help="skip workloads whose name contains this text")
     parser.add_argument("--reuse", action="store_true", help="reuse a built dataset (the default)")
     parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the dataset")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -842,13 +866,15 @@ def main(argv: list[str] | None = None) -> int:
         dbs = ["postgres"]
     if args.measure:
         gen = os.environ.pop("RONGHE_BENCH_GENERATED", "")
-        save_results(measure(args.size, dbs[0], args.only, float(gen) if gen else None))
+        save_results(measure(args.size, dbs[0], args.only, float(gen) if gen else None, args.skip))
         return 0
     for db in dbs:
         gen = build_dataset(args.size, db, args.rebuild)
         cmd = [sys.executable, str(BENCH / "run.py"), "--measure", "--size", str(args.size), "--db", db]
         if args.only:
             cmd += ["--only", args.only]
+        if args.skip:
+            cmd += ["--skip", args.skip]
         env = dict(os.environ)
         if gen is not None:
             env["RONGHE_BENCH_GENERATED"] = str(gen)
