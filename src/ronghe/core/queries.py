@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
@@ -44,12 +45,21 @@ HOME_CACHE_SECONDS = 60
 _VERSION_KEY = "core:home_summary:version"
 
 
-def invalidate_home_summary(**kwargs: Any) -> None:
-    """Drop all cached home summaries (signal receiver; also callable after bulk writes)."""
+def _bump() -> None:
     try:
         cache.incr(_VERSION_KEY)
     except ValueError:
         cache.set(_VERSION_KEY, 1, None)
+
+
+def invalidate_home_summary(**kwargs: Any) -> None:
+    """Drop all cached summaries (signal receiver; also callable after bulk writes).
+
+    Bumped at once and again when the transaction commits, so a summary another request computed
+    from the not-yet-committed state in between is not served under the new version.
+    """
+    _bump()
+    transaction.on_commit(_bump)
 
 
 for _model in (Member, Organization, Meeting):
