@@ -409,7 +409,7 @@ def measure(
             return None
         return f"{url}?{urlencode(params)}" if params else url
 
-    if only is None or "home" in only:
+    if only in (None, "pages") or "home" in only:
         results.append(
             home_uncached(size, db, member_user.__class__.objects.get(username="gwadmin"), committee.path)
         )
@@ -471,7 +471,7 @@ def measure(
             "points:my-points",
         ),
     ]
-    selected = [p for p in pages if only is None or only in p[0] or only in p[4]]
+    selected = [p for p in pages if only in (None, "pages") or only in p[0] or only in p[4]]
     selected = [p for p in selected if not skip or skip not in p[0]]
     if selected:
         server = Server(env)
@@ -529,7 +529,7 @@ def measure(
         ("export", lambda: export_roster(env, size, db, scope.path, str(scope.code))),
     ]
     for key, run in batch:
-        if (only is not None and key not in only) or (skip and skip in key):
+        if (only is not None and key not in only) or (skip and skip in key) or only == "pages":
             continue
         try:
             results.append(run())
@@ -851,7 +851,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="融合 benchmarks")
     parser.add_argument("--size", type=int, choices=(10_000, 100_000, 1_000_000), default=10_000)
     parser.add_argument("--db", choices=("sqlite", "postgres", "all"), default="all")
-    parser.add_argument("--only", help="run only workloads whose name contains this text")
+    parser.add_argument(
+        "--only", help="run only workloads whose name contains this text ('pages': all pages)"
+    )
     parser.add_argument("--skip", help="skip workloads whose name contains this text")
     parser.add_argument("--reuse", action="store_true", help="reuse a built dataset (the default)")
     parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the dataset")
