@@ -414,6 +414,9 @@ def measure(
             home_uncached(size, db, member_user.__class__.objects.get(username="gwadmin"), committee.path)
         )
 
+    if only in (None, "pages") or "compliance" in only:
+        results.append(compliance_uncached(size, db, User.objects.get(username="gwadmin")))
+
     floor_url = "/__bench__/"
     code = str(unit_top.code)
 
@@ -563,6 +566,30 @@ def home_uncached(size: int, db: str, user: Any, path: str) -> Result:
     r = Result(size, db, "home summary on a cache miss (in-process)", target="≤ 2 × floor")
     r.median, r.p95, r.floor, r.runs = statistics.median(page), p95(page), statistics.median(floor), len(page)
     r.verdict = "PASS" if r.ratio is not None and r.ratio <= 2 else "FAIL"
+    show(r)
+    return r
+
+
+def compliance_uncached(size: int, db: str, user: Any) -> Result:
+    """The compliance table's rollup on a cache miss (in-process), against its one-aggregate floor."""
+    from django.utils import timezone
+
+    from bench.floors import compliance_rows
+    from ronghe.orglife.queries import compute_rollup
+
+    today = timezone.localdate()
+    page: list[float] = []
+    floor: list[float] = []
+    for _ in range(5 if size < 1_000_000 else 3):
+        started = time.perf_counter()
+        compute_rollup(user, None, YEAR, today)
+        page.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        compliance_rows(YEAR)
+        floor.append(time.perf_counter() - started)
+    r = Result(size, db, "compliance rollup on a cache miss (in-process)", target="info (cached 60 s)")
+    r.median, r.p95, r.floor, r.runs = statistics.median(page), p95(page), statistics.median(floor), len(page)
+    r.verdict = "INFO"
     show(r)
     return r
 
