@@ -11,9 +11,8 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from django.apps import apps
-from django.db import models
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
+from django.db.models.functions import ExtractMonth
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import path
 from django.utils import timezone
@@ -22,9 +21,19 @@ from ronghe.core.permissions import public
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.orglife.models import Meeting
+from ronghe.points.models import PointsEntry
 
-ROSTER_COLUMNS = ("id", "name", "gender", "birth_date", "status", "party_post", "organization__name")
-PAGE_SIZE = 20
+ROSTER_COLUMNS = (
+    "code",
+    "name",
+    "gender",
+    "birth_date",
+    "status",
+    "full_on",
+    "phone_masked",
+    "organization__name",
+)
+PAGE_SIZE = 30  # members:member-list shows 30 per page
 
 
 def _year_bounds(year: int) -> tuple[datetime, datetime]:
@@ -50,12 +59,15 @@ def home_floor(request: HttpRequest) -> HttpResponse:
 
 
 def roster_rows(org_path: str, q: str, page: int) -> list[tuple[Any, ...]]:
-    qs = Member.objects.filter(organization__path__startswith=org_path)
+    """The roster's filter (subtree, name contains, active statuses), order and page, as one query."""
+    qs = Member.objects.filter(organization__path__startswith=org_path, status__in=ACTIVE_STATUSES)
     if q:
         qs = qs.filter(name__contains=q)
     start = (page - 1) * PAGE_SIZE
     return list(
-        qs.order_by("organization_id", "name", "id").values_list(*ROSTER_COLUMNS)[start : start + PAGE_SIZE]
+        qs.order_by("organization__path", "name", "id").values_list(*ROSTER_COLUMNS)[
+            start : start + PAGE_SIZE
+        ]
     )
 
 
@@ -66,69 +78,30 @@ def roster_floor(request: HttpRequest) -> HttpResponse:
 
 
 def compliance_rows(year: int) -> list[tuple[Any, ...]]:
+    """Meetings held per branch, kind and month of the year: one aggregate over the meeting table."""
     start, end = _year_bounds(year)
     return list(
         Meeting.objects.filter(held_at__gte=start, held_at__lt=end)
-        .values_list("organization_id", "kind")
-        .annotate(
-            meetings=Count("id", distinct=True),
-            present=Count("attendances", filter=Q(attendances__status="present")),
-        )
+        .annotate(month=ExtractMonth("held_at"))
+        .values_list("organization_id", "kind", "month")
+        .annotate(meetings=Count("id"))
         .order_by()
     )
 
 
 @public
 def compliance_floor(request: HttpRequest) -> HttpResponse:
-    """Meetings and attendance per branch and kind for a year, in one aggregate."""
+    """The compliance table's raw numbers for a year, in one aggregate."""
     return _table(compliance_rows(int(request.GET.get("year", 2026))))
 
 
-def ledger_model() -> tuple[type[models.Model], str, str | None] | None:
-    """The points ledger (model, amount field, date field), found by shape: a Member FK and a number."""
-    try:
-        config = apps.get_app_config("points")
-    except LookupError:
-        return None
-    for model in config.get_models():
-        fks = [f for f in model._meta.fields if f.is_relation and f.related_model is Member]
-        numbers = [
-            f
-            for f in model._meta.fields
-            if isinstance(f, models.DecimalField | models.IntegerField)
-            and not f.primary_key
-            and not f.is_relation
-            and f.name not in ("year",)
-        ]
-        if not fks or not numbers:
-            continue
-        amount = next(
-            (f for f in numbers if f.name in ("points", "amount", "delta", "score", "value")), numbers[0]
-        )
-        dates = [f for f in model._meta.fields if isinstance(f, models.DateField)]
-        when = next((f.name for f in dates if f.name not in ("created_at", "updated_at")), None)
-        if when is None and any(f.name == "year" for f in model._meta.fields):
-            when = "year"
-        return model, amount.name, when
-    return None
-
-
-def _ledger_year_filter(when: str | None, year: int) -> dict[str, Any]:
-    if when is None:
-        return {}
-    return {"year": year} if when == "year" else {f"{when}__year": year}
-
-
 def points_group_by(year: int) -> int:
-    """Sum of a year's ledger per member: one GROUP BY."""
-    found = ledger_model()
-    if found is None:
-        return 0
-    model, amount, when = found
+    """The sums a recompute needs, in one GROUP BY over the ledger: per member, indicator and month."""
     rows = list(
-        model.objects.filter(**_ledger_year_filter(when, year))
-        .values_list("member_id")
-        .annotate(total=Sum(amount))
+        PointsEntry.objects.filter(year=year)
+        .annotate(month=ExtractMonth("occurred_on"))
+        .values_list("member_id", "indicator_id", "month")
+        .annotate(total=Sum("points"), n=Count("id"))
         .order_by()
     )
     return len(rows)
@@ -136,17 +109,61 @@ def points_group_by(year: int) -> int:
 
 @public
 def my_points_floor(request: HttpRequest) -> HttpResponse:
-    """A member's ledger rows for the year from one indexed query."""
-    found = ledger_model()
-    if found is None:
-        return _table([])
-    model, amount, when = found
+    """A member's first page of ledger rows for the year (the page's order) from one indexed query."""
     rows = list(
-        model.objects.filter(member_id=int(request.GET["member"]), **_ledger_year_filter(when, 2026))
-        .order_by("pk")
-        .values_list("pk", amount)
+        PointsEntry.objects.filter(member_id=int(request.GET["member"]), year=int(request.GET["year"]))
+        .order_by("-occurred_on", "-id")
+        .values_list("occurred_on", "indicator__name", "points", "note")[:20]
     )
     return _table(rows)
+
+
+EXPORT_VALUES = (
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "id_number_masked",
+    "native_place",
+    "education",
+    "degree",
+    "occupation",
+    "work_position",
+    "party_post",
+    "joined_on",
+    "full_on",
+    "status",
+    "organization__name",
+    "phone_masked",
+    "work_started_on",
+    "remarks",
+)
+
+
+def export_floor(org_path: str, out: str) -> int:
+    """The export's rows from one query, written as text by xlsxwriter in constant-memory mode."""
+    import xlsxwriter
+
+    from ronghe.members.choices import MemberStatus
+    from ronghe.members.exports import ROSTER_COLUMNS as HEADERS
+
+    labels = dict(MemberStatus.choices)
+    book = xlsxwriter.Workbook(out, {"constant_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, HEADERS)
+    qs = Member.objects.filter(organization__path__startswith=org_path).order_by(
+        "organization__path", "name", "id"
+    )
+    n = 0
+    for n, row in enumerate(qs.values_list(*EXPORT_VALUES).iterator(chunk_size=2000), start=1):
+        for col, value in enumerate(row):
+            if col == 13:
+                value = labels.get(value, value)
+            elif hasattr(value, "isoformat"):
+                value = value.isoformat()
+            sheet.write_string(n, col, value or "")
+    book.close()
+    return n
 
 
 urlpatterns = [

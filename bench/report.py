@@ -87,5 +87,5 @@ def _generic(workload: str) -> str:
     """Workload names carry size-dependent details (deep page number, search name); group without them."""
     import re
 
-    name = re.sub(r"deep page \d+", "deep page N", workload)
+    name = re.sub(r"(deep|last) page \d+", r"\1 page N", workload)
     return re.sub(r"name '[^']*'", "name", name)

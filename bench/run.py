@@ -35,6 +35,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 BASE_DIR = Path(os.environ.get("RONGHE_BENCH_DIR", "/tmp/rh-bench"))
 PG_BASE = os.environ.get("RONGHE_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+PG_PREFIX = os.environ.get("RONGHE_BENCH_DB_PREFIX", "ronghe_bench")
 RESULTS_JSON = BENCH / "results.json"
 YEAR = 2026
 IMPORT_ROWS = 100_000
@@ -49,7 +50,7 @@ def dataset_env(size: int, db: str) -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), str(ROOT)])
     env.pop("DATABASE_URL", None)
     if db == "postgres":
-        env["DATABASE_URL"] = f"{PG_BASE}/ronghe_bench_{size}"
+        env["DATABASE_URL"] = f"{PG_BASE}/{PG_PREFIX}_{size}"
     return env
 
 
@@ -300,64 +301,26 @@ def worker_main(task: str, args: list[str]) -> None:
 
         client = DjangoClient()
         client.force_login(User.objects.get(username="gwadmin"))
-        response = client.get(reverse("member_io:roster-export"), {"org": args[0]})
+        response = client.get(reverse("member_io:export"), {"organization": args[0], "download": "1"})
+        if response.status_code != 200 or not response.streaming:
+            raise SystemExit(f"export HTTP {response.status_code}")
         size = 0
-        chunks = response.streaming_content if response.streaming else [response.content]
         with open(args[1], "wb") as fh:
-            for chunk in chunks:
+            for chunk in response.streaming_content:
                 size += len(chunk)
                 fh.write(chunk)
-        if response.status_code != 200:
-            raise SystemExit(f"export HTTP {response.status_code}")
+        response.close()
         info["bytes"] = size
     elif task == "xlsxwriter-floor":
-        import xlsxwriter
+        from bench.floors import export_floor
 
-        from bench.floors import ROSTER_COLUMNS
-        from ronghe.members.models import Member
-
-        book = xlsxwriter.Workbook(args[1], {"constant_memory": True})
-        sheet = book.add_worksheet()
-        date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
-        sheet.write_row(0, 0, ROSTER_COLUMNS)
-        qs = Member.objects.filter(organization__path__startswith=args[0]).order_by(
-            "organization_id", "name", "id"
-        )
-        n = 0
-        for n, row in enumerate(qs.values_list(*EXPORT_COLUMNS).iterator(chunk_size=5000), start=1):
-            for col, value in enumerate(row):
-                if hasattr(value, "isoformat"):
-                    sheet.write_datetime(n, col, value, date_fmt)
-                else:
-                    sheet.write(n, col, value)
-        book.close()
-        info["rows"] = n
+        info["rows"] = export_floor(args[0], args[1])
     else:
         raise SystemExit(f"unknown worker task {task}")
     connection.close()
     info["seconds"] = time.perf_counter() - started
     info["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(info))
-
-
-EXPORT_COLUMNS = (
-    "name",
-    "gender",
-    "ethnicity",
-    "birth_date",
-    "id_number_masked",
-    "native_place",
-    "education",
-    "degree",
-    "occupation",
-    "work_position",
-    "party_post",
-    "joined_on",
-    "full_on",
-    "status",
-    "phone_masked",
-    "organization__name",
-)
 
 
 # ------------------------------------------------------------------ datasets
@@ -371,7 +334,7 @@ def build_dataset(size: int, db: str, rebuild: bool) -> float | None:
     if rebuild:
         shutil.rmtree(data_dir, ignore_errors=True)
     if db == "postgres":
-        ensure_pg_database(f"ronghe_bench_{size}", drop=rebuild or not marker.exists())
+        ensure_pg_database(f"{PG_PREFIX}_{size}", drop=rebuild or not marker.exists())
     elif not marker.exists():
         shutil.rmtree(data_dir, ignore_errors=True)
     if marker.exists():
@@ -390,7 +353,9 @@ def build_dataset(size: int, db: str, rebuild: bool) -> float | None:
 # ------------------------------------------------------------------ the measuring process
 
 
-def measure(size: int, db: str, only: str | None, gen_seconds: float | None) -> list[Result]:
+def measure(
+    size: int, db: str, only: str | None, gen_seconds: float | None, skip: str | None = None
+) -> list[Result]:
     env = dataset_env(size, db)
     os.environ.update(env)
     if "DATABASE_URL" not in env:
@@ -403,7 +368,9 @@ def measure(size: int, db: str, only: str | None, gen_seconds: float | None) -> 
     from django.db.models import Count
     from django.urls import NoReverseMatch, reverse
 
+    from bench.floors import PAGE_SIZE as PAGE
     from ronghe.accounts.models import User
+    from ronghe.members.choices import ACTIVE_STATUSES
     from ronghe.members.models import Member
     from ronghe.orgs.models import Organization
 
@@ -425,16 +392,12 @@ def measure(size: int, db: str, only: str | None, gen_seconds: float | None) -> 
         .order_by("-n", "path")
         .first()
     )
-    surname = (
-        Member.objects.filter(organization__path__startswith=unit_top.path)
-        .values_list("name", flat=True)
-        .order_by("id")
-        .first()[0]
-    )
-    matches = Member.objects.filter(
-        organization__path__startswith=unit_top.path, name__contains=surname
-    ).count()
-    deep_page = max(1, (matches + 19) // 20)
+    active = Member.objects.filter(organization__path__startswith=unit_top.path, status__in=ACTIVE_STATUSES)
+    surname = active.values_list("name", flat=True).order_by("id").first()[0]
+    matches = active.filter(name__contains=surname).count()
+    deep_page = max(1, (matches + PAGE - 1) // PAGE)
+    n_unit = active.count()
+    plain_deep = max(1, (n_unit + PAGE - 1) // PAGE)
     member_user = User.objects.get(username="member")
     password = settings.RONGHE_DEMO_PASSWORD
     connection.close()
@@ -446,12 +409,20 @@ def measure(size: int, db: str, only: str | None, gen_seconds: float | None) -> 
             return None
         return f"{url}?{urlencode(params)}" if params else url
 
-    if only is None or "home" in only:
+    if only in (None, "pages") or "home" in only:
         results.append(
             home_uncached(size, db, member_user.__class__.objects.get(username="gwadmin"), committee.path)
         )
 
+    if only in (None, "pages") or "compliance" in only:
+        results.append(compliance_uncached(size, db, User.objects.get(username="gwadmin")))
+
     floor_url = "/__bench__/"
+    code = str(unit_top.code)
+
+    def roster_floor(q: str, page: int) -> str:
+        return f"{floor_url}roster?{urlencode({'path': unit_top.path, 'q': q, 'page': page})}"
+
     pages: list[tuple[str, str, str | None, str, str]] = [
         (
             "home (工委, whole county)",
@@ -461,24 +432,31 @@ def measure(size: int, db: str, only: str | None, gen_seconds: float | None) -> 
             "core:home",
         ),
         (
-            f"roster first page (unit subtree + name '{surname}')",
+            "roster first page (unit subtree + name search)",
             "gwadmin",
-            route("members:member-list", org=str(unit_top.code), q=surname, page=1),
-            f"{floor_url}roster?{urlencode({'path': unit_top.path, 'q': surname, 'page': 1})}",
+            route("members:member-list", organization=code, q=surname, page=1),
+            roster_floor(surname, 1),
             "members:member-list",
         ),
         (
-            f"roster deep page {deep_page} (unit subtree + name '{surname}')",
+            "roster last page (unit subtree + name search)",
             "gwadmin",
-            route("members:member-list", org=str(unit_top.code), q=surname, page=deep_page),
-            f"{floor_url}roster?{urlencode({'path': unit_top.path, 'q': surname, 'page': deep_page})}",
+            route("members:member-list", organization=code, q=surname, page=deep_page),
+            roster_floor(surname, deep_page),
             "members:member-list",
         ),
         (
-            "roster deep page (unit subtree, no search)",
+            "roster first page (unit subtree)",
             "gwadmin",
-            route("members:member-list", org=str(unit_top.code), page=max(1, unit_top_size(unit_top) // 20)),
-            f"{floor_url}roster?{urlencode({'path': unit_top.path, 'q': '', 'page': max(1, unit_top_size(unit_top) // 20)})}",
+            route("members:member-list", organization=code, page=1),
+            roster_floor("", 1),
+            "members:member-list",
+        ),
+        (
+            "roster last page (unit subtree)",
+            "gwadmin",
+            route("members:member-list", organization=code, page=plain_deep),
+            roster_floor("", plain_deep),
             "members:member-list",
         ),
         (
@@ -491,12 +469,13 @@ def measure(size: int, db: str, only: str | None, gen_seconds: float | None) -> 
         (
             "我的积分 (member)",
             "member",
-            route("points:my-points"),
-            f"{floor_url}my-points?member={member_user.member_id}",
+            route("points:my-points", year=YEAR),
+            f"{floor_url}my-points?member={member_user.member_id}&year={YEAR}",
             "points:my-points",
         ),
     ]
-    selected = [p for p in pages if only is None or only in p[0] or only in p[4]]
+    selected = [p for p in pages if only in (None, "pages") or only in p[0] or only in p[4]]
+    selected = [p for p in selected if not skip or skip not in p[0]]
     if selected:
         server = Server(env)
         try:
@@ -505,6 +484,17 @@ def measure(size: int, db: str, only: str | None, gen_seconds: float | None) -> 
                 for conc in (1, 16):
                     label = f"{title} c={conc}"
                     r = Result(size, db, label, target=PAGE_TARGET if conc == 1 else "info")
+                    if title.startswith("roster"):
+                        search = f"name contains '{surname}', {matches:,} rows" if "search" in title else ""
+                        r.note = ", ".join(
+                            x
+                            for x in (
+                                f"unit subtree {n_unit:,} active members",
+                                search,
+                                (url or "?").split("?")[1],
+                            )
+                            if x
+                        )
                     if url is None:
                         r.note = f"route not present ({name})"
                         results.append(r)
@@ -515,7 +505,15 @@ def measure(size: int, db: str, only: str | None, gen_seconds: float | None) -> 
                         c = Client(server.port)
                         c.login(username, password)
                         pool.append(c)
-                    page, floor = measure_page(pool[:conc], url, f_url, budget=15.0 if conc == 1 else 30.0)
+                    try:
+                        page, floor = measure_page(
+                            pool[:conc], url, f_url, budget=15.0 if conc == 1 else 30.0
+                        )
+                    except RuntimeError as exc:
+                        r.verdict, r.note = "ERROR", str(exc)[:200]
+                        results.append(r)
+                        show(r)
+                        break
                     r.median, r.p95, r.floor = statistics.median(page), p95(page), statistics.median(floor)
                     r.runs = len(page)
                     r.rss_mb = server_rss(server)
@@ -525,12 +523,24 @@ def measure(size: int, db: str, only: str | None, gen_seconds: float | None) -> 
         finally:
             server.stop()
 
-    if only is None or "recompute" in only:
-        results.append(recompute_points(env, size, db))
-    if only is None or "import" in only:
-        results.append(import_roster(env, size, db, committee_code=str(committee.code)))
-    if only is None or "export" in only:
-        results.append(export_roster(env, size, db, committee.path, str(committee.code)))
+    save_results(results)
+    # ≤ 100k: the whole county; at 1M: the largest unit's subtree (the export is O(rows) either way).
+    scope = committee if size <= IMPORT_ROWS else unit_top
+    batch = [
+        ("recompute", lambda: recompute_points(env, size, db)),
+        ("import", lambda: import_roster(env, size, db, committee_code=str(committee.code))),
+        ("export", lambda: export_roster(env, size, db, scope.path, str(scope.code))),
+    ]
+    for key, run in batch:
+        if (only is not None and key not in only) or (skip and skip in key) or only == "pages":
+            continue
+        try:
+            results.append(run())
+        except Exception as exc:  # noqa: BLE001 - one broken workload must not lose the others
+            r = Result(size, db, key, verdict="ERROR", note=str(exc).strip().splitlines()[-1][:200])
+            show(r)
+            results.append(r)
+        save_results(results)
     return results
 
 
@@ -560,10 +570,28 @@ def home_uncached(size: int, db: str, user: Any, path: str) -> Result:
     return r
 
 
-def unit_top_size(org: Any) -> int:
-    from ronghe.members.models import Member
+def compliance_uncached(size: int, db: str, user: Any) -> Result:
+    """The compliance table's rollup on a cache miss (in-process), against its one-aggregate floor."""
+    from django.utils import timezone
 
-    return Member.objects.filter(organization__path__startswith=org.path).count()
+    from bench.floors import compliance_rows
+    from ronghe.orglife.queries import compute_rollup
+
+    today = timezone.localdate()
+    page: list[float] = []
+    floor: list[float] = []
+    for _ in range(5 if size < 1_000_000 else 3):
+        started = time.perf_counter()
+        compute_rollup(user, None, YEAR, today)
+        page.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        compliance_rows(YEAR)
+        floor.append(time.perf_counter() - started)
+    r = Result(size, db, "compliance rollup on a cache miss (in-process)", target="info (cached 60 s)")
+    r.median, r.p95, r.floor, r.runs = statistics.median(page), p95(page), statistics.median(floor), len(page)
+    r.verdict = "INFO"
+    show(r)
+    return r
 
 
 def server_rss(server: Server) -> float | None:
@@ -649,23 +677,20 @@ def write_roster_xlsx(path: Path, rows: int, seed: int = 77) -> None:
 
     import xlsxwriter
 
-    from ronghe.demo.generator import _person
+    from ronghe.demo.generator import _person, _unique_number
     from ronghe.members.choices import MemberStatus
 
     rng = random.Random(seed)
     today = date(2026, 11, 24)
     seen: set[str] = set()
     headers = ["姓名", "性别", "民族", "出生日期", "公民身份号码", "籍贯", "学历", "学位", "职业/人员类别"]
-    headers += ["工作单位及职务", "党内职务", "入党日期", "转正日期", "党员状态", "手机号", "参加工作时间"]
+    headers += ["工作单位及职务", "党内职务", "入党日期", "转正日期", "党员状态", "手机号码", "参加工作时间"]
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     sheet = book.add_worksheet("党员")
     sheet.write_row(0, 0, headers)
     for i in range(1, rows + 1):
         p = _person(rng, today, 900_000 + i)
-        number = p["id_number"]
-        while number in seen:  # rare: same area, birth date and sequence code
-            number = number[:14] + f"{(int(number[14:17]) + 2) % 1000:03d}"[:3] + number[17:]
-        seen.add(number)
+        number = _unique_number(p, 900_000 + i, seen)  # rare clashes step to the next sequence code
         fmt = "%Y-%m-%d"
         sheet.write_row(
             i,
@@ -739,8 +764,8 @@ def scratch_database(env: dict[str, str], db: str, reset: bool = False) -> dict[
     shutil.rmtree(scratch_dir, ignore_errors=True)
     shutil.copytree(base_dir, scratch_dir)
     if db == "postgres":
-        scratch["DATABASE_URL"] = f"{PG_BASE}/ronghe_bench_scratch"
-        ensure_pg_database("ronghe_bench_scratch", drop=True, template="ronghe_bench_500")
+        scratch["DATABASE_URL"] = f"{PG_BASE}/{PG_PREFIX}_scratch"
+        ensure_pg_database(f"{PG_PREFIX}_scratch", drop=True, template=f"{PG_PREFIX}_500")
     return scratch
 
 
@@ -761,14 +786,13 @@ def scratch_branch_code(env: dict[str, str]) -> str:
 
 
 def export_roster(env: dict[str, str], size: int, db: str, path: str, code: str) -> Result:
-    r = Result(
-        size,
-        db,
-        f"export roster .xlsx ({min(size, IMPORT_ROWS):,} members)",
-        target="≤ 2 × xlsxwriter, RSS ≤ 300 MB",
-    )
-    if not route_exists(env, "member_io:roster-export"):
-        r.note = "route not present (member_io:roster-export)"
+    from ronghe.members.models import Member
+
+    rows = Member.objects.filter(organization__path__startswith=path).count()
+    r = Result(size, db, "export roster .xlsx", target="≤ 2 × xlsxwriter, RSS ≤ 300 MB")
+    r.note = f"{rows:,} members" + (" (largest unit's subtree)" if size > IMPORT_ROWS else " (whole county)")
+    if not route_exists(env, "member_io:export"):
+        r.note = "route not present (member_io:export)"
         show(r)
         return r
     out = BASE_DIR / "export.xlsx"
@@ -782,8 +806,6 @@ def export_roster(env: dict[str, str], size: int, db: str, path: str, code: str)
         3,
     )
     r.verdict = "PASS" if r.ratio is not None and r.ratio <= 2 and rss <= 300 else "FAIL"
-    if size > IMPORT_ROWS:
-        r.note = "whole county exported"
     show(r)
     return r
 
@@ -807,7 +829,20 @@ def load_results() -> list[dict[str, Any]]:
     return []
 
 
-def save_results(new: list[Result], command: str) -> None:
+def save_results(new: list[Result]) -> None:
+    command = (
+        f"make bench SIZE={new[0].size}  # or: bench/run.py --size {new[0].size} --db {new[0].db}"
+        if new
+        else ""
+    )
+    import fcntl
+
+    with open(BENCH / ".results.lock", "w") as lock:  # several sizes may be measured at once
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _merge_results(new, command)
+
+
+def _merge_results(new: list[Result], command: str) -> None:
     rows = load_results()
     stamp = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
     keys = {(r.size, r.db, r.workload) for r in new}
@@ -843,7 +878,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="融合 benchmarks")
     parser.add_argument("--size", type=int, choices=(10_000, 100_000, 1_000_000), default=10_000)
     parser.add_argument("--db", choices=("sqlite", "postgres", "all"), default="all")
-    parser.add_argument("--only", help="run only workloads whose name contains this text")
+    parser.add_argument(
+        "--only", help="run only workloads whose name contains this text ('pages': all pages)"
+    )
+    parser.add_argument("--skip", help="skip workloads whose name contains this text")
     parser.add_argument("--reuse", action="store_true", help="reuse a built dataset (the default)")
     parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the dataset")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -857,15 +895,15 @@ def main(argv: list[str] | None = None) -> int:
         dbs = ["postgres"]
     if args.measure:
         gen = os.environ.pop("RONGHE_BENCH_GENERATED", "")
-        results = measure(args.size, dbs[0], args.only, float(gen) if gen else None)
-        command = f"make bench SIZE={args.size}  # or: bench/run.py --size {args.size} --db {dbs[0]}"
-        save_results(results, command)
+        save_results(measure(args.size, dbs[0], args.only, float(gen) if gen else None, args.skip))
         return 0
     for db in dbs:
         gen = build_dataset(args.size, db, args.rebuild)
         cmd = [sys.executable, str(BENCH / "run.py"), "--measure", "--size", str(args.size), "--db", db]
         if args.only:
             cmd += ["--only", args.only]
+        if args.skip:
+            cmd += ["--skip", args.skip]
         env = dict(os.environ)
         if gen is not None:
             env["RONGHE_BENCH_GENERATED"] = str(gen)

@@ -55,6 +55,7 @@ def test_list_query_count_constant(client_for, cast):
         client.get(reverse("members:member-list"))
     for _ in range(12):
         MemberFactory(organization=cast.branch_b)
+    client.get(reverse("members:member-list"))  # the side-bar tree is cached per scope: warm it again
     with CaptureQueriesContext(connection) as large:
         client.get(reverse("members:member-list"))
     assert len(large) == len(small)

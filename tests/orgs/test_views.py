@@ -52,6 +52,7 @@ def test_list_query_count_is_constant(client_for, cast, django_assert_max_num_qu
             post="secretary",
             started_on=date(2024, 1, 1),
         )
+    client.get(reverse("orgs:organization-list"))  # the side-bar tree is cached per scope: warm it again
     with CaptureQueriesContext(connection) as large:
         client.get(reverse("orgs:organization-list"))
     assert len(large) == len(small)

@@ -15,6 +15,7 @@ import hmac
 import json
 import os
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,16 +69,28 @@ def _write(path: Path, ring: Keyring) -> None:
     os.replace(tmp, path)
 
 
+# The key file is stat()ed at most once a second per process: an import encrypts two numbers per
+# row, and a stat per value was a tenth of a 100,000-row import (bench/RESULTS.md). A rotation in
+# this process (add_key) clears the cache at once; another process's rotation shows within a second.
+_RECHECK_SECONDS = 1.0
+_checked: dict[str, float] = {}
+
+
 def keyring() -> Keyring:
+    name = str(settings.FIELD_KEYS_FILE)
+    cached = _cache.get(name)
+    now = time.monotonic()
+    if cached and now - _checked.get(name, 0.0) < _RECHECK_SECONDS:
+        return cached[1]
     path = _path()
     if not path.exists():
         _write(path, Keyring(active="k1", enc={"k1": secrets.token_bytes(32)}, mac=secrets.token_bytes(32)))
     mtime = path.stat().st_mtime
-    cached = _cache.get(str(path))
+    _checked[name] = now
     if cached and cached[0] == mtime:
         return cached[1]
     ring = Keyring.from_json(path.read_text(encoding="utf-8"))
-    _cache[str(path)] = (mtime, ring)
+    _cache[name] = (mtime, ring)
     return ring
 
 
@@ -89,6 +102,7 @@ def add_key() -> str:
     ring = Keyring(active=new_id, enc={**ring.enc, new_id: secrets.token_bytes(32)}, mac=ring.mac)
     _write(_path(), ring)
     _cache.clear()
+    _checked.clear()
     return new_id
 
 

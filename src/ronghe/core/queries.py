@@ -8,9 +8,9 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Q
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from ronghe.core.readcache import HOME_CACHE_SECONDS, invalidate_home_summary, summary_version  # noqa: F401
 from ronghe.core.scope import has_perm_anywhere, paths_with, scoped
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
@@ -32,34 +32,9 @@ def month_bounds(today: date) -> tuple[datetime, datetime]:
     return start, datetime.combine(nxt, time.min, tzinfo=tz)
 
 
-# The home page counts are whole-subtree aggregates: at a province (1M members) one scan costs
-# seconds, so the summary is cached per scope for a short while (bench/RESULTS.md, issue 6).
-# Saving or deleting a member, organization or meeting in this process drops every cached
-# summary at once; writes from other processes (bulk import commands) show within the TTL.
-HOME_CACHE_SECONDS = 60
-_VERSION_KEY = "core:home_summary:version"
-
-
-def invalidate_home_summary(**kwargs: Any) -> None:
-    """Drop all cached home summaries (signal receiver; also callable after bulk writes)."""
-    try:
-        cache.incr(_VERSION_KEY)
-    except ValueError:
-        cache.set(_VERSION_KEY, 1, None)
-
-
-for _model in (Member, Organization, Meeting):
-    post_save.connect(
-        invalidate_home_summary, sender=_model, dispatch_uid=f"home_summary:{_model.__name__}:save"
-    )
-    post_delete.connect(
-        invalidate_home_summary, sender=_model, dispatch_uid=f"home_summary:{_model.__name__}:delete"
-    )
-
-
 def _home_cache_key(user: Any, today: date) -> str:
     """Everything `scoped()` reads for the three querysets, so equal keys see equal rows."""
-    version = cache.get(_VERSION_KEY, 0)
+    version = summary_version()
     scope = [paths_with(user, perm) for perm in ("orgs.view", "members.view", "orglife.view")]
     raw = repr((scope, getattr(user, "member_id", None), today.isoformat(), version))
     return "core:home_summary:" + hashlib.sha256(raw.encode()).hexdigest()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -102,6 +103,9 @@ class MemberForm(StyledFormMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in MEMBER_FIELDS}
 
 
+FILTER_OPTIONS_LIMIT = 300
+
+
 class MemberFilterForm(StyledForm):
     q = forms.CharField(label="姓名", required=False, max_length=50)
     organization = CodeChoiceField(
@@ -113,9 +117,32 @@ class MemberFilterForm(StyledForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations_for_user(user, "members.view").exclude(
-            kind="group"
+        field = self.fields["organization"]
+        field.queryset = organizations_for_user(user, "members.view").exclude(kind="group")
+        field.widget.choices = [("", field.empty_label), *self._listed(field.queryset)]
+
+    def _listed(self, in_scope: Any) -> list[tuple[str, str]]:
+        """The options shown: every organization in scope up to FILTER_OPTIONS_LIMIT; above that
+        (a city or province) the upper two levels plus the chosen one, so the page stays the same
+        size whatever the scope. Any organization in scope is still accepted (the tree links here).
+        """
+        rows = list(
+            in_scope.order_by("path").values_list("code", "name", "depth")[: FILTER_OPTIONS_LIMIT + 1]
         )
+        if len(rows) > FILTER_OPTIONS_LIMIT:
+            top = min(depth for _, _, depth in rows)
+            rows = list(
+                in_scope.filter(depth__lte=top + 1)
+                .order_by("path")
+                .values_list("code", "name", "depth")[:FILTER_OPTIONS_LIMIT]
+            )
+            try:
+                chosen = uuid.UUID(self.data.get("organization") or "") if self.is_bound else None
+            except ValueError:
+                chosen = None
+            if chosen and all(code != chosen for code, _, _ in rows):
+                rows += list(in_scope.filter(code=chosen).values_list("code", "name", "depth")[:1])
+        return [(str(code), name) for code, name, _ in rows]
 
 
 class StatusChangeForm(StyledForm):

@@ -7,6 +7,7 @@ their 公民身份号码, so importing the same file again updates and never dup
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from django.db import IntegrityError, connection, transaction
 from django_tasks import task
 
 from ronghe.core import audit, crypto
+from ronghe.core.bulk import bulk_load
 from ronghe.core.idnumbers import SHANGHAI, IdentifierError, parse_id_number, parse_phone
 from ronghe.core.imports.errors import CellError, ImportRefused, RowError
 from ronghe.core.imports.files import check_upload, formula_cells
@@ -35,6 +37,7 @@ from ronghe.members.services import EDITABLE_FIELDS, set_sensitive_numbers
 from ronghe.orgs.models import Organization
 
 BATCH = 500
+MEMBER_COLUMNS = [f for f in Member._meta.concrete_fields if not f.primary_key]
 
 # Header names written by the national and provincial systems, then common aliases.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -146,10 +149,16 @@ class OrgIndex:
         raise CellError(f"未找到名为“{name}”的党组织")
 
 
+@functools.cache
+def _lookup(choices: Any) -> tuple[frozenset[str], dict[str, str]]:
+    """An enum's values and label → value map, built once (Choices.values rebuilds a list per call)."""
+    return frozenset(choices.values), {label: value for value, label in choices.choices}
+
+
 def _choice(text: str, choices: Any, aliases: dict[str, str], what: str) -> str:
-    if text in choices.values:
+    values, by_label = _lookup(choices)
+    if text in values:
         return text
-    by_label = {label: value for value, label in choices.choices}
     if text in by_label:
         return by_label[text]
     if text in aliases:
@@ -523,7 +532,12 @@ def _write(
                 set_sensitive_numbers(member, phone=row.phone)
             changed.append(member)
     if new:
-        Member.objects.bulk_create(new, batch_size=BATCH)
+        # Raw rows (COPY on PostgreSQL) from the unsaved instances, defaults and auto dates applied.
+        bulk_load(
+            Member,
+            [f.name for f in MEMBER_COLUMNS],
+            ([f.pre_save(m, True) for f in MEMBER_COLUMNS] for m in new),
+        )
     if changed:
         fields = [*present, "phone_encrypted", "phone_masked", "updated_at"]
         if present_status:

@@ -6,16 +6,20 @@ period) whatever the number of meetings; Python only walks organizations × obli
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import ExtractMonth, ExtractQuarter
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from ronghe.core.scope import scoped
+from ronghe.core.readcache import invalidate_home_summary, summary_version
+from ronghe.core.scope import paths_with, scoped
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.orglife import rules
@@ -212,8 +216,42 @@ class RollupRow:
     is_leaf: bool
 
 
+# The table walks every organization × requirement period of the scope in Python: at a city or
+# province that is seconds per request, so the result is kept per scope for a minute. Any ORM
+# save/delete of a member, organization, meeting, attendance row or requirement drops it
+# (core.queries' summary version); bulk writes from other processes show within the minute.
+ROLLUP_CACHE_SECONDS = 60
+
+for _model in (Attendance, MeetingRequirement):
+    post_save.connect(invalidate_home_summary, sender=_model, dispatch_uid=f"summary:{_model.__name__}:save")
+    post_delete.connect(
+        invalidate_home_summary, sender=_model, dispatch_uid=f"summary:{_model.__name__}:delete"
+    )
+
+
 def rollup(user: Any, node: Organization | None, year: int, today: date) -> tuple[list[RollupRow], Tally]:
-    """Drill-down: one row per child of `node` (or per visible top node), summing its subtree."""
+    """Drill-down: one row per child of `node` (or per visible top node), summing its subtree (cached)."""
+    raw = repr(
+        (
+            paths_with(user, "orglife.view"),
+            node.path if node else None,
+            year,
+            today.isoformat(),
+            summary_version(),
+        )
+    )
+    key = "orglife:rollup:" + hashlib.sha256(raw.encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = compute_rollup(user, node, year, today)
+        cache.set(key, found, ROLLUP_CACHE_SECONDS)
+    return found
+
+
+def compute_rollup(
+    user: Any, node: Organization | None, year: int, today: date
+) -> tuple[list[RollupRow], Tally]:
+    """The uncached drill-down."""
     visible = scoped(Organization.objects.all(), user, "orglife.view")
     if node is None:
         roots: list[Organization] = []
@@ -228,16 +266,23 @@ def rollup(user: Any, node: Organization | None, year: int, today: date) -> tupl
         if not children:
             children = [node]
     results = compliance_in_scope(user, year, today, node)
+    # Each result belongs to at most one child (children never nest): find it by path prefix,
+    # one dict lookup per result instead of children × results prefix tests.
+    by_path = {child.path: (Tally(), [0]) for child in children}
+    lengths = sorted({len(child.path) for child in children})
+    for oc in results:
+        for length in lengths:
+            hit = by_path.get(oc.organization.path[:length])
+            if hit is not None:
+                hit[0].merge(oc.tally)
+                hit[1][0] += 1
+                break
     total = Tally()
     rows = []
     for child in children:
-        tally, n = Tally(), 0
-        for oc in results:
-            if oc.organization.path.startswith(child.path):
-                tally.merge(oc.tally)
-                n += 1
+        tally, n = by_path[child.path]
         total.merge(tally)
-        rows.append(RollupRow(child, tally, n, is_leaf=child.path == (node.path if node else None)))
+        rows.append(RollupRow(child, tally, n[0], is_leaf=child.path == (node.path if node else None)))
     return rows, total
 
 

@@ -2,9 +2,8 @@
 
 Attendance points come from whatever Attendance rows exist when the step runs (organizational
 life's demo step may add meetings first); training and volunteering sessions and a few approved
-claims and deductions are generated here. Ledger rows are loaded raw (`bulk_load`: COPY on
-PostgreSQL, executemany elsewhere) without model instances, then the yearly totals are built
-once from SQL aggregates with `recompute_year`.
+claims and deductions are generated here. Ledger rows are streamed through `bulk_load` (COPY on
+PostgreSQL), then the yearly totals are built once with `recompute_year`.
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ from __future__ import annotations
 import random
 import uuid
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -26,7 +26,15 @@ from ronghe.points import services
 from ronghe.points.choices import ClaimState, SourceType
 from ronghe.points.models import Claim, ClaimHistory, PointsEntry
 
-BATCH = 5000
+BATCH = 20000
+
+
+def _day(rng: random.Random, year: int, today: date) -> date:
+    last = min(today, date(year, 12, 31))
+    span = (last - date(year, 1, 1)).days
+    return date(year, 1, 1) + timedelta(days=rng.randint(0, max(span, 0)))
+
+
 ENTRY_FIELDS = (
     "code",
     "member",
@@ -37,19 +45,13 @@ ENTRY_FIELDS = (
     "source_type",
     "source_id",
     "note",
-    "created_by",
     "created_at",
 )
 
 
-def _day(rng: random.Random, year: int, today: date) -> date:
-    last = min(today, date(year, 12, 31))
-    span = (last - date(year, 1, 1)).days
-    return date(year, 1, 1) + timedelta(days=rng.randint(0, max(span, 0)))
-
-
 @step
 def demo_points(county: County, rng: random.Random) -> None:
+    """Ledger entries streamed into `bulk_load` (COPY on PostgreSQL), then one `recompute_year`."""
     year = county.today.year
     scheme = services.seed_default_scheme(organization=county.committee, year=year, recompute=False)
     inds = {i.code: i for i in Indicator.objects.filter(scheme=scheme)}
@@ -57,73 +59,88 @@ def demo_points(county: County, rng: random.Random) -> None:
     for ind in inds.values():
         for source in ind.sources or []:
             by_source[source].append(ind)
-    entries: list[tuple] = []
     now = timezone.now()
 
-    def add(
+    def entry(
         member_id: int, ind: Indicator, on: date, source_type: str, source_id: str, note: str, points=None
     ):
-        entries.append(
-            (
-                uuid.UUID(int=rng.getrandbits(128), version=4),
-                member_id,
-                ind.pk,
-                ind.points if points is None else points,
-                on,
-                on.year,
-                source_type,
-                source_id,
-                note,
-                None,
-                now,
-            )
+        return (
+            uuid.UUID(int=rng.getrandbits(128), version=4),
+            member_id,
+            ind.pk,
+            ind.points if points is None else points,
+            on,
+            on.year,
+            source_type,
+            source_id,
+            note,
+            now,
         )
 
-    # 1. attendance that already exists
-    rows = Attendance.objects.filter(meeting__held_at__year=year).values_list(
-        "member_id", "status", "meeting_id", "meeting__kind", "meeting__held_at", "meeting__title"
-    )
-    days: dict[int, date] = {}
-    for member_id, status, meeting_id, kind, held_at, title in rows.iterator(chunk_size=BATCH):
-        source = (
-            f"meeting:{kind}" if status == "present" else ("meeting_absent" if status == "absent" else None)
+    # 1. attendance that already exists (one pass in meeting order; the day is computed per meeting)
+    def from_attendance() -> Iterator[tuple]:
+        rows = (
+            Attendance.objects.filter(meeting__held_at__year=year)
+            .order_by("meeting_id", "member_id")
+            .values_list(
+                "member_id", "status", "meeting_id", "meeting__kind", "meeting__held_at", "meeting__title"
+            )
         )
-        for ind in by_source.get(source or "", []):
-            if meeting_id not in days:
-                days[meeting_id] = timezone.localtime(held_at).date()
-            add(member_id, ind, days[meeting_id], SourceType.ATTENDANCE, str(meeting_id), title[:200])
+        current, day = None, None
+        for member_id, status, meeting_id, kind, held_at, title in rows.iterator(chunk_size=BATCH):
+            if meeting_id != current:
+                current, day = meeting_id, timezone.localtime(held_at).date()
+            source = (
+                f"meeting:{kind}"
+                if status == "present"
+                else ("meeting_absent" if status == "absent" else None)
+            )
+            for ind in by_source.get(source or "", []):
+                yield entry(member_id, ind, day, SourceType.ATTENDANCE, str(meeting_id), title[:200])
+
+    bulk_load(PointsEntry, ENTRY_FIELDS, from_attendance())
 
     # 2. training and volunteering sessions per branch
     members_by_org: dict[int, list[int]] = defaultdict(list)
-    for pk, org_id in Member.objects.filter(status__in=ACTIVE_STATUSES).values_list("pk", "organization_id"):
+    for pk, org_id in (
+        Member.objects.filter(status__in=ACTIVE_STATUSES)
+        .order_by("pk")
+        .values_list("pk", "organization_id")
+        .iterator(chunk_size=BATCH)
+    ):
         members_by_org[org_id].append(pk)
-    for org_id, member_ids in members_by_org.items():
-        for k in range(rng.randint(2, 4)):
-            on = _day(rng, year, county.today)
-            for member_id in member_ids:
-                if rng.random() < 0.6:
-                    for ind in by_source["training"]:
-                        add(
-                            member_id,
-                            ind,
-                            on,
-                            SourceType.TRAINING,
-                            f"demo-training-{org_id}-{k}",
-                            "专题培训班",
-                        )
-        for k in range(rng.randint(3, 6)):
-            on = _day(rng, year, county.today)
-            for member_id in member_ids:
-                if rng.random() < 0.45:
-                    for ind in by_source["volunteering"]:
-                        add(
-                            member_id,
-                            ind,
-                            on,
-                            SourceType.VOLUNTEERING,
-                            f"demo-volunteer-{org_id}-{k}",
-                            "志愿服务",
-                        )
+
+    def sessions() -> Iterator[tuple]:
+        for org_id, member_ids in members_by_org.items():
+            for k in range(rng.randint(2, 4)):
+                on = _day(rng, year, county.today)
+                for member_id in member_ids:
+                    if rng.random() < 0.6:
+                        for ind in by_source["training"]:
+                            yield entry(
+                                member_id,
+                                ind,
+                                on,
+                                SourceType.TRAINING,
+                                f"demo-training-{org_id}-{k}",
+                                "专题培训班",
+                            )
+            for k in range(rng.randint(3, 6)):
+                on = _day(rng, year, county.today)
+                for member_id in member_ids:
+                    if rng.random() < 0.45:
+                        for ind in by_source["volunteering"]:
+                            yield entry(
+                                member_id,
+                                ind,
+                                on,
+                                SourceType.VOLUNTEERING,
+                                f"demo-volunteer-{org_id}-{k}",
+                                "志愿服务",
+                            )
+
+    bulk_load(PointsEntry, ENTRY_FIELDS, sessions())
+
     # 3. approved claims (some members) and deductions (a few)
     claimable = [i for i in inds.values() if i.claimable]
     all_members = [m for ids in members_by_org.values() for m in ids]
@@ -148,18 +165,21 @@ def demo_points(county: County, rng: random.Random) -> None:
         ],
         batch_size=BATCH,
     )
-    for c in claims:
-        add(c.member_id, c.indicator, c.occurred_on, SourceType.CLAIM, str(c.pk), c.description)
-    for m in all_members:
-        if rng.random() < 0.03:
-            add(
-                m,
-                inds["dues_late"],
-                _day(rng, year, county.today),
-                SourceType.ADJUSTMENT,
-                f"demo-dues-{m}",
-                "未按时交纳党费",
-                Decimal("-2"),
-            )
-    bulk_load(PointsEntry, ENTRY_FIELDS, entries)
+
+    def claims_and_deductions() -> Iterator[tuple]:
+        for c in claims:
+            yield entry(c.member_id, c.indicator, c.occurred_on, SourceType.CLAIM, str(c.pk), c.description)
+        for m in all_members:
+            if rng.random() < 0.03:
+                yield entry(
+                    m,
+                    inds["dues_late"],
+                    _day(rng, year, county.today),
+                    SourceType.ADJUSTMENT,
+                    f"demo-dues-{m}",
+                    "未按时交纳党费",
+                    Decimal("-2"),
+                )
+
+    bulk_load(PointsEntry, ENTRY_FIELDS, claims_and_deductions())
     services.recompute_year(year=year)

@@ -8,7 +8,7 @@ must agree exactly. Finalized years are frozen: nothing dated in them is written
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -22,6 +22,7 @@ from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from ronghe.core import audit
+from ronghe.core.bulk import bulk_load
 from ronghe.core.scope import has_perm_at
 from ronghe.core.scoring import rules as scoring
 from ronghe.core.scoring.choices import IndicatorKind, SchemePurpose, SchemeStatus
@@ -60,22 +61,27 @@ class Resolver:
 
     def __init__(self) -> None:
         self._schemes: dict[tuple[str, int], Scheme | None] = {}
+        self._active: dict[int, dict[str, Scheme]] = {}
         self._rules: dict[int, scoring.SchemeRules] = {}
         self._indicators: dict[int, list[Indicator]] = {}
         self._finalized: dict[str, set[int]] | None = None
 
     def scheme(self, org_path: str, year: int) -> Scheme | None:
+        """The active scheme of the nearest node on the way up (one query per year, not per node)."""
         key = (org_path, year)
         if key not in self._schemes:
-            self._schemes[key] = (
-                Scheme.objects.filter(
-                    purpose=SchemePurpose.MEMBER_POINTS,
-                    status=SchemeStatus.ACTIVE,
-                    year=year,
-                    organization__path__in=ancestor_paths(org_path),
-                )
-                .order_by("-organization__depth")
-                .first()
+            if year not in self._active:
+                self._active[year] = {
+                    s.organization.path: s
+                    for s in Scheme.objects.filter(
+                        purpose=SchemePurpose.MEMBER_POINTS, status=SchemeStatus.ACTIVE, year=year
+                    )
+                    .select_related("organization")
+                    .order_by("organization__depth", "pk")
+                }
+            active = self._active[year]
+            self._schemes[key] = next(
+                (active[p] for p in reversed(ancestor_paths(org_path)) if p in active), None
             )
         return self._schemes[key]
 
@@ -135,30 +141,48 @@ def _write_results(year: int, results: list[MemberResult]) -> None:
         chunk = ids[i : i + BATCH]
         YearTotal.objects.filter(year=year, member_id__in=chunk).delete()
         MemberYear.objects.filter(year=year, member_id__in=chunk).delete()
-    totals: list[YearTotal] = []
-    years: list[MemberYear] = []
-    for r in results:
-        ev = r.evaluation
-        a_count = sum(1 for g in ev.grades.values() if g == "A")
-        years.append(
-            MemberYear(
-                member_id=r.member_id,
-                year=year,
-                organization_id=r.organization_id,
-                scheme=r.scheme,
-                total=ev.total,
-                a_count=a_count,
-                grade=f"{a_count}A",
-                grades=ev.grades,
-                vetoed=ev.vetoed,
+    now = timezone.now()
+
+    def year_rows() -> Iterator[tuple[Any, ...]]:
+        for r in results:
+            ev = r.evaluation
+            a_count = sum(1 for g in ev.grades.values() if g == "A")
+            yield (
+                r.member_id,
+                year,
+                r.organization_id,
+                r.scheme.pk,
+                ev.total,
+                a_count,
+                f"{a_count}A",
+                ev.grades,
+                ev.vetoed,
+                now,
             )
-        )
-        totals.extend(
-            YearTotal(member_id=r.member_id, year=year, dimension=code, points=points)
-            for code, points in ev.dimensions.items()
-        )
-    MemberYear.objects.bulk_create(years, batch_size=BATCH)
-    YearTotal.objects.bulk_create(totals, batch_size=BATCH)
+
+    def total_rows() -> Iterator[tuple[Any, ...]]:
+        for r in results:
+            for code, points in r.evaluation.dimensions.items():
+                yield (r.member_id, year, code, points)
+
+    # Raw rows (COPY on PostgreSQL): a city's or province's recompute writes hundreds of thousands.
+    bulk_load(
+        MemberYear,
+        (
+            "member",
+            "year",
+            "organization",
+            "scheme",
+            "total",
+            "a_count",
+            "grade",
+            "grades",
+            "vetoed",
+            "updated_at",
+        ),
+        year_rows(),
+    )
+    bulk_load(YearTotal, ("member", "year", "dimension", "points"), total_rows())
 
 
 def refresh_member_years(*, member_ids: Iterable[int], year: int, resolver: Resolver | None = None) -> None:
