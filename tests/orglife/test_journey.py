@@ -32,19 +32,9 @@ def _session_cookie(user, base_url: str) -> dict:
 
 
 @pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls here stay synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
+def browser(chromium):
+    """The shared chromium fixture (tests/browser/conftest.py), which also closes the test's DB connections."""
+    return chromium
 
 
 def test_record_checkin_and_compliance(live_server, browser):
