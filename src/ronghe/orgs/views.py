@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -193,21 +196,33 @@ def _back_to(org: Organization) -> HttpResponse:
     return redirect(reverse("orgs:organization-detail", args=[org.code]) + "#officers")
 
 
+def _apply_on_detail(
+    request: HttpRequest, org: Organization, form: Any, action: Callable[[dict[str, Any]], object], done: str
+) -> HttpResponse:
+    """Validate `form`, run the service `action` on its data, report in a message, back to the org page."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except services.OrganizationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, done)
+    else:
+        messages.error(request, _first_error(form))
+    return _back_to(org)
+
+
 @require("orgs.edit")
 @require_POST
 def officer_create(request: HttpRequest, code: str) -> HttpResponse:
     org = get_for_user_or_404(Organization, request.user, perm="orgs.edit", code=code)
-    form = OfficerForm(request.POST, org=org)
-    if form.is_valid():
-        try:
-            services.appoint_officer(actor=request.user, org=org, **form.cleaned_data)
-        except services.OrganizationError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "已登记班子成员。")
-    else:
-        messages.error(request, _first_error(form))
-    return _back_to(org)
+    return _apply_on_detail(
+        request,
+        org,
+        OfficerForm(request.POST, org=org),
+        lambda data: services.appoint_officer(actor=request.user, org=org, **data),
+        "已登记班子成员。",
+    )
 
 
 @require("orgs.edit")
@@ -216,34 +231,26 @@ def officer_end(request: HttpRequest, code: str) -> HttpResponse:
     officer = get_for_user_or_404(
         Officer.objects.select_related("organization"), request.user, perm="orgs.edit", code=code
     )
-    form = EndForm(request.POST)
-    if form.is_valid():
-        try:
-            services.end_officer(actor=request.user, officer=officer, ended_on=form.cleaned_data["ended_on"])
-        except services.OrganizationError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "已办理离任。")
-    else:
-        messages.error(request, _first_error(form))
-    return _back_to(officer.organization)
+    return _apply_on_detail(
+        request,
+        officer.organization,
+        EndForm(request.POST),
+        lambda data: services.end_officer(actor=request.user, officer=officer, ended_on=data["ended_on"]),
+        "已办理离任。",
+    )
 
 
 @require("orgs.edit")
 @require_POST
 def worker_create(request: HttpRequest, code: str) -> HttpResponse:
     org = get_for_user_or_404(Organization, request.user, perm="orgs.edit", code=code)
-    form = WorkerForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_party_worker(actor=request.user, org=org, **form.cleaned_data)
-        except services.OrganizationError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "已登记党务干部。")
-    else:
-        messages.error(request, _first_error(form))
-    return _back_to(org)
+    return _apply_on_detail(
+        request,
+        org,
+        WorkerForm(request.POST),
+        lambda data: services.add_party_worker(actor=request.user, org=org, **data),
+        "已登记党务干部。",
+    )
 
 
 @require("orgs.edit")
@@ -252,19 +259,13 @@ def worker_end(request: HttpRequest, code: str) -> HttpResponse:
     worker = get_for_user_or_404(
         PartyWorker.objects.select_related("organization"), request.user, perm="orgs.edit", code=code
     )
-    form = EndForm(request.POST)
-    if form.is_valid():
-        try:
-            services.end_party_worker(
-                actor=request.user, worker=worker, ended_on=form.cleaned_data["ended_on"]
-            )
-        except services.OrganizationError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "已办理离任。")
-    else:
-        messages.error(request, _first_error(form))
-    return _back_to(worker.organization)
+    return _apply_on_detail(
+        request,
+        worker.organization,
+        EndForm(request.POST),
+        lambda data: services.end_party_worker(actor=request.user, worker=worker, ended_on=data["ended_on"]),
+        "已办理离任。",
+    )
 
 
 def _first_error(form: object) -> str:
