@@ -7,7 +7,7 @@ VENDOR := src/ronghe/static/vendor
 HOST ?= 127.0.0.1:8000
 SIZE ?= 10000
 
-.PHONY: demo test lint assets setup serve bench clean
+.PHONY: demo test lint assets setup serve bench clean browser
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "找不到 $(PYTHON)：请先安装 Python 3.11（Debian: apt-get install python3.11 python3.11-venv），或用 make PYTHON=/path/to/python3.11 指定。" >&2; exit 1; }
@@ -37,7 +37,14 @@ demo: setup
 	@echo "打开 http://$(HOST)/ ，用上面任一演示账户登录（Ctrl+C 停止）。"
 	DEBUG=$${DEBUG:-0} $(RONGHE) runserver --insecure $(HOST)
 
-test: setup
+# The browser journeys drive Debian's chromium; as root, install it when it is missing.
+browser:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk; \
+	  else echo "提示：没有 /usr/bin/chromium，浏览器测试将跳过（apt-get install chromium fonts-noto-cjk）。" >&2; fi; }
+
+test: setup browser
 	$(PY) -m pytest -n auto -q $(PYTEST_ARGS)
 
 lint: setup

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
@@ -25,6 +25,7 @@ from ronghe.core import audit
 from ronghe.core.bulk import bulk_load
 from ronghe.core.scope import has_perm_at
 from ronghe.core.scoring import rules as scoring
+from ronghe.core.scoring import sql as scoring_sql
 from ronghe.core.scoring.choices import IndicatorKind, SchemePurpose, SchemeStatus
 from ronghe.core.scoring.models import Dimension, Indicator, Result, Scheme, rules_from_rows
 from ronghe.members.choices import ACTIVE_STATUSES
@@ -66,20 +67,24 @@ class Resolver:
         self._indicators: dict[int, list[Indicator]] = {}
         self._finalized: dict[str, set[int]] | None = None
 
+    def active(self, year: int) -> dict[str, Scheme]:
+        """The year's active member-points schemes by their node's path (one query per year)."""
+        if year not in self._active:
+            self._active[year] = {
+                s.organization.path: s
+                for s in Scheme.objects.filter(
+                    purpose=SchemePurpose.MEMBER_POINTS, status=SchemeStatus.ACTIVE, year=year
+                )
+                .select_related("organization")
+                .order_by("organization__depth", "pk")
+            }
+        return self._active[year]
+
     def scheme(self, org_path: str, year: int) -> Scheme | None:
         """The active scheme of the nearest node on the way up (one query per year, not per node)."""
         key = (org_path, year)
         if key not in self._schemes:
-            if year not in self._active:
-                self._active[year] = {
-                    s.organization.path: s
-                    for s in Scheme.objects.filter(
-                        purpose=SchemePurpose.MEMBER_POINTS, status=SchemeStatus.ACTIVE, year=year
-                    )
-                    .select_related("organization")
-                    .order_by("organization__depth", "pk")
-                }
-            active = self._active[year]
+            active = self.active(year)
             self._schemes[key] = next(
                 (active[p] for p in reversed(ancestor_paths(org_path)) if p in active), None
             )
@@ -218,43 +223,140 @@ def refresh_member_years(*, member_ids: Iterable[int], year: int, resolver: Reso
 
 
 def recompute_year(*, year: int, organization: Organization | None = None) -> int:
-    """Rebuild the yearly results of every active member (in a subtree) from SQL aggregates.
+    """Rebuild the yearly results of every active member (in a subtree) from the ledger, in SQL.
 
-    Per member: SUM(points), COUNT(*) grouped by indicator and month, then the same scheme
-    rules as the incremental path. Returns the number of members evaluated.
+    Each active scheme governs the members under its node that no nearer scheme governs (as
+    `Resolver.scheme`). The scheme's rules run as one SELECT (`core.scoring.sql`, checked against
+    `rules.evaluate` by property tests) into a temporary table; then only the rows that differ
+    from the stored results are deleted and written again, so a recompute that confirms the
+    stored year writes nothing. Returns the number of members evaluated.
     """
     resolver = Resolver()
-    members = Member.objects.filter(status__in=ACTIVE_STATUSES)
-    if organization is not None:
-        members = members.filter(organization__path__startswith=organization.path)
-    rows = list(members.order_by("pk").values_list("pk", "organization_id", "organization__path"))
+    active = resolver.active(year)
     count = 0
     with transaction.atomic():
-        for i in range(0, len(rows), BATCH):
-            chunk = rows[i : i + BATCH]
-            ids = [r[0] for r in chunk]
-            sums: dict[int, list[tuple[str, int, int, Decimal, int]]] = defaultdict(list)
-            aggregate = (
-                PointsEntry.objects.filter(member_id__in=ids, year=year)
-                .annotate(month=ExtractMonth("occurred_on"))
-                .values("member_id", "indicator__code", "month")
-                .annotate(total=Sum("points"), n=Count("id"))
-                .order_by()
-            )
-            for row in aggregate:
-                sums[row["member_id"]].append(
-                    (row["indicator__code"], year, row["month"], Decimal(row["total"]), row["n"])
-                )
-            results = []
-            for member_id, org_id, path in chunk:
-                scheme = resolver.scheme(path, year)
-                if scheme is None:
-                    continue
-                evaluation = scoring.evaluate_sums(resolver.rules(scheme), sums.get(member_id, []))
-                results.append(MemberResult(member_id, org_id, scheme, evaluation))
-            _write_results(year, results)
-            count += len(results)
+        for path, scheme in active.items():
+            if organization is not None and not (
+                organization.path.startswith(path) or path.startswith(organization.path)
+            ):
+                continue
+            members = Member.objects.filter(status__in=ACTIVE_STATUSES, organization__path__startswith=path)
+            whole_tree = organization is None and len(path) == SEGMENT + 1
+            for nearer in active:
+                if nearer != path and nearer.startswith(path):
+                    members = members.exclude(organization__path__startswith=nearer)
+                    whole_tree = False
+            if organization is not None:
+                members = members.filter(organization__path__startswith=organization.path)
+            count += _recompute_scheme(year, scheme, resolver.rules(scheme), members, whole_tree=whole_tree)
     return count
+
+
+def _recompute_scheme(
+    year: int, scheme: Scheme, scheme_rules: scoring.SchemeRules, members: Any, *, whole_tree: bool
+) -> int:
+    entries = PointsEntry.objects.filter(year=year)
+    if not whole_tree:  # only a speed-up: members outside `members` get no result either way
+        entries = entries.filter(member__in=members.values("pk"))
+    sums = (
+        entries
+        .annotate(month=ExtractMonth("occurred_on"))
+        .values_list("member_id", "indicator__code", "month")
+        .annotate(total=Sum("points"), n=Count("id"))
+        .order_by()
+    )
+    select, params = scoring_sql.evaluation_select(
+        scheme_rules,
+        subjects=members.values("pk").order_by().query.sql_with_params(),
+        sums=sums.query.sql_with_params(),
+        vendor=connection.vendor,
+    )
+    sqlite = connection.vendor == "sqlite"
+    dims, years = YearTotal._meta.db_table, MemberYear._meta.db_table
+    member_table = Member._meta.db_table
+    if sqlite:  # keys in the scheme's order, like the stored JSON (compared minified)
+        source, grades, stored, label = (
+            "(SELECT * FROM rh_points_dims ORDER BY subject_id, position)",
+            "json_group_object(e.dimension, e.grade)",
+            "json(y.grades)",
+            "r.a_count || 'A'",
+        )
+    else:
+        source, grades, stored, label = (
+            "rh_points_dims",
+            "jsonb_object_agg(e.dimension, e.grade)",
+            "y.grades",
+            "r.a_count::text || 'A'",
+        )
+    # `same`: the stored row already says this. Computed before anything is written, so no
+    # statement reads the table it writes (PostgreSQL would rescan the rows it just added).
+    statements: list[tuple[str, list[Any]]] = [
+        ("DROP TABLE IF EXISTS rh_points_dims", []),
+        ("DROP TABLE IF EXISTS rh_points_years", []),
+        (
+            f"""CREATE TEMPORARY TABLE rh_points_dims AS
+            SELECT e.*, CASE WHEN y.id IS NULL THEN 0 ELSE 1 END AS same FROM ({select}) e
+            LEFT JOIN {dims} y ON y.member_id = e.subject_id AND y.year = %s
+                AND y.dimension = e.dimension AND y.points = ROUND(e.score, 2)""",
+            [*params, year],
+        ),
+        ("CREATE INDEX rh_points_dims_key ON rh_points_dims (subject_id, dimension)", []),
+        (
+            f"""CREATE TEMPORARY TABLE rh_points_years AS
+            SELECT r.*, CASE WHEN y.id IS NULL THEN 0 ELSE 1 END AS same FROM (
+                SELECT e.subject_id AS member_id, m.organization_id, ROUND(MAX(e.total), 2) AS total,
+                    SUM(CASE WHEN e.grade = 'A' THEN 1 ELSE 0 END) AS a_count, MAX(e.vetoed) AS vetoed,
+                    {grades} AS grades
+                FROM {source} e JOIN {member_table} m ON m.id = e.subject_id
+                GROUP BY e.subject_id, m.organization_id
+            ) r
+            LEFT JOIN {years} y ON y.member_id = r.member_id AND y.year = %s AND y.scheme_id = %s
+                AND y.organization_id = r.organization_id AND y.total = r.total AND y.a_count = r.a_count
+                AND y.vetoed = (r.vetoed = 1) AND {stored} = r.grades""",
+            [year, scheme.pk],
+        ),
+        ("CREATE UNIQUE INDEX rh_points_years_key ON rh_points_years (member_id)", []),
+    ]
+    if not sqlite:
+        statements += [("ANALYZE rh_points_dims", []), ("ANALYZE rh_points_years", [])]
+        # JIT compiling these expressions costs more than it saves (~0.9 s at 100k members).
+        statements.insert(0, ("SET LOCAL jit = off", []))
+    # Per dimension, then per member: drop the stored rows that differ, then add what is missing.
+    statements += [
+        (
+            f"""DELETE FROM {dims} WHERE year = %s
+            AND member_id IN (SELECT member_id FROM rh_points_years)
+            AND NOT EXISTS (SELECT 1 FROM rh_points_dims e WHERE e.same = 1
+                AND e.subject_id = {dims}.member_id AND e.dimension = {dims}.dimension)""",
+            [year],
+        ),
+        (
+            f"""INSERT INTO {dims} (member_id, year, dimension, points)
+            SELECT e.subject_id, %s, e.dimension, ROUND(e.score, 2) FROM rh_points_dims e WHERE e.same = 0""",
+            [year],
+        ),
+        (
+            f"""DELETE FROM {years} WHERE year = %s
+            AND member_id IN (SELECT member_id FROM rh_points_years WHERE same = 0)""",
+            [year],
+        ),
+        (
+            f"""INSERT INTO {years}
+                (member_id, year, organization_id, scheme_id, total, a_count, grade, grades, vetoed, updated_at)
+            SELECT r.member_id, %s, r.organization_id, %s, r.total, r.a_count, {label}, r.grades,
+                r.vetoed = 1, %s
+            FROM rh_points_years r WHERE r.same = 0""",
+            [year, scheme.pk, timezone.now()],
+        ),
+    ]
+    with connection.cursor() as cursor:
+        for sql, sql_params in statements:
+            cursor.execute(sql, sql_params)
+        cursor.execute("SELECT COUNT(*) FROM rh_points_years")
+        evaluated = cursor.fetchone()[0]
+        cursor.execute("DROP TABLE rh_points_dims")
+        cursor.execute("DROP TABLE rh_points_years")
+    return evaluated
 
 
 # ---------------------------------------------------------------- ledger writes
