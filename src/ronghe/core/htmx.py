@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+from functools import cached_property
 from typing import Any
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -19,9 +23,56 @@ def render_page_or_partial(
     return render(request, template, context, status=status)
 
 
-def paginate(request: HttpRequest, object_list: Any, per_page: int = 20) -> Page:
-    """A page of `object_list` from ?page=; a bad page number gives the nearest valid page."""
-    paginator = Paginator(object_list, per_page)
+class DeepPaginator(Paginator):
+    """A paginator for long ordered querysets (a unit's roster at a province: tens of thousands).
+
+    Pages in the back half are read in reverse order, so the last page is an index scan from the
+    end rather than skipping every row before it. With `count_key`, the row count is cached for
+    `COUNT_SECONDS` under the read-cache version (bumped by every member/organization/meeting save),
+    like the other whole-subtree aggregates (docs/architecture.md, "Read caches at scale").
+    """
+
+    COUNT_SECONDS = 60
+
+    def __init__(self, object_list: Any, per_page: int, *, count_key: str | None = None) -> None:
+        super().__init__(object_list, per_page)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self) -> int:
+        if self.count_key is None or not isinstance(self.object_list, QuerySet):
+            return Paginator.count.func(self)  # lists: len(); querysets: COUNT(*)
+        from ronghe.core.readcache import summary_version
+
+        digest = hashlib.sha256(f"{self.count_key}|{self.object_list.query}".encode()).hexdigest()[:32]
+        key = f"paging:count:{summary_version()}:{digest}"
+        value = cache.get(key)
+        if value is None:
+            value = self.object_list.count()
+            cache.set(key, value, self.COUNT_SECONDS)
+        return value
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        ordered = isinstance(self.object_list, QuerySet) and self.object_list.ordered
+        if not ordered or bottom <= self.count // 2:
+            return super().page(number)
+        rows = list(self.object_list.reverse()[self.count - top : self.count - bottom])
+        rows.reverse()
+        return self._get_page(rows, number, self)
+
+
+def paginate(
+    request: HttpRequest, object_list: Any, per_page: int = 20, *, count_key: str | None = None
+) -> Page:
+    """A page of `object_list` from ?page=; a bad page number gives the nearest valid page.
+
+    Pass `count_key` (a name for the list) for rosters that grow with the member count: the count
+    is then cached briefly and deep pages are read from the end (`DeepPaginator`).
+    """
+    paginator = DeepPaginator(object_list, per_page, count_key=count_key)
     return paginator.get_page(request.GET.get("page"))
 
 

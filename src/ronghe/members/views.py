@@ -55,7 +55,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(status__in=ACTIVE_STATUSES)
     elif status != "all":
         qs = qs.filter(status=status)
-    page = paginate(request, qs.order_by("organization__path", "name", "id"), 30)
+    page = paginate(request, qs.order_by("organization__path", "name", "id"), 30, count_key="roster")
     today = timezone.localdate()
     rows = [(m, queries.derived(m, today)) for m in page.object_list]
     return render_page_or_partial(
