@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from ronghe.core.scoring import rules
 from ronghe.core.scoring.rules import DimensionRule, Event, IndicatorRule, Kind, SchemeRules
 from ronghe.core.scoring.sql import evaluation_select
+from tests.scoring.test_rules import scheme
 
 pytestmark = pytest.mark.django_db
 
@@ -48,19 +49,6 @@ def evaluate_in_db(r: SchemeRules, by_subject: dict[int, list[Event]]) -> dict[i
     return out
 
 
-def scheme(*indicators: IndicatorRule, floor=D("0"), ceiling=None) -> SchemeRules:
-    return SchemeRules(
-        version=1,
-        floor=floor,
-        ceiling=ceiling,
-        dimensions=(
-            DimensionRule("d1", "维度一", D("10"), D("15"), D("12")),
-            DimensionRule("d2", "维度二", D("10"), D("15"), D("12")),
-        ),
-        indicators=indicators,
-    )
-
-
 def assert_same(r: SchemeRules, by_subject: dict[int, list[Event]]) -> None:
     got = evaluate_in_db(r, by_subject)
     assert set(got) == set(by_subject)
@@ -79,7 +67,9 @@ def ev(code, m, d, points):
 
 def test_caps_per_month_quarter_and_year_at_their_boundaries():
     r = scheme(
-        IndicatorRule("a", "学习", "d1", points=D("2"), cap_month=D("4"), cap_quarter=D("6"), cap_year=D("10")),
+        IndicatorRule(
+            "a", "学习", "d1", points=D("2"), cap_month=D("4"), cap_quarter=D("6"), cap_year=D("10")
+        ),
         IndicatorRule("b", "扣分", "d2", points=D("-3"), cap_month=D("3")),
     )
     assert_same(
