@@ -131,7 +131,7 @@ def key_id_of(token: str) -> str:
 
 def blind_index(value: str, purpose: str) -> str:
     """A keyed, deterministic digest of a normalised value, for exact lookup and uniqueness."""
-    return hmac.digest(keyring().mac, f"{purpose}:{value}".encode(), hashlib.sha256).hex()
+    return hmac.new(keyring().mac, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
 class BatchCipher:
@@ -158,4 +158,4 @@ class BatchCipher:
         return self._prefix + base64.b64encode(nonce + ct).decode()
 
     def blind_index(self, value: str, purpose: str) -> str:
-        return hmac.digest(self._mac, f"{purpose}:{value}".encode(), hashlib.sha256).hex()
+        return hmac.new(self._mac, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
