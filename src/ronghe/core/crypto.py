@@ -131,5 +131,31 @@ def key_id_of(token: str) -> str:
 
 def blind_index(value: str, purpose: str) -> str:
     """A keyed, deterministic digest of a normalised value, for exact lookup and uniqueness."""
-    mac = hmac.new(keyring().mac, f"{purpose}:{value}".encode(), hashlib.sha256)
-    return mac.hexdigest()
+    return hmac.new(keyring().mac, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+class BatchCipher:
+    """`encrypt` and `blind_index` for many values at once (a roster import): the same tokens and
+    digests, with one AESGCM object for the key active when the batch starts and nonces drawn from
+    the CSPRNG 1,024 at a time instead of one system call each."""
+
+    NONCES = 1024
+
+    def __init__(self) -> None:
+        ring = keyring()
+        self._prefix = f"{ring.active}$"
+        self._aead = AESGCM(ring.enc[ring.active])
+        self._mac = ring.mac
+        self._nonces = b""
+        self._at = 0
+
+    def encrypt(self, plaintext: str, purpose: str) -> str:
+        if self._at >= len(self._nonces):
+            self._nonces, self._at = secrets.token_bytes(12 * self.NONCES), 0
+        nonce = self._nonces[self._at : self._at + 12]
+        self._at += 12
+        ct = self._aead.encrypt(nonce, plaintext.encode("utf-8"), purpose.encode())
+        return self._prefix + base64.b64encode(nonce + ct).decode()
+
+    def blind_index(self, value: str, purpose: str) -> str:
+        return hmac.new(self._mac, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ PROVINCES = {
 }
 _ID_RE = re.compile(r"^\d{17}[\dX]$")
 _PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+_SEPARATORS_RE = re.compile(r"[\s\-]")
 
 
 class IdentifierError(ValueError):
@@ -66,13 +68,17 @@ class IdInfo:
 
 def normalize(raw: str) -> str:
     """NFKC (full-width → ASCII), drop spaces and hyphens, upper-case x."""
-    text = unicodedata.normalize("NFKC", str(raw or ""))
-    return re.sub(r"[\s\-]", "", text).upper()
+    text = str(raw or "")
+    if text.isascii() and text.isalnum():  # the usual cell: already normal (NFKC keeps ASCII as is)
+        return text.upper()
+    return _SEPARATORS_RE.sub("", unicodedata.normalize("NFKC", text)).upper()
 
 
 def check_char(body17: str) -> str:
     """ISO 7064 MOD 11-2 check character for a 17-digit body."""
-    total = sum(int(d) * w for d, w in zip(body17, WEIGHTS, strict=True))
+    if len(body17) != len(WEIGHTS):
+        raise ValueError("check_char needs a 17-digit body")
+    total = sum(map(operator.mul, map(int, body17), WEIGHTS))
     return CHECK_CHARS[total % 11]
 
 

@@ -11,6 +11,7 @@ import functools
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -20,11 +21,19 @@ import python_calamine as pc
 import xlsxwriter
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django_tasks import task
 
 from ronghe.core import audit, crypto
-from ronghe.core.bulk import bulk_load
-from ronghe.core.idnumbers import SHANGHAI, IdentifierError, parse_id_number, parse_phone
+from ronghe.core.bulk import BackgroundCopy, bulk_load
+from ronghe.core.idnumbers import (
+    SHANGHAI,
+    IdentifierError,
+    mask_id_number,
+    mask_phone,
+    parse_id_number,
+    parse_phone,
+)
 from ronghe.core.imports.errors import CellError, ImportRefused, RowError
 from ronghe.core.imports.files import check_upload, formula_cells
 from ronghe.core.imports.reading import Header, locate_header, open_rows
@@ -36,7 +45,7 @@ from ronghe.members.models import Member
 from ronghe.members.services import EDITABLE_FIELDS, set_sensitive_numbers
 from ronghe.orgs.models import Organization
 
-BATCH = 500
+BATCH = 2000
 MEMBER_COLUMNS = [f for f in Member._meta.concrete_fields if not f.primary_key]
 
 # Header names written by the national and provincial systems, then common aliases.
@@ -167,123 +176,197 @@ def _choice(text: str, choices: Any, aliases: dict[str, str], what: str) -> str:
     raise CellError(f"{what}“{text}”无法识别，应为：{allowed}")
 
 
-def parse_row(
-    number: int, cells: list[object], header: Header, orgs: OrgIndex, formulas: set[tuple[int, int]]
-) -> tuple[MemberRow | None, list[RowError]]:
-    """Validate one row: every bad cell becomes a RowError naming the file's column header."""
-    errors: list[RowError] = []
-    values: dict[str, Any] = {}
+DATE_FIELDS = ("birth_date", "joined_on", "full_on", "work_started_on")
+# Columns whose cells repeat down a roster (dates, enums, places, organization names): each distinct
+# cell is parsed once per file. Names, ID and phone numbers and remarks are parsed every time.
+MEMO_LIMIT = 50_000  # distinct cells remembered per column before the memo starts again
 
-    def cell(name: str) -> object:
-        index = header.columns.get(name)
-        return cells[index] if index is not None and index < len(cells) else None
 
-    def fail(name: str, message: str) -> None:
-        errors.append(RowError(number, header.labels.get(name, ALIASES[name][0]), message))
+class RowParser:
+    """Validate rows of one file: every bad cell becomes a RowError naming the file's column header.
 
-    for name in KEY_COLUMNS:
-        if name in header.columns and (number, header.columns[name]) in formulas:
-            fail(name, "该单元格是公式，此列必须直接填写数值或文字")
-    if errors:
-        return None, errors
+    Built once per file: column positions, labels and "today" are looked up once, a cell value seen
+    before in the same column reuses its parsed value or error message, and the ID blind index
+    comes from one `BatchCipher`.
+    """
 
-    for name, limit_ in TEXT_LIMITS.items():
-        if name in header.columns:
-            text = clean_text(cell(name))
+    def __init__(
+        self,
+        header: Header,
+        orgs: OrgIndex,
+        formulas: set[tuple[int, int]],
+        cipher: crypto.BatchCipher | None = None,
+    ) -> None:
+        self.header = header
+        self.orgs = orgs
+        self.formulas = formulas
+        self.cipher = cipher or crypto.BatchCipher()
+        self.today = _today()
+        columns = header.columns
+        self.col: dict[str, int | None] = {name: columns.get(name) for name in ALIASES}
+        self.label = {name: header.labels.get(name, ALIASES[name][0]) for name in ALIASES}
+        self.formula_cols = [(n, columns[n]) for n in KEY_COLUMNS if n in columns] if formulas else []
+        self.texts = [(n, columns[n], limit_) for n, limit_ in TEXT_LIMITS.items() if n in columns]
+        self.dates = [(n, columns[n]) for n in DATE_FIELDS if n in columns]
+        self.memos: dict[str, dict[tuple[type, object], tuple[Any, str | None]]] = {}
+
+    def memo(self, column: str, raw: object, parse: Callable[[object], Any]) -> tuple[Any, str | None]:
+        """(parsed value, None) or (None, error message) for a cell, parsed once per distinct value."""
+        memo = self.memos.setdefault(column, {})
+        key = (raw.__class__, raw)  # 1, 1.0 and True are equal keys, but not the same cell
+        found = memo.get(key)
+        if found is None:
+            try:
+                found = (parse(raw), None)
+            except CellError as exc:
+                found = (None, str(exc))
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
+            memo[key] = found
+        return found
+
+    def __call__(self, number: int, cells: list[object]) -> tuple[MemberRow | None, list[RowError]]:
+        errors: list[RowError] = []
+        values: dict[str, Any] = {}
+        label = self.label
+        size = len(cells)
+
+        def cell(name: str) -> object:
+            index = self.col[name]
+            return cells[index] if index is not None and index < size else None
+
+        def fail(name: str, message: str) -> None:
+            errors.append(RowError(number, label[name], message))
+
+        for name, index in self.formula_cols:
+            if (number, index) in self.formulas:
+                fail(name, "该单元格是公式，此列必须直接填写数值或文字")
+        if errors:
+            return None, errors
+
+        for name, index, limit_ in self.texts:
+            raw = cells[index] if index < size else None
+            if name in ("name", "remarks"):
+                text = clean_text(raw)
+            else:
+                text = self.memo(name, raw, clean_text)[0]
             if len(text) > limit_:
                 fail(name, f"内容过长，最多 {limit_} 个字")
             values[name] = text
-    if not values.get("name"):
-        fail("name", "姓名不能为空")
-    if "ethnicity" in values and not values["ethnicity"]:
-        values["ethnicity"] = "汉族"
+        if not values.get("name"):
+            fail("name", "姓名不能为空")
+        if "ethnicity" in values and not values["ethnicity"]:
+            values["ethnicity"] = "汉族"
 
-    raw_id = cell("id_number")
-    id_number, index, info = "", "", None
-    if isinstance(raw_id, int | float) and not isinstance(raw_id, bool):
-        fail("id_number", "身份证号列必须为文本格式")
-    else:
-        try:
-            info = parse_id_number(clean_text(raw_id))
-            id_number = info.number
-            index = crypto.blind_index(id_number, "id_number")
-        except IdentifierError as exc:
-            fail("id_number", str(exc))
-
-    for name in ("birth_date", "joined_on", "full_on", "work_started_on"):
-        if name in header.columns:
+        raw_id = cell("id_number")
+        id_number, index, info = "", "", None
+        if isinstance(raw_id, int | float) and not isinstance(raw_id, bool):
+            fail("id_number", "身份证号列必须为文本格式")
+        else:
             try:
-                values[name] = parse_date(cell(name))
-            except CellError as exc:
-                fail(name, str(exc))
-    today = _today()
-    if "joined_on" in values and values["joined_on"] is None:
-        fail("joined_on", "入党日期不能为空")
-    joined, full = values.get("joined_on"), values.get("full_on")
-    if joined and joined > today:
-        fail("joined_on", "入党日期不能晚于今天")
-    if joined and full and full < joined:
-        fail("full_on", "转正日期不能早于入党日期")
+                info = parse_id_number(clean_text(raw_id), today=self.today)
+                id_number = info.number
+                index = self.cipher.blind_index(id_number, "id_number")
+            except IdentifierError as exc:
+                fail("id_number", str(exc))
 
-    gender_text = clean_text(cell("gender")).removesuffix("性") if "gender" in header.columns else ""
-    if gender_text and gender_text not in Gender.values:
-        fail("gender", "性别应为“男”或“女”")
-    if info is not None:
-        if gender_text in Gender.values and gender_text != info.sex:
-            fail("gender", "性别与公民身份号码不一致")
-        values["gender"] = info.sex
-        born = values.get("birth_date")
-        if born and born != info.birth_date:
-            fail("birth_date", "出生日期与公民身份号码不一致")
-        values["birth_date"] = info.birth_date
-        if joined and _years_between(info.birth_date, joined) < 18:
-            fail("joined_on", "入党时未满18周岁，请核对入党日期")
+        for name, column in self.dates:
+            parsed, message = self.memo(name, cells[column] if column < size else None, parse_date)
+            if message is None:
+                values[name] = parsed
+            else:
+                fail(name, message)
+        if "joined_on" in values and values["joined_on"] is None:
+            fail("joined_on", "入党日期不能为空")
+        joined, full = values.get("joined_on"), values.get("full_on")
+        if joined and joined > self.today:
+            fail("joined_on", "入党日期不能晚于今天")
+        if joined and full and full < joined:
+            fail("full_on", "转正日期不能早于入党日期")
 
-    if "education" in header.columns:
-        text = clean_text(cell("education"))
-        try:
-            values["education"] = _choice(text, Education, EDUCATION_ALIASES, "学历") if text else ""
-        except CellError as exc:
-            fail("education", str(exc))
-    if "occupation" in header.columns:
-        text = clean_text(cell("occupation"))
-        try:
-            values["occupation"] = _choice(text, Occupation, {}, "职业/人员类别") if text else ""
-        except CellError as exc:
-            fail("occupation", str(exc))
-
-    status_text = clean_text(cell("status")) if "status" in header.columns else ""
-    if status_text:
-        status = STATUS_BY_LABEL.get(status_text) or (
-            status_text if status_text in MemberStatus.values else None
+        gender_text = (
+            self.memo("gender", cell("gender"), _gender_text)[0] if self.col["gender"] is not None else ""
         )
-        if status is None:
-            fail("status", "党员状态应为“正式党员”或“预备党员”")
-        elif status == MemberStatus.PROBATIONARY and full:
-            fail("status", "预备党员不应填写转正日期")
-        values["status"] = status
-    else:
-        values["status"] = MemberStatus.FULL if full else MemberStatus.PROBATIONARY
+        if gender_text and gender_text not in GENDERS:
+            fail("gender", "性别应为“男”或“女”")
+        if info is not None:
+            if gender_text in GENDERS and gender_text != info.sex:
+                fail("gender", "性别与公民身份号码不一致")
+            values["gender"] = info.sex
+            born = values.get("birth_date")
+            if born and born != info.birth_date:
+                fail("birth_date", "出生日期与公民身份号码不一致")
+            values["birth_date"] = info.birth_date
+            if joined and _years_between(info.birth_date, joined) < 18:
+                fail("joined_on", "入党时未满18周岁，请核对入党日期")
 
-    phone: str | None = None
-    if "phone" in header.columns:
-        text = clean_text(cell("phone"))
-        try:
-            phone = parse_phone(text) if text else ""
-        except IdentifierError as exc:
-            fail("phone", str(exc))
+        for name, parse in (("education", _education), ("occupation", _occupation)):
+            if self.col[name] is not None:
+                parsed, message = self.memo(name, cell(name), parse)
+                if message is None:
+                    values[name] = parsed
+                else:
+                    fail(name, message)
 
-    organization = None
-    org_text = clean_text(cell("organization")) if "organization" in header.columns else ""
-    if org_text:
-        try:
-            organization = orgs.resolve(org_text)
-        except CellError as exc:
-            fail("organization", str(exc))
+        status_text = (
+            self.memo("status", cell("status"), clean_text)[0] if self.col["status"] is not None else ""
+        )
+        if status_text:
+            status = STATUS_BY_LABEL.get(status_text) or (status_text if status_text in STATUSES else None)
+            if status is None:
+                fail("status", "党员状态应为“正式党员”或“预备党员”")
+            elif status == MemberStatus.PROBATIONARY and full:
+                fail("status", "预备党员不应填写转正日期")
+            values["status"] = status
+        else:
+            values["status"] = MemberStatus.FULL if full else MemberStatus.PROBATIONARY
 
-    if errors:
-        return None, errors
-    return MemberRow(number, id_number, index, values, organization, phone), []
+        phone: str | None = None
+        if self.col["phone"] is not None:
+            text = clean_text(cell("phone"))
+            try:
+                phone = parse_phone(text) if text else ""
+            except IdentifierError as exc:
+                fail("phone", str(exc))
+
+        organization = None
+        if self.col["organization"] is not None:
+            organization, message = self.memo("organization", cell("organization"), self._organization)
+            if message is not None:
+                fail("organization", message)
+
+        if errors:
+            return None, errors
+        return MemberRow(number, id_number, index, values, organization, phone), []
+
+    def _organization(self, raw: object) -> Organization | None:
+        text = clean_text(raw)
+        return self.orgs.resolve(text) if text else None
+
+
+GENDERS = frozenset(Gender.values)
+STATUSES = frozenset(MemberStatus.values)
+
+
+def _gender_text(raw: object) -> str:
+    return clean_text(raw).removesuffix("性")
+
+
+def _education(raw: object) -> str:
+    text = clean_text(raw)
+    return _choice(text, Education, EDUCATION_ALIASES, "学历") if text else ""
+
+
+def _occupation(raw: object) -> str:
+    text = clean_text(raw)
+    return _choice(text, Occupation, {}, "职业/人员类别") if text else ""
+
+
+def parse_row(
+    number: int, cells: list[object], header: Header, orgs: OrgIndex, formulas: set[tuple[int, int]]
+) -> tuple[MemberRow | None, list[RowError]]:
+    """Validate one row (a one-off RowParser; `iterate` keeps one per file)."""
+    return RowParser(header, orgs, formulas)(number, cells)
 
 
 def _today() -> date:
@@ -295,16 +378,30 @@ def _years_between(start: date, end: date) -> int:
     return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
 
 
+def _existing(indexes: list[str]) -> dict[str, Member]:
+    """Members already registered under these ID indexes (usually none), by index.
+
+    On PostgreSQL one array parameter asks the unique index first: composing and planning an IN
+    list of 500 values cost ten times the lookup itself, and most batches find nobody."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id_number_index FROM {connection.ops.quote_name(Member._meta.db_table)} "
+                "WHERE id_number_index = ANY(%s)",
+                [indexes],
+            )
+            indexes = [found for (found,) in cursor.fetchall()]
+        if not indexes:
+            return {}
+    members = Member.objects.select_related("organization").filter(id_number_index__in=indexes)
+    return {m.id_number_index: m for m in members}
+
+
 def _check_against_roster(
     batch: list[MemberRow], orgs: OrgIndex, header: Header
 ) -> tuple[list[tuple[MemberRow, Member | None]], list[RowError]]:
     """Match a batch to existing members by ID index; refuse people registered outside the scope."""
-    existing = {
-        m.id_number_index: m
-        for m in Member.objects.select_related("organization").filter(
-            id_number_index__in=[row.index for row in batch]
-        )
-    }
+    existing = _existing([row.index for row in batch])
     ok: list[tuple[MemberRow, Member | None]] = []
     errors: list[RowError] = []
     label = header.labels
@@ -356,6 +453,7 @@ def iterate(
     header = locate_header(rows, ALIASES, REQUIRED)
     formulas = formula_cells(path) if kind == "xlsx" else set()
     orgs = OrgIndex(target, user)
+    parse = RowParser(header, orgs, formulas)
     seen: dict[str, int] = {}
     batch: list[MemberRow] = []
     batch_errors: list[RowError] = []
@@ -375,7 +473,7 @@ def iterate(
 
     for number, cells in rows:
         count += 1
-        row, errors = parse_row(number, cells, header, orgs, formulas)
+        row, errors = parse(number, cells)
         if row is not None:
             first = seen.get(row.index)
             if first is not None:
@@ -476,17 +574,18 @@ def _commit(
     outcome = Outcome()
     with transaction.atomic():
         _serialize_commits()
-        for header, ok, errors, count in iterate(path, kind, target, user):
-            outcome.total = count
-            outcome.invalid.extend(errors)
-            outcome.invalid_rows += len({e.row for e in errors})
-            if not outcome.invalid or valid_only:
-                created, updated = _write(ok, header, target)
-                outcome.created += created
-                outcome.updated += updated
-            outcome.valid += len(ok)
-            if progress is not None:
-                progress(count)
+        with _copier() as copier:
+            for header, ok, errors, count in iterate(path, kind, target, user):
+                outcome.total = count
+                outcome.invalid.extend(errors)
+                outcome.invalid_rows += len({e.row for e in errors})
+                if not outcome.invalid or valid_only:
+                    created, updated = _write(ok, header, target, copier)
+                    outcome.created += created
+                    outcome.updated += updated
+                outcome.valid += len(ok)
+                if progress is not None:
+                    progress(count)
         if outcome.invalid and not valid_only:
             transaction.set_rollback(True)
             outcome.created = outcome.updated = 0
@@ -509,41 +608,83 @@ def _commit(
     return outcome
 
 
+def _copier() -> AbstractContextManager[BackgroundCopy | None]:
+    """New members go through a background COPY on PostgreSQL (the server writes one batch while
+    the next is validated); elsewhere `_write` inserts them itself."""
+    if connection.vendor == "postgresql":
+        return BackgroundCopy(Member, [f.name for f in MEMBER_COLUMNS])
+    return nullcontext()
+
+
 def _write(
-    rows: list[tuple[MemberRow, Member | None]], header: Header, target: Organization
+    rows: list[tuple[MemberRow, Member | None]],
+    header: Header,
+    target: Organization,
+    copier: BackgroundCopy | None = None,
 ) -> tuple[int, int]:
     present = [f for f in PLAIN_FIELDS if f in header.columns or f in ("gender", "birth_date")]
     present_status = "status" in header.columns
-    new: list[Member] = []
+    new = [row for row, member in rows if member is None]
     changed: list[Member] = []
     for row, member in rows:
-        if member is None:
-            member = Member(organization=row.organization or target, status=row.values["status"])
-            for name in present:
-                if name in row.values:
-                    setattr(member, name, row.values[name])
-            set_sensitive_numbers(member, id_number=row.id_number, phone=row.phone)
-            new.append(member)
-        else:
+        if member is not None:
             for name in present:
                 if name in row.values:
                     setattr(member, name, row.values[name])
             if row.phone is not None:
                 set_sensitive_numbers(member, phone=row.phone)
             changed.append(member)
-    if new:
-        # Raw rows (COPY on PostgreSQL) from the unsaved instances, defaults and auto dates applied.
-        bulk_load(
-            Member,
-            [f.name for f in MEMBER_COLUMNS],
-            ([f.pre_save(m, True) for f in MEMBER_COLUMNS] for m in new),
-        )
+    if new and copier is not None:
+        copier.send(list(_new_member_rows(new, present, target)))
+    elif new:
+        bulk_load(Member, [f.name for f in MEMBER_COLUMNS], _new_member_rows(new, present, target))
     if changed:
         fields = [*present, "phone_encrypted", "phone_masked", "updated_at"]
         if present_status:
             fields.append("status")
         Member.objects.bulk_update(changed, fields, batch_size=BATCH)
     return len(new), len(changed)
+
+
+def _new_member_rows(rows: list[MemberRow], present: list[str], target: Organization) -> Iterator[list[Any]]:
+    """Raw column values of new members, in MEMBER_COLUMNS order, as `Member(...).save()` would write
+    them (field defaults, `set_sensitive_numbers`, auto dates), without building model instances."""
+    cipher = crypto.BatchCipher()
+    now = timezone.now()
+    position = {f.attname: i for i, f in enumerate(MEMBER_COLUMNS)}
+    template: list[Any] = []
+    for f in MEMBER_COLUMNS:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            template.append(now)
+        else:
+            template.append(None if f.has_default() and callable(f.default) else f.get_default())
+    fresh = [
+        (position[f.attname], f.default) for f in MEMBER_COLUMNS if f.has_default() and callable(f.default)
+    ]
+    copied = [(position[name], name) for name in present]
+    at_status, at_org = position["status"], position["organization_id"]
+    at_id, at_index, at_id_mask = (
+        position["id_number_encrypted"],
+        position["id_number_index"],
+        position["id_number_masked"],
+    )
+    at_phone, at_phone_mask = position["phone_encrypted"], position["phone_masked"]
+    for row in rows:
+        values = template.copy()
+        for at, default in fresh:
+            values[at] = default()
+        for at, name in copied:
+            if name in row.values:
+                values[at] = row.values[name]
+        values[at_status] = row.values["status"]
+        values[at_org] = (row.organization or target).pk
+        values[at_id] = cipher.encrypt(row.id_number, "id_number")
+        values[at_index] = row.index
+        values[at_id_mask] = mask_id_number(row.id_number)
+        if row.phone:
+            values[at_phone] = cipher.encrypt(row.phone, "phone")
+            values[at_phone_mask] = mask_phone(row.phone)
+        yield values
 
 
 class RejectedWriter:

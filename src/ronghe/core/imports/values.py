@@ -24,8 +24,10 @@ def clean_text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = unicodedata.normalize("NFKC", str(value))
-    return re.sub(r"\s+", " ", text).strip()
+    text = value if isinstance(value, str) else str(value)
+    if not text.isascii():  # NFKC leaves ASCII unchanged
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.split())  # str.split() splits on exactly the characters \s matches
 
 
 def normalize_header(value: object) -> str:
@@ -53,6 +55,11 @@ def parse_date(value: object) -> date | None:
             text = str(int(number))
     else:
         text = clean_text(value)
+        if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.isascii():
+            try:  # the common 2019-07-01: the C parser, same result as the pattern below
+                return date.fromisoformat(text)
+            except ValueError:
+                pass  # not YYYY-MM-DD digits, or no such day: the pattern below says which
     text = text.replace(" ", "")
     match = _DATE_RE.match(text) or _COMPACT_RE.match(text)
     if not match:
