@@ -229,3 +229,15 @@ def test_with_user_the_users_scope_applies(cast, tmp_path):
     path = write_csv(tmp_path / "a.csv", [HEADER])
     with pytest.raises(CommandError, match="该用户无权向此党组织导入党员"):
         _run(path, cast, "--user", "sec_b", "--dry-run")
+
+
+def test_imported_members_show_at_once_in_the_cached_roster_and_home(cast, tmp_path, client_for):
+    from django.urls import reverse
+
+    client = client_for(cast.committee_admin)
+    before = client.get(reverse("members:member-list")).context["page"].paginator.count
+    home_before = client.get(reverse("core:home")).context["member_count"]
+    path, _ids = _messy(tmp_path)
+    _run(path, cast, "--valid-only")  # COPY: no model signals fire
+    assert client.get(reverse("members:member-list")).context["page"].paginator.count == before + 2
+    assert client.get(reverse("core:home")).context["member_count"] == home_before + 2

@@ -39,6 +39,7 @@ from ronghe.core.imports.files import check_upload, formula_cells
 from ronghe.core.imports.reading import Header, locate_header, open_rows
 from ronghe.core.imports.values import clean_text, parse_date
 from ronghe.core.models import ImportJob, ImportMode, ImportStatus
+from ronghe.core.readcache import invalidate_home_summary
 from ronghe.core.scope import paths_with, scoped
 from ronghe.members.choices import Education, Gender, MemberStatus, Occupation
 from ronghe.members.models import Member
@@ -605,6 +606,8 @@ def _commit(
                 "rejected": outcome.invalid_rows,
             },
         )
+        # COPY bypasses the model signals: drop the cached counts and summaries here.
+        invalidate_home_summary()
     return outcome
 
 
