@@ -98,7 +98,7 @@ def _year_bounds(year: int) -> tuple[datetime, datetime]:
 
 
 def held_counts(
-    orgs: QuerySet[Organization], year: int, reqs: list[MeetingRequirement]
+    orgs: QuerySet[Organization], year: int, reqs: list[MeetingRequirement], since: date | None = None
 ) -> dict[tuple[int, str, int], int]:
     """One aggregate: meetings held per (organization, kind, period index) in the year.
 
@@ -111,6 +111,8 @@ def held_counts(
     if not by_period:
         return {}
     start, end = _year_bounds(year)
+    if since is not None:  # only periods starting on or after `since` are asked about
+        start = max(start, datetime.combine(since, time.min, tzinfo=start.tzinfo))
     period_index = Case(
         When(kind__in=by_period.get(Period.MONTH, []), then=ExtractMonth("held_at")),
         When(kind__in=by_period.get(Period.QUARTER, []), then=ExtractQuarter("held_at")),
@@ -161,21 +163,35 @@ def _coverage(orgs: QuerySet[Organization], year: int, kinds: list[str]) -> tupl
     return covered, members
 
 
-def compute_compliance(orgs: QuerySet[Organization], year: int, today: date) -> list[OrgCompliance]:
+def compute_compliance(
+    orgs: QuerySet[Organization],
+    year: int,
+    today: date,
+    *,
+    ending_within: tuple[date, date] | None = None,
+) -> list[OrgCompliance]:
     """Obligations and their states for every organization in `orgs` the requirements apply to.
 
     Constant number of queries: requirements, organizations, one GROUP BY over meetings and,
-    when a coverage requirement exists, two GROUP BYs over attendance and members.
+    when a coverage requirement exists, two GROUP BYs over attendance and members. With
+    `ending_within=(first, last)` only the periods ending in that window are evaluated (the to-do
+    list): a few per organization instead of the year's dozens.
     """
     reqs = requirements_for_year(year)
+    slots = {r.kind: rules.period_slots(r.period, year) for r in reqs}
+    since = None
+    if ending_within is not None:
+        first, last = ending_within
+        slots = {kind: [s for s in found if first <= s.end <= last] for kind, found in slots.items()}
+        reqs = [r for r in reqs if slots[r.kind]]
+        since = min((s.start for found in slots.values() for s in found), default=None)
     kinds = {k for r in reqs for k in r.org_kinds}
     orgs = orgs.filter(kind__in=kinds, is_active=True)
     org_list = list(orgs.order_by("path"))
     if not org_list:
         return []
-    counts = held_counts(orgs, year, [r for r in reqs if not r.coverage])
+    counts = held_counts(orgs, year, [r for r in reqs if not r.coverage], since=since)
     covered, members = _coverage(orgs, year, [r.kind for r in reqs if r.coverage])
-    slots = {r.kind: rules.period_slots(r.period, year) for r in reqs}
     study = study_days_by_month(year) if any(r.kind == MeetingKind.STUDY_DAY for r in reqs) else {}
     out = []
     for org in org_list:
@@ -200,12 +216,17 @@ def compute_compliance(orgs: QuerySet[Organization], year: int, today: date) -> 
 
 
 def compliance_in_scope(
-    user: Any, year: int, today: date, root: Organization | None = None
+    user: Any,
+    year: int,
+    today: date,
+    root: Organization | None = None,
+    *,
+    ending_within: tuple[date, date] | None = None,
 ) -> list[OrgCompliance]:
     orgs = scoped(Organization.objects.all(), user, "orglife.view")
     if root is not None:
         orgs = orgs.filter(path__startswith=root.path)
-    return compute_compliance(orgs, year, today)
+    return compute_compliance(orgs, year, today, ending_within=ending_within)
 
 
 @dataclass
@@ -367,12 +388,23 @@ def study_day_schedule(
 
 
 def todo_for(user: Any, today: date, days: int = 14) -> list[tuple[Organization, Obligation]]:
-    """Obligations not yet met whose period ends within the next `days` days."""
+    """Obligations not yet met whose period ends within the next `days` days (cached like the rollup)."""
+    raw = repr((paths_with(user, "orglife.view"), today.isoformat(), days, summary_version()))
+    key = "orglife:todo:" + hashlib.sha256(raw.encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = compute_todo(user, today, days)
+        cache.set(key, found, ROLLUP_CACHE_SECONDS)
+    return found
+
+
+def compute_todo(user: Any, today: date, days: int = 14) -> list[tuple[Organization, Obligation]]:
+    """The uncached to-do: only the periods ending in the window are evaluated."""
     horizon = today + timedelta(days=days)
     out = []
-    years = {today.year, horizon.year}
-    for year in sorted(years):
-        for oc in compliance_in_scope(user, year, today):
+    for year in sorted({today.year, horizon.year}):
+        window = (today, horizon)
+        for oc in compliance_in_scope(user, year, today, ending_within=window):
             for ob in oc.obligations:
                 if ob.state != ComplianceState.MET and today <= ob.slot.end <= horizon:
                     out.append((oc.organization, ob))
