@@ -39,7 +39,7 @@ def test_window_gives_the_same_items_as_the_whole_year(today):
     admin = User.objects.get(username="gwadmin")
     got = sorted(
         (org.pk, ob.kind, ob.slot.index, ob.required, ob.held, ob.state)
-        for org, ob in queries.compute_todo(admin, today)
+        for org, ob in queries.todo_for(admin, today)
     )
     assert got == whole_year_todo(today)
     assert got  # the window is never empty in a demo county

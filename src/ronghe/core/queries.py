@@ -16,7 +16,7 @@ from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.members.rules import AGE_BANDS
 from ronghe.orglife.models import Meeting
-from ronghe.orglife.queries import rollup, todo_for
+from ronghe.orglife.queries import rollup, todo_summary
 from ronghe.orgs.models import Organization
 from ronghe.orgs.queries import org_rows, organizations_for_user
 from ronghe.orgs.rules import DANGER
@@ -116,9 +116,7 @@ def home_secretary(user: Any, today: date) -> dict[str, Any]:
     """The 14-day to-do of organizational life and the points claims waiting for this user's approval."""
     out: dict[str, Any] = {}
     if has_perm_anywhere(user, "orglife.edit"):
-        todo = todo_for(user, today)
-        out["todo"] = todo[:TODO_LIMIT]
-        out["todo_count"] = len(todo)
+        out["todo"], out["todo_count"] = todo_summary(user, today, TODO_LIMIT)
     if has_perm_anywhere(user, "points.approve"):
         pending = scoped(Claim.objects.all(), user, "points.approve").filter(state=ClaimState.SUBMITTED)
         out["pending_claims"] = list(

@@ -387,19 +387,27 @@ def study_day_schedule(
     return out
 
 
-def todo_for(user: Any, today: date, days: int = 14) -> list[tuple[Organization, Obligation]]:
-    """Obligations not yet met whose period ends within the next `days` days (cached like the rollup)."""
-    raw = repr((paths_with(user, "orglife.view"), today.isoformat(), days, summary_version()))
+def todo_summary(user: Any, today: date, limit: int) -> tuple[list[tuple[Organization, Obligation]], int]:
+    """The first `limit` to-do items and how many there are, for the home page (cached like the rollup).
+
+    Only the head is cached: at a province the whole list has tens of thousands of items, and
+    unpickling them cost more than the page.
+    """
+    raw = repr((paths_with(user, "orglife.view"), today.isoformat(), limit, summary_version()))
     key = "orglife:todo:" + hashlib.sha256(raw.encode()).hexdigest()
     found = cache.get(key)
     if found is None:
-        found = compute_todo(user, today, days)
+        items = todo_for(user, today)
+        found = (items[:limit], len(items))
         cache.set(key, found, ROLLUP_CACHE_SECONDS)
     return found
 
 
-def compute_todo(user: Any, today: date, days: int = 14) -> list[tuple[Organization, Obligation]]:
-    """The uncached to-do: only the periods ending in the window are evaluated."""
+def todo_for(user: Any, today: date, days: int = 14) -> list[tuple[Organization, Obligation]]:
+    """Obligations not yet met whose period ends within the next `days` days.
+
+    Only the periods ending in the window are evaluated: a few per organization.
+    """
     horizon = today + timedelta(days=days)
     out = []
     for year in sorted({today.year, horizon.year}):
