@@ -85,7 +85,8 @@ class Organization(models.Model):
         verbose_name = "党组织"
         verbose_name_plural = "党组织"
         ordering = ["path"]
-        indexes = [models.Index(fields=["kind", "path"])]
+        # (depth, path): the top levels of a province's tree (filter options) without a full scan
+        indexes = [models.Index(fields=["kind", "path"]), models.Index(fields=["depth", "path"])]
 
     def __str__(self) -> str:
         return self.name
