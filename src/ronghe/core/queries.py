@@ -6,11 +6,15 @@ import hashlib
 from datetime import date, datetime, time
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from ronghe.core.readcache import HOME_CACHE_SECONDS, invalidate_home_summary, summary_version  # noqa: F401
+from ronghe.core.readcache import (  # noqa: F401
+    HOME_CACHE_SECONDS,
+    cached_aggregate,
+    invalidate_home_summary,
+    summary_version,
+)
 from ronghe.core.scope import has_perm_anywhere, paths_with, scoped
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
@@ -42,12 +46,7 @@ def _home_cache_key(user: Any, today: date) -> str:
 
 def home_summary(user: Any, today: date) -> dict[str, Any]:
     """Counts and the age-band chart for the user's scope, in a constant number of queries (cached)."""
-    key = _home_cache_key(user, today)
-    summary = cache.get(key)
-    if summary is None:
-        summary = compute_home_summary(user, today)
-        cache.set(key, summary, HOME_CACHE_SECONDS)
-    return summary
+    return cached_aggregate(_home_cache_key(user, today), lambda: compute_home_summary(user, today))
 
 
 def compute_home_summary(user: Any, today: date) -> dict[str, Any]:
@@ -93,11 +92,7 @@ UPCOMING_LIMIT = 5
 def home_oversight(user: Any, today: date) -> dict[str, Any]:
     """This year's compliance rate and the organization warnings in the user's scope (cached like the summary)."""
     key = _home_cache_key(user, today) + ":oversight"
-    oversight = cache.get(key)
-    if oversight is None:
-        oversight = compute_home_oversight(user, today)
-        cache.set(key, oversight, HOME_CACHE_SECONDS)
-    return oversight
+    return cached_aggregate(key, lambda: compute_home_oversight(user, today))
 
 
 def compute_home_oversight(user: Any, today: date) -> dict[str, Any]:

@@ -8,7 +8,9 @@ organization or meeting bumps it, dropping every cached result at once. Writes f
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -19,6 +21,7 @@ from ronghe.orglife.models import Meeting
 from ronghe.orgs.models import Organization
 
 HOME_CACHE_SECONDS = 60
+T = TypeVar("T")
 _VERSION_KEY = "core:home_summary:version"
 
 
@@ -51,3 +54,36 @@ for _model in (Member, Organization, Meeting):
 def summary_version() -> int:
     """Bumped by every ORM save/delete of a member, organization or meeting (cache keys include it)."""
     return cache.get(_VERSION_KEY, 0)
+
+
+LOCK_SECONDS = 120  # longer than any aggregate takes at a province (the rollup: ~17 s at 1M members)
+_WAIT_STEP = 0.05
+
+
+def cached_aggregate(key: str, compute: Callable[[], T], timeout: int = HOME_CACHE_SECONDS) -> T:
+    """`compute()` cached under `key` for `timeout` seconds, computed by one request at a time.
+
+    When the entry is missing, the first request takes a lock (an atomic `cache.add`) and computes;
+    concurrent requests for the same key wait for its result instead of each computing the same
+    whole-subtree aggregate (16 cold clients at a province took the server to 12 GB). A waiter
+    computes itself only if the lock holder has not finished within `LOCK_SECONDS`.
+    """
+    found = cache.get(key)
+    if found is not None:
+        return found
+    lock = f"{key}:computing"
+    if not cache.add(lock, 1, LOCK_SECONDS):
+        deadline = time.monotonic() + LOCK_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(_WAIT_STEP)
+            found = cache.get(key)
+            if found is not None:
+                return found
+            if cache.get(lock) is None:  # the holder failed: compute below
+                break
+    try:
+        found = compute()
+        cache.set(key, found, timeout)
+    finally:
+        cache.delete(lock)
+    return found

@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import ExtractMonth, ExtractQuarter
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from ronghe.core.readcache import invalidate_home_summary, summary_version
+from ronghe.core.readcache import cached_aggregate, invalidate_home_summary, summary_version
 from ronghe.core.scope import paths_with, scoped
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
@@ -262,11 +261,7 @@ def rollup(user: Any, node: Organization | None, year: int, today: date) -> tupl
         )
     )
     key = "orglife:rollup:" + hashlib.sha256(raw.encode()).hexdigest()
-    found = cache.get(key)
-    if found is None:
-        found = compute_rollup(user, node, year, today)
-        cache.set(key, found, ROLLUP_CACHE_SECONDS)
-    return found
+    return cached_aggregate(key, lambda: compute_rollup(user, node, year, today), ROLLUP_CACHE_SECONDS)
 
 
 def compute_rollup(
@@ -395,12 +390,12 @@ def todo_summary(user: Any, today: date, limit: int) -> tuple[list[tuple[Organiz
     """
     raw = repr((paths_with(user, "orglife.view"), today.isoformat(), limit, summary_version()))
     key = "orglife:todo:" + hashlib.sha256(raw.encode()).hexdigest()
-    found = cache.get(key)
-    if found is None:
+
+    def head() -> tuple[list[tuple[Organization, Obligation]], int]:
         items = todo_for(user, today)
-        found = (items[:limit], len(items))
-        cache.set(key, found, ROLLUP_CACHE_SECONDS)
-    return found
+        return items[:limit], len(items)
+
+    return cached_aggregate(key, head, ROLLUP_CACHE_SECONDS)
 
 
 def todo_for(user: Any, today: date, days: int = 14) -> list[tuple[Organization, Obligation]]:
