@@ -40,7 +40,26 @@ def _num(v: float | None, unit: str, fmt: str = "{:.2f}") -> str:
     return "—" if v is None else fmt.format(v) + unit
 
 
+FLAT = "p95 ≤ 1.5 × p95@10k"
+
+
+def rejudge_flatness(rows: list[dict[str, Any]]) -> None:
+    """A 1M page row is judged against the 10k row of the same workload as it stands now, whichever
+    of the two was measured last (PostgreSQL's 10k row when that database has none)."""
+    base = {(r["db"], r["workload"]): r for r in rows if r["size"] == 10_000}
+    for r in rows:
+        if r["size"] != 1_000_000 or r.get("target") != FLAT or r.get("p95") is None:
+            continue
+        ten = base.get((r["db"], r["workload"])) or base.get(("postgres", r["workload"]))
+        if ten is None or ten.get("p95") is None:
+            r["verdict"], r["note"] = "INFO", "no 10k result to compare"
+            continue
+        r["verdict"] = "PASS" if r["p95"] <= 1.5 * ten["p95"] else "FAIL"
+        r["note"] = f"{r['p95'] / ten['p95']:.2f} × the 10k p95 ({ten['p95'] * 1000:.1f} ms)"
+
+
 def render(rows: list[dict[str, Any]], machine: str) -> str:
+    rejudge_flatness(rows)
     out = [HEADER.format(machine=machine, date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))]
     out.append("## Results\n")
     out.append(
