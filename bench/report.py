@@ -52,10 +52,10 @@ def rejudge_flatness(rows: list[dict[str, Any]]) -> None:
             continue
         ten = base.get((r["db"], r["workload"])) or base.get(("postgres", r["workload"]))
         if ten is None or ten.get("p95") is None:
-            r["verdict"], r["note"] = "INFO", "no 10k result to compare"
+            r["verdict"] = "INFO (no 10k result to compare)"
             continue
-        r["verdict"] = "PASS" if r["p95"] <= 1.5 * ten["p95"] else "FAIL"
-        r["note"] = f"{r['p95'] / ten['p95']:.2f} × the 10k p95 ({ten['p95'] * 1000:.1f} ms)"
+        verdict = "PASS" if r["p95"] <= 1.5 * ten["p95"] else "FAIL"
+        r["verdict"] = f"{verdict} ({r['p95'] / ten['p95']:.2f} × the 10k p95, {ten['p95'] * 1000:.1f} ms)"
 
 
 def render(rows: list[dict[str, Any]], machine: str) -> str:
