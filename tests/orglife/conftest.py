@@ -53,5 +53,6 @@ def record(cast):
 
     return make
 
+
 # The shared browser fixture (closes the DB connections a journey opened).
 from tests.browser.conftest import chromium  # noqa: E402, F401

@@ -259,8 +259,7 @@ def _recompute_scheme(
     if not whole_tree:  # only a speed-up: members outside `members` get no result either way
         entries = entries.filter(member__in=members.values("pk"))
     sums = (
-        entries
-        .annotate(month=ExtractMonth("occurred_on"))
+        entries.annotate(month=ExtractMonth("occurred_on"))
         .values_list("member_id", "indicator__code", "month")
         .annotate(total=Sum("points"), n=Count("id"))
         .order_by()
