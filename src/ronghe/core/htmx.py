@@ -6,7 +6,6 @@ import hashlib
 from functools import cached_property
 from typing import Any
 
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -42,15 +41,11 @@ class DeepPaginator(Paginator):
     def count(self) -> int:
         if self.count_key is None or not isinstance(self.object_list, QuerySet):
             return Paginator.count.func(self)  # lists: len(); querysets: COUNT(*)
-        from ronghe.core.readcache import summary_version
+        from ronghe.core.readcache import cached_aggregate, summary_version
 
         digest = hashlib.sha256(f"{self.count_key}|{self.object_list.query}".encode()).hexdigest()[:32]
         key = f"paging:count:{summary_version()}:{digest}"
-        value = cache.get(key)
-        if value is None:
-            value = self.object_list.count()
-            cache.set(key, value, self.COUNT_SECONDS)
-        return value
+        return cached_aggregate(key, self.object_list.count, self.COUNT_SECONDS)
 
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)
