@@ -283,12 +283,11 @@ def worker_main(task: str, args: list[str]) -> None:
         call_command(*args, stdout=open(os.devnull, "w"))  # noqa: SIM115
     elif task == "recompute-stale":
         # Untimed: make every stored result of the year differ, as after a scheme change.
-        from ronghe.points.models import MemberYear, YearTotal
+        from ronghe.points.models import MemberYear
 
         with connection.cursor() as cursor:
-            for model, column in ((MemberYear, "total"), (YearTotal, "points")):
-                table = model._meta.db_table
-                cursor.execute(f"UPDATE {table} SET {column} = {column} + 1 WHERE year = %s", [int(args[0])])
+            table = MemberYear._meta.db_table
+            cursor.execute(f"UPDATE {table} SET total = total + 1 WHERE year = %s", [int(args[0])])
         started = time.perf_counter()
         call_command("recompute_points", "--year", args[0], stdout=open(os.devnull, "w"))  # noqa: SIM115
     elif task == "points-floor":
@@ -348,7 +347,10 @@ def build_dataset(size: int, db: str, rebuild: bool) -> float | None:
     elif not marker.exists():
         shutil.rmtree(data_dir, ignore_errors=True)
     if marker.exists():
-        print(f"[{db} {size}] 复用已有数据集 {data_dir}", flush=True)
+        print(f"[{db} {size}] 复用已有数据集 {data_dir}（先执行迁移）", flush=True)
+        subprocess.run(
+            [sys.executable, "-m", "ronghe", "migrate", "--noinput", "-v", "0"], env=env, check=True
+        )
         return None
     data_dir.mkdir(parents=True, exist_ok=True)
     print(f"[{db} {size}] 生成数据集 …", flush=True)

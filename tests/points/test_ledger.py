@@ -12,7 +12,7 @@ from django.core.management import call_command
 from ronghe.core.models import AuditEntry
 from ronghe.orglife.models import Attendance
 from ronghe.points import services
-from ronghe.points.models import MemberYear, PointsEntry, YearClosing, YearTotal
+from ronghe.points.models import MemberYear, PointsEntry, YearClosing
 from tests.factories import MemberFactory
 from tests.points.conftest import TZ, YEAR
 
@@ -20,9 +20,11 @@ pytestmark = pytest.mark.django_db
 
 
 def totals_snapshot(year=YEAR):
-    my = sorted(MemberYear.objects.filter(year=year).values_list("member_id", "total", "grade", "grades"))
-    yt = sorted(YearTotal.objects.filter(year=year).values_list("member_id", "dimension", "points"))
-    return my, yt
+    return sorted(
+        MemberYear.objects.filter(year=year).values_list(
+            "member_id", "total", "grade", "grades", "dimensions"
+        )
+    )
 
 
 def test_meeting_points_follow_attendance_and_are_idempotent(cast, scheme, make_meeting):
@@ -107,7 +109,9 @@ def test_month_cap_for_three_meetings(cast, scheme, make_meeting):
                 kind="group_meeting", when=datetime(YEAR, 2, day, 9), attendees=[cast.member_a_record]
             )
         )
-    assert YearTotal.objects.get(member=cast.member_a_record, dimension="orglife").points == D("13")
+    year = MemberYear.objects.get(member=cast.member_a_record, year=YEAR)
+    assert year.dimensions["orglife"] == "13.00"
+    assert year.dimension_points()["orglife"] == D("13")
 
 
 def test_recompute_equals_maintained_totals(cast, scheme, make_meeting, ind):

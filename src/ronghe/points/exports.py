@@ -10,7 +10,7 @@ import xlsxwriter
 from ronghe.members.models import Member
 from ronghe.orgs.models import Organization
 from ronghe.points import queries
-from ronghe.points.models import MemberYear, PointsEntry, YearTotal
+from ronghe.points.models import MemberYear, PointsEntry
 
 BATCH = 2000
 
@@ -51,14 +51,8 @@ def ledger_xlsx(org: Organization, year: int, base_url: str = "") -> bytes:
     ws.write_row(0, 0, header, bold)
     row = 1
     rows = list(years.order_by("organization__path", "-total", "member__name"))
-    totals: dict[tuple[int, str], object] = {}
-    member_ids = [r.member_id for r in rows]
-    for i in range(0, len(member_ids), BATCH):
-        for mid, dim, pts in YearTotal.objects.filter(
-            year=year, member_id__in=member_ids[i : i + BATCH]
-        ).values_list("member_id", "dimension", "points"):
-            totals[(mid, dim)] = float(pts)
     for r in rows:
+        scores = r.dimension_points()
         ws.write_row(
             row,
             0,
@@ -67,7 +61,7 @@ def ledger_xlsx(org: Organization, year: int, base_url: str = "") -> bytes:
                 r.member.name,
                 float(r.total),
                 r.grade,
-                *[totals.get((r.member_id, c), 0) for c, _ in dims],
+                *[float(scores.get(c, 0)) for c, _ in dims],
             ],
         )
         row += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import models
@@ -71,6 +72,9 @@ class MemberYear(models.Model):
     a_count = models.PositiveSmallIntegerField("A 等数", default=0)
     grade = models.CharField("等次", max_length=10, blank=True)
     grades = models.JSONField("各维度等次", default=dict)
+    # {dimension code: "12.50"}: the capped score per dimension, as text with two decimals so it
+    # stays exact and one UPDATE rewrites a member's whole year (not six rows).
+    dimensions = models.JSONField("各维度积分", default=dict)
     vetoed = models.BooleanField("一票否决", default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -84,25 +88,15 @@ class MemberYear(models.Model):
     def __str__(self) -> str:
         return f"{self.member_id} {self.year} {self.total}"
 
+    def dimension_points(self) -> dict[str, Decimal]:
+        return {code: Decimal(points) for code, points in self.dimensions.items()}
 
-class YearTotal(models.Model):
-    """Per member, per year, per dimension: the capped score of that dimension."""
 
-    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField("年度")
-    dimension = models.CharField("维度", max_length=30)
-    points = models.DecimalField("积分", **POINTS)
-
-    class Meta:
-        verbose_name = "维度年度积分"
-        verbose_name_plural = "维度年度积分"
-        ordering = ["member_id", "year", "dimension"]
-        constraints = [
-            models.UniqueConstraint(fields=["member", "year", "dimension"], name="unique_year_total")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.member_id} {self.year} {self.dimension} {self.points}"
+def points_text(value: Decimal) -> str:
+    """A dimension score as stored in `MemberYear.dimensions`: two decimals, half away from zero
+    (as SQL's ROUND), never "-0.00"."""
+    q = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return str(q if q != 0 else Decimal("0.00"))
 
 
 class YearClosing(models.Model):

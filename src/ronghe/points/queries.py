@@ -16,7 +16,7 @@ from ronghe.core.scoring.models import Dimension, Scheme
 from ronghe.members.models import Member
 from ronghe.orgs.models import Organization
 from ronghe.points.choices import SourceType
-from ronghe.points.models import Claim, MemberYear, PointsEntry, YearTotal
+from ronghe.points.models import Claim, MemberYear, PointsEntry
 from ronghe.points.services import Resolver
 
 
@@ -53,7 +53,7 @@ def member_summary(member: Member, year: int) -> MemberSummary:
     if scheme is None:
         return MemberSummary(member, year, None, Decimal("0"), "", 0, False, [], [])
     scheme_rules = resolver.rules(scheme)
-    points = dict(YearTotal.objects.filter(member=member, year=year).values_list("dimension", "points"))
+    points = row.dimension_points() if row else {}
     dims = {d.code: points.get(d.code, d.base) for d in scheme_rules.dimensions}
     grades = (
         row.grades if row else {d.code: scoring.grade_for(dims[d.code], d) for d in scheme_rules.dimensions}

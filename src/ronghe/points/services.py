@@ -34,7 +34,7 @@ from ronghe.orglife.choices import AttendanceStatus
 from ronghe.orgs.models import SEGMENT, Organization
 from ronghe.points import defaults, rules
 from ronghe.points.choices import ClaimAction, ClaimState, SourceType, YearStatus
-from ronghe.points.models import Claim, ClaimHistory, MemberYear, PointsEntry, YearClosing, YearTotal
+from ronghe.points.models import Claim, ClaimHistory, MemberYear, PointsEntry, YearClosing, points_text
 
 BATCH = 2000
 
@@ -144,7 +144,6 @@ def _write_results(year: int, results: list[MemberResult]) -> None:
     ids = [r.member_id for r in results]
     for i in range(0, len(ids), BATCH):
         chunk = ids[i : i + BATCH]
-        YearTotal.objects.filter(year=year, member_id__in=chunk).delete()
         MemberYear.objects.filter(year=year, member_id__in=chunk).delete()
     now = timezone.now()
 
@@ -161,14 +160,10 @@ def _write_results(year: int, results: list[MemberResult]) -> None:
                 a_count,
                 f"{a_count}A",
                 ev.grades,
+                {code: points_text(points) for code, points in ev.dimensions.items()},
                 ev.vetoed,
                 now,
             )
-
-    def total_rows() -> Iterator[tuple[Any, ...]]:
-        for r in results:
-            for code, points in r.evaluation.dimensions.items():
-                yield (r.member_id, year, code, points)
 
     # Raw rows (COPY on PostgreSQL): a city's or province's recompute writes hundreds of thousands.
     bulk_load(
@@ -182,12 +177,12 @@ def _write_results(year: int, results: list[MemberResult]) -> None:
             "a_count",
             "grade",
             "grades",
+            "dimensions",
             "vetoed",
             "updated_at",
         ),
         year_rows(),
     )
-    bulk_load(YearTotal, ("member", "year", "dimension", "points"), total_rows())
 
 
 def refresh_member_years(*, member_ids: Iterable[int], year: int, resolver: Resolver | None = None) -> None:
@@ -219,7 +214,6 @@ def refresh_member_years(*, member_ids: Iterable[int], year: int, resolver: Reso
     stale = set(ids) - {r.member_id for r in results}
     if stale:
         MemberYear.objects.filter(year=year, member_id__in=stale).delete()
-        YearTotal.objects.filter(year=year, member_id__in=stale).delete()
 
 
 def recompute_year(*, year: int, organization: Organization | None = None) -> int:
@@ -227,9 +221,9 @@ def recompute_year(*, year: int, organization: Organization | None = None) -> in
 
     Each active scheme governs the members under its node that no nearer scheme governs (as
     `Resolver.scheme`). The scheme's rules run as one SELECT (`core.scoring.sql`, checked against
-    `rules.evaluate` by property tests) into a temporary table; then only the rows that differ
-    from the stored results are deleted and written again, so a recompute that confirms the
-    stored year writes nothing. Returns the number of members evaluated.
+    `rules.evaluate` by property tests) into a temporary table; then only the stored rows that
+    differ are updated in place and missing ones added, so a recompute that confirms the stored
+    year writes nothing. Returns the number of members evaluated.
     """
     resolver = Resolver()
     active = resolver.active(year)
@@ -271,81 +265,66 @@ def _recompute_scheme(
         vendor=connection.vendor,
     )
     sqlite = connection.vendor == "sqlite"
-    dims, years = YearTotal._meta.db_table, MemberYear._meta.db_table
+    years = MemberYear._meta.db_table
     member_table = Member._meta.db_table
-    if sqlite:  # keys in the scheme's order, like the stored JSON (compared minified)
-        source, grades, stored, label = (
-            "(SELECT * FROM rh_points_dims ORDER BY subject_id, position)",
-            "json_group_object(e.dimension, e.grade)",
-            "json(y.grades)",
-            "r.a_count || 'A'",
-        )
+    # JSON objects with keys in the scheme's order, like the stored JSON; SQLite compares them as
+    # minified text, PostgreSQL as jsonb. Scores as text with two decimals (`points_text`).
+    if sqlite:
+        source = "(SELECT * FROM rh_points_dims ORDER BY subject_id, position)"
+        grades = "json_group_object(e.dimension, e.grade)"
+        scores = "json_group_object(e.dimension, printf('%.2f', ROUND(e.score, 2) + 0.0))"
+        stored_grades, stored_scores, label = "json(y.grades)", "json(y.dimensions)", "r.a_count || 'A'"
     else:
-        source, grades, stored, label = (
-            "rh_points_dims",
-            "jsonb_object_agg(e.dimension, e.grade)",
-            "y.grades",
-            "r.a_count::text || 'A'",
-        )
-    # `same`: the stored row already says this. Computed before anything is written, so no
-    # statement reads the table it writes (PostgreSQL would rescan the rows it just added).
+        source = "rh_points_dims"
+        grades = "jsonb_object_agg(e.dimension, e.grade)"
+        scores = "jsonb_object_agg(e.dimension, ROUND(e.score, 2)::text)"
+        stored_grades, stored_scores, label = "y.grades", "y.dimensions", "r.a_count::text || 'A'"
+    # `stored_id`: the member's stored row for the year; `same`: it already says this. Computed
+    # before anything is written, so no statement reads the table it writes.
     statements: list[tuple[str, list[Any]]] = [
         ("DROP TABLE IF EXISTS rh_points_dims", []),
         ("DROP TABLE IF EXISTS rh_points_years", []),
-        (
-            f"""CREATE TEMPORARY TABLE rh_points_dims AS
-            SELECT e.*, CASE WHEN y.id IS NULL THEN 0 ELSE 1 END AS same FROM ({select}) e
-            LEFT JOIN {dims} y ON y.member_id = e.subject_id AND y.year = %s
-                AND y.dimension = e.dimension AND y.points = ROUND(e.score, 2)""",
-            [*params, year],
-        ),
-        ("CREATE INDEX rh_points_dims_key ON rh_points_dims (subject_id, dimension)", []),
+        (f"CREATE TEMPORARY TABLE rh_points_dims AS {select}", params),
         (
             f"""CREATE TEMPORARY TABLE rh_points_years AS
-            SELECT r.*, CASE WHEN y.id IS NULL THEN 0 ELSE 1 END AS same FROM (
+            SELECT r.*, y.id AS stored_id,
+                CASE WHEN y.id IS NOT NULL AND y.scheme_id = %s AND y.organization_id = r.organization_id
+                    AND y.total = r.total AND y.a_count = r.a_count AND y.vetoed = (r.vetoed = 1)
+                    AND {stored_grades} = r.grades AND {stored_scores} = r.dimensions
+                THEN 1 ELSE 0 END AS same
+            FROM (
                 SELECT e.subject_id AS member_id, m.organization_id, ROUND(MAX(e.total), 2) AS total,
                     SUM(CASE WHEN e.grade = 'A' THEN 1 ELSE 0 END) AS a_count, MAX(e.vetoed) AS vetoed,
-                    {grades} AS grades
+                    {grades} AS grades, {scores} AS dimensions
                 FROM {source} e JOIN {member_table} m ON m.id = e.subject_id
                 GROUP BY e.subject_id, m.organization_id
             ) r
-            LEFT JOIN {years} y ON y.member_id = r.member_id AND y.year = %s AND y.scheme_id = %s
-                AND y.organization_id = r.organization_id AND y.total = r.total AND y.a_count = r.a_count
-                AND y.vetoed = (r.vetoed = 1) AND {stored} = r.grades""",
-            [year, scheme.pk],
+            LEFT JOIN {years} y ON y.member_id = r.member_id AND y.year = %s""",
+            [scheme.pk, year],
         ),
-        ("CREATE UNIQUE INDEX rh_points_years_key ON rh_points_years (member_id)", []),
     ]
     if not sqlite:
-        statements += [("ANALYZE rh_points_dims", []), ("ANALYZE rh_points_years", [])]
+        statements.append(("ANALYZE rh_points_years", []))
         # JIT compiling these expressions costs more than it saves (~0.9 s at 100k members).
         statements.insert(0, ("SET LOCAL jit = off", []))
-    # Per dimension, then per member: drop the stored rows that differ, then add what is missing.
+    # Rows that differ are updated in place (one row per member; no foreign-key checks, since
+    # the member stays), missing ones inserted.
+    now = timezone.now()
     statements += [
         (
-            f"""DELETE FROM {dims} WHERE year = %s
-            AND member_id IN (SELECT member_id FROM rh_points_years)
-            AND NOT EXISTS (SELECT 1 FROM rh_points_dims e WHERE e.same = 1
-                AND e.subject_id = {dims}.member_id AND e.dimension = {dims}.dimension)""",
-            [year],
+            f"""UPDATE {years} SET organization_id = r.organization_id, scheme_id = %s, total = r.total,
+                a_count = r.a_count, grade = {label}, grades = r.grades, dimensions = r.dimensions,
+                vetoed = (r.vetoed = 1), updated_at = %s
+            FROM rh_points_years r WHERE {years}.id = r.stored_id AND r.same = 0""",
+            [scheme.pk, now],
         ),
         (
-            f"""INSERT INTO {dims} (member_id, year, dimension, points)
-            SELECT e.subject_id, %s, e.dimension, ROUND(e.score, 2) FROM rh_points_dims e WHERE e.same = 0""",
-            [year],
-        ),
-        (
-            f"""DELETE FROM {years} WHERE year = %s
-            AND member_id IN (SELECT member_id FROM rh_points_years WHERE same = 0)""",
-            [year],
-        ),
-        (
-            f"""INSERT INTO {years}
-                (member_id, year, organization_id, scheme_id, total, a_count, grade, grades, vetoed, updated_at)
+            f"""INSERT INTO {years} (member_id, year, organization_id, scheme_id, total, a_count, grade,
+                grades, dimensions, vetoed, updated_at)
             SELECT r.member_id, %s, r.organization_id, %s, r.total, r.a_count, {label}, r.grades,
-                r.vetoed = 1, %s
-            FROM rh_points_years r WHERE r.same = 0""",
-            [year, scheme.pk, timezone.now()],
+                r.dimensions, r.vetoed = 1, %s
+            FROM rh_points_years r WHERE r.stored_id IS NULL""",
+            [year, scheme.pk, now],
         ),
     ]
     with connection.cursor() as cursor:
