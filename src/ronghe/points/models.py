@@ -64,7 +64,11 @@ class MemberYear(models.Model):
     scope_org_field = "organization"
     scope_member_field = "member"
 
-    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="points_years")
+    # No index of its own: unique (member, year) leads with it, and every index is paid for again
+    # by each row a year recompute rewrites.
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.CASCADE, related_name="points_years", db_index=False
+    )
     year = models.PositiveSmallIntegerField("年度")
     organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+")
     scheme = models.ForeignKey("scoring.Scheme", on_delete=models.PROTECT, related_name="+")

@@ -1,3 +1,4 @@
+import django.db.models.deletion
 from django.db import migrations, models
 
 
@@ -31,5 +32,16 @@ class Migration(migrations.Migration):
         migrations.RunPython(copy_year_totals, migrations.RunPython.noop),
         migrations.DeleteModel(
             name="YearTotal",
+        ),
+        # unique (member, year) serves lookups by member
+        migrations.AlterField(
+            model_name="memberyear",
+            name="member",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="points_years",
+                to="members.member",
+            ),
         ),
     ]
