@@ -195,3 +195,21 @@ def test_tree_nav_is_scoped(client_for, cast):
     )
     nav = body.split('id="org-tree"')[1].split("</nav>")[0]
     assert "甲局总支" in nav and "乙局" not in nav
+
+
+def test_tree_nav_shows_every_unit_when_the_levels_exceed_the_limit(cast):
+    from ronghe.orgs.queries import tree_nav
+
+    def names(nodes):
+        return [n["name"] for n in nodes]
+
+    user = cast.committee_admin
+    full = names(tree_nav(user, limit=10))
+    assert full == ["测试县直机关工委", "甲局总支", "甲局第一党支部", "乙局总支", "乙局第一党支部"]
+    # three nodes allowed: one level fewer, but no unit dropped (path order would drop 乙局)
+    assert names(tree_nav(user, limit=3)) == ["测试县直机关工委", "甲局总支", "乙局总支"]
+    # the way down to the current node and its children are shown besides the limit
+    nodes = tree_nav(user, cast.org_b, limit=3)
+    assert names(nodes) == ["测试县直机关工委", "甲局总支", "乙局总支", "乙局第一党支部"]
+    assert [n["name"] for n in nodes if n["current"]] == ["乙局总支"]
+    assert [n["level"] for n in nodes] == [0, 1, 1, 2]

@@ -130,24 +130,35 @@ def org_rows(orgs: QuerySet[Organization], today: date) -> list[OrgRow]:
     return rows
 
 
-def tree_nav(user: Any, current: Organization | None = None, levels: int = 2) -> list[dict[str, Any]]:
-    """The compact tree for the side bar: the user's top nodes, `levels` below them (no 党小组),
-    and the way down to the current organization. One query."""
+# The side bar lists at most this many nodes. A province's top two levels hold thousands of branches:
+# cut in path order they would show the first units' branches and drop the later units altogether,
+# so above the limit the tree shows one level fewer (every unit), plus the way to the current node.
+TREE_NODES = 200
+
+
+def tree_nav(
+    user: Any, current: Organization | None = None, levels: int = 2, limit: int = TREE_NODES
+) -> list[dict[str, Any]]:
+    """The compact tree for the side bar: the user's top nodes, up to `levels` below them (no 党小组;
+    fewer levels when they would exceed `limit` nodes), and the way down to the current organization
+    with its children."""
     roots = paths_with(user, "orgs.view")
     if not roots:
         return []
     top = min(len(p) // (SEGMENT + 1) for p in roots) - 1
-    current_path = current.path if current else ""
-    near = Q(depth__lte=top + levels)
-    if current_path:
-        near |= Q(path__in=[*ancestor_paths(current_path), current_path]) | Q(parent_id=current.pk)
-    orgs = (
-        organizations_for_user(user)
-        .filter(near)
-        .exclude(kind=OrgKind.GROUP)
-        .order_by("path")
-        .values("code", "name", "path", "depth")[:500]
-    )
+    current_path = getattr(current, "path", "") or ""
+    way = [*ancestor_paths(current_path), current_path] if current_path else []
+    fields = ("code", "name", "path", "depth")
+    in_scope = organizations_for_user(user).exclude(kind=OrgKind.GROUP).order_by("path")
+    for depth in range(top + max(levels, 0), top - 1, -1):
+        orgs = list(in_scope.filter(depth__lte=depth).values(*fields)[: limit + 1])
+        if len(orgs) <= limit:
+            break
+    orgs = orgs[:limit]
+    if current_path:  # the way down and the children (a unit may have hundreds: the first `limit`)
+        shown = {o["path"] for o in orgs}
+        near = in_scope.filter(Q(path__in=way) | Q(parent_id=current.pk)).values(*fields)[: limit + len(way)]
+        orgs = sorted([*orgs, *(o for o in near if o["path"] not in shown)], key=lambda o: o["path"])
     return [
         {
             "code": o["code"],
