@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import date
 from types import TracebackType
 from typing import Any
 
@@ -82,19 +83,10 @@ def bulk_load(
             return total
         sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
         conn = connections[DEFAULT_DB_ALIAS]
-        plain = {"CharField", "TextField", "ForeignKey", "IntegerField", "BigAutoField", "BooleanField"}
-        preps = [
-            None if f.get_internal_type() in plain or "Integer" in f.get_internal_type() else f
-            for f in model_fields
-        ]
+        preps = [_prep(f, conn) for f in model_fields]
         pending: list[list[Any]] = []
         for row in rows:
-            pending.append(
-                [
-                    v if f is None or v is None else f.get_db_prep_save(v, conn)
-                    for f, v in zip(preps, row, strict=True)
-                ]
-            )
+            pending.append([v if p is None or v is None else p(v) for p, v in zip(preps, row, strict=True)])
             if len(pending) >= batch:
                 cursor.executemany(sql, pending)
                 total += len(pending)
@@ -103,6 +95,30 @@ def bulk_load(
             cursor.executemany(sql, pending)
             total += len(pending)
     return total
+
+
+PLAIN = {"CharField", "TextField", "ForeignKey", "BooleanField"}
+
+
+def _prep(field: Any, conn: Any) -> Any:
+    """How one column's values become parameters for executemany: None when the driver takes the
+    value as it is; dates as ISO text (what Django's adapter gives); other values through the
+    field, remembering the last immutable one (a batch's timestamps are usually one object)."""
+    kind = field.get_internal_type()
+    if kind in PLAIN or "Integer" in kind or kind.endswith("AutoField"):
+        return None
+    if kind == "DateField":
+        return lambda v: v.isoformat() if type(v) is date else field.get_db_prep_save(v, conn)
+    last: list[Any] = [object(), None]
+
+    def prep(v: Any) -> Any:
+        if isinstance(v, (dict, list)):  # mutable: the same object may hold other values next row
+            return field.get_db_prep_save(v, conn)
+        if v is not last[0]:
+            last[0], last[1] = v, field.get_db_prep_save(v, conn)
+        return last[1]
+
+    return prep
 
 
 def _binary_types(model_fields: Sequence[Any]) -> list[str] | None:
