@@ -96,19 +96,20 @@ def _year_bounds(year: int) -> tuple[datetime, datetime]:
     )
 
 
-def held_counts(
+def _counted_meetings(
     orgs: QuerySet[Organization], year: int, reqs: list[MeetingRequirement], since: date | None = None
-) -> dict[tuple[int, str, int], int]:
-    """One aggregate: meetings held per (organization, kind, period index) in the year.
+) -> QuerySet[Meeting] | None:
+    """The meetings of `orgs` that count for `reqs` in the year, each annotated with its period index.
 
     A meeting counts for the date it was held (held_at), whenever it was entered. A 支委会
     without quorum or a 民主生活会 below two thirds (quorum_met = False) is not counted.
+    None when `reqs` is empty.
     """
     by_period: dict[str, list[str]] = defaultdict(list)
     for r in reqs:
         by_period[r.period].append(r.kind)
     if not by_period:
-        return {}
+        return None
     start, end = _year_bounds(year)
     if since is not None:  # only periods starting on or after `since` are asked about
         start = max(start, datetime.combine(since, time.min, tzinfo=start.tzinfo))
@@ -118,7 +119,7 @@ def held_counts(
         default=Value(1),
         output_field=IntegerField(),
     )
-    rows = (
+    return (
         Meeting.objects.filter(
             organization__in=orgs.values("pk"),
             kind__in=[r.kind for r in reqs],
@@ -127,21 +128,29 @@ def held_counts(
         )
         .exclude(quorum_met=False)
         .annotate(period_index=period_index)
-        .values("organization_id", "kind", "period_index")
-        .annotate(n=Count("id"))
-        .order_by()
     )
+
+
+def held_counts(
+    orgs: QuerySet[Organization], year: int, reqs: list[MeetingRequirement], since: date | None = None
+) -> dict[tuple[int, str, int], int]:
+    """One aggregate: meetings held per (organization, kind, period index) in the year.
+
+    Which meetings count, and for which period: `_counted_meetings`.
+    """
+    meetings = _counted_meetings(orgs, year, reqs, since)
+    if meetings is None:
+        return {}
+    rows = meetings.values("organization_id", "kind", "period_index").annotate(n=Count("id")).order_by()
     return {(r["organization_id"], r["kind"], r["period_index"]): r["n"] for r in rows}
 
 
-def _coverage(orgs: QuerySet[Organization], year: int, kinds: list[str]) -> tuple[dict, dict]:
-    """Two aggregates: members covered per (organization, kind), and active members per organization."""
-    if not kinds:
-        return {}, {}
+def _covered_members(orgs: QuerySet[Organization], year: int, kinds: list[str]) -> QuerySet[Attendance]:
+    """Distinct members present per (organization, kind) in the year, at any meeting of the kind
+    (quorum or not): rows of meeting__organization_id, meeting__kind, n."""
     start, end = _year_bounds(year)
-    covered = {
-        (r["meeting__organization_id"], r["meeting__kind"]): r["n"]
-        for r in Attendance.objects.filter(
+    return (
+        Attendance.objects.filter(
             meeting__organization__in=orgs.values("pk"),
             meeting__kind__in=kinds,
             meeting__held_at__gte=start,
@@ -151,14 +160,28 @@ def _coverage(orgs: QuerySet[Organization], year: int, kinds: list[str]) -> tupl
         .values("meeting__organization_id", "meeting__kind")
         .annotate(n=Count("member_id", distinct=True))
         .order_by()
-    }
-    members = {
-        r["organization_id"]: r["n"]
-        for r in Member.objects.filter(organization__in=orgs.values("pk"), status__in=ACTIVE_STATUSES)
+    )
+
+
+def _active_members(orgs: QuerySet[Organization]) -> QuerySet[Member]:
+    """Active members per organization: rows of organization_id, n."""
+    return (
+        Member.objects.filter(organization__in=orgs.values("pk"), status__in=ACTIVE_STATUSES)
         .values("organization_id")
         .annotate(n=Count("id"))
         .order_by()
+    )
+
+
+def _coverage(orgs: QuerySet[Organization], year: int, kinds: list[str]) -> tuple[dict, dict]:
+    """Two aggregates: members covered per (organization, kind), and active members per organization."""
+    if not kinds:
+        return {}, {}
+    covered = {
+        (r["meeting__organization_id"], r["meeting__kind"]): r["n"]
+        for r in _covered_members(orgs, year, kinds)
     }
+    members = {r["organization_id"]: r["n"] for r in _active_members(orgs)}
     return covered, members
 
 
