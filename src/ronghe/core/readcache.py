@@ -56,7 +56,7 @@ def summary_version() -> int:
     return cache.get(_VERSION_KEY, 0)
 
 
-LOCK_SECONDS = 120  # longer than any aggregate takes at a province (the rollup: ~17 s at 1M members)
+LOCK_SECONDS = 120  # longer than any aggregate takes at a province (the rollup took ~17 s at 1M members)
 _WAIT_STEP = 0.05
 
 
