@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from ronghe.accounts.choices import Role
 from ronghe.accounts.models import User
@@ -39,7 +40,10 @@ def per_obligation_rollup(user: Any, node: Organization | None, year: int, today
         children = list(visible.filter(parent=node).order_by("sort_order", "path")) or [node]
     tallies = {child.path: queries.Tally() for child in children}
     counts = dict.fromkeys(tallies, 0)
+    own = None  # the node's own obligations when it has children: a row of their own, first
     for oc in queries.compliance_in_scope(user, year, today, node):
+        if node is not None and children != [node] and oc.organization.pk == node.pk:
+            own = oc
         for path in tallies:
             if oc.organization.path.startswith(path):
                 tallies[path].merge(oc.tally)
@@ -49,6 +53,9 @@ def per_obligation_rollup(user: Any, node: Organization | None, year: int, today
     total = queries.Tally()
     for t in tallies.values():
         total.merge(t)
+    if own is not None:
+        rows.insert(0, (node.pk, astuple(own.tally), 1, True))
+        total.merge(own.tally)
     return rows, astuple(total)
 
 
@@ -203,6 +210,38 @@ def test_a_user_without_a_scope_gets_no_rows(county):
 def test_rollup_runs_a_constant_number_of_queries(size, django_assert_num_queries):
     build_county(size, seed=5)
     admin = User.objects.get(username="gwadmin")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):  # 8, and 2 to find the root has no obligations of its own
         rows, _total = queries.compute_rollup(admin, None, 2026, date(2026, 11, 24))
     assert len(rows) > 3
+
+
+def test_drilling_down_keeps_the_numbers(county):
+    """A row's numbers equal the table one level down, the node's own obligations included."""
+    admin, today = county.users["工委"], date(2026, 9, 20)
+
+    def check(node: Organization | None, levels: int) -> int:
+        rows, _total = queries.compute_rollup(admin, node, 2026, today)
+        selves = sum(1 for r in rows if r.is_self)
+        for row in rows:
+            if levels == 0 or row.is_leaf:
+                continue
+            inner, inner_total = queries.compute_rollup(admin, row.organization, 2026, today)
+            assert astuple(inner_total) == astuple(row.tally), row.organization.name
+            assert sum(r.organizations for r in inner) == row.organizations
+            selves += check(row.organization, levels - 1)
+        return selves
+
+    assert check(None, 3) > 0
+    # a branch with 党小组: its own 支部委员会 etc. come first, marked 本级
+    rows, _ = queries.compute_rollup(admin, county.branch, 2026, today)
+    assert rows[0].organization == county.branch and rows[0].is_self and rows[0].organizations == 1
+    assert all(r.organization.kind == OrgKind.GROUP for r in rows[1:])
+
+
+def test_the_compliance_page_marks_the_nodes_own_row(county, client):
+    client.force_login(county.users["工委"])
+    url = reverse("orglife:compliance") + f"?year=2026&org={county.branch.code}"
+    body = client.get(url).content.decode()
+    assert "本级" in body and county.branch.name in body
+    group_page = client.get(reverse("orglife:compliance") + f"?year=2026&org={county.group.code}")
+    assert "本级" not in group_page.content.decode()  # a leaf has no children to set itself apart from

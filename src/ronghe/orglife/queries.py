@@ -262,6 +262,7 @@ class RollupRow:
     tally: Tally
     organizations: int
     is_leaf: bool
+    is_self: bool = False  # the node's own obligations, above its children
 
 
 # The table still groups every meeting of the year in the scope: at a province that is seconds
@@ -297,8 +298,9 @@ def compute_rollup(
 ) -> tuple[list[RollupRow], Tally]:
     """The uncached drill-down: per child of `node`, the obligations of its subtree counted by state.
 
-    The same numbers as adding up `compliance_in_scope`'s tallies per child (the node's own
-    obligations, when it has children, are in no row), counted in the database: `subtree_tallies`.
+    The same numbers as adding up `compliance_in_scope`'s tallies per child, counted in the
+    database (`subtree_tallies`); when the node has children and obligations of its own, those
+    come first as a row of the node itself (本级).
     """
     visible = scoped(Organization.objects.all(), user, "orglife.view")
     if node is None:
@@ -315,6 +317,13 @@ def compute_rollup(
     tallies = subtree_tallies(orgs, [child.path for child in children], year, today)
     total = Tally()
     rows = []
+    if node is not None and children != [node]:
+        # The node's own obligations (a 机关党委's 党员大会, a 支部's above its 党小组): a row of its
+        # own, so the table's total equals the node's row one level up.
+        tally, n = subtree_tallies(visible.filter(pk=node.pk), [node.path], year, today)[node.path]
+        if n:
+            total.merge(tally)
+            rows.append(RollupRow(node, tally, n, is_leaf=True, is_self=True))
     for child in children:
         tally, n = tallies[child.path]
         total.merge(tally)
