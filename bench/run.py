@@ -328,8 +328,19 @@ def worker_main(task: str, args: list[str]) -> None:
         raise SystemExit(f"unknown worker task {task}")
     connection.close()
     info["seconds"] = time.perf_counter() - started
-    info["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    info["rss_mb"] = own_peak_rss_mb()
     print(json.dumps(info))
+
+
+def own_peak_rss_mb() -> float:
+    """This process's peak RSS. Not ru_maxrss: Linux carries the parent's high-water mark over
+    fork and exec, so a worker started by a measuring process that had grown to 833 MB reported
+    833 MB whatever it did itself. VmHWM belongs to the process's own memory map."""
+    try:
+        m = re.search(r"VmHWM:\s+(\d+) kB", Path("/proc/self/status").read_text())
+    except OSError:
+        m = None
+    return int(m.group(1)) / 1024 if m else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # ------------------------------------------------------------------ datasets

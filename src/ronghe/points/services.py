@@ -252,16 +252,23 @@ def _recompute_scheme(
     entries = PointsEntry.objects.filter(year=year)
     if not whole_tree:  # only a speed-up: members outside `members` get no result either way
         entries = entries.filter(member__in=members.values("pk"))
-    sums = (
+    by_id = (
         entries.annotate(month=ExtractMonth("occurred_on"))
-        .values_list("member_id", "indicator__code", "month")
+        .values_list("member_id", "indicator_id", "month")
         .annotate(total=Sum("points"), n=Count("id"))
         .order_by()
+    )
+    # Grouped by indicator id, its code joined after: PostgreSQL then sees the ledger shrink in
+    # the GROUP BY and aggregates it in parallel workers (grouped by code it planned no reduction).
+    by_id_sql, by_id_params = by_id.query.sql_with_params()
+    sums_sql = (
+        f"SELECT s.member_id, i.code, s.month, s.total, s.n FROM ({by_id_sql}) s "
+        f"JOIN {Indicator._meta.db_table} i ON i.id = s.indicator_id"
     )
     select, params = scoring_sql.evaluation_select(
         scheme_rules,
         subjects=members.values("pk").order_by().query.sql_with_params(),
-        sums=sums.query.sql_with_params(),
+        sums=(sums_sql, by_id_params),
         vendor=connection.vendor,
     )
     sqlite = connection.vendor == "sqlite"

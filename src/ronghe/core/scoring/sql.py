@@ -134,17 +134,17 @@ id AS (
     SELECT ind.subject_id, ind.dim, {sql.r("SUM(ind.counted)")} AS counted, SUM(ind.vetoes) AS vetoes
     FROM ind GROUP BY ind.subject_id, ind.dim
 ),
-vt AS (SELECT DISTINCT id.subject_id FROM id WHERE id.vetoes > 0),
 ds AS (
     SELECT sb.subject_id, dm.dim, dm.pos, dm.ta, dm.tb,
-           {sql.bound(sql.r("dm.base + COALESCE(id.counted, 0)"), floor, None)} AS score
+           {sql.bound(sql.r("dm.base + COALESCE(id.counted, 0)"), floor, None)} AS score,
+           CASE WHEN id.vetoes > 0 THEN 1 ELSE 0 END AS vetoes
     FROM sb CROSS JOIN dm
     LEFT JOIN id ON id.subject_id = sb.subject_id AND id.dim = dm.dim
 ),
 sc AS (
-    SELECT ds.*, CASE WHEN vt.subject_id IS NULL THEN 0 ELSE 1 END AS vetoed,
+    SELECT ds.*, MAX(ds.vetoes) OVER (PARTITION BY ds.subject_id) AS vetoed,
            {sql.r("SUM(ds.score) OVER (PARTITION BY ds.subject_id)")} AS summed
-    FROM ds LEFT JOIN vt ON vt.subject_id = ds.subject_id
+    FROM ds
 )
 SELECT sc.subject_id, sc.dim AS dimension, sc.pos AS position, sc.score,
        CASE WHEN sc.vetoed = 1 THEN 'C' WHEN sc.score >= sc.ta THEN 'A'
