@@ -27,14 +27,22 @@ def _select_rows(rows: list[tuple], types: tuple[str, ...]) -> tuple[str, list]:
     return " UNION ALL ".join([one] * len(rows)), [v for row in rows for v in row]
 
 
-def evaluate_in_db(r: SchemeRules, by_subject: dict[int, list[Event]]) -> dict[int, dict]:
-    sums: dict[tuple, tuple[D, int]] = {}
-    for subject, events in by_subject.items():
-        for e in events:
-            key = (subject, e.indicator, e.on.month)
-            total, n = sums.get(key, (D("0"), 0))
-            sums[key] = (total + e.points, n + 1)
-    sums_sql = _select_rows([(*k, str(v[0]), v[1]) for k, v in sums.items()], TYPES)
+def evaluate_in_db(r: SchemeRules, by_subject: dict[int, list[Event]], grouped: bool) -> dict[int, dict]:
+    """The SELECT's result, given sums per subject, code and month (`grouped`) or one row per event
+    (how the recompute passes the ledger)."""
+    if grouped:
+        sums: dict[tuple, tuple[D, int]] = {}
+        for subject, events in by_subject.items():
+            for e in events:
+                key = (subject, e.indicator, e.on.month)
+                total, n = sums.get(key, (D("0"), 0))
+                sums[key] = (total + e.points, n + 1)
+        rows = [(*k, str(v[0]), v[1]) for k, v in sums.items()]
+    else:
+        rows = [
+            (s, e.indicator, e.on.month, str(e.points), 1) for s, events in by_subject.items() for e in events
+        ]
+    sums_sql = _select_rows(rows, TYPES)
     subjects_sql = _select_rows([(s,) for s in by_subject], ("INTEGER",))
     sql, params = evaluation_select(r, subjects=subjects_sql, sums=sums_sql, vendor=connection.vendor)
     out: dict[int, dict] = {}
@@ -50,7 +58,12 @@ def evaluate_in_db(r: SchemeRules, by_subject: dict[int, list[Event]]) -> dict[i
 
 
 def assert_same(r: SchemeRules, by_subject: dict[int, list[Event]]) -> None:
-    got = evaluate_in_db(r, by_subject)
+    for grouped in (True, False):
+        _assert_same(r, by_subject, grouped)
+
+
+def _assert_same(r: SchemeRules, by_subject: dict[int, list[Event]], grouped: bool) -> None:
+    got = evaluate_in_db(r, by_subject, grouped)
     assert set(got) == set(by_subject)
     for subject, events in by_subject.items():
         want = rules.evaluate(r, events)

@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Value
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
@@ -252,23 +252,17 @@ def _recompute_scheme(
     entries = PointsEntry.objects.filter(year=year)
     if not whole_tree:  # only a speed-up: members outside `members` get no result either way
         entries = entries.filter(member__in=members.values("pk"))
-    by_id = (
-        entries.annotate(month=ExtractMonth("occurred_on"))
-        .values_list("member_id", "indicator_id", "month")
-        .annotate(total=Sum("points"), n=Count("id"))
+    # One row per ledger entry: the rules' SELECT adds them per subject and code into twelve month
+    # sums in one GROUP BY (grouping per month first was a second sort of the whole ledger).
+    sums = (
+        entries.annotate(month=ExtractMonth("occurred_on"), n=Value(1))
+        .values_list("member_id", "indicator__code", "month", "points", "n")
         .order_by()
-    )
-    # Grouped by indicator id, its code joined after: PostgreSQL then sees the ledger shrink in
-    # the GROUP BY and aggregates it in parallel workers (grouped by code it planned no reduction).
-    by_id_sql, by_id_params = by_id.query.sql_with_params()
-    sums_sql = (
-        f"SELECT s.member_id, i.code, s.month, s.total, s.n FROM ({by_id_sql}) s "
-        f"JOIN {Indicator._meta.db_table} i ON i.id = s.indicator_id"
     )
     select, params = scoring_sql.evaluation_select(
         scheme_rules,
         subjects=members.values("pk").order_by().query.sql_with_params(),
-        sums=(sums_sql, by_id_params),
+        sums=sums.query.sql_with_params(),
         vendor=connection.vendor,
     )
     sqlite = connection.vendor == "sqlite"

@@ -82,7 +82,8 @@ def evaluation_select(
 
     `subjects` is a SELECT of one column (the subject ids: every subject gets a row per dimension,
     events or not); `sums` a SELECT of (subject id, indicator code, month, signed sum, event count)
-    for the year, grouped by its first three columns. Both are (sql, params) with %s placeholders,
+    for the year: grouped by its first three columns or not (one row per event, count 1; rows of
+    one subject, code and month are added). Both are (sql, params) with %s placeholders,
     as Django's `sql_with_params` gives. Indicator codes not in the rules are ignored, as
     `rules.evaluate` reports but does not count them.
     """
@@ -118,7 +119,10 @@ def evaluation_select(
     counted_sql = " ".join(counted_case) + " ELSE 0 END" if len(counted_case) > 1 else "0"
     known = ", ".join([text] * len(rules.indicators)) or "NULL"
     params += counted_params + dim_params + veto_params + [i.code for i in rules.indicators]
-    pivot = ", ".join(f"SUM(CASE WHEN sm.month = {m} THEN sm.total ELSE 0 END) AS m{m}" for m in range(1, 13))
+    # FILTER adds each row's points to its own month only (CASE … ELSE 0 added twelve numbers a row).
+    pivot = ", ".join(
+        f"COALESCE(SUM(sm.total) FILTER (WHERE sm.month = {m}), 0) AS m{m}" for m in range(1, 13)
+    )
     floor, ceiling = rules.floor, rules.ceiling
     veto_total = _lit(floor if floor is not None else Decimal("0"))
     query = f"""
@@ -134,17 +138,17 @@ id AS (
     SELECT ind.subject_id, ind.dim, {sql.r("SUM(ind.counted)")} AS counted, SUM(ind.vetoes) AS vetoes
     FROM ind GROUP BY ind.subject_id, ind.dim
 ),
+vt AS (SELECT DISTINCT id.subject_id FROM id WHERE id.vetoes > 0),
 ds AS (
     SELECT sb.subject_id, dm.dim, dm.pos, dm.ta, dm.tb,
-           {sql.bound(sql.r("dm.base + COALESCE(id.counted, 0)"), floor, None)} AS score,
-           CASE WHEN id.vetoes > 0 THEN 1 ELSE 0 END AS vetoes
+           {sql.bound(sql.r("dm.base + COALESCE(id.counted, 0)"), floor, None)} AS score
     FROM sb CROSS JOIN dm
     LEFT JOIN id ON id.subject_id = sb.subject_id AND id.dim = dm.dim
 ),
 sc AS (
-    SELECT ds.*, MAX(ds.vetoes) OVER (PARTITION BY ds.subject_id) AS vetoed,
+    SELECT ds.*, CASE WHEN vt.subject_id IS NULL THEN 0 ELSE 1 END AS vetoed,
            {sql.r("SUM(ds.score) OVER (PARTITION BY ds.subject_id)")} AS summed
-    FROM ds
+    FROM ds LEFT JOIN vt ON vt.subject_id = ds.subject_id
 )
 SELECT sc.subject_id, sc.dim AS dimension, sc.pos AS position, sc.score,
        CASE WHEN sc.vetoed = 1 THEN 'C' WHEN sc.score >= sc.ta THEN 'A'
