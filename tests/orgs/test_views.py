@@ -213,3 +213,19 @@ def test_tree_nav_shows_every_unit_when_the_levels_exceed_the_limit(cast):
     assert names(nodes) == ["测试县直机关工委", "甲局总支", "乙局总支", "乙局第一党支部"]
     assert [n["name"] for n in nodes if n["current"]] == ["乙局总支"]
     assert [n["level"] for n in nodes] == [0, 1, 1, 2]
+
+
+def test_subtree_filter_is_the_prefix_test_with_its_range(cast):
+    from ronghe.orgs.models import Organization, subtree_filter
+
+    extra = [OrganizationFactory(name=f"甲局第{i}支部", parent=cast.org_a) for i in range(3)]
+    everything = list(Organization.objects.all())
+    for node in [*everything, *extra]:
+        want = {o.pk for o in everything + extra if o.path.startswith(node.path)}
+        assert (
+            set(Organization.objects.filter(subtree_filter(node.path)).values_list("pk", flat=True)) == want
+        )
+    # the last possible sibling has no next one: no upper bound, still the right rows
+    q = subtree_filter("zzzzz.")
+    assert "path__lt" not in str(q) and "path__startswith" in str(q)
+    assert "('path__lt', '00000.0000t')" in str(subtree_filter("00000.0000s."))

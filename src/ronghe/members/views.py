@@ -26,6 +26,7 @@ from ronghe.members.forms import (
     TransferFilterForm,
 )
 from ronghe.members.models import Member, Transfer
+from ronghe.orgs.models import subtree_filter
 
 
 def _crumbs(*tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
@@ -49,7 +50,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         if data["q"]:
             qs = qs.filter(name__contains=data["q"].strip())
         if data["organization"]:
-            qs = qs.filter(organization__path__startswith=data["organization"].path)
+            qs = qs.filter(subtree_filter(data["organization"].path, "organization__path"))
         status = data["status"]
     if status == "":
         qs = qs.filter(status__in=ACTIVE_STATUSES)

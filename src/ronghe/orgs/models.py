@@ -22,6 +22,19 @@ def path_segment(n: int) -> str:
     return out.rjust(SEGMENT, "0")
 
 
+def subtree_filter(path: str, field: str = "path") -> models.Q:
+    """Rows whose `field` lies under `path` (itself included): the prefix test plus the range the
+    subtree spans, so a btree index on the path starts and stops at the subtree (PostgreSQL does
+    not turn LIKE 'prefix%' into an index range under a non-C collation; at a province the roster's
+    last page skipped 46,000 other organizations' index entries). The upper bound is the next
+    sibling's path without its dot: letters and digits only, so every collation orders it alike."""
+    q = models.Q(**{f"{field}__startswith": path, f"{field}__gte": path})
+    last = int(path[-SEGMENT - 1 : -1], 36)
+    if last + 1 < 36**SEGMENT:
+        q &= models.Q(**{f"{field}__lt": path[: -SEGMENT - 1] + path_segment(last + 1)})
+    return q
+
+
 class Unit(models.Model):
     """A business organization (单位): 县交通运输局, 县供电公司 …"""
 
