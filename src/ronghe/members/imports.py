@@ -26,7 +26,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from ronghe.core import audit, crypto
-from ronghe.core.bulk import BackgroundCopy, bulk_load
+from ronghe.core.bulk import BackgroundCopy, bulk_load, larger_page_cache
 from ronghe.core.idnumbers import (
     SHANGHAI,
     IdentifierError,
@@ -618,9 +618,11 @@ def _commit(
 
 def _copier() -> AbstractContextManager[BackgroundCopy | None]:
     """New members go through a background COPY on PostgreSQL (the server writes one batch while
-    the next is validated); elsewhere `_write` inserts them itself."""
+    the next is validated); elsewhere `_write` inserts them itself (SQLite with a larger page cache)."""
     if connection.vendor == "postgresql":
         return BackgroundCopy(Member, [f.name for f in MEMBER_COLUMNS])
+    if connection.vendor == "sqlite":
+        return larger_page_cache()
     return nullcontext()
 
 
