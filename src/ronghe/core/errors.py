@@ -1,0 +1,45 @@
+"""The one error contract: a refusal a user can fix, with a Chinese message and the field it concerns.
+
+Every service raises `DomainError` (or a subclass) for bad input or a refused step. Page views put it on
+the form (`add_to_form`); the API turns it into its one error shape (`ronghe.api`):
+``{"detail": "<message>", "errors": {"<field>": ["<message>"]}}`` with status 422.
+Permission refusals stay Django's `PermissionDenied` (403) and missing objects `Http404` (404).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A refused use-case. `message` is shown to the user as is; `field` names the input it concerns."""
+
+    default_code = "invalid"
+
+    def __init__(self, message: str, field: str | None = None, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.code = code or self.default_code
+
+    def as_errors(self) -> dict[str, list[str]]:
+        """The API's field map: the message under its field, or under ``__all__``."""
+        return {self.field or "__all__": [self.message]}
+
+
+class TransitionNotAllowed(DomainError):
+    """The action is not allowed from the current state (or by this actor)."""
+
+    default_code = "transition_not_allowed"
+
+
+class Conflict(DomainError):
+    """Someone else changed the record first; reload and try again."""
+
+    default_code = "conflict"
+
+
+def add_to_form(form: Any, exc: DomainError) -> None:
+    """Show a domain error on the form: on its field when the form has it, else above the form."""
+    field = exc.field if exc.field in getattr(form, "fields", {}) else None
+    form.add_error(field, exc.message)
