@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "ronghe.members",
     "ronghe.orglife",
     "ronghe.core.scoring",
+    "ronghe.core.workflow",
     "ronghe.points",
     "ronghe.demo",
 ]

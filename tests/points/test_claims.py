@@ -12,7 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from ronghe.core.models import AuditEntry
 from ronghe.core.scoring.services import clone_scheme
 from ronghe.points import services
-from ronghe.points.models import Claim, ClaimHistory, MemberYear, PointsEntry
+from ronghe.core.errors import Conflict, DomainError, TransitionNotAllowed
+from ronghe.core.workflow.models import History
+from ronghe.points.models import Claim, MemberYear, PointsEntry
 from tests.factories import grant
 from tests.points.conftest import YEAR
 
@@ -48,22 +50,24 @@ def test_claim_approved_reaches_the_ledger_and_total(cast, scheme, ind):
     entry = PointsEntry.objects.get(source_type="claim", source_id=str(claim.pk))
     assert entry.points == D("3")
     assert MemberYear.objects.get(member=cast.member_a_record, year=YEAR).total == D("63")
-    assert list(ClaimHistory.objects.filter(claim=claim).values_list("to_state", flat=True)) == [
-        "submitted",
-        "approved",
+    rows = History.objects.filter(process="points.claim", object_id=claim.pk)
+    assert list(rows.values_list("from_state", "to_state", "action", "actor")) == [
+        ("", "submitted", "", cast.member_a.pk),
+        ("submitted", "approved", "approve", cast.secretary_a.pk),
     ]
     assert AuditEntry.objects.filter(event="points.claim_approve").count() == 1
 
 
 def test_rejection_needs_a_reason_and_writes_nothing_to_the_ledger(cast, scheme, ind):
     claim = submit(cast, ind)
-    with pytest.raises(services.PointsError, match="退回申报时请填写理由"):
+    with pytest.raises(DomainError, match="退回申报时请填写理由") as err:
         services.transition_claim(claim=claim, action="reject", actor=cast.secretary_a, comment="")
+    assert err.value.field == "reason"
     services.transition_claim(claim=claim, action="reject", actor=cast.secretary_a, comment="材料不全")
     claim.refresh_from_db()
     assert (claim.state, claim.decision_reason) == ("rejected", "材料不全")
     assert not PointsEntry.objects.exists()
-    with pytest.raises(services.PointsError, match="“未通过”状态的申报不能通过"):
+    with pytest.raises(TransitionNotAllowed, match="“未通过”状态的申报不能通过"):
         services.transition_claim(claim=claim, action="approve", actor=cast.secretary_a)
 
 
@@ -122,7 +126,7 @@ def test_approving_ones_own_claim_is_refused(cast, scheme, ind):
     claim = submit(cast, ind)
     secretary_member = cast.member_a
     grant(secretary_member, "branch_secretary", cast.branch_a)
-    with pytest.raises(services.PointsError, match="不能审核本人的申报"):
+    with pytest.raises(TransitionNotAllowed, match="不能审核本人的申报"):
         services.transition_claim(claim=claim, action="approve", actor=secretary_member)
     claim.refresh_from_db()
     assert claim.state == "submitted"
@@ -132,7 +136,7 @@ def test_approving_ones_own_claim_is_refused(cast, scheme, ind):
 def test_outsider_and_member_cannot_decide(cast, scheme, ind):
     claim = submit(cast, ind)
     for user in (cast.outsider_b, cast.member_a):
-        with pytest.raises((PermissionDenied, services.PointsError)):
+        with pytest.raises(PermissionDenied):
             services.transition_claim(claim=claim, action="approve", actor=user)
     claim.refresh_from_db()
     assert claim.state == "submitted"
@@ -149,6 +153,8 @@ def test_a_claim_decided_twice_is_refused(cast, scheme, ind):
     claim = submit(cast, ind)
     stale = Claim.objects.get(pk=claim.pk)
     services.transition_claim(claim=claim, action="approve", actor=cast.secretary_a)
-    with pytest.raises(services.PointsError, match="已被他人处理"):
+    with pytest.raises(Conflict, match="该申报已被他人处理，请刷新后查看"):
         services.transition_claim(claim=stale, action="approve", actor=cast.committee_admin)
     assert PointsEntry.objects.count() == 1
+    assert History.objects.filter(process="points.claim", object_id=claim.pk, action="approve").count() == 1
+    assert AuditEntry.objects.filter(event="points.claim_approve").count() == 1

@@ -13,6 +13,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
+from ronghe.core.errors import DomainError
 from ronghe.core.scope import get_for_user_or_404, has_perm_anywhere, scoped
 from ronghe.core.scoring.models import Indicator
 from ronghe.members.models import Member
@@ -218,7 +219,7 @@ def decide(request: HttpRequest, code: UUID, payload: DecisionIn) -> dict[str, A
         claim = services.transition_claim(
             claim=claim, action=payload.action, actor=user, comment=payload.comment
         )
-    except services.PointsError as exc:
+    except DomainError as exc:
         raise HttpError(422, exc.message) from exc
     except PermissionDenied as exc:
         raise HttpError(403, str(exc)) from exc

@@ -18,13 +18,15 @@ from decimal import Decimal
 from django.utils import timezone
 
 from ronghe.core.scoring.models import Indicator
+from ronghe.core.workflow.models import History
 from ronghe.demo.generator import County, bulk_load, step
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.orglife.models import Attendance
 from ronghe.points import services
 from ronghe.points.choices import ClaimState, SourceType
-from ronghe.points.models import Claim, ClaimHistory, PointsEntry
+from ronghe.points.models import Claim, PointsEntry
+from ronghe.points.rules import CLAIM_PROCESS
 
 BATCH = 20000
 
@@ -158,9 +160,16 @@ def demo_points(county: County, rng: random.Random) -> None:
         for m in claimers
     ]
     Claim.objects.bulk_create(claims, batch_size=BATCH)
-    ClaimHistory.objects.bulk_create(
+    History.objects.bulk_create(
         [
-            ClaimHistory(claim=c, to_state=ClaimState.APPROVED, action="approve", comment="情况属实")
+            History(
+                process=CLAIM_PROCESS.name,
+                object_id=c.pk,
+                from_state=ClaimState.SUBMITTED,
+                to_state=ClaimState.APPROVED,
+                action="approve",
+                comment="情况属实",
+            )
             for c in claims
         ],
         batch_size=BATCH,

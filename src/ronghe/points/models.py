@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from ronghe.core.scoring.models import POINTS
-from ronghe.points.choices import ClaimAction, ClaimState, SourceType, YearStatus
+from ronghe.points.choices import ClaimState, SourceType, YearStatus
 
 
 class PointsEntry(models.Model):
@@ -170,21 +170,3 @@ class Claim(models.Model):
 
     def audit_org_path(self) -> str:
         return self.member.organization.path
-
-
-class ClaimHistory(models.Model):
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="history")
-    from_state = models.CharField(max_length=10, choices=ClaimState.choices, blank=True)
-    to_state = models.CharField(max_length=10, choices=ClaimState.choices)
-    action = models.CharField(max_length=10, choices=ClaimAction.choices, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    comment = models.CharField(max_length=200, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.claim_id} {self.from_state}→{self.to_state}"

@@ -6,10 +6,10 @@ The scheme arithmetic itself lives in `ronghe.core.scoring.rules`. Local practic
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from ronghe.core.workflow import OWNER, Process, Step
 from ronghe.points.choices import ClaimAction, ClaimState
 
 MAX_CLAIM_POINTS = Decimal("100")
@@ -72,28 +72,40 @@ def check_claim_date(occurred_on: date, today: date) -> None:
         raise ValueError("活动日期不能晚于今天")
 
 
-@dataclass(frozen=True)
-class Transition:
-    next_state: str
-    permission: str  # "points.approve" at the member's organization, or "owner" (the member)
+# Claims wait at most this many working days for the branch's decision (our default, not a Party rule).
+CLAIM_REVIEW_WORKING_DAYS = 10
 
-
-# (state, action) → (next state, who may do it). The one declared claim workflow.
-CLAIM_TRANSITIONS: dict[tuple[str, str], Transition] = {
-    (ClaimState.SUBMITTED, ClaimAction.APPROVE): Transition(ClaimState.APPROVED, "points.approve"),
-    (ClaimState.SUBMITTED, ClaimAction.REJECT): Transition(ClaimState.REJECTED, "points.approve"),
-    (ClaimState.SUBMITTED, ClaimAction.WITHDRAW): Transition(ClaimState.WITHDRAWN, "owner"),
-}
-
-
-def claim_transition(state: str, action: str) -> Transition:
-    """Look up a transition; raises ValueError with a Chinese message when it is not allowed."""
-    try:
-        return CLAIM_TRANSITIONS[(state, action)]
-    except KeyError as exc:
-        labels = dict(ClaimState.choices)
-        actions = dict(ClaimAction.choices)
-        raise ValueError(f"“{labels.get(state, state)}”状态的申报不能{actions.get(action, action)}") from exc
+# The one declared claim workflow (core/workflow): submitted → approved / rejected by the branch, or
+# withdrawn by the member; nobody decides their own claim; a rejection needs a reason.
+CLAIM_PROCESS = Process(
+    name="points.claim",
+    noun="申报",
+    state_field="state",
+    steps={
+        (ClaimState.SUBMITTED, ClaimAction.APPROVE): Step(
+            ClaimState.APPROVED,
+            "points.approve",
+            forbid_owner="不能审核本人的申报",
+            denied="您没有审核积分申报的权限",
+        ),
+        (ClaimState.SUBMITTED, ClaimAction.REJECT): Step(
+            ClaimState.REJECTED,
+            "points.approve",
+            comment_required="退回申报时请填写理由",
+            forbid_owner="不能审核本人的申报",
+            denied="您没有审核积分申报的权限",
+        ),
+        (ClaimState.SUBMITTED, ClaimAction.WITHDRAW): Step(
+            ClaimState.WITHDRAWN, OWNER, denied="只能撤回本人的申报"
+        ),
+    },
+    state_labels=dict(ClaimState.choices),
+    action_labels=dict(ClaimAction.choices),
+    audit_event="points.claim_{action}",
+    comment_field="reason",
+    conflict="该申报已被他人处理，请刷新后查看",
+    deadlines={ClaimState.SUBMITTED: CLAIM_REVIEW_WORKING_DAYS},
+)
 
 
 def is_frozen(year: int, finalized: dict[str, set[int]], org_path: str) -> bool:

@@ -28,13 +28,14 @@ from ronghe.core.scoring import rules as scoring
 from ronghe.core.scoring import sql as scoring_sql
 from ronghe.core.scoring.choices import IndicatorKind, SchemePurpose, SchemeStatus
 from ronghe.core.scoring.models import Dimension, Indicator, Result, Scheme, rules_from_rows
+from ronghe.core.workflow import services as workflow
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.orglife.choices import AttendanceStatus
 from ronghe.orgs.models import SEGMENT, Organization
 from ronghe.points import defaults, rules
-from ronghe.points.choices import ClaimAction, ClaimState, SourceType, YearStatus
-from ronghe.points.models import Claim, ClaimHistory, MemberYear, PointsEntry, YearClosing, points_text
+from ronghe.points.choices import ClaimAction, SourceType, YearStatus
+from ronghe.points.models import Claim, MemberYear, PointsEntry, YearClosing, points_text
 
 BATCH = 2000
 
@@ -609,7 +610,7 @@ def submit_claim(
         if photo:
             claim.photo.save(f"{claim.code}.{photo_type.split('/')[1]}", photo, save=False)
         claim.save()
-        ClaimHistory.objects.create(claim=claim, to_state=ClaimState.SUBMITTED, actor=actor)
+        workflow.start(rules.CLAIM_PROCESS, claim, by=actor)
         audit.record(
             "points.claim_submitted",
             actor=actor,
@@ -620,51 +621,30 @@ def submit_claim(
 
 
 def transition_claim(*, claim: Claim, action: str, actor: Any, comment: str = "") -> Claim:
-    """Apply one declared transition (rules.CLAIM_TRANSITIONS), writing history and audit.
+    """Apply one step of the declared claim process (rules.CLAIM_PROCESS on core/workflow).
 
-    Approval writes the ledger entry (source = the claim). Refused: an undeclared transition,
-    approving one's own claim, rejecting without a reason, a finalized year.
+    Approval writes the ledger entry (source = the claim). Refused: an undeclared step, deciding
+    one's own claim, rejecting without a reason, a finalized year, a claim someone decided first.
     """
-    try:
-        step = rules.claim_transition(claim.state, action)
-    except ValueError as exc:
-        raise PointsError(str(exc)) from exc
-    path = claim.member.organization.path
-    if step.permission == "owner":
-        if getattr(actor, "member_id", None) != claim.member_id:
-            raise PermissionDenied("只能撤回本人的申报")
-    else:
-        if not has_perm_at(actor, step.permission, path):
-            raise PermissionDenied("您没有审核积分申报的权限")
-        if getattr(actor, "member_id", None) == claim.member_id:
-            raise PointsError("不能审核本人的申报")
-    comment = (comment or "").strip()
-    if action == ClaimAction.REJECT and not comment:
-        raise PointsError("退回申报时请填写理由", field="reason")
+    workflow.check(rules.CLAIM_PROCESS, claim, action, by=actor, comment=comment)
     resolver = Resolver()
     if action == ClaimAction.APPROVE:
-        _refuse_if_frozen(resolver, path, claim.occurred_on.year)
+        _refuse_if_frozen(resolver, claim.member.organization.path, claim.occurred_on.year)
+    comment = (comment or "").strip()
+    decided = action != ClaimAction.WITHDRAW
     with transaction.atomic():
-        now = timezone.now()
-        updated = Claim.objects.filter(pk=claim.pk, state=claim.state).update(
-            state=step.next_state,
-            decided_by=actor if action != ClaimAction.WITHDRAW else None,
-            decided_at=now,
-            decision_reason=comment[:200],
-            updated_at=now,
-        )
-        if updated != 1:
-            raise PointsError("该申报已被他人处理，请刷新后查看")
-        ClaimHistory.objects.create(
-            claim=claim,
-            from_state=claim.state,
-            to_state=step.next_state,
-            action=action,
-            actor=actor,
+        workflow.transition(
+            rules.CLAIM_PROCESS,
+            claim,
+            action,
+            by=actor,
             comment=comment,
+            fields={
+                "decided_by": actor if decided else None,
+                "decided_at": timezone.now(),
+                "decision_reason": comment[:200],
+            },
         )
-        before = claim.state
-        claim.refresh_from_db()
         if action == ClaimAction.APPROVE:
             PointsEntry.objects.create(
                 member_id=claim.member_id,
@@ -678,12 +658,6 @@ def transition_claim(*, claim: Claim, action: str, actor: Any, comment: str = ""
                 created_by=actor,
             )
             refresh_member_years(member_ids=[claim.member_id], year=claim.occurred_on.year, resolver=resolver)
-        audit.record(
-            f"points.claim_{action}",
-            actor=actor,
-            obj=claim,
-            changes=audit.diff({"state": before}, {"state": claim.state}) | {"comment": comment},
-        )
     return claim
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ronghe.core import audit, workdays
+from ronghe.core.errors import DomainError
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
 from ronghe.core.scope import can, get_for_user_or_404, has_perm_anywhere, has_perm_at, scoped
@@ -26,9 +27,10 @@ from ronghe.core.scoring import rules as scoring
 from ronghe.core.scoring.choices import SchemePurpose
 from ronghe.core.scoring.models import Indicator, Scheme
 from ronghe.core.scoring.services import clone_scheme
+from ronghe.core.workflow import services as workflow
 from ronghe.members.models import Member
 from ronghe.orgs.models import Organization
-from ronghe.points import exports, queries, services
+from ronghe.points import exports, queries, rules, services
 from ronghe.points.choices import ClaimState
 from ronghe.points.forms import (
     AdjustmentForm,
@@ -310,7 +312,7 @@ def claim_detail(request: HttpRequest, code: str) -> HttpResponse:
         "points/claim_detail.html",
         {
             "claim": claim,
-            "history": claim.history.select_related("actor"),
+            "history": workflow.history_for(rules.CLAIM_PROCESS, claim),
             "decision_form": DecisionForm() if can_decide else None,
             "can_withdraw": claim.state == ClaimState.SUBMITTED
             and getattr(request.user, "member_id", None) == claim.member_id,
@@ -356,7 +358,7 @@ def claim_decide(request: HttpRequest, code: str) -> HttpResponse:
                 actor=request.user,
                 comment=form.cleaned_data["comment"],
             )
-        except services.PointsError as exc:
+        except DomainError as exc:
             form.add_error("comment" if exc.field == "reason" else None, exc.message)
         else:
             messages.success(request, "已审核")
@@ -364,7 +366,7 @@ def claim_decide(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "points/claim_detail.html",
-        {"claim": claim, "history": claim.history.select_related("actor"), "decision_form": form},
+        {"claim": claim, "history": workflow.history_for(rules.CLAIM_PROCESS, claim), "decision_form": form},
         status=422,
     )
 
@@ -375,7 +377,7 @@ def claim_withdraw(request: HttpRequest, code: str) -> HttpResponse:
     claim = _claim_for(request, code)
     try:
         services.transition_claim(claim=claim, action="withdraw", actor=request.user)
-    except services.PointsError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, "申报已撤回")
