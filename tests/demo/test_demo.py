@@ -6,8 +6,9 @@ from django.db.models import Count
 
 from ronghe.accounts.models import User
 from ronghe.core.idnumbers import parse_id_number
+from ronghe.core.workflow.models import History
 from ronghe.demo.generator import build_county
-from ronghe.members.models import Member, StatusChange, Transfer
+from ronghe.members.models import Member, Transfer
 from ronghe.members.services import reveal_id_number
 from ronghe.orgs.choices import BRANCH_KINDS, OrgKind
 from ronghe.orgs.models import Organization
@@ -33,7 +34,7 @@ def test_same_seed_same_county():
 
     Meeting.objects.all().delete()  # demo steps add meetings that protect members and organizations
     Transfer.objects.all().delete()  # and transfers and status changes (ronghe.demo.story)
-    StatusChange.objects.all().delete()
+    History.objects.all().delete()
     Member.objects.all().delete()
     User.objects.all().delete()
     Organization.objects.filter(depth__gt=0).order_by("-depth")

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 
 from ronghe.accounts.models import User
+from ronghe.core.workflow.models import History
 from ronghe.demo.generator import STEPS, build_county
-from ronghe.members.models import StatusChange
+from ronghe.members.models import Member
 from ronghe.orglife import queries as orglife_queries
 
 pytestmark = pytest.mark.django_db
@@ -69,10 +70,10 @@ def test_every_demo_login_sees_its_part_of_the_story(client, time_machine):
     assert len(overdue) == 1 and "待回执" in overdue[0]
     assert sum("已完成" in r for r in rows(transfers, "transfer")) == 1
     # a 转正 in a member's history, effective the day the year of probation ends (within 30 days)
-    made_full = StatusChange.objects.get(action="make_full")
+    made_full = History.objects.get(process="members.status", action="make_full")
     assert TODAY <= made_full.effective_on <= TODAY + timedelta(days=30)
     client.force_login(user["gwadmin"])
-    detail = client.get(reverse("members:member-detail", kwargs={"code": made_full.member.code}))
+    detail = client.get(reverse("members:member-detail", kwargs={"code": Member.objects.get(pk=made_full.object_id).code}))
     assert "转正" in detail.content.decode()
 
     # 党员: every state in 我的申报, meetings ahead on the 工作台

@@ -5,8 +5,9 @@ from django.core.exceptions import PermissionDenied
 
 from ronghe.core import crypto
 from ronghe.core.models import AuditEntry
+from ronghe.core.workflow.models import History
 from ronghe.members import services
-from ronghe.members.models import Member, StatusChange, Transfer
+from ronghe.members.models import Member, Transfer
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,12 +30,14 @@ def test_status_change_appends_history_and_sets_full_date(cast):
     # then status, date and history
     m.refresh_from_db()
     assert (m.status, m.full_on) == ("full", date(2026, 1, 10))
-    change = StatusChange.objects.get(member=m)
-    assert (change.from_status, change.to_status, change.approval_ref) == (
+    change = History.objects.get(process="members.status", object_id=m.pk)
+    assert (change.from_state, change.to_state, change.data["approval_ref"], change.comment) == (
         "probationary",
         "full",
         "甲党字〔2026〕3号",
+        "按期转正",
     )
+    assert (change.effective_on, change.actor) == (date(2026, 1, 10), cast.secretary_a)
     assert AuditEntry.objects.filter(event="member.status_change").count() == 1
     # and a second change never overwrites the first
     services.change_status(
@@ -45,7 +48,9 @@ def test_status_change_appends_history_and_sets_full_date(cast):
         reason="失联6个月",
         approval_ref="支委会决定",
     )
-    assert list(StatusChange.objects.filter(member=m).values_list("action", flat=True)) == [
+    assert list(
+        History.objects.filter(object_id=m.pk, process="members.status").values_list("action", flat=True)
+    ) == [
         "make_full",
         "suspend",
     ]
@@ -61,7 +66,7 @@ def test_refused_transition_changes_nothing(cast):
             reason="x",
             approval_ref="y",
         )
-    assert not StatusChange.objects.exists()
+    assert not History.objects.filter(process="members.status").exists()
     assert Member.objects.get(pk=cast.member_a_record.pk).status == "full"
 
 

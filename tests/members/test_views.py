@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from ronghe.core.idnumbers import make_id_number
 from ronghe.core.models import AuditEntry
-from ronghe.members.models import Member, StatusChange, Transfer
+from ronghe.core.workflow.models import History
+from ronghe.members.models import Member, Transfer
 from tests.factories import MemberFactory, UserFactory, grant
 
 pytestmark = pytest.mark.django_db
@@ -190,7 +191,7 @@ def test_status_change_via_page(client_for, cast):
         follow=True,
     )
     assert "当前状态为“停止党籍”，不能办理“转正”" in bad.content.decode()
-    assert StatusChange.objects.count() == 1
+    assert History.objects.filter(process="members.status").count() == 1
 
 
 def test_outgoing_overdue_flagged_and_confirmed(client_for, cast):

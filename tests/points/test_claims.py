@@ -9,11 +9,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from ronghe.core.errors import Conflict, DomainError, TransitionNotAllowed
 from ronghe.core.models import AuditEntry
 from ronghe.core.scoring.services import clone_scheme
-from ronghe.points import services
-from ronghe.core.errors import Conflict, DomainError, TransitionNotAllowed
 from ronghe.core.workflow.models import History
+from ronghe.points import services
 from ronghe.points.models import Claim, MemberYear, PointsEntry
 from tests.factories import grant
 from tests.points.conftest import YEAR

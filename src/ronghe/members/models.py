@@ -11,7 +11,6 @@ from ronghe.members.choices import (
     Gender,
     MemberStatus,
     Occupation,
-    StatusAction,
     TransferKind,
     TransferStatus,
 )
@@ -70,39 +69,6 @@ class Member(models.Model):
 
     def audit_org_path(self) -> str:
         return self.organization.path
-
-
-class StatusChange(models.Model):
-    """One status change of a member (转正, 延长预备期, 停止党籍 …). Append-only: history is never overwritten."""
-
-    scope_org_field = "member__organization"
-    scope_member_field = "member"
-
-    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    member = models.ForeignKey(
-        Member, on_delete=models.PROTECT, related_name="status_changes", verbose_name="党员"
-    )
-    action = models.CharField("事项", max_length=30, choices=StatusAction.choices)
-    from_status = models.CharField("原状态", max_length=20, choices=MemberStatus.choices)
-    to_status = models.CharField("新状态", max_length=20, choices=MemberStatus.choices)
-    effective_on = models.DateField("生效日期")
-    reason = models.TextField("原因")
-    approval_ref = models.CharField("批准文号", max_length=100)
-    actor = models.ForeignKey(
-        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="经办人"
-    )
-    created_at = models.DateTimeField("登记时间", auto_now_add=True)
-
-    class Meta:
-        verbose_name = "党员状态变更"
-        verbose_name_plural = "党员状态变更"
-        ordering = ["member_id", "effective_on", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.member} {self.get_action_display()} {self.effective_on}"
-
-    def audit_org_path(self) -> str:
-        return self.member.organization.path
 
 
 class Transfer(models.Model):

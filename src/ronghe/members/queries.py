@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -10,6 +11,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from ronghe.core.scope import scoped
+from ronghe.core.workflow import services as workflow
+from ronghe.core.workflow.models import History
 from ronghe.members import rules
 from ronghe.members.choices import ACTIVE_STATUSES, MemberStatus, Occupation, TransferKind, TransferStatus
 from ronghe.members.models import Member, Transfer
@@ -98,7 +101,7 @@ class Standing:
         return self.status in ACTIVE_STATUSES
 
 
-def _standing(member: Member, on: date) -> Standing:
+def _standing(member: Member, on: date, status_changes: Iterable[History] = ()) -> Standing:
     """Unwind the member's dated history back to `on`.
 
     - a member who joined after `on`, or arrived by an incoming letter after `on`, was not on the roster;
@@ -124,12 +127,12 @@ def _standing(member: Member, on: date) -> Standing:
         elif t.kind == TransferKind.OUTGOING and status == MemberStatus.TRANSFERRED_OUT:
             status = MemberStatus.FULL if member.full_on else MemberStatus.PROBATIONARY
     changes = sorted(
-        (c for c in member.status_changes.all() if c.effective_on > on),
+        (c for c in status_changes if c.effective_on and c.effective_on > on),
         key=lambda c: (c.effective_on, c.pk),
         reverse=True,
     )
     for c in changes:
-        status = c.from_status
+        status = c.from_state
     if status == MemberStatus.FULL and member.full_on and member.full_on > on:
         status = MemberStatus.PROBATIONARY
     return Standing(member, org_id, status)
@@ -137,7 +140,17 @@ def _standing(member: Member, on: date) -> Standing:
 
 def standings_on(members: QuerySet[Member], on: date) -> list[Standing]:
     """The standing on `on` of each member of the queryset (three queries whatever the size)."""
-    return [_standing(m, on) for m in members.prefetch_related("transfers", "status_changes")]
+    later: dict[int, list[History]] = defaultdict(list)
+    for change in History.objects.filter(
+        process=rules.STATUS_PROCESS.name, object_id__in=members.values("pk"), effective_on__gt=on
+    ):
+        later[change.object_id].append(change)
+    return [_standing(m, on, later[m.pk]) for m in members.prefetch_related("transfers")]
+
+
+def status_history(member: Member) -> list[History]:
+    """The member's status changes (转正, 延长预备期 …) in the order they took effect, with the labels."""
+    return workflow.history_for(rules.STATUS_PROCESS, member, order_by=("effective_on", "id"))
 
 
 def members_of(organization: Organization, *, on: date) -> list[Standing]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ronghe.core.errors import TransitionNotAllowed
 from ronghe.core.idnumbers import IdInfo
+from ronghe.core.workflow import Process, Step
 from ronghe.members.choices import (
     Education,
     MemberStatus,
@@ -13,10 +15,6 @@ from ronghe.members.choices import (
     TransferAction,
     TransferStatus,
 )
-
-
-class TransitionNotAllowed(ValueError):
-    """The action is not allowed from the current state (Chinese message)."""
 
 
 def years_between(start: date, today: date) -> int:
@@ -117,24 +115,40 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-# (current status, action) → next status. The one table that decides what may happen to a member.
-STATUS_TRANSITIONS: dict[tuple[str, str], str] = {
-    (MemberStatus.PROBATIONARY, StatusAction.MAKE_FULL): MemberStatus.FULL,
-    (MemberStatus.PROBATIONARY, StatusAction.EXTEND_PROBATION): MemberStatus.PROBATIONARY,
-    (MemberStatus.PROBATIONARY, StatusAction.CANCEL_PROBATION): MemberStatus.CANCELLED,
-    (MemberStatus.PROBATIONARY, StatusAction.SUSPEND): MemberStatus.SUSPENDED,
-    (MemberStatus.FULL, StatusAction.SUSPEND): MemberStatus.SUSPENDED,
-    (MemberStatus.SUSPENDED, StatusAction.RESTORE): MemberStatus.FULL,
-    (MemberStatus.FULL, StatusAction.EXPEL): MemberStatus.LEFT,
-    (MemberStatus.SUSPENDED, StatusAction.EXPEL): MemberStatus.LEFT,
-    (MemberStatus.PROBATIONARY, StatusAction.DECEASE): MemberStatus.DECEASED,
-    (MemberStatus.FULL, StatusAction.DECEASE): MemberStatus.DECEASED,
-    (MemberStatus.SUSPENDED, StatusAction.DECEASE): MemberStatus.DECEASED,
-}
+EDIT = "members.edit"
+
+# The member's status (党籍) as a declared process on core/workflow: (status, action) → step. The one
+# table that decides what may happen to a member; the dated rules are in `next_status`.
+STATUS_PROCESS = Process(
+    name="members.status",
+    noun="党员",
+    state_field="status",
+    steps={
+        (MemberStatus.PROBATIONARY, StatusAction.MAKE_FULL): Step(MemberStatus.FULL, EDIT),
+        (MemberStatus.PROBATIONARY, StatusAction.EXTEND_PROBATION): Step(MemberStatus.PROBATIONARY, EDIT),
+        (MemberStatus.PROBATIONARY, StatusAction.CANCEL_PROBATION): Step(MemberStatus.CANCELLED, EDIT),
+        (MemberStatus.PROBATIONARY, StatusAction.SUSPEND): Step(MemberStatus.SUSPENDED, EDIT),
+        (MemberStatus.FULL, StatusAction.SUSPEND): Step(MemberStatus.SUSPENDED, EDIT),
+        (MemberStatus.SUSPENDED, StatusAction.RESTORE): Step(
+            MemberStatus.FULL, EDIT, also_to=(MemberStatus.PROBATIONARY,)
+        ),
+        (MemberStatus.FULL, StatusAction.EXPEL): Step(MemberStatus.LEFT, EDIT),
+        (MemberStatus.SUSPENDED, StatusAction.EXPEL): Step(MemberStatus.LEFT, EDIT),
+        (MemberStatus.PROBATIONARY, StatusAction.DECEASE): Step(MemberStatus.DECEASED, EDIT),
+        (MemberStatus.FULL, StatusAction.DECEASE): Step(MemberStatus.DECEASED, EDIT),
+        (MemberStatus.SUSPENDED, StatusAction.DECEASE): Step(MemberStatus.DECEASED, EDIT),
+    },
+    state_labels=dict(MemberStatus.choices),
+    action_labels=dict(StatusAction.choices),
+    audit_event="member.status_change",
+    comment_field="reason",
+    conflict="该党员的状态已被他人变更，请刷新后查看",
+    refusal="当前状态为“{state}”，不能办理“{action}”",
+)
 
 
 def allowed_actions(status: str) -> list[str]:
-    return [action for (state, action) in STATUS_TRANSITIONS if state == status]
+    return STATUS_PROCESS.actions_from(status)
 
 
 def next_status(
@@ -146,43 +160,46 @@ def next_status(
     extended_before: bool = False,
     full_on: date | None = None,
 ) -> str:
-    """Check a status change against the table and the dated rules; return the new status.
+    """Check a status change against the process and the dated rules; return the new status.
 
     - 转正 only from 预备党员, not before the one-year probation ends (党章 第七条: 预备期为一年);
     - 延长预备期 at most once (发展细则, domain-rules §3 step 23: allowed only once, 6–12 months);
     - 恢复党籍 returns to 正式党员 if the member had been made full, else to 预备党员;
     - no change dated before the member joined.
     """
-    key = (status, action)
-    if key not in STATUS_TRANSITIONS:
-        raise TransitionNotAllowed(
-            f"当前状态为“{MemberStatus(status).label}”，不能办理“{StatusAction(action).label}”"
-        )
+    step = STATUS_PROCESS.step(status, action)
     if effective_on < joined_on:
-        raise TransitionNotAllowed("生效日期：不能早于入党日期")
+        raise TransitionNotAllowed("生效日期：不能早于入党日期", field="effective_on")
     if action == StatusAction.MAKE_FULL and effective_on < add_years(joined_on, 1):
-        raise TransitionNotAllowed(f"生效日期：预备期为一年，最早于 {add_years(joined_on, 1):%Y-%m-%d} 转正")
+        raise TransitionNotAllowed(
+            f"生效日期：预备期为一年，最早于 {add_years(joined_on, 1):%Y-%m-%d} 转正", field="effective_on"
+        )
     if action == StatusAction.EXTEND_PROBATION and extended_before:
         raise TransitionNotAllowed("预备期只能延长一次")
     if action == StatusAction.RESTORE and full_on is None:
         return MemberStatus.PROBATIONARY
-    return STATUS_TRANSITIONS[key]
+    return step.to
 
 
-# Transfers: (status, action) → next status.
-TRANSFER_TRANSITIONS: dict[tuple[str, str], str] = {
-    (TransferStatus.PENDING, TransferAction.CONFIRM): TransferStatus.COMPLETED,
-    (TransferStatus.PENDING, TransferAction.CANCEL): TransferStatus.CANCELLED,
-}
+# Transfers (domain-rules §5): an outgoing letter waits for its receipt, or is withdrawn.
+TRANSFER_PROCESS = Process(
+    name="members.transfer",
+    noun="转接",
+    state_field="status",
+    steps={
+        (TransferStatus.PENDING, TransferAction.CONFIRM): Step(TransferStatus.COMPLETED, EDIT),
+        (TransferStatus.PENDING, TransferAction.CANCEL): Step(TransferStatus.CANCELLED, EDIT),
+    },
+    state_labels=dict(TransferStatus.choices),
+    action_labels=dict(TransferAction.choices),
+    audit_event="member.transfer_{action}",
+    conflict="该转接已被他人处理，请刷新后查看",
+    refusal="转接状态为“{state}”，不能{action}",
+)
 
 
 def next_transfer_status(status: str, action: str) -> str:
-    try:
-        return TRANSFER_TRANSITIONS[(status, action)]
-    except KeyError:
-        raise TransitionNotAllowed(
-            f"转接状态为“{TransferStatus(status).label}”，不能{TransferAction(action).label}"
-        ) from None
+    return TRANSFER_PROCESS.step(status, action).to
 
 
 DEFAULT_VALIDITY_DAYS = 30
@@ -206,4 +223,4 @@ def letter_validity(issued_on: date, validity_days: int, today: date) -> LetterV
 def check_validity_days(days: int, maximum: int = MAX_VALIDITY_DAYS) -> None:
     """The issuer sets the period (domain-rules §5, [C]): at least 1 day, at most the configured maximum."""
     if days < 1 or days > maximum:
-        raise TransitionNotAllowed(f"有效期：应为1至{maximum}天")
+        raise TransitionNotAllowed(f"有效期：应为1至{maximum}天", field="validity_days")

@@ -12,9 +12,11 @@ from django.db import transaction
 from ronghe.core import audit, crypto
 from ronghe.core.idnumbers import IdentifierError, mask_id_number, mask_phone, parse_id_number, parse_phone
 from ronghe.core.scope import has_perm_at, require_at
+from ronghe.core.workflow import services as workflow
+from ronghe.core.workflow.models import History
 from ronghe.members import rules
 from ronghe.members.choices import ACTIVE_STATUSES, MemberStatus, StatusAction, TransferKind, TransferStatus
-from ronghe.members.models import Member, StatusChange, Transfer
+from ronghe.members.models import Member, Transfer
 from ronghe.orgs.models import Organization
 
 
@@ -154,8 +156,9 @@ def unmask(*, actor: Any, member: Member) -> dict[str, str]:
 @transaction.atomic
 def change_status(
     *, actor: Any, member: Member, action: str, effective_on: date, reason: str, approval_ref: str
-) -> StatusChange:
-    """Apply one status change through the transition table; append it to the member's history."""
+) -> History:
+    """Apply one status change through the declared process (rules.STATUS_PROCESS on core/workflow);
+    it stays in the member's history with its effective date and approval reference."""
     member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
     require_at(actor, "members.edit", member.organization.path)
     if not reason.strip():
@@ -168,35 +171,25 @@ def change_status(
             action,
             joined_on=member.joined_on,
             effective_on=effective_on,
-            extended_before=member.status_changes.filter(action=StatusAction.EXTEND_PROBATION).exists(),
+            extended_before=History.objects.filter(
+                process=rules.STATUS_PROCESS.name, object_id=member.pk, action=StatusAction.EXTEND_PROBATION
+            ).exists(),
             full_on=member.full_on,
         )
     except rules.TransitionNotAllowed as exc:
         raise MemberError(str(exc)) from exc
-    change = StatusChange.objects.create(
-        member=member,
-        action=action,
-        from_status=member.status,
-        to_status=new_status,
+    return workflow.transition(
+        rules.STATUS_PROCESS,
+        member,
+        action,
+        by=actor,
+        comment=reason,
+        to=new_status,
+        fields={"full_on": effective_on} if action == StatusAction.MAKE_FULL else {},
         effective_on=effective_on,
-        reason=reason.strip(),
-        approval_ref=approval_ref.strip(),
-        actor=actor if getattr(actor, "pk", None) else None,
+        data={"approval_ref": approval_ref.strip()},
+        audit_changes={"approval_ref": approval_ref.strip()},
     )
-    update = ["status", "updated_at"]
-    if action == StatusAction.MAKE_FULL:
-        member.full_on = effective_on
-        update.append("full_on")
-    before = member.status
-    member.status = new_status
-    member.save(update_fields=update)
-    audit.record(
-        "member.status_change",
-        actor=actor,
-        obj=member,
-        changes={"status": [before, new_status], "action": action, "approval_ref": change.approval_ref},
-    )
-    return change
 
 
 @transaction.atomic
@@ -227,6 +220,7 @@ def transfer_internal(
         reason=reason,
         actor=actor if getattr(actor, "pk", None) else None,
     )
+    workflow.start(rules.TRANSFER_PROCESS, transfer, by=actor, effective_on=on_date)
     member.organization = to_organization
     member.save(update_fields=["organization", "updated_at"])
     audit.record(
@@ -286,6 +280,7 @@ def issue_outgoing_letter(
         reason=reason,
         actor=actor if getattr(actor, "pk", None) else None,
     )
+    workflow.start(rules.TRANSFER_PROCESS, transfer, by=actor, effective_on=issued_on)
     audit.record(
         "member.transfer_out_issue",
         actor=actor,
@@ -297,7 +292,7 @@ def issue_outgoing_letter(
 
 @transaction.atomic
 def transition_transfer(*, actor: Any, transfer: Transfer, action: str, on_date: date) -> Transfer:
-    """The one transition function for transfers: confirm the receipt or withdraw the letter."""
+    """Confirm the receipt or withdraw the letter: one step of rules.TRANSFER_PROCESS (core/workflow)."""
     transfer = (
         Transfer.objects.select_for_update().select_related("member", "organization").get(pk=transfer.pk)
     )
@@ -308,17 +303,18 @@ def transition_transfer(*, actor: Any, transfer: Transfer, action: str, on_date:
         raise MemberError(str(exc)) from exc
     if on_date < transfer.issued_on:
         raise MemberError("日期：不能早于开具日期")
-    before = transfer.status
-    transfer.status = new_status
-    transfer.completed_on = on_date
-    transfer.save(update_fields=["status", "completed_on"])
+    workflow.transition(
+        rules.TRANSFER_PROCESS,
+        transfer,
+        action,
+        by=actor,
+        fields={"completed_on": on_date},
+        effective_on=on_date,
+    )
     if new_status == TransferStatus.COMPLETED and transfer.kind == TransferKind.OUTGOING:
         member = transfer.member
         member.status = MemberStatus.TRANSFERRED_OUT
         member.save(update_fields=["status", "updated_at"])
-    audit.record(
-        "member.transfer_" + action, actor=actor, obj=transfer, changes={"status": [before, new_status]}
-    )
     return transfer
 
 
@@ -339,7 +335,7 @@ def receive_incoming(
     member = create_member(
         actor=actor, organization=organization, event="member.transfer_in", **member_fields
     )
-    return Transfer.objects.create(
+    transfer = Transfer.objects.create(
         member=member,
         kind=TransferKind.INCOMING,
         status=TransferStatus.COMPLETED,
@@ -352,6 +348,8 @@ def receive_incoming(
         dues_paid_until=dues_paid_until,
         actor=actor if getattr(actor, "pk", None) else None,
     )
+    workflow.start(rules.TRANSFER_PROCESS, transfer, by=actor, effective_on=issued_on)
+    return transfer
 
 
 def reencrypt_members(*, batch_size: int = 500, log: Any = None) -> int:

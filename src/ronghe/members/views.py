@@ -80,7 +80,7 @@ def _detail_context(request: HttpRequest, member: Member, **extra: Any) -> dict[
     ctx = {
         "member": member,
         "derived": queries.derived(member, today),
-        "history": member.status_changes.select_related("actor"),
+        "history": queries.status_history(member),
         "transfers": transfers,
         "validity": queries.overdue_letters(transfers, today),
         "editable": editable,

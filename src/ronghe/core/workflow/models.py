@@ -8,7 +8,8 @@ from django.utils import timezone
 
 
 class History(models.Model):
-    """One transition (or the start) of an object in a process. Append-only."""
+    """One transition (or the start) of an object in a process. Append-only. `at` is when it was
+    recorded, `effective_on` the date it takes effect where that differs (转正 dated by the branch's decision)."""
 
     process = models.CharField("流程", max_length=40)
     object_id = models.PositiveBigIntegerField("对象")
@@ -18,6 +19,7 @@ class History(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    effective_on = models.DateField("生效日期", null=True, blank=True)
     comment = models.TextField("意见", blank=True)
     attachments = models.JSONField("附件", default=list, blank=True)
     data = models.JSONField("其他", default=dict, blank=True)

@@ -51,6 +51,7 @@ class Process:
     comment_field: str = "comment"
     conflict: str = "该记录已被他人处理，请刷新后查看"
     deadlines: Mapping[str, int] = field(default_factory=dict)
+    refusal: str = "“{state}”状态的{noun}不能{action}"
 
     def step(self, state: str, action: str) -> Step:
         """The declared step, or TransitionNotAllowed naming the state and the action in Chinese."""
@@ -59,9 +60,8 @@ class Process:
         except KeyError:
             state_label = self.state_labels.get(state, state)
             action_label = self.action_labels.get(action, action)
-            raise TransitionNotAllowed(
-                f"“{state_label}”状态的{self.noun}不能{action_label}", code="transition_not_allowed"
-            ) from None
+            message = self.refusal.format(state=state_label, noun=self.noun, action=action_label)
+            raise TransitionNotAllowed(message) from None
 
     def actions_from(self, state: str) -> list[str]:
         """The actions declared from a state, in declaration order."""

@@ -52,6 +52,7 @@ def transition(
     data: Mapping[str, Any] | None = None,
     attachments: Iterable[Mapping[str, Any]] = (),
     audit_changes: Mapping[str, Any] | None = None,
+    effective_on: date | None = None,
     at: datetime | None = None,
 ) -> History:
     """Apply one declared step to `obj` and record it; raise DomainError/PermissionDenied otherwise.
@@ -88,6 +89,7 @@ def transition(
             action=action,
             actor=_actor(by),
             comment=comment,
+            effective_on=effective_on,
             attachments=list(attachments),
             data=audit._jsonable(dict(data or {})),
             at=now,
@@ -106,6 +108,7 @@ def start(
     by: Any,
     comment: str = "",
     data: Mapping[str, Any] | None = None,
+    effective_on: date | None = None,
     at: datetime | None = None,
 ) -> History:
     """Record that `obj` entered the process in its current state (submission, issue of a letter).
@@ -116,15 +119,19 @@ def start(
         to_state=getattr(obj, process.state_field),
         actor=_actor(by),
         comment=(comment or "").strip(),
+        effective_on=effective_on,
         data=audit._jsonable(dict(data or {})),
         at=at or timezone.now(),
     )
 
 
-def history_for(process: Process, obj: models.Model) -> list[History]:
+def history_for(
+    process: Process, obj: models.Model, *, order_by: tuple[str, ...] = ("at", "id")
+) -> list[History]:
     """The object's history in this process, oldest first, with the actors and Chinese labels
     (`action_label`, `from_label`, `to_label`) for the page."""
-    rows = list(History.objects.filter(process=process.name, object_id=obj.pk).select_related("actor"))
+    qs = History.objects.filter(process=process.name, object_id=obj.pk).select_related("actor")
+    rows = list(qs.order_by(*order_by))
     for row in rows:
         row.action_label = process.action_labels.get(row.action, row.action)
         row.from_label = process.state_labels.get(row.from_state, row.from_state)

@@ -24,6 +24,7 @@ class Migration(migrations.Migration):
                 ('from_state', models.CharField(blank=True, max_length=30, verbose_name='原状态')),
                 ('to_state', models.CharField(max_length=30, verbose_name='新状态')),
                 ('action', models.CharField(blank=True, max_length=30, verbose_name='操作')),
+                ('effective_on', models.DateField(blank=True, null=True, verbose_name='生效日期')),
                 ('comment', models.TextField(blank=True, verbose_name='意见')),
                 ('attachments', models.JSONField(blank=True, default=list, verbose_name='附件')),
                 ('data', models.JSONField(blank=True, default=dict, verbose_name='其他')),
