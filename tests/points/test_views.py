@@ -316,3 +316,36 @@ def test_publicity_needs_days_or_date(client_for, cast, scheme):
     bad = client.post(reverse("points:year-end"), {"step": "publicity", "year": YEAR, "working_days": 31})
     assert "公示期（工作日）不能超过 30 天" in bad.content.decode()
     assert not YearClosing.objects.exists()
+
+
+def test_review_queue_marks_and_filters_overdue_claims(client_for, cast, scheme, ind, time_machine):
+    # given a claim submitted on 30 September and one submitted on 19 October
+    def submit(when, text):
+        time_machine.move_to(when)
+        return services.submit_claim(
+            actor=cast.member_a,
+            member=cast.member_a_record,
+            indicator=ind("article"),
+            occurred_on=date(YEAR, 9, 1),
+            points="2",
+            description=text,
+        )
+
+    old = submit(date(YEAR, 9, 30), "旧申报")
+    new = submit(date(YEAR, 10, 19), "新申报")
+    time_machine.move_to(date(YEAR, 10, 21))
+    client = client_for(cast.secretary_a)
+    # when the secretary opens the queue on 21 October
+    body = client.get(reverse("points:claim-review")).content.decode()
+    # then the old claim's ten working days ended on 20 October and it is flagged; the new one is not
+    old_row = body.split(f'id="claim-{old.code}-row"')[1].split("</tr>")[0]
+    new_row = body.split(f'id="claim-{new.code}-row"')[1].split("</tr>")[0]
+    assert "2026-10-20" in old_row and "已超期" in old_row
+    assert "2026-11-02" in new_row and "已超期" not in new_row
+    # and 只看超期 lists only the old one
+    overdue = client.get(reverse("points:claim-review"), {"overdue": "1"}).content.decode()
+    assert f"claim-{old.code}-row" in overdue and f"claim-{new.code}-row" not in overdue
+    # an outsider's queue does not show branch A's claims at all
+    other = client_for(cast.outsider_b).get(reverse("points:claim-review"), {"overdue": "1"})
+    assert f"claim-{old.code}-row" not in other.content.decode()
+    assert "没有超期未审核的申报" in other.content.decode()

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, F, QuerySet, Window
 from django.db.models.functions import Rank
 from django.urls import reverse
+from django.utils import timezone
 
+from ronghe.core import workdays
 from ronghe.core.scope import paths_with, scoped
 from ronghe.core.scoring import rules as scoring
 from ronghe.core.scoring.models import Dimension, Scheme
+from ronghe.core.workflow import services as workflow
 from ronghe.members.models import Member
 from ronghe.orgs.models import Organization
-from ronghe.points.choices import SourceType
+from ronghe.points import rules
+from ronghe.points.choices import ClaimState, SourceType
 from ronghe.points.models import Claim, MemberYear, PointsEntry
 from ronghe.points.services import Resolver
 
@@ -249,3 +255,21 @@ def what_if(
         for r in current
     ]
     return sorted(rows, key=lambda r: (r.rank_new, r.member_id))
+
+
+def claims_awaiting_review(user: Any, *, overdue_only: bool = False) -> QuerySet[Claim]:
+    """Submitted claims the user may decide, oldest first; `overdue_only` keeps those waiting longer than
+    the review deadline (rules.CLAIM_REVIEW_WORKING_DAYS working days)."""
+    claims = scoped(Claim.objects.all(), user, "points.approve").filter(state=ClaimState.SUBMITTED)
+    if overdue_only:
+        claims = workflow.overdue(rules.CLAIM_PROCESS, claims)
+    return claims.select_related("member__organization", "indicator").order_by("created_at", "id")
+
+
+def mark_review_deadlines(claims: Iterable[Claim], today: date) -> None:
+    """Set `due_on` (the last day to decide) and `is_overdue` on each claim of a page."""
+    table = workdays.load_table()
+    for claim in claims:
+        entered = timezone.localtime(claim.created_at).date()
+        claim.due_on = workflow.due_on(rules.CLAIM_PROCESS, claim.state, entered, table)
+        claim.is_overdue = claim.due_on is not None and today > claim.due_on

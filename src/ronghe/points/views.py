@@ -331,17 +331,21 @@ def claim_photo(request: HttpRequest, code: str) -> HttpResponse:
 
 @require("points.approve")
 def claim_review(request: HttpRequest) -> HttpResponse:
-    claims = (
-        scoped(Claim.objects.all(), request.user, "points.approve")
-        .filter(state=ClaimState.SUBMITTED)
-        .select_related("member__organization", "indicator")
-        .order_by("created_at", "id")
+    overdue_only = request.GET.get("overdue") == "1"
+    page = paginate(
+        request, queries.claims_awaiting_review(request.user, overdue_only=overdue_only), per_page=20
     )
-    page = paginate(request, claims, per_page=20)
+    queries.mark_review_deadlines(page.object_list, timezone.localdate())
     return render_page_or_partial(
         request,
         "points/claim_review.html",
-        {"page": page, "query": query_without_page(request), "breadcrumbs": [("申报审核", None)]},
+        {
+            "page": page,
+            "query": query_without_page(request),
+            "overdue_only": overdue_only,
+            "review_days": rules.CLAIM_REVIEW_WORKING_DAYS,
+            "breadcrumbs": [("申报审核", None)],
+        },
     )
 
 
