@@ -7,4 +7,8 @@ class PointsConfig(AppConfig):
     verbose_name = "党员积分"
 
     def ready(self) -> None:
+        from ronghe.core.scoring.choices import SchemePurpose
+        from ronghe.core.scoring.editing import register_purpose
+
+        register_purpose(SchemePurpose.MEMBER_POINTS, permission="points.manage_scheme", noun="积分方案")
         from ronghe.points import demo  # noqa: F401 — registers the demo step

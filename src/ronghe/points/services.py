@@ -23,10 +23,12 @@ from django.utils import timezone
 
 from ronghe.core import audit
 from ronghe.core.bulk import bulk_load
+from ronghe.core.errors import DomainError
 from ronghe.core.scope import has_perm_at
+from ronghe.core.scoring import editing
 from ronghe.core.scoring import rules as scoring
 from ronghe.core.scoring import sql as scoring_sql
-from ronghe.core.scoring.choices import IndicatorKind, SchemePurpose, SchemeStatus
+from ronghe.core.scoring.choices import SchemePurpose, SchemeStatus
 from ronghe.core.scoring.models import Dimension, Indicator, Result, Scheme, rules_from_rows
 from ronghe.core.workflow import services as workflow
 from ronghe.members.choices import ACTIVE_STATUSES
@@ -40,13 +42,8 @@ from ronghe.points.models import Claim, MemberYear, PointsEntry, YearClosing, po
 BATCH = 2000
 
 
-class PointsError(Exception):
+class PointsError(DomainError):
     """A refused points operation; the message is shown to the user as is."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def ancestor_paths(path: str) -> list[str]:
@@ -856,8 +853,7 @@ def activate_points_scheme(*, scheme: Scheme, actor: Any) -> Scheme:
     """
     from ronghe.core.scoring.services import SchemeError, activate_scheme
 
-    if not has_perm_at(actor, "points.manage_scheme", scheme.organization.path):
-        raise PermissionDenied("您没有设置积分方案的权限")
+    editing.require_manage(actor, scheme)
     resolver = Resolver()
     if resolver.frozen(scheme.organization.path, scheme.year):
         raise PointsError(FROZEN_MESSAGE.format(year=scheme.year))
@@ -888,163 +884,3 @@ def activate_points_scheme(*, scheme: Scheme, actor: Any) -> Scheme:
             entries.filter(indicator__code=old_code).update(indicator_id=new_pk)
         recompute_year(year=scheme.year, organization=scheme.organization)
     return scheme
-
-
-INDICATOR_FIELDS = [
-    "code",
-    "name",
-    "dimension",
-    "kind",
-    "points",
-    "cap_month",
-    "cap_quarter",
-    "cap_year",
-    "floor",
-    "ceiling",
-    "sources",
-    "claimable",
-]
-
-
-def _editable_scheme(actor: Any, scheme: Scheme) -> None:
-    if not has_perm_at(actor, "points.manage_scheme", scheme.organization.path):
-        raise PermissionDenied("您没有设置积分方案的权限")
-    if not scheme.is_editable:
-        raise PointsError("只有草稿方案可以修改；请先复制为新版本")
-
-
-def _check_indicator_values(scheme: Scheme, values: dict[str, Any], exclude_pk: int | None = None) -> None:
-    problems = scoring.indicator_problems(
-        kind=values["kind"],
-        points=values["points"],
-        cap_month=values.get("cap_month"),
-        cap_quarter=values.get("cap_quarter"),
-        cap_year=values.get("cap_year"),
-        floor=values.get("floor"),
-        ceiling=values.get("ceiling"),
-    )
-    if problems:
-        field, message = next(iter(problems.items()))
-        raise PointsError(message, field=field)
-    dimension = values["dimension"]
-    if dimension.scheme_id != scheme.pk:
-        raise PointsError("所选维度不属于本方案", field="dimension")
-    duplicate = Indicator.objects.filter(scheme=scheme, code=values["code"]).exclude(pk=exclude_pk)
-    if duplicate.exists():
-        raise PointsError(f"指标代码“{values['code']}”已在本方案中使用", field="code")
-
-
-def create_indicator(*, actor: Any, scheme: Scheme, data: dict[str, Any]) -> Indicator:
-    """Add an indicator to a draft scheme (code unique within the scheme, numbers validated)."""
-    _editable_scheme(actor, scheme)
-    values = {f: data.get(f) for f in INDICATOR_FIELDS}
-    values["sources"] = list(values["sources"] or [])
-    values["claimable"] = bool(values["claimable"])
-    _check_indicator_values(scheme, values)
-    with transaction.atomic():
-        last = scheme.indicators.order_by("-order").values_list("order", flat=True).first()
-        indicator = Indicator.objects.create(scheme=scheme, order=(last or 0) + 1, **values)
-        audit.record(
-            "scoring.indicator_created",
-            actor=actor,
-            obj=scheme,
-            changes={f: str(getattr(indicator, f)) for f in INDICATOR_FIELDS},
-        )
-    return indicator
-
-
-def update_indicator(*, actor: Any, indicator: Indicator, data: dict[str, Any]) -> Indicator:
-    """Edit a draft scheme's indicator; active schemes are changed by a new version (clone)."""
-    scheme = indicator.scheme
-    _editable_scheme(actor, scheme)
-    before = {f: str(getattr(indicator, f)) for f in INDICATOR_FIELDS}
-    values = {f: data[f] if f in data else getattr(indicator, f) for f in INDICATOR_FIELDS}
-    _check_indicator_values(scheme, values, exclude_pk=indicator.pk)
-    with transaction.atomic():
-        for f, v in values.items():
-            setattr(indicator, f, v)
-        indicator.save()
-        audit.record(
-            "scoring.indicator_updated",
-            actor=actor,
-            obj=scheme,
-            changes=audit.diff(before, {f: str(getattr(indicator, f)) for f in INDICATOR_FIELDS})
-            | {"code": indicator.code},
-        )
-    return indicator
-
-
-def delete_indicator(*, actor: Any, indicator: Indicator) -> None:
-    """Remove an indicator from a draft; refused while ledger entries or claims refer to it."""
-    scheme = indicator.scheme
-    _editable_scheme(actor, scheme)
-    if (
-        PointsEntry.objects.filter(indicator=indicator).exists()
-        or Claim.objects.filter(indicator=indicator).exists()
-    ):
-        raise PointsError(f"指标“{indicator.name}”已有积分记录或申报，不能删除")
-    with transaction.atomic():
-        audit.record(
-            "scoring.indicator_deleted",
-            actor=actor,
-            obj=scheme,
-            changes={"code": indicator.code, "name": indicator.name},
-        )
-        indicator.delete()
-
-
-def update_dimension(*, actor: Any, dimension: Dimension, data: dict[str, Any]) -> Dimension:
-    """Edit a draft's dimension (name, base, A/B lines; B must not exceed A)."""
-    scheme = dimension.scheme
-    _editable_scheme(actor, scheme)
-    fields = ["name", "base", "threshold_a", "threshold_b"]
-    before = {f: str(getattr(dimension, f)) for f in fields}
-    if "name" in data and not (data["name"] or "").strip():
-        raise PointsError("维度名称不能为空", field="name")
-    problems = scoring.threshold_problems(
-        threshold_a=data.get("threshold_a", dimension.threshold_a),
-        threshold_b=data.get("threshold_b", dimension.threshold_b),
-    )
-    if problems:
-        raise PointsError(
-            f"“{data.get('name') or dimension.name}”{problems['threshold_b']}", field="threshold_b"
-        )
-    with transaction.atomic():
-        for f in fields:
-            if f in data:
-                setattr(dimension, f, data[f])
-        dimension.save()
-        audit.record(
-            "scoring.dimension_updated",
-            actor=actor,
-            obj=scheme,
-            changes=audit.diff(before, {f: str(getattr(dimension, f)) for f in fields})
-            | {"code": dimension.code},
-        )
-    return dimension
-
-
-def update_scheme_settings(*, actor: Any, scheme: Scheme, data: dict[str, Any]) -> Scheme:
-    """Edit a draft's name, total floor/ceiling and whether units may refine it."""
-    _editable_scheme(actor, scheme)
-    fields = ["name", "floor", "ceiling", "allow_refine", "description"]
-    floor, ceiling = data.get("floor", scheme.floor), data.get("ceiling", scheme.ceiling)
-    if floor is not None and ceiling is not None and floor > ceiling:
-        raise PointsError("总分上限不能低于总分下限", field="ceiling")
-    before = {f: str(getattr(scheme, f)) for f in fields}
-    with transaction.atomic():
-        for f in fields:
-            if f in data:
-                setattr(scheme, f, data[f])
-        scheme.save()
-        audit.record(
-            "scoring.scheme_updated",
-            actor=actor,
-            obj=scheme,
-            changes=audit.diff(before, {f: str(getattr(scheme, f)) for f in fields}),
-        )
-    return scheme
-
-
-def indicator_kinds() -> dict[str, str]:
-    return dict(IndicatorKind.choices)

@@ -19,14 +19,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ronghe.core import audit, workdays
-from ronghe.core.errors import DomainError
+from ronghe.core.errors import DomainError, add_to_form
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
 from ronghe.core.scope import can, get_for_user_or_404, has_perm_anywhere, has_perm_at, scoped
+from ronghe.core.scoring import editing
 from ronghe.core.scoring import rules as scoring
 from ronghe.core.scoring.choices import SchemePurpose
 from ronghe.core.scoring.models import Indicator, Scheme
-from ronghe.core.scoring.services import clone_scheme
 from ronghe.core.workflow import services as workflow
 from ronghe.members.models import Member
 from ronghe.orgs.models import Organization
@@ -65,11 +65,6 @@ def _own_member(request: HttpRequest) -> Member | None:
     if not member_id:
         return None
     return Member.objects.select_related("organization").get(pk=member_id)
-
-
-def _error_to_form(form: Any, exc: services.PointsError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
 
 
 # ---------------------------------------------------------------- my points
@@ -141,8 +136,8 @@ def member_adjust(request: HttpRequest, code: str) -> HttpResponse:
                 on=form.cleaned_data["occurred_on"],
                 reason=form.cleaned_data["reason"],
             )
-        except services.PointsError as exc:
-            _error_to_form(form, exc)
+        except DomainError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, "积分调整已记录")
             return redirect(reverse("points:member-points", kwargs={"code": member.code}))
@@ -268,8 +263,8 @@ def claim_create(request: HttpRequest) -> HttpResponse:
                     description=data["description"],
                     photo=data["photo"],
                 )
-            except services.PointsError as exc:
-                _error_to_form(form, exc)
+            except DomainError as exc:
+                add_to_form(form, exc)
             else:
                 messages.success(request, "申报已提交，等待支部审核")
                 return redirect(reverse("points:claim-detail", kwargs={"code": claim.code}))
@@ -583,10 +578,10 @@ def scheme_update(request: HttpRequest, code: str) -> HttpResponse:
     try:
         with transaction.atomic():
             for dim in scheme.dimensions.all():
-                services.update_dimension(actor=request.user, dimension=dim, data=cleaned[f"dim:{dim.code}"])
+                editing.update_dimension(actor=request.user, dimension=dim, data=cleaned[f"dim:{dim.code}"])
             for ind in scheme.indicators.select_related("dimension"):
-                services.update_indicator(actor=request.user, indicator=ind, data=cleaned[f"ind:{ind.code}"])
-    except services.PointsError as exc:
+                editing.update_indicator(actor=request.user, indicator=ind, data=cleaned[f"ind:{ind.code}"])
+    except DomainError as exc:
         context["errors"] = {"__all__": exc.message}
         return render(request, "points/scheme_detail.html", context, status=422)
     messages.success(request, "方案已保存")
@@ -602,8 +597,6 @@ def scheme_clone(request: HttpRequest, code: str) -> HttpResponse:
         target = get_for_user_or_404(
             Organization, request.user, perm="points.manage_scheme", code=request.POST["org"]
         )
-    if not has_perm_at(request.user, "points.manage_scheme", target.path):
-        raise PermissionDenied("您没有设置积分方案的权限")
     try:
         year = int(request.POST.get("year") or scheme.year)
     except ValueError:
@@ -611,7 +604,7 @@ def scheme_clone(request: HttpRequest, code: str) -> HttpResponse:
     if not 2000 <= year <= 2100:
         messages.error(request, "年度应在 2000–2100 之间")
         return redirect(reverse("points:scheme-detail", kwargs={"code": scheme.code}))
-    copy = clone_scheme(scheme=scheme, year=year, actor=request.user, organization=target)
+    copy = editing.copy_scheme(actor=request.user, scheme=scheme, year=year, organization=target)
     messages.success(request, f"已复制为 {copy}（草稿）")
     return redirect(reverse("points:scheme-detail", kwargs={"code": copy.code}))
 
@@ -622,7 +615,7 @@ def scheme_activate(request: HttpRequest, code: str) -> HttpResponse:
     scheme = _managed_scheme(request, code)
     try:
         services.activate_points_scheme(scheme=scheme, actor=request.user)
-    except services.PointsError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, "方案已启用，本年度积分已按新方案重算")
@@ -636,9 +629,9 @@ def scheme_settings(request: HttpRequest, code: str) -> HttpResponse:
     form = SchemeSettingsForm(request.POST)
     if form.is_valid():
         try:
-            services.update_scheme_settings(actor=request.user, scheme=scheme, data=form.cleaned_data)
-        except services.PointsError as exc:
-            _error_to_form(form, exc)
+            editing.update_scheme_settings(actor=request.user, scheme=scheme, data=form.cleaned_data)
+        except DomainError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, "方案设置已保存")
             return redirect(reverse("points:scheme-detail", kwargs={"code": scheme.code}))
@@ -687,9 +680,9 @@ def indicator_create(request: HttpRequest, code: str) -> HttpResponse:
     form = IndicatorForm(request.POST, scheme=scheme)
     if form.is_valid():
         try:
-            services.create_indicator(actor=request.user, scheme=scheme, data=form.cleaned_data)
-        except services.PointsError as exc:
-            _error_to_form(form, exc)
+            editing.create_indicator(actor=request.user, scheme=scheme, data=form.cleaned_data)
+        except DomainError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, "指标已添加")
             return redirect(reverse("points:scheme-detail", kwargs={"code": scheme.code}))
@@ -710,14 +703,14 @@ def indicator_update(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if not scheme.is_editable:
         return redirect(reverse("points:scheme-detail", kwargs={"code": scheme.code}))
     if request.method != "POST":
-        initial = {f: getattr(indicator, f) for f in services.INDICATOR_FIELDS}
+        initial = {f: getattr(indicator, f) for f in editing.INDICATOR_FIELDS}
         return _indicator_page(request, scheme, IndicatorForm(scheme=scheme, initial=initial), indicator)
     form = IndicatorForm(request.POST, scheme=scheme)
     if form.is_valid():
         try:
-            services.update_indicator(actor=request.user, indicator=indicator, data=form.cleaned_data)
-        except services.PointsError as exc:
-            _error_to_form(form, exc)
+            editing.update_indicator(actor=request.user, indicator=indicator, data=form.cleaned_data)
+        except DomainError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, "指标已保存")
             return redirect(reverse("points:scheme-detail", kwargs={"code": scheme.code}))
@@ -730,8 +723,8 @@ def indicator_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     scheme = _managed_scheme(request, code)
     indicator = _scheme_indicator(scheme, pk)
     try:
-        services.delete_indicator(actor=request.user, indicator=indicator)
-    except services.PointsError as exc:
+        editing.delete_indicator(actor=request.user, indicator=indicator)
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"指标“{indicator.name}”已删除")
@@ -774,9 +767,9 @@ def year_end(request: HttpRequest) -> HttpResponse:
                     if closing.publicity_fallback:
                         messages.warning(request, FALLBACK_WARNING)
                     return redirect(reverse("points:year-end"))
-        except services.PointsError as exc:
+        except DomainError as exc:
             form = finalize_form if request.POST.get("step") == "finalize" else publicity_form
-            _error_to_form(form, exc)
+            add_to_form(form, exc)
         status = 422
     closings = scoped(
         YearClosing.objects.select_related("organization", "finalized_by"), request.user, "points.view"
