@@ -1,0 +1,131 @@
+"""Claims: a member reports an activity with evidence; the branch decides (rules.CLAIM_PROCESS)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from ronghe.core import audit
+from ronghe.core.scope import has_perm_at
+from ronghe.core.scoring.models import Indicator
+from ronghe.core.workflow import services as workflow
+from ronghe.members.models import Member
+from ronghe.points import rules
+from ronghe.points.choices import ClaimAction, SourceType
+from ronghe.points.models import Claim, PointsEntry
+from ronghe.points.services.ledger import check_indicator
+from ronghe.points.services.resolve import (
+    PointsError,
+    Resolver,
+    refuse_if_frozen,
+)
+from ronghe.points.services.results import refresh_member_years
+
+
+def submit_claim(
+    *,
+    actor: Any,
+    member: Member,
+    indicator: Indicator,
+    occurred_on: date,
+    points: Any,
+    description: str,
+    photo: Any = None,
+) -> Claim:
+    """A member reports an activity with evidence; it waits for the branch's decision."""
+    own = getattr(actor, "member_id", None) == member.pk
+    if not own and not has_perm_at(actor, "points.edit", member.organization.path):
+        raise PermissionDenied("只能为本人申报积分")
+    try:
+        value = rules.parse_points(points, positive=True)
+    except ValueError as exc:
+        raise PointsError(str(exc), field="points") from exc
+    try:
+        rules.check_claim_date(occurred_on, timezone.localdate())
+    except ValueError as exc:
+        raise PointsError(str(exc), field="occurred_on") from exc
+    description = (description or "").strip()
+    if not description:
+        raise PointsError("请填写活动说明", field="description")
+    resolver = Resolver()
+    refuse_if_frozen(resolver, member.organization.path, occurred_on.year)
+    check_indicator(resolver, member, indicator, occurred_on.year)
+    if not indicator.claimable:
+        raise PointsError("该指标由系统自动采集，不能申报", field="indicator")
+    photo_type = ""
+    if photo:
+        head = photo.read(16)
+        photo.seek(0)
+        try:
+            photo_type = rules.check_photo(
+                size=photo.size, head=head, max_bytes=settings.RONGHE_CLAIM_PHOTO_MAX_BYTES
+            )
+        except ValueError as exc:
+            raise PointsError(str(exc), field="photo") from exc
+    with transaction.atomic():
+        claim = Claim(
+            member=member,
+            indicator=indicator,
+            occurred_on=occurred_on,
+            points=value,
+            description=description,
+            photo_type=photo_type,
+            submitted_by=actor,
+        )
+        if photo:
+            claim.photo.save(f"{claim.code}.{photo_type.split('/')[1]}", photo, save=False)
+        claim.save()
+        workflow.start(rules.CLAIM_PROCESS, claim, by=actor)
+        audit.record(
+            "points.claim_submitted",
+            actor=actor,
+            obj=claim,
+            changes={"indicator": indicator.code, "points": str(value), "on": str(occurred_on)},
+        )
+    return claim
+
+
+def transition_claim(*, claim: Claim, action: str, actor: Any, comment: str = "") -> Claim:
+    """Apply one step of the declared claim process (rules.CLAIM_PROCESS on core/workflow).
+
+    Approval writes the ledger entry (source = the claim). Refused: an undeclared step, deciding
+    one's own claim, rejecting without a reason, a finalized year, a claim someone decided first.
+    """
+    workflow.check(rules.CLAIM_PROCESS, claim, action, by=actor, comment=comment)
+    resolver = Resolver()
+    if action == ClaimAction.APPROVE:
+        refuse_if_frozen(resolver, claim.member.organization.path, claim.occurred_on.year)
+    comment = (comment or "").strip()
+    decided = action != ClaimAction.WITHDRAW
+    with transaction.atomic():
+        workflow.transition(
+            rules.CLAIM_PROCESS,
+            claim,
+            action,
+            by=actor,
+            comment=comment,
+            fields={
+                "decided_by": actor if decided else None,
+                "decided_at": timezone.now(),
+                "decision_reason": comment[:200],
+            },
+        )
+        if action == ClaimAction.APPROVE:
+            PointsEntry.objects.create(
+                member_id=claim.member_id,
+                indicator_id=claim.indicator_id,
+                points=claim.points,
+                occurred_on=claim.occurred_on,
+                year=claim.occurred_on.year,
+                source_type=SourceType.CLAIM,
+                source_id=str(claim.pk),
+                note=claim.description[:200],
+                created_by=actor,
+            )
+            refresh_member_years(member_ids=[claim.member_id], year=claim.occurred_on.year, resolver=resolver)
+    return claim
