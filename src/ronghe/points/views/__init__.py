@@ -1,0 +1,1 @@
+"""Points pages, one module per area; `points/urls.py` names them."""

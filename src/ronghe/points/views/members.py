@@ -1,0 +1,212 @@
+"""A member's points: my points, a member's year and ledger, adjustments, the ranking, exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from ronghe.core import audit
+from ronghe.core.errors import DomainError, add_to_form
+from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
+from ronghe.core.permissions import require
+from ronghe.core.scope import get_for_user_or_404, has_perm_anywhere, has_perm_at
+from ronghe.core.scoring.choices import SchemePurpose
+from ronghe.core.scoring.models import Indicator
+from ronghe.members.models import Member
+from ronghe.orgs.models import Organization
+from ronghe.points import exports, queries, services
+from ronghe.points.choices import ClaimState
+from ronghe.points.forms import (
+    AdjustmentForm,
+    RankingFilterForm,
+)
+from ronghe.points.models import Claim, PointsEntry
+from ronghe.points.views.params import own_member, requested_year
+
+
+@require("self.view")
+def my_points(request: HttpRequest) -> HttpResponse:
+    member = own_member(request)
+    year = requested_year(request)
+    context: dict[str, Any] = {"member": member, "year": year, "breadcrumbs": [("我的积分", None)]}
+    if member is not None:
+        summary = queries.member_summary(member, year)
+        page = paginate(request, queries.entries_for_member(member, year), per_page=20)
+        queries.attach_source_urls(list(page.object_list), request.user)
+        context.update(
+            summary=summary,
+            page=page,
+            query=query_without_page(request),
+            open_claims=Claim.objects.filter(member=member, state=ClaimState.SUBMITTED).count(),
+        )
+    return render_page_or_partial(request, "points/my_points.html", context)
+
+
+@require("points.view")
+def member_points(request: HttpRequest, code: str) -> HttpResponse:
+    member = get_for_user_or_404(
+        Member.objects.select_related("organization"), request.user, perm="points.view", code=code
+    )
+    year = requested_year(request)
+    summary = queries.member_summary(member, year)
+    page = paginate(request, queries.entries_for_member(member, year), per_page=20)
+    queries.attach_source_urls(list(page.object_list), request.user)
+    adjust_form = None
+    if has_perm_at(request.user, "points.edit", member.organization.path) and summary.scheme is not None:
+        adjust_form = AdjustmentForm(indicators=summary.scheme.indicators.exclude(kind="veto"))
+    return render_page_or_partial(
+        request,
+        "points/member_points.html",
+        {
+            "member": member,
+            "year": year,
+            "summary": summary,
+            "page": page,
+            "query": query_without_page(request),
+            "adjust_form": adjust_form,
+            "breadcrumbs": [("积分排名", reverse("points:ranking")), (member.name, None)],
+        },
+    )
+
+
+@require("points.edit")
+@require_POST
+def member_adjust(request: HttpRequest, code: str) -> HttpResponse:
+    member = get_for_user_or_404(
+        Member.objects.select_related("organization"), request.user, perm="points.edit", code=code
+    )
+    scheme = services.scheme_for(member.organization, timezone.localdate().year)
+    indicators = Indicator.objects.filter(scheme__purpose=SchemePurpose.MEMBER_POINTS).select_related(
+        "scheme"
+    )
+    form = AdjustmentForm(request.POST, indicators=indicators)
+    if form.is_valid():
+        try:
+            services.adjust_points(
+                actor=request.user,
+                member=member,
+                indicator=form.cleaned_data["indicator"],
+                points=form.cleaned_data["points"],
+                on=form.cleaned_data["occurred_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, "积分调整已记录")
+            return redirect(reverse("points:member-points", kwargs={"code": member.code}))
+    year = timezone.localdate().year
+    summary = queries.member_summary(member, year)
+    page = paginate(request, queries.entries_for_member(member, year), per_page=20)
+    queries.attach_source_urls(list(page.object_list), request.user)
+    form.fields["indicator"].queryset = (
+        scheme.indicators.exclude(kind="veto") if scheme else Indicator.objects.none()
+    )
+    return render(
+        request,
+        "points/member_points.html",
+        {"member": member, "year": year, "summary": summary, "page": page, "adjust_form": form},
+        status=422,
+    )
+
+
+@require("self.view")
+def entry_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """One ledger entry and its source: a member sees their own, a secretary those in scope."""
+    entry = get_for_user_or_404(
+        PointsEntry.objects.select_related("member__organization", "indicator__dimension", "created_by"),
+        request.user,
+        perm="points.view",
+        code=code,
+    )
+    own = getattr(request.user, "member_id", None) == entry.member_id
+    back = (
+        (reverse("points:my-points"), "我的积分")
+        if own
+        else (reverse("points:member-points", kwargs={"code": entry.member.code}), entry.member.name)
+    )
+    return render(
+        request,
+        "points/entry_detail.html",
+        {
+            "entry": entry,
+            "source": queries.entry_source(entry, request.user),
+            "breadcrumbs": [(back[1], back[0]), ("积分来源", None)],
+        },
+    )
+
+
+@require("points.view")
+def ranking(request: HttpRequest) -> HttpResponse:
+    orgs = list(queries.organizations_for_user(request.user).order_by("path")[:500])
+    form = RankingFilterForm(request.GET, orgs=[(str(o.code), "　" * o.depth + o.name) for o in orgs])
+    year = timezone.localdate().year
+    root = queries.default_root(request.user)
+    if form.is_valid():
+        year = form.cleaned_data["year"] or year
+        if form.cleaned_data["org"]:
+            root = get_for_user_or_404(
+                Organization, request.user, perm="points.view", code=form.cleaned_data["org"]
+            )
+    page = paginate(request, queries.ranking(root, year), per_page=30) if root else None
+    context = {
+        "form": form,
+        "root": root,
+        "year": year,
+        "page": page,
+        "query": query_without_page(request),
+        "chart": queries.grade_distribution(root, year) if root else None,
+        "can_manage": has_perm_anywhere(request.user, "points.manage_scheme"),
+        "can_approve": has_perm_anywhere(request.user, "points.approve"),
+        "breadcrumbs": [("积分排名", None)],
+    }
+    return render_page_or_partial(request, "points/ranking.html", context)
+
+
+@require("points.view")
+def ledger_export(request: HttpRequest, code: str) -> HttpResponse:
+    org = get_for_user_or_404(Organization, request.user, perm="points.view", code=code)
+    year = requested_year(request)
+    content = exports.ledger_xlsx(org, year, base_url=request.build_absolute_uri("/"))
+    audit.record("points.ledger_exported", obj=org, changes={"year": year})
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = exports.disposition(f"{org.name}{year}年度积分台账.xlsx")
+    return response
+
+
+@require("self.view")
+def member_statement(request: HttpRequest, code: str) -> HttpResponse:
+    member = get_for_user_or_404(
+        Member.objects.select_related("organization"), request.user, perm="points.view", code=code
+    )
+    year = requested_year(request)
+    content = exports.statement_xlsx(member, year)
+    audit.record("points.statement_exported", obj=member, changes={"year": year})
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = exports.disposition(f"{member.name}{year}年度积分明细.xlsx")
+    return response
+
+
+@require("self.view")
+def member_statement_docx(request: HttpRequest, code: str) -> HttpResponse:
+    member = get_for_user_or_404(
+        Member.objects.select_related("organization"), request.user, perm="points.view", code=code
+    )
+    year = requested_year(request)
+    content = exports.statement_docx(member, year)
+    audit.record("points.statement_exported", obj=member, changes={"year": year, "format": "docx"})
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = exports.disposition(f"{member.name}{year}年度积分明细.docx")
+    return response
