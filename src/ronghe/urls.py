@@ -2,12 +2,13 @@ from django.urls import include, path
 
 from ronghe.api import api
 from ronghe.core import views as core_views
+from ronghe.members.urls import io_urlpatterns as member_io_urlpatterns
 
 urlpatterns = [
     path("", include("ronghe.core.urls")),
     path("accounts/", include("ronghe.accounts.urls")),
     path("audit/", include("ronghe.core.audit_urls")),
-    path("members/io/", include("ronghe.members.io_urls")),
+    path("members/io/", include((member_io_urlpatterns, "member_io"))),
     path("orglife/", include("ronghe.orglife.urls")),
     path("points/", include("ronghe.points.urls")),
     path("orgs/", include("ronghe.orgs.urls")),

@@ -1,4 +1,5 @@
-"""Roster pages: list, detail, create/update, unmask, status changes and transfers."""
+"""A member's page and what is recorded from it: unmasking, status changes and transfers
+(sent from the page; listed, confirmed and received on the transfer pages)."""
 
 from __future__ import annotations
 
@@ -19,14 +20,11 @@ from ronghe.members.choices import ACTIVE_STATUSES, TransferAction, TransferStat
 from ronghe.members.forms import (
     IncomingForm,
     InternalTransferForm,
-    MemberFilterForm,
-    MemberForm,
     OutgoingLetterForm,
     StatusChangeForm,
     TransferFilterForm,
 )
 from ronghe.members.models import Member, Transfer
-from ronghe.orgs.models import subtree_filter
 
 
 def _crumbs(*tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
@@ -38,39 +36,6 @@ def _first_error(form: Any) -> str:
         label = form.fields[name].label if name in form.fields else ""
         return f"{label}：{errs[0]}" if label else errs[0]
     return "输入有误"
-
-
-@require("members.view")
-def member_list(request: HttpRequest) -> HttpResponse:
-    form = MemberFilterForm(request.GET or None, user=request.user)
-    qs = queries.members_for_user(request.user)
-    status = ""
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            qs = qs.filter(name__contains=data["q"].strip())
-        if data["organization"]:
-            qs = qs.filter(subtree_filter(data["organization"].path, "organization__path"))
-        status = data["status"]
-    if status == "":
-        qs = qs.filter(status__in=ACTIVE_STATUSES)
-    elif status != "all":
-        qs = qs.filter(status=status)
-    page = paginate(request, qs.order_by("organization__path", "name", "id"), 30, count_key="roster")
-    today = timezone.localdate()
-    rows = [(m, queries.derived(m, today)) for m in page.object_list]
-    return render_page_or_partial(
-        request,
-        "members/member_list.html",
-        {
-            "form": form,
-            "page": page,
-            "rows": rows,
-            "query": query_without_page(request),
-            "can_create": has_perm_anywhere(request.user, "members.edit"),
-            "breadcrumbs": [("党员名册", None)],
-        },
-    )
 
 
 def _detail_context(request: HttpRequest, member: Member, **extra: Any) -> dict[str, Any]:
@@ -119,68 +84,6 @@ def member_unmask(request: HttpRequest, code: str) -> HttpResponse:
     member = _get(request, code, "members.view_sensitive")
     revealed = services.unmask(actor=request.user, member=member)
     return render(request, "members/member_detail.html", _detail_context(request, member, revealed=revealed))
-
-
-@require("members.edit")
-@require_http_methods(["GET", "POST"])
-def member_create(request: HttpRequest) -> HttpResponse:
-    initial = {"organization": request.GET.get("organization")} if request.GET.get("organization") else {}
-    form = MemberForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            member = services.create_member(
-                actor=request.user,
-                organization=data["organization"],
-                status=data["status"],
-                id_number=data["id_number"],
-                phone=data["phone"],
-                **form.member_fields(),
-            )
-        except services.MemberError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"已登记党员“{member.name}”。")
-            return redirect("members:member-detail", code=member.code)
-    return render(
-        request,
-        "members/member_form.html",
-        {"form": form, "title": "登记党员", "breadcrumbs": _crumbs(("登记党员", None))},
-    )
-
-
-@require("members.edit")
-@require_http_methods(["GET", "POST"])
-def member_update(request: HttpRequest, code: str) -> HttpResponse:
-    member = _get(request, code, "members.edit")
-    form = MemberForm(request.POST or None, instance=Member.objects.get(pk=member.pk), user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.update_member(
-                actor=request.user,
-                member=member,
-                id_number=data["id_number"] or None,
-                phone=data["phone"] or None,
-                **form.member_fields(),
-            )
-        except services.MemberError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "已保存。")
-            return redirect("members:member-detail", code=member.code)
-    return render(
-        request,
-        "members/member_form.html",
-        {
-            "form": form,
-            "member": member,
-            "title": f"编辑：{member.name}",
-            "breadcrumbs": _crumbs(
-                (member.name, reverse("members:member-detail", args=[member.code])), ("编辑", None)
-            ),
-        },
-    )
 
 
 def _back(member: Member, anchor: str) -> HttpResponse:
@@ -324,12 +227,4 @@ def transfer_incoming(request: HttpRequest) -> HttpResponse:
         request,
         "members/member_form.html",
         {"form": form, "title": "接收转入党员", "breadcrumbs": _crumbs(("接收转入", None))},
-    )
-
-
-@require("members.view")
-def member_statistics(request: HttpRequest) -> HttpResponse:
-    stats = queries.statistics(queries.members_for_user(request.user), timezone.localdate())
-    return render(
-        request, "members/member_statistics.html", {"stats": stats, "breadcrumbs": _crumbs(("统计", None))}
     )

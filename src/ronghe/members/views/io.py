@@ -1,4 +1,4 @@
-"""Roster import and export pages: thin views over members.imports and members.exports."""
+"""Roster import and export pages, and the birthday list: thin views over members.imports and members.exports."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from ronghe.core.models import ImportJob, ImportStatus
 from ronghe.core.permissions import require
 from ronghe.core.scope import get_for_user_or_404, require_at
 from ronghe.members import exports, imports
-from ronghe.members.io_forms import BirthdayForm, CommitForm, ExportForm, ImportForm
+from ronghe.members.forms import BirthdayForm, CommitForm, ExportForm, ImportForm
 from ronghe.members.models import Member
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
