@@ -118,7 +118,7 @@ AXES_FAILURE_LIMIT = env_int("RONGHE_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = env_int("RONGHE_LOCKOUT_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "ronghe.accounts.views.lockout_response"
+AXES_LOCKOUT_CALLABLE = "ronghe.accounts.views.auth.lockout_response"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 # Behind a reverse proxy: the proxies' own addresses (comma-separated). Only for requests from them is

@@ -1,16 +1,16 @@
 from django.urls import path
 
-from ronghe.accounts import role_views, views
+from ronghe.accounts.views import auth, roles, users
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", views.LogoutView.as_view(), name="logout"),
-    path("password/", views.password_change, name="password-change"),
-    path("roles/", role_views.role_list, name="role-list"),
-    path("roles/grant/", role_views.role_grant, name="role-grant"),
-    path("roles/<int:pk>/revoke/", role_views.role_revoke, name="role-revoke"),
-    path("users/", role_views.user_list, name="user-list"),
-    path("users/create/", role_views.user_create, name="user-create"),
-    path("users/<int:pk>/active/", role_views.user_set_active, name="user-set-active"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("password/", auth.password_change, name="password-change"),
+    path("roles/", roles.role_list, name="role-list"),
+    path("roles/grant/", roles.role_grant, name="role-grant"),
+    path("roles/<int:pk>/revoke/", roles.role_revoke, name="role-revoke"),
+    path("users/", users.user_list, name="user-list"),
+    path("users/create/", users.user_create, name="user-create"),
+    path("users/<int:pk>/active/", users.user_set_active, name="user-set-active"),
 ]

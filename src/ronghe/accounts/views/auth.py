@@ -1,3 +1,5 @@
+"""Signing in and out, the lockout page (django-axes) and changing one's own password."""
+
 from __future__ import annotations
 
 from typing import Any
