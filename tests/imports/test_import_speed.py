@@ -14,6 +14,9 @@ from ronghe.core.imports.reading import Header
 from ronghe.core.imports.values import clean_text, parse_date
 from ronghe.core.models import AuditEntry
 from ronghe.members import imports as member_imports
+from ronghe.members.imports import rows as member_rows
+from ronghe.members.imports import write as member_write
+from ronghe.members.imports.columns import PLAIN_FIELDS
 from ronghe.members.models import Member
 from ronghe.members.services import set_sensitive_numbers
 from tests.factories import valid_id_number
@@ -60,7 +63,7 @@ def test_batch_cipher_tokens_decrypt_and_its_index_matches(settings, tmp_path):
 @pytest.mark.django_db
 def test_row_parser_memo_keeps_equal_cells_of_different_types_apart(cast):
     header = Header(1, {"name": 0, "id_number": 1, "joined_on": 2, "ethnicity": 3}, {}, [])
-    parse = member_imports.RowParser(header, member_imports.OrgIndex(cast.org_a, None), set())
+    parse = member_rows.RowParser(header, member_rows.OrgIndex(cast.org_a, None), set())
     number = valid_id_number(date(1980, 3, 4), "男")
     rows = [parse(n, ["王一", number, "2019-07-01", value]) for n, value in enumerate([1, 1.0, True], 2)]
     assert [row.values["ethnicity"] for row, _errors in rows] == ["1", "1", "True"]
@@ -69,7 +72,7 @@ def test_row_parser_memo_keeps_equal_cells_of_different_types_apart(cast):
 @pytest.mark.django_db
 def test_row_parser_repeats_memoised_errors_on_every_row(cast):
     header = Header(1, {"name": 0, "id_number": 1, "joined_on": 2, "organization": 3}, {}, [])
-    parse = member_imports.RowParser(header, member_imports.OrgIndex(cast.org_a, None), set())
+    parse = member_rows.RowParser(header, member_rows.OrgIndex(cast.org_a, None), set())
     number = valid_id_number(date(1980, 3, 4), "男")
     results = [parse(n, ["王一", number, "2019-13-01", "没有这个支部"]) for n in (2, 3)]
     for n, (row, errors) in zip((2, 3), results, strict=True):
@@ -83,13 +86,13 @@ def test_row_parser_repeats_memoised_errors_on_every_row(cast):
 @pytest.mark.django_db
 def test_new_member_rows_match_what_a_saved_member_holds(cast):
     header = Header(1, {"name": 0, "id_number": 1, "joined_on": 2, "phone": 3}, {}, [])
-    parse = member_imports.RowParser(header, member_imports.OrgIndex(cast.org_a, None), set())
+    parse = member_rows.RowParser(header, member_rows.OrgIndex(cast.org_a, None), set())
     number = valid_id_number(date(1980, 3, 4), "女")
     row, errors = parse(2, ["王一", number, "2019-07-01", "13800001111"])
     assert not errors
-    present = [f for f in member_imports.PLAIN_FIELDS if f in header.columns or f in ("gender", "birth_date")]
-    (values,) = member_imports._new_member_rows([row], present, cast.org_a)
-    got = dict(zip((f.attname for f in member_imports.MEMBER_COLUMNS), values, strict=True))
+    present = [f for f in PLAIN_FIELDS if f in header.columns or f in ("gender", "birth_date")]
+    (values,) = member_write._new_member_rows([row], present, cast.org_a)
+    got = dict(zip((f.attname for f in member_write.MEMBER_COLUMNS), values, strict=True))
     assert crypto.decrypt(got.pop("id_number_encrypted"), "id_number") == number
     assert crypto.decrypt(got.pop("phone_encrypted"), "phone") == "13800001111"
     assert got.pop("code") and got.pop("created_at") == got.pop("updated_at")
@@ -101,7 +104,7 @@ def test_new_member_rows_match_what_a_saved_member_holds(cast):
     set_sensitive_numbers(member, id_number=number, phone="13800001111")
     expected = {
         f.attname: getattr(member, f.attname)
-        for f in member_imports.MEMBER_COLUMNS
+        for f in member_write.MEMBER_COLUMNS
         if f.attname not in ("code", "created_at", "updated_at", "id_number_encrypted", "phone_encrypted")
     }
     assert got == expected
@@ -115,7 +118,7 @@ def test_a_unique_conflict_met_by_the_insert_refuses_the_import(cast, tmp_path, 
     member.organization = cast.org_a
     set_sensitive_numbers(member, id_number=number)
     member.save()
-    monkeypatch.setattr(member_imports, "_existing", lambda indexes: {})
+    monkeypatch.setattr(member_rows, "_existing", lambda indexes: {})
     rows = [
         [f"孙{i}", "男", valid_id_number(date(1980, 1, 1 + i), "男"), None, "", "", "2019-07-01"]
         for i in range(3)

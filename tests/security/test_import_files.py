@@ -19,6 +19,7 @@ from ronghe.core import crypto
 from ronghe.core.models import AuditEntry, ImportJob
 from ronghe.core.scope import grants
 from ronghe.members import imports as member_imports
+from ronghe.members.imports import write as member_write
 from ronghe.members.models import Member
 from tests.factories import valid_id_number
 from tests.imports.sheets import HEADER, write_csv, write_xlsx
@@ -138,7 +139,7 @@ def test_a_unique_conflict_during_commit_refuses_the_import_with_a_message(cast,
     def clash(*args, **kwargs):
         raise IntegrityError("duplicate key value violates unique constraint")
 
-    monkeypatch.setattr(member_imports, "_write", clash)
+    monkeypatch.setattr(member_write, "_write", clash)
     path = write_csv(
         tmp_path / "one.csv", [HEADER, ["孙一", "男", valid_id_number(), None, "", "", "2019-07-01"]]
     )

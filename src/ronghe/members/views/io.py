@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.idnumbers import SHANGHAI
+from ronghe.core.imports import jobs
 from ronghe.core.imports.errors import ImportRefused
 from ronghe.core.models import ImportJob, ImportStatus
 from ronghe.core.permissions import require
@@ -63,7 +64,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
             return redirect("member_io:import-job", code=job.code)
     jobs = ImportJob.objects.none()
     if request.method == "GET":
-        jobs = ImportJob.objects.filter(created_by=request.user, kind="members").select_related(
+        jobs = ImportJob.objects.filter(created_by=request.user, kind=imports.KIND).select_related(
             "organization"
         )[:10]
     context = {
@@ -111,7 +112,7 @@ def import_commit(request: HttpRequest, code) -> HttpResponse:  # noqa: ANN001
             request, f"有 {job.invalid_count} 行存在错误：请修改文件后重新上传，或选择“仅导入有效行”"
         )
     else:
-        imports.request_commit(job=job, valid_only=form.cleaned_data["mode"] == "valid_only")
+        jobs.request_commit(job=job, valid_only=form.cleaned_data["mode"] == "valid_only")
     return redirect("member_io:import-job", code=job.code)
 
 
@@ -119,7 +120,7 @@ def import_commit(request: HttpRequest, code) -> HttpResponse:  # noqa: ANN001
 @require_GET
 def import_rejected(request: HttpRequest, code) -> HttpResponse:  # noqa: ANN001
     job = _job(request, code)
-    path = imports.rejected_path(job)
+    path = jobs.rejected_path(job)
     if path is None:
         raise Http404("没有错误行")
     stem = job.original_name.rsplit(".", 1)[0] or "名册"
