@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from ronghe.core import audit
 from ronghe.core.bulk import bulk_load
+from ronghe.core.errors import DomainError
 from ronghe.core.scope import has_perm_at
 from ronghe.core.scoring import rules as scoring
 from ronghe.core.scoring import sql as scoring_sql
@@ -39,13 +40,8 @@ from ronghe.points.models import Claim, ClaimHistory, MemberYear, PointsEntry, Y
 BATCH = 2000
 
 
-class PointsError(Exception):
+class PointsError(DomainError):
     """A refused points operation; the message is shown to the user as is."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def ancestor_paths(path: str) -> list[str]:

@@ -8,12 +8,13 @@ from typing import Any
 from django.db import transaction
 
 from ronghe.core import audit
+from ronghe.core.errors import DomainError
 from ronghe.core.scoring import rules
 from ronghe.core.scoring.choices import SchemeStatus
 from ronghe.core.scoring.models import Dimension, Indicator, Result, Scheme
 
 
-class SchemeError(Exception):
+class SchemeError(DomainError):
     """A refused scheme change; the message is shown to the user."""
 
 
