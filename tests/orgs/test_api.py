@@ -62,3 +62,25 @@ def test_patch_read_only_403(client_for, cast):
     )
     assert response.status_code == 403
     assert Organization.objects.get(pk=cast.branch_a.pk).name == "甲局第一党支部"
+
+
+def test_create_and_update_reach_the_service_with_the_page_s_arguments(cast):
+    """The page and the API share `OrganizationForm.service_kwargs`: every field the form has."""
+    from ronghe.orgs.forms import OrganizationForm
+
+    create = OrganizationForm(
+        {
+            "name": "甲乙联合党支部",
+            "kind": "joint_branch",
+            "parent": str(cast.org_a.code),
+            "joint_units": [cast.unit_a.pk],
+        },
+        user=cast.secretary_a,
+    )
+    assert create.is_valid(), create.errors
+    update = OrganizationForm(
+        {"name": "改名", "kind": "branch"}, instance=cast.branch_a, user=cast.secretary_a
+    )
+    assert update.is_valid(), update.errors
+    assert set(create.service_kwargs()) == set(create.fields)
+    assert set(update.service_kwargs()) == set(update.fields)
