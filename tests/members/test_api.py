@@ -60,7 +60,10 @@ def test_create_and_validation(client_for, cast):
         content_type="application/json",
     )
     assert bad.status_code == 422
-    assert bad.json()["errors"]["gender"] == ["与公民身份号码不一致：号码第17位表示性别为男"]
+    assert bad.json() == {
+        "detail": "性别：与公民身份号码不一致：号码第17位表示性别为男",
+        "errors": {"gender": ["与公民身份号码不一致：号码第17位表示性别为男"]},
+    }
     assert not Member.objects.filter(name="孙错").exists()
 
 
