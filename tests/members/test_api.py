@@ -60,7 +60,10 @@ def test_create_and_validation(client_for, cast):
         content_type="application/json",
     )
     assert bad.status_code == 422
-    assert bad.json()["errors"]["gender"] == ["与公民身份号码不一致：号码第17位表示性别为男"]
+    assert bad.json() == {
+        "detail": "性别：与公民身份号码不一致：号码第17位表示性别为男",
+        "errors": {"gender": ["与公民身份号码不一致：号码第17位表示性别为男"]},
+    }
     assert not Member.objects.filter(name="孙错").exists()
 
 
@@ -80,3 +83,26 @@ def test_patch_outsider_404(client_for, cast):
     )
     assert response.status_code == 404
     assert Member.objects.get(pk=cast.member_a_record.pk).name == "张甲"
+
+
+def test_page_and_api_reach_the_service_through_one_mapping(cast):
+    """The page and the API share `MemberForm.service_kwargs`: every field the form has reaches the service."""
+    from ronghe.members.forms import MemberForm
+
+    data = {
+        "organization": str(cast.branch_a.code),
+        "status": "full",
+        "name": "钱新",
+        "gender": "男",
+        "ethnicity": "汉族",
+        "birth_date": "1990-01-02",
+        "joined_on": "2015-07-01",
+        "full_on": "2016-07-01",
+    }
+    create = MemberForm(data, user=cast.secretary_a)
+    update = MemberForm(data, instance=cast.member_a_record, user=cast.secretary_a)
+    assert create.is_valid(), create.errors
+    assert update.is_valid(), update.errors
+    assert set(create.service_kwargs()) == set(create.fields)
+    assert set(update.service_kwargs()) == set(update.fields)
+    assert (update.service_kwargs()["id_number"], update.service_kwargs()["phone"]) == (None, None)

@@ -63,3 +63,76 @@ def test_compliance_is_scoped(cast, branch_members, client_for):
     assert {r["organization"] for r in rows} == {"乙局第一党支部"}
     rows = client_for(cast.committee_admin).get("/api/v1/orglife/compliance?year=2026").json()
     assert {r["organization"] for r in rows} == {"甲局第一党支部", "乙局第一党支部"}
+
+
+def test_the_api_records_what_the_page_records(cast, branch_members, client_for):
+    # given
+    full, _ = branch_members
+    host, recorder = full[1], full[2]
+    body = _payload(
+        cast,
+        full,
+        ends_at="2026-11-20T11:00:00+08:00",
+        host_code=str(host.code),
+        recorder_code=str(recorder.code),
+        remarks="张甲发言",
+        sitting_in="王列席 甲局办公室\n赵列席",
+        requires_sign_out=True,
+    )
+    # when
+    response = client_for(cast.secretary_a).post(
+        "/api/v1/orglife/meetings", body, content_type="application/json"
+    )
+    # then
+    assert response.status_code == 201, response.content
+    meeting = Meeting.objects.get(code=response.json()["code"])
+    assert (meeting.host_id, meeting.recorder_id, meeting.remarks, meeting.requires_sign_out) == (
+        host.pk,
+        recorder.pk,
+        "张甲发言",
+        True,
+    )
+    assert sorted((s.name, s.affiliation) for s in meeting.sitting_ins.all()) == [
+        ("王列席", "甲局办公室"),
+        ("赵列席", ""),
+    ]
+
+
+def test_a_host_who_is_not_expected_is_refused(cast, branch_members, client_for):
+    full, _ = branch_members
+    body = _payload(cast, full, host_code=str(cast.member_b_record.code))
+    response = client_for(cast.secretary_a).post(
+        "/api/v1/orglife/meetings", body, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": "主持人须为本次会议应到人员",
+        "errors": {"host_code": ["主持人须为本次会议应到人员"]},
+    }
+    assert Meeting.objects.count() == 0
+
+
+def test_an_end_without_time_zone_is_422_not_500(cast, branch_members, client_for):
+    full, _ = branch_members
+    body = _payload(cast, full, ends_at="2026-11-20T11:00:00")
+    response = client_for(cast.secretary_a).post(
+        "/api/v1/orglife/meetings", body, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json() == {"detail": "结束时间须带时区", "errors": {"ends_at": ["结束时间须带时区"]}}
+    assert Meeting.objects.count() == 0
+
+
+def test_an_excused_member_without_reason_is_refused_like_on_the_page(cast, branch_members, client_for):
+    full, _ = branch_members
+    body = json.loads(_payload(cast, full))
+    body["attendance"][0]["status"] = "excused"
+    response = client_for(cast.secretary_a).post(
+        "/api/v1/orglife/meetings", json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": "出席情况：张甲 请假，须填写请假原因",
+        "errors": {"__all__": ["出席情况：张甲 请假，须填写请假原因"]},
+    }
+    assert Meeting.objects.count() == 0

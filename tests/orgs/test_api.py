@@ -62,3 +62,84 @@ def test_patch_read_only_403(client_for, cast):
     )
     assert response.status_code == 403
     assert Organization.objects.get(pk=cast.branch_a.pk).name == "甲局第一党支部"
+
+
+def _joint_branch(client, cast, units):
+    return client.post(
+        "/api/v1/organizations",
+        {
+            "name": "甲乙联合党支部",
+            "kind": "joint_branch",
+            "parent_code": str(cast.org_a.code),
+            "joint_units": units,
+        },
+        content_type="application/json",
+    )
+
+
+def _joint_units(org: Organization) -> list[str]:
+    return sorted(u.name for u in org.joint_units.all())
+
+
+def test_joint_units_set_through_the_api_persist(client_for, cast):
+    # when
+    response = _joint_branch(client_for(cast.secretary_a), cast, ["甲局", "乙局"])
+    # then
+    assert response.status_code == 201, response.content
+    org = Organization.objects.get(name="甲乙联合党支部")
+    assert _joint_units(org) == ["乙局", "甲局"]
+    assert sorted(response.json()["joint_units"]) == ["乙局", "甲局"]
+    assert AuditEntry.objects.get(event="org.create").changes["joint_units"] == [None, ["乙局", "甲局"]]
+
+
+def test_joint_units_change_through_a_patch_and_stay_when_not_sent(client_for, cast):
+    # given
+    client = client_for(cast.secretary_a)
+    code = _joint_branch(client, cast, ["甲局", "乙局"]).json()["code"]
+    url = f"/api/v1/organizations/{code}"
+    # when: a patch of another field
+    kept = client.patch(url, {"term_years": 5}, content_type="application/json")
+    # then
+    assert kept.status_code == 200, kept.content
+    assert _joint_units(Organization.objects.get(code=code)) == ["乙局", "甲局"]
+    # when: a patch of the units
+    changed = client.patch(url, {"joint_units": ["甲局"]}, content_type="application/json")
+    # then
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["joint_units"] == ["甲局"]
+    assert _joint_units(Organization.objects.get(code=code)) == ["甲局"]
+    assert AuditEntry.objects.filter(event="org.update").latest("id").changes == {
+        "joint_units": [["乙局", "甲局"], ["甲局"]]
+    }
+
+
+def test_unknown_joint_unit_is_refused_on_its_field(client_for, cast):
+    response = _joint_branch(client_for(cast.secretary_a), cast, ["甲局", "丙局"])
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": "联合支部覆盖单位：没有名为“丙局”的单位",
+        "errors": {"joint_units": ["没有名为“丙局”的单位"]},
+    }
+    assert not Organization.objects.filter(name="甲乙联合党支部").exists()
+
+
+def test_create_and_update_reach_the_service_with_the_page_s_arguments(cast):
+    """The page and the API share `OrganizationForm.service_kwargs`: every field the form has."""
+    from ronghe.orgs.forms import OrganizationForm
+
+    create = OrganizationForm(
+        {
+            "name": "甲乙联合党支部",
+            "kind": "joint_branch",
+            "parent": str(cast.org_a.code),
+            "joint_units": [cast.unit_a.pk],
+        },
+        user=cast.secretary_a,
+    )
+    assert create.is_valid(), create.errors
+    update = OrganizationForm(
+        {"name": "改名", "kind": "branch"}, instance=cast.branch_a, user=cast.secretary_a
+    )
+    assert update.is_valid(), update.errors
+    assert set(create.service_kwargs()) == set(create.fields)
+    assert set(update.service_kwargs()) == set(update.fields)

@@ -20,6 +20,7 @@ from django.db import transaction
 from ronghe.accounts.choices import THREE_ADMINS, Role
 from ronghe.accounts.models import RoleAssignment, User
 from ronghe.core import audit
+from ronghe.core.errors import DomainError
 from ronghe.core.scope import can_manage_user, has_perm_anywhere, require_at
 from ronghe.orgs.choices import OrgKind
 from ronghe.orgs.models import Organization
@@ -106,7 +107,7 @@ def bootstrap_three_admins(*, root_name: str | None = None, dry_run: bool = Fals
     return issued
 
 
-class AccountError(ValueError):
+class AccountError(DomainError):
     """A refused change, with a Chinese message."""
 
 

@@ -39,6 +39,34 @@ class Conflict(DomainError):
     default_code = "conflict"
 
 
+class InvalidInput(DomainError):
+    """Several inputs refused at once: a bound form's errors, reported through the same contract.
+
+    `errors` maps each field (or ``__all__``) to its messages; the message names each field by its
+    label, so it reads on its own: "性别：与公民身份号码不一致……；入党日期：入党时应年满18周岁".
+    """
+
+    def __init__(self, errors: dict[str, list[str]], labels: dict[str, str] | None = None) -> None:
+        labels = labels or {}
+        parts = [
+            f"{labels.get(field, field)}：{message}" if field != "__all__" else message
+            for field, messages in errors.items()
+            for message in messages
+        ]
+        first = next((field for field in errors if field != "__all__"), None)
+        super().__init__("；".join(parts) or "输入有误", field=first)
+        self.errors = errors
+
+    @classmethod
+    def from_form(cls, form: Any) -> InvalidInput:
+        """The errors of a bound, invalid Django form, with its field labels."""
+        labels = {name: str(field.label) for name, field in form.fields.items() if field.label}
+        return cls({name: [str(m) for m in messages] for name, messages in form.errors.items()}, labels)
+
+    def as_errors(self) -> dict[str, list[str]]:
+        return self.errors
+
+
 def add_to_form(form: Any, exc: DomainError) -> None:
     """Show a domain error on the form: on its field when the form has it, else above the form."""
     field = exc.field if exc.field in getattr(form, "fields", {}) else None

@@ -7,12 +7,13 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from ronghe.core.api import ERRORS, Paging
+from ronghe.core.errors import InvalidInput
 from ronghe.core.scope import get_for_user_or_404, has_perm_anywhere
 from ronghe.members import queries, services
 from ronghe.members.choices import ACTIVE_STATUSES
@@ -22,10 +23,6 @@ from ronghe.orgs.models import Organization
 
 router = Router(tags=["党员"])
 PREFIX = "members"
-
-
-class ErrorOut(Schema):
-    errors: dict[str, list[str]]
 
 
 class MemberOut(Schema):
@@ -60,12 +57,10 @@ class MemberPage(Schema):
     items: list[MemberOut]
 
 
-class MemberFilters(Schema):
+class MemberFilters(Paging):
     organization: UUID | None = Field(None, description="党组织 code（含下级）")
     status: str | None = Field(None, description="状态；不填为在册党员，all 为全部")
     q: str | None = Field(None, max_length=50)
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
 
 
 class MemberIn(Schema):
@@ -130,11 +125,7 @@ def _form_data(values: dict[str, Any]) -> dict[str, str]:
     return {k: ("" if v is None else str(v)) for k, v in values.items()}
 
 
-def _errors(form: MemberForm) -> tuple[int, dict[str, Any]]:
-    return Status(422, {"errors": {k: list(v) for k, v in form.errors.items()}})
-
-
-@router.get("", response=MemberPage, summary="党员列表")
+@router.get("", response={200: MemberPage, **ERRORS}, summary="党员列表")
 def list_members(request: HttpRequest, filters: Query[MemberFilters]) -> dict[str, Any]:
     if not has_perm_anywhere(request.auth, "members.view"):
         raise HttpError(403, "您没有查看党员的权限")
@@ -151,69 +142,42 @@ def list_members(request: HttpRequest, filters: Query[MemberFilters]) -> dict[st
     qs = qs.order_by("organization__path", "name", "id")
     return {
         "count": qs.count(),
-        "items": [_out(m) for m in qs[filters.offset : filters.offset + filters.limit]],
+        "items": [_out(m) for m in filters.window(qs)],
     }
 
 
-@router.get("/{code}", response=MemberOut, summary="党员详情")
+@router.get("/{code}", response={200: MemberOut, **ERRORS}, summary="党员详情")
 def get_member(request: HttpRequest, code: UUID, reveal: bool = False) -> dict[str, Any]:
     member = get_for_user_or_404(
         Member.objects.select_related("organization"), request.auth, perm="members.view", code=code
     )
     if not reveal:
         return _out(member)
-    try:
-        return _out(member, services.unmask(actor=request.auth, member=member))
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from exc
+    return _out(member, services.unmask(actor=request.auth, member=member))
 
 
-@router.post("", response={201: MemberOut, 422: ErrorOut}, summary="登记党员")
-def create_member(request: HttpRequest, payload: MemberIn) -> Any:
+@router.post("", response={201: MemberOut, **ERRORS}, summary="登记党员")
+def create_member(request: HttpRequest, payload: MemberIn) -> Status:
     if not has_perm_anywhere(request.auth, "members.edit"):
         raise HttpError(403, "您没有维护党员的权限")
     values = payload.dict()
     values["organization"] = values.pop("organization_code")
     form = MemberForm(_form_data(values), user=request.auth)
     if not form.is_valid():
-        return _errors(form)
-    data = form.cleaned_data
-    try:
-        member = services.create_member(
-            actor=request.auth,
-            organization=data["organization"],
-            status=data["status"],
-            id_number=data["id_number"],
-            phone=data["phone"],
-            **form.member_fields(),
-        )
-    except services.MemberError as exc:
-        return Status(422, {"errors": {"__all__": [str(exc)]}})
+        raise InvalidInput.from_form(form)
+    member = services.create_member(actor=request.auth, **form.service_kwargs())
     return Status(201, _out(member))
 
 
-@router.patch("/{code}", response={200: MemberOut, 422: ErrorOut}, summary="修改党员信息")
-def update_member(request: HttpRequest, code: UUID, payload: MemberPatch) -> Any:
-    try:
-        member = get_for_user_or_404(
-            Member.objects.select_related("organization"), request.auth, perm="members.edit", code=code
-        )
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from exc
+@router.patch("/{code}", response={200: MemberOut, **ERRORS}, summary="修改党员信息")
+def update_member(request: HttpRequest, code: UUID, payload: MemberPatch) -> Status:
+    member = get_for_user_or_404(
+        Member.objects.select_related("organization"), request.auth, perm="members.edit", code=code
+    )
     current: dict[str, Any] = {name: getattr(member, name) for name in MEMBER_FIELDS}
     current.update(payload.dict(exclude_unset=True))
     form = MemberForm(_form_data(current), instance=Member.objects.get(pk=member.pk), user=request.auth)
     if not form.is_valid():
-        return _errors(form)
-    data = form.cleaned_data
-    try:
-        member = services.update_member(
-            actor=request.auth,
-            member=member,
-            id_number=data["id_number"] or None,
-            phone=data["phone"] or None,
-            **form.member_fields(),
-        )
-    except services.MemberError as exc:
-        return Status(422, {"errors": {"__all__": [str(exc)]}})
+        raise InvalidInput.from_form(form)
+    member = services.update_member(actor=request.auth, member=member, **form.service_kwargs())
     return Status(200, _out(member))

@@ -105,6 +105,27 @@ class MemberForm(StyledFormMixin, forms.ModelForm):
     def member_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in MEMBER_FIELDS}
 
+    def service_kwargs(self) -> dict[str, Any]:
+        """The cleaned input as `services.create_member` / `update_member` take it.
+
+        The one mapping from input to the service, for the page and the API alike. On an update
+        an empty number means "unchanged" (the form shows only its mask).
+        """
+        data = self.cleaned_data
+        if self.instance.pk:
+            return {
+                "id_number": data["id_number"] or None,
+                "phone": data["phone"] or None,
+                **self.member_fields(),
+            }
+        return {
+            "organization": data["organization"],
+            "status": data["status"],
+            "id_number": data["id_number"],
+            "phone": data["phone"],
+            **self.member_fields(),
+        }
+
 
 FILTER_OPTIONS_LIMIT = 300
 

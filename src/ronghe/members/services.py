@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from ronghe.core import audit, crypto
+from ronghe.core.errors import DomainError
 from ronghe.core.idnumbers import IdentifierError, mask_id_number, mask_phone, parse_id_number, parse_phone
 from ronghe.core.scope import has_perm_at, require_at
 from ronghe.core.workflow import services as workflow
@@ -53,7 +54,7 @@ def find_by_id_number(raw: str) -> Member | None:
     return Member.objects.filter(id_number_index=crypto.blind_index(info.number, "id_number")).first()
 
 
-class MemberError(ValueError):
+class MemberError(DomainError):
     """A refused change, with a Chinese message naming the field."""
 
 

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from ronghe.core.api import ERRORS, Paging, year_param
+from ronghe.core.errors import DomainError, InvalidInput
 from ronghe.core.scope import get_for_user_or_404, has_perm_anywhere
+from ronghe.members.models import Member
 from ronghe.orglife import queries, services
 from ronghe.orglife.choices import AttendanceStatus, MeetingKind
+from ronghe.orglife.forms import MeetingForm
 from ronghe.orglife.models import Meeting
 from ronghe.orgs.models import Organization
 
@@ -54,9 +58,14 @@ class MeetingIn(Schema):
     held_at: datetime
     ends_at: datetime | None = None
     place: str = Field("", max_length=100)
+    host_code: UUID | None = Field(None, description="主持人（应到人员之一）的 code")
+    recorder_code: UUID | None = Field(None, description="记录人（应到人员之一）的 code")
     agenda: str = ""
     minutes: str = ""
-    attendance: list[AttendanceIn] = []
+    remarks: str = Field("", description="发言情况")
+    sitting_in: str = Field("", description="列席人员，每行一人：姓名 单位/职务")
+    requires_sign_out: bool = False
+    attendance: list[AttendanceIn] = Field([], description="未列出的应到人员记为缺席")
 
 
 class ComplianceOut(Schema):
@@ -88,17 +97,14 @@ def _require(request: HttpRequest, perm: str) -> None:
         raise HttpError(403, "您没有访问组织生活的权限")
 
 
-@router.get("/meetings", response=list[MeetingOut], summary="会议列表")
-def list_meetings(request: HttpRequest, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+@router.get("/meetings", response={200: list[MeetingOut], **ERRORS}, summary="会议列表")
+def list_meetings(request: HttpRequest, paging: Query[Paging]) -> list[dict[str, Any]]:
     _require(request, "orglife.view")
-    limit = max(1, min(limit, 200))
-    qs = queries.meetings_for_user(request.auth).order_by("-held_at", "-id")[
-        max(offset, 0) : max(offset, 0) + limit
-    ]
-    return [_meeting_out(m) for m in qs]
+    qs = queries.meetings_for_user(request.auth).order_by("-held_at", "-id")
+    return [_meeting_out(m) for m in paging.window(qs)]
 
 
-@router.get("/meetings/{code}", response=MeetingOut, summary="会议详情")
+@router.get("/meetings/{code}", response={200: MeetingOut, **ERRORS}, summary="会议详情")
 def get_meeting(request: HttpRequest, code: UUID) -> dict[str, Any]:
     _require(request, "orglife.view")
     return _meeting_out(
@@ -108,7 +114,7 @@ def get_meeting(request: HttpRequest, code: UUID) -> dict[str, Any]:
     )
 
 
-@router.get("/meetings/{code}/attendance", response=list[AttendanceOut], summary="出席情况")
+@router.get("/meetings/{code}/attendance", response={200: list[AttendanceOut], **ERRORS}, summary="出席情况")
 def get_attendance(request: HttpRequest, code: UUID) -> list[dict[str, Any]]:
     _require(request, "orglife.view")
     meeting = get_for_user_or_404(Meeting, request.auth, perm="orglife.view", code=code)
@@ -125,34 +131,65 @@ def get_attendance(request: HttpRequest, code: UUID) -> list[dict[str, Any]]:
     ]
 
 
-@router.post("/meetings", response={201: MeetingOut}, summary="记录会议")
+def _meeting_day(payload: MeetingIn) -> date:
+    for name, label in (("held_at", "开始时间"), ("ends_at", "结束时间")):
+        value = getattr(payload, name)
+        if value is not None and timezone.is_naive(value):
+            raise DomainError(f"{label}须带时区", field=name)
+    return timezone.localdate(payload.held_at)
+
+
+def _form_data(payload: MeetingIn, members: list[Member]) -> dict[str, Any]:
+    """The API's meeting as the page's meeting form reads it (people by code become the form's keys).
+
+    The page and the API then share the form's mapping to the service (`meeting_data`, attendance,
+    sitting-in rows), so neither records a field the other drops.
+    """
+    by_code = {m.code: m for m in members}
+    data: dict[str, Any] = payload.dict(
+        include={"title", "held_at", "ends_at", "place", "agenda", "minutes", "remarks", "sitting_in"}
+    )
+    data["kind"] = str(payload.kind)
+    if payload.requires_sign_out:
+        data["requires_sign_out"] = "on"
+    for name, label in (("host", "主持人"), ("recorder", "记录人")):
+        code = getattr(payload, f"{name}_code")
+        if code is not None and code not in by_code:
+            raise DomainError(f"{label}须为本次会议应到人员", field=f"{name}_code")
+        data[name] = by_code[code].pk if code is not None else ""
+    for a in payload.attendance:
+        member = by_code.get(a.member_code)
+        if member is None:
+            raise DomainError("出席名单中有不属于该党组织的党员", field="attendance")
+        data[f"att-{member.pk}"] = str(a.status)
+        data[f"reason-{member.pk}"] = a.reason
+    return data
+
+
+@router.post("/meetings", response={201: MeetingOut, **ERRORS}, summary="记录会议")
 def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
     _require(request, "orglife.edit")
     org = get_for_user_or_404(Organization, request.auth, perm="orglife.edit", code=payload.organization_code)
-    members = {m.code: m for m in services.members_for_attendance(org)}
-    entries = {}
-    for a in payload.attendance:
-        member = members.get(a.member_code)
-        if member is None:
-            raise HttpError(422, "出席名单中有不属于该党组织的党员")
-        entries[member.pk] = services.AttendanceEntry(a.status, a.reason)
-    data = payload.dict(include={"kind", "title", "held_at", "ends_at", "place", "agenda", "minutes"})
-    if timezone.is_naive(data["held_at"]):
-        raise HttpError(422, "开始时间须带时区")
-    try:
-        meeting = services.record_meeting(actor=request.auth, organization=org, data=data, attendance=entries)
-    except services.OrgLifeError as exc:
-        raise HttpError(422, exc.message) from exc
+    # proposed like the page's list: those expected at this kind of meeting on its day
+    members = services.members_for_attendance(org, kind=str(payload.kind), on=_meeting_day(payload))
+    form = MeetingForm(_form_data(payload, members), members=members)
+    if not form.is_valid():
+        raise InvalidInput.from_form(form)
+    meeting = services.record_meeting(
+        actor=request.auth,
+        organization=org,
+        data=form.meeting_data(),
+        attendance=form.cleaned_data["attendance"],
+        sitting_in=form.cleaned_data["sitting_in_rows"],
+    )
     return Status(201, _meeting_out(meeting))
 
 
-@router.get("/compliance", response=list[ComplianceOut], summary="组织生活落实情况")
-def compliance(request: HttpRequest, year: int | None = None) -> list[dict[str, Any]]:
+@router.get("/compliance", response={200: list[ComplianceOut], **ERRORS}, summary="组织生活落实情况")
+def compliance(request: HttpRequest, year: int | None = year_param()) -> list[dict[str, Any]]:
     _require(request, "orglife.view")
     today = timezone.localdate()
     year = year or today.year
-    if not 2000 <= year <= 2100:
-        raise HttpError(422, "年度无效")
     return [
         {
             "organization": oc.organization.name,

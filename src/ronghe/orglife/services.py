@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ronghe.core import audit
+from ronghe.core.errors import DomainError
 from ronghe.core.scope import has_perm_anywhere, require_at
 from ronghe.members.models import Member
 from ronghe.members.queries import Standing, members_of, standings_on
@@ -42,13 +43,8 @@ from ronghe.orgs.models import Officer, Organization
 from ronghe.points import services as points_services
 
 
-class OrgLifeError(Exception):
+class OrgLifeError(DomainError):
     """A refused use-case, with a Chinese message naming the field."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 MEETING_FIELDS = (

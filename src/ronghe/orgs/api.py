@@ -6,24 +6,21 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from ronghe.core.api import ERRORS, Paging
+from ronghe.core.errors import InvalidInput
 from ronghe.core.scope import get_for_user_or_404, has_perm_anywhere
 from ronghe.orgs import services
 from ronghe.orgs.forms import OrganizationForm
-from ronghe.orgs.models import Organization
+from ronghe.orgs.models import Organization, Unit
 from ronghe.orgs.queries import org_rows, organizations_for_user
 
 router = Router(tags=["党组织"])
 PREFIX = "organizations"
-
-
-class ErrorOut(Schema):
-    errors: dict[str, list[str]]
 
 
 class OrgOut(Schema):
@@ -33,6 +30,7 @@ class OrgOut(Schema):
     kind_display: str
     parent_code: UUID | None
     unit: str | None
+    joint_units: list[str] = Field(..., description="联合党支部覆盖的单位名称")
     depth: int
     founded_on: date | None
     term_years: int
@@ -53,12 +51,10 @@ class OrgPage(Schema):
     items: list[OrgOut]
 
 
-class OrgFilters(Schema):
+class OrgFilters(Paging):
     kind: str | None = None
     q: str | None = Field(None, max_length=50)
     parent: UUID | None = None
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
 
 
 class OrgIn(Schema):
@@ -69,6 +65,7 @@ class OrgIn(Schema):
     founded_on: date | None = None
     term_years: int | None = Field(None, ge=1, le=10)
     last_election_on: date | None = None
+    joint_units: list[str] = Field([], description="联合党支部覆盖的单位名称（仅联合党支部）")
 
 
 class OrgPatch(Schema):
@@ -78,6 +75,7 @@ class OrgPatch(Schema):
     founded_on: date | None = None
     term_years: int | None = Field(None, ge=1, le=10)
     last_election_on: date | None = None
+    joint_units: list[str] | None = Field(None, description="联合党支部覆盖的单位名称；不填则不变")
 
 
 def _out(org: Organization) -> dict[str, Any]:
@@ -88,6 +86,7 @@ def _out(org: Organization) -> dict[str, Any]:
         "kind_display": org.get_kind_display(),
         "parent_code": org.parent.code if org.parent_id else None,
         "unit": org.unit.name if org.unit_id else None,
+        "joint_units": [u.name for u in org.joint_units.all()],
         "depth": org.depth,
         "founded_on": org.founded_on,
         "term_years": org.term_years,
@@ -100,17 +99,25 @@ def _need(request: HttpRequest, perm: str) -> None:
         raise HttpError(403, "您没有执行此操作的权限")
 
 
-def _form_data(values: dict[str, Any]) -> dict[str, Any]:
-    from ronghe.orgs.models import Unit
+def _unit_keys(names: list[str], field: str) -> list[str]:
+    """Units the API names, as the form's keys; a name that is no unit is refused on its field."""
+    units = dict(Unit.objects.filter(name__in=names).values_list("name", "pk"))
+    missing = [n for n in names if n not in units]
+    if missing:
+        label = str(Organization._meta.get_field(field).verbose_name)
+        raise InvalidInput({field: [f"没有名为“{n}”的单位" for n in missing]}, {field: label})
+    return [str(units[n]) for n in names]
 
-    data = {k: ("" if v is None else str(v)) for k, v in values.items()}
-    if values.get("unit"):
-        unit = Unit.objects.filter(name=values["unit"]).first()
-        data["unit"] = str(unit.pk) if unit else "-1"
+
+def _form_data(values: dict[str, Any]) -> dict[str, Any]:
+    """The API's values as the organization form reads them (units by name)."""
+    data: dict[str, Any] = {k: ("" if v is None else str(v)) for k, v in values.items()}
+    data["unit"] = _unit_keys([values["unit"]], "unit")[0] if values.get("unit") else ""
+    data["joint_units"] = _unit_keys(list(values.get("joint_units") or []), "joint_units")
     return data
 
 
-@router.get("", response=OrgPage, summary="党组织列表")
+@router.get("", response={200: OrgPage, **ERRORS}, summary="党组织列表")
 def list_organizations(request: HttpRequest, filters: Query[OrgFilters]) -> dict[str, Any]:
     _need(request, "orgs.view")
     qs = organizations_for_user(request.auth).select_related("parent", "unit")
@@ -120,11 +127,11 @@ def list_organizations(request: HttpRequest, filters: Query[OrgFilters]) -> dict
         qs = qs.filter(name__contains=filters.q)
     if filters.parent:
         qs = qs.filter(parent__code=filters.parent)
-    items = [_out(o) for o in qs.order_by("path")[filters.offset : filters.offset + filters.limit]]
+    items = [_out(o) for o in filters.window(qs.order_by("path").prefetch_related("joint_units"))]
     return {"count": qs.count(), "items": items}
 
 
-@router.get("/{code}", response=OrgDetailOut, summary="党组织详情")
+@router.get("/{code}", response={200: OrgDetailOut, **ERRORS}, summary="党组织详情")
 def get_organization(request: HttpRequest, code: UUID) -> dict[str, Any]:
     org = get_for_user_or_404(
         Organization.objects.select_related("parent", "unit"), request.auth, perm="orgs.view", code=code
@@ -141,41 +148,23 @@ def get_organization(request: HttpRequest, code: UUID) -> dict[str, Any]:
     }
 
 
-@router.post("", response={201: OrgOut, 422: ErrorOut}, summary="新建党组织")
-def create_organization(request: HttpRequest, payload: OrgIn) -> Any:
+@router.post("", response={201: OrgOut, **ERRORS}, summary="新建党组织")
+def create_organization(request: HttpRequest, payload: OrgIn) -> Status:
     _need(request, "orgs.edit")
     values = payload.dict()
     values["parent"] = values.pop("parent_code")
     form = OrganizationForm(_form_data(values), user=request.auth)
     if not form.is_valid():
-        return Status(422, {"errors": {k: list(v) for k, v in form.errors.items()}})
-    data = form.cleaned_data
-    try:
-        org = services.create_organization(
-            actor=request.auth,
-            parent=data["parent"],
-            name=data["name"],
-            kind=data["kind"],
-            unit=data["unit"],
-            founded_on=data["founded_on"],
-            term_years=data["term_years"],
-            last_election_on=data["last_election_on"],
-        )
-    except services.OrganizationError as exc:
-        return Status(422, {"errors": {"__all__": [str(exc)]}})
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from exc
+        raise InvalidInput.from_form(form)
+    org = services.create_organization(actor=request.auth, **form.service_kwargs())
     return Status(201, _out(org))
 
 
-@router.patch("/{code}", response={200: OrgOut, 422: ErrorOut}, summary="修改党组织")
-def update_organization(request: HttpRequest, code: UUID, payload: OrgPatch) -> Any:
-    try:
-        org = get_for_user_or_404(
-            Organization.objects.select_related("parent", "unit"), request.auth, perm="orgs.edit", code=code
-        )
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from exc
+@router.patch("/{code}", response={200: OrgOut, **ERRORS}, summary="修改党组织")
+def update_organization(request: HttpRequest, code: UUID, payload: OrgPatch) -> Status:
+    org = get_for_user_or_404(
+        Organization.objects.select_related("parent", "unit"), request.auth, perm="orgs.edit", code=code
+    )
     current = {
         "name": org.name,
         "kind": org.kind,
@@ -183,21 +172,14 @@ def update_organization(request: HttpRequest, code: UUID, payload: OrgPatch) -> 
         "founded_on": org.founded_on,
         "term_years": org.term_years,
         "last_election_on": org.last_election_on,
+        "joint_units": [u.name for u in org.joint_units.all()],
     }
     current.update(payload.dict(exclude_unset=True))
     form = OrganizationForm(
         _form_data(current), instance=Organization.objects.get(pk=org.pk), user=request.auth
     )
     if not form.is_valid():
-        return Status(422, {"errors": {k: list(v) for k, v in form.errors.items()}})
-    data = form.cleaned_data
-    try:
-        services.update_organization(
-            actor=request.auth,
-            org=org,
-            **{k: data[k] for k in ("name", "kind", "unit", "founded_on", "term_years", "last_election_on")},
-        )
-    except services.OrganizationError as exc:
-        return Status(422, {"errors": {"__all__": [str(exc)]}})
+        raise InvalidInput.from_form(form)
+    services.update_organization(actor=request.auth, org=org, **form.service_kwargs())
     org.refresh_from_db()
     return Status(200, _out(org))

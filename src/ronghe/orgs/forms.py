@@ -81,6 +81,22 @@ class OrganizationForm(StyledFormMixin, forms.ModelForm):
             self.add_error("last_election_on", "上次换届日期不能早于成立日期")
         return data
 
+    def service_kwargs(self) -> dict[str, Any]:
+        """The cleaned input as `services.create_organization` / `update_organization` take it.
+
+        The one mapping from input to the service: the page and the API both bind this form and
+        call the service with this, so neither can drop a field the other writes.
+        """
+        data = self.cleaned_data
+        kwargs = {
+            name: data[name]
+            for name in ("name", "kind", "unit", "founded_on", "term_years", "last_election_on")
+        }
+        kwargs["joint_units"] = list(data["joint_units"])
+        if "parent" in self.fields:
+            kwargs["parent"] = data["parent"]
+        return kwargs
+
 
 class MoveForm(StyledForm):
     new_parent = CodeChoiceField(

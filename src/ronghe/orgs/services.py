@@ -10,6 +10,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
 from ronghe.core import audit
+from ronghe.core.errors import DomainError
 from ronghe.core.scope import require_at
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
@@ -29,7 +30,7 @@ ORG_FIELDS = (
 )
 
 
-class OrganizationError(ValueError):
+class OrganizationError(DomainError):
     """A refused change, with a Chinese message naming the problem."""
 
 

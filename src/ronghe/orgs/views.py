@@ -107,19 +107,8 @@ def organization_create(request: HttpRequest) -> HttpResponse:
         initial["parent"] = parent_code
     form = OrganizationForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            org = services.create_organization(
-                actor=request.user,
-                parent=data["parent"],
-                name=data["name"],
-                kind=data["kind"],
-                unit=data["unit"],
-                founded_on=data["founded_on"],
-                term_years=data["term_years"],
-                last_election_on=data["last_election_on"],
-                joint_units=list(data["joint_units"]),
-            )
+            org = services.create_organization(actor=request.user, **form.service_kwargs())
         except services.OrganizationError as exc:
             form.add_error(None, str(exc))
         else:
@@ -140,17 +129,8 @@ def organization_update(request: HttpRequest, code: str) -> HttpResponse:
         request.POST or None, instance=Organization.objects.get(pk=org.pk), user=request.user
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            services.update_organization(
-                actor=request.user,
-                org=org,
-                joint_units=list(data["joint_units"]),
-                **{
-                    k: data[k]
-                    for k in ("name", "kind", "unit", "founded_on", "term_years", "last_election_on")
-                },
-            )
+            services.update_organization(actor=request.user, org=org, **form.service_kwargs())
         except services.OrganizationError as exc:
             form.add_error(None, str(exc))
         else:

@@ -7,12 +7,12 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from ronghe.core.api import ERRORS, Paging, year_param
 from ronghe.core.errors import DomainError
 from ronghe.core.scope import get_for_user_or_404, has_perm_anywhere, scoped
 from ronghe.core.scoring.models import Indicator
@@ -73,6 +73,10 @@ class DecisionIn(Schema):
     comment: str = Field("", max_length=200)
 
 
+class PointsPaging(Paging):
+    limit: int = Field(100, ge=1, le=500, description="每页条数")
+
+
 class GradeOut(Schema):
     member: str
     member_code: UUID
@@ -118,8 +122,8 @@ def _year(year: int | None) -> int:
     return year or timezone.localdate().year
 
 
-@router.get("/me", response=SummaryOut, summary="我的积分")
-def my_points(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
+@router.get("/me", response={200: SummaryOut, **ERRORS}, summary="我的积分")
+def my_points(request: HttpRequest, year: int | None = year_param()) -> dict[str, Any]:
     user = _need(request, "self.view")
     if not user.member_id:
         raise HttpError(404, "账户未关联党员")
@@ -127,8 +131,8 @@ def my_points(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
     return _summary(member, _year(year))
 
 
-@router.get("/members/{code}", response=SummaryOut, summary="党员年度积分")
-def member_points(request: HttpRequest, code: UUID, year: int | None = None) -> dict[str, Any]:
+@router.get("/members/{code}", response={200: SummaryOut, **ERRORS}, summary="党员年度积分")
+def member_points(request: HttpRequest, code: UUID, year: int | None = year_param()) -> dict[str, Any]:
     _need(request, "points.view")
     member = get_for_user_or_404(
         Member.objects.select_related("organization"), request.auth, perm="points.view", code=code
@@ -136,16 +140,15 @@ def member_points(request: HttpRequest, code: UUID, year: int | None = None) -> 
     return _summary(member, _year(year))
 
 
-@router.get("/entries", response=list[EntryOut], summary="积分记录")
+@router.get("/entries", response={200: list[EntryOut], **ERRORS}, summary="积分记录")
 def entries(
-    request: HttpRequest, member: UUID, year: int | None = None, limit: int = 100, offset: int = 0
+    request: HttpRequest, member: UUID, paging: Query[PointsPaging], year: int | None = year_param()
 ) -> list[dict[str, Any]]:
     _need(request, "self.view")
     m = get_for_user_or_404(
         Member.objects.select_related("organization"), request.auth, perm="points.view", code=member
     )
-    limit = max(1, min(limit, 500))
-    rows = queries.entries_for_member(m, _year(year))[offset : offset + limit]
+    rows = paging.window(queries.entries_for_member(m, _year(year)))
     return [
         {
             "code": e.code,
@@ -161,19 +164,18 @@ def entries(
     ]
 
 
-@router.get("/claims", response=list[ClaimOut], summary="积分申报（本人及权限范围内）")
+@router.get("/claims", response={200: list[ClaimOut], **ERRORS}, summary="积分申报（本人及权限范围内）")
 def claims(
-    request: HttpRequest, state: str | None = None, limit: int = 100, offset: int = 0
+    request: HttpRequest, paging: Query[PointsPaging], state: str | None = None
 ) -> list[dict[str, Any]]:
     _need(request, "self.view")
     qs = scoped(Claim.objects.select_related("member", "indicator"), request.auth, "points.view")
     if state:
         qs = qs.filter(state=state)
-    limit = max(1, min(limit, 500))
-    return [_claim_out(c) for c in qs.order_by("-created_at", "-id")[offset : offset + limit]]
+    return [_claim_out(c) for c in paging.window(qs.order_by("-created_at", "-id"))]
 
 
-@router.post("/claims", response={201: ClaimOut}, summary="申报积分（本人）")
+@router.post("/claims", response={201: ClaimOut, **ERRORS}, summary="申报积分（本人）")
 def submit_claim(request: HttpRequest, payload: ClaimIn) -> Status:
     user = _need(request, "self.view")
     if not user.member_id:
@@ -182,22 +184,19 @@ def submit_claim(request: HttpRequest, payload: ClaimIn) -> Status:
     scheme = services.scheme_for(member.organization, payload.occurred_on.year)
     indicator = Indicator.objects.filter(code=payload.indicator, scheme=scheme).first() if scheme else None
     if indicator is None:
-        raise HttpError(422, "所选指标不属于该党员适用的积分方案")
-    try:
-        claim = services.submit_claim(
-            actor=user,
-            member=member,
-            indicator=indicator,
-            occurred_on=payload.occurred_on,
-            points=payload.points,
-            description=payload.description,
-        )
-    except services.PointsError as exc:
-        raise HttpError(422, exc.message) from exc
+        raise DomainError("所选指标不属于该党员适用的积分方案", field="indicator")
+    claim = services.submit_claim(
+        actor=user,
+        member=member,
+        indicator=indicator,
+        occurred_on=payload.occurred_on,
+        points=payload.points,
+        description=payload.description,
+    )
     return Status(201, _claim_out(claim))
 
 
-@router.get("/claims/{code}", response=ClaimOut, summary="申报详情")
+@router.get("/claims/{code}", response={200: ClaimOut, **ERRORS}, summary="申报详情")
 def claim_detail(request: HttpRequest, code: UUID) -> dict[str, Any]:
     _need(request, "self.view")
     claim = get_for_user_or_404(
@@ -206,7 +205,7 @@ def claim_detail(request: HttpRequest, code: UUID) -> dict[str, Any]:
     return _claim_out(claim)
 
 
-@router.post("/claims/{code}/decision", response=ClaimOut, summary="审核申报")
+@router.post("/claims/{code}/decision", response={200: ClaimOut, **ERRORS}, summary="审核申报")
 def decide(request: HttpRequest, code: UUID, payload: DecisionIn) -> dict[str, Any]:
     user = _need(request, "points.approve")
     claim = get_for_user_or_404(
@@ -215,20 +214,16 @@ def decide(request: HttpRequest, code: UUID, payload: DecisionIn) -> dict[str, A
         perm="points.approve",
         code=code,
     )
-    try:
-        claim = services.transition_claim(
-            claim=claim, action=payload.action, actor=user, comment=payload.comment
-        )
-    except DomainError as exc:
-        raise HttpError(422, exc.message) from exc
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from exc
+    claim = services.transition_claim(claim=claim, action=payload.action, actor=user, comment=payload.comment)
     return _claim_out(claim)
 
 
-@router.get("/grades", response=list[GradeOut], summary="积分排名与等次")
+@router.get("/grades", response={200: list[GradeOut], **ERRORS}, summary="积分排名与等次")
 def grades(
-    request: HttpRequest, org: UUID | None = None, year: int | None = None, limit: int = 100, offset: int = 0
+    request: HttpRequest,
+    paging: Query[PointsPaging],
+    org: UUID | None = None,
+    year: int | None = year_param(),
 ) -> list[dict[str, Any]]:
     user = _need(request, "points.view")
     root = (
@@ -238,8 +233,7 @@ def grades(
     )
     if root is None:
         return []
-    limit = max(1, min(limit, 500))
-    rows: list[MemberYear] = list(queries.ranking(root, _year(year))[offset : offset + limit])
+    rows: list[MemberYear] = list(paging.window(queries.ranking(root, _year(year))))
     return [
         {
             "member": r.member.name,

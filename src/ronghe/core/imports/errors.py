@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ronghe.core.errors import DomainError
 
-class ImportRefused(Exception):
-    """The file cannot be imported at all; `message` is shown to the user (Chinese)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class ImportRefused(DomainError):
+    """The file cannot be imported at all; `message` is shown to the user (Chinese) on the file field."""
+
+    default_code = "import_refused"
+
+    def __init__(self, message: str, field: str | None = "file", code: str | None = None) -> None:
+        super().__init__(message, field, code)
 
 
 class CellError(ValueError):

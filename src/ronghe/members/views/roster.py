@@ -59,16 +59,8 @@ def member_create(request: HttpRequest) -> HttpResponse:
     initial = {"organization": request.GET.get("organization")} if request.GET.get("organization") else {}
     form = MemberForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            member = services.create_member(
-                actor=request.user,
-                organization=data["organization"],
-                status=data["status"],
-                id_number=data["id_number"],
-                phone=data["phone"],
-                **form.member_fields(),
-            )
+            member = services.create_member(actor=request.user, **form.service_kwargs())
         except services.MemberError as exc:
             form.add_error(None, str(exc))
         else:
@@ -87,15 +79,8 @@ def member_update(request: HttpRequest, code: str) -> HttpResponse:
     member = _get(request, code, "members.edit")
     form = MemberForm(request.POST or None, instance=Member.objects.get(pk=member.pk), user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            services.update_member(
-                actor=request.user,
-                member=member,
-                id_number=data["id_number"] or None,
-                phone=data["phone"] or None,
-                **form.member_fields(),
-            )
+            services.update_member(actor=request.user, member=member, **form.service_kwargs())
         except services.MemberError as exc:
             form.add_error(None, str(exc))
         else:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ronghe.core import audit
+from ronghe.core.errors import add_to_form
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
 from ronghe.core.scope import can, get_for_user_or_404, has_perm_at, scoped
@@ -226,7 +227,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
                 sitting_in=form.cleaned_data["sitting_in_rows"],
             )
         except services.OrgLifeError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_to_form(form, exc)
         else:
             messages.success(request, "会议已记录" + ("（补录）" if meeting.entered_late else ""))
             return redirect("orglife:meeting-detail", code=meeting.code)
@@ -273,7 +274,7 @@ def meeting_update(request: HttpRequest, code: Any) -> HttpResponse:
                 sitting_in=form.cleaned_data["sitting_in_rows"],
             )
         except services.OrgLifeError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_to_form(form, exc)
         else:
             messages.success(request, "会议已保存")
             return redirect("orglife:meeting-detail", code=meeting.code)
@@ -311,7 +312,7 @@ def decision_create(request: HttpRequest, code: Any) -> HttpResponse:
         try:
             services.add_decision(actor=request.user, meeting=meeting, **form.cleaned_data)
         except services.OrgLifeError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_to_form(form, exc)
         else:
             messages.success(request, "决议已记录")
             return redirect("orglife:meeting-detail", code=meeting.code)
@@ -342,7 +343,7 @@ def attendance_correct(request: HttpRequest, code: Any, pk: int) -> HttpResponse
         try:
             services.correct_attendance(actor=request.user, attendance=row, **form.cleaned_data)
         except services.OrgLifeError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_to_form(form, exc)
         else:
             messages.success(request, f"已更正 {row.member.name} 的出席情况")
             return redirect("orglife:meeting-detail", code=meeting.code)
@@ -463,7 +464,7 @@ def exclusion_create(request: HttpRequest, code: Any) -> HttpResponse:
         try:
             services.add_voter_exclusion(actor=request.user, meeting=meeting, **form.cleaned_data)
         except services.OrgLifeError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_to_form(form, exc)
         else:
             messages.success(request, "已登记不计入应到会人数的党员")
             return redirect("orglife:meeting-detail", code=meeting.code)

@@ -1,0 +1,132 @@
+"""What every app's API router shares: the one error shape, paging and the year parameter.
+
+Every error the API answers has one shape (`ErrorOut`): ``{"detail": "<中文说明>"}``, and for 422
+also ``"errors": {"<field or __all__>": ["<message>"]}``. The handlers that produce it are installed on
+the API in `ronghe.api`; operations declare `ERRORS` in their responses so the OpenAPI schema shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ninja import Field, Query, Schema
+
+# Deep enough for any list of a province (1M members); beyond it an offset is a mistake, and past
+# 2**63 the database cannot even take it. Out-of-range paging is a 422, never a 500.
+MAX_OFFSET = 10_000_000
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+class ErrorOut(Schema):
+    detail: str = Field(..., description="给用户看的中文说明")
+    errors: dict[str, list[str]] | None = Field(
+        None, description="仅 422：按输入字段列出的错误，不属于某一字段的在 __all__ 下"
+    )
+
+
+# Declared in every operation's responses: {200: ThingOut, **ERRORS}.
+ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,  # the body is not JSON
+    401: ErrorOut,  # neither a session nor a valid token
+    403: ErrorOut,  # seen, but without the right (or a session request without its CSRF token)
+    404: ErrorOut,  # not found, or outside the caller's subtree
+    422: ErrorOut,  # input refused: by its schema, a form or a service (core.errors.DomainError)
+}
+
+
+class Paging(Schema):
+    """`?limit=&offset=` of every list operation. An app with longer pages subclasses it for `limit`."""
+
+    limit: int = Field(50, ge=1, le=200, description="每页条数")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="跳过的条数")
+
+    def window(self, items: Any) -> Any:
+        """The requested page of a queryset or list."""
+        return items[self.offset : self.offset + self.limit]
+
+
+def year_param() -> Any:
+    """A `?year=` query parameter: optional (this year), bounded like the pages' year fields."""
+    return Query(None, ge=FIRST_YEAR, le=LAST_YEAR, description="年度，不填为今年")
+
+
+# ------------------------------------------------------------- schema errors in Chinese
+
+_TYPE_MESSAGES = {
+    "missing": "必填",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "int_parsing_size": "数值过大",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "decimal_parsing": "应为数字",
+    "decimal_type": "应为数字",
+    "finite_number": "应为有限的数字",
+    "decimal_max_digits": "数字位数过多",
+    "decimal_max_places": "小数位数过多",
+    "decimal_whole_digits": "整数位数过多",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "string_type": "应为文本",
+    "string_pattern_mismatch": "格式不正确",
+    "uuid_parsing": "应为有效的编码（UUID）",
+    "uuid_type": "应为有效的编码（UUID）",
+    "uuid_version": "应为有效的编码（UUID）",
+    "date_parsing": "应为日期，格式 YYYY-MM-DD",
+    "date_type": "应为日期，格式 YYYY-MM-DD",
+    "date_from_datetime_parsing": "应为日期，格式 YYYY-MM-DD",
+    "date_from_datetime_inexact": "应为日期，格式 YYYY-MM-DD",
+    "datetime_parsing": "应为日期时间，格式如 2026-01-01T09:00:00+08:00",
+    "datetime_type": "应为日期时间，格式如 2026-01-01T09:00:00+08:00",
+    "datetime_from_date_parsing": "应为日期时间，格式如 2026-01-01T09:00:00+08:00",
+    "datetime_object_invalid": "应为日期时间，格式如 2026-01-01T09:00:00+08:00",
+    "list_type": "应为列表",
+    "dict_type": "应为对象",
+    "model_type": "应为对象",
+    "model_attributes_type": "应为对象",
+    "json_invalid": "不是有效的 JSON",
+    "json_type": "不是有效的 JSON",
+}
+
+
+def _message(error: dict[str, Any]) -> str:
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    if kind == "string_too_short":
+        return "不能为空" if ctx.get("min_length") == 1 else f"至少 {ctx.get('min_length')} 个字符"
+    if kind == "string_too_long":
+        return f"不能超过 {ctx.get('max_length')} 个字符"
+    if kind == "too_long":
+        return f"最多 {ctx.get('max_length')} 项"
+    if kind == "greater_than":
+        return f"应大于 {ctx.get('gt')}"
+    if kind == "greater_than_equal":
+        return f"不能小于 {ctx.get('ge')}"
+    if kind == "less_than":
+        return f"应小于 {ctx.get('lt')}"
+    if kind == "less_than_equal":
+        return f"不能大于 {ctx.get('le')}"
+    if kind in ("enum", "literal_error"):
+        return f"应为以下之一：{str(ctx.get('expected', '')).replace(' or ', ', ')}"
+    return _TYPE_MESSAGES.get(kind, "输入无效")
+
+
+def _field(loc: Iterable[Any]) -> str:
+    """`("body", "payload", "attendance", 0, "status")` → "attendance.0.status"; the body as a whole → __all__."""
+    parts = list(loc)
+    rest = parts[2:] if parts and parts[0] == "body" else parts[1:]
+    return ".".join(str(p) for p in rest) or "__all__"
+
+
+def schema_errors(errors: Iterable[dict[str, Any]]) -> tuple[str, dict[str, list[str]]]:
+    """ninja's validation errors (pydantic's, with where they came from) as (detail, field map), in Chinese."""
+    by_field: dict[str, list[str]] = {}
+    for error in errors:
+        by_field.setdefault(_field(error.get("loc", ())), []).append(_message(error))
+    parts = [
+        f"{field} {message}" if field != "__all__" else message
+        for field, messages in by_field.items()
+        for message in messages
+    ]
+    return "输入有误：" + "；".join(parts), by_field
