@@ -62,7 +62,7 @@ def test_rejection_needs_a_reason_and_writes_nothing_to_the_ledger(cast, scheme,
     claim = submit(cast, ind)
     with pytest.raises(DomainError, match="退回申报时请填写理由") as err:
         services.transition_claim(claim=claim, action="reject", actor=cast.secretary_a, comment="")
-    assert err.value.field == "reason"
+    assert err.value.field == "comment"
     services.transition_claim(claim=claim, action="reject", actor=cast.secretary_a, comment="材料不全")
     claim.refresh_from_db()
     assert (claim.state, claim.decision_reason) == ("rejected", "材料不全")

@@ -94,7 +94,7 @@ def test_required_comment_names_its_field(cast, scheme_2026, claimable):
     )
     with pytest.raises(DomainError) as err:
         workflow.transition(CLAIM_PROCESS, claim, "reject", by=cast.secretary_a, comment="  ")
-    assert (err.value.message, err.value.field) == ("退回申报时请填写理由", "reason")
+    assert (err.value.message, err.value.field) == ("退回申报时请填写理由", "comment")
     assert Claim.objects.get(pk=claim.pk).state == "submitted"
 
 

@@ -102,7 +102,7 @@ CLAIM_PROCESS = Process(
     state_labels=dict(ClaimState.choices),
     action_labels=dict(ClaimAction.choices),
     audit_event="points.claim_{action}",
-    comment_field="reason",
+    comment_field="comment",
     conflict="该申报已被他人处理，请刷新后查看",
     deadlines={ClaimState.SUBMITTED: CLAIM_REVIEW_WORKING_DAYS},
 )

@@ -171,7 +171,7 @@ def claim_decide(request: HttpRequest, code: str) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
             )
         except DomainError as exc:
-            form.add_error("comment" if exc.field == "reason" else None, exc.message)
+            add_to_form(form, exc)
         else:
             messages.success(request, "已审核")
             return redirect(reverse("points:claim-review"))
