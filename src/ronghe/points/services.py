@@ -31,7 +31,7 @@ from ronghe.core.scoring.models import Dimension, Indicator, Result, Scheme, rul
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.orglife.choices import AttendanceStatus
-from ronghe.orgs.models import SEGMENT, Organization
+from ronghe.orgs.models import SEGMENT, Organization, ancestor_paths
 from ronghe.points import defaults, rules
 from ronghe.points.choices import ClaimAction, ClaimState, SourceType, YearStatus
 from ronghe.points.models import Claim, ClaimHistory, MemberYear, PointsEntry, YearClosing, points_text
@@ -46,11 +46,6 @@ class PointsError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
-
-
-def ancestor_paths(path: str) -> list[str]:
-    """The paths of a node and its ancestors, root first."""
-    return [path[: i + SEGMENT + 1] for i in range(0, len(path) - 1, SEGMENT + 1)]
 
 
 def local_date(value: Any) -> date:
