@@ -5,3 +5,9 @@ class MembersConfig(AppConfig):
     name = "ronghe.members"
     label = "members"
     verbose_name = "党员"
+
+    def ready(self) -> None:
+        from ronghe.core import readcache
+        from ronghe.members.models import Member
+
+        readcache.invalidate_on(Member)  # the home summary, the roster's count, the compliance table

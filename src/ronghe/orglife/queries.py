@@ -19,10 +19,9 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Case, CharField, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import ExtractMonth, ExtractQuarter, Substr
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from ronghe.core.readcache import cached_aggregate, invalidate_home_summary, summary_version
+from ronghe.core.readcache import cached_aggregate, summary_version
 from ronghe.core.scope import paths_with, scoped
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
@@ -267,15 +266,9 @@ class RollupRow:
 
 # The table still groups every meeting of the year in the scope: at a province that is seconds
 # per request, so the result is kept per scope for a minute. Any ORM save/delete of a member,
-# organization, meeting, attendance row or requirement drops it (core.queries' summary
-# version); bulk writes from other processes show within the minute.
+# organization, meeting, attendance row or requirement drops it (`core.readcache`'s version, the
+# models declared in each app's `ready()`); bulk writes from other processes show within the minute.
 ROLLUP_CACHE_SECONDS = 60
-
-for _model in (Attendance, MeetingRequirement):
-    post_save.connect(invalidate_home_summary, sender=_model, dispatch_uid=f"summary:{_model.__name__}:save")
-    post_delete.connect(
-        invalidate_home_summary, sender=_model, dispatch_uid=f"summary:{_model.__name__}:delete"
-    )
 
 
 def rollup(user: Any, node: Organization | None, year: int, today: date) -> tuple[list[RollupRow], Tally]:

@@ -7,4 +7,9 @@ class OrgsConfig(AppConfig):
     verbose_name = "党组织"
 
     def ready(self) -> None:
+        from ronghe.core import readcache
+        from ronghe.orgs.models import Organization
+
+        readcache.invalidate_on(Organization)  # the home summary, compliance table and side-bar tree
+
         from ronghe.orgs import demo  # noqa: F401  (registers the demo step)
