@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "ronghe.orglife",
     "ronghe.core.scoring",
     "ronghe.points",
+    "ronghe.home",
     "ronghe.demo",
 ]
 
@@ -76,7 +77,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "ronghe.core.context_processors.navigation",
+                "ronghe.home.navigation.navigation",
             ],
         },
     }
@@ -112,7 +113,7 @@ AUTH_PASSWORD_VALIDATORS = [
 RONGHE_PERMISSION_POLICY = "ronghe.accounts.policy.permissions_for"
 
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Lockout: 5 failures → 15 minutes, counted per account and per IP (django-axes).

@@ -4,7 +4,7 @@ from ronghe.api import api
 from ronghe.core import views as core_views
 
 urlpatterns = [
-    path("", include("ronghe.core.urls")),
+    path("", include("ronghe.home.urls")),
     path("accounts/", include("ronghe.accounts.urls")),
     path("audit/", include("ronghe.core.audit_urls")),
     path("members/io/", include("ronghe.members.io_urls")),

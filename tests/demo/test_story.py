@@ -59,7 +59,7 @@ def test_every_demo_login_sees_its_part_of_the_story(client, time_machine):
     client.force_login(user["secretary"])
     review = rows(client.get(reverse("points:claim-review")).content.decode(), "claim")
     assert len(review) == 4  # three filed for members, one by the member login
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("home:home")).content.decode()
     assert re.search(r'id="home-claim-count">4<', home)
     todo = re.search(r'id="home-todo-count">(\d+)<', home)
     assert todo and int(todo.group(1)) > 0
@@ -80,6 +80,6 @@ def test_every_demo_login_sees_its_part_of_the_story(client, time_machine):
     mine = rows(client.get(reverse("points:claim-list")).content.decode(), "claim")
     states = {s for r in mine for s in ("待审核", "已通过", "未通过") if s in r}
     assert states == {"待审核", "已通过", "未通过"}
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("home:home")).content.decode()
     upcoming = re.search(r'<ul[^>]*id="home-upcoming">(.*?)</ul>', home, re.S)
     assert upcoming and upcoming.group(1).count("<li") == 3

@@ -50,7 +50,7 @@ def test_the_todo_is_cached_until_a_member_or_meeting_changes(cast, client_for):
 
     def todo_queries() -> int:
         with CaptureQueriesContext(connection) as captured:
-            client.get(reverse("core:home"))
+            client.get(reverse("home:home"))
         return sum("orglife_meeting" in q["sql"] for q in captured.captured_queries)
 
     assert todo_queries() > 0  # computed

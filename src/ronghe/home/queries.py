@@ -1,4 +1,4 @@
-"""Read-side aggregates for the home page."""
+"""Read-side aggregates for the home page (the 工作台), from each domain app's own read side."""
 
 from __future__ import annotations
 
@@ -9,12 +9,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from ronghe.core.readcache import (  # noqa: F401
-    HOME_CACHE_SECONDS,
-    cached_aggregate,
-    invalidate_home_summary,
-    summary_version,
-)
+from ronghe.core.readcache import cached_aggregate, summary_version
 from ronghe.core.scope import has_perm_anywhere, paths_with, scoped
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from ronghe.core import views
+from ronghe.home import views
 
-app_name = "core"
+app_name = "home"
 urlpatterns = [
     path("", views.home, name="home"),
 ]
