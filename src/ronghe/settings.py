@@ -138,7 +138,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-CSRF_FAILURE_VIEW = "ronghe.core.views.csrf_failure"
+CSRF_FAILURE_VIEW = "ronghe.core.views.errors.csrf_failure"
 
 # Security headers.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,28 +1,15 @@
+"""The Chinese error pages (400, 403, CSRF, 404, 500), named by the handlers in `ronghe/urls.py`."""
+
 from __future__ import annotations
 
 import logging
 import uuid
 
-from django.db import connection
-from django.db.utils import DatabaseError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 
-from ronghe.core.permissions import public
-
 logger = logging.getLogger(__name__)
-
-
-@public
-def healthz(request: HttpRequest) -> HttpResponse:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "error", "database": "数据库无响应"}, status=503)
-    return JsonResponse({"status": "ok"})
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
