@@ -10,8 +10,5 @@ class OrglifeConfig(AppConfig):
         from ronghe.core import readcache
         from ronghe.orglife.models import Attendance, Meeting, MeetingRequirement
 
-        readcache.invalidate_on(
-            Meeting, Attendance, MeetingRequirement
-        )  # the home page, the compliance table
-
-        from ronghe.orglife import demo  # noqa: F401  (registers the demo step)
+        # the home page's sections and the compliance table read these
+        readcache.invalidate_on(Meeting, Attendance, MeetingRequirement)

@@ -11,5 +11,3 @@ class OrgsConfig(AppConfig):
         from ronghe.orgs.models import Organization
 
         readcache.invalidate_on(Organization)  # the home summary, compliance table and side-bar tree
-
-        from ronghe.orgs import demo  # noqa: F401  (registers the demo step)
