@@ -10,6 +10,7 @@ from django.urls import reverse
 from ronghe.accounts.models import User
 from ronghe.demo.generator import build_county, demo_steps
 from ronghe.members.models import StatusChange
+from ronghe.orglife import compliance as orglife_compliance
 from ronghe.orglife import queries as orglife_queries
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,7 @@ def test_every_demo_login_sees_its_part_of_the_story(client, time_machine):
     # two 民主生活会 held; the one below two thirds does not count (domain-rules 双重组织生活)
     states = [
         ob.state
-        for oc in orglife_queries.compliance_in_scope(user["gwadmin"], 2026, TODAY)
+        for oc in orglife_compliance.compliance_in_scope(user["gwadmin"], 2026, TODAY)
         for ob in oc.obligations
         if ob.kind == "leadership_life_meeting"
     ]

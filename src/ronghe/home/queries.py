@@ -14,8 +14,9 @@ from ronghe.core.scope import has_perm_anywhere, paths_with, scoped
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.members.rules import AGE_BANDS
+from ronghe.orglife.compliance import rollup
 from ronghe.orglife.models import Meeting
-from ronghe.orglife.queries import rollup, todo_summary
+from ronghe.orglife.queries import todo_summary
 from ronghe.orgs.models import Organization
 from ronghe.orgs.queries import org_rows, organizations_for_user
 from ronghe.orgs.rules import DANGER
@@ -76,7 +77,7 @@ def compute_home_summary(user: Any, today: date) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- role sections of the 工作台
-# Each section calls the owning app's read side (orgs.queries, orglife.queries, points.queries) and
+# Each section calls the owning app's read side (orgs.queries, orglife.compliance and .queries, points.queries) and
 # runs a constant number of queries whatever the size of the scope.
 
 TODO_LIMIT = 8

@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 from ronghe.core.scope import get_for_user_or_404, has_perm_anywhere
 from ronghe.orglife import queries, services
 from ronghe.orglife.choices import AttendanceStatus, MeetingKind
+from ronghe.orglife.compliance import compliance_in_scope
 from ronghe.orglife.models import Meeting
 from ronghe.orgs.models import Organization
 
@@ -163,5 +164,5 @@ def compliance(request: HttpRequest, year: int | None = None) -> list[dict[str, 
             "not_due": oc.tally.not_due,
             "rate": oc.tally.rate,
         }
-        for oc in queries.compliance_in_scope(request.auth, year, today)
+        for oc in compliance_in_scope(request.auth, year, today)
     ]

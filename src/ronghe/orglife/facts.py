@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from ronghe.members.models import Member
-from ronghe.orglife import queries
+from ronghe.orglife import compliance
 from ronghe.orglife.choices import AttendanceStatus
 from ronghe.orglife.models import Attendance, Meeting
 from ronghe.orgs.models import Organization
@@ -71,8 +71,8 @@ def member_attendance(member: Member, start: date, end: date) -> dict[str, dict[
 def compliance_rate(organization: Organization, year: int, today: date | None = None) -> float | None:
     """Share of judged obligations met in the organization's subtree for the year (None if none judged)."""
     today = today or timezone.localdate()
-    results = queries.compute_compliance(organization.subtree(), year, today)
-    tally = queries.Tally()
+    results = compliance.compute_compliance(organization.subtree(), year, today)
+    tally = compliance.Tally()
     for oc in results:
         tally.merge(oc.tally)
     return tally.rate
