@@ -56,17 +56,6 @@ def test_a_year_without_requirements_uses_the_latest_earlier_year(db):
     assert {r.kind: r.min_count for r in compliance.requirements_for_year(2026)}["theme_day"] == 1
 
 
-def test_attendance_facts(cast, branch_members, record):
-    from datetime import date
-
-    record(present=9, held=at(2026, 2, 1, 9))
-    record(present=12, held=at(2026, 2, 2, 9), kind="theme_day")
-    f = facts.attendance_facts(cast.branch_a, date(2026, 2, 1), date(2026, 2, 1))
-    assert (f.meetings, f.expected, f.present, f.absent) == (1, 12, 9, 3)
-    per_member = facts.member_attendance(cast.member_a_record, date(2026, 1, 1), date(2026, 12, 31))
-    assert per_member["theme_day"]["present"] == 1
-
-
 @pytest.mark.parametrize("size", [300, 900])
 def test_demo_county_compliance_is_computed_in_constant_queries(
     size, django_assert_max_num_queries, django_assert_num_queries
