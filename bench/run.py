@@ -450,9 +450,9 @@ def measure(
         (
             "home (工委, whole county)",
             "gwadmin",
-            route("core:home"),
+            route("home:home"),
             f"{floor_url}home?path={committee.path}",
-            "core:home",
+            "home:home",
         ),
         (
             "roster first page (unit subtree + name search)",
@@ -574,7 +574,7 @@ def home_uncached(size: int, db: str, user: Any, path: str) -> Result:
     from django.utils import timezone
 
     from bench.floors import home_floor
-    from ronghe.core.queries import compute_home_summary
+    from ronghe.home.queries import compute_home_summary
 
     today = timezone.localdate()
     request = RequestFactory().get("/", {"path": path})
@@ -599,7 +599,7 @@ def compliance_uncached(size: int, db: str, user: Any) -> Result:
     from django.utils import timezone
 
     from bench.floors import compliance_rows
-    from ronghe.orglife.queries import compute_rollup
+    from ronghe.orglife.compliance import compute_rollup
 
     today = timezone.localdate()
     page: list[float] = []

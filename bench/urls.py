@@ -8,7 +8,7 @@ urlpatterns = [
     path("__bench__/", include((floors.urlpatterns, "bench"))),
     path("", include("ronghe.urls")),
 ]
-handler400 = "ronghe.core.views.bad_request"
-handler403 = "ronghe.core.views.permission_denied"
-handler404 = "ronghe.core.views.page_not_found"
-handler500 = "ronghe.core.views.server_error"
+handler400 = "ronghe.core.views.errors.bad_request"
+handler403 = "ronghe.core.views.errors.permission_denied"
+handler404 = "ronghe.core.views.errors.page_not_found"
+handler500 = "ronghe.core.views.errors.server_error"

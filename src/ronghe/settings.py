@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "ronghe.core.scoring",
     "ronghe.core.workflow",
     "ronghe.points",
+    "ronghe.home",
     "ronghe.demo",
 ]
 
@@ -77,7 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "ronghe.core.context_processors.navigation",
+                "ronghe.home.navigation.navigation",
             ],
         },
     }
@@ -109,8 +110,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Role → permissions, read by core.scope (core imports no domain app; accounts owns the roles).
+RONGHE_PERMISSION_POLICY = "ronghe.accounts.policy.permissions_for"
+
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Lockout: 5 failures → 15 minutes, counted per account and per IP (django-axes).
@@ -135,7 +139,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-CSRF_FAILURE_VIEW = "ronghe.core.views.csrf_failure"
+CSRF_FAILURE_VIEW = "ronghe.core.views.errors.csrf_failure"
 
 # Security headers.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -19,7 +19,7 @@ def alice(db):
 def test_login_success_is_audited_and_lands_on_home(client, alice):
     response = client.post(LOGIN, {"username": "alice", "password": "Good@Pass123"})
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("home:home")
     assert AuditEntry.objects.filter(event="auth.login", actor_username="alice").count() == 1
 
 
@@ -66,18 +66,18 @@ def test_logout_ends_session_and_is_audited(client, alice):
     client.post(LOGIN, {"username": "alice", "password": "Good@Pass123"})
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("home:home")).status_code == 302
     assert AuditEntry.objects.filter(event="auth.logout", actor_username="alice").count() == 1
 
 
 def test_idle_session_expires_after_thirty_minutes(client, alice, time_machine):
     time_machine.move_to("2026-11-24 09:00:00+08:00", tick=False)
     client.force_login(alice)
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("home:home")).status_code == 200
     time_machine.move_to("2026-11-24 09:29:00+08:00", tick=False)
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("home:home")).status_code == 200
     time_machine.move_to("2026-11-24 10:00:00+08:00", tick=False)
-    response = client.get(reverse("core:home"), follow=True)
+    response = client.get(reverse("home:home"), follow=True)
     assert response.redirect_chain[0][0].startswith(reverse("accounts:login"))
     assert "登录已超时" in response.content.decode()
 
@@ -86,7 +86,7 @@ def test_seeded_account_must_change_password_first(client, db):
     user = UserFactory(username="newadmin", password="Init@Pass123")
     User.objects.filter(pk=user.pk).update(must_change_password=True)
     client.post(LOGIN, {"username": "newadmin", "password": "Init@Pass123"})
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home:home"))
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:password-change")
     response = client.post(
@@ -96,7 +96,7 @@ def test_seeded_account_must_change_password_first(client, db):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.must_change_password is False
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("home:home")).status_code == 200
 
 
 @pytest.mark.parametrize(

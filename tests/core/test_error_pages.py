@@ -30,7 +30,7 @@ def test_database_outage_on_a_normal_page_gives_chinese_500(production_client, c
     production_client.force_login(cast.secretary_a)
     # when: the database stops answering
     with _database_down():
-        response = production_client.get(reverse("core:home"))
+        response = production_client.get(reverse("home:home"))
     # then
     body = response.content.decode()
     assert response.status_code == 500
@@ -92,7 +92,7 @@ def test_missing_csrf_token_on_a_signed_in_form_gets_chinese_403(settings, cast)
     assert "安全校验失败" in body
     assert "CSRF verification failed" not in body
     # and: the user is still signed in
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("home:home")).status_code == 200
 
 
 def test_expired_session_on_htmx_request_redirects_to_login(client, cast, time_machine):
@@ -121,9 +121,9 @@ def test_idle_session_on_htmx_request_is_audited_and_redirects(client, cast, set
 def test_expired_session_message_after_browser_comes_back(client, cast, time_machine):
     time_machine.move_to("2026-11-24 09:00:00+08:00", tick=False)
     client.force_login(cast.secretary_a)
-    client.get(reverse("core:home"))
+    client.get(reverse("home:home"))
     time_machine.move_to("2026-11-24 09:45:00+08:00", tick=False)
-    response = client.get(reverse("core:home"), follow=True)
+    response = client.get(reverse("home:home"), follow=True)
     assert response.status_code == 200
     assert "登录已超时，请重新登录。" in response.content.decode()
     assert response.redirect_chain[-1][0].startswith(reverse("accounts:login"))

@@ -52,3 +52,48 @@ def test_entries_expire():
     assert cached_aggregate("k", lambda: 1, timeout=1) == 1
     time.sleep(1.1)
     assert cached_aggregate("k", lambda: 2, timeout=1) == 2
+
+
+def test_each_app_declares_the_models_its_cached_pages_read():
+    from ronghe.core.readcache import invalidating_models
+
+    assert {m._meta.label for m in invalidating_models()} == {
+        "orgs.Organization",
+        "members.Member",
+        "orglife.Meeting",
+        "orglife.Attendance",
+        "orglife.MeetingRequirement",
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_saving_or_deleting_a_declared_model_bumps_the_version(cast):
+    from django.utils import timezone
+
+    from ronghe.core.readcache import summary_version
+    from ronghe.orglife.choices import AttendanceStatus
+    from ronghe.orglife.models import Attendance, Meeting
+
+    # given
+    meeting = Meeting.objects.create(
+        organization=cast.branch_a, kind="theme_day", title="主题党日", held_at=timezone.now()
+    )
+    before = summary_version()
+    # when: an attendance row is saved (outside any transaction: bumped now and on commit)
+    attendance = Attendance.objects.create(
+        meeting=meeting, member=cast.member_a_record, status=AttendanceStatus.PRESENT
+    )
+    saved = summary_version()
+    attendance.delete()
+    # then
+    assert saved == before + 2
+    assert summary_version() == before + 4
+
+
+def test_an_undeclared_model_does_not_bump_the_version(cast):
+    from ronghe.core.readcache import summary_version
+    from ronghe.orgs.models import Unit
+
+    before = summary_version()
+    Unit.objects.create(name="丙局")
+    assert summary_version() == before

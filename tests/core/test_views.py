@@ -4,40 +4,7 @@ import pytest
 from django.db.utils import OperationalError
 from django.urls import reverse
 
-from ronghe.orglife.models import Meeting
-
 pytestmark = pytest.mark.django_db
-
-
-def test_home_shows_counts_of_users_scope(client_for, cast):
-    # given: one meeting this month in A
-    from django.utils import timezone
-
-    Meeting.objects.create(
-        organization=cast.branch_a, kind="theme_day", title="主题党日", held_at=timezone.now()
-    )
-    # when
-    response = client_for(cast.secretary_a).get(reverse("core:home"))
-    # then: A's subtree is 甲局总支 + 甲局第一党支部, one member
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert response.context["org_count"] == 2
-    assert response.context["member_count"] == 1
-    assert response.context["meeting_count"] == 1
-    assert 'data-chart="bar"' in html
-    assert "echarts.min.js" in html
-
-
-def test_home_for_committee_counts_everything(client_for, cast):
-    response = client_for(cast.committee_admin).get(reverse("core:home"))
-    assert response.context["org_count"] == 5
-    assert response.context["member_count"] == 2
-
-
-def test_home_requires_login(client, db):
-    response = client.get(reverse("core:home"))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
 
 
 def test_csp_forbids_inline_script_and_sets_security_headers(client, db):
@@ -52,7 +19,7 @@ def test_csp_forbids_inline_script_and_sets_security_headers(client, db):
 
 
 def test_pages_have_no_inline_script_or_external_host(client_for, cast):
-    html = client_for(cast.committee_admin).get(reverse("core:home")).content.decode()
+    html = client_for(cast.committee_admin).get(reverse("home:home")).content.decode()
     import re
 
     for tag in re.findall(r"<script[^>]*>", html):
@@ -79,14 +46,14 @@ def test_server_error_page_has_no_traceback(client, db, settings):
     from django.test import Client
 
     c = Client(raise_request_exception=False)
-    with mock.patch("ronghe.core.views.home_summary", side_effect=RuntimeError("secret detail")):
+    with mock.patch("ronghe.home.views.home_summary", side_effect=RuntimeError("secret detail")):
         from ronghe.accounts.choices import Role
         from tests.factories import OrganizationFactory, UserFactory, grant
 
         user = UserFactory()
         grant(user, Role.WORK_COMMITTEE_ADMIN, OrganizationFactory())
         c.force_login(user)
-        response = c.get(reverse("core:home"))
+        response = c.get(reverse("home:home"))
     assert response.status_code == 500
     body = response.content.decode()
     assert "系统暂时无法处理" in body

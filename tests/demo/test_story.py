@@ -9,8 +9,9 @@ from django.urls import reverse
 
 from ronghe.accounts.models import User
 from ronghe.core.workflow.models import History
-from ronghe.demo.generator import STEPS, build_county
+from ronghe.demo.generator import build_county, demo_steps
 from ronghe.members.models import Member
+from ronghe.orglife import compliance as orglife_compliance
 from ronghe.orglife import queries as orglife_queries
 
 pytestmark = pytest.mark.django_db
@@ -24,10 +25,8 @@ def rows(body: str, prefix: str) -> list[str]:
 
 
 def test_story_step_runs_after_the_bulk_steps():
-    names = [s.__name__ for s in STEPS]
-    assert names.index("story") > max(
-        names.index(n) for n in ("officers_and_party_workers", "year_of_meetings", "demo_points")
-    )
+    names = [s.__name__ for s in demo_steps()]
+    assert names == ["officers_and_party_workers", "year_of_meetings", "demo_points", "story"]
 
 
 def test_every_demo_login_sees_its_part_of_the_story(client, time_machine):
@@ -50,7 +49,7 @@ def test_every_demo_login_sees_its_part_of_the_story(client, time_machine):
     # two 民主生活会 held; the one below two thirds does not count (domain-rules 双重组织生活)
     states = [
         ob.state
-        for oc in orglife_queries.compliance_in_scope(user["gwadmin"], 2026, TODAY)
+        for oc in orglife_compliance.compliance_in_scope(user["gwadmin"], 2026, TODAY)
         for ob in oc.obligations
         if ob.kind == "leadership_life_meeting"
     ]
@@ -60,7 +59,7 @@ def test_every_demo_login_sees_its_part_of_the_story(client, time_machine):
     client.force_login(user["secretary"])
     review = rows(client.get(reverse("points:claim-review")).content.decode(), "claim")
     assert len(review) == 4  # three filed for members, one by the member login
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("home:home")).content.decode()
     assert re.search(r'id="home-claim-count">4<', home)
     todo = re.search(r'id="home-todo-count">(\d+)<', home)
     assert todo and int(todo.group(1)) > 0
@@ -81,6 +80,6 @@ def test_every_demo_login_sees_its_part_of_the_story(client, time_machine):
     mine = rows(client.get(reverse("points:claim-list")).content.decode(), "claim")
     states = {s for r in mine for s in ("待审核", "已通过", "未通过") if s in r}
     assert states == {"待审核", "已通过", "未通过"}
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("home:home")).content.decode()
     upcoming = re.search(r'<ul[^>]*id="home-upcoming">(.*?)</ul>', home, re.S)
     assert upcoming and upcoming.group(1).count("<li") == 3

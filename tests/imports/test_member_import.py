@@ -236,8 +236,8 @@ def test_imported_members_show_at_once_in_the_cached_roster_and_home(cast, tmp_p
 
     client = client_for(cast.committee_admin)
     before = client.get(reverse("members:member-list")).context["page"].paginator.count
-    home_before = client.get(reverse("core:home")).context["member_count"]
+    home_before = client.get(reverse("home:home")).context["member_count"]
     path, _ids = _messy(tmp_path)
     _run(path, cast, "--valid-only")  # COPY: no model signals fire
     assert client.get(reverse("members:member-list")).context["page"].paginator.count == before + 2
-    assert client.get(reverse("core:home")).context["member_count"] == home_before + 2
+    assert client.get(reverse("home:home")).context["member_count"] == home_before + 2

@@ -14,7 +14,7 @@ from django.urls import reverse
 from ronghe.accounts.choices import Role
 from ronghe.core.models import AuditEntry
 from ronghe.members import services as member_services
-from ronghe.orglife import queries, services
+from ronghe.orglife import compliance, queries, services
 from ronghe.orglife.models import Attendance, Decision, Meeting, VoterExclusion
 from ronghe.orgs.models import Officer
 from ronghe.points import services as points_services
@@ -125,8 +125,8 @@ def test_committee_meeting_needs_more_than_half_of_the_committee(cast, committee
     # only the four in post on the day are expected
     assert meeting.attendances.count() == 4
     assert Meeting.objects.get(pk=meeting.pk).quorum_met is quorate
-    counts = queries.held_counts(
-        type(cast.branch_a).objects.filter(pk=cast.branch_a.pk), 2026, queries.requirements_for_year(2026)
+    counts = compliance.held_counts(
+        type(cast.branch_a).objects.filter(pk=cast.branch_a.pk), 2026, compliance.requirements_for_year(2026)
     )
     assert counts.get((cast.branch_a.pk, "committee_meeting", 11), 0) == (1 if quorate else 0)
     if quorate:
@@ -305,8 +305,8 @@ def test_leadership_life_meeting_expects_the_group_and_needs_two_thirds(cast, le
     )
     assert {a.member_id for a in meeting.attendances.all()} == {m.pk for m in leaders}
     assert Meeting.objects.get(pk=meeting.pk).quorum_met is met  # 4 of 6 is exactly two thirds
-    reqs = [r for r in queries.requirements_for_year(2026) if r.kind == "leadership_life_meeting"]
-    counts = queries.held_counts(type(group).objects.filter(pk=group.pk), 2026, reqs)
+    reqs = [r for r in compliance.requirements_for_year(2026) if r.kind == "leadership_life_meeting"]
+    counts = compliance.held_counts(type(group).objects.filter(pk=group.pk), 2026, reqs)
     assert counts.get((group.pk, "leadership_life_meeting", 1), 0) == (1 if met else 0)
 
 
@@ -366,13 +366,13 @@ def test_study_day_compliance_requires_each_scheduled_day(cast, branch_members, 
     time_machine.move_to(at(2026, 12, 3, 9))
     # November 2026 study days (2nd and 4th Thursday): 12th and 26th
     record(cast.secretary_a, cast.branch_a, "study_day", 10, held=at(2026, 11, 12, 15, 0))
-    results = queries.compute_compliance(
+    results = compliance.compute_compliance(
         type(cast.branch_a).objects.filter(pk=cast.branch_a.pk), 2026, date(2026, 12, 3)
     )
     nov = next(o for o in results[0].obligations if o.kind == "study_day" and o.slot.index == 11)
     assert (nov.required, nov.held, nov.state) == (2, 1, "overdue")
     record(cast.secretary_a, cast.branch_a, "study_day", 10, held=at(2026, 11, 26, 15, 0))
-    results = queries.compute_compliance(
+    results = compliance.compute_compliance(
         type(cast.branch_a).objects.filter(pk=cast.branch_a.pk), 2026, date(2026, 12, 3)
     )
     nov = next(o for o in results[0].obligations if o.kind == "study_day" and o.slot.index == 11)
@@ -394,10 +394,10 @@ def test_study_day_setting_changes_the_required_count(cast, branch_members):
         actor=cast.committee_admin, data={"study_day_weekday": 5, "study_day_weeks": "1,3,5"}
     )
     # Fridays of January 2026: 2, 9, 16, 23, 30 → weeks 1, 3, 5 = 3 sessions; February has no 5th Friday
-    by_month = queries.study_days_by_month(2026)
+    by_month = compliance.study_days_by_month(2026)
     assert by_month[1] == [date(2026, 1, 2), date(2026, 1, 16), date(2026, 1, 30)]
     assert by_month[2] == [date(2026, 2, 6), date(2026, 2, 20)]
-    results = queries.compute_compliance(
+    results = compliance.compute_compliance(
         type(cast.branch_a).objects.filter(pk=cast.branch_a.pk), 2026, date(2026, 3, 1)
     )
     required = {o.slot.index: o.required for o in results[0].obligations if o.kind == "study_day"}

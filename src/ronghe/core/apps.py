@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self) -> None:
-        from ronghe.core import checks, readcache  # noqa: F401  (system checks; cache-version signal receivers)
+        from ronghe.core import checks  # noqa: F401  (registers the system checks)

@@ -1,9 +1,11 @@
 """The version counter behind the per-scope read caches (home summary, compliance table, org tree).
 
 Whole-subtree aggregates cost seconds at a province (1M members), so those pages cache their result per
-scope for a short while. Every cache key includes `summary_version()`; saving or deleting a member,
-organization or meeting bumps it, dropping every cached result at once. Writes from other processes
-(bulk import commands) show within the TTL. Kept apart from the queries so any app can depend on it.
+scope for a short while. Every cache key includes `summary_version()`; saving or deleting a row of a
+model declared with `invalidate_on` bumps it, dropping every cached result at once. Each app declares
+its own models from its `AppConfig.ready()` (members: Member; orgs: Organization; orglife: Meeting,
+Attendance, MeetingRequirement), so this module names no domain model. Writes from other processes
+(bulk import commands) show within the TTL.
 """
 
 from __future__ import annotations
@@ -14,11 +16,8 @@ from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
-
-from ronghe.members.models import Member
-from ronghe.orglife.models import Meeting
-from ronghe.orgs.models import Organization
 
 HOME_CACHE_SECONDS = 60
 T = TypeVar("T")
@@ -42,17 +41,30 @@ def invalidate_home_summary(**kwargs: Any) -> None:
     transaction.on_commit(_bump)
 
 
-for _model in (Member, Organization, Meeting):
-    post_save.connect(
-        invalidate_home_summary, sender=_model, dispatch_uid=f"home_summary:{_model.__name__}:save"
-    )
-    post_delete.connect(
-        invalidate_home_summary, sender=_model, dispatch_uid=f"home_summary:{_model.__name__}:delete"
-    )
+_DECLARED: list[type[Model]] = []
+
+
+def invalidate_on(*models: type[Model]) -> None:
+    """Declare that an ORM save or delete of any of `models` drops every cached aggregate.
+
+    Called by each app from its `AppConfig.ready()` for its models whose rows the cached pages read.
+    Declaring a model again changes nothing.
+    """
+    for model in models:
+        label = model._meta.label
+        post_save.connect(invalidate_home_summary, sender=model, dispatch_uid=f"readcache:{label}:save")
+        post_delete.connect(invalidate_home_summary, sender=model, dispatch_uid=f"readcache:{label}:delete")
+        if model not in _DECLARED:
+            _DECLARED.append(model)
+
+
+def invalidating_models() -> tuple[type[Model], ...]:
+    """The models declared with `invalidate_on`, in the order they were declared."""
+    return tuple(_DECLARED)
 
 
 def summary_version() -> int:
-    """Bumped by every ORM save/delete of a member, organization or meeting (cache keys include it)."""
+    """Bumped by every ORM save/delete of a model declared with `invalidate_on` (cache keys include it)."""
     return cache.get(_VERSION_KEY, 0)
 
 

@@ -4,6 +4,11 @@ A user holds roles at organization nodes (accounts.RoleAssignment) and sees exac
 subtrees of those nodes, for the permissions the role grants (accounts.policy). A member sees
 their own records. Outside the visible set → 404; visible but without the right → 403.
 
+core imports no domain app: the role → permissions function is named by the setting
+``RONGHE_PERMISSION_POLICY`` (as ``AUTH_USER_MODEL`` names the user model), and the user object
+is read by its attributes: ``is_active``, ``member_id`` and ``role_assignments`` (rows with
+``role`` and ``organization__path``).
+
 Models declare where their organization is: ``scope_org_field = "organization"`` (a path of
 lookups to an Organization, "" for Organization itself), and optionally
 ``scope_member_field = "member"`` ("" for Member itself) for members' own records.
@@ -11,15 +16,23 @@ lookups to an Organization, "" for Organization itself), and optionally
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
-
-from ronghe.accounts.policy import permissions_for
+from django.utils.module_loading import import_string
 
 M = TypeVar("M", bound=Model)
+
+
+@cache
+def permission_policy() -> Callable[[str], frozenset[str]]:
+    """The function giving a role's permissions: ``settings.RONGHE_PERMISSION_POLICY``, imported once."""
+    return import_string(settings.RONGHE_PERMISSION_POLICY)
 
 
 class OutOfScope(Http404):
@@ -43,6 +56,7 @@ def roles(user: Any) -> set[str]:
 
 def paths_with(user: Any, perm: str) -> list[str]:
     """The minimal set of subtree roots at which the user holds `perm`."""
+    permissions_for = permission_policy()
     paths = sorted({path for role, path in grants(user) if perm in permissions_for(role)})
     minimal: list[str] = []
     for p in paths:

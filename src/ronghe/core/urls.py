@@ -1,8 +1,14 @@
-from django.urls import path
+"""core's own pages: the audit-log search (namespace "audit") and the health check."""
 
-from ronghe.core import views
+from django.urls import include, path
 
-app_name = "core"
+from ronghe.core.views import audit, health
+
+audit_patterns = [
+    path("", audit.entry_list, name="entry-list"),
+]
+
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("audit/", include((audit_patterns, "audit"))),
+    path("healthz", health.healthz, name="healthz"),
 ]

@@ -1,7 +1,9 @@
 """A deterministic synthetic county: units, the Party organization tree, members and logins.
 
 The same seed gives the same county. Rows are bulk-inserted so that 100,000 members work.
-Later modules add their own steps (a year of meetings, points) through `STEPS`.
+Each app adds its own steps (a year of meetings, points) with `@step` in a module `ronghe.<app>.demo`;
+`demo_steps()` imports those modules only when a county is built, so a production process never
+imports demo code (tests/demo/test_discovery.py checks it).
 """
 
 from __future__ import annotations
@@ -15,12 +17,15 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from importlib import import_module
 from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
 
 from ronghe.accounts.choices import Role
 from ronghe.accounts.models import RoleAssignment, User
@@ -51,8 +56,34 @@ STEPS: list[Step] = []
 
 
 def step(func: Step) -> Step:
+    """Register a demo step (in a module `ronghe.<app>.demo`); it runs after the tree and members."""
     STEPS.append(func)
     return func
+
+
+STORY_MODULE = "ronghe.demo.story"  # the hand-placed rows that build on every other step's: last
+
+
+def demo_steps() -> list[Step]:
+    """The demo steps of every installed ronghe app, found now: `ronghe.<app>.demo` is imported for
+    each app that has one, then the story. They run in INSTALLED_APPS order (orgs before orglife
+    before points: meetings need officers, points need attendance), the story last."""
+    order: dict[str, int] = {}
+    for index, config in enumerate(apps.get_app_configs()):
+        order[config.name] = index
+        if config.name.startswith("ronghe.") and module_has_submodule(config.module, "demo"):
+            import_module(f"{config.name}.demo")
+    import_module(STORY_MODULE)
+
+    def position(func: Step) -> tuple[bool, int, int]:
+        app = apps.get_containing_app_config(func.__module__)
+        return (
+            func.__module__ == STORY_MODULE,
+            order.get(app.name if app else "", len(order)),
+            STEPS.index(func),
+        )
+
+    return sorted(STEPS, key=position)
 
 
 class _Tree:
@@ -221,7 +252,7 @@ def build_county(
     today = today or date(2026, 11, 24)
     with transaction.atomic():
         county = _build_tree_and_members(n_members, rng, seed, today, log)
-        for extra in STEPS:
+        for extra in demo_steps():
             extra(county, random.Random(f"{seed}:{extra.__name__}"))
     return county
 

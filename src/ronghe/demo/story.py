@@ -4,7 +4,7 @@ The bulk steps (orgs, orglife, points) give a year of history; they leave a few 
 双重组织生活 (no 党组 posts), 申报审核 and 我的申报 (only approved claims), 近期会议 (no meeting
 ahead), the transfer list and the status history. This step fills them for the demo logins
 through the owning apps' services (so audit, ledger and history stay consistent). It runs after
-the other steps (the demo app is last in INSTALLED_APPS) and touches a bounded number of rows
+the other steps (`generator.demo_steps` puts it last) and touches a bounded number of rows
 whatever the size of the county.
 """
 

@@ -7,6 +7,11 @@ class MembersConfig(AppConfig):
     verbose_name = "党员"
 
     def ready(self) -> None:
+        from ronghe.core import readcache
+        from ronghe.members.models import Member
+
+        readcache.invalidate_on(Member)  # the home summary, the roster's count, the compliance table
+
         from ronghe.members import imports
 
         imports.register()

@@ -17,6 +17,7 @@ from ronghe.core.scope import get_for_user_or_404, has_perm_anywhere
 from ronghe.members.models import Member
 from ronghe.orglife import queries, services
 from ronghe.orglife.choices import AttendanceStatus, MeetingKind
+from ronghe.orglife.compliance import compliance_in_scope
 from ronghe.orglife.forms import MeetingForm
 from ronghe.orglife.models import Meeting
 from ronghe.orgs.models import Organization
@@ -200,5 +201,5 @@ def compliance(request: HttpRequest, year: int | None = year_param()) -> list[di
             "not_due": oc.tally.not_due,
             "rate": oc.tally.rate,
         }
-        for oc in queries.compliance_in_scope(request.auth, year, today)
+        for oc in compliance_in_scope(request.auth, year, today)
     ]

@@ -7,4 +7,8 @@ class OrglifeConfig(AppConfig):
     verbose_name = "组织生活"
 
     def ready(self) -> None:
-        from ronghe.orglife import demo  # noqa: F401  (registers the demo step)
+        from ronghe.core import readcache
+        from ronghe.orglife.models import Attendance, Meeting, MeetingRequirement
+
+        # the home page's sections and the compliance table read these
+        readcache.invalidate_on(Meeting, Attendance, MeetingRequirement)

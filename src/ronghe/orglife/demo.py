@@ -14,8 +14,8 @@ from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.orglife import rules
 from ronghe.orglife.choices import MeetingKind
+from ronghe.orglife.compliance import requirements_for_year, study_days_by_month
 from ronghe.orglife.models import Attendance, Meeting
-from ronghe.orglife.queries import requirements_for_year, study_days_by_month
 from ronghe.orgs.models import Organization
 
 TITLES = {

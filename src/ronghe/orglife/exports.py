@@ -10,7 +10,7 @@ from django.utils import timezone
 from docx import Document
 from docx.shared import Pt
 
-from ronghe.orglife import queries
+from ronghe.orglife import compliance, queries
 from ronghe.orglife.choices import AttendanceStatus
 from ronghe.orglife.models import Meeting
 from ronghe.orgs.models import Organization
@@ -107,7 +107,7 @@ def ledger_xlsx(org: Organization, year: int, today: date) -> bytes:
     ws.set_column(2, 2, 30)
     ws2 = wb.add_worksheet("落实情况")
     ws2.write_row(0, 0, ["会议类型", "周期", "起", "止", "应开", "已开", "状态"], bold)
-    results = queries.compute_compliance(Organization.objects.filter(pk=org.pk), year, today)
+    results = compliance.compute_compliance(Organization.objects.filter(pk=org.pk), year, today)
     r = 1
     for oc in results:
         for ob in oc.obligations:

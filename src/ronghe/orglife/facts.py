@@ -1,18 +1,24 @@
 """Facts about organizational life for other modules (points, ratings, assessments).
 
-Other apps call these functions instead of querying orglife's tables.
+Other apps call these functions instead of querying orglife's tables, so orglife can change its
+tables without breaking them: points links a ledger entry to its meeting, shows the attendance
+behind it and turns a year's attendance into demo points through here. Everything else in
+orglife (`queries`, `compliance`) serves orglife's own pages and API.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
+from uuid import UUID
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from ronghe.members.models import Member
-from ronghe.orglife import queries
+from ronghe.orglife import compliance
 from ronghe.orglife.choices import AttendanceStatus
 from ronghe.orglife.models import Attendance, Meeting
 from ronghe.orgs.models import Organization
@@ -71,8 +77,36 @@ def member_attendance(member: Member, start: date, end: date) -> dict[str, dict[
 def compliance_rate(organization: Organization, year: int, today: date | None = None) -> float | None:
     """Share of judged obligations met in the organization's subtree for the year (None if none judged)."""
     today = today or timezone.localdate()
-    results = queries.compute_compliance(organization.subtree(), year, today)
-    tally = queries.Tally()
+    results = compliance.compute_compliance(organization.subtree(), year, today)
+    tally = compliance.Tally()
     for oc in results:
         tally.merge(oc.tally)
     return tally.rate
+
+
+def meeting_links(meeting_ids: Iterable[int]) -> dict[int, tuple[UUID, str]]:
+    """For each meeting of `meeting_ids` that exists: its public code and its organization's path
+    (to link to the meeting page where the viewer may read it). One query."""
+    rows = Meeting.objects.filter(pk__in=list(meeting_ids)).values_list("pk", "code", "organization__path")
+    return {pk: (code, path) for pk, code, path in rows}
+
+
+def meeting_and_attendance(meeting_id: int, member_id: int) -> tuple[Meeting | None, Attendance | None]:
+    """A meeting (with its organization) and one member's attendance row there, either None if absent."""
+    meeting = Meeting.objects.filter(pk=meeting_id).select_related("organization").first()
+    if meeting is None:
+        return None, None
+    return meeting, Attendance.objects.filter(meeting=meeting, member_id=member_id).first()
+
+
+def attendance_of_year(year: int, chunk_size: int = 2000) -> Iterator[tuple[Any, ...]]:
+    """Every attendance row of meetings held in `year` (calendar year in the database's time zone),
+    in meeting order: (member_id, status, meeting_id, meeting kind, held_at, meeting title). Streamed."""
+    rows = (
+        Attendance.objects.filter(meeting__held_at__year=year)
+        .order_by("meeting_id", "member_id")
+        .values_list(
+            "member_id", "status", "meeting_id", "meeting__kind", "meeting__held_at", "meeting__title"
+        )
+    )
+    return rows.iterator(chunk_size=chunk_size)

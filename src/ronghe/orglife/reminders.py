@@ -6,7 +6,7 @@ from datetime import date
 
 from django.db import transaction
 
-from ronghe.orglife import queries
+from ronghe.orglife import compliance
 from ronghe.orglife.choices import ComplianceState
 from ronghe.orglife.models import Reminder
 from ronghe.orgs.models import Organization
@@ -14,7 +14,7 @@ from ronghe.orgs.models import Organization
 
 def produce_reminders(*, today: date) -> int:
     """Create reminders for obligations due soon or overdue this year; return how many are new."""
-    results = queries.compute_compliance(Organization.objects.all(), today.year, today)
+    results = compliance.compute_compliance(Organization.objects.all(), today.year, today)
     rows = []
     for oc in results:
         for ob in oc.obligations:

@@ -7,4 +7,7 @@ class OrgsConfig(AppConfig):
     verbose_name = "党组织"
 
     def ready(self) -> None:
-        from ronghe.orgs import demo  # noqa: F401  (registers the demo step)
+        from ronghe.core import readcache
+        from ronghe.orgs.models import Organization
+
+        readcache.invalidate_on(Organization)  # the home summary, compliance table and side-bar tree

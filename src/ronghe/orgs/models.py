@@ -22,6 +22,12 @@ def path_segment(n: int) -> str:
     return out.rjust(SEGMENT, "0")
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of a node's ancestors and of the node itself, root first (its own path last):
+    every prefix of the materialized path that ends a segment. "" for no node gives []."""
+    return [path[: i + SEGMENT + 1] for i in range(0, len(path) - 1, SEGMENT + 1)]
+
+
 def subtree_filter(path: str, field: str = "path") -> models.Q:
     """Rows whose `field` lies under `path` (itself included): the prefix test plus the range the
     subtree spans, so a btree index on the path starts and stops at the subtree (PostgreSQL does
@@ -124,8 +130,7 @@ class Organization(models.Model):
         return Organization.objects.filter(path__startswith=self.path)
 
     def ancestors(self) -> models.QuerySet[Organization]:
-        prefixes = [self.path[: i + SEGMENT + 1] for i in range(0, len(self.path) - 1, SEGMENT + 1)]
-        return Organization.objects.filter(path__in=prefixes).order_by("depth")
+        return Organization.objects.filter(path__in=ancestor_paths(self.path)).order_by("depth")
 
 
 class Officer(models.Model):

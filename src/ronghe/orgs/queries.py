@@ -18,7 +18,7 @@ from ronghe.members.choices import ACTIVE_STATUSES, MemberStatus
 from ronghe.members.models import Member
 from ronghe.orgs import rules
 from ronghe.orgs.choices import OfficerPost, OrgKind, WorkerKind
-from ronghe.orgs.models import SEGMENT, Officer, Organization, PartyWorker
+from ronghe.orgs.models import SEGMENT, Officer, Organization, PartyWorker, ancestor_paths
 
 
 @dataclass
@@ -39,12 +39,6 @@ class OrgRow:
 
 def organizations_for_user(user: Any, perm: str = "orgs.view") -> QuerySet[Organization]:
     return scoped(Organization.objects.all(), user, perm)
-
-
-def ancestor_paths(path: str) -> list[str]:
-    """Every proper prefix of a materialized path that names an organization."""
-    step = SEGMENT + 1
-    return [path[:i] for i in range(step, len(path), step)]
 
 
 def _is_unit_top(org: Organization) -> bool:
@@ -93,7 +87,7 @@ def org_rows(orgs: QuerySet[Organization], today: date) -> list[OrgRow]:
     for org in org_list:
         n = sum(by_status.get(org.pk, {}).values())
         subtree[org.path] += n
-        for prefix in ancestor_paths(org.path):
+        for prefix in ancestor_paths(org.path)[:-1]:
             subtree[prefix] += n
     rows = []
     for org in org_list:
@@ -147,7 +141,7 @@ def tree_nav(
         return []
     top = min(len(p) // (SEGMENT + 1) for p in roots) - 1
     current_path = getattr(current, "path", "") or ""
-    way = [*ancestor_paths(current_path), current_path] if current_path else []
+    way = ancestor_paths(current_path)
     fields = ("code", "name", "path", "depth")
     in_scope = organizations_for_user(user).exclude(kind=OrgKind.GROUP).order_by("path")
     for depth in range(top + max(levels, 0), top - 1, -1):

@@ -11,4 +11,3 @@ class PointsConfig(AppConfig):
         from ronghe.core.scoring.editing import register_purpose
 
         register_purpose(SchemePurpose.MEMBER_POINTS, permission="points.manage_scheme", noun="积分方案")
-        from ronghe.points import demo  # noqa: F401 — registers the demo step

@@ -22,7 +22,7 @@ from ronghe.core.workflow.models import History
 from ronghe.demo.generator import County, bulk_load, step
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
-from ronghe.orglife.models import Attendance
+from ronghe.orglife import facts
 from ronghe.points import services
 from ronghe.points.choices import ClaimState, SourceType
 from ronghe.points.models import Claim, PointsEntry
@@ -81,15 +81,8 @@ def demo_points(county: County, rng: random.Random) -> None:
 
     # 1. attendance that already exists (one pass in meeting order; the day is computed per meeting)
     def from_attendance() -> Iterator[tuple]:
-        rows = (
-            Attendance.objects.filter(meeting__held_at__year=year)
-            .order_by("meeting_id", "member_id")
-            .values_list(
-                "member_id", "status", "meeting_id", "meeting__kind", "meeting__held_at", "meeting__title"
-            )
-        )
         current, day = None, None
-        for member_id, status, meeting_id, kind, held_at, title in rows.iterator(chunk_size=BATCH):
+        for member_id, status, meeting_id, kind, held_at, title in facts.attendance_of_year(year, BATCH):
             if meeting_id != current:
                 current, day = meeting_id, timezone.localtime(held_at).date()
             source = (

@@ -103,7 +103,7 @@ def attach_source_urls(entries: list[PointsEntry], user: Any) -> list[PointsEntr
     claim page; training, volunteering and adjustments → the entry page (note, reason, by whom).
     """
     from ronghe.core.scope import has_perm_at
-    from ronghe.orglife.models import Meeting
+    from ronghe.orglife import facts
 
     claims = {
         str(pk): code
@@ -112,10 +112,12 @@ def attach_source_urls(entries: list[PointsEntry], user: Any) -> list[PointsEntr
         ).values_list("pk", "code")
     }
     meetings = {
-        str(pk): (code, path)
-        for pk, code, path in Meeting.objects.filter(
-            pk__in=[e.source_id for e in entries if e.source_type == SourceType.ATTENDANCE]
-        ).values_list("pk", "code", "organization__path")
+        str(pk): link
+        for pk, link in facts.meeting_links(
+            int(e.source_id)
+            for e in entries
+            if e.source_type == SourceType.ATTENDANCE and e.source_id.isdigit()
+        ).items()
     }
     for e in entries:
         e.source_url = reverse("points:entry-detail", kwargs={"code": e.code})
@@ -132,20 +134,18 @@ def entry_source(entry: PointsEntry, user: Any) -> dict[str, Any]:
     """What one ledger entry came from, for its page: the meeting and the member's attendance,
     the claim, or the adjustment's reason and author."""
     from ronghe.core.scope import has_perm_at
-    from ronghe.orglife.models import Attendance, Meeting
+    from ronghe.orglife import facts
 
     source: dict[str, Any] = {"type": entry.get_source_type_display()}
     if entry.source_type == SourceType.ATTENDANCE:
-        meeting = (
-            Meeting.objects.filter(pk=entry.source_id).select_related("organization").first()
+        meeting, attendance = (
+            facts.meeting_and_attendance(int(entry.source_id), entry.member_id)
             if entry.source_id.isdigit()
-            else None
+            else (None, None)
         )
         if meeting is not None:
             source["meeting"] = meeting
-            source["attendance"] = Attendance.objects.filter(
-                meeting=meeting, member_id=entry.member_id
-            ).first()
+            source["attendance"] = attendance
             if has_perm_at(user, "orglife.view", meeting.organization.path):
                 source["url"] = reverse("orglife:meeting-detail", kwargs={"code": meeting.code})
     elif entry.source_type == SourceType.CLAIM:

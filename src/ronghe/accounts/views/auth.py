@@ -53,7 +53,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         update_session_auth_hash(request, user)
         audit.record("auth.password_changed", actor=user, object_type="accounts.user", object_id=str(user.pk))
         messages.success(request, "密码已修改。")
-        return redirect("core:home")
+        return redirect("home:home")
     return render(
         request, "accounts/password_change.html", {"form": form, "breadcrumbs": [("修改密码", None)]}
     )

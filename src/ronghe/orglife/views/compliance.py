@@ -16,6 +16,7 @@ from ronghe.core.htmx import paginate, query_without_page
 from ronghe.core.permissions import require
 from ronghe.core.scope import can, get_for_user_or_404, has_perm_anywhere, scoped
 from ronghe.orglife import queries, services
+from ronghe.orglife.compliance import rollup
 from ronghe.orglife.forms import CopyRequirementsForm, PolicyForm, RequirementForm
 from ronghe.orglife.models import MeetingRequirement, OrgLifePolicy, Reminder
 from ronghe.orgs.models import Organization
@@ -36,7 +37,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
     node = None
     if request.GET.get("org"):
         node = get_for_user_or_404(Organization, request.user, perm="orglife.view", code=request.GET["org"])
-    rows, total = queries.rollup(request.user, node, year, today)
+    rows, total = rollup(request.user, node, year, today)
     crumbs: list[tuple[str, Any]] = [("落实情况", reverse("orglife:compliance") + f"?year={year}")]
     if node is not None:
         visible = {o.pk for o in scoped(node.ancestors(), request.user, "orglife.view")}

@@ -14,7 +14,7 @@ from ronghe.points.services.ledger import (
     remove_meeting_points,
     sync_meeting_points,
 )
-from ronghe.points.services.resolve import FROZEN_MESSAGE, PointsError, Resolver, ancestor_paths, scheme_for
+from ronghe.points.services.resolve import FROZEN_MESSAGE, PointsError, Resolver, scheme_for
 from ronghe.points.services.results import recompute_year, refresh_member_years
 from ronghe.points.services.schemes import activate_points_scheme, seed_default_scheme
 from ronghe.points.services.year_end import finalize_year, start_publicity
@@ -25,7 +25,6 @@ __all__ = [
     "Resolver",
     "activate_points_scheme",
     "adjust_points",
-    "ancestor_paths",
     "finalize_year",
     "recompute_year",
     "record_activity_points",

@@ -12,7 +12,7 @@ from ronghe.core.errors import DomainError
 from ronghe.core.scoring import rules as scoring
 from ronghe.core.scoring.choices import SchemePurpose, SchemeStatus
 from ronghe.core.scoring.models import Indicator, Scheme, rules_from_rows
-from ronghe.orgs.models import SEGMENT, Organization
+from ronghe.orgs.models import Organization, ancestor_paths
 from ronghe.points import rules
 from ronghe.points.choices import YearStatus
 from ronghe.points.models import YearClosing
@@ -22,11 +22,6 @@ BATCH = 2000
 
 class PointsError(DomainError):
     """A refused points operation; the message is shown to the user as is."""
-
-
-def ancestor_paths(path: str) -> list[str]:
-    """The paths of a node and its ancestors, root first."""
-    return [path[: i + SEGMENT + 1] for i in range(0, len(path) - 1, SEGMENT + 1)]
 
 
 def local_date(value: Any) -> date:

@@ -22,7 +22,7 @@ from ronghe.core.scoring import editing
 from ronghe.core.scoring import rules as scoring
 from ronghe.core.scoring.choices import SchemePurpose
 from ronghe.core.scoring.models import Indicator, Scheme
-from ronghe.orgs.models import Organization
+from ronghe.orgs.models import Organization, ancestor_paths
 from ronghe.points import queries, services
 from ronghe.points.forms import (
     IndicatorForm,
@@ -41,7 +41,7 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
     visible_paths = list(queries.paths_with(request.user, "points.view"))
     above = Scheme.objects.none()
     if visible_paths:
-        ancestors = {a for p in visible_paths for a in services.ancestor_paths(p)}
+        ancestors = {a for p in visible_paths for a in ancestor_paths(p)}
         above = Scheme.objects.filter(purpose=SchemePurpose.MEMBER_POINTS, organization__path__in=ancestors)
     schemes = (
         (schemes | above.select_related("organization"))
@@ -59,7 +59,7 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
 def _scheme_for_user(request: HttpRequest, code: str) -> Scheme:
     """Schemes of the user's subtree, or those above it that apply to it (read only)."""
     paths = queries.paths_with(request.user, "points.view")
-    ancestors = {a for p in paths for a in services.ancestor_paths(p)}
+    ancestors = {a for p in paths for a in ancestor_paths(p)}
     try:
         scheme = Scheme.objects.select_related("organization").get(code=code)
     except (Scheme.DoesNotExist, ValueError) as exc:

@@ -1,3 +1,9 @@
+"""The side navigation (a template context processor): one entry per page area, shown by permission.
+
+It lives in `home`, above every domain app, because it names their URLs; core names none. A new
+app adds its entries to `NAVIGATION`.
+"""
+
 from __future__ import annotations
 
 from typing import Any
@@ -11,7 +17,7 @@ from ronghe.core.scope import has_perm_anywhere
 # user holds the permission somewhere; "public" shows to everyone signed in; "self.member" needs
 # `self.view` and a linked 党员 record (self-service pages). Entries whose URL does not exist are skipped.
 NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
-    ("", [("工作台", "core:home", "public")]),
+    ("", [("工作台", "home:home", "public")]),
     (
         "党组织与党员",
         [

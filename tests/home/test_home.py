@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ronghe.core.queries import invalidate_home_summary
+from ronghe.core.readcache import invalidate_home_summary
 from ronghe.core.scoring.models import Indicator
 from ronghe.orglife.models import Meeting
 from ronghe.orgs.choices import OrgKind
@@ -48,13 +48,13 @@ def _claim(cast, scheme, member=None):
 def test_committee_admin_sees_compliance_rate_and_warning_count(client_for, cast):
     # given: the cast's branches hold no meetings (every judged obligation of 2026 is overdue)
     # when
-    ctx = client_for(cast.committee_admin).get(reverse("core:home")).context
+    ctx = client_for(cast.committee_admin).get(reverse("home:home")).context
     # then: rate 0 of the judged obligations; warnings come from the orgs rules
     assert ctx["compliance_rate"] == "0.0%"
     assert ctx["compliance_overdue"] > 0
     warnings_page = client_for(cast.committee_admin).get(reverse("orgs:warning-list"))
     assert ctx["warning_count"] == warnings_page.context["page"].paginator.count
-    html = client_for(cast.committee_admin).get(reverse("core:home")).content.decode()
+    html = client_for(cast.committee_admin).get(reverse("home:home")).content.decode()
     assert f'href="{reverse("orgs:warning-list")}"' in html
     assert f'href="{reverse("orglife:compliance")}"' in html
 
@@ -64,7 +64,7 @@ def test_secretary_sees_todo_and_pending_claims_of_own_subtree_only(client_for, 
     mine = _claim(cast, scheme)
     _claim(cast, scheme, member=cast.member_b_record)
     # when
-    response = client_for(cast.secretary_a).get(reverse("core:home"))
+    response = client_for(cast.secretary_a).get(reverse("home:home"))
     ctx = response.context
     # then: only A's claim; A's branch has this month's obligations due within 14 days
     assert ctx["pending_claim_count"] == 1
@@ -95,7 +95,7 @@ def test_member_sees_own_points_and_upcoming_meetings(client_for, cast, scheme):
         held_at=datetime(2026, 12, 6, 9, tzinfo=TZ),
     )
     # when
-    response = client_for(cast.member_a).get(reverse("core:home"))
+    response = client_for(cast.member_a).get(reverse("home:home"))
     ctx = response.context
     html = response.content.decode()
     # then: own points and grade, only the meeting ahead in own branch; no county overview
@@ -110,13 +110,13 @@ def test_member_sees_own_points_and_upcoming_meetings(client_for, cast, scheme):
 
 
 def test_auditor_sees_only_the_welcome(client_for, cast):
-    html = client_for(cast.auditor).get(reverse("core:home")).content.decode()
+    html = client_for(cast.auditor).get(reverse("home:home")).content.decode()
     assert "请从左侧导航进入您有权使用的功能" in html
     assert "stat-orgs" not in html
 
 
 def test_system_admin_sees_organizations_and_warnings_but_no_members(client_for, cast):
-    response = client_for(cast.sysadmin).get(reverse("core:home"))
+    response = client_for(cast.sysadmin).get(reverse("home:home"))
     html = response.content.decode()
     assert response.context["org_count"] == 5
     assert 'id="stat-warnings"' in html
@@ -146,13 +146,44 @@ def test_query_count_is_constant(client_for, cast, scheme, django_assert_num_que
     # given: the page at a small size
     client = client_for(getattr(cast, who))
     _grow(cast, 1)
-    client.get(reverse("core:home"))  # warm what does not depend on data (session, settings rows)
+    client.get(reverse("home:home"))  # warm what does not depend on data (session, settings rows)
     invalidate_home_summary()
     with CaptureQueriesContext(connection) as small:
-        client.get(reverse("core:home"))
+        client.get(reverse("home:home"))
     # when: seven times the branches, members, meetings and claims
     _grow(cast, 6)
     invalidate_home_summary()
     # then: the same number of queries, both times computed afresh
     with django_assert_num_queries(len(small.captured_queries)):
-        client.get(reverse("core:home"))
+        client.get(reverse("home:home"))
+
+
+def test_home_shows_counts_of_users_scope(client_for, cast):
+    # given: one meeting this month in A
+    from django.utils import timezone
+
+    Meeting.objects.create(
+        organization=cast.branch_a, kind="theme_day", title="主题党日", held_at=timezone.now()
+    )
+    # when
+    response = client_for(cast.secretary_a).get(reverse("home:home"))
+    # then: A's subtree is 甲局总支 + 甲局第一党支部, one member
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["org_count"] == 2
+    assert response.context["member_count"] == 1
+    assert response.context["meeting_count"] == 1
+    assert 'data-chart="bar"' in html
+    assert "echarts.min.js" in html
+
+
+def test_home_for_committee_counts_everything(client_for, cast):
+    response = client_for(cast.committee_admin).get(reverse("home:home"))
+    assert response.context["org_count"] == 5
+    assert response.context["member_count"] == 2
+
+
+def test_home_requires_login(client, db):
+    response = client.get(reverse("home:home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))

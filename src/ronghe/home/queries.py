@@ -1,4 +1,4 @@
-"""Read-side aggregates for the home page."""
+"""Read-side aggregates for the home page (the 工作台), from each domain app's own read side."""
 
 from __future__ import annotations
 
@@ -9,18 +9,14 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from ronghe.core.readcache import (  # noqa: F401
-    HOME_CACHE_SECONDS,
-    cached_aggregate,
-    invalidate_home_summary,
-    summary_version,
-)
+from ronghe.core.readcache import cached_aggregate, summary_version
 from ronghe.core.scope import has_perm_anywhere, paths_with, scoped
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.members.rules import AGE_BANDS
+from ronghe.orglife.compliance import rollup
 from ronghe.orglife.models import Meeting
-from ronghe.orglife.queries import rollup, todo_summary
+from ronghe.orglife.queries import todo_summary
 from ronghe.orgs.models import Organization
 from ronghe.orgs.queries import org_rows, organizations_for_user
 from ronghe.orgs.rules import DANGER
@@ -81,7 +77,7 @@ def compute_home_summary(user: Any, today: date) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- role sections of the 工作台
-# Each section calls the owning app's read side (orgs.queries, orglife.queries, points.queries) and
+# Each section calls the owning app's read side (orgs.queries, orglife.compliance and .queries, points.queries) and
 # runs a constant number of queries whatever the size of the scope.
 
 TODO_LIMIT = 8

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from ronghe.core.permissions import public
+from ronghe.core.scope import has_perm_anywhere
+from ronghe.home.queries import home_member, home_oversight, home_secretary, home_summary
+
+
+@public
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The 工作台: each section shows when the user holds its permission somewhere.
+
+    Overview (counts, age chart) for members.view; compliance and warnings for orgs.view; the
+    14-day to-do and pending claims for secretaries; own points and upcoming meetings for a member.
+    """
+    user = request.user
+    today = timezone.localdate()
+    context: dict[str, Any] = {
+        "can_see_data": has_perm_anywhere(user, "members.view"),
+        "can_oversee": has_perm_anywhere(user, "orgs.view"),
+        "can_see_orglife": has_perm_anywhere(user, "orglife.view"),
+    }
+    if context["can_see_data"] or context["can_oversee"]:
+        context.update(home_summary(user, today))
+    if context["can_oversee"]:
+        context.update(home_oversight(user, today))
+    context.update(home_secretary(user, today))
+    member = user.member if user.member_id and has_perm_anywhere(user, "self.view") else None
+    if member is not None:
+        context.update(home_member(member, today), member=member)
+    context["has_sections"] = (
+        context["can_see_data"] or context["can_oversee"] or "todo" in context or member is not None
+    )
+    return render(request, "home/home.html", context)

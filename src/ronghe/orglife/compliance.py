@@ -1,0 +1,480 @@
+"""The compliance engine of organizational life: the obligations the year's requirements put on
+each organization, the meetings that count for each, and their states; the drill-down rollup.
+
+The county-wide computation is a handful of SQL aggregates (GROUP BY organization, kind,
+period) whatever the number of meetings; Python only walks organizations × obligations.
+The drill-down rollup does not walk them either: it counts organizations per subtree, period
+and number of meetings held in SQL and evaluates each distinct case once (`subtree_tallies`).
+The rules themselves (what a state is, which days are study days) are `rules`; the pages'
+other reads (calendar, to-do, leaders) are `queries`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Case, CharField, Count, IntegerField, QuerySet, Value, When
+from django.db.models.functions import ExtractMonth, ExtractQuarter, Substr
+from django.utils import timezone
+
+from ronghe.core.readcache import cached_aggregate, summary_version
+from ronghe.core.scope import paths_with, scoped
+from ronghe.members.choices import ACTIVE_STATUSES
+from ronghe.members.models import Member
+from ronghe.orglife import rules
+from ronghe.orglife.choices import AttendanceStatus, ComplianceState, MeetingKind, Period
+from ronghe.orglife.models import Attendance, Meeting, MeetingRequirement, OrgLifePolicy
+from ronghe.orgs.models import Organization
+
+
+@dataclass(frozen=True)
+class Obligation:
+    organization_id: int
+    kind: str
+    slot: rules.PeriodSlot
+    required: int
+    held: int
+    state: str
+    coverage: bool = False
+
+    @property
+    def kind_label(self) -> str:
+        return MeetingKind(self.kind).label
+
+    @property
+    def state_label(self) -> str:
+        return ComplianceState(self.state).label
+
+
+@dataclass
+class Tally:
+    met: int = 0
+    overdue: int = 0
+    due_soon: int = 0
+    not_due: int = 0
+
+    def add(self, state: str, n: int = 1) -> None:
+        setattr(self, state, getattr(self, state) + n)
+
+    def merge(self, other: Tally) -> None:
+        for k in ("met", "overdue", "due_soon", "not_due"):
+            setattr(self, k, getattr(self, k) + getattr(other, k))
+
+    @property
+    def rate(self) -> float | None:
+        return rules.compliance_rate(met=self.met, overdue=self.overdue)
+
+    @property
+    def rate_percent(self) -> str:
+        r = self.rate
+        return "—" if r is None else f"{r * 100:.1f}%"
+
+
+@dataclass
+class OrgCompliance:
+    organization: Organization
+    obligations: list[Obligation] = field(default_factory=list)
+    tally: Tally = field(default_factory=Tally)
+
+
+def requirements_for_year(year: int) -> list[MeetingRequirement]:
+    """The requirements of `year`; a year without its own rows uses the latest earlier year's."""
+    rows = list(MeetingRequirement.objects.filter(year=year, is_active=True))
+    if rows or MeetingRequirement.objects.filter(year=year).exists():
+        return rows
+    earlier = (
+        MeetingRequirement.objects.filter(year__lt=year).order_by("-year").values_list("year", flat=True)[:1]
+    )
+    return list(MeetingRequirement.objects.filter(year__in=list(earlier), is_active=True))
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    """The year as [1 January 00:00, next 1 January 00:00) in the current time zone."""
+    tz = timezone.get_current_timezone()
+    return datetime.combine(date(year, 1, 1), time.min, tzinfo=tz), datetime.combine(
+        date(year + 1, 1, 1), time.min, tzinfo=tz
+    )
+
+
+def _counted_meetings(
+    orgs: QuerySet[Organization], year: int, reqs: list[MeetingRequirement], since: date | None = None
+) -> QuerySet[Meeting] | None:
+    """The meetings of `orgs` that count for `reqs` in the year, each annotated with its period index.
+
+    A meeting counts for the date it was held (held_at), whenever it was entered. A 支委会
+    without quorum or a 民主生活会 below two thirds (quorum_met = False) is not counted.
+    None when `reqs` is empty.
+    """
+    by_period: dict[str, list[str]] = defaultdict(list)
+    for r in reqs:
+        by_period[r.period].append(r.kind)
+    if not by_period:
+        return None
+    start, end = year_bounds(year)
+    if since is not None:  # only periods starting on or after `since` are asked about
+        start = max(start, datetime.combine(since, time.min, tzinfo=start.tzinfo))
+    period_index = Case(
+        When(kind__in=by_period.get(Period.MONTH, []), then=ExtractMonth("held_at")),
+        When(kind__in=by_period.get(Period.QUARTER, []), then=ExtractQuarter("held_at")),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return (
+        Meeting.objects.filter(
+            organization__in=orgs.values("pk"),
+            kind__in=[r.kind for r in reqs],
+            held_at__gte=start,
+            held_at__lt=end,
+        )
+        .exclude(quorum_met=False)
+        .annotate(period_index=period_index)
+    )
+
+
+def held_counts(
+    orgs: QuerySet[Organization], year: int, reqs: list[MeetingRequirement], since: date | None = None
+) -> dict[tuple[int, str, int], int]:
+    """One aggregate: meetings held per (organization, kind, period index) in the year.
+
+    Which meetings count, and for which period: `_counted_meetings`.
+    """
+    meetings = _counted_meetings(orgs, year, reqs, since)
+    if meetings is None:
+        return {}
+    rows = meetings.values("organization_id", "kind", "period_index").annotate(n=Count("id")).order_by()
+    return {(r["organization_id"], r["kind"], r["period_index"]): r["n"] for r in rows}
+
+
+def _covered_members(orgs: QuerySet[Organization], year: int, kinds: list[str]) -> QuerySet[Attendance]:
+    """Distinct members present per (organization, kind) in the year, at any meeting of the kind
+    (quorum or not): rows of meeting__organization_id, meeting__kind, n."""
+    start, end = year_bounds(year)
+    return (
+        Attendance.objects.filter(
+            meeting__organization__in=orgs.values("pk"),
+            meeting__kind__in=kinds,
+            meeting__held_at__gte=start,
+            meeting__held_at__lt=end,
+            status=AttendanceStatus.PRESENT,
+        )
+        .values("meeting__organization_id", "meeting__kind")
+        .annotate(n=Count("member_id", distinct=True))
+        .order_by()
+    )
+
+
+def _active_members(orgs: QuerySet[Organization]) -> QuerySet[Member]:
+    """Active members per organization: rows of organization_id, n."""
+    return (
+        Member.objects.filter(organization__in=orgs.values("pk"), status__in=ACTIVE_STATUSES)
+        .values("organization_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+def _coverage(orgs: QuerySet[Organization], year: int, kinds: list[str]) -> tuple[dict, dict]:
+    """Two aggregates: members covered per (organization, kind), and active members per organization."""
+    if not kinds:
+        return {}, {}
+    covered = {
+        (r["meeting__organization_id"], r["meeting__kind"]): r["n"]
+        for r in _covered_members(orgs, year, kinds)
+    }
+    members = {r["organization_id"]: r["n"] for r in _active_members(orgs)}
+    return covered, members
+
+
+def compute_compliance(
+    orgs: QuerySet[Organization],
+    year: int,
+    today: date,
+    *,
+    ending_within: tuple[date, date] | None = None,
+) -> list[OrgCompliance]:
+    """Obligations and their states for every organization in `orgs` the requirements apply to.
+
+    Constant number of queries: requirements, organizations, one GROUP BY over meetings and,
+    when a coverage requirement exists, two GROUP BYs over attendance and members. With
+    `ending_within=(first, last)` only the periods ending in that window are evaluated (the to-do
+    list): a few per organization instead of the year's dozens.
+    """
+    reqs = requirements_for_year(year)
+    slots = {r.kind: rules.period_slots(r.period, year) for r in reqs}
+    since = None
+    if ending_within is not None:
+        first, last = ending_within
+        slots = {kind: [s for s in found if first <= s.end <= last] for kind, found in slots.items()}
+        reqs = [r for r in reqs if slots[r.kind]]
+        since = min((s.start for found in slots.values() for s in found), default=None)
+    kinds = {k for r in reqs for k in r.org_kinds}
+    orgs = orgs.filter(kind__in=kinds, is_active=True)
+    org_list = list(orgs.order_by("path"))
+    if not org_list:
+        return []
+    counts = held_counts(orgs, year, [r for r in reqs if not r.coverage], since=since)
+    covered, members = _coverage(orgs, year, [r.kind for r in reqs if r.coverage])
+    study = study_days_by_month(year) if any(r.kind == MeetingKind.STUDY_DAY for r in reqs) else {}
+    out = []
+    for org in org_list:
+        oc = OrgCompliance(org)
+        for r in reqs:
+            if org.kind not in r.org_kinds:
+                continue
+            for slot in slots[r.kind]:
+                if r.coverage:
+                    required, held = members.get(org.pk, 0), covered.get((org.pk, r.kind), 0)
+                else:
+                    required, held = r.min_count, counts.get((org.pk, r.kind, slot.index), 0)
+                if r.kind == MeetingKind.STUDY_DAY and r.period == Period.MONTH:
+                    required = len(study[slot.index])  # the scheduled study days of that month
+                state = rules.evaluate_state(
+                    required=required, held=held, start=slot.start, end=slot.end, today=today
+                )
+                oc.obligations.append(Obligation(org.pk, r.kind, slot, required, held, state, r.coverage))
+                oc.tally.add(state)
+        out.append(oc)
+    return out
+
+
+def compliance_in_scope(
+    user: Any,
+    year: int,
+    today: date,
+    root: Organization | None = None,
+    *,
+    ending_within: tuple[date, date] | None = None,
+) -> list[OrgCompliance]:
+    orgs = scoped(Organization.objects.all(), user, "orglife.view")
+    if root is not None:
+        orgs = orgs.filter(path__startswith=root.path)
+    return compute_compliance(orgs, year, today, ending_within=ending_within)
+
+
+@dataclass
+class RollupRow:
+    organization: Organization
+    tally: Tally
+    organizations: int
+    is_leaf: bool
+    is_self: bool = False  # the node's own obligations, above its children
+
+
+# The table still groups every meeting of the year in the scope: at a province that is seconds
+# per request, so the result is kept per scope for a minute. Any ORM save/delete of a member,
+# organization, meeting, attendance row or requirement drops it (`core.readcache`'s version, the
+# models declared in each app's `ready()`); bulk writes from other processes show within the minute.
+ROLLUP_CACHE_SECONDS = 60
+
+
+def rollup(user: Any, node: Organization | None, year: int, today: date) -> tuple[list[RollupRow], Tally]:
+    """Drill-down: one row per child of `node` (or per visible top node), summing its subtree (cached)."""
+    raw = repr(
+        (
+            paths_with(user, "orglife.view"),
+            node.path if node else None,
+            year,
+            today.isoformat(),
+            summary_version(),
+        )
+    )
+    key = "orglife:rollup:" + hashlib.sha256(raw.encode()).hexdigest()
+    return cached_aggregate(key, lambda: compute_rollup(user, node, year, today), ROLLUP_CACHE_SECONDS)
+
+
+def compute_rollup(
+    user: Any, node: Organization | None, year: int, today: date
+) -> tuple[list[RollupRow], Tally]:
+    """The uncached drill-down: per child of `node`, the obligations of its subtree counted by state.
+
+    The same numbers as adding up `compliance_in_scope`'s tallies per child, counted in the
+    database (`subtree_tallies`); when the node has children and obligations of its own, those
+    come first as a row of the node itself (本级).
+    """
+    visible = scoped(Organization.objects.all(), user, "orglife.view")
+    if node is None:
+        # The visible tree is the subtrees of the user's grants, so its top nodes are the grants' nodes.
+        roots = list(visible.filter(path__in=paths_with(user, "orglife.view")).order_by("path"))
+        if len(roots) == 1:
+            node = roots[0]
+        children = roots
+    if node is not None:
+        children = list(visible.filter(parent=node).order_by("sort_order", "path"))
+        if not children:
+            children = [node]
+    orgs = visible if node is None else visible.filter(path__startswith=node.path)
+    tallies = subtree_tallies(orgs, [child.path for child in children], year, today)
+    total = Tally()
+    rows = []
+    if node is not None and children != [node]:
+        # The node's own obligations (a 机关党委's 党员大会, a 支部's above its 党小组): a row of its
+        # own, so the table's total equals the node's row one level up.
+        tally, n = subtree_tallies(visible.filter(pk=node.pk), [node.path], year, today)[node.path]
+        if n:
+            total.merge(tally)
+            rows.append(RollupRow(node, tally, n, is_leaf=True, is_self=True))
+    for child in children:
+        tally, n = tallies[child.path]
+        total.merge(tally)
+        rows.append(RollupRow(child, tally, n, is_leaf=child.path == (node.path if node else None)))
+    return rows, total
+
+
+def subtree_tallies(
+    orgs: QuerySet[Organization], paths: list[str], year: int, today: date
+) -> dict[str, tuple[Tally, int]]:
+    """Per node of `paths` (nodes that do not nest): the obligations of the organizations of `orgs`
+    in its subtree counted by state, and how many of them have obligations. The same numbers as
+    adding up `compute_compliance(orgs, year, today)`'s tallies per subtree.
+
+    An obligation's state depends only on (required, held, period, today), so instead of one
+    obligation per organization and period (two million at a province) the database returns, per
+    subtree, requirement and period, how many organizations held each number of meetings, and each
+    number is evaluated once. Organizations without a meeting in a period are the applicable ones
+    less those counted. A coverage requirement compares two numbers of each organization (members
+    present at least once, active members), so it is counted per (required, held) pair. Constant
+    number of queries: requirements, organizations per subtree and kind, one GROUP BY over the
+    meetings, one per coverage requirement, and the study-day setting when a requirement uses it.
+    """
+    if not paths:
+        return {}
+    tallies = {path: Tally() for path in paths}
+    reqs = requirements_for_year(year)
+    orgs = orgs.filter(kind__in={k for r in reqs for k in r.org_kinds}, is_active=True)
+    applicable: dict[tuple[str, str], int] = {
+        (row["subtree"], row["kind"]): row["n"]
+        for row in orgs.annotate(subtree=_subtree("path", paths))
+        .values("subtree", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    counts = dict.fromkeys(paths, 0)
+    for (path, _kind), n in applicable.items():
+        if path in counts:  # the node itself, above its children, is in no row
+            counts[path] += n
+    if not any(counts.values()):
+        return {path: (tallies[path], 0) for path in paths}
+    held = _held_histogram(orgs, paths, year, [r for r in reqs if not r.coverage])
+    pairs = {r.kind: _coverage_histogram(orgs, paths, year, r) for r in reqs if r.coverage}
+    scheduled = {r.kind for r in reqs if r.kind == MeetingKind.STUDY_DAY and r.period == Period.MONTH}
+    study = study_days_by_month(year) if scheduled else {}
+    for r in reqs:
+        slots = rules.period_slots(r.period, year)
+        kinds = set(r.org_kinds)
+        for path, tally in tallies.items():
+            n_orgs = sum(applicable.get((path, kind), 0) for kind in kinds)
+            if not n_orgs:
+                continue
+            for slot in slots:
+                if r.coverage:
+                    found = pairs[r.kind].get(path, [])
+                else:
+                    counted = held.get((path, r.kind, slot.index), [])
+                    without = n_orgs - sum(n for _held, n in counted)
+                    found = [(r.min_count, 0, without), *((r.min_count, h, n) for h, n in counted)]
+                for required, n_held, n in found:
+                    if r.kind in scheduled:  # the scheduled study days of that month
+                        required = len(study[slot.index])
+                    if n:
+                        state = rules.evaluate_state(
+                            required=required, held=n_held, start=slot.start, end=slot.end, today=today
+                        )
+                        tally.add(state, n)
+    return {path: (tallies[path], counts[path]) for path in paths}
+
+
+def _subtree(field: str, paths: list[str]) -> Substr | Case:
+    """The path of the node of `paths` (nodes that do not nest) whose subtree holds the organization
+    whose path is `field`: that path's first characters, as many as the node's path has. A value
+    that is none of `paths` means no node's subtree (the parent of the nodes, above them)."""
+    lengths = {len(p) for p in paths}
+    if len(lengths) == 1:
+        return Substr(field, 1, lengths.pop())
+    # Top nodes at different depths (grants at a unit and at a branch of another): a few at most.
+    return Case(
+        *(When(**{f"{field}__startswith": p}, then=Value(p)) for p in paths),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def _grouped(outer: str, inner: list[QuerySet[Any]], params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """Run `outer` with the SQL of the `inner` querysets in place of {0}, {1} …: Django writes the
+    per-organization aggregates, the database groups them again and only the groups travel.
+    `params` fill the placeholders of `outer` itself, which must all come after the last {n}."""
+    try:
+        parts = [qs.query.sql_with_params() for qs in inner]
+    except EmptyResultSet:  # a filter that cannot match (no organization kind applies)
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            outer.format(*(sql for sql, _ in parts)), [*(p for _, ps in parts for p in ps), *params]
+        )
+        return cursor.fetchall()
+
+
+def _held_histogram(
+    orgs: QuerySet[Organization], paths: list[str], year: int, reqs: list[MeetingRequirement]
+) -> dict[tuple[str, str, int], list[tuple[int, int]]]:
+    """(subtree, kind, period index) → [(meetings held, organizations holding that many)], for the
+    organizations that held at least one meeting that counts.
+
+    The meetings are counted per organization first (what `held_counts` does, with no join), and
+    these counts, not the meetings, are joined to their organizations' subtrees and kinds.
+    """
+    meetings = _counted_meetings(orgs, year, reqs)
+    # Only meetings of organizations the kind's requirement applies to (a 党小组's 主题党日 is not one).
+    applies = [(r.kind, org_kind) for r in reqs for org_kind in set(r.org_kinds)]
+    if meetings is None or not applies:
+        return {}
+    per_org = meetings.values("organization_id", "kind", "period_index").annotate(n=Count("id")).order_by()
+    subtrees = orgs.annotate(subtree=_subtree("path", paths)).values("id", "subtree", "kind").order_by()
+    out: dict[tuple[str, str, int], list[tuple[int, int]]] = defaultdict(list)
+    for path, kind, index, n_held, n in _grouped(
+        """SELECT o.subtree, h.kind, h.period_index, h.n, COUNT(*)
+        FROM ({0}) h JOIN ({1}) o ON o.id = h.organization_id
+        WHERE """
+        + " OR ".join(["(h.kind = %s AND o.kind = %s)"] * len(applies))
+        + " GROUP BY o.subtree, h.kind, h.period_index, h.n",
+        [per_org, subtrees],
+        [value for pair in applies for value in pair],
+    ):
+        out[(path, kind, int(index))].append((int(n_held), int(n)))
+    return out
+
+
+def _coverage_histogram(
+    orgs: QuerySet[Organization], paths: list[str], year: int, r: MeetingRequirement
+) -> dict[str, list[tuple[int, int, int]]]:
+    """subtree → [(active members, members present at the kind in the year, organizations)] for
+    every organization the coverage requirement applies to, members or not."""
+    applicable = orgs.filter(kind__in=r.org_kinds)
+    subtrees = applicable.annotate(subtree=_subtree("path", paths)).values("id", "subtree").order_by()
+    out: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    for path, required, n_held, n in _grouped(
+        """SELECT x.subtree, x.required, x.held, COUNT(*) FROM (
+            SELECT o.subtree, COALESCE(m.n, 0) AS required, COALESCE(c.n, 0) AS held FROM ({0}) o
+            LEFT JOIN ({1}) m ON m.organization_id = o.id
+            LEFT JOIN ({2}) c ON c.meeting__organization_id = o.id
+        ) x GROUP BY x.subtree, x.required, x.held""",
+        [subtrees, _active_members(applicable), _covered_members(applicable, year, [r.kind])],
+    ):
+        out[path].append((int(required), int(n_held), int(n)))
+    return out
+
+
+def study_days_by_month(year: int) -> dict[int, list[date]]:
+    """双周学习日 of each month of the year, from the county setting (weekday, weeks of the month)."""
+    policy = OrgLifePolicy.current()
+    weeks = rules.parse_weeks(policy.study_day_weeks)
+    return {
+        m: rules.study_days(year=year, month=m, weekday=policy.study_day_weekday, weeks=weeks)
+        for m in range(1, 13)
+    }

@@ -1,0 +1,38 @@
+"""The side navigation: entries by permission, grouped, the current page's entry lit."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def labels(response):
+    return {g["label"]: [i["label"] for i in g["items"]] for g in response.context["nav_groups"]}
+
+
+def test_auditor_sees_the_home_page_and_the_audit_log_only(client_for, cast):
+    response = client_for(cast.auditor).get(reverse("home:home"))
+    assert labels(response) == {"": ["工作台"], "系统管理": ["审计日志"]}
+
+
+def test_member_sees_own_points_pages_only(client_for, cast):
+    response = client_for(cast.member_a).get(reverse("home:home"))
+    assert labels(response) == {"": ["工作台"], "党员积分": ["我的积分", "我的申报"]}
+
+
+def test_secretary_sees_the_domain_pages_but_not_administration(client_for, cast):
+    groups = labels(client_for(cast.secretary_a).get(reverse("home:home")))
+    assert list(groups) == ["", "党组织与党员", "组织生活", "党员积分"]
+    assert "组织生活要求" not in groups["组织生活"]  # orglife.manage_requirements is the 工委's
+    assert "年度评定" not in groups["党员积分"]
+
+
+def test_the_longest_matching_entry_is_active(client_for, cast):
+    response = client_for(cast.committee_admin).get(reverse("members:member-list"))
+    active = [i["url"] for g in response.context["nav_groups"] for i in g["items"] if i["active"]]
+    assert active == [reverse("members:member-list")]
+
+
+def test_anonymous_gets_no_navigation(client):
+    response = client.get(reverse("accounts:login"))
+    assert response.context["nav_groups"] == []
