@@ -19,6 +19,7 @@ from django.utils import timezone
 from ronghe.accounts.choices import Role
 from ronghe.accounts.models import RoleAssignment, User
 from ronghe.core.scoring.models import Indicator
+from ronghe.core.workflow.models import History
 from ronghe.demo.generator import County, step
 from ronghe.members import services as member_services
 from ronghe.members.choices import MemberStatus, StatusAction, TransferAction
@@ -32,6 +33,8 @@ from ronghe.orgs.choices import OfficerPost, OrgKind
 from ronghe.orgs.models import Organization
 from ronghe.points import services as points_services
 from ronghe.points.choices import ClaimAction
+from ronghe.points.models import Claim
+from ronghe.points.rules import CLAIM_PROCESS
 
 LEADING_GROUPS_MAX = 12  # 党组 given posts (bounded: a few hundred rows at most)
 LIFE_MEETINGS = 3  # 党组 with a 民主生活会 held this year; the first one below two thirds
@@ -217,7 +220,11 @@ def _claims(
         )
 
     for m in others:
-        submit(secretary, m, rng.choice(("参加社区志愿服务", "参加县直机关专题培训", "撰写理论学习心得")))
+        claim = submit(secretary, m, rng.choice(("参加社区志愿服务", "参加县直机关专题培训", "撰写理论学习心得")))
+        # filed the day after the activity, so the older ones are past the review deadline (已超期)
+        filed = timezone.make_aware(datetime.combine(claim.occurred_on + timedelta(days=1), time(10)))
+        Claim.objects.filter(pk=claim.pk).update(created_at=filed, updated_at=filed)
+        History.objects.filter(process=CLAIM_PROCESS.name, object_id=claim.pk).update(at=filed)
     if own is None or member_user is None:
         return
     approved = submit(member_user, own, "参加“党员进社区”志愿服务")
