@@ -22,7 +22,7 @@ from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.orglife.models import Meeting
 from ronghe.orgs.models import Organization
-from ronghe.points.models import PointsEntry
+from ronghe.points.models import Claim, PointsEntry
 
 ROSTER_COLUMNS = (
     "code",
@@ -123,6 +123,17 @@ def my_points_floor(request: HttpRequest) -> HttpResponse:
     return _table(rows)
 
 
+@public
+def claim_review_floor(request: HttpRequest) -> HttpResponse:
+    """The review queue's first page: submitted claims in the subtree, oldest first, one indexed query."""
+    rows = list(
+        Claim.objects.filter(state="submitted", member__organization__path__startswith=request.GET["path"])
+        .order_by("created_at", "id")
+        .values_list("code", "member__name", "member__organization__name", "indicator__name", "points")[:20]
+    )
+    return _table(rows)
+
+
 EXPORT_VALUES = (
     "name",
     "gender",
@@ -176,4 +187,5 @@ urlpatterns = [
     path("roster", roster_floor, name="roster-floor"),
     path("compliance", compliance_floor, name="compliance-floor"),
     path("my-points", my_points_floor, name="my-points-floor"),
+    path("claim-review", claim_review_floor, name="claim-review-floor"),
 ]

@@ -496,6 +496,13 @@ def measure(
             f"{floor_url}my-points?member={member_user.member_id}&year={YEAR}",
             "points:my-points",
         ),
+        (
+            "申报审核 overdue only (工委, whole county)",
+            "gwadmin",
+            route("points:claim-review", overdue=1),
+            f"{floor_url}claim-review?path={committee.path}",
+            "points:claim-review",
+        ),
     ]
     selected = [p for p in pages if only in (None, "pages") or only in p[0] or only in p[4]]
     selected = [p for p in selected if not skip or skip not in p[0]]
