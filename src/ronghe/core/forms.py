@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django import forms
+from django.db.models import Model
+
+_M = TypeVar("_M", bound=Model)
 
 if TYPE_CHECKING:
     _FormBase = forms.BaseForm  # what the mixin is combined with; at run time it adds no base class
+    GenericModelForm = forms.ModelForm
+    GenericModelChoiceField = forms.ModelChoiceField
 else:
     _FormBase = object
+
+    # django-stubs makes ModelForm and ModelChoiceField generic in their model, but Django's classes
+    # cannot be subscripted at run time (that needs django_stubs_ext.monkeypatch()): subclass these,
+    # `class ThingForm(GenericModelForm[Thing])`, and the type argument works in both worlds.
+    class GenericModelForm(forms.ModelForm, Generic[_M]):
+        pass
+
+    class GenericModelChoiceField(forms.ModelChoiceField, Generic[_M]):
+        pass
 
 
 class StyledFormMixin(_FormBase):
