@@ -17,13 +17,14 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
-from ronghe.accounts.models import ApiToken
+from ronghe.accounts.http import ApiRequest
+from ronghe.accounts.models import ApiToken, User
 from ronghe.core.api import ERRORS, schema_errors
 from ronghe.core.errors import DomainError
 
 
 class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         row = (
             ApiToken.objects.select_related("user")
             .filter(digest=ApiToken.digest_of(token), revoked=False, user__is_active=True)
@@ -45,7 +46,7 @@ class BrowserSession(SessionAuth):
     and one with a session is CSRF-checked as before.
     """
 
-    def __call__(self, request: HttpRequest) -> Any:
+    def __call__(self, request: HttpRequest) -> User | None:
         if not request.user.is_authenticated:
             return None
         return super().__call__(request)
@@ -136,7 +137,7 @@ class MeOut(Schema):
 
 
 @api.get("/me", response={200: MeOut, **ERRORS}, summary="当前用户", tags=["账户"])
-def me(request: HttpRequest) -> dict[str, Any]:
+def me(request: ApiRequest) -> dict[str, Any]:
     from ronghe.core.scope import grants
 
     user = request.auth

@@ -1,9 +1,12 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 from ronghe.accounts.choices import Role
 from ronghe.accounts.models import User
 from ronghe.core.forms import StyledFormMixin
+from ronghe.core.types import Actor
 from ronghe.orgs.forms import CodeChoiceField
 from ronghe.orgs.models import Organization
 from ronghe.orgs.queries import organizations_for_user
@@ -15,7 +18,7 @@ class LoginForm(StyledFormMixin, AuthenticationForm):
         "inactive": "该账户已停用，请联系系统管理员。",
     }
 
-    def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN204
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "用户名"
         self.fields["password"].label = "密码"
@@ -32,13 +35,13 @@ class GrantRoleForm(StyledFormMixin, forms.Form):
         queryset=Organization.objects.none(), label="党组织（授权范围）", empty_label="请选择"
     )
 
-    def __init__(self, *args, user, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN204
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations_for_user(user, "roles.grant").exclude(
-            kind="group"
-        )
+        organization = self.fields["organization"]
+        assert isinstance(organization, forms.ModelChoiceField)
+        organization.queryset = organizations_for_user(user, "roles.grant").exclude(kind="group")
 
-    def clean_username(self):  # noqa: ANN201
+    def clean_username(self) -> str:
         from ronghe.accounts.services import normalize_username
 
         name = normalize_username(self.cleaned_data["username"])

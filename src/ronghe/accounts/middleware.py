@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from ronghe.core import audit
+from ronghe.core.types import Actor
 
 _LAST = "_ronghe_last_seen"
 _START = "_ronghe_login_at"
@@ -34,10 +35,10 @@ class SessionTimeoutMiddleware:
                 response = self._htmx_to_login()
             response.delete_cookie(MARKER)
             return response
-        response = self._check(request, user) if authenticated else None
-        if response is not None:
-            response.delete_cookie(MARKER)
-            return response
+        refusal = self._check(request, user) if authenticated else None
+        if refusal is not None:
+            refusal.delete_cookie(MARKER)
+            return refusal
         response = self.get_response(request)
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             response.set_cookie(MARKER, "1", httponly=True, samesite="Lax", secure=request.is_secure())
@@ -45,7 +46,7 @@ class SessionTimeoutMiddleware:
             response.delete_cookie(MARKER)
         return response
 
-    def _check(self, request: HttpRequest, user: object) -> HttpResponse | None:
+    def _check(self, request: HttpRequest, user: Actor | None) -> HttpResponse | None:
         """Log out a session idle too long or older than the absolute cap."""
         now = time.time()
         last = request.session.get(_LAST, now)

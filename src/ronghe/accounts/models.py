@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any, ClassVar, Self
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
@@ -27,7 +28,7 @@ class User(AbstractUser):
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
     is_demo = models.BooleanField("演示账户", default=False)
 
-    objects = UserManager()
+    objects: ClassVar[UserManager[Self]] = UserManager()
 
     class Meta:
         verbose_name = "用户"
@@ -37,13 +38,13 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
-    def save(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # 三员分立: no account holds every right, so no active superuser is ever saved (security.md AUTH-9, AC-1).
         if self.is_superuser and self.is_active:
             raise ValidationError(
                 "本系统不设超级用户，请用 ronghe bootstrap_admins 建立系统、安全、审计管理员账户。"
             )
-        return super().save(*args, **kwargs)
+        super().save(*args, **kwargs)
 
     def set_password(self, raw_password: str | None) -> None:
         super().set_password(raw_password)

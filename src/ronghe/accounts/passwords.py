@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+
+if TYPE_CHECKING:
+    from ronghe.accounts.models import User
 
 
 def character_classes(password: str) -> int:
@@ -21,7 +24,7 @@ class CharacterClassValidator:
     def __init__(self, min_classes: int = 3) -> None:
         self.min_classes = min_classes
 
-    def validate(self, password: str, user: Any = None) -> None:
+    def validate(self, password: str, user: User | None = None) -> None:
         if character_classes(password) < self.min_classes:
             raise ValidationError(
                 f"密码须包含大写字母、小写字母、数字、特殊符号中的至少{self.min_classes}类",
@@ -33,8 +36,8 @@ class CharacterClassValidator:
 
 
 class NotUsernameValidator:
-    def validate(self, password: str, user: Any = None) -> None:
-        username = getattr(user, "username", "") or ""
+    def validate(self, password: str, user: User | None = None) -> None:
+        username = user.username if user is not None else ""
         if not username:
             return
         norm = unicodedata.normalize("NFKC", password).casefold()

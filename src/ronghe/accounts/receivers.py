@@ -2,31 +2,40 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.http import HttpRequest
 
 from ronghe.core import audit
 
+if TYPE_CHECKING:
+    from ronghe.accounts.models import User
+
+# Set on a request that a locked account made: its failure is recorded as refused.
+_REFUSED = "_ronghe_refused_while_locked"
+
 
 @receiver(user_logged_in)
-def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _logged_in(sender: object, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     audit.record("auth.login", actor=user, object_type="accounts.user", object_id=str(user.pk))
 
 
 @receiver(user_logged_out)
-def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _logged_out(sender: object, request: HttpRequest | None, user: User | None, **kwargs: Any) -> None:
     if user is not None:
         audit.record("auth.logout", actor=user, object_type="accounts.user", object_id=str(user.pk))
 
 
 @receiver(user_login_failed)
-def _login_failed(sender: Any, credentials: dict, request: Any = None, **kwargs: Any) -> None:
+def _login_failed(
+    sender: object, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     """One row per failed attempt; an attempt refused because the account is locked says so."""
-    refused = getattr(request, "_ronghe_refused_while_locked", False)
+    refused = getattr(request, _REFUSED, False)
     audit.record(
         "auth.login_failed",
         username=str(credentials.get("username", ""))[:150],
@@ -37,8 +46,8 @@ def _login_failed(sender: Any, credentials: dict, request: Any = None, **kwargs:
 
 @receiver(user_locked_out)
 def _locked_out(
-    sender: Any,
-    request: Any = None,
+    sender: object,
+    request: HttpRequest | None = None,
     username: str | None = None,
     ip_address: str | None = None,
     **kwargs: Any,
@@ -48,7 +57,7 @@ def _locked_out(
     # The lock starts on the failure that reaches the limit; later failures (axes keeps counting) are refusals.
     failures = getattr(request, "axes_failures_since_start", None)
     if request is not None and (failures is None or failures > settings.AXES_FAILURE_LIMIT):
-        request._ronghe_refused_while_locked = True
+        setattr(request, _REFUSED, True)
         return
     audit.record(
         "auth.lockout", username=(username or "")[:150], outcome="failure", changes={"ip": ip_address or ""}

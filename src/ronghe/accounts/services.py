@@ -11,7 +11,6 @@ import secrets
 import string
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -115,7 +114,7 @@ def normalize_username(raw: str) -> str:
     return unicodedata.normalize("NFKC", raw or "").strip().casefold()
 
 
-def grant_role(*, actor: Any, user: User, role: str, organization: Organization) -> RoleAssignment:
+def grant_role(*, actor: User, user: User, role: str, organization: Organization) -> RoleAssignment:
     require_at(actor, "roles.grant", organization.path)
     if user.pk == actor.pk:
         # recorded outside the transaction so the refused attempt stays in the log
@@ -132,7 +131,7 @@ def grant_role(*, actor: Any, user: User, role: str, organization: Organization)
 
 
 @transaction.atomic
-def _grant(*, actor: Any, user: User, role: str, organization: Organization) -> RoleAssignment:
+def _grant(*, actor: User, user: User, role: str, organization: Organization) -> RoleAssignment:
     if role not in Role.values:
         raise AccountError("角色：无效的角色")
     held = set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
@@ -154,7 +153,7 @@ def _grant(*, actor: Any, user: User, role: str, organization: Organization) -> 
 
 
 @transaction.atomic
-def revoke_role(*, actor: Any, assignment: RoleAssignment) -> None:
+def revoke_role(*, actor: User, assignment: RoleAssignment) -> None:
     require_at(actor, "roles.grant", assignment.organization.path)
     if assignment.user_id == actor.pk:
         raise AccountError("不能撤销自己的角色")
@@ -174,13 +173,13 @@ def revoke_role(*, actor: Any, assignment: RoleAssignment) -> None:
     assignment.delete()
 
 
-def _require_user_admin(actor: Any) -> None:
+def _require_user_admin(actor: User) -> None:
     if not has_perm_anywhere(actor, "users.manage"):
         raise PermissionDenied("您没有管理用户账户的权限")
 
 
 @transaction.atomic
-def create_user(*, actor: Any, username: str, display_name: str, password: str) -> User:
+def create_user(*, actor: User, username: str, display_name: str, password: str) -> User:
     """A new local account that must change its password at first login."""
     _require_user_admin(actor)
     name = normalize_username(username)
@@ -209,7 +208,7 @@ def create_user(*, actor: Any, username: str, display_name: str, password: str) 
 
 
 @transaction.atomic
-def set_active(*, actor: Any, user: User, active: bool) -> User:
+def set_active(*, actor: User, user: User, active: bool) -> User:
     _require_user_admin(actor)
     if user.pk == actor.pk:
         raise AccountError("不能停用自己的账户")

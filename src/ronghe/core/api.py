@@ -7,15 +7,21 @@ the API in `ronghe.api`; operations declare `ERRORS` in their responses so the O
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar, overload
 
-from ninja import Field, Query, Schema
+from django.db.models import Model, QuerySet
+from ninja import Field, Schema
+from ninja.params import functions as param_functions
 
 # Deep enough for any list of a province (1M members); beyond it an offset is a mistake, and past
 # 2**63 the database cannot even take it. Out-of-range paging is a 422, never a 500.
 MAX_OFFSET = 10_000_000
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+_M = TypeVar("_M", bound=Model)
+_R = TypeVar("_R")
+_T = TypeVar("_T")
 
 
 class ErrorOut(Schema):
@@ -41,14 +47,18 @@ class Paging(Schema):
     limit: int = Field(50, ge=1, le=200, description="每页条数")
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description="跳过的条数")
 
-    def window(self, items: Any) -> Any:
+    @overload
+    def window(self, items: QuerySet[_M, _R]) -> QuerySet[_M, _R]: ...
+    @overload
+    def window(self, items: Sequence[_T]) -> Sequence[_T]: ...
+    def window(self, items: QuerySet[_M, _R] | Sequence[_T]) -> QuerySet[_M, _R] | Sequence[_T]:
         """The requested page of a queryset or list."""
         return items[self.offset : self.offset + self.limit]
 
 
-def year_param() -> Any:
+def year_param() -> Any:  # the parameter's declaration, given as the default of `year: int | None`
     """A `?year=` query parameter: optional (this year), bounded like the pages' year fields."""
-    return Query(None, ge=FIRST_YEAR, le=LAST_YEAR, description="年度，不填为今年")
+    return param_functions.Query(None, ge=FIRST_YEAR, le=LAST_YEAR, description="年度，不填为今年")
 
 
 # ------------------------------------------------------------- schema errors in Chinese

@@ -13,6 +13,7 @@ from django.db.models import Model
 
 from ronghe.core.models import AuditEntry, AuditHead
 from ronghe.core.requestctx import current_context
+from ronghe.core.types import Actor
 
 GENESIS = "0" * 64
 _HASHED_FIELDS = (
@@ -53,7 +54,7 @@ def _jsonable(value: Any) -> Any:
 def record(
     event: str,
     *,
-    actor: Any = None,
+    actor: Actor | None = None,
     obj: Model | None = None,
     object_type: str = "",
     object_id: str = "",
@@ -65,7 +66,7 @@ def record(
 ) -> AuditEntry:
     """Append one audit row, chained to the previous one under a lock."""
     ctx = current_context()
-    if actor is None and ctx.user is not None and getattr(ctx.user, "is_authenticated", False):
+    if actor is None and ctx.user is not None and ctx.user.is_authenticated:
         actor = ctx.user
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -75,8 +76,8 @@ def record(
         org_path = org_path or (org() if callable(org) else (org or ""))
     entry = AuditEntry(
         created_at=datetime.now(UTC),
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_username=username or (getattr(actor, "username", "") or ""),
+        actor_id=actor.pk if actor is not None and actor.pk else None,
+        actor_username=username or (actor.username if actor is not None else ""),
         role=ctx.role,
         ip=ctx.ip,
         request_id=ctx.request_id,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
@@ -11,7 +11,8 @@ from types import TracebackType
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import Model
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Field, Model
 
 # PostgreSQL types for COPY's binary format, by the column type Django creates (modifiers dropped).
 BINARY_TYPES = {
@@ -46,8 +47,7 @@ def bulk_load(
     (str, int, date, aware datetime, UUID); the text format also accepts e.g. "3" for an integer.
     """
     table = connection.ops.quote_name(model._meta.db_table)
-    model_fields = [model._meta.get_field(f) for f in fields]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in model_fields)
+    model_fields, columns = _columns(model, fields)
     total = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -114,10 +114,23 @@ def larger_page_cache(mib: int = 64) -> Iterator[None]:
             cursor.execute(f"PRAGMA cache_size = {previous}")
 
 
+def _columns(model: type[Model], fields: Sequence[str]) -> tuple[list[Field[Any, Any]], str]:
+    """The named fields and their quoted column list (a foreign key is its `_id` column)."""
+    model_fields: list[Field[Any, Any]] = []
+    columns: list[str] = []
+    for name in fields:
+        field = model._meta.get_field(name)
+        if not isinstance(field, Field) or field.column is None:
+            raise ValueError(f"{model.__name__}.{name} is not a column")
+        model_fields.append(field)
+        columns.append(connection.ops.quote_name(field.column))
+    return model_fields, ", ".join(columns)
+
+
 PLAIN = {"CharField", "TextField", "ForeignKey", "BooleanField"}
 
 
-def _prep(field: Any, conn: Any) -> Any:
+def _prep(field: Field[Any, Any], conn: BaseDatabaseWrapper) -> Callable[[Any], Any] | None:
     """How one column's values become parameters for executemany: None when the driver takes the
     value as it is; dates as ISO text (what Django's adapter gives); other values through the
     field, remembering the last immutable one (a batch's timestamps are usually one object)."""
@@ -138,7 +151,7 @@ def _prep(field: Any, conn: Any) -> Any:
     return prep
 
 
-def _binary_types(model_fields: Sequence[Any]) -> list[str] | None:
+def _binary_types(model_fields: Sequence[Field[Any, Any]]) -> list[str] | None:
     types = []
     for f in model_fields:
         db_type = (f.db_type(connection) or "").split("(")[0].strip()
@@ -160,12 +173,11 @@ class BackgroundCopy:
     """
 
     def __init__(self, model: type[Model], fields: Sequence[str]) -> None:
-        model_fields = [model._meta.get_field(f) for f in fields]
+        model_fields, columns = _columns(model, fields)
         types = _binary_types(model_fields)
         if connection.vendor != "postgresql" or types is None:
             raise ValueError("BackgroundCopy needs PostgreSQL and columns with binary COPY types")
         table = connection.ops.quote_name(model._meta.db_table)
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in model_fields)
         self.sql = f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)"
         self.types = types
         connection.ensure_connection()

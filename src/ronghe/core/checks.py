@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from django.apps import AppConfig
 from django.conf import settings
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.db.utils import DatabaseError
 
 
 @register(Tags.security, deploy=True)
-def ronghe_security(app_configs: Any, **kwargs: Any) -> list[Any]:
-    problems: list[Any] = []
+def ronghe_security(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[CheckMessage]:
+    problems: list[CheckMessage] = []
     if settings.SESSION_COOKIE_AGE > 1800:
         problems.append(Warning("会话空闲超时超过30分钟", id="ronghe.W001"))
     if not settings.AUTH_PASSWORD_VALIDATORS:
@@ -22,7 +24,7 @@ def ronghe_security(app_configs: Any, **kwargs: Any) -> list[Any]:
 
 
 @register(Tags.security, deploy=True)
-def no_active_superuser(app_configs: Any, **kwargs: Any) -> list[Any]:
+def no_active_superuser(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[CheckMessage]:
     """三员分立 leaves no room for an all-powerful account (security.md AUTH-9, CFG-2 AC-1)."""
     from django.contrib.auth import get_user_model
 

@@ -8,7 +8,7 @@ Permission refusals stay Django's `PermissionDenied` (403) and missing objects `
 
 from __future__ import annotations
 
-from typing import Any
+from django.forms import BaseForm
 
 
 class DomainError(Exception):
@@ -58,7 +58,7 @@ class InvalidInput(DomainError):
         self.errors = errors
 
     @classmethod
-    def from_form(cls, form: Any) -> InvalidInput:
+    def from_form(cls, form: BaseForm) -> InvalidInput:
         """The errors of a bound, invalid Django form, with its field labels."""
         labels = {name: str(field.label) for name, field in form.fields.items() if field.label}
         return cls({name: [str(m) for m in messages] for name, messages in form.errors.items()}, labels)
@@ -67,7 +67,7 @@ class InvalidInput(DomainError):
         return self.errors
 
 
-def add_to_form(form: Any, exc: DomainError) -> None:
+def add_to_form(form: BaseForm, exc: DomainError) -> None:
     """Show a domain error on the form: on its field when the form has it, else above the form."""
-    field = exc.field if exc.field in getattr(form, "fields", {}) else None
+    field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+T = TypeVar("T")
 
 
 def render_page_or_partial(
@@ -22,7 +25,7 @@ def render_page_or_partial(
     return render(request, template, context, status=status)
 
 
-class DeepPaginator(Paginator):
+class DeepPaginator(Paginator[T]):
     """A paginator for long ordered querysets (a unit's roster at a province: tens of thousands).
 
     Pages in the back half are read in reverse order, so the last page is an index scan from the
@@ -33,35 +36,41 @@ class DeepPaginator(Paginator):
 
     COUNT_SECONDS = 60
 
-    def __init__(self, object_list: Any, per_page: int, *, count_key: str | None = None) -> None:
+    def __init__(
+        self, object_list: Sequence[T] | QuerySet[Model, T], per_page: int, *, count_key: str | None = None
+    ) -> None:
         super().__init__(object_list, per_page)
         self.count_key = count_key
 
     @cached_property
     def count(self) -> int:
         if self.count_key is None or not isinstance(self.object_list, QuerySet):
-            return Paginator.count.func(self)  # lists: len(); querysets: COUNT(*)
+            return super().count  # lists: len(); querysets: COUNT(*)
         from ronghe.core.readcache import cached_aggregate, summary_version
 
         digest = hashlib.sha256(f"{self.count_key}|{self.object_list.query}".encode()).hexdigest()[:32]
         key = f"paging:count:{summary_version()}:{digest}"
         return cached_aggregate(key, self.object_list.count, self.COUNT_SECONDS)
 
-    def page(self, number: Any) -> Page:
+    def page(self, number: int | str) -> Page[T]:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        ordered = isinstance(self.object_list, QuerySet) and self.object_list.ordered
-        if not ordered or bottom <= self.count // 2:
+        rows_in = self.object_list
+        if not isinstance(rows_in, QuerySet) or not rows_in.ordered or bottom <= self.count // 2:
             return super().page(number)
-        rows = list(self.object_list.reverse()[self.count - top : self.count - bottom])
+        rows = list(rows_in.reverse()[self.count - top : self.count - bottom])
         rows.reverse()
-        return self._get_page(rows, number, self)
+        return Page(rows, number, self)
 
 
 def paginate(
-    request: HttpRequest, object_list: Any, per_page: int = 20, *, count_key: str | None = None
-) -> Page:
+    request: HttpRequest,
+    object_list: Sequence[T] | QuerySet[Model, T],
+    per_page: int = 20,
+    *,
+    count_key: str | None = None,
+) -> Page[T]:
     """A page of `object_list` from ?page=; a bad page number gives the nearest valid page.
 
     Pass `count_key` (a name for the list) for rosters that grow with the member count: the count

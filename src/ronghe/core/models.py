@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any, Never
 
 from django.conf import settings
 from django.db import models
 
 
-class AuditQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # noqa: ANN003, ANN201
+class AuditQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> Never:
         raise PermissionError("审计日志只能追加，不能修改")
 
-    def delete(self):  # noqa: ANN201
+    def delete(self) -> Never:
         raise PermissionError("审计日志只能追加，不能删除")
 
 
@@ -53,12 +54,12 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.event} {self.actor_username}"
 
-    def save(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("审计日志只能追加，不能修改")
-        return super().save(*args, **kwargs)
+        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def delete(self, *args: Any, **kwargs: Any) -> Never:
         raise PermissionError("审计日志只能追加，不能删除")
 
 

@@ -9,24 +9,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
 from ronghe.core.scope import has_perm_anywhere
 
 VIEW_PERMISSIONS: dict[str, str] = {}
 PUBLIC_VIEWS: set[str] = set()
 
-
-def _key(view: Any) -> str:
-    view = getattr(view, "view_class", view)
-    return f"{view.__module__}.{view.__qualname__}"
+V = TypeVar("V", bound=Callable[..., object])
 
 
-def view_permission(view: Any) -> str | None:
+def _key(view: Callable[..., object]) -> str:
+    target = getattr(view, "view_class", view)  # a class-based view is named by its class
+    return f"{target.__module__}.{target.__qualname__}"
+
+
+def view_permission(view: Callable[..., object]) -> str | None:
     """The permission declared for a resolved view callback, "public", or None if undeclared."""
     key = _key(view)
     if key in PUBLIC_VIEWS:
@@ -34,15 +36,18 @@ def view_permission(view: Any) -> str | None:
     return VIEW_PERMISSIONS.get(key)
 
 
-def public(view: Any) -> Any:
+def public(view: V) -> V:
     PUBLIC_VIEWS.add(_key(view))
     return view
 
 
-def require(perm: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    def decorator(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+View = Callable[..., HttpResponseBase]  # a page, a download (FileResponse) or a stream
+
+
+def require(perm: str) -> Callable[[View], View]:
+    def decorator(func: View) -> View:
         @wraps(func)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not has_perm_anywhere(request.user, perm):

@@ -65,7 +65,8 @@ def invalidating_models() -> tuple[type[Model], ...]:
 
 def summary_version() -> int:
     """Bumped by every ORM save/delete of a model declared with `invalidate_on` (cache keys include it)."""
-    return cache.get(_VERSION_KEY, 0)
+    version: int = cache.get(_VERSION_KEY, 0)
+    return version
 
 
 LOCK_SECONDS = 120  # longer than any aggregate takes at a province (the rollup took ~17 s at 1M members)
@@ -80,7 +81,7 @@ def cached_aggregate(key: str, compute: Callable[[], T], timeout: int = HOME_CAC
     whole-subtree aggregate (16 cold clients at a province took the server to 12 GB). A waiter
     computes itself only if the lock holder has not finished within `LOCK_SECONDS`.
     """
-    found = cache.get(key)
+    found: T | None = cache.get(key)
     if found is not None:
         return found
     lock = f"{key}:computing"

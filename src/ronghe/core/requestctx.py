@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextvars
 from dataclasses import dataclass
-from typing import Any
+
+from ronghe.core.types import Actor
 
 
 @dataclass
 class RequestContext:
-    user: Any = None
+    user: Actor | None = None
     ip: str = ""
     request_id: str = ""
     role: str = ""
@@ -23,9 +24,9 @@ def current_context() -> RequestContext:
     return _ctx.get() or _EMPTY
 
 
-def set_context(ctx: RequestContext | None) -> contextvars.Token:
+def set_context(ctx: RequestContext | None) -> contextvars.Token[RequestContext | None]:
     return _ctx.set(ctx)
 
 
-def reset_context(token: contextvars.Token) -> None:
+def reset_context(token: contextvars.Token[RequestContext | None]) -> None:
     _ctx.reset(token)

@@ -92,6 +92,7 @@ class _Tree:
     def __init__(self) -> None:
         self.children: dict[str, int] = {}
         self.rows: list[Organization] = []
+        self.parents: list[Organization | None] = []  # of each row, whose key is known once it is saved
 
     def add(self, parent: Organization | None, **fields: Any) -> Organization:
         prefix = parent.path if parent else ""
@@ -100,17 +101,17 @@ class _Tree:
         org = Organization(
             path=prefix + path_segment(n) + ".", depth=0 if parent is None else parent.depth + 1, **fields
         )
-        org._demo_parent = parent
         self.rows.append(org)
+        self.parents.append(parent)
         return org
 
     def save(self) -> None:
         """Insert level by level so each child knows its parent's primary key."""
         for depth in sorted({o.depth for o in self.rows}):
-            level = [o for o in self.rows if o.depth == depth]
-            for org in level:
-                org.parent_id = org._demo_parent.pk if org._demo_parent is not None else None
-            Organization.objects.bulk_create(level, batch_size=BATCH)
+            level = [(o, p) for o, p in zip(self.rows, self.parents, strict=True) if o.depth == depth]
+            for org, parent in level:
+                org.parent_id = parent.pk if parent is not None else None
+            Organization.objects.bulk_create([o for o, _ in level], batch_size=BATCH)
 
 
 def _split(total: int, rng: random.Random, lo: int, hi: int) -> list[int]:
@@ -210,7 +211,7 @@ def _unique_number(person: dict[str, Any], seq: int, seen: set[str]) -> str:
     The 3-digit sequence code only has 500 values per sex, so at 100,000+ members two people
     of the same area and birth date collide; the blind index is unique, so we step past them.
     """
-    number = person["id_number"]
+    number: str = person["id_number"]
     step_ = 0
     while number in seen:
         step_ += 1
@@ -433,6 +434,7 @@ def _build_tree_and_members(
 def _create_logins(county: County) -> None:
     password = settings.RONGHE_DEMO_PASSWORD
     first_branch = next(b for b in county.branches if b.parent_id != county.committee.pk)
+    assert first_branch.parent_id is not None  # under its unit's top organization
     unit_top = Organization.objects.get(pk=first_branch.parent_id)
     member = Member.objects.filter(organization=first_branch, party_post="").order_by("id").first()
     secretary_member = Member.objects.filter(organization=first_branch, party_post="书记").first()

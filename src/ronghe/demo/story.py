@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from django.utils import timezone
 
@@ -50,12 +49,13 @@ def story(county: County, rng: random.Random) -> None:
     admin, secretary = users.get("gwadmin"), users.get("secretary")
     if admin is None or secretary is None:
         return
-    branch = (
+    assignment = (
         RoleAssignment.objects.filter(user=secretary, role=Role.BRANCH_SECRETARY)
         .select_related("organization__unit")
         .first()
-        .organization
     )
+    assert assignment is not None  # the generator gives the secretary login its branch
+    branch = assignment.organization
     leaders = _leading_groups(county, rng, admin, branch)
     member_user = users.get("member")
     own = member_user.member if member_user and member_user.member_id else None
@@ -74,14 +74,14 @@ def story(county: County, rng: random.Random) -> None:
     _upcoming_meetings(county, secretary, branch)
 
 
-def _leading_groups(county: County, rng: random.Random, admin: Any, branch: Organization) -> set[int]:
+def _leading_groups(county: County, rng: random.Random, admin: User, branch: Organization) -> set[int]:
     """The secretary's unit gets a 党组 if it has none (the generator only gives one to large
     units). Each 党组 gets the unit's leading cadres as its members (the branch secretaries first);
     a few held this year's 民主生活会, the second of them with attendance below two thirds."""
     today, year = county.today, county.today.year
     groups = Organization.objects.filter(kind=OrgKind.LEADING_GROUP, unit__isnull=False, is_active=True)
     own = groups.filter(unit=branch.unit_id).first()
-    if own is None and branch.unit_id:
+    if own is None and branch.unit is not None:
         own = org_services.create_organization(
             actor=admin,
             parent=county.committee,
@@ -90,11 +90,12 @@ def _leading_groups(county: County, rng: random.Random, admin: Any, branch: Orga
             unit=branch.unit,
             founded_on=date(1990, 1, 1),
         )
-    others = list(groups.exclude(pk=own.pk if own else None).order_by("path")[: LEADING_GROUPS_MAX - 1])
-    groups = ([own] if own else []) + others
+    if own is not None:
+        groups = groups.exclude(pk=own.pk)
+    others = list(groups.order_by("path")[: LEADING_GROUPS_MAX - 1])
     chosen: set[int] = set()
     held = 0
-    for group in groups:
+    for group in ([own] if own else []) + others:
         cadres = sorted(
             org_services.officer_candidates(group).exclude(party_post="").filter(status=MemberStatus.FULL),
             key=lambda m: (m.party_post != "书记", m.pk),
@@ -137,7 +138,7 @@ def _leading_groups(county: County, rng: random.Random, admin: Any, branch: Orga
     return chosen
 
 
-def _transfers(county: County, secretary: Any, members: list[Member]) -> None:
+def _transfers(county: County, secretary: User, members: list[Member]) -> None:
     """One outgoing 介绍信 still waiting for its receipt past its validity, one confirmed."""
     today = county.today
     plan = [
@@ -161,7 +162,7 @@ def _transfers(county: County, secretary: Any, members: list[Member]) -> None:
             )
 
 
-def _status_change(county: County, admin: Any, secretary: Any, branch: Organization) -> None:
+def _status_change(county: County, admin: User, secretary: User, branch: Organization) -> None:
     """转正 of a probationary member whose year of probation ends within the next 30 days (the
     branch meeting decides shortly before; it takes effect the day probation ends, 党章 第七条):
     in the secretary's branch if one falls due there, else in the unit, else in the county."""
@@ -193,8 +194,8 @@ def _claims(
     county: County,
     rng: random.Random,
     branch: Organization,
-    secretary: Any,
-    member_user: Any,
+    secretary: User,
+    member_user: User | None,
     own: Member | None,
     others: list[Member],
 ) -> None:
@@ -208,7 +209,7 @@ def _claims(
         return
     latest = min(county.today, timezone.localdate())
 
-    def submit(actor: Any, member: Member, text: str) -> Any:
+    def submit(actor: User, member: Member, text: str) -> Claim:
         ind = rng.choice(indicators)
         return points_services.submit_claim(
             actor=actor,
@@ -241,7 +242,7 @@ def _claims(
     submit(member_user, own, "结对帮扶走访困难群众")
 
 
-def _upcoming_meetings(county: County, secretary: Any, branch: Organization) -> None:
+def _upcoming_meetings(county: County, secretary: User, branch: Organization) -> None:
     """Three meetings of the secretary's branch in the next two weeks (近期会议). Organizational
     life has no separate plan: a meeting ahead is recorded like any other, with the attendance the
     meeting form proposes (everyone expected, present) for check-in to confirm."""

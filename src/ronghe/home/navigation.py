@@ -6,12 +6,13 @@ app adds its entries to `NAVIGATION`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from ronghe.core.scope import has_perm_anywhere
+from ronghe.core.types import Actor
 
 # The side navigation in groups: (group label, [(label, url name, permission)]). An entry shows when the
 # user holds the permission somewhere; "public" shows to everyone signed in; "self.member" needs
@@ -63,7 +64,18 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
 ]
 
 
-def _allowed(user: Any, perm: str) -> bool:
+class NavItem(TypedDict):
+    label: str
+    url: str
+    active: bool
+
+
+class NavGroup(TypedDict):
+    label: str
+    items: list[NavItem]
+
+
+def _allowed(user: Actor, perm: str) -> bool:
     if perm == "public":
         return True
     if perm == "self.member":
@@ -71,7 +83,7 @@ def _allowed(user: Any, perm: str) -> bool:
     return has_perm_anywhere(user, perm)
 
 
-def navigation(request: HttpRequest) -> dict[str, Any]:
+def navigation(request: HttpRequest) -> dict[str, list[NavGroup]]:
     """`nav_groups` for the side bar: [{label, items: [{label, url, active}]}], empty groups left out.
 
     The active entry is the one whose URL is the longest prefix of the current path, so a detail page
@@ -80,9 +92,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_groups": []}
-    groups = []
+    groups: list[NavGroup] = []
     for group_label, entries in NAVIGATION:
-        items = []
+        items: list[NavItem] = []
         for label, name, perm in entries:
             if not _allowed(user, perm):
                 continue
@@ -94,7 +106,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if items:
             groups.append({"label": group_label, "items": items})
     path = request.path
-    best = None
+    best: NavItem | None = None
     for group in groups:
         for item in group["items"]:
             url = item["url"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -24,6 +24,9 @@ from ronghe.points.choices import ClaimState
 from ronghe.points.models import Claim
 from ronghe.points.queries import member_summary
 
+if TYPE_CHECKING:
+    from ronghe.accounts.models import User
+
 
 def month_bounds(today: date) -> tuple[datetime, datetime]:
     tz = timezone.get_current_timezone()
@@ -32,20 +35,20 @@ def month_bounds(today: date) -> tuple[datetime, datetime]:
     return start, datetime.combine(nxt, time.min, tzinfo=tz)
 
 
-def _home_cache_key(user: Any, today: date) -> str:
+def _home_cache_key(user: User, today: date) -> str:
     """Everything `scoped()` reads for the three querysets, so equal keys see equal rows."""
     version = summary_version()
     scope = [paths_with(user, perm) for perm in ("orgs.view", "members.view", "orglife.view")]
-    raw = repr((scope, getattr(user, "member_id", None), today.isoformat(), version))
+    raw = repr((scope, user.member_id, today.isoformat(), version))
     return "core:home_summary:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def home_summary(user: Any, today: date) -> dict[str, Any]:
+def home_summary(user: User, today: date) -> dict[str, Any]:
     """Counts and the age-band chart for the user's scope, in a constant number of queries (cached)."""
     return cached_aggregate(_home_cache_key(user, today), lambda: compute_home_summary(user, today))
 
 
-def compute_home_summary(user: Any, today: date) -> dict[str, Any]:
+def compute_home_summary(user: User, today: date) -> dict[str, Any]:
     """The uncached summary: one grouped scan of members (birth year × status) and two counts."""
     orgs = scoped(Organization.objects.all(), user, "orgs.view")
     members = scoped(Member.objects.filter(status__in=ACTIVE_STATUSES), user, "members.view")
@@ -85,13 +88,13 @@ CLAIM_LIMIT = 5
 UPCOMING_LIMIT = 5
 
 
-def home_oversight(user: Any, today: date) -> dict[str, Any]:
+def home_oversight(user: User, today: date) -> dict[str, Any]:
     """This year's compliance rate and the organization warnings in the user's scope (cached like the summary)."""
     key = _home_cache_key(user, today) + ":oversight"
     return cached_aggregate(key, lambda: compute_home_oversight(user, today))
 
 
-def compute_home_oversight(user: Any, today: date) -> dict[str, Any]:
+def compute_home_oversight(user: User, today: date) -> dict[str, Any]:
     out: dict[str, Any] = {"compliance_rate": None, "compliance_overdue": 0}
     if has_perm_anywhere(user, "orglife.view"):
         _rows, total = rollup(user, None, today.year, today)
@@ -103,7 +106,7 @@ def compute_home_oversight(user: Any, today: date) -> dict[str, Any]:
     return out
 
 
-def home_secretary(user: Any, today: date) -> dict[str, Any]:
+def home_secretary(user: User, today: date) -> dict[str, Any]:
     """The 14-day to-do of organizational life and the points claims waiting for this user's approval."""
     out: dict[str, Any] = {}
     if has_perm_anywhere(user, "orglife.edit"):

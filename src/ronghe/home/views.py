@@ -3,10 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core.permissions import public
 from ronghe.core.scope import has_perm_anywhere
 from ronghe.home.queries import home_member, home_oversight, home_secretary, home_summary
@@ -14,7 +15,7 @@ from ronghe.home.queries import home_member, home_oversight, home_secretary, hom
 
 @public
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """The 工作台: each section shows when the user holds its permission somewhere.
 
     Overview (counts, age chart) for members.view; compliance and warnings for orgs.view; the

@@ -6,11 +6,12 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest
+from django.db.models import Field as ModelField
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from ronghe.accounts.http import ApiRequest
 from ronghe.core.api import ERRORS, Paging
 from ronghe.core.errors import InvalidInput
 from ronghe.core.scope import get_for_user_or_404, has_perm_anywhere
@@ -84,8 +85,8 @@ def _out(org: Organization) -> dict[str, Any]:
         "name": org.name,
         "kind": org.kind,
         "kind_display": org.get_kind_display(),
-        "parent_code": org.parent.code if org.parent_id else None,
-        "unit": org.unit.name if org.unit_id else None,
+        "parent_code": org.parent.code if org.parent is not None else None,
+        "unit": org.unit.name if org.unit is not None else None,
         "joint_units": [u.name for u in org.joint_units.all()],
         "depth": org.depth,
         "founded_on": org.founded_on,
@@ -94,7 +95,7 @@ def _out(org: Organization) -> dict[str, Any]:
     }
 
 
-def _need(request: HttpRequest, perm: str) -> None:
+def _need(request: ApiRequest, perm: str) -> None:
     if not has_perm_anywhere(request.auth, perm):
         raise HttpError(403, "您没有执行此操作的权限")
 
@@ -104,7 +105,8 @@ def _unit_keys(names: list[str], field: str) -> list[str]:
     units = dict(Unit.objects.filter(name__in=names).values_list("name", "pk"))
     missing = [n for n in names if n not in units]
     if missing:
-        label = str(Organization._meta.get_field(field).verbose_name)
+        model_field = Organization._meta.get_field(field)
+        label = str(model_field.verbose_name) if isinstance(model_field, ModelField) else field
         raise InvalidInput({field: [f"没有名为“{n}”的单位" for n in missing]}, {field: label})
     return [str(units[n]) for n in names]
 
@@ -118,7 +120,7 @@ def _form_data(values: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("", response={200: OrgPage, **ERRORS}, summary="党组织列表")
-def list_organizations(request: HttpRequest, filters: Query[OrgFilters]) -> dict[str, Any]:
+def list_organizations(request: ApiRequest, filters: Query[OrgFilters]) -> dict[str, Any]:
     _need(request, "orgs.view")
     qs = organizations_for_user(request.auth).select_related("parent", "unit")
     if filters.kind:
@@ -132,7 +134,7 @@ def list_organizations(request: HttpRequest, filters: Query[OrgFilters]) -> dict
 
 
 @router.get("/{code}", response={200: OrgDetailOut, **ERRORS}, summary="党组织详情")
-def get_organization(request: HttpRequest, code: UUID) -> dict[str, Any]:
+def get_organization(request: ApiRequest, code: UUID) -> dict[str, Any]:
     org = get_for_user_or_404(
         Organization.objects.select_related("parent", "unit"), request.auth, perm="orgs.view", code=code
     )
@@ -149,7 +151,7 @@ def get_organization(request: HttpRequest, code: UUID) -> dict[str, Any]:
 
 
 @router.post("", response={201: OrgOut, **ERRORS}, summary="新建党组织")
-def create_organization(request: HttpRequest, payload: OrgIn) -> Status:
+def create_organization(request: ApiRequest, payload: OrgIn) -> Status[dict[str, Any]]:
     _need(request, "orgs.edit")
     values = payload.dict()
     values["parent"] = values.pop("parent_code")
@@ -161,14 +163,14 @@ def create_organization(request: HttpRequest, payload: OrgIn) -> Status:
 
 
 @router.patch("/{code}", response={200: OrgOut, **ERRORS}, summary="修改党组织")
-def update_organization(request: HttpRequest, code: UUID, payload: OrgPatch) -> Status:
+def update_organization(request: ApiRequest, code: UUID, payload: OrgPatch) -> Status[dict[str, Any]]:
     org = get_for_user_or_404(
         Organization.objects.select_related("parent", "unit"), request.auth, perm="orgs.edit", code=code
     )
     current = {
         "name": org.name,
         "kind": org.kind,
-        "unit": org.unit.name if org.unit_id else None,
+        "unit": org.unit.name if org.unit is not None else None,
         "founded_on": org.founded_on,
         "term_years": org.term_years,
         "last_election_on": org.last_election_on,

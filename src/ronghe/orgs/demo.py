@@ -40,6 +40,7 @@ def officers_and_party_workers(county: County, rng: random.Random) -> None:
             .order_by("id")
             .values_list("pk", "name")[:6]
         )
+        assert top.unit is not None  # unit__isnull=False above
         need = required_full_time_workers(top.unit.staff_count)
         full_time = need if rng.random() < 0.65 else max(0, need - 1)
         for i, (pk, name) in enumerate(people[: full_time + 2]):

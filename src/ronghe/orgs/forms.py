@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
+from django.db.models import Model, QuerySet
 
-from ronghe.core.forms import StyledForm, StyledFormMixin
+from ronghe.core.forms import GenericModelChoiceField, GenericModelForm, StyledForm, StyledFormMixin
+from ronghe.core.types import Actor
 from ronghe.members.models import Member
 from ronghe.orgs import rules
 from ronghe.orgs.choices import OfficerPost, OrgKind, WorkerKind
@@ -17,16 +19,18 @@ from ronghe.orgs.services import officer_candidates
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 KIND_CHOICES = [(k, label) for k, label in OrgKind.choices if k != OrgKind.COMMITTEE]
 
+M = TypeVar("M", bound=Model)
 
-class CodeChoiceField(forms.ModelChoiceField):
+
+class CodeChoiceField(GenericModelChoiceField[M]):
     """Choices keyed by the public `code`, never the primary key."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, queryset: QuerySet[M], **kwargs: Any) -> None:
         kwargs.setdefault("to_field_name", "code")
-        super().__init__(*args, **kwargs)
+        super().__init__(queryset, **kwargs)
 
 
-class OrganizationForm(StyledFormMixin, forms.ModelForm):
+class OrganizationForm(StyledFormMixin, GenericModelForm[Organization]):
     parent = CodeChoiceField(queryset=Organization.objects.none(), label="上级党组织", empty_label="请选择")
     term_years = forms.IntegerField(
         label="任期（年）",
@@ -54,24 +58,29 @@ class OrganizationForm(StyledFormMixin, forms.ModelForm):
             "joint_units": forms.SelectMultiple(attrs={"size": 6}),
         }
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = KIND_CHOICES
-        self.fields["unit"].queryset = Unit.objects.all()
-        self.fields["unit"].empty_label = "（无）"
-        self.fields["joint_units"].queryset = Unit.objects.all()
-        self.fields["joint_units"].help_text = "仅联合党支部填写"
+        kind, unit, joint_units = self.fields["kind"], self.fields["unit"], self.fields["joint_units"]
+        assert isinstance(kind, forms.ChoiceField)
+        assert isinstance(unit, forms.ModelChoiceField)
+        assert isinstance(joint_units, forms.ModelMultipleChoiceField)
+        kind.choices = KIND_CHOICES
+        unit.queryset = Unit.objects.all()
+        unit.empty_label = "（无）"
+        joint_units.queryset = Unit.objects.all()
+        joint_units.help_text = "仅联合党支部填写"
         if self.instance.pk:
             del self.fields["parent"]
             if self.instance.kind == OrgKind.COMMITTEE:
-                self.fields["kind"].choices = OrgKind.choices
+                kind.choices = OrgKind.choices
         else:
-            self.fields["parent"].queryset = organizations_for_user(user, "orgs.edit").exclude(
-                kind=OrgKind.GROUP
-            )
+            parent = self.fields["parent"]
+            assert isinstance(parent, forms.ModelChoiceField)
+            parent.queryset = organizations_for_user(user, "orgs.edit").exclude(kind=OrgKind.GROUP)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("kind") and not data.get("term_years"):
             data["term_years"] = rules.default_term_years(data["kind"])
         if data.get("joint_units") and data.get("kind") != OrgKind.JOINT_BRANCH:
@@ -103,14 +112,14 @@ class MoveForm(StyledForm):
         queryset=Organization.objects.none(), label="新的上级党组织", empty_label="请选择"
     )
 
-    def __init__(self, *args: Any, user: Any, org: Organization, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, org: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["new_parent"].queryset = (
-            organizations_for_user(user, "orgs.edit")
-            .exclude(path__startswith=org.path)
-            .exclude(pk=org.parent_id)
-            .exclude(kind=OrgKind.GROUP)
-        )
+        new_parent = self.fields["new_parent"]
+        assert isinstance(new_parent, forms.ModelChoiceField)
+        candidates = organizations_for_user(user, "orgs.edit").exclude(path__startswith=org.path)
+        if org.parent_id is not None:
+            candidates = candidates.exclude(pk=org.parent_id)
+        new_parent.queryset = candidates.exclude(kind=OrgKind.GROUP)
 
 
 class OfficerForm(StyledForm):
@@ -123,7 +132,9 @@ class OfficerForm(StyledForm):
         members = officer_candidates(org)
         if org.kind != OrgKind.LEADING_GROUP:
             members = members.filter(organization__depth__lte=org.depth + 1)
-        self.fields["member"].queryset = members.order_by("name")
+        member = self.fields["member"]
+        assert isinstance(member, forms.ModelChoiceField)
+        member.queryset = members.order_by("name")
 
 
 class WorkerForm(StyledForm):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import models
 
@@ -113,11 +114,11 @@ class Organization(models.Model):
     def audit_org_path(self) -> str:
         return self.path
 
-    def save(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.path:
             self.path = self.next_child_path(self.parent)
             self.depth = 0 if self.parent is None else self.parent.depth + 1
-        return super().save(*args, **kwargs)
+        super().save(*args, **kwargs)
 
     @staticmethod
     def next_child_path(parent: Organization | None) -> str:

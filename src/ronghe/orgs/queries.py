@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from ronghe.core.scope import paths_with, scoped
+from ronghe.core.types import Actor
 from ronghe.members.choices import ACTIVE_STATUSES, MemberStatus
 from ronghe.members.models import Member
 from ronghe.orgs import rules
@@ -37,7 +38,7 @@ class OrgRow:
         return self.org.depth
 
 
-def organizations_for_user(user: Any, perm: str = "orgs.view") -> QuerySet[Organization]:
+def organizations_for_user(user: Actor, perm: str = "orgs.view") -> QuerySet[Organization]:
     return scoped(Organization.objects.all(), user, perm)
 
 
@@ -105,8 +106,8 @@ def org_rows(orgs: QuerySet[Organization], today: date) -> list[OrgRow]:
             last_election_on=org.last_election_on,
         )
         warnings = rules.evaluate_organization(facts, today)
-        if unit_top:
-            worker_warning = rules.evaluate_party_workers(org.unit.staff_count, full_time.get(org.unit_id, 0))
+        if unit_top and org.unit is not None:
+            worker_warning = rules.evaluate_party_workers(org.unit.staff_count, full_time.get(org.unit.pk, 0))
             if worker_warning is not None:
                 warnings.append(worker_warning)
         rows.append(
@@ -131,7 +132,7 @@ TREE_NODES = 200
 
 
 def tree_nav(
-    user: Any, current: Organization | None = None, levels: int = 2, limit: int = TREE_NODES
+    user: Actor, current: Organization | None = None, levels: int = 2, limit: int = TREE_NODES
 ) -> list[dict[str, Any]]:
     """The compact tree for the side bar: the user's top nodes, up to `levels` below them (no 党小组;
     fewer levels when they would exceed `limit` nodes), and the way down to the current organization
@@ -140,7 +141,7 @@ def tree_nav(
     if not roots:
         return []
     top = min(len(p) // (SEGMENT + 1) for p in roots) - 1
-    current_path = getattr(current, "path", "") or ""
+    current_path = current.path if current is not None else ""
     way = ancestor_paths(current_path)
     fields = ("code", "name", "path", "depth")
     in_scope = organizations_for_user(user).exclude(kind=OrgKind.GROUP).order_by("path")
@@ -149,7 +150,7 @@ def tree_nav(
         if len(orgs) <= limit:
             break
     orgs = orgs[:limit]
-    if current_path:  # the way down and the children (a unit may have hundreds: the first `limit`)
+    if current is not None and current_path:  # the way down and the children (a unit may have hundreds)
         shown = {o["path"] for o in orgs}
         near = in_scope.filter(Q(path__in=way) | Q(parent_id=current.pk)).values(*fields)[: limit + len(way)]
         orgs = sorted([*orgs, *(o for o in near if o["path"] not in shown)], key=lambda o: o["path"])

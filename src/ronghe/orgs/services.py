@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.db.models import F, Value
@@ -17,6 +17,9 @@ from ronghe.members.models import Member
 from ronghe.orgs import rules
 from ronghe.orgs.choices import OfficerPost, OrgKind
 from ronghe.orgs.models import Officer, Organization, PartyWorker, Unit
+
+if TYPE_CHECKING:
+    from ronghe.accounts.models import User
 
 ORG_FIELDS = (
     "name",
@@ -39,7 +42,7 @@ def _snapshot(org: Organization) -> dict[str, Any]:
     for name in ORG_FIELDS:
         value = getattr(org, name)
         data[name] = str(value) if isinstance(value, Unit | date) else value
-    data["parent"] = org.parent.name if org.parent_id else None
+    data["parent"] = org.parent.name if org.parent is not None else None
     data["joint_units"] = sorted(u.name for u in org.joint_units.all()) if org.pk else []
     return data
 
@@ -47,7 +50,7 @@ def _snapshot(org: Organization) -> dict[str, Any]:
 @transaction.atomic
 def create_organization(
     *,
-    actor: Any,
+    actor: User,
     parent: Organization,
     name: str,
     kind: str,
@@ -79,7 +82,7 @@ def create_organization(
 
 @transaction.atomic
 def update_organization(
-    *, actor: Any, org: Organization, joint_units: list[Unit] | None = None, **fields: Any
+    *, actor: User, org: Organization, joint_units: list[Unit] | None = None, **fields: Any
 ) -> Organization:
     """Change an organization's own fields (not its place in the tree: see `move_subtree`)."""
     require_at(actor, "orgs.edit", org.path)
@@ -102,7 +105,7 @@ def update_organization(
 
 
 @transaction.atomic
-def move_subtree(*, actor: Any, org: Organization, new_parent: Organization) -> Organization:
+def move_subtree(*, actor: User, org: Organization, new_parent: Organization) -> Organization:
     """Put `org` and its whole subtree under `new_parent`.
 
     One UPDATE rewrites `path` and `depth` of every node of the subtree (O(subtree)); the new
@@ -152,7 +155,9 @@ def officer_candidates(org: Organization) -> models.QuerySet[Member]:
 
 
 @transaction.atomic
-def appoint_officer(*, actor: Any, org: Organization, member: Member, post: str, started_on: date) -> Officer:
+def appoint_officer(
+    *, actor: User, org: Organization, member: Member, post: str, started_on: date
+) -> Officer:
     """Record a committee post. The member must be one of `officer_candidates(org)`;
     only one current 书记 per organization."""
     require_at(actor, "orgs.edit", org.path)
@@ -176,7 +181,7 @@ def appoint_officer(*, actor: Any, org: Organization, member: Member, post: str,
 
 
 @transaction.atomic
-def end_officer(*, actor: Any, officer: Officer, ended_on: date) -> Officer:
+def end_officer(*, actor: User, officer: Officer, ended_on: date) -> Officer:
     require_at(actor, "orgs.edit", officer.organization.path)
     if officer.ended_on is not None:
         raise OrganizationError("该职务已离任")
@@ -190,7 +195,7 @@ def end_officer(*, actor: Any, officer: Officer, ended_on: date) -> Officer:
 
 @transaction.atomic
 def add_party_worker(
-    *, actor: Any, org: Organization, name: str, kind: str, started_on: date, member: Member | None = None
+    *, actor: User, org: Organization, name: str, kind: str, started_on: date, member: Member | None = None
 ) -> PartyWorker:
     require_at(actor, "orgs.edit", org.path)
     if org.unit_id is None:
@@ -205,7 +210,7 @@ def add_party_worker(
 
 
 @transaction.atomic
-def end_party_worker(*, actor: Any, worker: PartyWorker, ended_on: date) -> PartyWorker:
+def end_party_worker(*, actor: User, worker: PartyWorker, ended_on: date) -> PartyWorker:
     require_at(actor, "orgs.edit", worker.organization.path)
     if worker.ended_on is not None:
         raise OrganizationError("该党务干部已离任")

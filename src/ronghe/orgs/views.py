@@ -6,12 +6,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
 from ronghe.core.scope import can, get_for_user_or_404
@@ -100,7 +102,7 @@ def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @require("orgs.edit")
 @require_http_methods(["GET", "POST"])
-def organization_create(request: HttpRequest) -> HttpResponse:
+def organization_create(request: AuthenticatedRequest) -> HttpResponse:
     initial = {}
     parent_code = request.GET.get("parent")
     if parent_code:
@@ -123,7 +125,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 
 @require("orgs.edit")
 @require_http_methods(["GET", "POST"])
-def organization_update(request: HttpRequest, code: str) -> HttpResponse:
+def organization_update(request: AuthenticatedRequest, code: str) -> HttpResponse:
     org = get_for_user_or_404(Organization, request.user, perm="orgs.edit", code=code)
     form = OrganizationForm(
         request.POST or None, instance=Organization.objects.get(pk=org.pk), user=request.user
@@ -145,7 +147,7 @@ def organization_update(request: HttpRequest, code: str) -> HttpResponse:
 
 @require("orgs.edit")
 @require_http_methods(["GET", "POST"])
-def organization_move(request: HttpRequest, code: str) -> HttpResponse:
+def organization_move(request: AuthenticatedRequest, code: str) -> HttpResponse:
     org = get_for_user_or_404(
         Organization.objects.select_related("parent"), request.user, perm="orgs.edit", code=code
     )
@@ -177,7 +179,11 @@ def _back_to(org: Organization) -> HttpResponse:
 
 
 def _apply_on_detail(
-    request: HttpRequest, org: Organization, form: Any, action: Callable[[dict[str, Any]], object], done: str
+    request: HttpRequest,
+    org: Organization,
+    form: BaseForm,
+    action: Callable[[dict[str, Any]], object],
+    done: str,
 ) -> HttpResponse:
     """Validate `form`, run the service `action` on its data, report in a message, back to the org page."""
     if form.is_valid():
@@ -194,7 +200,7 @@ def _apply_on_detail(
 
 @require("orgs.edit")
 @require_POST
-def officer_create(request: HttpRequest, code: str) -> HttpResponse:
+def officer_create(request: AuthenticatedRequest, code: str) -> HttpResponse:
     org = get_for_user_or_404(Organization, request.user, perm="orgs.edit", code=code)
     return _apply_on_detail(
         request,
@@ -207,7 +213,7 @@ def officer_create(request: HttpRequest, code: str) -> HttpResponse:
 
 @require("orgs.edit")
 @require_POST
-def officer_end(request: HttpRequest, code: str) -> HttpResponse:
+def officer_end(request: AuthenticatedRequest, code: str) -> HttpResponse:
     officer = get_for_user_or_404(
         Officer.objects.select_related("organization"), request.user, perm="orgs.edit", code=code
     )
@@ -222,7 +228,7 @@ def officer_end(request: HttpRequest, code: str) -> HttpResponse:
 
 @require("orgs.edit")
 @require_POST
-def worker_create(request: HttpRequest, code: str) -> HttpResponse:
+def worker_create(request: AuthenticatedRequest, code: str) -> HttpResponse:
     org = get_for_user_or_404(Organization, request.user, perm="orgs.edit", code=code)
     return _apply_on_detail(
         request,
@@ -235,7 +241,7 @@ def worker_create(request: HttpRequest, code: str) -> HttpResponse:
 
 @require("orgs.edit")
 @require_POST
-def worker_end(request: HttpRequest, code: str) -> HttpResponse:
+def worker_end(request: AuthenticatedRequest, code: str) -> HttpResponse:
     worker = get_for_user_or_404(
         PartyWorker.objects.select_related("organization"), request.user, perm="orgs.edit", code=code
     )
@@ -248,11 +254,10 @@ def worker_end(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _first_error(form: object) -> str:
-    errors = form.errors  # type: ignore[attr-defined]
-    for name, errs in errors.items():
-        label = form.fields[name].label if name in form.fields else ""  # type: ignore[attr-defined]
-        return f"{label}：{errs[0]}" if label else errs[0]
+def _first_error(form: BaseForm) -> str:
+    for name, errs in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        return f"{label}：{errs[0]}" if label else str(errs[0])
     return "输入有误"
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from ronghe.accounts import services
 from ronghe.accounts.forms import GrantRoleForm, RoleFilterForm
+from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.accounts.models import RoleAssignment
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
@@ -45,7 +46,7 @@ def role_list(request: HttpRequest) -> HttpResponse:
 
 @require("roles.grant")
 @require_POST
-def role_grant(request: HttpRequest) -> HttpResponse:
+def role_grant(request: AuthenticatedRequest) -> HttpResponse:
     form = GrantRoleForm(request.POST, user=request.user)
     if form.is_valid():
         try:
@@ -65,7 +66,7 @@ def role_grant(request: HttpRequest) -> HttpResponse:
 
 @require("roles.grant")
 @require_POST
-def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def role_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     assignment = get_object_or_404(
         scoped(RoleAssignment.objects.select_related("user", "organization"), request.user, "roles.grant"),
         pk=pk,

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from ronghe.accounts import services
 from ronghe.accounts.forms import CreateUserForm, UserFilterForm
+from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.accounts.models import RoleAssignment, User
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
@@ -48,7 +49,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 @require("users.manage")
 @require_POST
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthenticatedRequest) -> HttpResponse:
     form = CreateUserForm(request.POST)
     if form.is_valid():
         try:
@@ -63,7 +64,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 @require("users.manage")
 @require_POST
-def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+def user_set_active(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(scoped_users(User.objects.all(), request.user, "users.manage"), pk=pk)
     try:
         services.set_active(actor=request.user, user=user, active=request.POST.get("active") == "1")

@@ -20,12 +20,13 @@ from typing import Any, Protocol
 
 import python_calamine as pc
 from django.conf import settings
-from django.db.models import Model
+from django.core.files.uploadedfile import UploadedFile
 from django_tasks import task
 
 from ronghe.core.imports.errors import ImportRefused, RowError
 from ronghe.core.imports.files import check_upload
 from ronghe.core.models import ImportJob, ImportMode, ImportStatus
+from ronghe.core.types import Actor, OrgNode
 
 PROGRESS_EVERY = 1000
 
@@ -43,6 +44,10 @@ class Outcome:
 
     def as_json(self) -> dict[str, Any]:
         return {"valid": self.valid, "invalid": [e.as_dict() for e in self.invalid]}
+
+
+# `target` and `user` of a pass are the job's organization and account: the app's own Organization and
+# user model, which core cannot name; each app's pass declares them with its types.
 
 
 class PreviewPass(Protocol):
@@ -102,7 +107,7 @@ def storage_dir() -> Path:
     return directory
 
 
-def start_import(*, kind: str, upload: Any, target: Model, user: Any) -> ImportJob:
+def start_import(*, kind: str, upload: UploadedFile[bytes], target: OrgNode, user: Actor) -> ImportJob:
     """Store the upload under a generated name and queue the preview pass; ImportRefused if unsafe."""
     importer(kind)  # an unknown kind fails here, not later in the worker
     stored = f"{uuid.uuid4().hex}.upload"
@@ -112,8 +117,8 @@ def start_import(*, kind: str, upload: Any, target: Model, user: Any) -> ImportJ
             fh.write(chunk)
     job = ImportJob(
         kind=kind,
-        organization=target,
-        created_by=user,
+        organization_id=target.pk,
+        created_by_id=user.pk,
         original_name=Path(upload.name or "").name[:255],
         stored_name=stored,
     )

@@ -44,9 +44,9 @@ def _sheet_rows(path: Path) -> Iterator[Row]:
         first_col = sheet.start[1] if sheet.start else 0
         anchors_at, covered_at = _merged_maps(merged, first_col)
         anchors: dict[tuple[int, int], object] = {}
-        for offset, values in enumerate(sheet.iter_rows()):
+        for offset, cells in enumerate(sheet.iter_rows()):
             r = first_row + offset
-            values = list(values)
+            values: list[object] = list(cells)
             for c0 in anchors_at.get(r, ()):
                 anchors[(r, c0)] = values[c0] if 0 <= c0 < len(values) else None
             for anchor, cc in covered_at.pop(r, ()):
@@ -60,7 +60,7 @@ def _sheet_rows(path: Path) -> Iterator[Row]:
 
 
 def _merged_maps(
-    merged: Iterable, first_col: int
+    merged: Iterable[tuple[tuple[int, int], tuple[int, int]]], first_col: int
 ) -> tuple[dict[int, list[int]], dict[int, list[tuple[tuple[int, int], int]]]]:
     """Row → anchor columns on it, and row → (anchor, column) of the cells merged into an anchor."""
     anchors_at: dict[int, list[int]] = {}

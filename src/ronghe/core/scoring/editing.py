@@ -22,6 +22,7 @@ from ronghe.core.scoring import rules
 from ronghe.core.scoring.choices import IndicatorKind, SchemeStatus
 from ronghe.core.scoring.models import Dimension, Indicator, Scheme
 from ronghe.core.scoring.services import SchemeError, clone_scheme
+from ronghe.core.types import Actor, OrgNode
 
 
 @dataclass(frozen=True)
@@ -45,20 +46,20 @@ def purpose_of(scheme: Scheme) -> Purpose:
         raise PermissionDenied("该类方案尚未开放编辑") from None
 
 
-def can_manage(actor: Any, scheme: Scheme, organization: Any = None) -> bool:
+def can_manage(actor: Actor, scheme: Scheme, organization: OrgNode | None = None) -> bool:
     """Whether `actor` may edit schemes of this purpose at `organization` (default: the scheme's)."""
     purpose = _PURPOSES.get(scheme.purpose)
     org = organization or scheme.organization
     return purpose is not None and has_perm_at(actor, purpose.permission, org.path)
 
 
-def require_manage(actor: Any, scheme: Scheme, organization: Any = None) -> None:
+def require_manage(actor: Actor, scheme: Scheme, organization: OrgNode | None = None) -> None:
     purpose = purpose_of(scheme)
     if not can_manage(actor, scheme, organization):
         raise PermissionDenied(f"您没有设置{purpose.noun}的权限")
 
 
-def _editable(actor: Any, scheme: Scheme) -> None:
+def _editable(actor: Actor, scheme: Scheme) -> None:
     require_manage(actor, scheme)
     if not scheme.is_editable:
         raise SchemeError("只有草稿方案可以修改；请先复制为新版本")
@@ -67,14 +68,14 @@ def _editable(actor: Any, scheme: Scheme) -> None:
 # ---------------------------------------------------------------- schemes
 
 
-def copy_scheme(*, actor: Any, scheme: Scheme, year: int, organization: Any = None) -> Scheme:
+def copy_scheme(*, actor: Actor, scheme: Scheme, year: int, organization: OrgNode | None = None) -> Scheme:
     """Copy a scheme as a new draft for `year` at `organization` (a unit refining the 工委's scheme, or
     next year's version); the actor needs the manage permission where the copy will live."""
     require_manage(actor, scheme, organization or scheme.organization)
     return clone_scheme(scheme=scheme, year=year, actor=actor, organization=organization)
 
 
-def update_scheme_settings(*, actor: Any, scheme: Scheme, data: Mapping[str, Any]) -> Scheme:
+def update_scheme_settings(*, actor: Actor, scheme: Scheme, data: Mapping[str, Any]) -> Scheme:
     """Edit a draft's name, total floor/ceiling and whether units may refine it."""
     _editable(actor, scheme)
     fields = ["name", "floor", "ceiling", "allow_refine", "description"]
@@ -98,7 +99,7 @@ def update_scheme_settings(*, actor: Any, scheme: Scheme, data: Mapping[str, Any
     return scheme
 
 
-def archive_scheme(*, actor: Any, scheme: Scheme) -> Scheme:
+def archive_scheme(*, actor: Actor, scheme: Scheme) -> Scheme:
     """Retire a draft nobody will activate, or an active version without a successor. Its results stay
     reproducible (they keep the rules snapshot); an archived scheme is never edited again."""
     require_manage(actor, scheme)
@@ -118,7 +119,7 @@ def archive_scheme(*, actor: Any, scheme: Scheme) -> Scheme:
 # ---------------------------------------------------------------- dimensions
 
 
-def update_dimension(*, actor: Any, dimension: Dimension, data: Mapping[str, Any]) -> Dimension:
+def update_dimension(*, actor: Actor, dimension: Dimension, data: Mapping[str, Any]) -> Dimension:
     """Edit a draft's dimension (name, base, A/B lines; B must not exceed A)."""
     scheme = dimension.scheme
     _editable(actor, scheme)
@@ -184,7 +185,9 @@ def _check_indicator_values(scheme: Scheme, values: Mapping[str, Any], exclude_p
     dimension = values["dimension"]
     if dimension is None or dimension.scheme_id != scheme.pk:
         raise SchemeError("所选维度不属于本方案", field="dimension")
-    duplicate = Indicator.objects.filter(scheme=scheme, code=values["code"]).exclude(pk=exclude_pk)
+    duplicate = Indicator.objects.filter(scheme=scheme, code=values["code"])
+    if exclude_pk is not None:
+        duplicate = duplicate.exclude(pk=exclude_pk)
     if duplicate.exists():
         raise SchemeError(f"指标代码“{values['code']}”已在本方案中使用", field="code")
 
@@ -193,7 +196,7 @@ def _indicator_text(indicator: Indicator) -> dict[str, str]:
     return {f: str(getattr(indicator, f)) for f in INDICATOR_FIELDS}
 
 
-def create_indicator(*, actor: Any, scheme: Scheme, data: Mapping[str, Any]) -> Indicator:
+def create_indicator(*, actor: Actor, scheme: Scheme, data: Mapping[str, Any]) -> Indicator:
     """Add an indicator to a draft scheme (code unique within the scheme, numbers validated)."""
     _editable(actor, scheme)
     values = {f: data.get(f) for f in INDICATOR_FIELDS}
@@ -207,7 +210,7 @@ def create_indicator(*, actor: Any, scheme: Scheme, data: Mapping[str, Any]) -> 
     return indicator
 
 
-def update_indicator(*, actor: Any, indicator: Indicator, data: Mapping[str, Any]) -> Indicator:
+def update_indicator(*, actor: Actor, indicator: Indicator, data: Mapping[str, Any]) -> Indicator:
     """Edit a draft scheme's indicator; active schemes are changed by a new version (clone)."""
     scheme = indicator.scheme
     _editable(actor, scheme)
@@ -227,7 +230,7 @@ def update_indicator(*, actor: Any, indicator: Indicator, data: Mapping[str, Any
     return indicator
 
 
-def delete_indicator(*, actor: Any, indicator: Indicator) -> None:
+def delete_indicator(*, actor: Actor, indicator: Indicator) -> None:
     """Remove an indicator from a draft; refused while any record (a ledger entry, a claim, a score)
     refers to it — the database's protected foreign keys say so, whichever app holds the record."""
     scheme = indicator.scheme

@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from typing import TypedDict
 
 from django.db import models
 
 from ronghe.core.scoring import rules
 from ronghe.core.scoring.choices import IndicatorKind, SchemePurpose, SchemeStatus
 
-POINTS = {"max_digits": 9, "decimal_places": 2}
+
+class DecimalPlaces(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+# Every points field: `models.DecimalField("分值", **POINTS)`.
+POINTS: DecimalPlaces = {"max_digits": 9, "decimal_places": 2}
 
 
 class Scheme(models.Model):

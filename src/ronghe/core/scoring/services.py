@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 
@@ -12,6 +11,7 @@ from ronghe.core.errors import DomainError
 from ronghe.core.scoring import rules
 from ronghe.core.scoring.choices import SchemeStatus
 from ronghe.core.scoring.models import Dimension, Indicator, Result, Scheme
+from ronghe.core.types import Actor, OrgNode
 
 
 class SchemeError(DomainError):
@@ -21,7 +21,7 @@ class SchemeError(DomainError):
 def evaluate_and_store(
     *,
     scheme: Scheme,
-    organization: Any,
+    organization: OrgNode,
     subject_type: str,
     subject_id: str,
     period: str,
@@ -37,7 +37,7 @@ def evaluate_and_store(
         subject_id=subject_id,
         period=period,
         defaults={
-            "organization": organization,
+            "organization_id": organization.pk,  # core names no Organization type: its key
             "total": evaluation.total,
             "grade": rules.grade_label(evaluation.grades, [d.code for d in scheme_rules.dimensions]),
             "breakdown": evaluation.to_dict(),
@@ -52,12 +52,14 @@ def reproduce(result: Result, events: Iterable[rules.Event]) -> rules.Evaluation
     return rules.evaluate(rules.SchemeRules.from_snapshot(result.snapshot), events)
 
 
-def clone_scheme(*, scheme: Scheme, year: int, actor: Any = None, organization: Any = None) -> Scheme:
+def clone_scheme(
+    *, scheme: Scheme, year: int, actor: Actor | None = None, organization: OrgNode | None = None
+) -> Scheme:
     """Copy a scheme (dimensions and indicators) as a new draft for `year` (next free version)."""
     organization = organization or scheme.organization
     with transaction.atomic():
         last = (
-            Scheme.objects.filter(purpose=scheme.purpose, organization=organization, year=year)
+            Scheme.objects.filter(purpose=scheme.purpose, organization_id=organization.pk, year=year)
             .order_by("-version")
             .values_list("version", flat=True)
             .first()
@@ -65,14 +67,14 @@ def clone_scheme(*, scheme: Scheme, year: int, actor: Any = None, organization: 
         copy = Scheme.objects.create(
             name=scheme.name if scheme.year == year else scheme.name.replace(str(scheme.year), str(year)),
             purpose=scheme.purpose,
-            organization=organization,
+            organization_id=organization.pk,
             year=year,
             version=(last or 0) + 1,
             status=SchemeStatus.DRAFT,
             floor=scheme.floor,
             ceiling=scheme.ceiling,
             allow_refine=scheme.allow_refine,
-            refines=scheme if organization != scheme.organization else scheme.refines,
+            refines=scheme if organization.pk != scheme.organization_id else scheme.refines,
             cloned_from=scheme,
             description=scheme.description,
         )
@@ -109,7 +111,7 @@ def clone_scheme(*, scheme: Scheme, year: int, actor: Any = None, organization: 
     return copy
 
 
-def activate_scheme(*, scheme: Scheme, actor: Any = None) -> Scheme:
+def activate_scheme(*, scheme: Scheme, actor: Actor | None = None) -> Scheme:
     """Make a draft the active version for its node and year; the previous active one is archived."""
     if scheme.status != SchemeStatus.DRAFT:
         raise SchemeError("只有草稿状态的方案可以启用")

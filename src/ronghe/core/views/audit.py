@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Any
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
@@ -24,8 +25,9 @@ class AuditFilterForm(StyledForm):
     start = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def clean(self):  # noqa: ANN201
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             raise forms.ValidationError("起始日期不能晚于截止日期")
         return data

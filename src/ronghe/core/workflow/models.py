@@ -25,6 +25,11 @@ class History(models.Model):
     data = models.JSONField("其他", default=dict, blank=True)
     at = models.DateTimeField("时间", default=timezone.now)
 
+    # Set by `services.history_for` for the page: the Chinese names of the action and the states.
+    action_label: str
+    from_label: str
+    to_label: str
+
     class Meta:
         verbose_name = "流程记录"
         verbose_name_plural = "流程记录"

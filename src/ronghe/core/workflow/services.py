@@ -14,17 +14,19 @@ from django.utils import timezone
 from ronghe.core import audit, workdays
 from ronghe.core.errors import Conflict, DomainError, TransitionNotAllowed
 from ronghe.core.scope import has_perm_at, is_own, org_path_of
+from ronghe.core.types import Actor
 from ronghe.core.workflow.models import History
 from ronghe.core.workflow.process import OWNER, Process
 
 M = TypeVar("M", bound=models.Model)
 
 
-def _actor(by: Any) -> Any:
-    return by if getattr(by, "pk", None) else None
+def _actor_id(by: Actor | None) -> int | None:
+    """The account recorded as the actor (none for the system or an anonymous caller)."""
+    return by.pk if by is not None and by.pk else None
 
 
-def check(process: Process, obj: models.Model, action: str, *, by: Any, comment: str = "") -> None:
+def check(process: Process, obj: models.Model, action: str, *, by: Actor | None, comment: str = "") -> None:
     """Everything `transition` refuses, without writing: the step, the permission, the applicant, the comment."""
     state = getattr(obj, process.state_field)
     step = process.step(state, action)
@@ -45,7 +47,7 @@ def transition(
     obj: M,
     action: str,
     *,
-    by: Any,
+    by: Actor | None,
     comment: str = "",
     to: str | None = None,
     fields: Mapping[str, Any] | None = None,
@@ -87,7 +89,7 @@ def transition(
             from_state=before,
             to_state=target,
             action=action,
-            actor=_actor(by),
+            actor_id=_actor_id(by),
             comment=comment,
             effective_on=effective_on,
             attachments=list(attachments),
@@ -105,7 +107,7 @@ def start(
     process: Process,
     obj: models.Model,
     *,
-    by: Any,
+    by: Actor | None,
     comment: str = "",
     data: Mapping[str, Any] | None = None,
     effective_on: date | None = None,
@@ -117,7 +119,7 @@ def start(
         process=process.name,
         object_id=obj.pk,
         to_state=getattr(obj, process.state_field),
-        actor=_actor(by),
+        actor_id=_actor_id(by),
         comment=(comment or "").strip(),
         effective_on=effective_on,
         data=audit._jsonable(dict(data or {})),
@@ -174,4 +176,6 @@ def overdue(process: Process, qs: QuerySet[M], *, today: date | None = None) -> 
         last = _last_entry_day_overdue(days, today, table)
         before = timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min), tz)
         condition |= Q(**{process.state_field: state, "workflow_entered_at__lt": before})
-    return qs.annotate(workflow_entered_at=entered_at(process)).filter(condition)
+    # The annotation only serves the filter; django-stubs types the annotated queryset of a TypeVar model
+    # as QuerySet[Model, M] (typeddjango/django-stubs#3382), though the rows are still M.
+    return qs.annotate(workflow_entered_at=entered_at(process)).filter(condition)  # type: ignore[return-value]

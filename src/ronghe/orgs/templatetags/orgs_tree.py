@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import Any
 
 from django import template
 from django.core.cache import cache
@@ -14,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from ronghe.core.readcache import summary_version
 from ronghe.core.scope import paths_with
+from ronghe.orgs.models import Organization
 from ronghe.orgs.queries import tree_nav
 
 register = template.Library()
@@ -24,17 +24,19 @@ TREE_CACHE_SECONDS = 60
 
 
 @register.simple_tag(takes_context=True)
-def org_tree_nav(context: Any, current: Any = None) -> SafeString:
+def org_tree_nav(context: template.Context, current: object = None) -> SafeString:
+    # `current` is the page's organization, or "" where the page has none (an unset template variable)
+    org = current if isinstance(current, Organization) else None
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None:
         return mark_safe("")
     scope = (paths_with(user, "orgs.view"), getattr(user, "member_id", None))
-    raw = repr((scope, getattr(current, "path", ""), summary_version()))
+    raw = repr((scope, org.path if org is not None else "", summary_version()))
     key = "orgs:tree_nav:" + hashlib.sha256(raw.encode()).hexdigest()
-    html = cache.get(key)
+    html: str | None = cache.get(key)
     if html is None:
-        nodes = tree_nav(user, current)
+        nodes = tree_nav(user, org)
         if nodes:
             # One reverse() for the whole tree: the detail URL differs only by the code.
             blank = uuid.UUID(int=0)

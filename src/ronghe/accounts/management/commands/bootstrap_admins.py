@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ronghe.accounts.services import BootstrapRefused, bootstrap_three_admins
 
@@ -6,11 +8,11 @@ from ronghe.accounts.services import BootstrapRefused, bootstrap_three_admins
 class Command(BaseCommand):
     help = "一次性建立三员账户（系统管理员、安全管理员、审计管理员），打印随机初始密码；首次登录须修改密码。"
 
-    def add_arguments(self, parser):  # noqa: ANN001, ANN201
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--root-name", help="尚无党组织时，新建的根党组织（机关工委）名称")
         parser.add_argument("--dry-run", action="store_true", help="只检查能否生成，不写入数据库")
 
-    def handle(self, *args, **options):  # noqa: ANN002, ANN003, ANN201
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             issued = bootstrap_three_admins(root_name=options["root_name"], dry_run=options["dry_run"])
         except BootstrapRefused as exc:

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ronghe.accounts.models import ApiToken, User
 from ronghe.core import audit
@@ -7,10 +9,10 @@ from ronghe.core import audit
 class Command(BaseCommand):
     help = "为用户签发接口令牌（Authorization: Bearer <token>），最后一行输出令牌。"
 
-    def add_arguments(self, parser):  # noqa: ANN001, ANN201
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
 
-    def handle(self, *args, **options):  # noqa: ANN002, ANN003, ANN201
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             user = User.objects.get(username=options["username"], is_active=True)
         except User.DoesNotExist as exc:

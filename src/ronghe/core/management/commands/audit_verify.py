@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from ronghe.core import audit
@@ -6,7 +8,7 @@ from ronghe.core import audit
 class Command(BaseCommand):
     help = "校验审计日志哈希链；发现被修改或删除的记录时以非零状态退出并指出第一条。"
 
-    def handle(self, *args, **options):  # noqa: ANN002, ANN003, ANN201
+    def handle(self, *args: Any, **options: Any) -> None:
         result = audit.verify()
         if not result.ok:
             raise CommandError(f"审计日志校验失败：{result.message}（已通过 {result.checked} 条）")

@@ -1,7 +1,8 @@
 import time
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from ronghe.accounts.models import User
@@ -12,12 +13,12 @@ from ronghe.orgs.models import Organization
 class Command(BaseCommand):
     help = "生成确定性的演示县（单位、党组织树、党员、组织生活、积分和每个角色一个演示账户）。"
 
-    def add_arguments(self, parser):  # noqa: ANN001, ANN201
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--members", type=int, default=5000, help="党员人数（默认 5000）")
         parser.add_argument("--seed", type=int, default=2026, help="随机种子（相同种子生成相同数据）")
         parser.add_argument("--if-empty", action="store_true", help="数据库已有数据时只打印演示账户")
 
-    def handle(self, *args, **options):  # noqa: ANN002, ANN003, ANN201
+    def handle(self, *args: Any, **options: Any) -> None:
         if options["members"] < 20:
             raise CommandError("党员人数至少为 20")
         if Organization.objects.exists():
