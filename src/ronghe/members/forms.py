@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 import uuid
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
+from ronghe.accounts.models import User
 from ronghe.core.forms import StyledForm, StyledFormMixin
 from ronghe.core.idnumbers import IdentifierError, parse_id_number, parse_phone
 from ronghe.core.imports.files import ALLOWED, max_bytes
@@ -57,7 +58,9 @@ class MemberForm(StyledFormMixin, forms.ModelForm):
             ].help_text = f"当前：{self.instance.id_number_masked or '未登记'}；不修改请留空"
             self.fields["phone"].help_text = f"当前：{self.instance.phone_masked or '未登记'}；不修改请留空"
         else:
-            self.fields["organization"].queryset = organizations_for_user(user, "members.edit")
+            organization = self.fields["organization"]
+            assert isinstance(organization, forms.ModelChoiceField)
+            organization.queryset = organizations_for_user(user, "members.edit")
 
     def clean_id_number(self) -> str:
         raw = self.cleaned_data.get("id_number", "")
@@ -79,7 +82,8 @@ class MemberForm(StyledFormMixin, forms.ModelForm):
             raise forms.ValidationError(str(exc)) from exc
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         info = getattr(self, "_id_info", None)
         if info is not None:
             for name, message in rules.id_number_conflicts(
@@ -142,10 +146,12 @@ class MemberFilterForm(StyledForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["organization"]
-        field.queryset = organizations_for_user(user, "members.view").exclude(kind="group")
-        field.widget.choices = [("", field.empty_label), *self._listed(field.queryset)]
+        assert isinstance(field, forms.ModelChoiceField)
+        in_scope = organizations_for_user(user, "members.view").exclude(kind="group")
+        field.queryset = in_scope
+        field.widget.choices = [("", field.empty_label), *self._listed(in_scope)]
 
-    def _listed(self, in_scope: Any) -> list[tuple[str, str]]:
+    def _listed(self, in_scope: QuerySet[Organization]) -> list[tuple[str, str]]:
         """The options shown: every organization in scope up to FILTER_OPTIONS_LIMIT; above that
         (a city or province) the upper two levels plus the chosen one, so the page stays the same
         size whatever the scope. Any organization in scope is still accepted (the tree links here).
@@ -179,7 +185,9 @@ class StatusChangeForm(StyledForm):
         super().__init__(*args, **kwargs)
         if member is not None and not self.is_bound:
             allowed = set(rules.allowed_actions(member.status))
-            self.fields["action"].choices = [(a, label) for a, label in StatusAction.choices if a in allowed]
+            action = self.fields["action"]
+            assert isinstance(action, forms.ChoiceField)
+            action.choices = [(a, label) for a, label in StatusAction.choices if a in allowed]
 
 
 class InternalTransferForm(StyledForm):
@@ -191,7 +199,9 @@ class InternalTransferForm(StyledForm):
 
     def __init__(self, *args: Any, user: Any, member: Member, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_organization"].queryset = (
+        to_organization = self.fields["to_organization"]
+        assert isinstance(to_organization, forms.ModelChoiceField)
+        to_organization.queryset = (
             organizations_for_user(user, "members.edit")
             .exclude(pk=member.organization_id)
             .exclude(kind="group")
@@ -214,9 +224,11 @@ class OutgoingLetterForm(StyledForm):
 
     def __init__(self, *args: Any, max_days: int = rules.MAX_VALIDITY_DAYS, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["validity_days"].max_value = max_days
-        self.fields["validity_days"].validators.append(forms.IntegerField(max_value=max_days).validators[-1])
-        self.fields["validity_days"].help_text = f"默认30天，最长{max_days}天"
+        validity_days = self.fields["validity_days"]
+        assert isinstance(validity_days, forms.IntegerField)
+        validity_days.max_value = max_days
+        validity_days.validators.append(forms.IntegerField(max_value=max_days).validators[-1])
+        validity_days.help_text = f"默认30天，最长{max_days}天"
 
 
 class IncomingForm(MemberForm):
@@ -249,19 +261,15 @@ class OrgChoiceField(forms.ModelChoiceField):
         return "　" * obj.depth + obj.name
 
 
-def _orgs_for(user: Any, perm: str) -> Any:
+def _orgs_for(user: User, perm: str) -> QuerySet[Organization]:
     return scoped(Organization.objects.filter(is_active=True), user, perm).order_by("path")
 
 
-def _fields_with_orgs(form_class: type[forms.Form], user: Any, perm: str) -> dict[str, forms.Field]:
-    """The form's fields with the organization choices limited to the user's scope.
-
-    Set before the form is bound: StyledFormMixin validates while styling, so a queryset
-    changed afterwards would be validated against the empty default.
-    """
-    fields = copy.deepcopy(form_class.base_fields)
-    fields["organization"].queryset = _orgs_for(user, perm)  # type: ignore[attr-defined]
-    return fields
+def _limit_orgs(form: forms.Form, user: User, perm: str) -> None:
+    """Limit the form's organization choices to the user's scope."""
+    field = form.fields["organization"]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = _orgs_for(user, perm)
 
 
 class ImportForm(StyledForm):
@@ -279,8 +287,8 @@ class ImportForm(StyledForm):
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        self.base_fields = _fields_with_orgs(ImportForm, user, "members.import")
         super().__init__(*args, **kwargs)
+        _limit_orgs(self, user, "members.import")
         self.fields["file"].widget.attrs["accept"] = ",".join(ALLOWED)
 
     def clean_file(self) -> Any:
@@ -309,8 +317,8 @@ class ExportForm(StyledForm):
     full = forms.BooleanField(label="导出完整身份证号和手机号（将记入审计日志）", required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        self.base_fields = _fields_with_orgs(ExportForm, user, "members.export")
         super().__init__(*args, **kwargs)
+        _limit_orgs(self, user, "members.export")
 
 
 class BirthdayForm(StyledForm):

@@ -3,12 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from ronghe.core.forms import StyledForm
 from ronghe.core.scoring import rules as scoring
 from ronghe.core.scoring.choices import IndicatorKind
-from ronghe.core.scoring.models import Dimension, Indicator
+from ronghe.core.scoring.models import Dimension, Indicator, Scheme
 from ronghe.orglife.choices import MeetingKind
 
 
@@ -22,7 +23,9 @@ class RankingFilterForm(StyledForm):
 
     def __init__(self, *args: Any, orgs: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].choices = [("", "全部（本人权限范围）"), *(orgs or [])]
+        org = self.fields["org"]
+        assert isinstance(org, forms.ChoiceField)
+        org.choices = [("", "全部（本人权限范围）"), *(orgs or [])]
 
 
 class ClaimForm(StyledForm):
@@ -42,12 +45,14 @@ class ClaimForm(StyledForm):
         label="照片（可选）", required=False, widget=forms.ClearableFileInput(attrs={"accept": "image/*"})
     )
 
-    def __init__(self, *args: Any, indicators: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, indicators: QuerySet[Indicator] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        indicator = self.fields["indicator"]
+        assert isinstance(indicator, forms.ModelChoiceField)
         if indicators is not None:
-            self.fields["indicator"].queryset = indicators
+            indicator.queryset = indicators
             self._errors = None  # StyledFormMixin validated against the empty queryset
-        self.fields["indicator"].label_from_instance = lambda i: (
+        indicator.label_from_instance = lambda i: (  # type: ignore[method-assign]
             f"{i.dimension.name} · {i.name}（每次 {i.points} 分）"
         )
         self.fields["occurred_on"].initial = timezone.localdate()
@@ -64,10 +69,12 @@ class AdjustmentForm(StyledForm):
     points = forms.CharField(label="调整分值（扣分填负数）", max_length=12)
     reason = forms.CharField(label="调整原因", max_length=200, required=False)
 
-    def __init__(self, *args: Any, indicators: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, indicators: QuerySet[Indicator] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if indicators is not None:
-            self.fields["indicator"].queryset = indicators
+            indicator = self.fields["indicator"]
+            assert isinstance(indicator, forms.ModelChoiceField)
+            indicator.queryset = indicators
             self._errors = None  # StyledFormMixin validated against the empty queryset
 
 
@@ -95,7 +102,8 @@ class PublicityForm(StyledForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("working_days") and not data.get("until") and not self.errors:
             self.add_error("working_days", "请填写公示期（工作日）或公示截止日期")
         return data
@@ -169,13 +177,16 @@ class IndicatorForm(StyledForm):
     )
     claimable = forms.BooleanField(label="党员可申报", required=False)
 
-    def __init__(self, *args: Any, scheme: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, scheme: Scheme | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if scheme is not None:
-            self.fields["dimension"].queryset = scheme.dimensions.order_by("order", "id")
+            dimension = self.fields["dimension"]
+            assert isinstance(dimension, forms.ModelChoiceField)
+            dimension.queryset = scheme.dimensions.order_by("order", "id")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "kind" in data and "points" in data:
             problems = scoring.indicator_problems(
                 kind=data["kind"],
@@ -202,7 +213,8 @@ class SchemeSettingsForm(StyledForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         floor, ceiling = data.get("floor"), data.get("ceiling")
         if floor is not None and ceiling is not None and floor > ceiling and "ceiling" not in self.errors:
             self.add_error("ceiling", "总分上限不能低于总分下限")
