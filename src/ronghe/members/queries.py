@@ -113,9 +113,14 @@ def _standing(member: Member, on: date, status_changes: Iterable[History] = ()) 
     """
     if member.joined_on > on:
         return Standing(member, None, None)
-    org_id, status = member.organization_id, member.status
+    org_id: int | None = member.organization_id
+    status = member.status
     later = sorted(
-        (t for t in member.transfers.all() if t.status == TransferStatus.COMPLETED and t.completed_on > on),
+        (
+            t
+            for t in member.transfers.all()
+            if t.status == TransferStatus.COMPLETED and t.completed_on is not None and t.completed_on > on
+        ),
         key=lambda t: (t.completed_on, t.pk),
         reverse=True,
     )

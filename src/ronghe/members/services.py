@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from ronghe.core import audit, crypto
-from ronghe.core.errors import DomainError
+from ronghe.core.errors import DomainError, TransitionNotAllowed
 from ronghe.core.idnumbers import IdentifierError, mask_id_number, mask_phone, parse_id_number, parse_phone
 from ronghe.core.scope import has_perm_at, require_at
 from ronghe.core.workflow import services as workflow
@@ -177,7 +177,7 @@ def change_status(
             ).exists(),
             full_on=member.full_on,
         )
-    except rules.TransitionNotAllowed as exc:
+    except TransitionNotAllowed as exc:
         raise MemberError(str(exc)) from exc
     return workflow.transition(
         rules.STATUS_PROCESS,
@@ -263,7 +263,7 @@ def issue_outgoing_letter(
         raise MemberError("转往党组织：请填写接收党组织名称")
     try:
         rules.check_validity_days(validity_days, max_validity_days())
-    except rules.TransitionNotAllowed as exc:
+    except TransitionNotAllowed as exc:
         raise MemberError(str(exc)) from exc
     if _pending(member):
         raise MemberError("该党员已有尚未完成的转出介绍信")
@@ -300,7 +300,7 @@ def transition_transfer(*, actor: Any, transfer: Transfer, action: str, on_date:
     require_at(actor, "members.edit", transfer.organization.path)
     try:
         new_status = rules.next_transfer_status(transfer.status, action)
-    except rules.TransitionNotAllowed as exc:
+    except TransitionNotAllowed as exc:
         raise MemberError(str(exc)) from exc
     if on_date < transfer.issued_on:
         raise MemberError("日期：不能早于开具日期")
