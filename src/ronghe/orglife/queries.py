@@ -10,7 +10,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -32,6 +32,9 @@ from ronghe.orglife.compliance import (
 from ronghe.orglife.models import Attendance, Meeting
 from ronghe.orgs.choices import OrgKind
 from ronghe.orgs.models import Officer, Organization
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def calendar_for(org: Organization, year: int, today: date) -> dict[str, Any]:
@@ -137,14 +140,28 @@ def todo_for(user: Any, today: date, days: int = 14) -> list[tuple[Organization,
     return out
 
 
-def meetings_for_user(user: Any) -> QuerySet[Meeting]:
+class Turnout(TypedDict):
+    """The attendance counts `meetings_for_user` puts on each meeting."""
+
+    n_present: int
+    n_expected: int
+
+
+class AttendanceCounts(Turnout):
+    """The attendance counts `meetings_for_year` puts on each meeting."""
+
+    n_excused: int
+    n_absent: int
+
+
+def meetings_for_user(user: Any) -> QuerySet[WithAnnotations[Meeting, Turnout]]:
     return scoped(Meeting.objects.select_related("organization"), user, "orglife.view").annotate(
         n_present=Count("attendances", filter=Q(attendances__status=AttendanceStatus.PRESENT)),
         n_expected=Count("attendances"),
     )
 
 
-def meetings_for_year(org: Organization, year: int) -> QuerySet[Meeting]:
+def meetings_for_year(org: Organization, year: int) -> QuerySet[WithAnnotations[Meeting, AttendanceCounts]]:
     start, end = year_bounds(year)
     return (
         Meeting.objects.filter(organization=org, held_at__gte=start, held_at__lt=end)
@@ -203,19 +220,22 @@ def leader_attendance(officers: list[Officer], year: int) -> list[LeaderRow]:
     )
     present = Count("id", filter=Q(status=AttendanceStatus.PRESENT))
     branch = {
-        r["member_id"]: r
+        r["member_id"]: (r["n"], r["p"])
         for r in rows.exclude(meeting__organization__kind=OrgKind.LEADING_GROUP)
         .exclude(meeting__kind=MeetingKind.LEADERSHIP_LIFE_MEETING)
         .annotate(n=Count("id"), p=present)
     }
     life = {
-        r["member_id"]: r
+        r["member_id"]: (r["n"], r["p"])
         for r in rows.filter(meeting__kind=MeetingKind.LEADERSHIP_LIFE_MEETING).annotate(
             n=Count("id"), p=present
         )
     }
     out = []
     for o in officers:
-        b, lf = branch.get(o.member_id, {}), life.get(o.member_id, {})
-        out.append(LeaderRow(o, b.get("n", 0), b.get("p", 0), lf.get("n", 0), lf.get("p", 0)))
+        (branch_n, branch_p), (life_n, life_p) = (
+            branch.get(o.member_id, (0, 0)),
+            life.get(o.member_id, (0, 0)),
+        )
+        out.append(LeaderRow(o, branch_n, branch_p, life_n, life_p))
     return out

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -293,7 +293,12 @@ def delete_meeting(*, actor: Any, meeting: Meeting) -> None:
         audit.record("orglife.meeting.delete", obj=meeting, changes={"before": _snapshot(meeting)})
         files = [settings.MEDIA_ROOT / "orglife" / a.stored_name for a in meeting.attachments.all()]
         meeting.delete()
-        transaction.on_commit(lambda: [f.unlink(missing_ok=True) for f in files])
+
+        def remove_files() -> None:
+            for f in files:
+                f.unlink(missing_ok=True)
+
+        transaction.on_commit(remove_files)
 
 
 def voters_of(meeting: Meeting) -> tuple[int, int]:
@@ -532,7 +537,7 @@ def open_checkin(*, actor: Any, meeting: Meeting, now: datetime | None = None) -
     if now > end:
         raise OrgLifeError("会议已结束，不能再开启签到", "checkin")
     meeting.checkin_code = secrets.token_urlsafe(6)[:8]
-    meeting.checkin_expires_at = min(now + timezone.timedelta(minutes=policy.checkin_code_minutes), end)
+    meeting.checkin_expires_at = min(now + timedelta(minutes=policy.checkin_code_minutes), end)
     meeting.save(update_fields=["checkin_code", "checkin_expires_at", "updated_at"])
     audit.record("orglife.checkin.open", obj=meeting, changes={"expires_at": str(meeting.checkin_expires_at)})
     return meeting

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -60,7 +61,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
 
 
 @require("orglife.view")
-def org_calendar(request: HttpRequest, code: Any) -> HttpResponse:
+def org_calendar(request: HttpRequest, code: UUID) -> HttpResponse:
     org = get_for_user_or_404(Organization, request.user, perm="orglife.view", code=code)
     year = _year(request)
     ctx = queries.calendar_for(org, year, timezone.localdate())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -25,7 +25,7 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 
 
 @require("orglife.view")
-def meeting_docx(request: HttpRequest, code: Any) -> HttpResponse:
+def meeting_docx(request: HttpRequest, code: UUID) -> HttpResponse:
     meeting = get_for_user_or_404(
         Meeting.objects.select_related("organization", "host", "recorder"),
         request.user,
@@ -41,7 +41,7 @@ def meeting_docx(request: HttpRequest, code: Any) -> HttpResponse:
 
 
 @require("orglife.view")
-def ledger_xlsx(request: HttpRequest, code: Any) -> HttpResponse:
+def ledger_xlsx(request: HttpRequest, code: UUID) -> HttpResponse:
     org = get_for_user_or_404(Organization, request.user, perm="orglife.view", code=code)
     year = _year(request)
     audit.record("orglife.ledger.export", obj=org, changes={"year": year})

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import Any
+from uuid import UUID
 
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,7 +41,7 @@ from ronghe.orgs.models import Organization
 RECORDING_KINDS = [k for k in OrgKind.values if k != OrgKind.COMMITTEE]
 
 
-def _meeting(request: HttpRequest, code: Any, perm: str = "orglife.view") -> Meeting:
+def _meeting(request: HttpRequest, code: UUID, perm: str = "orglife.view") -> Meeting:
     return get_for_user_or_404(
         Meeting.objects.select_related("organization", "host", "recorder"), request.user, perm=perm, code=code
     )
@@ -137,12 +139,12 @@ def _detail_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dic
 
 
 @require("orglife.view")
-def meeting_detail(request: HttpRequest, code: Any) -> HttpResponse:
+def meeting_detail(request: HttpRequest, code: UUID) -> HttpResponse:
     meeting = _meeting(request, code)
     return render(request, "orglife/meeting_detail.html", _detail_context(request, meeting))
 
 
-def _recordable_orgs(request: HttpRequest):  # noqa: ANN202
+def _recordable_orgs(request: HttpRequest) -> QuerySet[Organization]:
     return scoped(
         Organization.objects.filter(kind__in=RECORDING_KINDS, is_active=True), request.user, "orglife.edit"
     )
@@ -153,7 +155,7 @@ def _form_context(
     form: MeetingForm,
     org: Organization,
     meeting: Meeting | None,
-    entries: dict[int, tuple[str, str]],
+    entries: Mapping[int, tuple[str, str]],
 ) -> dict[str, Any]:
     rows = []
     for m in form.members:
@@ -239,7 +241,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 
 
 @require("orglife.edit")
-def meeting_update(request: HttpRequest, code: Any) -> HttpResponse:
+def meeting_update(request: HttpRequest, code: UUID) -> HttpResponse:
     meeting = _meeting(request, code, "orglife.edit")
     org = meeting.organization
     existing = {a.member_id: a for a in meeting.attendances.select_related("member")}
@@ -290,7 +292,7 @@ def meeting_update(request: HttpRequest, code: Any) -> HttpResponse:
 
 @require("orglife.edit")
 @require_POST
-def meeting_delete(request: HttpRequest, code: Any) -> HttpResponse:
+def meeting_delete(request: HttpRequest, code: UUID) -> HttpResponse:
     meeting = _meeting(request, code, "orglife.edit")
     services.delete_meeting(actor=request.user, meeting=meeting)
     messages.success(request, f"已删除会议“{meeting.title}”")
@@ -305,7 +307,7 @@ def _detail_with_error(request: HttpRequest, meeting: Meeting, **extra: Any) -> 
 
 @require("orglife.edit")
 @require_POST
-def decision_create(request: HttpRequest, code: Any) -> HttpResponse:
+def decision_create(request: HttpRequest, code: UUID) -> HttpResponse:
     meeting = _meeting(request, code, "orglife.edit")
     form = DecisionForm(request.POST)
     if form.is_valid():
@@ -321,7 +323,7 @@ def decision_create(request: HttpRequest, code: Any) -> HttpResponse:
 
 @require("orglife.edit")
 @require_POST
-def decision_delete(request: HttpRequest, code: Any, pk: int) -> HttpResponse:
+def decision_delete(request: HttpRequest, code: UUID, pk: int) -> HttpResponse:
     meeting = _meeting(request, code, "orglife.edit")
     decision = Decision.objects.filter(meeting=meeting, pk=pk).first()
     if decision is None:
@@ -333,7 +335,7 @@ def decision_delete(request: HttpRequest, code: Any, pk: int) -> HttpResponse:
 
 @require("orglife.edit")
 @require_POST
-def attendance_correct(request: HttpRequest, code: Any, pk: int) -> HttpResponse:
+def attendance_correct(request: HttpRequest, code: UUID, pk: int) -> HttpResponse:
     meeting = _meeting(request, code, "orglife.edit")
     row = Attendance.objects.filter(meeting=meeting, pk=pk).select_related("meeting__organization").first()
     if row is None:
@@ -352,7 +354,7 @@ def attendance_correct(request: HttpRequest, code: Any, pk: int) -> HttpResponse
 
 @require("orglife.edit")
 @require_POST
-def grades_update(request: HttpRequest, code: Any) -> HttpResponse:
+def grades_update(request: HttpRequest, code: UUID) -> HttpResponse:
     meeting = _meeting(request, code, "orglife.edit")
     grades = {}
     for row in meeting.attendances.all():
@@ -370,7 +372,7 @@ def grades_update(request: HttpRequest, code: Any) -> HttpResponse:
 
 @require("orglife.edit")
 @require_POST
-def attachment_upload(request: HttpRequest, code: Any) -> HttpResponse:
+def attachment_upload(request: HttpRequest, code: UUID) -> HttpResponse:
     meeting = _meeting(request, code, "orglife.edit")
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -385,7 +387,7 @@ def attachment_upload(request: HttpRequest, code: Any) -> HttpResponse:
 
 
 @require("orglife.view")
-def attachment_download(request: HttpRequest, code: Any) -> HttpResponse:
+def attachment_download(request: HttpRequest, code: UUID) -> HttpResponse:
     att = get_for_user_or_404(
         Attachment.objects.select_related("meeting__organization"),
         request.user,
@@ -403,7 +405,7 @@ def attachment_download(request: HttpRequest, code: Any) -> HttpResponse:
 
 @require("orglife.edit")
 @require_POST
-def checkin_open(request: HttpRequest, code: Any) -> HttpResponse:
+def checkin_open(request: HttpRequest, code: UUID) -> HttpResponse:
     meeting = _meeting(request, code, "orglife.edit")
     try:
         services.open_checkin(actor=request.user, meeting=meeting)
@@ -418,7 +420,7 @@ def _checkin_meeting(request: HttpRequest, code: str) -> tuple[Meeting, Attendan
     meeting = Meeting.objects.select_related("organization").filter(checkin_code=code).first()
     member_id = getattr(request.user, "member_id", None)
     row = meeting.attendances.filter(member_id=member_id).first() if meeting and member_id else None
-    if row is None:
+    if meeting is None or row is None:
         raise Http404("签到码无效，或您不是该党组织的党员")
     return meeting, row
 
@@ -455,7 +457,7 @@ def checkin(request: HttpRequest, code: str) -> HttpResponse:
 
 @require("orglife.edit")
 @require_POST
-def exclusion_create(request: HttpRequest, code: Any) -> HttpResponse:
+def exclusion_create(request: HttpRequest, code: UUID) -> HttpResponse:
     """The higher organization leaves a member out of a 党员大会's expected voters (403 otherwise)."""
     meeting = _meeting(request, code)
     voters = [a.member for a in meeting.attendances.filter(is_voter=True).select_related("member")]
@@ -473,7 +475,7 @@ def exclusion_create(request: HttpRequest, code: Any) -> HttpResponse:
 
 @require("orglife.edit")
 @require_POST
-def exclusion_delete(request: HttpRequest, code: Any, pk: int) -> HttpResponse:
+def exclusion_delete(request: HttpRequest, code: UUID, pk: int) -> HttpResponse:
     meeting = _meeting(request, code)
     exclusion = VoterExclusion.objects.filter(meeting=meeting, pk=pk).select_related("member").first()
     if exclusion is None:
