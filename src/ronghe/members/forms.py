@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 
 from ronghe.accounts.models import User
@@ -23,8 +24,15 @@ from ronghe.orgs.queries import organizations_for_user
 
 MEMBER_FIELDS = list(EDITABLE_FIELDS)
 
+if TYPE_CHECKING:  # the stubs' model forms and fields take their model as a type argument; Django's cannot
+    _MemberModelForm = forms.ModelForm[Member]
+    _OrganizationChoiceField = forms.ModelChoiceField[Organization]
+else:
+    _MemberModelForm = forms.ModelForm
+    _OrganizationChoiceField = forms.ModelChoiceField
 
-class MemberForm(StyledFormMixin, forms.ModelForm):
+
+class MemberForm(StyledFormMixin, _MemberModelForm):
     id_number = forms.CharField(label="公民身份号码", required=False, max_length=30)
     phone = forms.CharField(label="手机号", required=False, max_length=20)
     organization = CodeChoiceField(
@@ -47,7 +55,7 @@ class MemberForm(StyledFormMixin, forms.ModelForm):
 
     field_order = ["name", "gender", "id_number", "birth_date", "organization", "status", "phone"]
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["birth_date"].required = False
         self.fields["birth_date"].help_text = "填写身份证号时可不填，自动取号码中的出生日期"
@@ -143,7 +151,7 @@ class MemberFilterForm(StyledForm):
         label="状态", required=False, choices=[("", "在册党员"), ("all", "全部"), *MemberStatus.choices]
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["organization"]
         assert isinstance(field, forms.ModelChoiceField)
@@ -197,7 +205,7 @@ class InternalTransferForm(StyledForm):
     on_date = forms.DateField(label="转接日期", widget=DATE)
     reason = forms.CharField(label="原因", required=False, max_length=200)
 
-    def __init__(self, *args: Any, user: Any, member: Member, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, member: Member, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         to_organization = self.fields["to_organization"]
         assert isinstance(to_organization, forms.ModelChoiceField)
@@ -256,7 +264,7 @@ class TransferFilterForm(StyledForm):
 # --- roster import and export pages ---------------------------------------------------------
 
 
-class OrgChoiceField(forms.ModelChoiceField):
+class OrgChoiceField(_OrganizationChoiceField):
     def label_from_instance(self, obj: Organization) -> str:
         return "　" * obj.depth + obj.name
 
@@ -286,14 +294,14 @@ class ImportForm(StyledForm):
         error_messages={"required": "请选择要导入的文件", "empty": "文件是空的"},
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _limit_orgs(self, user, "members.import")
         self.fields["file"].widget.attrs["accept"] = ",".join(ALLOWED)
 
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > max_bytes():
+    def clean_file(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
+        if (upload.size or 0) > max_bytes():  # Django's upload handlers always set the size
             raise forms.ValidationError(f"文件过大：上限为 {max_bytes() // (1024 * 1024)} MB")
         return upload
 
@@ -316,7 +324,7 @@ class ExportForm(StyledForm):
     )
     full = forms.BooleanField(label="导出完整身份证号和手机号（将记入审计日志）", required=False)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _limit_orgs(self, user, "members.export")
 

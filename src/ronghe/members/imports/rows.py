@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import connection
 
+from ronghe.accounts.models import User
 from ronghe.core import crypto
 from ronghe.core.idnumbers import SHANGHAI, IdentifierError, parse_id_number, parse_phone
 from ronghe.core.imports.errors import CellError, RowError
@@ -64,7 +65,7 @@ def _norm_name(text: str) -> str:
 class OrgIndex:
     """Organizations of the target subtree by name, and the importer's writable paths."""
 
-    def __init__(self, target: Organization, user: Any) -> None:
+    def __init__(self, target: Organization, user: User | None) -> None:
         self.target = target
         self.by_name: dict[str, list[Organization]] = {}
         for org in Organization.objects.filter(path__startswith=target.path, is_active=True):
@@ -345,7 +346,7 @@ def iterate(
     path: Path,
     kind: str,
     target: Organization,
-    user: Any,
+    user: User | None,
     on_row: Callable[[Header, int, list[object], list[RowError]], None] | None = None,
 ) -> Iterator[tuple[Header, list[tuple[MemberRow, Member | None]], list[RowError], int]]:
     """Stream the file; yield (header, valid rows with their existing member, errors, rows read) per batch."""
@@ -400,7 +401,7 @@ def preview(
     path: Path,
     kind: str,
     target: Organization,
-    user: Any,
+    user: User | None,
     progress: Callable[[int], None] | None = None,
     rejected_path: Path | None = None,
 ) -> Outcome:
