@@ -24,6 +24,7 @@ from django.db.models import Case, CharField, Count, IntegerField, QuerySet, Val
 from django.db.models.functions import ExtractMonth, ExtractQuarter, Substr
 from django.utils import timezone
 
+from ronghe.accounts.models import User
 from ronghe.core.readcache import cached_aggregate, summary_version
 from ronghe.core.scope import paths_with, scoped
 from ronghe.members.choices import ACTIVE_STATUSES
@@ -267,7 +268,7 @@ def compute_compliance(
 
 
 def compliance_in_scope(
-    user: Any,
+    user: User,
     year: int,
     today: date,
     root: Organization | None = None,
@@ -296,7 +297,7 @@ class RollupRow:
 ROLLUP_CACHE_SECONDS = 60
 
 
-def rollup(user: Any, node: Organization | None, year: int, today: date) -> tuple[list[RollupRow], Tally]:
+def rollup(user: User, node: Organization | None, year: int, today: date) -> tuple[list[RollupRow], Tally]:
     """Drill-down: one row per child of `node` (or per visible top node), summing its subtree (cached)."""
     raw = repr(
         (
@@ -312,7 +313,7 @@ def rollup(user: Any, node: Organization | None, year: int, today: date) -> tupl
 
 
 def compute_rollup(
-    user: Any, node: Organization | None, year: int, today: date
+    user: User, node: Organization | None, year: int, today: date
 ) -> tuple[list[RollupRow], Tally]:
     """The uncached drill-down: per child of `node`, the obligations of its subtree counted by state.
 

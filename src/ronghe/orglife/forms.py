@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 
@@ -12,6 +12,12 @@ from ronghe.orglife.choices import AttendanceStatus, ExpectedAttendees, Grade, M
 from ronghe.orglife.models import MeetingRequirement, OrgLifePolicy
 from ronghe.orglife.services import AttendanceEntry
 from ronghe.orgs.choices import OrgKind
+
+if TYPE_CHECKING:  # the stubs' model forms take their model as a type argument; Django's cannot
+    _RequirementModelForm = forms.ModelForm[MeetingRequirement]
+    _PolicyModelForm = forms.ModelForm[OrgLifePolicy]
+else:
+    _RequirementModelForm = _PolicyModelForm = forms.ModelForm
 
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
@@ -133,7 +139,7 @@ class AttachmentForm(StyledForm):
     file = forms.FileField(label="附件（照片或文档）")
 
 
-class RequirementForm(StyledFormMixin, forms.ModelForm):
+class RequirementForm(StyledFormMixin, _RequirementModelForm):
     org_kinds = forms.MultipleChoiceField(
         label="适用党组织类型", choices=OrgKind.choices, widget=forms.SelectMultiple(attrs={"size": 8})
     )
@@ -154,7 +160,7 @@ class CopyRequirementsForm(StyledForm):
     to_year = forms.IntegerField(label="复制到年度", min_value=2000, max_value=2100)
 
 
-class PolicyForm(StyledFormMixin, forms.ModelForm):
+class PolicyForm(StyledFormMixin, _PolicyModelForm):
     class Meta:
         model = OrgLifePolicy
         fields = [

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from ronghe.accounts.models import User
 from ronghe.core.readcache import cached_aggregate, summary_version
 from ronghe.core.scope import paths_with, scoped
 from ronghe.orglife import rules
@@ -107,7 +108,7 @@ def study_day_schedule(
     return out
 
 
-def todo_summary(user: Any, today: date, limit: int) -> tuple[list[tuple[Organization, Obligation]], int]:
+def todo_summary(user: User, today: date, limit: int) -> tuple[list[tuple[Organization, Obligation]], int]:
     """The first `limit` to-do items and how many there are, for the home page (cached like the rollup).
 
     Only the head is cached: at a province the whole list has tens of thousands of items, and
@@ -123,7 +124,7 @@ def todo_summary(user: Any, today: date, limit: int) -> tuple[list[tuple[Organiz
     return cached_aggregate(key, head, ROLLUP_CACHE_SECONDS)
 
 
-def todo_for(user: Any, today: date, days: int = 14) -> list[tuple[Organization, Obligation]]:
+def todo_for(user: User, today: date, days: int = 14) -> list[tuple[Organization, Obligation]]:
     """Obligations not yet met whose period ends within the next `days` days.
 
     Only the periods ending in the window are evaluated: a few per organization.
@@ -154,7 +155,7 @@ class AttendanceCounts(Turnout):
     n_absent: int
 
 
-def meetings_for_user(user: Any) -> QuerySet[WithAnnotations[Meeting, Turnout]]:
+def meetings_for_user(user: User) -> QuerySet[WithAnnotations[Meeting, Turnout]]:
     return scoped(Meeting.objects.select_related("organization"), user, "orglife.view").annotate(
         n_present=Count("attendances", filter=Q(attendances__status=AttendanceStatus.PRESENT)),
         n_expected=Count("attendances"),
@@ -197,7 +198,7 @@ class LeaderRow:
         return self.branch_present > 0 and self.life_present > 0
 
 
-def leaders_for_user(user: Any, year: int) -> QuerySet[Officer]:
+def leaders_for_user(user: User, year: int) -> QuerySet[Officer]:
     """Leading cadres: members holding a post in a 党组 (leading_group) at some time in `year`."""
     groups = scoped(Organization.objects.filter(kind=OrgKind.LEADING_GROUP), user, "orglife.view")
     return (
