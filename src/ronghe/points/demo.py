@@ -17,9 +17,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from ronghe.core.bulk import bulk_load
 from ronghe.core.scoring.models import Indicator
 from ronghe.core.workflow.models import History
-from ronghe.core.bulk import bulk_load
 from ronghe.demo.generator import County, step
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member

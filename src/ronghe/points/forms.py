@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
@@ -28,8 +28,30 @@ class RankingFilterForm(StyledForm):
         org.choices = [("", "全部（本人权限范围）"), *(orgs or [])]
 
 
-class ClaimForm(StyledForm):
-    indicator = forms.ModelChoiceField(
+if TYPE_CHECKING:  # the stubs' ModelChoiceField takes its model as a type argument; Django's cannot
+    _IndicatorChoiceField = forms.ModelChoiceField[Indicator]
+else:
+    _IndicatorChoiceField = forms.ModelChoiceField
+
+
+class IndicatorChoiceField(_IndicatorChoiceField):
+    """Indicators labelled with their dimension and points, for members choosing what to claim."""
+
+    def label_from_instance(self, obj: Indicator) -> str:
+        return f"{obj.dimension.name} · {obj.name}（每次 {obj.points} 分）"
+
+
+class _IndicatorForm(StyledForm):
+    """A form with an `indicator` choice among the indicators the page offers."""
+
+    def offer(self, indicators: QuerySet[Indicator]) -> None:
+        field = self.fields["indicator"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = indicators
+
+
+class ClaimForm(_IndicatorForm):
+    indicator = IndicatorChoiceField(
         label="申报指标",
         queryset=Indicator.objects.none(),
         error_messages={"invalid_choice": "请选择有效的申报指标"},
@@ -47,14 +69,9 @@ class ClaimForm(StyledForm):
 
     def __init__(self, *args: Any, indicators: QuerySet[Indicator] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        indicator = self.fields["indicator"]
-        assert isinstance(indicator, forms.ModelChoiceField)
         if indicators is not None:
-            indicator.queryset = indicators
+            self.offer(indicators)
             self._errors = None  # StyledFormMixin validated against the empty queryset
-        indicator.label_from_instance = lambda i: (  # type: ignore[method-assign]
-            f"{i.dimension.name} · {i.name}（每次 {i.points} 分）"
-        )
         self.fields["occurred_on"].initial = timezone.localdate()
 
 
@@ -63,7 +80,7 @@ class DecisionForm(StyledForm):
     comment = forms.CharField(label="审核意见", required=False, max_length=200)
 
 
-class AdjustmentForm(StyledForm):
+class AdjustmentForm(_IndicatorForm):
     indicator = forms.ModelChoiceField(label="指标", queryset=Indicator.objects.none())
     occurred_on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
     points = forms.CharField(label="调整分值（扣分填负数）", max_length=12)
@@ -72,9 +89,7 @@ class AdjustmentForm(StyledForm):
     def __init__(self, *args: Any, indicators: QuerySet[Indicator] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if indicators is not None:
-            indicator = self.fields["indicator"]
-            assert isinstance(indicator, forms.ModelChoiceField)
-            indicator.queryset = indicators
+            self.offer(indicators)
             self._errors = None  # StyledFormMixin validated against the empty queryset
 
 
