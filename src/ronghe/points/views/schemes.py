@@ -158,7 +158,7 @@ def _scheme_context(
     """The scheme page; the editable numbers show what was posted (after a preview or an error)."""
     posted = posted or {}
 
-    def value(name: str, current: Any) -> str:
+    def value(name: str, current: Decimal | str | None) -> str:
         return (
             posted[name] if name in posted else (_fmt(current) if not isinstance(current, str) else current)
         )
