@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -18,6 +17,7 @@ from ronghe.core.scope import get_for_user_or_404, has_perm_anywhere
 from ronghe.members import queries, services
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.forms import MEMBER_FIELDS, MemberForm
+from ronghe.members.http import ApiRequest
 from ronghe.members.models import Member
 from ronghe.orgs.models import Organization
 
@@ -126,7 +126,7 @@ def _form_data(values: dict[str, Any]) -> dict[str, str]:
 
 
 @router.get("", response={200: MemberPage, **ERRORS}, summary="党员列表")
-def list_members(request: HttpRequest, filters: Query[MemberFilters]) -> dict[str, Any]:
+def list_members(request: ApiRequest, filters: Query[MemberFilters]) -> dict[str, Any]:
     if not has_perm_anywhere(request.auth, "members.view"):
         raise HttpError(403, "您没有查看党员的权限")
     qs = queries.members_for_user(request.auth)
@@ -147,7 +147,7 @@ def list_members(request: HttpRequest, filters: Query[MemberFilters]) -> dict[st
 
 
 @router.get("/{code}", response={200: MemberOut, **ERRORS}, summary="党员详情")
-def get_member(request: HttpRequest, code: UUID, reveal: bool = False) -> dict[str, Any]:
+def get_member(request: ApiRequest, code: UUID, reveal: bool = False) -> dict[str, Any]:
     member = get_for_user_or_404(
         Member.objects.select_related("organization"), request.auth, perm="members.view", code=code
     )
@@ -157,7 +157,7 @@ def get_member(request: HttpRequest, code: UUID, reveal: bool = False) -> dict[s
 
 
 @router.post("", response={201: MemberOut, **ERRORS}, summary="登记党员")
-def create_member(request: HttpRequest, payload: MemberIn) -> Status:
+def create_member(request: ApiRequest, payload: MemberIn) -> Status[dict[str, Any]]:
     if not has_perm_anywhere(request.auth, "members.edit"):
         raise HttpError(403, "您没有维护党员的权限")
     values = payload.dict()
@@ -170,7 +170,7 @@ def create_member(request: HttpRequest, payload: MemberIn) -> Status:
 
 
 @router.patch("/{code}", response={200: MemberOut, **ERRORS}, summary="修改党员信息")
-def update_member(request: HttpRequest, code: UUID, payload: MemberPatch) -> Status:
+def update_member(request: ApiRequest, code: UUID, payload: MemberPatch) -> Status[dict[str, Any]]:
     member = get_for_user_or_404(
         Member.objects.select_related("organization"), request.auth, perm="members.edit", code=code
     )

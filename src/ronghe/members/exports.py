@@ -19,6 +19,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Pt
 
+from ronghe.accounts.models import User
 from ronghe.core import audit
 from ronghe.core.scope import has_perm_at, paths_with, scoped
 from ronghe.members.choices import ACTIVE_STATUSES
@@ -79,14 +80,14 @@ def roster_values(member: Member, *, full: bool) -> list[str]:
     ]
 
 
-def roster_queryset(*, user: Any, organization: Organization | None) -> QuerySet[Member]:
+def roster_queryset(*, user: User, organization: Organization | None) -> QuerySet[Member]:
     qs = scoped(Member.objects.select_related("organization"), user, "members.export")
     if organization is not None:
         qs = qs.filter(organization__path__startswith=organization.path)
     return qs.order_by("organization__path", "name", "id")
 
 
-def can_export_full(user: Any, organization: Organization | None) -> bool:
+def can_export_full(user: User, organization: Organization | None) -> bool:
     """Full numbers need members.view_sensitive over everything exported."""
     if organization is not None:
         return has_perm_at(user, "members.view_sensitive", organization.path)
@@ -94,7 +95,7 @@ def can_export_full(user: Any, organization: Organization | None) -> bool:
     return bool(export_paths) and all(has_perm_at(user, "members.view_sensitive", p) for p in export_paths)
 
 
-def export_roster(*, user: Any, organization: Organization | None, full: bool) -> IO[bytes]:
+def export_roster(*, user: User, organization: Organization | None, full: bool) -> IO[bytes]:
     """Write the scoped roster to an anonymous temporary file (deleted when closed) and audit it."""
     if full and not can_export_full(user, organization):
         raise PermissionDenied("您没有导出完整身份证号的权限")
@@ -144,7 +145,7 @@ def _set_font(document: Any) -> None:
     style.font.size = Pt(12)
 
 
-def member_card(*, user: Any, member: Member) -> IO[bytes]:
+def member_card(*, user: User, member: Member) -> IO[bytes]:
     """A printable record card (.docx) with the roster fields, masked numbers; audited."""
     document = Document()
     _set_font(document)
@@ -165,7 +166,7 @@ def member_card(*, user: Any, member: Member) -> IO[bytes]:
     return _save(document)
 
 
-def birthday_queryset(*, user: Any, month: int) -> QuerySet[Member]:
+def birthday_queryset(*, user: User, month: int) -> QuerySet[Member]:
     """Active members in scope whose political birthday (入党日期's month) falls in `month`."""
     qs = scoped(Member.objects.select_related("organization"), user, "members.view")
     return qs.filter(joined_on__month=month, status__in=ACTIVE_STATUSES).order_by(
@@ -173,7 +174,7 @@ def birthday_queryset(*, user: Any, month: int) -> QuerySet[Member]:
     )
 
 
-def birthday_cards(*, user: Any, month: int, year: int) -> IO[bytes]:
+def birthday_cards(*, user: User, month: int, year: int) -> IO[bytes]:
     """One greeting card per member (one page each), for the month's political birthdays; audited."""
     members = list(
         birthday_queryset(user=user, month=month).filter(

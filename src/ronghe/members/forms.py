@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import copy
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 
+from ronghe.accounts.models import User
 from ronghe.core.forms import StyledForm, StyledFormMixin
 from ronghe.core.idnumbers import IdentifierError, parse_id_number, parse_phone
 from ronghe.core.imports.files import ALLOWED, max_bytes
@@ -22,8 +24,15 @@ from ronghe.orgs.queries import organizations_for_user
 
 MEMBER_FIELDS = list(EDITABLE_FIELDS)
 
+if TYPE_CHECKING:  # the stubs' model forms and fields take their model as a type argument; Django's cannot
+    _MemberModelForm = forms.ModelForm[Member]
+    _OrganizationChoiceField = forms.ModelChoiceField[Organization]
+else:
+    _MemberModelForm = forms.ModelForm
+    _OrganizationChoiceField = forms.ModelChoiceField
 
-class MemberForm(StyledFormMixin, forms.ModelForm):
+
+class MemberForm(StyledFormMixin, _MemberModelForm):
     id_number = forms.CharField(label="公民身份号码", required=False, max_length=30)
     phone = forms.CharField(label="手机号", required=False, max_length=20)
     organization = CodeChoiceField(
@@ -46,7 +55,7 @@ class MemberForm(StyledFormMixin, forms.ModelForm):
 
     field_order = ["name", "gender", "id_number", "birth_date", "organization", "status", "phone"]
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["birth_date"].required = False
         self.fields["birth_date"].help_text = "填写身份证号时可不填，自动取号码中的出生日期"
@@ -57,7 +66,9 @@ class MemberForm(StyledFormMixin, forms.ModelForm):
             ].help_text = f"当前：{self.instance.id_number_masked or '未登记'}；不修改请留空"
             self.fields["phone"].help_text = f"当前：{self.instance.phone_masked or '未登记'}；不修改请留空"
         else:
-            self.fields["organization"].queryset = organizations_for_user(user, "members.edit")
+            organization = self.fields["organization"]
+            assert isinstance(organization, forms.ModelChoiceField)
+            organization.queryset = organizations_for_user(user, "members.edit")
 
     def clean_id_number(self) -> str:
         raw = self.cleaned_data.get("id_number", "")
@@ -79,7 +90,8 @@ class MemberForm(StyledFormMixin, forms.ModelForm):
             raise forms.ValidationError(str(exc)) from exc
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         info = getattr(self, "_id_info", None)
         if info is not None:
             for name, message in rules.id_number_conflicts(
@@ -139,13 +151,15 @@ class MemberFilterForm(StyledForm):
         label="状态", required=False, choices=[("", "在册党员"), ("all", "全部"), *MemberStatus.choices]
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["organization"]
-        field.queryset = organizations_for_user(user, "members.view").exclude(kind="group")
-        field.widget.choices = [("", field.empty_label), *self._listed(field.queryset)]
+        assert isinstance(field, forms.ModelChoiceField)
+        in_scope = organizations_for_user(user, "members.view").exclude(kind="group")
+        field.queryset = in_scope
+        field.widget.choices = [("", field.empty_label), *self._listed(in_scope)]
 
-    def _listed(self, in_scope: Any) -> list[tuple[str, str]]:
+    def _listed(self, in_scope: QuerySet[Organization]) -> list[tuple[str, str]]:
         """The options shown: every organization in scope up to FILTER_OPTIONS_LIMIT; above that
         (a city or province) the upper two levels plus the chosen one, so the page stays the same
         size whatever the scope. Any organization in scope is still accepted (the tree links here).
@@ -179,7 +193,9 @@ class StatusChangeForm(StyledForm):
         super().__init__(*args, **kwargs)
         if member is not None and not self.is_bound:
             allowed = set(rules.allowed_actions(member.status))
-            self.fields["action"].choices = [(a, label) for a, label in StatusAction.choices if a in allowed]
+            action = self.fields["action"]
+            assert isinstance(action, forms.ChoiceField)
+            action.choices = [(a, label) for a, label in StatusAction.choices if a in allowed]
 
 
 class InternalTransferForm(StyledForm):
@@ -189,9 +205,11 @@ class InternalTransferForm(StyledForm):
     on_date = forms.DateField(label="转接日期", widget=DATE)
     reason = forms.CharField(label="原因", required=False, max_length=200)
 
-    def __init__(self, *args: Any, user: Any, member: Member, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, member: Member, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_organization"].queryset = (
+        to_organization = self.fields["to_organization"]
+        assert isinstance(to_organization, forms.ModelChoiceField)
+        to_organization.queryset = (
             organizations_for_user(user, "members.edit")
             .exclude(pk=member.organization_id)
             .exclude(kind="group")
@@ -214,9 +232,11 @@ class OutgoingLetterForm(StyledForm):
 
     def __init__(self, *args: Any, max_days: int = rules.MAX_VALIDITY_DAYS, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["validity_days"].max_value = max_days
-        self.fields["validity_days"].validators.append(forms.IntegerField(max_value=max_days).validators[-1])
-        self.fields["validity_days"].help_text = f"默认30天，最长{max_days}天"
+        validity_days = self.fields["validity_days"]
+        assert isinstance(validity_days, forms.IntegerField)
+        validity_days.max_value = max_days
+        validity_days.validators.append(forms.IntegerField(max_value=max_days).validators[-1])
+        validity_days.help_text = f"默认30天，最长{max_days}天"
 
 
 class IncomingForm(MemberForm):
@@ -244,24 +264,20 @@ class TransferFilterForm(StyledForm):
 # --- roster import and export pages ---------------------------------------------------------
 
 
-class OrgChoiceField(forms.ModelChoiceField):
+class OrgChoiceField(_OrganizationChoiceField):
     def label_from_instance(self, obj: Organization) -> str:
         return "　" * obj.depth + obj.name
 
 
-def _orgs_for(user: Any, perm: str) -> Any:
+def _orgs_for(user: User, perm: str) -> QuerySet[Organization]:
     return scoped(Organization.objects.filter(is_active=True), user, perm).order_by("path")
 
 
-def _fields_with_orgs(form_class: type[forms.Form], user: Any, perm: str) -> dict[str, forms.Field]:
-    """The form's fields with the organization choices limited to the user's scope.
-
-    Set before the form is bound: StyledFormMixin validates while styling, so a queryset
-    changed afterwards would be validated against the empty default.
-    """
-    fields = copy.deepcopy(form_class.base_fields)
-    fields["organization"].queryset = _orgs_for(user, perm)  # type: ignore[attr-defined]
-    return fields
+def _limit_orgs(form: forms.Form, user: User, perm: str) -> None:
+    """Limit the form's organization choices to the user's scope."""
+    field = form.fields["organization"]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = _orgs_for(user, perm)
 
 
 class ImportForm(StyledForm):
@@ -278,14 +294,14 @@ class ImportForm(StyledForm):
         error_messages={"required": "请选择要导入的文件", "empty": "文件是空的"},
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        self.base_fields = _fields_with_orgs(ImportForm, user, "members.import")
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        _limit_orgs(self, user, "members.import")
         self.fields["file"].widget.attrs["accept"] = ",".join(ALLOWED)
 
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > max_bytes():
+    def clean_file(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
+        if (upload.size or 0) > max_bytes():  # Django's upload handlers always set the size
             raise forms.ValidationError(f"文件过大：上限为 {max_bytes() // (1024 * 1024)} MB")
         return upload
 
@@ -308,9 +324,9 @@ class ExportForm(StyledForm):
     )
     full = forms.BooleanField(label="导出完整身份证号和手机号（将记入审计日志）", required=False)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        self.base_fields = _fields_with_orgs(ExportForm, user, "members.export")
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        _limit_orgs(self, user, "members.export")
 
 
 class BirthdayForm(StyledForm):

@@ -53,6 +53,10 @@ class Member(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Not a column: orglife sets it on the members it proposes for a meeting's attendance, their
+    # status on the meeting day (`orglife.services.members_for_attendance`).
+    status_on: str | None
+
     class Meta:
         verbose_name = "党员"
         verbose_name_plural = "党员"

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from ronghe.accounts.models import User
 from ronghe.core.scope import scoped
 from ronghe.core.workflow import services as workflow
 from ronghe.core.workflow.models import History
@@ -19,7 +20,7 @@ from ronghe.members.models import Member, Transfer
 from ronghe.orgs.models import Organization
 
 
-def members_for_user(user: Any, perm: str = "members.view") -> QuerySet[Member]:
+def members_for_user(user: User, perm: str = "members.view") -> QuerySet[Member]:
     return scoped(Member.objects.select_related("organization"), user, perm)
 
 
@@ -76,7 +77,7 @@ def statistics(members: QuerySet[Member], today: date) -> dict[str, Any]:
     }
 
 
-def transfers_for_user(user: Any) -> QuerySet[Transfer]:
+def transfers_for_user(user: User) -> QuerySet[Transfer]:
     return scoped(Transfer.objects.select_related("member", "organization"), user, "members.view")
 
 
@@ -113,9 +114,14 @@ def _standing(member: Member, on: date, status_changes: Iterable[History] = ()) 
     """
     if member.joined_on > on:
         return Standing(member, None, None)
-    org_id, status = member.organization_id, member.status
+    org_id: int | None = member.organization_id
+    status = member.status
     later = sorted(
-        (t for t in member.transfers.all() if t.status == TransferStatus.COMPLETED and t.completed_on > on),
+        (
+            t
+            for t in member.transfers.all()
+            if t.status == TransferStatus.COMPLETED and t.completed_on is not None and t.completed_on > on
+        ),
         key=lambda t: (t.completed_on, t.pk),
         reverse=True,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -9,8 +10,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from ronghe.accounts.models import User
 from ronghe.core import audit, crypto
-from ronghe.core.errors import DomainError
+from ronghe.core.errors import DomainError, TransitionNotAllowed
 from ronghe.core.idnumbers import IdentifierError, mask_id_number, mask_phone, parse_id_number, parse_phone
 from ronghe.core.scope import has_perm_at, require_at
 from ronghe.core.workflow import services as workflow
@@ -95,7 +97,7 @@ def _check_unique_id(member: Member) -> None:
 @transaction.atomic
 def create_member(
     *,
-    actor: Any,
+    actor: User,
     organization: Organization,
     status: str = MemberStatus.FULL,
     id_number: str = "",
@@ -123,7 +125,7 @@ def create_member(
 
 @transaction.atomic
 def update_member(
-    *, actor: Any, member: Member, id_number: str | None = None, phone: str | None = None, **fields: Any
+    *, actor: User, member: Member, id_number: str | None = None, phone: str | None = None, **fields: Any
 ) -> Member:
     """Change roster fields. Status and organization change only through status changes and transfers."""
     require_at(actor, "members.edit", member.organization.path)
@@ -145,7 +147,7 @@ def update_member(
     return member
 
 
-def unmask(*, actor: Any, member: Member) -> dict[str, str]:
+def unmask(*, actor: User, member: Member) -> dict[str, str]:
     """The full ID and phone numbers, for users with members.view_sensitive at the member's node. Audited."""
     if not has_perm_at(actor, "members.view_sensitive", member.organization.path):
         audit.record("member.unmask", actor=actor, obj=member, outcome="failure")
@@ -156,7 +158,7 @@ def unmask(*, actor: Any, member: Member) -> dict[str, str]:
 
 @transaction.atomic
 def change_status(
-    *, actor: Any, member: Member, action: str, effective_on: date, reason: str, approval_ref: str
+    *, actor: User, member: Member, action: str, effective_on: date, reason: str, approval_ref: str
 ) -> History:
     """Apply one status change through the declared process (rules.STATUS_PROCESS on core/workflow);
     it stays in the member's history with its effective date and approval reference."""
@@ -177,7 +179,7 @@ def change_status(
             ).exists(),
             full_on=member.full_on,
         )
-    except rules.TransitionNotAllowed as exc:
+    except TransitionNotAllowed as exc:
         raise MemberError(str(exc)) from exc
     return workflow.transition(
         rules.STATUS_PROCESS,
@@ -195,7 +197,7 @@ def change_status(
 
 @transaction.atomic
 def transfer_internal(
-    *, actor: Any, member: Member, to_organization: Organization, on_date: date, reason: str = ""
+    *, actor: User, member: Member, to_organization: Organization, on_date: date, reason: str = ""
 ) -> Transfer:
     """Move a member to another organization in the actor's scope; the transfer stays in the history."""
     member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
@@ -244,7 +246,7 @@ def max_validity_days() -> int:
 @transaction.atomic
 def issue_outgoing_letter(
     *,
-    actor: Any,
+    actor: User,
     member: Member,
     counterpart: str,
     issued_on: date,
@@ -263,7 +265,7 @@ def issue_outgoing_letter(
         raise MemberError("转往党组织：请填写接收党组织名称")
     try:
         rules.check_validity_days(validity_days, max_validity_days())
-    except rules.TransitionNotAllowed as exc:
+    except TransitionNotAllowed as exc:
         raise MemberError(str(exc)) from exc
     if _pending(member):
         raise MemberError("该党员已有尚未完成的转出介绍信")
@@ -292,7 +294,7 @@ def issue_outgoing_letter(
 
 
 @transaction.atomic
-def transition_transfer(*, actor: Any, transfer: Transfer, action: str, on_date: date) -> Transfer:
+def transition_transfer(*, actor: User, transfer: Transfer, action: str, on_date: date) -> Transfer:
     """Confirm the receipt or withdraw the letter: one step of rules.TRANSFER_PROCESS (core/workflow)."""
     transfer = (
         Transfer.objects.select_for_update().select_related("member", "organization").get(pk=transfer.pk)
@@ -300,7 +302,7 @@ def transition_transfer(*, actor: Any, transfer: Transfer, action: str, on_date:
     require_at(actor, "members.edit", transfer.organization.path)
     try:
         new_status = rules.next_transfer_status(transfer.status, action)
-    except rules.TransitionNotAllowed as exc:
+    except TransitionNotAllowed as exc:
         raise MemberError(str(exc)) from exc
     if on_date < transfer.issued_on:
         raise MemberError("日期：不能早于开具日期")
@@ -322,7 +324,7 @@ def transition_transfer(*, actor: Any, transfer: Transfer, action: str, on_date:
 @transaction.atomic
 def receive_incoming(
     *,
-    actor: Any,
+    actor: User,
     organization: Organization,
     counterpart: str,
     issued_on: date,
@@ -353,7 +355,7 @@ def receive_incoming(
     return transfer
 
 
-def reencrypt_members(*, batch_size: int = 500, log: Any = None) -> int:
+def reencrypt_members(*, batch_size: int = 500, log: Callable[[str], object] | None = None) -> int:
     """Re-encrypt every member's ID and phone under the active key, in keyset-paginated batches.
 
     Each batch is its own transaction and rows are read by primary key order, so the roster

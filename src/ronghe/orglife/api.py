@@ -6,7 +6,6 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -14,6 +13,7 @@ from ninja.errors import HttpError
 from ronghe.core.api import ERRORS, Paging, year_param
 from ronghe.core.errors import DomainError, InvalidInput
 from ronghe.core.scope import get_for_user_or_404, has_perm_anywhere
+from ronghe.members.http import ApiRequest
 from ronghe.members.models import Member
 from ronghe.orglife import queries, services
 from ronghe.orglife.choices import AttendanceStatus, MeetingKind
@@ -93,20 +93,20 @@ def _meeting_out(m: Meeting) -> dict[str, Any]:
     }
 
 
-def _require(request: HttpRequest, perm: str) -> None:
+def _require(request: ApiRequest, perm: str) -> None:
     if not has_perm_anywhere(request.auth, perm):
         raise HttpError(403, "您没有访问组织生活的权限")
 
 
 @router.get("/meetings", response={200: list[MeetingOut], **ERRORS}, summary="会议列表")
-def list_meetings(request: HttpRequest, paging: Query[Paging]) -> list[dict[str, Any]]:
+def list_meetings(request: ApiRequest, paging: Query[Paging]) -> list[dict[str, Any]]:
     _require(request, "orglife.view")
     qs = queries.meetings_for_user(request.auth).order_by("-held_at", "-id")
     return [_meeting_out(m) for m in paging.window(qs)]
 
 
 @router.get("/meetings/{code}", response={200: MeetingOut, **ERRORS}, summary="会议详情")
-def get_meeting(request: HttpRequest, code: UUID) -> dict[str, Any]:
+def get_meeting(request: ApiRequest, code: UUID) -> dict[str, Any]:
     _require(request, "orglife.view")
     return _meeting_out(
         get_for_user_or_404(
@@ -116,7 +116,7 @@ def get_meeting(request: HttpRequest, code: UUID) -> dict[str, Any]:
 
 
 @router.get("/meetings/{code}/attendance", response={200: list[AttendanceOut], **ERRORS}, summary="出席情况")
-def get_attendance(request: HttpRequest, code: UUID) -> list[dict[str, Any]]:
+def get_attendance(request: ApiRequest, code: UUID) -> list[dict[str, Any]]:
     _require(request, "orglife.view")
     meeting = get_for_user_or_404(Meeting, request.auth, perm="orglife.view", code=code)
     return [
@@ -168,7 +168,7 @@ def _form_data(payload: MeetingIn, members: list[Member]) -> dict[str, Any]:
 
 
 @router.post("/meetings", response={201: MeetingOut, **ERRORS}, summary="记录会议")
-def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
+def create_meeting(request: ApiRequest, payload: MeetingIn) -> Status[dict[str, Any]]:
     _require(request, "orglife.edit")
     org = get_for_user_or_404(Organization, request.auth, perm="orglife.edit", code=payload.organization_code)
     # proposed like the page's list: those expected at this kind of meeting on its day
@@ -187,7 +187,7 @@ def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
 
 
 @router.get("/compliance", response={200: list[ComplianceOut], **ERRORS}, summary="组织生活落实情况")
-def compliance(request: HttpRequest, year: int | None = year_param()) -> list[dict[str, Any]]:
+def compliance(request: ApiRequest, year: int | None = year_param()) -> list[dict[str, Any]]:
     _require(request, "orglife.view")
     today = timezone.localdate()
     year = year or today.year

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -24,6 +24,7 @@ from django.db.models import Case, CharField, Count, IntegerField, QuerySet, Val
 from django.db.models.functions import ExtractMonth, ExtractQuarter, Substr
 from django.utils import timezone
 
+from ronghe.accounts.models import User
 from ronghe.core.readcache import cached_aggregate, summary_version
 from ronghe.core.scope import paths_with, scoped
 from ronghe.members.choices import ACTIVE_STATUSES
@@ -32,6 +33,9 @@ from ronghe.orglife import rules
 from ronghe.orglife.choices import AttendanceStatus, ComplianceState, MeetingKind, Period
 from ronghe.orglife.models import Attendance, Meeting, MeetingRequirement, OrgLifePolicy
 from ronghe.orgs.models import Organization
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 @dataclass(frozen=True)
@@ -103,9 +107,13 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
     )
 
 
+class _PeriodIndex(TypedDict):
+    period_index: int
+
+
 def _counted_meetings(
     orgs: QuerySet[Organization], year: int, reqs: list[MeetingRequirement], since: date | None = None
-) -> QuerySet[Meeting] | None:
+) -> QuerySet[WithAnnotations[Meeting, _PeriodIndex]] | None:
     """The meetings of `orgs` that count for `reqs` in the year, each annotated with its period index.
 
     A meeting counts for the date it was held (held_at), whenever it was entered. A 支委会
@@ -152,7 +160,20 @@ def held_counts(
     return {(r["organization_id"], r["kind"], r["period_index"]): r["n"] for r in rows}
 
 
-def _covered_members(orgs: QuerySet[Organization], year: int, kinds: list[str]) -> QuerySet[Attendance]:
+class _Covered(TypedDict):
+    meeting__organization_id: int
+    meeting__kind: str
+    n: int
+
+
+class _Active(TypedDict):
+    organization_id: int
+    n: int
+
+
+def _covered_members(
+    orgs: QuerySet[Organization], year: int, kinds: list[str]
+) -> QuerySet[Attendance, _Covered]:
     """Distinct members present per (organization, kind) in the year, at any meeting of the kind
     (quorum or not): rows of meeting__organization_id, meeting__kind, n."""
     start, end = year_bounds(year)
@@ -170,7 +191,7 @@ def _covered_members(orgs: QuerySet[Organization], year: int, kinds: list[str]) 
     )
 
 
-def _active_members(orgs: QuerySet[Organization]) -> QuerySet[Member]:
+def _active_members(orgs: QuerySet[Organization]) -> QuerySet[Member, _Active]:
     """Active members per organization: rows of organization_id, n."""
     return (
         Member.objects.filter(organization__in=orgs.values("pk"), status__in=ACTIVE_STATUSES)
@@ -180,7 +201,9 @@ def _active_members(orgs: QuerySet[Organization]) -> QuerySet[Member]:
     )
 
 
-def _coverage(orgs: QuerySet[Organization], year: int, kinds: list[str]) -> tuple[dict, dict]:
+def _coverage(
+    orgs: QuerySet[Organization], year: int, kinds: list[str]
+) -> tuple[dict[tuple[int, str], int], dict[int, int]]:
     """Two aggregates: members covered per (organization, kind), and active members per organization."""
     if not kinds:
         return {}, {}
@@ -245,7 +268,7 @@ def compute_compliance(
 
 
 def compliance_in_scope(
-    user: Any,
+    user: User,
     year: int,
     today: date,
     root: Organization | None = None,
@@ -274,7 +297,7 @@ class RollupRow:
 ROLLUP_CACHE_SECONDS = 60
 
 
-def rollup(user: Any, node: Organization | None, year: int, today: date) -> tuple[list[RollupRow], Tally]:
+def rollup(user: User, node: Organization | None, year: int, today: date) -> tuple[list[RollupRow], Tally]:
     """Drill-down: one row per child of `node` (or per visible top node), summing its subtree (cached)."""
     raw = repr(
         (
@@ -290,7 +313,7 @@ def rollup(user: Any, node: Organization | None, year: int, today: date) -> tupl
 
 
 def compute_rollup(
-    user: Any, node: Organization | None, year: int, today: date
+    user: User, node: Organization | None, year: int, today: date
 ) -> tuple[list[RollupRow], Tally]:
     """The uncached drill-down: per child of `node`, the obligations of its subtree counted by state.
 
@@ -349,9 +372,9 @@ def subtree_tallies(
     reqs = requirements_for_year(year)
     orgs = orgs.filter(kind__in={k for r in reqs for k in r.org_kinds}, is_active=True)
     applicable: dict[tuple[str, str], int] = {
-        (row["subtree"], row["kind"]): row["n"]
-        for row in orgs.annotate(subtree=_subtree("path", paths))
-        .values("subtree", "kind")
+        (row["subtree_path"], row["kind"]): row["n"]
+        for row in orgs.annotate(subtree_path=_subtree("path", paths))
+        .values("subtree_path", "kind")
         .annotate(n=Count("id"))
         .order_by()
     }
@@ -417,7 +440,8 @@ def _grouped(outer: str, inner: list[QuerySet[Any]], params: Sequence[Any] = ())
         cursor.execute(
             outer.format(*(sql for sql, _ in parts)), [*(p for _, ps in parts for p in ps), *params]
         )
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
 
 
 def _held_histogram(
@@ -435,14 +459,16 @@ def _held_histogram(
     if meetings is None or not applies:
         return {}
     per_org = meetings.values("organization_id", "kind", "period_index").annotate(n=Count("id")).order_by()
-    subtrees = orgs.annotate(subtree=_subtree("path", paths)).values("id", "subtree", "kind").order_by()
+    subtrees = (
+        orgs.annotate(subtree_path=_subtree("path", paths)).values("id", "subtree_path", "kind").order_by()
+    )
     out: dict[tuple[str, str, int], list[tuple[int, int]]] = defaultdict(list)
     for path, kind, index, n_held, n in _grouped(
-        """SELECT o.subtree, h.kind, h.period_index, h.n, COUNT(*)
+        """SELECT o.subtree_path, h.kind, h.period_index, h.n, COUNT(*)
         FROM ({0}) h JOIN ({1}) o ON o.id = h.organization_id
         WHERE """
         + " OR ".join(["(h.kind = %s AND o.kind = %s)"] * len(applies))
-        + " GROUP BY o.subtree, h.kind, h.period_index, h.n",
+        + " GROUP BY o.subtree_path, h.kind, h.period_index, h.n",
         [per_org, subtrees],
         [value for pair in applies for value in pair],
     ):
@@ -456,14 +482,16 @@ def _coverage_histogram(
     """subtree → [(active members, members present at the kind in the year, organizations)] for
     every organization the coverage requirement applies to, members or not."""
     applicable = orgs.filter(kind__in=r.org_kinds)
-    subtrees = applicable.annotate(subtree=_subtree("path", paths)).values("id", "subtree").order_by()
+    subtrees = (
+        applicable.annotate(subtree_path=_subtree("path", paths)).values("id", "subtree_path").order_by()
+    )
     out: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     for path, required, n_held, n in _grouped(
-        """SELECT x.subtree, x.required, x.held, COUNT(*) FROM (
-            SELECT o.subtree, COALESCE(m.n, 0) AS required, COALESCE(c.n, 0) AS held FROM ({0}) o
+        """SELECT x.subtree_path, x.required, x.held, COUNT(*) FROM (
+            SELECT o.subtree_path, COALESCE(m.n, 0) AS required, COALESCE(c.n, 0) AS held FROM ({0}) o
             LEFT JOIN ({1}) m ON m.organization_id = o.id
             LEFT JOIN ({2}) c ON c.meeting__organization_id = o.id
-        ) x GROUP BY x.subtree, x.required, x.held""",
+        ) x GROUP BY x.subtree_path, x.required, x.held""",
         [subtrees, _active_members(applicable), _covered_members(applicable, year, [r.kind])],
     ):
         out[path].append((int(required), int(n_held), int(n)))

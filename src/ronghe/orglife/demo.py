@@ -9,16 +9,17 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from ronghe.demo.generator import County, bulk_load, step
+from ronghe.core.bulk import bulk_load
+from ronghe.demo.generator import County, step
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.orglife import rules
 from ronghe.orglife.choices import MeetingKind
 from ronghe.orglife.compliance import requirements_for_year, study_days_by_month
-from ronghe.orglife.models import Attendance, Meeting
+from ronghe.orglife.models import Attendance, Meeting, MeetingRequirement
 from ronghe.orgs.models import Organization
 
-TITLES = {
+TITLES: dict[str, list[str]] = {
     MeetingKind.GENERAL_MEETING: ["{q}支部党员大会", "{q}党员大会：传达学习上级精神"],
     MeetingKind.COMMITTEE_MEETING: ["{m}支委会", "{m}支部委员会会议"],
     MeetingKind.GROUP_MEETING: ["{m}党小组会"],
@@ -92,7 +93,12 @@ def year_of_meetings(county: County, rng: random.Random) -> None:
 
 
 def _meetings(
-    orgs: list[Organization], reqs: list, slots: dict, study: list[date], rng: random.Random, today: date
+    orgs: list[Organization],
+    reqs: list[MeetingRequirement],
+    slots: dict[str, list[rules.PeriodSlot]],
+    study: list[date],
+    rng: random.Random,
+    today: date,
 ) -> list[Meeting]:
     out: list[Meeting] = []
     tz = timezone.get_current_timezone()
@@ -123,10 +129,10 @@ def _meetings(
                     hold = compliant or rng.random() < 0.7
                 else:
                     hold = rng.random() < (0.55 if compliant else 0.3)
-                when = _when(rng, slot, today) if hold else None
-                if when is None:
+                held_at = _when(rng, slot, today) if hold else None
+                if held_at is None:
                     continue
-                q, m = f"第{'一二三四'[(when.month - 1) // 3]}季度", f"{when.month}月"
+                q, m = f"第{'一二三四'[(held_at.month - 1) // 3]}季度", f"{held_at.month}月"
                 title = rng.choice(TITLES[r.kind]).format(q=q, m=m)
                 late = rng.random() < 0.04
                 out.append(
@@ -134,8 +140,8 @@ def _meetings(
                         organization=org,
                         kind=r.kind,
                         title=title,
-                        held_at=when,
-                        ends_at=when + timedelta(hours=rng.choice((1, 2))),
+                        held_at=held_at,
+                        ends_at=held_at + timedelta(hours=rng.choice((1, 2))),
                         place=rng.choice(("党员活动室", "三楼会议室", "党建阵地", "一楼会议室")),
                         agenda=f"1. 学习上级文件精神\n2. {title}有关事项",
                         entered_late=late,
@@ -146,7 +152,7 @@ def _meetings(
 
 def _attendance(
     meetings: list[Meeting], members: dict[int, list[tuple[int, str, str]]], rng: random.Random, today: date
-) -> Iterator[tuple]:
+) -> Iterator[tuple[int, int, str, str, bool, str, str]]:
     recent = today - timedelta(days=92)
     for mt in meetings:
         if mt.kind in RECENT_ONLY and mt.held_at.date() < recent:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
 from uuid import UUID
 
 from django.db.models import Count, Q
@@ -99,7 +98,9 @@ def meeting_and_attendance(meeting_id: int, member_id: int) -> tuple[Meeting | N
     return meeting, Attendance.objects.filter(meeting=meeting, member_id=member_id).first()
 
 
-def attendance_of_year(year: int, chunk_size: int = 2000) -> Iterator[tuple[Any, ...]]:
+def attendance_of_year(
+    year: int, chunk_size: int = 2000
+) -> Iterator[tuple[int, str, int, str, datetime, str]]:
     """Every attendance row of meetings held in `year` (calendar year in the database's time zone),
     in meeting order: (member_id, status, meeting_id, meeting kind, held_at, meeting title). Streamed."""
     rows = (

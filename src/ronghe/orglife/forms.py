@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 
@@ -13,6 +12,12 @@ from ronghe.orglife.choices import AttendanceStatus, ExpectedAttendees, Grade, M
 from ronghe.orglife.models import MeetingRequirement, OrgLifePolicy
 from ronghe.orglife.services import AttendanceEntry
 from ronghe.orgs.choices import OrgKind
+
+if TYPE_CHECKING:  # the stubs' model forms take their model as a type argument; Django's cannot
+    _RequirementModelForm = forms.ModelForm[MeetingRequirement]
+    _PolicyModelForm = forms.ModelForm[OrgLifePolicy]
+else:
+    _RequirementModelForm = _PolicyModelForm = forms.ModelForm
 
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
@@ -46,16 +51,17 @@ class MeetingForm(StyledForm):
 
     def __init__(self, *args: Any, members: list[Member], **kwargs: Any) -> None:
         self.members = members
-        # the styling mixin validates a bound form in __init__: set the choices before that
-        self.base_fields = copy.deepcopy(type(self).base_fields)
+        super().__init__(*args, **kwargs)
         ids = [m.pk for m in members]
         for name, label in (("host", "主持人"), ("recorder", "记录人")):
-            self.base_fields[name].queryset = Member.objects.filter(pk__in=ids)
-            self.base_fields[name].error_messages["invalid_choice"] = f"{label}须为本组织党员"
-        super().__init__(*args, **kwargs)
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = Member.objects.filter(pk__in=ids)
+            field.error_messages["invalid_choice"] = f"{label}须为本组织党员"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("held_at") and data.get("ends_at") and data["ends_at"] <= data["held_at"]:
             self.add_error("ends_at", "结束时间必须晚于开始时间")
         attendance: dict[int, AttendanceEntry] = {}
@@ -116,12 +122,11 @@ class VoterExclusionForm(StyledForm):
     approval_ref = forms.CharField(label="上级批准文号", max_length=100)
 
     def __init__(self, *args: Any, members: list[Member], **kwargs: Any) -> None:
-        self.base_fields = copy.deepcopy(type(self).base_fields)
-        self.base_fields["member"].queryset = Member.objects.filter(pk__in=[m.pk for m in members]).order_by(
-            "name", "id"
-        )
-        self.base_fields["member"].error_messages["invalid_choice"] = "党员：须为本次会议有表决权的党员"
         super().__init__(*args, **kwargs)
+        member = self.fields["member"]
+        assert isinstance(member, forms.ModelChoiceField)
+        member.queryset = Member.objects.filter(pk__in=[m.pk for m in members]).order_by("name", "id")
+        member.error_messages["invalid_choice"] = "党员：须为本次会议有表决权的党员"
 
 
 class CorrectionForm(StyledForm):
@@ -134,7 +139,7 @@ class AttachmentForm(StyledForm):
     file = forms.FileField(label="附件（照片或文档）")
 
 
-class RequirementForm(StyledFormMixin, forms.ModelForm):
+class RequirementForm(StyledFormMixin, _RequirementModelForm):
     org_kinds = forms.MultipleChoiceField(
         label="适用党组织类型", choices=OrgKind.choices, widget=forms.SelectMultiple(attrs={"size": 8})
     )
@@ -144,7 +149,7 @@ class RequirementForm(StyledFormMixin, forms.ModelForm):
         fields = ["period", "min_count", "org_kinds", "expected", "coverage", "is_active"]
 
     def clean_min_count(self) -> int:
-        n = self.cleaned_data["min_count"]
+        n: int = self.cleaned_data["min_count"]
         if n < 1:
             raise forms.ValidationError("每周期最少次数至少为 1")
         return n
@@ -155,7 +160,7 @@ class CopyRequirementsForm(StyledForm):
     to_year = forms.IntegerField(label="复制到年度", min_value=2000, max_value=2100)
 
 
-class PolicyForm(StyledFormMixin, forms.ModelForm):
+class PolicyForm(StyledFormMixin, _PolicyModelForm):
     class Meta:
         model = OrgLifePolicy
         fields = [
@@ -168,7 +173,7 @@ class PolicyForm(StyledFormMixin, forms.ModelForm):
         ]
 
     def clean_study_day_weekday(self) -> int:
-        n = self.cleaned_data["study_day_weekday"]
+        n: int = self.cleaned_data["study_day_weekday"]
         if not 1 <= n <= 7:
             raise forms.ValidationError("双周学习日星期应为 1 到 7")
         return n
@@ -184,7 +189,7 @@ class PolicyForm(StyledFormMixin, forms.ModelForm):
         return ",".join(str(w) for w in weeks)
 
     def clean_checkin_code_minutes(self) -> int:
-        n = self.cleaned_data["checkin_code_minutes"]
+        n: int = self.cleaned_data["checkin_code_minutes"]
         if not 1 <= n <= 240:
             raise forms.ValidationError("签到码有效期应在 1 到 240 分钟之间")
         return n

@@ -10,11 +10,12 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from ronghe.accounts.models import User
 from ronghe.core.readcache import cached_aggregate, summary_version
 from ronghe.core.scope import paths_with, scoped
 from ronghe.orglife import rules
@@ -32,6 +33,9 @@ from ronghe.orglife.compliance import (
 from ronghe.orglife.models import Attendance, Meeting
 from ronghe.orgs.choices import OrgKind
 from ronghe.orgs.models import Officer, Organization
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def calendar_for(org: Organization, year: int, today: date) -> dict[str, Any]:
@@ -104,7 +108,7 @@ def study_day_schedule(
     return out
 
 
-def todo_summary(user: Any, today: date, limit: int) -> tuple[list[tuple[Organization, Obligation]], int]:
+def todo_summary(user: User, today: date, limit: int) -> tuple[list[tuple[Organization, Obligation]], int]:
     """The first `limit` to-do items and how many there are, for the home page (cached like the rollup).
 
     Only the head is cached: at a province the whole list has tens of thousands of items, and
@@ -120,7 +124,7 @@ def todo_summary(user: Any, today: date, limit: int) -> tuple[list[tuple[Organiz
     return cached_aggregate(key, head, ROLLUP_CACHE_SECONDS)
 
 
-def todo_for(user: Any, today: date, days: int = 14) -> list[tuple[Organization, Obligation]]:
+def todo_for(user: User, today: date, days: int = 14) -> list[tuple[Organization, Obligation]]:
     """Obligations not yet met whose period ends within the next `days` days.
 
     Only the periods ending in the window are evaluated: a few per organization.
@@ -137,14 +141,28 @@ def todo_for(user: Any, today: date, days: int = 14) -> list[tuple[Organization,
     return out
 
 
-def meetings_for_user(user: Any) -> QuerySet[Meeting]:
+class Turnout(TypedDict):
+    """The attendance counts `meetings_for_user` puts on each meeting."""
+
+    n_present: int
+    n_expected: int
+
+
+class AttendanceCounts(Turnout):
+    """The attendance counts `meetings_for_year` puts on each meeting."""
+
+    n_excused: int
+    n_absent: int
+
+
+def meetings_for_user(user: User) -> QuerySet[WithAnnotations[Meeting, Turnout]]:
     return scoped(Meeting.objects.select_related("organization"), user, "orglife.view").annotate(
         n_present=Count("attendances", filter=Q(attendances__status=AttendanceStatus.PRESENT)),
         n_expected=Count("attendances"),
     )
 
 
-def meetings_for_year(org: Organization, year: int) -> QuerySet[Meeting]:
+def meetings_for_year(org: Organization, year: int) -> QuerySet[WithAnnotations[Meeting, AttendanceCounts]]:
     start, end = year_bounds(year)
     return (
         Meeting.objects.filter(organization=org, held_at__gte=start, held_at__lt=end)
@@ -180,7 +198,7 @@ class LeaderRow:
         return self.branch_present > 0 and self.life_present > 0
 
 
-def leaders_for_user(user: Any, year: int) -> QuerySet[Officer]:
+def leaders_for_user(user: User, year: int) -> QuerySet[Officer]:
     """Leading cadres: members holding a post in a 党组 (leading_group) at some time in `year`."""
     groups = scoped(Organization.objects.filter(kind=OrgKind.LEADING_GROUP), user, "orglife.view")
     return (
@@ -203,19 +221,22 @@ def leader_attendance(officers: list[Officer], year: int) -> list[LeaderRow]:
     )
     present = Count("id", filter=Q(status=AttendanceStatus.PRESENT))
     branch = {
-        r["member_id"]: r
+        r["member_id"]: (r["n"], r["p"])
         for r in rows.exclude(meeting__organization__kind=OrgKind.LEADING_GROUP)
         .exclude(meeting__kind=MeetingKind.LEADERSHIP_LIFE_MEETING)
         .annotate(n=Count("id"), p=present)
     }
     life = {
-        r["member_id"]: r
+        r["member_id"]: (r["n"], r["p"])
         for r in rows.filter(meeting__kind=MeetingKind.LEADERSHIP_LIFE_MEETING).annotate(
             n=Count("id"), p=present
         )
     }
     out = []
     for o in officers:
-        b, lf = branch.get(o.member_id, {}), life.get(o.member_id, {})
-        out.append(LeaderRow(o, b.get("n", 0), b.get("p", 0), lf.get("n", 0), lf.get("p", 0)))
+        (branch_n, branch_p), (life_n, life_p) = (
+            branch.get(o.member_id, (0, 0)),
+            life.get(o.member_id, (0, 0)),
+        )
+        out.append(LeaderRow(o, branch_n, branch_p, life_n, life_p))
     return out

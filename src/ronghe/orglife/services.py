@@ -6,16 +6,18 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from ronghe.accounts.models import User
 from ronghe.core import audit
 from ronghe.core.errors import DomainError
 from ronghe.core.scope import has_perm_anywhere, require_at
@@ -210,7 +212,7 @@ def _check_header(data: dict[str, Any], members: list[Member]) -> None:
 
 def record_meeting(
     *,
-    actor: Any,
+    actor: User,
     organization: Organization,
     data: dict[str, Any],
     attendance: dict[int, AttendanceEntry],
@@ -256,7 +258,7 @@ def record_meeting(
 
 def update_meeting(
     *,
-    actor: Any,
+    actor: User,
     meeting: Meeting,
     data: dict[str, Any],
     attendance: dict[int, AttendanceEntry],
@@ -286,14 +288,19 @@ def update_meeting(
     return meeting
 
 
-def delete_meeting(*, actor: Any, meeting: Meeting) -> None:
+def delete_meeting(*, actor: User, meeting: Meeting) -> None:
     require_at(actor, "orglife.edit", meeting.organization.path)
     with transaction.atomic():
         points_services.remove_meeting_points(meeting=meeting)
         audit.record("orglife.meeting.delete", obj=meeting, changes={"before": _snapshot(meeting)})
         files = [settings.MEDIA_ROOT / "orglife" / a.stored_name for a in meeting.attachments.all()]
         meeting.delete()
-        transaction.on_commit(lambda: [f.unlink(missing_ok=True) for f in files])
+
+        def remove_files() -> None:
+            for f in files:
+                f.unlink(missing_ok=True)
+
+        transaction.on_commit(remove_files)
 
 
 def voters_of(meeting: Meeting) -> tuple[int, int]:
@@ -310,7 +317,7 @@ def voters_of(meeting: Meeting) -> tuple[int, int]:
     return len(rows), sum(1 for s in rows if s == AttendanceStatus.PRESENT)
 
 
-def _require_higher(actor: Any, meeting: Meeting) -> None:
+def _require_higher(actor: User, meeting: Meeting) -> None:
     """Leaving a member out of the expected voters needs the higher organization's consent:
     it is recorded by someone with orglife.edit on the parent organization."""
     parent = meeting.organization.parent
@@ -320,7 +327,7 @@ def _require_higher(actor: Any, meeting: Meeting) -> None:
 
 
 def add_voter_exclusion(
-    *, actor: Any, meeting: Meeting, member: Member, reason: str, approval_ref: str
+    *, actor: User, meeting: Meeting, member: Member, reason: str, approval_ref: str
 ) -> VoterExclusion:
     """Leave a full member out of a 党员大会's expected voters, with the reason and the approval."""
     _require_higher(actor, meeting)
@@ -358,7 +365,7 @@ def add_voter_exclusion(
     return exclusion
 
 
-def remove_voter_exclusion(*, actor: Any, exclusion: VoterExclusion) -> None:
+def remove_voter_exclusion(*, actor: User, exclusion: VoterExclusion) -> None:
     meeting = exclusion.meeting
     _require_higher(actor, meeting)
     if meeting.decisions.exists():
@@ -374,7 +381,7 @@ def remove_voter_exclusion(*, actor: Any, exclusion: VoterExclusion) -> None:
 
 
 def add_decision(
-    *, actor: Any, meeting: Meeting, text: str, method: str, yes: int, no: int, abstain: int
+    *, actor: User, meeting: Meeting, text: str, method: str, yes: int, no: int, abstain: int
 ) -> Decision:
     """Record a decision and its votes. At a 党员大会, refuse it without quorum (§1.3)."""
     require_at(actor, "orglife.edit", meeting.organization.path)
@@ -433,14 +440,14 @@ def add_decision(
     return decision
 
 
-def delete_decision(*, actor: Any, decision: Decision) -> None:
+def delete_decision(*, actor: User, decision: Decision) -> None:
     require_at(actor, "orglife.edit", decision.meeting.organization.path)
     with transaction.atomic():
         audit.record("orglife.decision.delete", obj=decision, changes={"text": decision.text})
         decision.delete()
 
 
-def set_grades(*, actor: Any, meeting: Meeting, grades: dict[int, str]) -> None:
+def set_grades(*, actor: User, meeting: Meeting, grades: dict[int, str]) -> None:
     """民主评议: grade full members; probationary members stay ungraded; 优秀 ≤ 1/3 (§1.2)."""
     require_at(actor, "orglife.edit", meeting.organization.path)
     if meeting.kind != MeetingKind.DEMOCRATIC_APPRAISAL:
@@ -476,14 +483,15 @@ ALLOWED_UPLOADS = {
 }
 
 
-def add_attachment(*, actor: Any, meeting: Meeting, upload: Any) -> Attachment:
+def add_attachment(*, actor: User, meeting: Meeting, upload: UploadedFile[bytes]) -> Attachment:
     """Store a photo or document outside the database under a generated name, with its SHA-256."""
     require_at(actor, "orglife.edit", meeting.organization.path)
     name = Path(upload.name or "").name[:200]
     ext = Path(name).suffix.lower()
     if ext not in ALLOWED_UPLOADS:
         raise OrgLifeError("附件类型不支持：只接受 JPG、PNG、PDF、DOCX、XLSX 文件", "file")
-    if upload.size > settings.RONGHE_UPLOAD_MAX_BYTES:
+    size = upload.size or 0  # Django's upload handlers always set it
+    if size > settings.RONGHE_UPLOAD_MAX_BYTES:
         raise OrgLifeError(
             f"附件过大：不能超过 {settings.RONGHE_UPLOAD_MAX_BYTES // (1024 * 1024)} MB", "file"
         )
@@ -508,7 +516,7 @@ def add_attachment(*, actor: Any, meeting: Meeting, upload: Any) -> Attachment:
                 original_name=name,
                 stored_name=stored,
                 content_type=content_type,
-                size=upload.size,
+                size=size,
                 sha256=digest.hexdigest(),
                 uploaded_by=actor,
             )
@@ -521,7 +529,7 @@ def add_attachment(*, actor: Any, meeting: Meeting, upload: Any) -> Attachment:
     return att
 
 
-def open_checkin(*, actor: Any, meeting: Meeting, now: datetime | None = None) -> Meeting:
+def open_checkin(*, actor: User, meeting: Meeting, now: datetime | None = None) -> Meeting:
     """Issue a fresh short-lived check-in code for the meeting (the previous code stops working)."""
     require_at(actor, "orglife.edit", meeting.organization.path)
     now = now or timezone.now()
@@ -532,13 +540,13 @@ def open_checkin(*, actor: Any, meeting: Meeting, now: datetime | None = None) -
     if now > end:
         raise OrgLifeError("会议已结束，不能再开启签到", "checkin")
     meeting.checkin_code = secrets.token_urlsafe(6)[:8]
-    meeting.checkin_expires_at = min(now + timezone.timedelta(minutes=policy.checkin_code_minutes), end)
+    meeting.checkin_expires_at = min(now + timedelta(minutes=policy.checkin_code_minutes), end)
     meeting.save(update_fields=["checkin_code", "checkin_expires_at", "updated_at"])
     audit.record("orglife.checkin.open", obj=meeting, changes={"expires_at": str(meeting.checkin_expires_at)})
     return meeting
 
 
-def _checkin_target(*, user: Any, code: str, now: datetime) -> tuple[Meeting, Attendance]:
+def _checkin_target(*, user: User, code: str, now: datetime) -> tuple[Meeting, Attendance]:
     meeting = Meeting.objects.select_related("organization").filter(checkin_code=code).first()
     member_id = getattr(user, "member_id", None)
     if meeting is None or not member_id:
@@ -555,7 +563,7 @@ def _checkin_target(*, user: Any, code: str, now: datetime) -> tuple[Meeting, At
     return meeting, row
 
 
-def check_in(*, user: Any, code: str, now: datetime | None = None) -> Attendance:
+def check_in(*, user: User, code: str, now: datetime | None = None) -> Attendance:
     """A member marks themselves present: own organization only, inside the window, once."""
     now = now or timezone.now()
     meeting, row = _checkin_target(user=user, code=code, now=now)
@@ -577,7 +585,7 @@ def check_in(*, user: Any, code: str, now: datetime | None = None) -> Attendance
     return row
 
 
-def check_out(*, user: Any, code: str, now: datetime | None = None) -> Attendance:
+def check_out(*, user: User, code: str, now: datetime | None = None) -> Attendance:
     now = now or timezone.now()
     meeting, row = _checkin_target(user=user, code=code, now=now)
     if not meeting.requires_sign_out:
@@ -593,7 +601,7 @@ def check_out(*, user: Any, code: str, now: datetime | None = None) -> Attendanc
 
 
 def correct_attendance(
-    *, actor: Any, attendance: Attendance, status: str, reason: str, note: str
+    *, actor: User, attendance: Attendance, status: str, reason: str, note: str
 ) -> Attendance:
     """The secretary corrects one attendance afterwards; the correction needs a reason and is audited."""
     require_at(actor, "orglife.edit", attendance.meeting.organization.path)
@@ -622,7 +630,7 @@ def correct_attendance(
 
 
 def update_requirement(
-    *, actor: Any, requirement: MeetingRequirement, data: dict[str, Any]
+    *, actor: User, requirement: MeetingRequirement, data: dict[str, Any]
 ) -> MeetingRequirement:
     _require_manager(actor)
     before = {k: getattr(requirement, k) for k in data}
@@ -634,7 +642,7 @@ def update_requirement(
     return requirement
 
 
-def copy_requirements(*, actor: Any, from_year: int, to_year: int) -> int:
+def copy_requirements(*, actor: User, from_year: int, to_year: int) -> int:
     """Copy one year's requirements to another year that has none yet (past years keep theirs)."""
     _require_manager(actor)
     if MeetingRequirement.objects.filter(year=to_year).exists():
@@ -655,7 +663,7 @@ def copy_requirements(*, actor: Any, from_year: int, to_year: int) -> int:
     return len(source)
 
 
-def update_policy(*, actor: Any, data: dict[str, Any]) -> OrgLifePolicy:
+def update_policy(*, actor: User, data: dict[str, Any]) -> OrgLifePolicy:
     _require_manager(actor)
     policy = OrgLifePolicy.current()
     before = {k: getattr(policy, k) for k in data}
@@ -667,6 +675,6 @@ def update_policy(*, actor: Any, data: dict[str, Any]) -> OrgLifePolicy:
     return policy
 
 
-def _require_manager(actor: Any) -> None:
+def _require_manager(actor: User) -> None:
     if not has_perm_anywhere(actor, "orglife.manage_requirements"):
         raise PermissionDenied("您没有设置组织生活要求的权限")

@@ -7,19 +7,20 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from ronghe.accounts.models import User
 from ronghe.core.api import ERRORS, Paging, year_param
 from ronghe.core.errors import DomainError
 from ronghe.core.scope import get_for_user_or_404, has_perm_anywhere, scoped
 from ronghe.core.scoring.models import Indicator
+from ronghe.members.http import ApiRequest
 from ronghe.members.models import Member
 from ronghe.orgs.models import Organization
 from ronghe.points import queries, services
-from ronghe.points.models import Claim, MemberYear
+from ronghe.points.models import Claim
 
 router = Router(tags=["党员积分"])
 
@@ -86,7 +87,7 @@ class GradeOut(Schema):
     rank: int
 
 
-def _need(request: HttpRequest, perm: str) -> Any:
+def _need(request: ApiRequest, perm: str) -> User:
     if not has_perm_anywhere(request.auth, perm):
         raise HttpError(403, "您没有访问此接口的权限")
     return request.auth
@@ -123,7 +124,7 @@ def _year(year: int | None) -> int:
 
 
 @router.get("/me", response={200: SummaryOut, **ERRORS}, summary="我的积分")
-def my_points(request: HttpRequest, year: int | None = year_param()) -> dict[str, Any]:
+def my_points(request: ApiRequest, year: int | None = year_param()) -> dict[str, Any]:
     user = _need(request, "self.view")
     if not user.member_id:
         raise HttpError(404, "账户未关联党员")
@@ -132,7 +133,7 @@ def my_points(request: HttpRequest, year: int | None = year_param()) -> dict[str
 
 
 @router.get("/members/{code}", response={200: SummaryOut, **ERRORS}, summary="党员年度积分")
-def member_points(request: HttpRequest, code: UUID, year: int | None = year_param()) -> dict[str, Any]:
+def member_points(request: ApiRequest, code: UUID, year: int | None = year_param()) -> dict[str, Any]:
     _need(request, "points.view")
     member = get_for_user_or_404(
         Member.objects.select_related("organization"), request.auth, perm="points.view", code=code
@@ -142,7 +143,7 @@ def member_points(request: HttpRequest, code: UUID, year: int | None = year_para
 
 @router.get("/entries", response={200: list[EntryOut], **ERRORS}, summary="积分记录")
 def entries(
-    request: HttpRequest, member: UUID, paging: Query[PointsPaging], year: int | None = year_param()
+    request: ApiRequest, member: UUID, paging: Query[PointsPaging], year: int | None = year_param()
 ) -> list[dict[str, Any]]:
     _need(request, "self.view")
     m = get_for_user_or_404(
@@ -166,7 +167,7 @@ def entries(
 
 @router.get("/claims", response={200: list[ClaimOut], **ERRORS}, summary="积分申报（本人及权限范围内）")
 def claims(
-    request: HttpRequest, paging: Query[PointsPaging], state: str | None = None
+    request: ApiRequest, paging: Query[PointsPaging], state: str | None = None
 ) -> list[dict[str, Any]]:
     _need(request, "self.view")
     qs = scoped(Claim.objects.select_related("member", "indicator"), request.auth, "points.view")
@@ -176,7 +177,7 @@ def claims(
 
 
 @router.post("/claims", response={201: ClaimOut, **ERRORS}, summary="申报积分（本人）")
-def submit_claim(request: HttpRequest, payload: ClaimIn) -> Status:
+def submit_claim(request: ApiRequest, payload: ClaimIn) -> Status[dict[str, Any]]:
     user = _need(request, "self.view")
     if not user.member_id:
         raise HttpError(403, "账户未关联党员，不能申报积分")
@@ -197,7 +198,7 @@ def submit_claim(request: HttpRequest, payload: ClaimIn) -> Status:
 
 
 @router.get("/claims/{code}", response={200: ClaimOut, **ERRORS}, summary="申报详情")
-def claim_detail(request: HttpRequest, code: UUID) -> dict[str, Any]:
+def claim_detail(request: ApiRequest, code: UUID) -> dict[str, Any]:
     _need(request, "self.view")
     claim = get_for_user_or_404(
         Claim.objects.select_related("member", "indicator"), request.auth, perm="points.view", code=code
@@ -206,7 +207,7 @@ def claim_detail(request: HttpRequest, code: UUID) -> dict[str, Any]:
 
 
 @router.post("/claims/{code}/decision", response={200: ClaimOut, **ERRORS}, summary="审核申报")
-def decide(request: HttpRequest, code: UUID, payload: DecisionIn) -> dict[str, Any]:
+def decide(request: ApiRequest, code: UUID, payload: DecisionIn) -> dict[str, Any]:
     user = _need(request, "points.approve")
     claim = get_for_user_or_404(
         Claim.objects.select_related("member__organization", "indicator"),
@@ -220,7 +221,7 @@ def decide(request: HttpRequest, code: UUID, payload: DecisionIn) -> dict[str, A
 
 @router.get("/grades", response={200: list[GradeOut], **ERRORS}, summary="积分排名与等次")
 def grades(
-    request: HttpRequest,
+    request: ApiRequest,
     paging: Query[PointsPaging],
     org: UUID | None = None,
     year: int | None = year_param(),
@@ -233,7 +234,7 @@ def grades(
     )
     if root is None:
         return []
-    rows: list[MemberYear] = list(paging.window(queries.ranking(root, _year(year))))
+    rows = list(paging.window(queries.ranking(root, _year(year))))
     return [
         {
             "member": r.member.name,

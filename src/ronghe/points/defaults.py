@@ -21,7 +21,7 @@ DIMENSIONS: list[tuple[str, str, D, D, D]] = [
 ]
 
 # (code, dimension, name, kind, points, cap_month, cap_quarter, cap_year, sources, claimable)
-INDICATORS: list[tuple] = [
+INDICATORS: list[tuple[str, str, str, str, D, D | None, D | None, D | None, list[str], bool]] = [
     (
         "party_lecture",
         "political",

@@ -12,14 +12,15 @@ import random
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
+from ronghe.core.bulk import bulk_load
 from ronghe.core.scoring.models import Indicator
 from ronghe.core.workflow.models import History
-from ronghe.demo.generator import County, bulk_load, step
+from ronghe.demo.generator import County, step
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.orglife import facts
@@ -29,6 +30,8 @@ from ronghe.points.models import Claim, PointsEntry
 from ronghe.points.rules import CLAIM_PROCESS
 
 BATCH = 20000
+# a PointsEntry row as bulk_load takes it, in ENTRY_FIELDS order
+EntryRow = tuple[uuid.UUID, int, int, Decimal, date, int, str, str, str, datetime]
 
 
 def _day(rng: random.Random, year: int, today: date) -> date:
@@ -64,8 +67,14 @@ def demo_points(county: County, rng: random.Random) -> None:
     now = timezone.now()
 
     def entry(
-        member_id: int, ind: Indicator, on: date, source_type: str, source_id: str, note: str, points=None
-    ):
+        member_id: int,
+        ind: Indicator,
+        on: date,
+        source_type: str,
+        source_id: str,
+        note: str,
+        points: Decimal | None = None,
+    ) -> EntryRow:
         return (
             uuid.UUID(int=rng.getrandbits(128), version=4),
             member_id,
@@ -80,8 +89,9 @@ def demo_points(county: County, rng: random.Random) -> None:
         )
 
     # 1. attendance that already exists (one pass in meeting order; the day is computed per meeting)
-    def from_attendance() -> Iterator[tuple]:
-        current, day = None, None
+    def from_attendance() -> Iterator[EntryRow]:
+        current: int | None = None
+        day = date.min  # set at each meeting's first row
         for member_id, status, meeting_id, kind, held_at, title in facts.attendance_of_year(year, BATCH):
             if meeting_id != current:
                 current, day = meeting_id, timezone.localtime(held_at).date()
@@ -105,7 +115,7 @@ def demo_points(county: County, rng: random.Random) -> None:
     ):
         members_by_org[org_id].append(pk)
 
-    def sessions() -> Iterator[tuple]:
+    def sessions() -> Iterator[EntryRow]:
         for org_id, member_ids in members_by_org.items():
             for k in range(rng.randint(2, 4)):
                 on = _day(rng, year, county.today)
@@ -168,7 +178,7 @@ def demo_points(county: County, rng: random.Random) -> None:
         batch_size=BATCH,
     )
 
-    def claims_and_deductions() -> Iterator[tuple]:
+    def claims_and_deductions() -> Iterator[EntryRow]:
         for c in claims:
             yield entry(c.member_id, c.indicator, c.occurred_on, SourceType.CLAIM, str(c.pk), c.description)
         for m in all_members:

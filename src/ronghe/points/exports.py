@@ -158,7 +158,7 @@ def statement_docx(member: Member, year: int) -> bytes:
             row, [d.name, _num(d.points), d.grade, _num(d.threshold_a), _num(d.threshold_b)], strict=True
         ):
             cell.text = text
-    groups: dict[str, list] = defaultdict(list)
+    groups: dict[str, list[PointsEntry]] = defaultdict(list)
     for e in queries.entries_for_member(member, year).order_by("occurred_on", "id"):
         groups[e.source_type].append(e)
     doc.add_heading("积分来源明细", level=2)

@@ -1,14 +1,15 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from ronghe.core.forms import StyledForm
 from ronghe.core.scoring import rules as scoring
 from ronghe.core.scoring.choices import IndicatorKind
-from ronghe.core.scoring.models import Dimension, Indicator
+from ronghe.core.scoring.models import Dimension, Indicator, Scheme
 from ronghe.orglife.choices import MeetingKind
 
 
@@ -22,11 +23,35 @@ class RankingFilterForm(StyledForm):
 
     def __init__(self, *args: Any, orgs: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].choices = [("", "全部（本人权限范围）"), *(orgs or [])]
+        org = self.fields["org"]
+        assert isinstance(org, forms.ChoiceField)
+        org.choices = [("", "全部（本人权限范围）"), *(orgs or [])]
 
 
-class ClaimForm(StyledForm):
-    indicator = forms.ModelChoiceField(
+if TYPE_CHECKING:  # the stubs' ModelChoiceField takes its model as a type argument; Django's cannot
+    _IndicatorChoiceField = forms.ModelChoiceField[Indicator]
+else:
+    _IndicatorChoiceField = forms.ModelChoiceField
+
+
+class IndicatorChoiceField(_IndicatorChoiceField):
+    """Indicators labelled with their dimension and points, for members choosing what to claim."""
+
+    def label_from_instance(self, obj: Indicator) -> str:
+        return f"{obj.dimension.name} · {obj.name}（每次 {obj.points} 分）"
+
+
+class _IndicatorForm(StyledForm):
+    """A form with an `indicator` choice among the indicators the page offers."""
+
+    def offer(self, indicators: QuerySet[Indicator]) -> None:
+        field = self.fields["indicator"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = indicators
+
+
+class ClaimForm(_IndicatorForm):
+    indicator = IndicatorChoiceField(
         label="申报指标",
         queryset=Indicator.objects.none(),
         error_messages={"invalid_choice": "请选择有效的申报指标"},
@@ -42,14 +67,11 @@ class ClaimForm(StyledForm):
         label="照片（可选）", required=False, widget=forms.ClearableFileInput(attrs={"accept": "image/*"})
     )
 
-    def __init__(self, *args: Any, indicators: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, indicators: QuerySet[Indicator] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if indicators is not None:
-            self.fields["indicator"].queryset = indicators
+            self.offer(indicators)
             self._errors = None  # StyledFormMixin validated against the empty queryset
-        self.fields["indicator"].label_from_instance = lambda i: (
-            f"{i.dimension.name} · {i.name}（每次 {i.points} 分）"
-        )
         self.fields["occurred_on"].initial = timezone.localdate()
 
 
@@ -58,16 +80,16 @@ class DecisionForm(StyledForm):
     comment = forms.CharField(label="审核意见", required=False, max_length=200)
 
 
-class AdjustmentForm(StyledForm):
+class AdjustmentForm(_IndicatorForm):
     indicator = forms.ModelChoiceField(label="指标", queryset=Indicator.objects.none())
     occurred_on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
     points = forms.CharField(label="调整分值（扣分填负数）", max_length=12)
     reason = forms.CharField(label="调整原因", max_length=200, required=False)
 
-    def __init__(self, *args: Any, indicators: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, indicators: QuerySet[Indicator] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if indicators is not None:
-            self.fields["indicator"].queryset = indicators
+            self.offer(indicators)
             self._errors = None  # StyledFormMixin validated against the empty queryset
 
 
@@ -95,7 +117,8 @@ class PublicityForm(StyledForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("working_days") and not data.get("until") and not self.errors:
             self.add_error("working_days", "请填写公示期（工作日）或公示截止日期")
         return data
@@ -169,13 +192,16 @@ class IndicatorForm(StyledForm):
     )
     claimable = forms.BooleanField(label="党员可申报", required=False)
 
-    def __init__(self, *args: Any, scheme: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, scheme: Scheme | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if scheme is not None:
-            self.fields["dimension"].queryset = scheme.dimensions.order_by("order", "id")
+            dimension = self.fields["dimension"]
+            assert isinstance(dimension, forms.ModelChoiceField)
+            dimension.queryset = scheme.dimensions.order_by("order", "id")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "kind" in data and "points" in data:
             problems = scoring.indicator_problems(
                 kind=data["kind"],
@@ -202,7 +228,8 @@ class SchemeSettingsForm(StyledForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         floor, ceiling = data.get("floor"), data.get("ceiling")
         if floor is not None and ceiling is not None and floor > ceiling and "ceiling" not in self.errors:
             self.add_error("ceiling", "总分上限不能低于总分下限")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -35,6 +36,9 @@ class PointsEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Not a column: where the entry links to on a page (`queries.attach_source_urls`).
+    source_url: str
 
     class Meta:
         verbose_name = "积分记录"
@@ -158,6 +162,10 @@ class Claim(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Not columns: the review deadline shown on the review page (`queries.mark_review_deadlines`).
+    due_on: date | None
+    is_overdue: bool
 
     class Meta:
         verbose_name = "积分申报"

@@ -6,13 +6,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, F, QuerySet, Window
 from django.db.models.functions import Rank
 from django.urls import reverse
 from django.utils import timezone
 
+from ronghe.accounts.models import User
 from ronghe.core import workdays
 from ronghe.core.scope import paths_with, scoped
 from ronghe.core.scoring import rules as scoring
@@ -24,6 +25,9 @@ from ronghe.points import rules
 from ronghe.points.choices import ClaimState, SourceType
 from ronghe.points.models import Claim, MemberYear, PointsEntry
 from ronghe.points.services import Resolver
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,7 @@ def entries_for_member(member: Member, year: int) -> QuerySet[PointsEntry]:
     )
 
 
-def attach_source_urls(entries: list[PointsEntry], user: Any) -> list[PointsEntry]:
+def attach_source_urls(entries: list[PointsEntry], user: User) -> list[PointsEntry]:
     """Set `source_url` on each entry, with two queries for the page, not one per row.
 
     Every point opens to its source: attendance → the meeting page when the viewer may read the
@@ -130,7 +134,7 @@ def attach_source_urls(entries: list[PointsEntry], user: Any) -> list[PointsEntr
     return entries
 
 
-def entry_source(entry: PointsEntry, user: Any) -> dict[str, Any]:
+def entry_source(entry: PointsEntry, user: User) -> dict[str, Any]:
     """What one ledger entry came from, for its page: the meeting and the member's attendance,
     the claim, or the adjustment's reason and author."""
     from ronghe.core.scope import has_perm_at
@@ -156,20 +160,26 @@ def entry_source(entry: PointsEntry, user: Any) -> dict[str, Any]:
     return source
 
 
-def organizations_for_user(user: Any, perm: str = "points.view") -> QuerySet[Organization]:
+def organizations_for_user(user: User, perm: str = "points.view") -> QuerySet[Organization]:
     return scoped(Organization.objects.exclude(kind="group"), user, perm).only(
         "code", "name", "path", "depth"
     )
 
 
-def default_root(user: Any, perm: str = "points.view") -> Organization | None:
+def default_root(user: User, perm: str = "points.view") -> Organization | None:
     paths = paths_with(user, perm)
     if not paths:
         return None
     return Organization.objects.filter(path=paths[0]).first()
 
 
-def ranking(root: Organization, year: int) -> QuerySet[MemberYear]:
+class Ranked(TypedDict):
+    """`ranking`'s competition rank (1, 1, 3) on each row."""
+
+    rank: int
+
+
+def ranking(root: Organization, year: int) -> QuerySet[WithAnnotations[MemberYear, Ranked]]:
     """Members of a subtree ranked by total with competition ranking (1, 1, 3) via RANK()."""
     return (
         MemberYear.objects.filter(year=year, organization__path__startswith=root.path)
@@ -257,7 +267,7 @@ def what_if(
     return sorted(rows, key=lambda r: (r.rank_new, r.member_id))
 
 
-def claims_awaiting_review(user: Any, *, overdue_only: bool = False) -> QuerySet[Claim]:
+def claims_awaiting_review(user: User, *, overdue_only: bool = False) -> QuerySet[Claim]:
     """Submitted claims the user may decide, oldest first; `overdue_only` keeps those waiting longer than
     the review deadline (rules.CLAIM_REVIEW_WORKING_DAYS working days)."""
     claims = scoped(Claim.objects.all(), user, "points.approve").filter(state=ClaimState.SUBMITTED)

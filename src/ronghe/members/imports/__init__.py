@@ -10,8 +10,10 @@ The job around them (the stored upload, background passes, progress, the rejecte
 
 from __future__ import annotations
 
-from typing import Any
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 
+from ronghe.accounts.models import User
 from ronghe.core.imports import jobs
 from ronghe.core.models import ImportJob
 from ronghe.core.scope import scoped
@@ -30,12 +32,12 @@ def register() -> None:
     jobs.register(KIND, preview=preview, commit=commit)
 
 
-def start_import(*, upload: Any, target: Organization, user: Any) -> ImportJob:
+def start_import(*, upload: UploadedFile[bytes], target: Organization, user: User) -> ImportJob:
     """Store the upload and queue its preview as a member-import job; ImportRefused if unsafe."""
     return jobs.start_import(kind=KIND, upload=upload, target=target, user=user)
 
 
-def imported_members(job: ImportJob, user: Any) -> Any:
+def imported_members(job: ImportJob, user: User) -> QuerySet[Member]:
     """Members of the job's organization subtree touched since the job started (for the result page)."""
     return scoped(
         Member.objects.select_related("organization").filter(

@@ -5,7 +5,9 @@ the vocabularies of the enum columns and the parsers for those cells (pure funct
 from __future__ import annotations
 
 import functools
-from typing import Any
+from collections.abc import Mapping
+
+from django.db.models import TextChoices
 
 from ronghe.core.imports.errors import CellError
 from ronghe.core.imports.values import clean_text
@@ -68,12 +70,12 @@ STATUSES = frozenset(MemberStatus.values)
 
 
 @functools.cache
-def _lookup(choices: Any) -> tuple[frozenset[str], dict[str, str]]:
+def _lookup(choices: type[TextChoices]) -> tuple[frozenset[str], dict[str, str]]:
     """An enum's values and label → value map, built once (Choices.values rebuilds a list per call)."""
     return frozenset(choices.values), {label: value for value, label in choices.choices}
 
 
-def _choice(text: str, choices: Any, aliases: dict[str, str], what: str) -> str:
+def _choice(text: str, choices: type[TextChoices], aliases: Mapping[str, str], what: str) -> str:
     values, by_label = _lookup(choices)
     if text in values:
         return text

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import connection
 
+from ronghe.accounts.models import User
 from ronghe.core import crypto
 from ronghe.core.idnumbers import SHANGHAI, IdentifierError, parse_id_number, parse_phone
 from ronghe.core.imports.errors import CellError, RowError
@@ -64,7 +65,7 @@ def _norm_name(text: str) -> str:
 class OrgIndex:
     """Organizations of the target subtree by name, and the importer's writable paths."""
 
-    def __init__(self, target: Organization, user: Any) -> None:
+    def __init__(self, target: Organization, user: User | None) -> None:
         self.target = target
         self.by_name: dict[str, list[Organization]] = {}
         for org in Organization.objects.filter(path__startswith=target.path, is_active=True):
@@ -172,14 +173,14 @@ class RowParser:
             values["ethnicity"] = "汉族"
 
         raw_id = cell("id_number")
-        id_number, index, info = "", "", None
+        id_number, blind, info = "", "", None
         if isinstance(raw_id, int | float) and not isinstance(raw_id, bool):
             fail("id_number", "身份证号列必须为文本格式")
         else:
             try:
                 info = parse_id_number(clean_text(raw_id), today=self.today)
                 id_number = info.number
-                index = self.cipher.blind_index(id_number, "id_number")
+                blind = self.cipher.blind_index(id_number, "id_number")
             except IdentifierError as exc:
                 fail("id_number", str(exc))
 
@@ -250,7 +251,7 @@ class RowParser:
 
         if errors:
             return None, errors
-        return MemberRow(number, id_number, index, values, organization, phone), []
+        return MemberRow(number, id_number, blind, values, organization, phone), []
 
     def _organization(self, raw: object) -> Organization | None:
         text = clean_text(raw)
@@ -280,6 +281,7 @@ def _existing(indexes: list[str]) -> dict[str, Member]:
     composing and planning an IN list of a batch's values cost ten times the lookup itself, and
     most batches find nobody."""
     table = connection.ops.quote_name(Member._meta.db_table)
+    param: list[str] | str
     if connection.vendor == "postgresql":
         sql, param = f"SELECT id_number_index FROM {table} WHERE id_number_index = ANY(%s)", indexes
     else:
@@ -293,7 +295,7 @@ def _existing(indexes: list[str]) -> dict[str, Member]:
     if not indexes:
         return {}
     members = Member.objects.select_related("organization").filter(id_number_index__in=indexes)
-    return {m.id_number_index: m for m in members}
+    return {m.id_number_index: m for m in members if m.id_number_index is not None}
 
 
 def _check_against_roster(
@@ -344,7 +346,7 @@ def iterate(
     path: Path,
     kind: str,
     target: Organization,
-    user: Any,
+    user: User | None,
     on_row: Callable[[Header, int, list[object], list[RowError]], None] | None = None,
 ) -> Iterator[tuple[Header, list[tuple[MemberRow, Member | None]], list[RowError], int]]:
     """Stream the file; yield (header, valid rows with their existing member, errors, rows read) per batch."""
@@ -399,7 +401,7 @@ def preview(
     path: Path,
     kind: str,
     target: Organization,
-    user: Any,
+    user: User | None,
     progress: Callable[[int], None] | None = None,
     rejected_path: Path | None = None,
 ) -> Outcome:

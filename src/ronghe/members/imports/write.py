@@ -15,6 +15,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from ronghe.accounts.models import User
 from ronghe.core import audit, crypto
 from ronghe.core.bulk import BackgroundCopy, bulk_load, larger_page_cache
 from ronghe.core.idnumbers import mask_id_number, mask_phone
@@ -36,7 +37,7 @@ def commit(
     path: Path,
     kind: str,
     target: Organization,
-    user: Any,
+    user: User | None,
     valid_only: bool,
     original_name: str,
     progress: Callable[[int], None] | None = None,
@@ -74,7 +75,7 @@ def _commit(
     path: Path,
     kind: str,
     target: Organization,
-    user: Any,
+    user: User | None,
     valid_only: bool,
     original_name: str,
     progress: Callable[[int], None] | None,

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
+from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +26,7 @@ from ronghe.members.forms import (
     StatusChangeForm,
     TransferFilterForm,
 )
+from ronghe.members.http import AuthenticatedRequest
 from ronghe.members.models import Member, Transfer
 
 
@@ -31,14 +34,14 @@ def _crumbs(*tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
     return [("党员名册", reverse("members:member-list")), *tail]
 
 
-def _first_error(form: Any) -> str:
+def _first_error(form: forms.BaseForm) -> str:
     for name, errs in form.errors.items():
         label = form.fields[name].label if name in form.fields else ""
-        return f"{label}：{errs[0]}" if label else errs[0]
+        return f"{label}：{errs[0]}" if label else str(errs[0])
     return "输入有误"
 
 
-def _detail_context(request: HttpRequest, member: Member, **extra: Any) -> dict[str, Any]:
+def _detail_context(request: AuthenticatedRequest, member: Member, **extra: Any) -> dict[str, Any]:
     today = timezone.localdate()
     editable = can(request.user, "members.edit", member)
     transfers = list(member.transfers.select_related("to_organization", "from_organization"))
@@ -66,21 +69,21 @@ def _detail_context(request: HttpRequest, member: Member, **extra: Any) -> dict[
     return ctx
 
 
-def _get(request: HttpRequest, code: str, perm: str = "members.view") -> Member:
+def _get(request: AuthenticatedRequest, code: UUID, perm: str = "members.view") -> Member:
     return get_for_user_or_404(
         Member.objects.select_related("organization"), request.user, perm=perm, code=code
     )
 
 
 @require("self.view")  # staff see their scope; a member sees their own record
-def member_detail(request: HttpRequest, code: str) -> HttpResponse:
+def member_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     member = _get(request, code)
     return render(request, "members/member_detail.html", _detail_context(request, member))
 
 
 @require("members.view_sensitive")
 @require_POST
-def member_unmask(request: HttpRequest, code: str) -> HttpResponse:
+def member_unmask(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     member = _get(request, code, "members.view_sensitive")
     revealed = services.unmask(actor=request.user, member=member)
     return render(request, "members/member_detail.html", _detail_context(request, member, revealed=revealed))
@@ -92,7 +95,7 @@ def _back(member: Member, anchor: str) -> HttpResponse:
 
 @require("members.edit")
 @require_POST
-def member_status(request: HttpRequest, code: str) -> HttpResponse:
+def member_status(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     member = _get(request, code, "members.edit")
     form = StatusChangeForm(request.POST)
     if form.is_valid():
@@ -109,7 +112,7 @@ def member_status(request: HttpRequest, code: str) -> HttpResponse:
 
 @require("members.edit")
 @require_POST
-def member_transfer_internal(request: HttpRequest, code: str) -> HttpResponse:
+def member_transfer_internal(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     member = _get(request, code, "members.edit")
     form = InternalTransferForm(request.POST, user=request.user, member=member)
     if form.is_valid():
@@ -126,7 +129,7 @@ def member_transfer_internal(request: HttpRequest, code: str) -> HttpResponse:
 
 @require("members.edit")
 @require_POST
-def member_transfer_outgoing(request: HttpRequest, code: str) -> HttpResponse:
+def member_transfer_outgoing(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     member = _get(request, code, "members.edit")
     form = OutgoingLetterForm(request.POST, max_days=services.max_validity_days())
     if form.is_valid():
@@ -142,7 +145,7 @@ def member_transfer_outgoing(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require("members.view")
-def transfer_list(request: HttpRequest) -> HttpResponse:
+def transfer_list(request: AuthenticatedRequest) -> HttpResponse:
     form = TransferFilterForm(request.GET or None)
     qs = queries.transfers_for_user(request.user)
     today = timezone.localdate()
@@ -175,7 +178,7 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
 
 @require("members.edit")
 @require_POST
-def transfer_transition(request: HttpRequest, code: str) -> HttpResponse:
+def transfer_transition(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     transfer = get_for_user_or_404(
         Transfer.objects.select_related("organization", "member"),
         request.user,
@@ -201,7 +204,7 @@ def transfer_transition(request: HttpRequest, code: str) -> HttpResponse:
 
 @require("members.edit")
 @require_http_methods(["GET", "POST"])
-def transfer_incoming(request: HttpRequest) -> HttpResponse:
+def transfer_incoming(request: AuthenticatedRequest) -> HttpResponse:
     form = IncomingForm(request.POST or None, user=request.user, initial={"issued_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

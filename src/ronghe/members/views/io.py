@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import IO
+from uuid import UUID
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -20,6 +23,7 @@ from ronghe.core.permissions import require
 from ronghe.core.scope import get_for_user_or_404, require_at
 from ronghe.members import exports, imports
 from ronghe.members.forms import BirthdayForm, CommitForm, ExportForm, ImportForm
+from ronghe.members.http import AuthenticatedRequest
 from ronghe.members.models import Member
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,14 +31,14 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ERRORS_SHOWN = 500
 
 
-def _download(fh, filename: str, content_type: str) -> FileResponse:  # noqa: ANN001
+def _download(fh: IO[bytes], filename: str, content_type: str) -> FileResponse:
     """A streamed download; Django encodes the Chinese name per RFC 6266 (filename*=utf-8'')."""
     response = FileResponse(fh, as_attachment=True, filename=filename, content_type=content_type)
     response["Cache-Control"] = "no-store"
     return response
 
 
-def _small_download(fh, filename: str, content_type: str) -> HttpResponse:  # noqa: ANN001
+def _small_download(fh: IO[bytes], filename: str, content_type: str) -> HttpResponse:
     """A small generated document (template, Word cards), sent whole and the temporary file closed."""
     with fh:
         response = HttpResponse(fh.read(), content_type=content_type)
@@ -43,7 +47,7 @@ def _small_download(fh, filename: str, content_type: str) -> HttpResponse:  # no
     return response
 
 
-def _job(request: HttpRequest, code) -> ImportJob:  # noqa: ANN001
+def _job(request: AuthenticatedRequest, code: UUID) -> ImportJob:
     return get_for_user_or_404(
         ImportJob.objects.select_related("organization"), request.user, perm="members.import", code=code
     )
@@ -51,7 +55,7 @@ def _job(request: HttpRequest, code) -> ImportJob:  # noqa: ANN001
 
 @require("members.import")
 @require_http_methods(["GET", "POST"])
-def import_start(request: HttpRequest) -> HttpResponse:
+def import_start(request: AuthenticatedRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         target = form.cleaned_data["organization"]
@@ -77,13 +81,13 @@ def import_start(request: HttpRequest) -> HttpResponse:
 
 @require("members.import")
 @require_GET
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: AuthenticatedRequest) -> HttpResponse:
     return _small_download(exports.import_template(), "党员名册导入模板.xlsx", XLSX)
 
 
 @require("members.import")
 @require_GET
-def import_job(request: HttpRequest, code) -> HttpResponse:  # noqa: ANN001
+def import_job(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     job = _job(request, code)
     context = {
         "job": job,
@@ -100,7 +104,7 @@ def import_job(request: HttpRequest, code) -> HttpResponse:  # noqa: ANN001
 
 @require("members.import")
 @require_POST
-def import_commit(request: HttpRequest, code) -> HttpResponse:  # noqa: ANN001
+def import_commit(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     job = _job(request, code)
     form = CommitForm(request.POST)
     if job.status != ImportStatus.VALIDATED:
@@ -118,7 +122,7 @@ def import_commit(request: HttpRequest, code) -> HttpResponse:  # noqa: ANN001
 
 @require("members.import")
 @require_GET
-def import_rejected(request: HttpRequest, code) -> HttpResponse:  # noqa: ANN001
+def import_rejected(request: AuthenticatedRequest, code: UUID) -> FileResponse:
     job = _job(request, code)
     path = jobs.rejected_path(job)
     if path is None:
@@ -129,7 +133,7 @@ def import_rejected(request: HttpRequest, code) -> HttpResponse:  # noqa: ANN001
 
 @require("members.export")
 @require_GET
-def export_roster(request: HttpRequest) -> HttpResponse:
+def export_roster(request: AuthenticatedRequest) -> HttpResponseBase:
     form = ExportForm(request.GET or None, user=request.user)
     if request.GET.get("download") and form.is_valid():
         organization = form.cleaned_data["organization"]
@@ -143,7 +147,7 @@ def export_roster(request: HttpRequest) -> HttpResponse:
 
 @require("members.export")
 @require_GET
-def member_card(request: HttpRequest, code) -> HttpResponse:  # noqa: ANN001
+def member_card(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     member = get_for_user_or_404(
         Member.objects.select_related("organization"), request.user, perm="members.export", code=code
     )
@@ -152,7 +156,7 @@ def member_card(request: HttpRequest, code) -> HttpResponse:  # noqa: ANN001
     )
 
 
-def _month(request: HttpRequest) -> tuple[BirthdayForm, int]:
+def _month(request: AuthenticatedRequest) -> tuple[BirthdayForm, int]:
     now = datetime.now(SHANGHAI)
     form = BirthdayForm(request.GET if "month" in request.GET else {"month": now.month})
     return form, (form.cleaned_data["month"] if form.is_valid() else now.month)
@@ -160,7 +164,7 @@ def _month(request: HttpRequest) -> tuple[BirthdayForm, int]:
 
 @require("members.view")
 @require_GET
-def birthdays(request: HttpRequest) -> HttpResponse:
+def birthdays(request: AuthenticatedRequest) -> HttpResponse:
     form, month = _month(request)
     page = paginate(request, exports.birthday_queryset(user=request.user, month=month), per_page=30)
     context = {
@@ -175,7 +179,7 @@ def birthdays(request: HttpRequest) -> HttpResponse:
 
 @require("members.export")
 @require_GET
-def birthday_cards(request: HttpRequest) -> HttpResponse:
+def birthday_cards(request: AuthenticatedRequest) -> HttpResponse:
     form, month = _month(request)
     year = datetime.now(SHANGHAI).year
     fh = exports.birthday_cards(user=request.user, month=month, year=year)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,13 +17,14 @@ from ronghe.core.scope import has_perm_anywhere
 from ronghe.members import queries, services
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.forms import MemberFilterForm, MemberForm
+from ronghe.members.http import AuthenticatedRequest
 from ronghe.members.models import Member
 from ronghe.members.views.detail import _crumbs, _get
 from ronghe.orgs.models import subtree_filter
 
 
 @require("members.view")
-def member_list(request: HttpRequest) -> HttpResponse:
+def member_list(request: AuthenticatedRequest) -> HttpResponse:
     form = MemberFilterForm(request.GET or None, user=request.user)
     qs = queries.members_for_user(request.user)
     status = ""
@@ -55,7 +58,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 @require("members.edit")
 @require_http_methods(["GET", "POST"])
-def member_create(request: HttpRequest) -> HttpResponse:
+def member_create(request: AuthenticatedRequest) -> HttpResponse:
     initial = {"organization": request.GET.get("organization")} if request.GET.get("organization") else {}
     form = MemberForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -75,7 +78,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
 
 @require("members.edit")
 @require_http_methods(["GET", "POST"])
-def member_update(request: HttpRequest, code: str) -> HttpResponse:
+def member_update(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     member = _get(request, code, "members.edit")
     form = MemberForm(request.POST or None, instance=Member.objects.get(pk=member.pk), user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -101,7 +104,7 @@ def member_update(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require("members.view")
-def member_statistics(request: HttpRequest) -> HttpResponse:
+def member_statistics(request: AuthenticatedRequest) -> HttpResponse:
     stats = queries.statistics(queries.members_for_user(request.user), timezone.localdate())
     return render(
         request, "members/member_statistics.html", {"stats": stats, "breadcrumbs": _crumbs(("统计", None))}

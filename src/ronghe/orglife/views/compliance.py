@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 from ronghe.core.htmx import paginate, query_without_page
 from ronghe.core.permissions import require
 from ronghe.core.scope import can, get_for_user_or_404, has_perm_anywhere, scoped
+from ronghe.members.http import AuthenticatedRequest
 from ronghe.orglife import queries, services
 from ronghe.orglife.compliance import rollup
 from ronghe.orglife.forms import CopyRequirementsForm, PolicyForm, RequirementForm
@@ -22,7 +24,7 @@ from ronghe.orglife.models import MeetingRequirement, OrgLifePolicy, Reminder
 from ronghe.orgs.models import Organization
 
 
-def _year(request: HttpRequest) -> int:
+def _year(request: AuthenticatedRequest) -> int:
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
@@ -31,7 +33,7 @@ def _year(request: HttpRequest) -> int:
 
 
 @require("orglife.view")
-def compliance(request: HttpRequest) -> HttpResponse:
+def compliance(request: AuthenticatedRequest) -> HttpResponse:
     year = _year(request)
     today = timezone.localdate()
     node = None
@@ -60,7 +62,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
 
 
 @require("orglife.view")
-def org_calendar(request: HttpRequest, code: Any) -> HttpResponse:
+def org_calendar(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     org = get_for_user_or_404(Organization, request.user, perm="orglife.view", code=code)
     year = _year(request)
     ctx = queries.calendar_for(org, year, timezone.localdate())
@@ -81,7 +83,7 @@ def org_calendar(request: HttpRequest, code: Any) -> HttpResponse:
 
 
 @require("orglife.view")
-def todo(request: HttpRequest) -> HttpResponse:
+def todo(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
     items = queries.todo_for(request.user, today)
     orgs = scoped(Organization.objects.all(), request.user, "orglife.view")
@@ -103,7 +105,7 @@ def todo(request: HttpRequest) -> HttpResponse:
 
 
 @require("orglife.manage_requirements")
-def requirement_list(request: HttpRequest) -> HttpResponse:
+def requirement_list(request: AuthenticatedRequest) -> HttpResponse:
     year = _year(request)
     rows = list(MeetingRequirement.objects.filter(year=year).order_by("kind"))
     years = sorted(set(MeetingRequirement.objects.values_list("year", flat=True)))
@@ -122,7 +124,7 @@ def requirement_list(request: HttpRequest) -> HttpResponse:
 
 
 @require("orglife.manage_requirements")
-def requirement_update(request: HttpRequest, pk: int) -> HttpResponse:
+def requirement_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not has_perm_anywhere(request.user, "orglife.manage_requirements"):
         raise PermissionDenied
     req = MeetingRequirement.objects.filter(pk=pk).first()
@@ -162,7 +164,7 @@ def requirement_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require("orglife.manage_requirements")
 @require_POST
-def requirement_copy(request: HttpRequest) -> HttpResponse:
+def requirement_copy(request: AuthenticatedRequest) -> HttpResponse:
     form = CopyRequirementsForm(request.POST)
     if form.is_valid():
         try:
@@ -179,7 +181,7 @@ def requirement_copy(request: HttpRequest) -> HttpResponse:
 
 @require("orglife.manage_requirements")
 @require_POST
-def policy_update(request: HttpRequest) -> HttpResponse:
+def policy_update(request: AuthenticatedRequest) -> HttpResponse:
     form = PolicyForm(request.POST, instance=OrgLifePolicy.current())
     if form.is_valid():
         services.update_policy(actor=request.user, data={k: form.cleaned_data[k] for k in form.fields})
@@ -190,7 +192,7 @@ def policy_update(request: HttpRequest) -> HttpResponse:
 
 
 @require("orglife.view")
-def leaders(request: HttpRequest) -> HttpResponse:
+def leaders(request: AuthenticatedRequest) -> HttpResponse:
     """双重组织生活: each leading cadre's attendance at their branch and at the 民主生活会."""
     year = _year(request)
     page = paginate(request, queries.leaders_for_user(request.user, year), 30)

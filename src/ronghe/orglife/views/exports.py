@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 
 from ronghe.core import audit
 from ronghe.core.permissions import require
 from ronghe.core.scope import get_for_user_or_404
+from ronghe.members.http import AuthenticatedRequest
 from ronghe.orglife import exports
 from ronghe.orglife.models import Meeting
 from ronghe.orglife.views.compliance import _year
@@ -25,7 +26,7 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 
 
 @require("orglife.view")
-def meeting_docx(request: HttpRequest, code: Any) -> HttpResponse:
+def meeting_docx(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     meeting = get_for_user_or_404(
         Meeting.objects.select_related("organization", "host", "recorder"),
         request.user,
@@ -41,7 +42,7 @@ def meeting_docx(request: HttpRequest, code: Any) -> HttpResponse:
 
 
 @require("orglife.view")
-def ledger_xlsx(request: HttpRequest, code: Any) -> HttpResponse:
+def ledger_xlsx(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     org = get_for_user_or_404(Organization, request.user, perm="orglife.view", code=code)
     year = _year(request)
     audit.record("orglife.ledger.export", obj=org, changes={"year": year})

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import Any
+from uuid import UUID
 
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +23,7 @@ from ronghe.core.errors import add_to_form
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
 from ronghe.core.scope import can, get_for_user_or_404, has_perm_at, scoped
+from ronghe.members.http import AuthenticatedRequest
 from ronghe.orglife import queries, rules, services
 from ronghe.orglife.choices import AttendanceStatus, Grade, MeetingKind
 from ronghe.orglife.forms import (
@@ -39,14 +42,14 @@ from ronghe.orgs.models import Organization
 RECORDING_KINDS = [k for k in OrgKind.values if k != OrgKind.COMMITTEE]
 
 
-def _meeting(request: HttpRequest, code: Any, perm: str = "orglife.view") -> Meeting:
+def _meeting(request: AuthenticatedRequest, code: UUID, perm: str = "orglife.view") -> Meeting:
     return get_for_user_or_404(
         Meeting.objects.select_related("organization", "host", "recorder"), request.user, perm=perm, code=code
     )
 
 
 @require("orglife.view")
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: AuthenticatedRequest) -> HttpResponse:
     form = MeetingFilterForm(request.GET or None)
     qs = queries.meetings_for_user(request.user)
     if form.is_valid():
@@ -86,7 +89,7 @@ def _vote_summary(meeting: Meeting) -> dict[str, Any]:
     }
 
 
-def _detail_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dict[str, Any]:
+def _detail_context(request: AuthenticatedRequest, meeting: Meeting, **extra: Any) -> dict[str, Any]:
     rows = list(meeting.attendances.select_related("member").order_by("member__name", "member_id"))
     counts = {s: sum(1 for r in rows if r.status == s) for s in AttendanceStatus.values}
     ctx: dict[str, Any] = {
@@ -137,23 +140,23 @@ def _detail_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dic
 
 
 @require("orglife.view")
-def meeting_detail(request: HttpRequest, code: Any) -> HttpResponse:
+def meeting_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     meeting = _meeting(request, code)
     return render(request, "orglife/meeting_detail.html", _detail_context(request, meeting))
 
 
-def _recordable_orgs(request: HttpRequest):  # noqa: ANN202
+def _recordable_orgs(request: AuthenticatedRequest) -> QuerySet[Organization]:
     return scoped(
         Organization.objects.filter(kind__in=RECORDING_KINDS, is_active=True), request.user, "orglife.edit"
     )
 
 
 def _form_context(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     form: MeetingForm,
     org: Organization,
     meeting: Meeting | None,
-    entries: dict[int, tuple[str, str]],
+    entries: Mapping[int, tuple[str, str]],
 ) -> dict[str, Any]:
     rows = []
     for m in form.members:
@@ -175,7 +178,7 @@ def _form_context(
     }
 
 
-def _proposal(request: HttpRequest, meeting: Meeting | None = None) -> tuple[str, date]:
+def _proposal(request: AuthenticatedRequest, meeting: Meeting | None = None) -> tuple[str, date]:
     """The meeting kind and date the attendance list is proposed for.
 
     On POST they come from the submitted form, so the list matches what is saved; on GET from
@@ -195,7 +198,7 @@ def _proposal(request: HttpRequest, meeting: Meeting | None = None) -> tuple[str
 
 
 @require("orglife.edit")
-def meeting_create(request: HttpRequest) -> HttpResponse:
+def meeting_create(request: AuthenticatedRequest) -> HttpResponse:
     orgs = _recordable_orgs(request)
     org_code = request.GET.get("org") or request.POST.get("org")
     if not org_code:
@@ -239,7 +242,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 
 
 @require("orglife.edit")
-def meeting_update(request: HttpRequest, code: Any) -> HttpResponse:
+def meeting_update(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     meeting = _meeting(request, code, "orglife.edit")
     org = meeting.organization
     existing = {a.member_id: a for a in meeting.attendances.select_related("member")}
@@ -290,14 +293,14 @@ def meeting_update(request: HttpRequest, code: Any) -> HttpResponse:
 
 @require("orglife.edit")
 @require_POST
-def meeting_delete(request: HttpRequest, code: Any) -> HttpResponse:
+def meeting_delete(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     meeting = _meeting(request, code, "orglife.edit")
     services.delete_meeting(actor=request.user, meeting=meeting)
     messages.success(request, f"已删除会议“{meeting.title}”")
     return redirect("orglife:meeting-list")
 
 
-def _detail_with_error(request: HttpRequest, meeting: Meeting, **extra: Any) -> HttpResponse:
+def _detail_with_error(request: AuthenticatedRequest, meeting: Meeting, **extra: Any) -> HttpResponse:
     return render(
         request, "orglife/meeting_detail.html", _detail_context(request, meeting, **extra), status=400
     )
@@ -305,7 +308,7 @@ def _detail_with_error(request: HttpRequest, meeting: Meeting, **extra: Any) -> 
 
 @require("orglife.edit")
 @require_POST
-def decision_create(request: HttpRequest, code: Any) -> HttpResponse:
+def decision_create(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     meeting = _meeting(request, code, "orglife.edit")
     form = DecisionForm(request.POST)
     if form.is_valid():
@@ -321,7 +324,7 @@ def decision_create(request: HttpRequest, code: Any) -> HttpResponse:
 
 @require("orglife.edit")
 @require_POST
-def decision_delete(request: HttpRequest, code: Any, pk: int) -> HttpResponse:
+def decision_delete(request: AuthenticatedRequest, code: UUID, pk: int) -> HttpResponse:
     meeting = _meeting(request, code, "orglife.edit")
     decision = Decision.objects.filter(meeting=meeting, pk=pk).first()
     if decision is None:
@@ -333,7 +336,7 @@ def decision_delete(request: HttpRequest, code: Any, pk: int) -> HttpResponse:
 
 @require("orglife.edit")
 @require_POST
-def attendance_correct(request: HttpRequest, code: Any, pk: int) -> HttpResponse:
+def attendance_correct(request: AuthenticatedRequest, code: UUID, pk: int) -> HttpResponse:
     meeting = _meeting(request, code, "orglife.edit")
     row = Attendance.objects.filter(meeting=meeting, pk=pk).select_related("meeting__organization").first()
     if row is None:
@@ -352,7 +355,7 @@ def attendance_correct(request: HttpRequest, code: Any, pk: int) -> HttpResponse
 
 @require("orglife.edit")
 @require_POST
-def grades_update(request: HttpRequest, code: Any) -> HttpResponse:
+def grades_update(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     meeting = _meeting(request, code, "orglife.edit")
     grades = {}
     for row in meeting.attendances.all():
@@ -370,7 +373,7 @@ def grades_update(request: HttpRequest, code: Any) -> HttpResponse:
 
 @require("orglife.edit")
 @require_POST
-def attachment_upload(request: HttpRequest, code: Any) -> HttpResponse:
+def attachment_upload(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     meeting = _meeting(request, code, "orglife.edit")
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -385,7 +388,7 @@ def attachment_upload(request: HttpRequest, code: Any) -> HttpResponse:
 
 
 @require("orglife.view")
-def attachment_download(request: HttpRequest, code: Any) -> HttpResponse:
+def attachment_download(request: AuthenticatedRequest, code: UUID) -> FileResponse:
     att = get_for_user_or_404(
         Attachment.objects.select_related("meeting__organization"),
         request.user,
@@ -403,7 +406,7 @@ def attachment_download(request: HttpRequest, code: Any) -> HttpResponse:
 
 @require("orglife.edit")
 @require_POST
-def checkin_open(request: HttpRequest, code: Any) -> HttpResponse:
+def checkin_open(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     meeting = _meeting(request, code, "orglife.edit")
     try:
         services.open_checkin(actor=request.user, meeting=meeting)
@@ -414,17 +417,17 @@ def checkin_open(request: HttpRequest, code: Any) -> HttpResponse:
     return redirect("orglife:meeting-detail", code=meeting.code)
 
 
-def _checkin_meeting(request: HttpRequest, code: str) -> tuple[Meeting, Attendance]:
+def _checkin_meeting(request: AuthenticatedRequest, code: str) -> tuple[Meeting, Attendance]:
     meeting = Meeting.objects.select_related("organization").filter(checkin_code=code).first()
     member_id = getattr(request.user, "member_id", None)
     row = meeting.attendances.filter(member_id=member_id).first() if meeting and member_id else None
-    if row is None:
+    if meeting is None or row is None:
         raise Http404("签到码无效，或您不是该党组织的党员")
     return meeting, row
 
 
 @require("self.view")
-def checkin(request: HttpRequest, code: str) -> HttpResponse:
+def checkin(request: AuthenticatedRequest, code: str) -> HttpResponse:
     meeting, row = _checkin_meeting(request, code)
     error = None
     if request.method == "POST":
@@ -455,7 +458,7 @@ def checkin(request: HttpRequest, code: str) -> HttpResponse:
 
 @require("orglife.edit")
 @require_POST
-def exclusion_create(request: HttpRequest, code: Any) -> HttpResponse:
+def exclusion_create(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     """The higher organization leaves a member out of a 党员大会's expected voters (403 otherwise)."""
     meeting = _meeting(request, code)
     voters = [a.member for a in meeting.attendances.filter(is_voter=True).select_related("member")]
@@ -473,7 +476,7 @@ def exclusion_create(request: HttpRequest, code: Any) -> HttpResponse:
 
 @require("orglife.edit")
 @require_POST
-def exclusion_delete(request: HttpRequest, code: Any, pk: int) -> HttpResponse:
+def exclusion_delete(request: AuthenticatedRequest, code: UUID, pk: int) -> HttpResponse:
     meeting = _meeting(request, code)
     exclusion = VoterExclusion.objects.filter(meeting=meeting, pk=pk).select_related("member").first()
     if exclusion is None:

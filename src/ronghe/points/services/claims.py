@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from ronghe.accounts.models import User
 from ronghe.core import audit
 from ronghe.core.scope import has_perm_at
 from ronghe.core.scoring.models import Indicator
@@ -29,13 +31,13 @@ from ronghe.points.services.results import refresh_member_years
 
 def submit_claim(
     *,
-    actor: Any,
+    actor: User,
     member: Member,
     indicator: Indicator,
     occurred_on: date,
-    points: Any,
+    points: Decimal | str,
     description: str,
-    photo: Any = None,
+    photo: UploadedFile[bytes] | None = None,
 ) -> Claim:
     """A member reports an activity with evidence; it waits for the branch's decision."""
     own = getattr(actor, "member_id", None) == member.pk
@@ -63,7 +65,7 @@ def submit_claim(
         photo.seek(0)
         try:
             photo_type = rules.check_photo(
-                size=photo.size, head=head, max_bytes=settings.RONGHE_CLAIM_PHOTO_MAX_BYTES
+                size=photo.size or 0, head=head, max_bytes=settings.RONGHE_CLAIM_PHOTO_MAX_BYTES
             )
         except ValueError as exc:
             raise PointsError(str(exc), field="photo") from exc
@@ -90,7 +92,7 @@ def submit_claim(
     return claim
 
 
-def transition_claim(*, claim: Claim, action: str, actor: Any, comment: str = "") -> Claim:
+def transition_claim(*, claim: Claim, action: str, actor: User, comment: str = "") -> Claim:
     """Apply one step of the declared claim process (rules.CLAIM_PROCESS on core/workflow).
 
     Approval writes the ledger entry (source = the claim). Refused: an undeclared step, deciding

@@ -6,12 +6,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from ronghe.accounts.models import User
 from ronghe.core import audit
 from ronghe.core.scope import has_perm_at
 from ronghe.core.scoring.models import Indicator, Scheme
@@ -29,6 +30,9 @@ from ronghe.points.services.resolve import (
 )
 from ronghe.points.services.results import refresh_member_years
 
+if TYPE_CHECKING:
+    from ronghe.orglife.models import Meeting
+
 
 def _sync_source(
     *,
@@ -37,7 +41,7 @@ def _sync_source(
     desired: dict[tuple[int, int], tuple[Decimal, date]],
     scope_member_ids: Iterable[int] | None,
     resolver: Resolver,
-    actor: Any = None,
+    actor: User | None = None,
     note: str = "",
 ) -> dict[str, int]:
     """Make the ledger entries of one source equal `desired` {(member, indicator): (points, day)}."""
@@ -96,7 +100,7 @@ def _sync_source(
     return {"created": len(to_create), "updated": len(to_update), "deleted": len(to_delete)}
 
 
-def sync_meeting_points(*, meeting: Any, actor: Any = None) -> dict[str, int]:
+def sync_meeting_points(*, meeting: Meeting, actor: User | None = None) -> dict[str, int]:
     """Make a meeting's ledger entries match its current attendance (idempotent).
 
     Present members get the indicators whose sources name the meeting kind
@@ -137,7 +141,7 @@ def sync_meeting_points(*, meeting: Any, actor: Any = None) -> dict[str, int]:
     return counts
 
 
-def remove_meeting_points(*, meeting: Any, actor: Any = None) -> dict[str, int]:
+def remove_meeting_points(*, meeting: Meeting, actor: User | None = None) -> dict[str, int]:
     """Reverse all of a meeting's ledger entries (call before deleting the meeting)."""
     with transaction.atomic():
         counts = _sync_source(
@@ -160,7 +164,7 @@ def record_activity_points(
     member_ids: Iterable[int],
     on: date,
     note: str = "",
-    actor: Any = None,
+    actor: User | None = None,
 ) -> dict[str, int]:
     """Training or volunteering: the members listed earn the indicators sourced from it (idempotent)."""
     if source_type not in (SourceType.TRAINING, SourceType.VOLUNTEERING):
@@ -205,7 +209,7 @@ def check_indicator(resolver: Resolver, member: Member, indicator: Indicator, ye
 
 
 def adjust_points(
-    *, actor: Any, member: Member, indicator: Indicator, points: Any, on: date, reason: str
+    *, actor: User, member: Member, indicator: Indicator, points: Decimal | str, on: date, reason: str
 ) -> PointsEntry:
     """A manual adjustment by an authorized role (points.edit at the member's node), with a reason."""
     if not has_perm_at(actor, "points.edit", member.organization.path):

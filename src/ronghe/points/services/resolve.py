@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
-from typing import Any
+from datetime import date, datetime
 
 from django.utils import timezone
 
@@ -24,8 +23,8 @@ class PointsError(DomainError):
     """A refused points operation; the message is shown to the user as is."""
 
 
-def local_date(value: Any) -> date:
-    return timezone.localtime(value).date() if hasattr(value, "tzinfo") else value
+def local_date(value: datetime | date) -> date:
+    return timezone.localtime(value).date() if isinstance(value, datetime) else value
 
 
 class Resolver:

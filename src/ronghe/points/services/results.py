@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Value
+from django.db.models import QuerySet, Value
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
@@ -145,7 +145,12 @@ def recompute_year(*, year: int, organization: Organization | None = None) -> in
 
 
 def _recompute_scheme(
-    year: int, scheme: Scheme, scheme_rules: scoring.SchemeRules, members: Any, *, whole_tree: bool
+    year: int,
+    scheme: Scheme,
+    scheme_rules: scoring.SchemeRules,
+    members: QuerySet[Member],
+    *,
+    whole_tree: bool,
 ) -> int:
     entries = PointsEntry.objects.filter(year=year)
     if not whole_tree:  # only a speed-up: members outside `members` get no result either way
@@ -230,7 +235,7 @@ def _recompute_scheme(
         for sql, sql_params in statements:
             cursor.execute(sql, sql_params)
         cursor.execute("SELECT COUNT(*) FROM rh_points_years")
-        evaluated = cursor.fetchone()[0]
+        evaluated: int = cursor.fetchone()[0]
         cursor.execute("DROP TABLE rh_points_dims")
         cursor.execute("DROP TABLE rh_points_years")
     return evaluated

@@ -4,29 +4,33 @@ Editing schemes is `core.scoring.editing`."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 
+from ronghe.accounts.models import User
 from ronghe.core import audit
 from ronghe.core.scoring import editing
 from ronghe.core.scoring.choices import SchemePurpose, SchemeStatus
 from ronghe.core.scoring.models import Dimension, Indicator, Scheme
 from ronghe.members.models import Member
-from ronghe.orgs.models import Organization
+from ronghe.orgs.models import Organization, ancestor_paths
 from ronghe.points import defaults
 from ronghe.points.models import PointsEntry
 from ronghe.points.services.resolve import (
     FROZEN_MESSAGE,
     PointsError,
     Resolver,
-    ancestor_paths,
 )
 from ronghe.points.services.results import recompute_year
 
 
 def seed_default_scheme(
-    *, organization: Organization, year: int, actor: Any = None, activate: bool = True, recompute: bool = True
+    *,
+    organization: Organization,
+    year: int,
+    actor: User | None = None,
+    activate: bool = True,
+    recompute: bool = True,
 ) -> Scheme:
     """Create the default members' points scheme (defaults.py) at a node for a year."""
     with transaction.atomic():
@@ -84,7 +88,7 @@ def seed_default_scheme(
     return scheme
 
 
-def activate_points_scheme(*, scheme: Scheme, actor: Any) -> Scheme:
+def activate_points_scheme(*, scheme: Scheme, actor: User) -> Scheme:
     """Activate a draft version; the year's ledger entries move to its indicators (by code).
 
     Refused for a finalized year and for a unit's refinement the 工委's scheme does not allow.

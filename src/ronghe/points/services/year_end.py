@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from ronghe.accounts.models import User
 from ronghe.core import audit
 from ronghe.core.scope import has_perm_at
 from ronghe.core.scoring import rules as scoring
@@ -32,7 +32,7 @@ def _closing(organization: Organization, year: int) -> YearClosing:
 
 def start_publicity(
     *,
-    actor: Any,
+    actor: User,
     organization: Organization,
     year: int,
     until: date | None = None,
@@ -85,7 +85,7 @@ def start_publicity(
     return closing
 
 
-def finalize_year(*, actor: Any, organization: Organization, year: int) -> YearClosing:
+def finalize_year(*, actor: User, organization: Organization, year: int) -> YearClosing:
     """Finalize after the 公示 period: store every member's result with its rules snapshot; freeze."""
     if not has_perm_at(actor, "points.manage_scheme", organization.path):
         raise PermissionDenied("您没有年度定稿的权限")
@@ -110,10 +110,11 @@ def finalize_year(*, actor: Any, organization: Organization, year: int) -> YearC
 def _store_results(*, year: int, organization: Organization) -> None:
     """One scoring.Result per member: total, breakdown with evidence refs, and the rules snapshot."""
     resolver = Resolver()
-    rows = MemberYear.objects.filter(year=year, organization__path__startswith=organization.path).values_list(
-        "member_id", "organization_id", "scheme_id"
+    rows = list(
+        MemberYear.objects.filter(year=year, organization__path__startswith=organization.path).values_list(
+            "member_id", "organization_id", "scheme_id"
+        )
     )
-    rows = list(rows)
     schemes = {s.pk: s for s in Scheme.objects.filter(pk__in={r[2] for r in rows})}
     period = str(year)
     for i in range(0, len(rows), BATCH):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +19,7 @@ from ronghe.core.permissions import require
 from ronghe.core.scope import can, get_for_user_or_404
 from ronghe.core.scoring.models import Indicator
 from ronghe.core.workflow import services as workflow
+from ronghe.members.http import AuthenticatedRequest
 from ronghe.members.models import Member
 from ronghe.points import queries, rules, services
 from ronghe.points.choices import ClaimState
@@ -36,7 +39,7 @@ def _claimable(member: Member, year: int) -> QuerySet[Indicator]:
 
 
 @require("self.view")
-def claim_list(request: HttpRequest) -> HttpResponse:
+def claim_list(request: AuthenticatedRequest) -> HttpResponse:
     member = own_member(request)
     claims = (
         Claim.objects.filter(member=member).select_related("indicator") if member else Claim.objects.none()
@@ -55,7 +58,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 
 
 @require("self.view")
-def claim_create(request: HttpRequest) -> HttpResponse:
+def claim_create(request: AuthenticatedRequest) -> HttpResponse:
     member = own_member(request)
     if member is None:
         raise PermissionDenied("您的账户未关联党员，不能申报积分")
@@ -81,7 +84,7 @@ def claim_create(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, "申报已提交，等待支部审核")
                 return redirect(reverse("points:claim-detail", kwargs={"code": claim.code}))
-        form.fields["indicator"].queryset = indicators
+        form.offer(indicators)
         status = 422
     else:
         form = ClaimForm(indicators=indicators)
@@ -98,7 +101,7 @@ def claim_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _claim_for(request: HttpRequest, code: str, perm: str = "points.view") -> Claim:
+def _claim_for(request: AuthenticatedRequest, code: UUID, perm: str = "points.view") -> Claim:
     return get_for_user_or_404(
         Claim.objects.select_related("member__organization", "indicator__dimension", "decided_by"),
         request.user,
@@ -108,7 +111,7 @@ def _claim_for(request: HttpRequest, code: str, perm: str = "points.view") -> Cl
 
 
 @require("self.view")
-def claim_detail(request: HttpRequest, code: str) -> HttpResponse:
+def claim_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     claim = _claim_for(request, code)
     can_decide = (
         claim.state == ClaimState.SUBMITTED
@@ -130,7 +133,7 @@ def claim_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require("self.view")
-def claim_photo(request: HttpRequest, code: str) -> HttpResponse:
+def claim_photo(request: AuthenticatedRequest, code: UUID) -> FileResponse:
     claim = _claim_for(request, code)
     if not claim.photo:
         raise Http404("没有照片")
@@ -138,7 +141,7 @@ def claim_photo(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require("points.approve")
-def claim_review(request: HttpRequest) -> HttpResponse:
+def claim_review(request: AuthenticatedRequest) -> HttpResponse:
     overdue_only = request.GET.get("overdue") == "1"
     page = paginate(
         request, queries.claims_awaiting_review(request.user, overdue_only=overdue_only), per_page=20
@@ -159,7 +162,7 @@ def claim_review(request: HttpRequest) -> HttpResponse:
 
 @require("points.approve")
 @require_POST
-def claim_decide(request: HttpRequest, code: str) -> HttpResponse:
+def claim_decide(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     claim = _claim_for(request, code, perm="points.approve")
     form = DecisionForm(request.POST)
     if form.is_valid():
@@ -185,7 +188,7 @@ def claim_decide(request: HttpRequest, code: str) -> HttpResponse:
 
 @require("self.view")
 @require_POST
-def claim_withdraw(request: HttpRequest, code: str) -> HttpResponse:
+def claim_withdraw(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     claim = _claim_for(request, code)
     try:
         services.transition_claim(claim=claim, action="withdraw", actor=request.user)

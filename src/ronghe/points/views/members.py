@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from ronghe.core.permissions import require
 from ronghe.core.scope import get_for_user_or_404, has_perm_anywhere, has_perm_at
 from ronghe.core.scoring.choices import SchemePurpose
 from ronghe.core.scoring.models import Indicator
+from ronghe.members.http import AuthenticatedRequest
 from ronghe.members.models import Member
 from ronghe.orgs.models import Organization
 from ronghe.points import exports, queries, services
@@ -31,7 +33,7 @@ from ronghe.points.views.params import own_member, requested_year
 
 
 @require("self.view")
-def my_points(request: HttpRequest) -> HttpResponse:
+def my_points(request: AuthenticatedRequest) -> HttpResponse:
     member = own_member(request)
     year = requested_year(request)
     context: dict[str, Any] = {"member": member, "year": year, "breadcrumbs": [("我的积分", None)]}
@@ -49,7 +51,7 @@ def my_points(request: HttpRequest) -> HttpResponse:
 
 
 @require("points.view")
-def member_points(request: HttpRequest, code: str) -> HttpResponse:
+def member_points(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     member = get_for_user_or_404(
         Member.objects.select_related("organization"), request.user, perm="points.view", code=code
     )
@@ -77,7 +79,7 @@ def member_points(request: HttpRequest, code: str) -> HttpResponse:
 
 @require("points.edit")
 @require_POST
-def member_adjust(request: HttpRequest, code: str) -> HttpResponse:
+def member_adjust(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     member = get_for_user_or_404(
         Member.objects.select_related("organization"), request.user, perm="points.edit", code=code
     )
@@ -105,9 +107,7 @@ def member_adjust(request: HttpRequest, code: str) -> HttpResponse:
     summary = queries.member_summary(member, year)
     page = paginate(request, queries.entries_for_member(member, year), per_page=20)
     queries.attach_source_urls(list(page.object_list), request.user)
-    form.fields["indicator"].queryset = (
-        scheme.indicators.exclude(kind="veto") if scheme else Indicator.objects.none()
-    )
+    form.offer(scheme.indicators.exclude(kind="veto") if scheme else Indicator.objects.none())
     return render(
         request,
         "points/member_points.html",
@@ -117,7 +117,7 @@ def member_adjust(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require("self.view")
-def entry_detail(request: HttpRequest, code: str) -> HttpResponse:
+def entry_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     """One ledger entry and its source: a member sees their own, a secretary those in scope."""
     entry = get_for_user_or_404(
         PointsEntry.objects.select_related("member__organization", "indicator__dimension", "created_by"),
@@ -143,7 +143,7 @@ def entry_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require("points.view")
-def ranking(request: HttpRequest) -> HttpResponse:
+def ranking(request: AuthenticatedRequest) -> HttpResponse:
     orgs = list(queries.organizations_for_user(request.user).order_by("path")[:500])
     form = RankingFilterForm(request.GET, orgs=[(str(o.code), "　" * o.depth + o.name) for o in orgs])
     year = timezone.localdate().year
@@ -170,7 +170,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
 
 
 @require("points.view")
-def ledger_export(request: HttpRequest, code: str) -> HttpResponse:
+def ledger_export(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     org = get_for_user_or_404(Organization, request.user, perm="points.view", code=code)
     year = requested_year(request)
     content = exports.ledger_xlsx(org, year, base_url=request.build_absolute_uri("/"))
@@ -183,7 +183,7 @@ def ledger_export(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require("self.view")
-def member_statement(request: HttpRequest, code: str) -> HttpResponse:
+def member_statement(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     member = get_for_user_or_404(
         Member.objects.select_related("organization"), request.user, perm="points.view", code=code
     )
@@ -198,7 +198,7 @@ def member_statement(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require("self.view")
-def member_statement_docx(request: HttpRequest, code: str) -> HttpResponse:
+def member_statement_docx(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     member = get_for_user_or_404(
         Member.objects.select_related("organization"), request.user, perm="points.view", code=code
     )

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from django.utils import timezone
 
+from ronghe.members.http import AuthenticatedRequest
 from ronghe.members.models import Member
 from ronghe.points.forms import (
     YearForm,
 )
 
 
-def requested_year(request: HttpRequest) -> int:
+def requested_year(request: AuthenticatedRequest) -> int:
     form = YearForm(request.GET)
-    if form.is_valid() and form.cleaned_data["year"]:
-        return form.cleaned_data["year"]
+    if form.is_valid():
+        year: int | None = form.cleaned_data["year"]
+        if year:
+            return year
     return timezone.localdate().year
 
 
-def own_member(request: HttpRequest) -> Member | None:
+def own_member(request: AuthenticatedRequest) -> Member | None:
     member_id = getattr(request.user, "member_id", None)
     if not member_id:
         return None

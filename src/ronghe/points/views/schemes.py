@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -17,11 +19,12 @@ from django.views.decorators.http import require_POST
 from ronghe.core.errors import DomainError, add_to_form
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
-from ronghe.core.scope import get_for_user_or_404, has_perm_at, scoped
+from ronghe.core.scope import get_for_user_or_404, has_perm_at, paths_with, scoped
 from ronghe.core.scoring import editing
 from ronghe.core.scoring import rules as scoring
 from ronghe.core.scoring.choices import SchemePurpose
 from ronghe.core.scoring.models import Indicator, Scheme
+from ronghe.members.http import AuthenticatedRequest
 from ronghe.orgs.models import Organization, ancestor_paths
 from ronghe.points import queries, services
 from ronghe.points.forms import (
@@ -31,14 +34,14 @@ from ronghe.points.forms import (
 
 
 @require("points.view")
-def scheme_list(request: HttpRequest) -> HttpResponse:
+def scheme_list(request: AuthenticatedRequest) -> HttpResponse:
     schemes = (
         scoped(Scheme.objects.filter(purpose=SchemePurpose.MEMBER_POINTS), request.user, "points.view")
         .select_related("organization")
         .order_by("-year", "organization__path", "-version")
     )
     # A user below the 工委 also sees the schemes that apply to them from above.
-    visible_paths = list(queries.paths_with(request.user, "points.view"))
+    visible_paths = list(paths_with(request.user, "points.view"))
     above = Scheme.objects.none()
     if visible_paths:
         ancestors = {a for p in visible_paths for a in ancestor_paths(p)}
@@ -56,9 +59,9 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _scheme_for_user(request: HttpRequest, code: str) -> Scheme:
+def _scheme_for_user(request: AuthenticatedRequest, code: UUID) -> Scheme:
     """Schemes of the user's subtree, or those above it that apply to it (read only)."""
-    paths = queries.paths_with(request.user, "points.view")
+    paths = paths_with(request.user, "points.view")
     ancestors = {a for p in paths for a in ancestor_paths(p)}
     try:
         scheme = Scheme.objects.select_related("organization").get(code=code)
@@ -70,7 +73,7 @@ def _scheme_for_user(request: HttpRequest, code: str) -> Scheme:
 
 
 def _posted_rules(
-    scheme: Scheme, data: Any
+    scheme: Scheme, data: Mapping[str, str]
 ) -> tuple[scoring.SchemeRules, dict[str, str], dict[str, dict[str, Any]]]:
     """Read the edited numbers of a scheme form; returns the rules, errors by field and cleaned values.
 
@@ -131,7 +134,15 @@ def _posted_rules(
         for field, message in problems.items():
             errors.setdefault(f"ind-{i.code}-{field}", f"“{i.name}”{message}")
         cleaned[f"ind:{i.code}"] = values
-        inds.append(replace(i, **{**values, "points": values["points"] or Decimal("0")}))
+        inds.append(
+            replace(
+                i,
+                points=values["points"] or Decimal("0"),
+                cap_month=values["cap_month"],
+                cap_quarter=values["cap_quarter"],
+                cap_year=values["cap_year"],
+            )
+        )
     return replace(base, dimensions=tuple(dims), indicators=tuple(inds)), errors, cleaned
 
 
@@ -141,31 +152,44 @@ def _fmt(value: Decimal | None) -> str:
     return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
 
 
-def _scheme_context(request: HttpRequest, scheme: Scheme, posted: Any = None) -> dict[str, Any]:
+def _scheme_context(
+    request: AuthenticatedRequest, scheme: Scheme, posted: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """The scheme page; the editable numbers show what was posted (after a preview or an error)."""
     posted = posted or {}
 
-    def value(name: str, current: Any) -> str:
+    def value(name: str, current: Decimal | str | None) -> str:
         return (
             posted[name] if name in posted else (_fmt(current) if not isinstance(current, str) else current)
         )
 
     dimensions = list(scheme.dimensions.order_by("order", "id"))
     indicators = list(scheme.indicators.select_related("dimension").order_by("order", "id"))
-    for d in dimensions:
-        d.inputs = {
-            f: value(f"dim-{d.code}-{f}", getattr(d, f))
-            for f in ("name", "base", "threshold_a", "threshold_b")
-        }
-    for i in indicators:
-        i.inputs = {
-            f: value(f"ind-{i.code}-{f}", getattr(i, f))
-            for f in ("points", "cap_month", "cap_quarter", "cap_year")
-        }
     return {
         "scheme": scheme,
         "dimensions": dimensions,
         "indicators": indicators,
+        # each with the values its inputs show
+        "dimension_rows": [
+            (
+                d,
+                {
+                    f: value(f"dim-{d.code}-{f}", getattr(d, f))
+                    for f in ("name", "base", "threshold_a", "threshold_b")
+                },
+            )
+            for d in dimensions
+        ],
+        "indicator_rows": [
+            (
+                i,
+                {
+                    f: value(f"ind-{i.code}-{f}", getattr(i, f))
+                    for f in ("points", "cap_month", "cap_quarter", "cap_year")
+                },
+            )
+            for i in indicators
+        ],
         "can_manage": has_perm_at(request.user, "points.manage_scheme", scheme.organization.path),
         "settings_form": SchemeSettingsForm(
             initial={
@@ -182,12 +206,12 @@ def _scheme_context(request: HttpRequest, scheme: Scheme, posted: Any = None) ->
 
 
 @require("points.view")
-def scheme_detail(request: HttpRequest, code: str) -> HttpResponse:
+def scheme_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     scheme = _scheme_for_user(request, code)
     return render(request, "points/scheme_detail.html", _scheme_context(request, scheme))
 
 
-def _managed_scheme(request: HttpRequest, code: str) -> Scheme:
+def _managed_scheme(request: AuthenticatedRequest, code: UUID) -> Scheme:
     scheme = _scheme_for_user(request, code)
     if not has_perm_at(request.user, "points.manage_scheme", scheme.organization.path):
         raise PermissionDenied("您没有设置积分方案的权限")
@@ -196,7 +220,7 @@ def _managed_scheme(request: HttpRequest, code: str) -> Scheme:
 
 @require("points.manage_scheme")
 @require_POST
-def scheme_update(request: HttpRequest, code: str) -> HttpResponse:
+def scheme_update(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     """Save the edited numbers of a draft, or (button 'preview') show the what-if without saving."""
     scheme = _managed_scheme(request, code)
     edited, errors, cleaned = _posted_rules(scheme, request.POST)
@@ -234,7 +258,7 @@ def scheme_update(request: HttpRequest, code: str) -> HttpResponse:
 
 @require("points.manage_scheme")
 @require_POST
-def scheme_clone(request: HttpRequest, code: str) -> HttpResponse:
+def scheme_clone(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     scheme = _scheme_for_user(request, code)
     target = scheme.organization
     if request.POST.get("org"):
@@ -255,7 +279,7 @@ def scheme_clone(request: HttpRequest, code: str) -> HttpResponse:
 
 @require("points.manage_scheme")
 @require_POST
-def scheme_activate(request: HttpRequest, code: str) -> HttpResponse:
+def scheme_activate(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     scheme = _managed_scheme(request, code)
     try:
         services.activate_points_scheme(scheme=scheme, actor=request.user)
@@ -268,7 +292,7 @@ def scheme_activate(request: HttpRequest, code: str) -> HttpResponse:
 
 @require("points.manage_scheme")
 @require_POST
-def scheme_settings(request: HttpRequest, code: str) -> HttpResponse:
+def scheme_settings(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     scheme = _managed_scheme(request, code)
     form = SchemeSettingsForm(request.POST)
     if form.is_valid():
@@ -285,7 +309,11 @@ def scheme_settings(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _indicator_page(
-    request: HttpRequest, scheme: Scheme, form: IndicatorForm, indicator: Indicator | None, status: int = 200
+    request: AuthenticatedRequest,
+    scheme: Scheme,
+    form: IndicatorForm,
+    indicator: Indicator | None,
+    status: int = 200,
 ) -> HttpResponse:
     title = f"编辑指标：{indicator.name}" if indicator else "添加指标"
     return render(
@@ -306,7 +334,7 @@ def _indicator_page(
     )
 
 
-def _draft_for_editing(request: HttpRequest, code: str) -> Scheme:
+def _draft_for_editing(request: AuthenticatedRequest, code: UUID) -> Scheme:
     scheme = _managed_scheme(request, code)
     if not scheme.is_editable:
         messages.error(request, "只有草稿方案可以修改；请先复制为新版本")
@@ -314,7 +342,7 @@ def _draft_for_editing(request: HttpRequest, code: str) -> Scheme:
 
 
 @require("points.manage_scheme")
-def indicator_create(request: HttpRequest, code: str) -> HttpResponse:
+def indicator_create(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     scheme = _draft_for_editing(request, code)
     if not scheme.is_editable:
         return redirect(reverse("points:scheme-detail", kwargs={"code": scheme.code}))
@@ -341,7 +369,7 @@ def _scheme_indicator(scheme: Scheme, pk: int) -> Indicator:
 
 
 @require("points.manage_scheme")
-def indicator_update(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def indicator_update(request: AuthenticatedRequest, code: UUID, pk: int) -> HttpResponse:
     scheme = _draft_for_editing(request, code)
     indicator = _scheme_indicator(scheme, pk)
     if not scheme.is_editable:
@@ -363,7 +391,7 @@ def indicator_update(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 @require("points.manage_scheme")
 @require_POST
-def indicator_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def indicator_delete(request: AuthenticatedRequest, code: UUID, pk: int) -> HttpResponse:
     scheme = _managed_scheme(request, code)
     indicator = _scheme_indicator(scheme, pk)
     try:

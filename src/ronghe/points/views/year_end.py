@@ -6,7 +6,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from ronghe.core import workdays
 from ronghe.core.errors import DomainError, add_to_form
 from ronghe.core.permissions import require
 from ronghe.core.scope import scoped
+from ronghe.members.http import AuthenticatedRequest
 from ronghe.points import queries, services
 from ronghe.points.forms import (
     FinalizeForm,
@@ -31,7 +32,7 @@ FALLBACK_WARNING = (
 
 
 @require("points.manage_scheme")
-def year_end(request: HttpRequest) -> HttpResponse:
+def year_end(request: AuthenticatedRequest) -> HttpResponse:
     root = queries.default_root(request.user, "points.manage_scheme")
     publicity_form = PublicityForm(
         initial={"year": timezone.localdate().year, "working_days": PUBLICITY_WORKING_DAYS}
@@ -39,6 +40,7 @@ def year_end(request: HttpRequest) -> HttpResponse:
     finalize_form = FinalizeForm(initial={"year": timezone.localdate().year})
     status = 200
     if request.method == "POST":
+        assert root is not None  # require() let in a holder of points.manage_scheme somewhere
         try:
             if request.POST.get("step") == "finalize":
                 finalize_form = FinalizeForm(request.POST)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ronghe.accounts.models import User
 from ronghe.core.imports.errors import ImportRefused
@@ -24,7 +25,7 @@ from ronghe.orgs.models import Organization
 class Command(BaseCommand):
     help = "从 Excel/CSV 导入党员名册"
 
-    def add_arguments(self, parser):  # noqa: ANN001, ANN201
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
         parser.add_argument("--org", required=True, help="目标党组织的编码（code）")
         parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
@@ -34,7 +35,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--user", help="以该用户的权限范围导入")
 
-    def handle(self, *args, **options):  # noqa: ANN002, ANN003, ANN201
+    def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"文件不存在：{path}")

@@ -1,6 +1,8 @@
 """`ronghe rotate_keys`: add a new field-encryption key and re-encrypt every member's ID and phone."""
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ronghe.core import audit, crypto
 from ronghe.members.services import reencrypt_members
@@ -9,13 +11,13 @@ from ronghe.members.services import reencrypt_members
 class Command(BaseCommand):
     help = "生成新的字段加密密钥并用它重新加密全部党员的身份证号和手机号（分批进行，期间系统照常读写）。"
 
-    def add_arguments(self, parser):  # noqa: ANN001, ANN201
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--batch-size", type=int, default=500, help="每批处理的行数（默认 500）")
         parser.add_argument(
             "--resume", action="store_true", help="不生成新密钥，只把尚未使用当前密钥的行重新加密"
         )
 
-    def handle(self, *args, **options):  # noqa: ANN002, ANN003, ANN201
+    def handle(self, *args: Any, **options: Any) -> None:
         if options["batch_size"] < 1:
             raise CommandError("--batch-size 至少为 1")
         old = crypto.keyring().active

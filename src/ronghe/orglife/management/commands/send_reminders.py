@@ -1,6 +1,7 @@
 from datetime import date
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from ronghe.orglife.reminders import produce_reminders
@@ -9,11 +10,11 @@ from ronghe.orglife.reminders import produce_reminders
 class Command(BaseCommand):
     help = "生成组织生活到期和逾期提醒（每天运行一次）。"
 
-    def add_arguments(self, parser):  # noqa: ANN001, ANN201
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--date", help="按指定日期计算（YYYY-MM-DD），默认今天")
         parser.add_argument("--enqueue", action="store_true", help="交给后台任务队列执行")
 
-    def handle(self, *args, **options):  # noqa: ANN002, ANN003, ANN201
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             today = date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
         except ValueError as exc:
