@@ -49,6 +49,7 @@ test: setup browser
 
 lint: setup
 	$(VENV)/bin/ruff check src tests $(wildcard bench)
+	$(VENV)/bin/mypy
 
 bench: setup
 	$(PY) bench/run.py --size $(SIZE)

@@ -11,13 +11,13 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from ronghe.accounts.http import ApiRequest
 from ronghe.core.api import ERRORS, Paging
 from ronghe.core.errors import InvalidInput
 from ronghe.core.scope import get_for_user_or_404, has_perm_anywhere
 from ronghe.members import queries, services
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.forms import MEMBER_FIELDS, MemberForm
-from ronghe.members.http import ApiRequest
 from ronghe.members.models import Member
 from ronghe.orgs.models import Organization
 

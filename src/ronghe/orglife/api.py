@@ -10,10 +10,10 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from ronghe.accounts.http import ApiRequest
 from ronghe.core.api import ERRORS, Paging, year_param
 from ronghe.core.errors import DomainError, InvalidInput
 from ronghe.core.scope import get_for_user_or_404, has_perm_anywhere
-from ronghe.members.http import ApiRequest
 from ronghe.members.models import Member
 from ronghe.orglife import queries, services
 from ronghe.orglife.choices import AttendanceStatus, MeetingKind

@@ -11,12 +11,12 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from ronghe.accounts.http import ApiRequest
 from ronghe.accounts.models import User
 from ronghe.core.api import ERRORS, Paging, year_param
 from ronghe.core.errors import DomainError
 from ronghe.core.scope import get_for_user_or_404, has_perm_anywhere, scoped
 from ronghe.core.scoring.models import Indicator
-from ronghe.members.http import ApiRequest
 from ronghe.members.models import Member
 from ronghe.orgs.models import Organization
 from ronghe.points import queries, services

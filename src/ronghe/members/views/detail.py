@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
 from ronghe.core.scope import can, get_for_user_or_404, has_perm_anywhere
@@ -26,7 +27,6 @@ from ronghe.members.forms import (
     StatusChangeForm,
     TransferFilterForm,
 )
-from ronghe.members.http import AuthenticatedRequest
 from ronghe.members.models import Member, Transfer
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.idnumbers import SHANGHAI
 from ronghe.core.imports import jobs
@@ -23,7 +24,6 @@ from ronghe.core.permissions import require
 from ronghe.core.scope import get_for_user_or_404, require_at
 from ronghe.members import exports, imports
 from ronghe.members.forms import BirthdayForm, CommitForm, ExportForm, ImportForm
-from ronghe.members.http import AuthenticatedRequest
 from ronghe.members.models import Member
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -11,13 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
 from ronghe.core.scope import has_perm_anywhere
 from ronghe.members import queries, services
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.forms import MemberFilterForm, MemberForm
-from ronghe.members.http import AuthenticatedRequest
 from ronghe.members.models import Member
 from ronghe.members.views.detail import _crumbs, _get
 from ronghe.orgs.models import subtree_filter

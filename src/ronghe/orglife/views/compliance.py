@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core.htmx import paginate, query_without_page
 from ronghe.core.permissions import require
 from ronghe.core.scope import can, get_for_user_or_404, has_perm_anywhere, scoped
-from ronghe.members.http import AuthenticatedRequest
 from ronghe.orglife import queries, services
 from ronghe.orglife.compliance import rollup
 from ronghe.orglife.forms import CopyRequirementsForm, PolicyForm, RequirementForm

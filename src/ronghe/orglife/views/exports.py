@@ -7,10 +7,10 @@ from uuid import UUID
 from django.http import HttpResponse
 from django.utils import timezone
 
+from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core import audit
 from ronghe.core.permissions import require
 from ronghe.core.scope import get_for_user_or_404
-from ronghe.members.http import AuthenticatedRequest
 from ronghe.orglife import exports
 from ronghe.orglife.models import Meeting
 from ronghe.orglife.views.compliance import _year

@@ -18,12 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core import audit
 from ronghe.core.errors import add_to_form
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
 from ronghe.core.scope import can, get_for_user_or_404, has_perm_at, scoped
-from ronghe.members.http import AuthenticatedRequest
 from ronghe.orglife import queries, rules, services
 from ronghe.orglife.choices import AttendanceStatus, Grade, MeetingKind
 from ronghe.orglife.forms import (

@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core.errors import DomainError, add_to_form
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
 from ronghe.core.scope import can, get_for_user_or_404
 from ronghe.core.scoring.models import Indicator
 from ronghe.core.workflow import services as workflow
-from ronghe.members.http import AuthenticatedRequest
 from ronghe.members.models import Member
 from ronghe.points import queries, rules, services
 from ronghe.points.choices import ClaimState

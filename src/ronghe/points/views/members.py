@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core import audit
 from ronghe.core.errors import DomainError, add_to_form
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
@@ -19,7 +20,6 @@ from ronghe.core.permissions import require
 from ronghe.core.scope import get_for_user_or_404, has_perm_anywhere, has_perm_at
 from ronghe.core.scoring.choices import SchemePurpose
 from ronghe.core.scoring.models import Indicator
-from ronghe.members.http import AuthenticatedRequest
 from ronghe.members.models import Member
 from ronghe.orgs.models import Organization
 from ronghe.points import exports, queries, services

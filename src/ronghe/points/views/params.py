@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from ronghe.members.http import AuthenticatedRequest
+from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.members.models import Member
 from ronghe.points.forms import (
     YearForm,

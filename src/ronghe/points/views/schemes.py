@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core.errors import DomainError, add_to_form
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
@@ -24,7 +25,6 @@ from ronghe.core.scoring import editing
 from ronghe.core.scoring import rules as scoring
 from ronghe.core.scoring.choices import SchemePurpose
 from ronghe.core.scoring.models import Indicator, Scheme
-from ronghe.members.http import AuthenticatedRequest
 from ronghe.orgs.models import Organization, ancestor_paths
 from ronghe.points import queries, services
 from ronghe.points.forms import (

@@ -11,11 +11,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core import workdays
 from ronghe.core.errors import DomainError, add_to_form
 from ronghe.core.permissions import require
 from ronghe.core.scope import scoped
-from ronghe.members.http import AuthenticatedRequest
 from ronghe.points import queries, services
 from ronghe.points.forms import (
     FinalizeForm,
