@@ -1,0 +1,187 @@
+"""A meeting's evidence: attachments (type and size checked, stored outside the web root) and
+phone check-in with its corrections."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from ronghe.accounts.models import User
+from ronghe.core import audit
+from ronghe.core.scope import require_at
+from ronghe.orglife import rules
+from ronghe.orglife.choices import (
+    AttendanceSource,
+    AttendanceStatus,
+)
+from ronghe.orglife.models import (
+    Attachment,
+    Attendance,
+    Meeting,
+    OrgLifePolicy,
+)
+from ronghe.orglife.services.meetings import AttendanceEntry, OrgLifeError, check_attendance, refresh_quorum
+from ronghe.points import services as points_services
+
+ALLOWED_UPLOADS = {
+    ".jpg": ("image/jpeg", [b"\xff\xd8\xff"]),
+    ".jpeg": ("image/jpeg", [b"\xff\xd8\xff"]),
+    ".png": ("image/png", [b"\x89PNG\r\n\x1a\n"]),
+    ".pdf": ("application/pdf", [b"%PDF-"]),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", [b"PK\x03\x04"]),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", [b"PK\x03\x04"]),
+}
+
+
+def add_attachment(*, actor: User, meeting: Meeting, upload: UploadedFile[bytes]) -> Attachment:
+    """Store a photo or document outside the database under a generated name, with its SHA-256."""
+    require_at(actor, "orglife.edit", meeting.organization.path)
+    name = Path(upload.name or "").name[:200]
+    ext = Path(name).suffix.lower()
+    if ext not in ALLOWED_UPLOADS:
+        raise OrgLifeError("附件类型不支持：只接受 JPG、PNG、PDF、DOCX、XLSX 文件", "file")
+    size = upload.size or 0  # Django's upload handlers always set it
+    if size > settings.RONGHE_UPLOAD_MAX_BYTES:
+        raise OrgLifeError(
+            f"附件过大：不能超过 {settings.RONGHE_UPLOAD_MAX_BYTES // (1024 * 1024)} MB", "file"
+        )
+    content_type, magics = ALLOWED_UPLOADS[ext]
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(m) for m in magics):
+        raise OrgLifeError("附件内容与文件类型不符", "file")
+    folder = Path(settings.MEDIA_ROOT) / "orglife"
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = f"{uuid.uuid4().hex}{ext}"
+    digest = hashlib.sha256()
+    target = folder / stored
+    with target.open("wb") as out:
+        for chunk in upload.chunks():
+            digest.update(chunk)
+            out.write(chunk)
+    try:
+        with transaction.atomic():
+            att = Attachment.objects.create(
+                meeting=meeting,
+                original_name=name,
+                stored_name=stored,
+                content_type=content_type,
+                size=size,
+                sha256=digest.hexdigest(),
+                uploaded_by=actor,
+            )
+            audit.record(
+                "orglife.attachment.create", obj=att, changes={"sha256": att.sha256, "size": att.size}
+            )
+    except Exception:
+        target.unlink(missing_ok=True)
+        raise
+    return att
+
+
+def open_checkin(*, actor: User, meeting: Meeting, now: datetime | None = None) -> Meeting:
+    """Issue a fresh short-lived check-in code for the meeting (the previous code stops working)."""
+    require_at(actor, "orglife.edit", meeting.organization.path)
+    now = now or timezone.now()
+    policy = OrgLifePolicy.current()
+    start, end = rules.checkin_window(
+        held_at=meeting.held_at, ends_at=meeting.ends_at, early_minutes=policy.checkin_early_minutes
+    )
+    if now > end:
+        raise OrgLifeError("会议已结束，不能再开启签到", "checkin")
+    meeting.checkin_code = secrets.token_urlsafe(6)[:8]
+    meeting.checkin_expires_at = min(now + timedelta(minutes=policy.checkin_code_minutes), end)
+    meeting.save(update_fields=["checkin_code", "checkin_expires_at", "updated_at"])
+    audit.record("orglife.checkin.open", obj=meeting, changes={"expires_at": str(meeting.checkin_expires_at)})
+    return meeting
+
+
+def _checkin_target(*, user: User, code: str, now: datetime) -> tuple[Meeting, Attendance]:
+    meeting = Meeting.objects.select_related("organization").filter(checkin_code=code).first()
+    member_id = getattr(user, "member_id", None)
+    if meeting is None or not member_id:
+        raise OrgLifeError("签到码无效", "code")
+    row = meeting.attendances.filter(member_id=member_id).first()
+    if row is None:
+        raise OrgLifeError("您不是该党组织的党员，不能签到", "code")
+    policy = OrgLifePolicy.current()
+    start, end = rules.checkin_window(
+        held_at=meeting.held_at, ends_at=meeting.ends_at, early_minutes=policy.checkin_early_minutes
+    )
+    if not (start <= now <= end):
+        raise OrgLifeError("不在会议签到时间内", "code")
+    return meeting, row
+
+
+def check_in(*, user: User, code: str, now: datetime | None = None) -> Attendance:
+    """A member marks themselves present: own organization only, inside the window, once."""
+    now = now or timezone.now()
+    meeting, row = _checkin_target(user=user, code=code, now=now)
+    if meeting.checkin_expires_at is None or now > meeting.checkin_expires_at:
+        raise OrgLifeError("签到码已过期，请向会议组织者索取新的签到码", "code")
+    if row.checked_in_at is not None:
+        raise OrgLifeError("您已签到，不能重复签到", "code")
+    with transaction.atomic():
+        row.status, row.reason, row.source, row.checked_in_at = (
+            AttendanceStatus.PRESENT,
+            "",
+            AttendanceSource.CHECKIN,
+            now,
+        )
+        row.save(update_fields=["status", "reason", "source", "checked_in_at"])
+        audit.record("orglife.checkin", obj=row, actor=user)
+        refresh_quorum(meeting)
+        points_services.sync_meeting_points(meeting=meeting)
+    return row
+
+
+def check_out(*, user: User, code: str, now: datetime | None = None) -> Attendance:
+    now = now or timezone.now()
+    meeting, row = _checkin_target(user=user, code=code, now=now)
+    if not meeting.requires_sign_out:
+        raise OrgLifeError("本次会议不需要签退", "code")
+    if row.checked_in_at is None:
+        raise OrgLifeError("您尚未签到，不能签退", "code")
+    if row.checked_out_at is not None:
+        raise OrgLifeError("您已签退", "code")
+    row.checked_out_at = now
+    row.save(update_fields=["checked_out_at"])
+    audit.record("orglife.checkout", obj=row, actor=user)
+    return row
+
+
+def correct_attendance(
+    *, actor: User, attendance: Attendance, status: str, reason: str, note: str
+) -> Attendance:
+    """The secretary corrects one attendance afterwards; the correction needs a reason and is audited."""
+    require_at(actor, "orglife.edit", attendance.meeting.organization.path)
+    if not note.strip():
+        raise OrgLifeError("请填写更正理由", "note")
+    check_attendance({0: AttendanceEntry(status, reason)})
+    before = {"status": attendance.status, "reason": attendance.reason}
+    with transaction.atomic():
+        attendance.status, attendance.reason, attendance.source = (
+            status,
+            reason.strip(),
+            AttendanceSource.CORRECTED,
+        )
+        attendance.save(update_fields=["status", "reason", "source"])
+        audit.record(
+            "orglife.attendance.correct",
+            obj=attendance,
+            changes={
+                **audit.diff(before, {"status": status, "reason": attendance.reason}),
+                "note": note.strip(),
+            },
+        )
+        refresh_quorum(attendance.meeting)
+        points_services.sync_meeting_points(meeting=attendance.meeting)
+    return attendance
