@@ -65,6 +65,26 @@ def _editable(actor: Actor, scheme: Scheme) -> None:
         raise SchemeError("只有草稿方案可以修改；请先复制为新版本")
 
 
+def _save_fields(
+    actor: Actor,
+    scheme: Scheme,
+    obj: Scheme | Dimension,
+    data: Mapping[str, Any],
+    fields: list[str],
+    event: str,
+    extra: Mapping[str, Any] | None = None,
+) -> None:
+    """Set the given fields from `data`, save, and audit what changed on the scheme."""
+    before = {f: str(getattr(obj, f)) for f in fields}
+    with transaction.atomic():
+        for f in fields:
+            if f in data:
+                setattr(obj, f, data[f])
+        obj.save()
+        after = {f: str(getattr(obj, f)) for f in fields}
+        audit.record(event, actor=actor, obj=scheme, changes=audit.diff(before, after) | dict(extra or {}))
+
+
 # ---------------------------------------------------------------- schemes
 
 
@@ -84,18 +104,7 @@ def update_scheme_settings(*, actor: Actor, scheme: Scheme, data: Mapping[str, A
         raise SchemeError("总分上限不能低于总分下限", field="ceiling")
     if "name" in data and not (data["name"] or "").strip():
         raise SchemeError("方案名称不能为空", field="name")
-    before = {f: str(getattr(scheme, f)) for f in fields}
-    with transaction.atomic():
-        for f in fields:
-            if f in data:
-                setattr(scheme, f, data[f])
-        scheme.save()
-        audit.record(
-            "scoring.scheme_updated",
-            actor=actor,
-            obj=scheme,
-            changes=audit.diff(before, {f: str(getattr(scheme, f)) for f in fields}),
-        )
+    _save_fields(actor, scheme, scheme, data, fields, "scoring.scheme_updated")
     return scheme
 
 
@@ -106,11 +115,16 @@ def archive_scheme(*, actor: Actor, scheme: Scheme) -> Scheme:
     if scheme.status == SchemeStatus.ARCHIVED:
         raise SchemeError("该方案已归档")
     with transaction.atomic():
-        updated = Scheme.objects.filter(pk=scheme.pk, status=scheme.status).update(status=SchemeStatus.ARCHIVED)
+        updated = Scheme.objects.filter(pk=scheme.pk, status=scheme.status).update(
+            status=SchemeStatus.ARCHIVED
+        )
         if updated != 1:
             raise SchemeError("该方案已被他人修改，请刷新后查看")
         audit.record(
-            "scoring.scheme_archived", actor=actor, obj=scheme, changes={"status": [scheme.status, "archived"]}
+            "scoring.scheme_archived",
+            actor=actor,
+            obj=scheme,
+            changes={"status": [scheme.status, "archived"]},
         )
         scheme.status = SchemeStatus.ARCHIVED
     return scheme
@@ -124,7 +138,6 @@ def update_dimension(*, actor: Actor, dimension: Dimension, data: Mapping[str, A
     scheme = dimension.scheme
     _editable(actor, scheme)
     fields = ["name", "base", "threshold_a", "threshold_b"]
-    before = {f: str(getattr(dimension, f)) for f in fields}
     if "name" in data and not (data["name"] or "").strip():
         raise SchemeError("维度名称不能为空", field="name")
     problems = rules.threshold_problems(
@@ -132,18 +145,12 @@ def update_dimension(*, actor: Actor, dimension: Dimension, data: Mapping[str, A
         threshold_b=data.get("threshold_b", dimension.threshold_b),
     )
     if problems:
-        raise SchemeError(f"“{data.get('name') or dimension.name}”{problems['threshold_b']}", field="threshold_b")
-    with transaction.atomic():
-        for f in fields:
-            if f in data:
-                setattr(dimension, f, data[f])
-        dimension.save()
-        audit.record(
-            "scoring.dimension_updated",
-            actor=actor,
-            obj=scheme,
-            changes=audit.diff(before, {f: str(getattr(dimension, f)) for f in fields}) | {"code": dimension.code},
+        raise SchemeError(
+            f"“{data.get('name') or dimension.name}”{problems['threshold_b']}", field="threshold_b"
         )
+    _save_fields(
+        actor, scheme, dimension, data, fields, "scoring.dimension_updated", {"code": dimension.code}
+    )
     return dimension
 
 

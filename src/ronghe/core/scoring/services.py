@@ -52,24 +52,29 @@ def reproduce(result: Result, events: Iterable[rules.Event]) -> rules.Evaluation
     return rules.evaluate(rules.SchemeRules.from_snapshot(result.snapshot), events)
 
 
+def next_version(*, purpose: str, organization: OrgNode, year: int) -> int:
+    """The version number a new scheme of this purpose, node and year gets: one past the last."""
+    last = (
+        Scheme.objects.filter(purpose=purpose, organization_id=organization.pk, year=year)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+    return (last or 0) + 1
+
+
 def clone_scheme(
     *, scheme: Scheme, year: int, actor: Actor | None = None, organization: OrgNode | None = None
 ) -> Scheme:
     """Copy a scheme (dimensions and indicators) as a new draft for `year` (next free version)."""
     organization = organization or scheme.organization
     with transaction.atomic():
-        last = (
-            Scheme.objects.filter(purpose=scheme.purpose, organization_id=organization.pk, year=year)
-            .order_by("-version")
-            .values_list("version", flat=True)
-            .first()
-        )
         copy = Scheme.objects.create(
             name=scheme.name if scheme.year == year else scheme.name.replace(str(scheme.year), str(year)),
             purpose=scheme.purpose,
             organization_id=organization.pk,
             year=year,
-            version=(last or 0) + 1,
+            version=next_version(purpose=scheme.purpose, organization=organization, year=year),
             status=SchemeStatus.DRAFT,
             floor=scheme.floor,
             ceiling=scheme.ceiling,

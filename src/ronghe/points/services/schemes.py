@@ -12,6 +12,7 @@ from ronghe.core import audit
 from ronghe.core.scoring import editing
 from ronghe.core.scoring.choices import SchemePurpose, SchemeStatus
 from ronghe.core.scoring.models import Dimension, Indicator, Scheme
+from ronghe.core.scoring.services import next_version
 from ronghe.members.models import Member
 from ronghe.orgs.models import Organization, ancestor_paths
 from ronghe.points import defaults
@@ -34,18 +35,12 @@ def seed_default_scheme(
 ) -> Scheme:
     """Create the default members' points scheme (defaults.py) at a node for a year."""
     with transaction.atomic():
-        last = (
-            Scheme.objects.filter(purpose=SchemePurpose.MEMBER_POINTS, organization=organization, year=year)
-            .order_by("-version")
-            .values_list("version", flat=True)
-            .first()
-        )
         scheme = Scheme.objects.create(
             name=f"{year}年度{defaults.DEFAULT_NAME}",
             purpose=SchemePurpose.MEMBER_POINTS,
             organization=organization,
             year=year,
-            version=(last or 0) + 1,
+            version=next_version(purpose=SchemePurpose.MEMBER_POINTS, organization=organization, year=year),
             status=SchemeStatus.DRAFT,
             floor=Decimal("0"),
             ceiling=None,
