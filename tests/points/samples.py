@@ -72,6 +72,7 @@ for name in (
     "points:scheme-update",
     "points:scheme-clone",
     "points:scheme-activate",
+    "points:scheme-archive",
     "points:scheme-settings",
     "points:indicator-create",
 ):

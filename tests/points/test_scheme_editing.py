@@ -291,3 +291,36 @@ def test_whatif_uses_an_added_indicator_and_keeps_edited_values(client_for, cast
     rows = {r.name: r for r in response.context["preview"]}
     assert (rows["张甲"].grade_now, rows["张甲"].grade_new) == ("1A", "2A")  # 履职尽责 12 ≥ new A line
     assert Dimension.objects.get(scheme=draft, code="duty").threshold_a == D("14")
+
+
+# ---------------------------------------------------------------- archive
+
+
+def test_admin_archives_a_draft(client_for, cast, draft):
+    # when the 工委 admin archives a draft version
+    response = client_for(cast.committee_admin).post(
+        reverse("points:scheme-archive", kwargs={"code": draft.code})
+    )
+    # then it is archived, audited, and the page says so
+    assert response.url == reverse("points:scheme-detail", kwargs={"code": draft.code})
+    assert Scheme.objects.get(pk=draft.pk).status == "archived"
+    assert AuditEntry.objects.filter(event="scoring.scheme_archived").count() == 1
+    page = client_for(cast.committee_admin).get(response.url).content.decode()
+    assert "已归档" in page and "归档草稿" not in page
+
+
+def test_active_scheme_is_not_archived_by_hand(client_for, cast, scheme):
+    client = client_for(cast.committee_admin)
+    response = client.post(reverse("points:scheme-archive", kwargs={"code": scheme.code}), follow=True)
+    assert "启用中的方案不能归档；启用新版本时它会自动归档" in response.content.decode()
+    assert Scheme.objects.get(pk=scheme.pk).status == "active"
+    assert not AuditEntry.objects.filter(event="scoring.scheme_archived").exists()
+
+
+@pytest.mark.parametrize(("who", "status"), [("secretary_a", 403), ("outsider_b", 403)])
+def test_archive_needs_the_manage_permission(client_for, cast, draft, who, status):
+    response = client_for(getattr(cast, who)).post(
+        reverse("points:scheme-archive", kwargs={"code": draft.code})
+    )
+    assert response.status_code == status
+    assert Scheme.objects.get(pk=draft.pk).status == "draft"

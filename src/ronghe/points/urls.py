@@ -23,6 +23,7 @@ urlpatterns = [
     path("schemes/<uuid:code>/update/", schemes.scheme_update, name="scheme-update"),
     path("schemes/<uuid:code>/clone/", schemes.scheme_clone, name="scheme-clone"),
     path("schemes/<uuid:code>/activate/", schemes.scheme_activate, name="scheme-activate"),
+    path("schemes/<uuid:code>/archive/", schemes.scheme_archive, name="scheme-archive"),
     path("schemes/<uuid:code>/settings/", schemes.scheme_settings, name="scheme-settings"),
     path("schemes/<uuid:code>/indicators/create/", schemes.indicator_create, name="indicator-create"),
     path("schemes/<uuid:code>/indicators/<int:pk>/", schemes.indicator_update, name="indicator-update"),

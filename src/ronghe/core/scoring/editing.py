@@ -109,11 +109,13 @@ def update_scheme_settings(*, actor: Actor, scheme: Scheme, data: Mapping[str, A
 
 
 def archive_scheme(*, actor: Actor, scheme: Scheme) -> Scheme:
-    """Retire a draft nobody will activate, or an active version without a successor. Its results stay
-    reproducible (they keep the rules snapshot); an archived scheme is never edited again."""
+    """Retire a draft nobody will activate. An active version is archived when its successor is
+    activated (`services.activate_scheme`), never by hand, so a year is never left without a scheme."""
     require_manage(actor, scheme)
     if scheme.status == SchemeStatus.ARCHIVED:
         raise SchemeError("该方案已归档")
+    if scheme.status != SchemeStatus.DRAFT:
+        raise SchemeError("启用中的方案不能归档；启用新版本时它会自动归档")
     with transaction.atomic():
         updated = Scheme.objects.filter(pk=scheme.pk, status=scheme.status).update(
             status=SchemeStatus.ARCHIVED

@@ -292,6 +292,19 @@ def scheme_activate(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
 
 @require("points.manage_scheme")
 @require_POST
+def scheme_archive(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    scheme = _managed_scheme(request, code)
+    try:
+        editing.archive_scheme(actor=request.user, scheme=scheme)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"草稿“{scheme.name}”（第 {scheme.version} 版）已归档")
+    return redirect(reverse("points:scheme-detail", kwargs={"code": scheme.code}))
+
+
+@require("points.manage_scheme")
+@require_POST
 def scheme_settings(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     scheme = _managed_scheme(request, code)
     form = SchemeSettingsForm(request.POST)
