@@ -74,6 +74,29 @@ def test_secretary_sees_todo_and_pending_claims_of_own_subtree_only(client_for, 
     assert "待审核的积分申报" in response.content.decode()
 
 
+def test_secretary_is_told_how_many_claims_are_past_the_review_deadline(
+    client_for, cast, scheme, time_machine
+):
+    # given: a claim filed on 3 November (ten working days end 17 November) and one filed today
+    time_machine.move_to(datetime(2026, 11, 3, 9, 0, tzinfo=TZ))
+    _claim(cast, scheme)
+    time_machine.move_to(datetime(2026, 11, 24, 10, 0, tzinfo=TZ))
+    _claim(cast, scheme)
+    # when the secretary opens the 工作台
+    response = client_for(cast.secretary_a).get(reverse("home:home"))
+    # then: two waiting, one of them overdue, linking to the overdue filter
+    assert (response.context["pending_claim_count"], response.context["overdue_claim_count"]) == (2, 1)
+    body = response.content.decode()
+    assert (
+        f'href="{reverse("points:claim-review")}?overdue=1" id="home-claim-overdue">其中 1 件超过审核期限'
+        in body
+    )
+    # and B's secretary sees neither
+    other = client_for(cast.outsider_b).get(reverse("home:home"))
+    assert other.context["overdue_claim_count"] == 0
+    assert "home-claim-overdue" not in other.content.decode()
+
+
 def test_member_sees_own_points_and_upcoming_meetings(client_for, cast, scheme):
     # given: a meeting ahead in the member's branch, one past, and one ahead in branch B
     ahead = Meeting.objects.create(

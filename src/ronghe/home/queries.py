@@ -20,8 +20,7 @@ from ronghe.orglife.queries import todo_summary
 from ronghe.orgs.models import Organization
 from ronghe.orgs.queries import org_rows, organizations_for_user
 from ronghe.orgs.rules import DANGER
-from ronghe.points.choices import ClaimState
-from ronghe.points.models import Claim
+from ronghe.points import queries as points_queries
 from ronghe.points.queries import member_summary
 
 if TYPE_CHECKING:
@@ -112,13 +111,9 @@ def home_secretary(user: User, today: date) -> dict[str, Any]:
     if has_perm_anywhere(user, "orglife.edit"):
         out["todo"], out["todo_count"] = todo_summary(user, today, TODO_LIMIT)
     if has_perm_anywhere(user, "points.approve"):
-        pending = scoped(Claim.objects.all(), user, "points.approve").filter(state=ClaimState.SUBMITTED)
-        out["pending_claims"] = list(
-            pending.select_related("member__organization", "indicator").order_by("created_at", "id")[
-                :CLAIM_LIMIT
-            ]
-        )
-        out["pending_claim_count"] = pending.count()
+        out["pending_claims"] = list(points_queries.claims_awaiting_review(user)[:CLAIM_LIMIT])
+        out["pending_claim_count"] = points_queries.claims_awaiting_review(user).count()
+        out["overdue_claim_count"] = points_queries.claims_awaiting_review(user, overdue_only=True).count()
     return out
 
 
