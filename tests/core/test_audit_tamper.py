@@ -245,3 +245,17 @@ def test_migration_refuses_a_broken_unkeyed_chain_and_changes_nothing():
     with pytest.raises(RuntimeError, match=f"第 {entries[2].pk} 条记录的内容被修改"):
         migration.rekey(apps, None)
     assert list(AuditEntry.objects.order_by("id").values_list("hash", "key_id")) == before
+
+
+def test_a_lost_key_file_is_not_silently_replaced(settings):
+    # given: rows chained under the key, then the key file goes missing (not restored, not shared)
+    entries = _entries(2)
+    settings.AUDIT_KEYS_FILE.unlink()
+    # when / then: no new key is generated behind the operator's back, and the check names the cause
+    with pytest.raises(auditkeys.AuditKeyError, match="请从备份恢复 audit_keys.json"):
+        audit.record("test.after_loss")
+    assert not settings.AUDIT_KEYS_FILE.exists()
+    with pytest.raises(
+        CommandError, match=f"第 {entries[0].pk} 条记录使用了未知的审计密钥 a1：审计密钥文件缺失"
+    ):
+        _verify()

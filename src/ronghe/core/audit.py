@@ -24,7 +24,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Model, QuerySet
 
-from ronghe.core.auditkeys import AuditKey, keys
+from ronghe.core import auditkeys
+from ronghe.core.auditkeys import AuditKey, AuditKeyring, keys
 from ronghe.core.models import AuditEntry, AuditHead
 from ronghe.core.requestctx import current_context
 from ronghe.core.types import Actor
@@ -108,10 +109,17 @@ def record(
         outcome=outcome,
         changes=_jsonable(changes or {}),
     )
-    key = keys().active
+    ring = auditkeys.load()
     with transaction.atomic():
         _lock()
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+        if ring is None:
+            if head.last_id:
+                raise auditkeys.AuditKeyError(
+                    "审计密钥文件缺失，而数据库中已有审计记录：请从备份恢复 audit_keys.json，不要让系统重新生成"
+                )
+            ring = auditkeys.keys()
+        key = ring.active
         entry.prev_hash = head.last_hash
         entry.key_id = key.id
         entry.hash = compute_hash(entry.prev_hash, entry, key)
@@ -165,7 +173,7 @@ def anchors() -> list[Anchor]:
     path = _anchor_path()
     if not os.path.exists(path):
         return []
-    ring = keys()
+    ring = auditkeys.load() or AuditKeyring("", {})
     found: list[Anchor] = []
     with open(path, encoding="utf-8") as fh:
         for n, line in enumerate(fh, start=1):
@@ -241,7 +249,7 @@ def _fail(checked: int, broken_id: int | None, message: str, anchor: Anchor | No
 def verify(batch: int = 5000) -> VerifyResult:
     """Walk the chain in id order under the audit keys, then check it against its head and the
     newest anchor; name the first entry whose hash or link does not hold, or what the anchor says is gone."""
-    ring = keys()
+    ring = auditkeys.load() or AuditKeyring("", {})
     try:
         found = anchors()
     except AnchorError as exc:
@@ -256,8 +264,12 @@ def verify(batch: int = 5000) -> VerifyResult:
             return _fail(checked, entry.pk, f"第 {entry.pk} 条记录的前序哈希不符：其前面的记录被删除或修改")
         key = ring.get(entry.key_id)
         if key is None:
-            what = f"使用了未知的审计密钥 {entry.key_id}" if entry.key_id else "没有审计密钥标识"
-            return _fail(checked, entry.pk, f"第 {entry.pk} 条记录{what}：由不持有审计密钥者写入或改写")
+            why = (
+                f"使用了未知的审计密钥 {entry.key_id}：审计密钥文件缺失或不完整，或记录被伪造"
+                if entry.key_id
+                else "没有审计密钥标识：由不持有审计密钥者写入或改写"
+            )
+            return _fail(checked, entry.pk, f"第 {entry.pk} 条记录{why}")
         if not hmac.compare_digest(compute_hash(prev, entry, key), entry.hash):
             how = "（按无密钥的 SHA-256 重算）" if legacy_hash(prev, entry) == entry.hash else ""
             return _fail(

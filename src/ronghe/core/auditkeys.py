@@ -112,17 +112,29 @@ def _create_once(path: Path) -> None:
 _cache: dict[str, tuple[int, AuditKeyring]] = {}
 
 
-def keys() -> AuditKeyring:
-    """The keyring, generated on first use; re-read when the file changes."""
+def load() -> AuditKeyring | None:
+    """The keyring, or None while the file does not exist; re-read when the file changes."""
     path = _path()
-    if not path.exists():
-        _create_once(path)
-    mtime = path.stat().st_mtime_ns
+    try:
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
     cached = _cache.get(str(path))
     if cached and cached[0] == mtime:
         return cached[1]
     ring = AuditKeyring.from_json(path.read_text(encoding="utf-8"))
     _cache[str(path)] = (mtime, ring)
+    return ring
+
+
+def keys() -> AuditKeyring:
+    """The keyring, generated on first use. `audit.record` calls it only while the log is empty: a
+    missing file next to existing rows means a lost key, which must be restored, not replaced."""
+    ring = load()
+    if ring is None:
+        _create_once(_path())
+        ring = load()
+        assert ring is not None
     return ring
 
 
