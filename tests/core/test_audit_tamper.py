@@ -259,3 +259,19 @@ def test_a_lost_key_file_is_not_silently_replaced(settings):
         CommandError, match=f"第 {entries[0].pk} 条记录使用了未知的审计密钥 a1：审计密钥文件缺失"
     ):
         _verify()
+
+
+def test_anchor_can_also_go_to_syslog(monkeypatch):
+    # given
+    import syslog
+
+    sent: list[str] = []
+    monkeypatch.setattr(syslog, "openlog", lambda *a, **k: None)
+    monkeypatch.setattr(syslog, "syslog", lambda priority, message: sent.append(message))
+    entries = _entries(1)
+    # when
+    call_command("audit_anchor", "--syslog", stdout=io.StringIO())
+    # then: the same signed line as in the file
+    assert len(sent) == 1
+    assert sent[0].startswith("audit-anchor ")
+    assert json.loads(sent[0].removeprefix("audit-anchor "))["last_hash"] == entries[0].hash

@@ -14,10 +14,10 @@ import hashlib
 import hmac
 import json
 import os
-import syslog
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -164,18 +164,18 @@ class Anchor:
         return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def _anchor_path() -> Any:
-    return settings.AUDIT_ANCHOR_FILE
+def _anchor_path() -> Path:
+    return Path(settings.AUDIT_ANCHOR_FILE)
 
 
 def anchors() -> list[Anchor]:
     """Every anchor in the file, oldest first, each checked against its key; AnchorError names a bad line."""
     path = _anchor_path()
-    if not os.path.exists(path):
+    if not path.exists():
         return []
     ring = auditkeys.load() or AuditKeyring("", {})
     found: list[Anchor] = []
-    with open(path, encoding="utf-8") as fh:
+    with path.open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, start=1):
             if not line.strip():
                 continue
@@ -206,13 +206,15 @@ def write_anchor(result: VerifyResult, *, to_syslog: bool = False) -> Anchor:
     )
     anchor = Anchor(**{**asdict(anchor), "mac": key.mac(anchor.payload())})
     path = _anchor_path()
-    os.makedirs(os.path.dirname(path), exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     with os.fdopen(fd, "a", encoding="utf-8") as fh:
         fh.write(anchor.to_line() + "\n")
         fh.flush()
         os.fsync(fh.fileno())
     if to_syslog:
+        import syslog  # Unix only, and only wanted here
+
         syslog.openlog("ronghe-audit", 0, syslog.LOG_AUTH)
         syslog.syslog(syslog.LOG_NOTICE, "audit-anchor " + anchor.to_line())
     return anchor
