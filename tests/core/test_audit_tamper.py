@@ -275,3 +275,13 @@ def test_anchor_can_also_go_to_syslog(monkeypatch):
     assert len(sent) == 1
     assert sent[0].startswith("audit-anchor ")
     assert json.loads(sent[0].removeprefix("audit-anchor "))["last_hash"] == entries[0].hash
+
+
+def test_an_anchor_of_the_empty_log_verifies_and_later_rows_too():
+    # given: a new installation anchored before anything was audited
+    call_command("audit_anchor", stdout=io.StringIO())
+    assert "共 0 条记录" in _verify()
+    # when
+    _entries(2)
+    # then
+    assert "共 2 条记录" in _verify()

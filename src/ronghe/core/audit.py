@@ -260,7 +260,8 @@ def verify(batch: int = 5000) -> VerifyResult:
     prev = GENESIS
     checked = 0
     last_id = 0
-    at_anchor: tuple[str, int] | None = None
+    # (hash, rows so far) at the anchored id; an anchor of the empty log holds the genesis state
+    at_anchor: tuple[str, int] | None = (GENESIS, 0) if anchor is not None and anchor.last_id == 0 else None
     for entry in _rows(AuditEntry.objects.all(), batch):
         if entry.prev_hash != prev:
             return _fail(checked, entry.pk, f"第 {entry.pk} 条记录的前序哈希不符：其前面的记录被删除或修改")
