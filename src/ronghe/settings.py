@@ -17,6 +17,10 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 SECRET_KEY = secret_from_env_or_file("SECRET_KEY", DATA_DIR, "secret_key.txt", 48)
 # Field-encryption keys (AES-256-GCM + HMAC blind index); rotated with `ronghe rotate_keys`.
 FIELD_KEYS_FILE = Path(os.environ.get("RONGHE_FIELD_KEYS_FILE", DATA_DIR / "field_keys.json"))
+# The audit chain's HMAC keys (core.auditkeys) and the signed heads `ronghe audit_anchor` appends;
+# both outside the database, so a database writer can neither rechain the log nor move its anchor.
+AUDIT_KEYS_FILE = Path(os.environ.get("RONGHE_AUDIT_KEYS_FILE", DATA_DIR / "audit_keys.json"))
+AUDIT_ANCHOR_FILE = Path(os.environ.get("RONGHE_AUDIT_ANCHOR_FILE", DATA_DIR / "audit_anchors.jsonl"))
 
 DEBUG = env_bool("DEBUG", False)
 RONGHE_PRODUCTION = env_bool("RONGHE_PRODUCTION", False)

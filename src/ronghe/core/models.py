@@ -43,6 +43,9 @@ class AuditEntry(models.Model):
     changes = models.JSONField("变更内容", default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # The audit key the hash was computed with (core.auditkeys); "" only on rows written before the
+    # chain was keyed, which migration 0004 re-keys and `verify()` refuses.
+    key_id = models.CharField(max_length=16, default="", blank=True)
 
     objects = AuditQuerySet.as_manager()
 
