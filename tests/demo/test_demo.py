@@ -84,3 +84,15 @@ def test_command_prints_logins_and_refuses_second_run():
     call_command("demo", "--if-empty", stdout=out)
     assert "跳过生成" in out.getvalue()
     assert "用户名 secretary" in out.getvalue()
+
+
+@pytest.mark.parametrize("members", [20, 120])
+def test_smallest_counties_still_get_every_login(members):
+    # given a county so small that its branches sit directly under the committee
+    out = io.StringIO()
+    # when it is built (120 members crashed with StopIteration looking for a unit's top organization)
+    call_command("demo", "--members", str(members), stdout=out)
+    # then every role has its login
+    roles = set(User.objects.filter(is_demo=True).values_list("role_assignments__role", flat=True))
+    assert len(roles) == 9
+    assert "用户名 unitadmin" in out.getvalue()

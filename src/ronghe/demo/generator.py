@@ -433,9 +433,17 @@ def _build_tree_and_members(
 
 def _create_logins(county: County) -> None:
     password = settings.RONGHE_DEMO_PASSWORD
-    first_branch = next(b for b in county.branches if b.parent_id != county.committee.pk)
-    assert first_branch.parent_id is not None  # under its unit's top organization
-    unit_top = Organization.objects.get(pk=first_branch.parent_id)
+    # A branch under its unit's top organization; a small county may have only branches directly
+    # under the committee, and then the unit administrator holds the branch itself.
+    first_branch = next(
+        (b for b in county.branches if b.parent_id != county.committee.pk), county.branches[0]
+    )
+    assert first_branch.parent_id is not None
+    unit_top = (
+        first_branch
+        if first_branch.parent_id == county.committee.pk
+        else Organization.objects.get(pk=first_branch.parent_id)
+    )
     member = Member.objects.filter(organization=first_branch, party_post="").order_by("id").first()
     secretary_member = Member.objects.filter(organization=first_branch, party_post="书记").first()
     plan = [
