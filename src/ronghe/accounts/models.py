@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from ronghe.accounts.choices import THREE_ADMINS, Role
+from ronghe.accounts.choices import Role
+from ronghe.accounts.policy import roles_conflict
 
 
 class User(AbstractUser):
@@ -77,14 +78,15 @@ class RoleAssignment(models.Model):
         return f"{self.user} · {self.get_role_display()} @ {self.organization}"
 
     def clean(self) -> None:
-        if self.role in THREE_ADMINS:
-            others = (
-                RoleAssignment.objects.filter(user_id=self.user_id, role__in=THREE_ADMINS)
-                .exclude(role=self.role)
-                .exists()
+        held = (
+            RoleAssignment.objects.filter(user_id=self.user_id)
+            .exclude(pk=self.pk)
+            .values_list("role", flat=True)
+        )
+        if any(roles_conflict(role, self.role) for role in held):
+            raise ValidationError(
+                "三员分立：管理员角色不能与其他管理员角色或有业务数据权限的角色由同一账户兼任"
             )
-            if others:
-                raise ValidationError("三员分立：系统管理员、安全管理员、审计管理员不能由同一账户兼任")
 
 
 class ApiToken(models.Model):
