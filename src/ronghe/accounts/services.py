@@ -283,3 +283,16 @@ def _set_active(*, actor: User, user: User, active: bool) -> User:
             object_repr=user.username,
         )
     return user
+
+
+@transaction.atomic
+def change_password(*, user: User, new_password: str) -> User:
+    """The user's own password change; the form has checked the old password and the password rules.
+    The same password again is refused (security.md AUTH-3: a change must change it)."""
+    if user.check_password(new_password):
+        raise AccountError("新密码不能与当前密码相同", field="new_password1")
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    audit.record("auth.password_changed", actor=user, object_type="accounts.user", object_id=str(user.pk))
+    return user
