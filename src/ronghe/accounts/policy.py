@@ -25,6 +25,7 @@ PERMISSIONS: dict[str, str] = {
     "users.manage": "管理用户账户",
     "roles.grant": "授予角色",
     "security.policy": "安全策略",
+    "tokens.manage": "管理接口令牌",
     "self.view": "查看本人信息",
 }
 
@@ -52,7 +53,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.DISCIPLINE_REVIEWER: frozenset({"orgs.view", "members.view", "reports.view", "self.view"}),
     Role.AUDIT_ADMIN: frozenset({"audit.view"}),
     Role.SYSTEM_ADMIN: frozenset({"users.manage", "orgs.view", "orgs.edit"}),
-    Role.SECURITY_ADMIN: frozenset({"roles.grant", "security.policy"}),
+    Role.SECURITY_ADMIN: frozenset({"roles.grant", "security.policy", "tokens.manage"}),
 }
 
 
@@ -62,7 +63,15 @@ def permissions_for(role: str) -> frozenset[str]:
 
 # Permissions that reach no member's data: the administrators' own duties and the organization tree.
 NON_DATA_PERMISSIONS = frozenset(
-    {"audit.view", "users.manage", "roles.grant", "security.policy", "orgs.view", "orgs.edit"}
+    {
+        "audit.view",
+        "users.manage",
+        "roles.grant",
+        "security.policy",
+        "tokens.manage",
+        "orgs.view",
+        "orgs.edit",
+    }
 )
 
 

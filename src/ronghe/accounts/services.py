@@ -11,13 +11,16 @@ import secrets
 import string
 import unicodedata
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from ronghe.accounts.choices import THREE_ADMINS, Role
-from ronghe.accounts.models import RoleAssignment, User
+from ronghe.accounts.choices import THREE_ADMINS, Role, TokenRevocation
+from ronghe.accounts.models import ApiToken, RoleAssignment, User
 from ronghe.accounts.policy import roles_conflict
 from ronghe.core import audit
 from ronghe.core.errors import DomainError
@@ -282,6 +285,8 @@ def _set_active(*, actor: User, user: User, active: bool) -> User:
             object_id=str(user.pk),
             object_repr=user.username,
         )
+    if not active:
+        _revoke_tokens_of(user, TokenRevocation.DEACTIVATED, actor=actor)
     return user
 
 
@@ -295,4 +300,77 @@ def change_password(*, user: User, new_password: str) -> User:
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password", "password_changed_at"])
     audit.record("auth.password_changed", actor=user, object_type="accounts.user", object_id=str(user.pk))
+    _revoke_tokens_of(user, TokenRevocation.PASSWORD_CHANGED, actor=user)
     return user
+
+
+# --- API tokens -----------------------------------------------------------------------------------
+
+TOKEN_DAYS_MAX = 365
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str  # shown once, never stored
+
+
+@transaction.atomic
+def issue_token(*, user: User, days: int | None = None, actor: User | None = None) -> IssuedToken:
+    """A new bearer token for an active account, valid for `days` (default `RONGHE_TOKEN_DAYS`, 1–365).
+    Only its SHA-256 digest is stored."""
+    days = settings.RONGHE_TOKEN_DAYS if days is None else days
+    if not 1 <= days <= TOKEN_DAYS_MAX:
+        raise AccountError(f"有效天数：须在 1 到 {TOKEN_DAYS_MAX} 之间", field="days")
+    if not user.is_active:
+        raise AccountError("用户已停用，不能签发令牌", field="username")
+    secret = "rh_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        digest=ApiToken.digest_of(secret),
+        prefix=secret[:8],
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    audit.record(
+        "token.issue",
+        actor=actor,
+        obj=user,
+        username="" if actor is not None else "(命令行)",
+        changes={"days": days, "prefix": token.prefix},
+    )
+    return IssuedToken(token, secret)
+
+
+def _revoke_token_row(token: ApiToken, reason: str, *, actor: User | None) -> None:
+    token.revoked = True
+    token.revoked_at = timezone.now()
+    token.revoked_reason = reason
+    token.save(update_fields=["revoked", "revoked_at", "revoked_reason"])
+    audit.record(
+        "token.revoke",
+        actor=actor,
+        object_type="accounts.apitoken",
+        object_id=str(token.pk),
+        object_repr=f"{token.user.username} {token.prefix}…",
+        username="" if actor is not None else "(命令行)",
+        changes={"reason": reason},
+    )
+
+
+@transaction.atomic
+def revoke_token(*, actor: User | None, token: ApiToken) -> ApiToken:
+    """Revoke one token by hand (the security administrator's page, or `ronghe tokens revoke` with no
+    actor). The caller has fetched it through scope."""
+    token = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
+    if token.revoked:
+        raise AccountError("该令牌已吊销")
+    _revoke_token_row(token, TokenRevocation.MANUAL, actor=actor)
+    return token
+
+
+def _revoke_tokens_of(user: User, reason: str, *, actor: User | None) -> None:
+    """Every live token of the account, revoked with the reason, one audit row each (inside the caller's
+    transaction). Expired tokens are left as they are: they no longer authenticate."""
+    live = ApiToken.objects.select_for_update().select_related("user")
+    for token in live.filter(user=user, revoked=False, expires_at__gt=timezone.now()):
+        _revoke_token_row(token, reason, actor=actor)
