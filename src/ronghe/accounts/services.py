@@ -271,6 +271,8 @@ def set_active(*, actor: User, user: User, active: bool) -> User:
 def _set_active(*, actor: User, user: User, active: bool) -> User:
     if user.pk == actor.pk:
         raise AccountError("不能停用自己的账户")
+    # the same row lock as `_grant`: an audit role granted meanwhile is seen here
+    User.objects.select_for_update().filter(pk=user.pk).exists()
     if not active and RoleAssignment.objects.filter(user=user, role=Role.AUDIT_ADMIN).exists():
         raise AccountError(
             "三员分立：审计管理员账户不能由系统管理员单独停用，请先由安全管理员撤销其审计管理员角色"
