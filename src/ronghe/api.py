@@ -27,7 +27,12 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         row = (
             ApiToken.objects.select_related("user")
-            .filter(digest=ApiToken.digest_of(token), revoked=False, user__is_active=True)
+            .filter(
+                digest=ApiToken.digest_of(token),
+                revoked=False,
+                expires_at__gt=timezone.now(),
+                user__is_active=True,
+            )
             .first()
         )
         if row is None:
@@ -57,7 +62,8 @@ api = NinjaAPI(
     version="1.0.0",
     description=(
         "机关党建与业务融合平台接口。浏览器使用会话认证（写操作须带 CSRF 令牌），"
-        "系统对接使用 `Authorization: Bearer <token>`（由 `ronghe issue_token` 签发）。"
+        "系统对接使用 `Authorization: Bearer <token>`（由 `ronghe issue_token` 签发，到期、吊销、"
+        "用户修改密码或停用后失效）。"
         '出错时返回 `{"detail": "中文说明"}`；输入有误（422）另有 '
         '`"errors": {"字段": ["说明"]}`，不属于某一字段的在 `__all__` 下。'
     ),

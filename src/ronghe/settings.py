@@ -137,6 +137,8 @@ AXES_CLIENT_IP_CALLABLE = "ronghe.core.middleware.client_ip"
 # Sessions: idle timeout (default 30 minutes) and an absolute cap.
 RONGHE_IDLE_TIMEOUT_MINUTES = env_int("RONGHE_IDLE_TIMEOUT_MINUTES", 30)
 RONGHE_ABSOLUTE_SESSION_HOURS = env_int("RONGHE_ABSOLUTE_SESSION_HOURS", 12)
+# API tokens expire after this many days unless `issue_token --days N` says otherwise (1–365).
+RONGHE_TOKEN_DAYS = env_int("RONGHE_TOKEN_DAYS", 90)
 SESSION_COOKIE_AGE = RONGHE_IDLE_TIMEOUT_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -12,3 +12,10 @@ def _assignment(cast):
 @url_sample("accounts:user-set-active")
 def _user(cast):
     return {"pk": cast.member_a.pk}
+
+
+@url_sample("accounts:token-revoke")
+def _token(cast):
+    from ronghe.accounts.services import issue_token
+
+    return {"pk": issue_token(user=cast.member_a).token.pk}

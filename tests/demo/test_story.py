@@ -72,7 +72,9 @@ def test_every_demo_login_sees_its_part_of_the_story(client, time_machine):
     made_full = History.objects.get(process="members.status", action="make_full")
     assert TODAY <= made_full.effective_on <= TODAY + timedelta(days=30)
     client.force_login(user["gwadmin"])
-    detail = client.get(reverse("members:member-detail", kwargs={"code": Member.objects.get(pk=made_full.object_id).code}))
+    detail = client.get(
+        reverse("members:member-detail", kwargs={"code": Member.objects.get(pk=made_full.object_id).code})
+    )
     assert "转正" in detail.content.decode()
 
     # 党员: every state in 我的申报, meetings ahead on the 工作台

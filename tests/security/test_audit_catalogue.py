@@ -196,6 +196,23 @@ CATALOGUE: dict[str, Step] = {
         "user.deactivate",
         lambda c, t: account_services.set_active(actor=c.sysadmin, user=c.member_a, active=False),
     ),
+    "role revoke": Step(
+        "role.revoke",
+        lambda c, t: account_services.revoke_role(
+            actor=c.committee_admin_sec, assignment=c.member_a.role_assignments.get()
+        ),
+    ),
+    "token issue": Step("token.issue", lambda c, t: account_services.issue_token(user=c.member_a)),
+    "token revoke": Step(
+        "token.revoke",
+        lambda c, t: account_services.revoke_token(
+            actor=c.committee_admin_sec, token=account_services.issue_token(user=c.member_a).token
+        ),
+    ),
+    "password change": Step(
+        "auth.password_changed",
+        lambda c, t: account_services.change_password(user=c.member_a, new_password=SECRET_PASSWORD),
+    ),
 }
 
 

@@ -15,3 +15,9 @@ class Role(models.TextChoices):
 
 # 三员分立: these three roles are mutually exclusive for one user.
 THREE_ADMINS = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+
+
+class TokenRevocation(models.TextChoices):
+    MANUAL = "manual", "手动吊销"
+    PASSWORD_CHANGED = "password_changed", "修改密码"
+    DEACTIVATED = "deactivated", "账户停用"

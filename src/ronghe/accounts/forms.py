@@ -67,3 +67,10 @@ class CreateUserForm(StyledFormMixin, forms.Form):
 
 class UserFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label="用户名/姓名", required=False, max_length=150)
+
+
+class TokenFilterForm(StyledFormMixin, forms.Form):
+    STATUS_CHOICES = [("", "全部状态"), ("live", "有效"), ("expired", "已过期"), ("revoked", "已吊销")]
+
+    q = forms.CharField(label="用户名", required=False, max_length=150)
+    status = forms.ChoiceField(label="状态", required=False, choices=STATUS_CHOICES)

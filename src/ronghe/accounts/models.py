@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
 from typing import Any, ClassVar, Self
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -9,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from ronghe.accounts.choices import THREE_ADMINS, Role
+from ronghe.accounts.choices import Role, TokenRevocation
+from ronghe.accounts.policy import roles_conflict
 
 
 class User(AbstractUser):
@@ -77,25 +77,32 @@ class RoleAssignment(models.Model):
         return f"{self.user} · {self.get_role_display()} @ {self.organization}"
 
     def clean(self) -> None:
-        if self.role in THREE_ADMINS:
-            others = (
-                RoleAssignment.objects.filter(user_id=self.user_id, role__in=THREE_ADMINS)
-                .exclude(role=self.role)
-                .exists()
+        held = (
+            RoleAssignment.objects.filter(user_id=self.user_id)
+            .exclude(pk=self.pk)
+            .values_list("role", flat=True)
+        )
+        if any(roles_conflict(role, self.role) for role in held):
+            raise ValidationError(
+                "三员分立：管理员角色不能与其他管理员角色或有业务数据权限的角色由同一账户兼任"
             )
-            if others:
-                raise ValidationError("三员分立：系统管理员、安全管理员、审计管理员不能由同一账户兼任")
 
 
 class ApiToken(models.Model):
-    """A bearer token for machine clients; only its SHA-256 digest is stored."""
+    """A bearer token for machine clients; only its SHA-256 digest is stored. It authenticates until
+    `expires_at` unless revoked (by hand, or with the owner's password change or deactivation)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="用户")
     digest = models.CharField(max_length=64, unique=True)
     prefix = models.CharField("前缀", max_length=8)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    expires_at = models.DateTimeField("到期时间")
     revoked = models.BooleanField("已吊销", default=False)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    revoked_reason = models.CharField(
+        "吊销原因", max_length=20, choices=TokenRevocation.choices, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = "接口令牌"
@@ -109,8 +116,8 @@ class ApiToken(models.Model):
     def digest_of(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
 
-    @classmethod
-    def issue(cls, user: User) -> str:
-        token = "rh_" + secrets.token_urlsafe(32)
-        cls.objects.create(user=user, digest=cls.digest_of(token), prefix=token[:8])
-        return token
+    @property
+    def status(self) -> str:
+        if self.revoked:
+            return "已吊销"
+        return "已过期" if self.expires_at <= timezone.now() else "有效"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ronghe.accounts.choices import Role
+from ronghe.accounts.choices import THREE_ADMINS, Role
 
 # Permissions are "<area>.<action>". A role grants them inside the subtree of the node it is assigned at.
 PERMISSIONS: dict[str, str] = {
@@ -25,6 +25,7 @@ PERMISSIONS: dict[str, str] = {
     "users.manage": "管理用户账户",
     "roles.grant": "授予角色",
     "security.policy": "安全策略",
+    "tokens.manage": "管理接口令牌",
     "self.view": "查看本人信息",
 }
 
@@ -52,9 +53,45 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.DISCIPLINE_REVIEWER: frozenset({"orgs.view", "members.view", "reports.view", "self.view"}),
     Role.AUDIT_ADMIN: frozenset({"audit.view"}),
     Role.SYSTEM_ADMIN: frozenset({"users.manage", "orgs.view", "orgs.edit"}),
-    Role.SECURITY_ADMIN: frozenset({"roles.grant", "security.policy"}),
+    Role.SECURITY_ADMIN: frozenset({"roles.grant", "security.policy", "tokens.manage"}),
 }
 
 
 def permissions_for(role: str) -> frozenset[str]:
     return ROLE_PERMISSIONS.get(role, frozenset())
+
+
+# Permissions that reach no member's data: the administrators' own duties and the organization tree.
+NON_DATA_PERMISSIONS = frozenset(
+    {
+        "audit.view",
+        "users.manage",
+        "roles.grant",
+        "security.policy",
+        "tokens.manage",
+        "orgs.view",
+        "orgs.edit",
+    }
+)
+
+
+def has_data_access(role: str) -> bool:
+    """A role reaches members' data when it grants any permission beyond the administrators' duties
+    and the organization tree (every business role does: at least `self.view`)."""
+    return bool(permissions_for(role) - NON_DATA_PERMISSIONS)
+
+
+def roles_conflict(a: str, b: str) -> bool:
+    """三员分立 (security.md AC-1; GB/T 22239-2019 L3 访问控制 d) "实现管理用户的权限分离"): one account
+    never holds two different administrator roles (系统/安全/审计管理员), nor an administrator role
+    together with a role that reaches members' data. The same role at two nodes is no conflict.
+    Symmetric, so the order of the grants does not matter."""
+    if a == b:
+        return False
+    if a in THREE_ADMINS and b in THREE_ADMINS:
+        return True
+    if a in THREE_ADMINS:
+        return has_data_access(b)
+    if b in THREE_ADMINS:
+        return has_data_access(a)
+    return False

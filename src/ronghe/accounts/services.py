@@ -11,13 +11,17 @@ import secrets
 import string
 import unicodedata
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from ronghe.accounts.choices import THREE_ADMINS, Role
-from ronghe.accounts.models import RoleAssignment, User
+from ronghe.accounts.choices import THREE_ADMINS, Role, TokenRevocation
+from ronghe.accounts.models import ApiToken, RoleAssignment, User
+from ronghe.accounts.policy import roles_conflict
 from ronghe.core import audit
 from ronghe.core.errors import DomainError
 from ronghe.core.scope import can_manage_user, has_perm_anywhere, require_at
@@ -114,29 +118,41 @@ def normalize_username(raw: str) -> str:
     return unicodedata.normalize("NFKC", raw or "").strip().casefold()
 
 
+def _refused(event: str, *, actor: User, user: User, exc: AccountError, **changes: str) -> None:
+    """Record a refused account change. Called outside the refused transaction so the row stays."""
+    audit.record(
+        event,
+        actor=actor,
+        object_type="accounts.user",
+        object_id=str(user.pk),
+        object_repr=user.username,
+        outcome="failure",
+        changes={**changes, "reason": exc.message},
+    )
+
+
 def grant_role(*, actor: User, user: User, role: str, organization: Organization) -> RoleAssignment:
+    """Grant `role` at `organization`. Refused (and audited as a failure) when the actor grants
+    themselves or the grant would break 三员分立 (`policy.roles_conflict`)."""
     require_at(actor, "roles.grant", organization.path)
-    if user.pk == actor.pk:
-        # recorded outside the transaction so the refused attempt stays in the log
-        audit.record(
-            "role.grant",
-            actor=actor,
-            object_type="accounts.user",
-            object_id=str(user.pk),
-            outcome="failure",
-            changes={"role": role, "reason": "不能给自己授予角色"},
-        )
-        raise AccountError("不能给自己授予角色")
-    return _grant(actor=actor, user=user, role=role, organization=organization)
+    try:
+        return _grant(actor=actor, user=user, role=role, organization=organization)
+    except AccountError as exc:
+        _refused("role.grant", actor=actor, user=user, exc=exc, role=role, organization=organization.name)
+        raise
 
 
 @transaction.atomic
 def _grant(*, actor: User, user: User, role: str, organization: Organization) -> RoleAssignment:
+    if user.pk == actor.pk:
+        raise AccountError("不能给自己授予角色")
     if role not in Role.values:
-        raise AccountError("角色：无效的角色")
-    held = set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
-    if role in THREE_ADMINS and (held & THREE_ADMINS) - {role}:
-        raise AccountError("三员分立：系统管理员、安全管理员、审计管理员不能由同一账户兼任")
+        raise AccountError("角色：无效的角色", field="role")
+    # one grant at a time per account, so two concurrent grants cannot each miss the other
+    User.objects.select_for_update().filter(pk=user.pk).exists()
+    for held in sorted(set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))):
+        if roles_conflict(held, role):
+            raise AccountError(f"三员分立：该用户已担任{Role(held).label}，不能再授予{Role(role).label}")
     if RoleAssignment.objects.filter(user=user, role=role, organization=organization).exists():
         raise AccountError("该用户已在此党组织担任此角色")
     assignment = RoleAssignment.objects.create(user=user, role=role, organization=organization)
@@ -152,11 +168,41 @@ def _grant(*, actor: User, user: User, role: str, organization: Organization) ->
     return assignment
 
 
-@transaction.atomic
 def revoke_role(*, actor: User, assignment: RoleAssignment) -> None:
+    """Take a role away. Nobody revokes their own; the 审计管理员 role of an active account is revoked
+    only while another active account holds it at the same node or above (the audit function never
+    ends by one person's act; its account is then deactivated by the system administrator)."""
     require_at(actor, "roles.grant", assignment.organization.path)
+    try:
+        _revoke(actor=actor, assignment=assignment)
+    except AccountError as exc:
+        _refused(
+            "role.revoke",
+            actor=actor,
+            user=assignment.user,
+            exc=exc,
+            role=assignment.role,
+            organization=assignment.organization.name,
+        )
+        raise
+
+
+@transaction.atomic
+def _revoke(*, actor: User, assignment: RoleAssignment) -> None:
     if assignment.user_id == actor.pk:
         raise AccountError("不能撤销自己的角色")
+    if assignment.role == Role.AUDIT_ADMIN and assignment.user.is_active:
+        # lock every audit role so two revocations cannot each count on the other auditor
+        others = (
+            RoleAssignment.objects.select_for_update()
+            .filter(role=Role.AUDIT_ADMIN, user__is_active=True)
+            .exclude(user_id=assignment.user_id)
+            .values_list("organization__path", flat=True)
+        )
+        if not any(assignment.organization.path.startswith(path) for path in others):
+            raise AccountError(
+                "三员分立：撤销后该范围内将没有其他在用的审计管理员，请先为另一账户授予审计管理员角色"
+            )
     audit.record(
         "role.revoke",
         actor=actor,
@@ -207,13 +253,30 @@ def create_user(*, actor: User, username: str, display_name: str, password: str)
     return user
 
 
-@transaction.atomic
 def set_active(*, actor: User, user: User, active: bool) -> User:
+    """(De)activate an account. Nobody deactivates themselves, and an account holding the 审计管理员
+    role is not deactivated by the system administrator alone: the security administrator first revokes
+    the role (`revoke_role`, which needs another active auditor). Refusals are audited as failures."""
     _require_user_admin(actor)
-    if user.pk == actor.pk:
-        raise AccountError("不能停用自己的账户")
     if not can_manage_user(actor, "users.manage", user):
         raise PermissionDenied("该账户有角色或党员信息在您的管理范围之外，请由上级系统管理员处理")
+    try:
+        return _set_active(actor=actor, user=user, active=active)
+    except AccountError as exc:
+        _refused("user.activate" if active else "user.deactivate", actor=actor, user=user, exc=exc)
+        raise
+
+
+@transaction.atomic
+def _set_active(*, actor: User, user: User, active: bool) -> User:
+    if user.pk == actor.pk:
+        raise AccountError("不能停用自己的账户")
+    # the same row lock as `_grant`: an audit role granted meanwhile is seen here
+    User.objects.select_for_update().filter(pk=user.pk).exists()
+    if not active and RoleAssignment.objects.filter(user=user, role=Role.AUDIT_ADMIN).exists():
+        raise AccountError(
+            "三员分立：审计管理员账户不能由系统管理员单独停用，请先由安全管理员撤销其审计管理员角色"
+        )
     if user.is_active != active:
         user.is_active = active
         user.save(update_fields=["is_active"])
@@ -224,4 +287,92 @@ def set_active(*, actor: User, user: User, active: bool) -> User:
             object_id=str(user.pk),
             object_repr=user.username,
         )
+    if not active:
+        _revoke_tokens_of(user, TokenRevocation.DEACTIVATED, actor=actor)
     return user
+
+
+@transaction.atomic
+def change_password(*, user: User, new_password: str) -> User:
+    """The user's own password change; the form has checked the old password and the password rules.
+    The same password again is refused (security.md AUTH-3: a change must change it)."""
+    if user.check_password(new_password):
+        raise AccountError("新密码不能与当前密码相同", field="new_password1")
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    audit.record("auth.password_changed", actor=user, object_type="accounts.user", object_id=str(user.pk))
+    _revoke_tokens_of(user, TokenRevocation.PASSWORD_CHANGED, actor=user)
+    return user
+
+
+# --- API tokens -----------------------------------------------------------------------------------
+
+TOKEN_DAYS_MAX = 365
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str  # shown once, never stored
+
+
+@transaction.atomic
+def issue_token(*, user: User, days: int | None = None, actor: User | None = None) -> IssuedToken:
+    """A new bearer token for an active account, valid for `days` (default `RONGHE_TOKEN_DAYS`, 1–365).
+    Only its SHA-256 digest is stored."""
+    days = settings.RONGHE_TOKEN_DAYS if days is None else days
+    if not 1 <= days <= TOKEN_DAYS_MAX:
+        raise AccountError(f"有效天数：须在 1 到 {TOKEN_DAYS_MAX} 之间", field="days")
+    if not user.is_active:
+        raise AccountError("用户已停用，不能签发令牌", field="username")
+    secret = "rh_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        digest=ApiToken.digest_of(secret),
+        prefix=secret[:8],
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    audit.record(
+        "token.issue",
+        actor=actor,
+        obj=user,
+        username="" if actor is not None else "(命令行)",
+        changes={"days": days, "prefix": token.prefix},
+    )
+    return IssuedToken(token, secret)
+
+
+def _revoke_token_row(token: ApiToken, reason: str, *, actor: User | None) -> None:
+    token.revoked = True
+    token.revoked_at = timezone.now()
+    token.revoked_reason = reason
+    token.save(update_fields=["revoked", "revoked_at", "revoked_reason"])
+    audit.record(
+        "token.revoke",
+        actor=actor,
+        object_type="accounts.apitoken",
+        object_id=str(token.pk),
+        object_repr=f"{token.user.username} {token.prefix}…",
+        username="" if actor is not None else "(命令行)",
+        changes={"reason": reason},
+    )
+
+
+@transaction.atomic
+def revoke_token(*, actor: User | None, token: ApiToken) -> ApiToken:
+    """Revoke one token by hand (the security administrator's page, or `ronghe tokens revoke` with no
+    actor). The caller has fetched it through scope."""
+    token = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
+    if token.revoked:
+        raise AccountError("该令牌已吊销")
+    _revoke_token_row(token, TokenRevocation.MANUAL, actor=actor)
+    return token
+
+
+def _revoke_tokens_of(user: User, reason: str, *, actor: User | None) -> None:
+    """Every live token of the account, revoked with the reason, one audit row each (inside the caller's
+    transaction). Expired tokens are left as they are: they no longer authenticate."""
+    live = ApiToken.objects.select_for_update().select_related("user")
+    for token in live.filter(user=user, revoked=False, expires_at__gt=timezone.now()):
+        _revoke_token_row(token, reason, actor=actor)

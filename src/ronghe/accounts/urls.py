@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ronghe.accounts.views import auth, roles, users
+from ronghe.accounts.views import auth, roles, tokens, users
 
 app_name = "accounts"
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
     path("users/", users.user_list, name="user-list"),
     path("users/create/", users.user_create, name="user-create"),
     path("users/<int:pk>/active/", users.user_set_active, name="user-set-active"),
+    path("tokens/", tokens.token_list, name="token-list"),
+    path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token-revoke"),
 ]

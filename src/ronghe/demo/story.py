@@ -221,7 +221,9 @@ def _claims(
         )
 
     for m in others:
-        claim = submit(secretary, m, rng.choice(("参加社区志愿服务", "参加县直机关专题培训", "撰写理论学习心得")))
+        claim = submit(
+            secretary, m, rng.choice(("参加社区志愿服务", "参加县直机关专题培训", "撰写理论学习心得"))
+        )
         # filed the day after the activity, so the older ones are past the review deadline (已超期)
         filed = timezone.make_aware(datetime.combine(claim.occurred_on + timedelta(days=1), time(10)))
         Claim.objects.filter(pk=claim.pk).update(created_at=filed, updated_at=filed)

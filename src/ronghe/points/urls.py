@@ -27,7 +27,9 @@ urlpatterns = [
     path("schemes/<uuid:code>/settings/", schemes.scheme_settings, name="scheme-settings"),
     path("schemes/<uuid:code>/indicators/create/", schemes.indicator_create, name="indicator-create"),
     path("schemes/<uuid:code>/indicators/<int:pk>/", schemes.indicator_update, name="indicator-update"),
-    path("schemes/<uuid:code>/indicators/<int:pk>/delete/", schemes.indicator_delete, name="indicator-delete"),
+    path(
+        "schemes/<uuid:code>/indicators/<int:pk>/delete/", schemes.indicator_delete, name="indicator-delete"
+    ),
     path("year-end/", year_end.year_end, name="year-end"),
     path("ledger/<uuid:code>.xlsx", members.ledger_export, name="ledger-export"),
 ]

@@ -12,8 +12,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from ronghe.accounts import services
 from ronghe.accounts.forms import ChangePasswordForm, LoginForm
-from ronghe.core import audit
+from ronghe.core.errors import add_to_form
 from ronghe.core.permissions import public
 
 
@@ -47,13 +48,14 @@ def lockout_response(
 def password_change(request: HttpRequest) -> HttpResponse:
     form = ChangePasswordForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        user.must_change_password = False
-        user.save(update_fields=["must_change_password", "password_changed_at"])
-        update_session_auth_hash(request, user)
-        audit.record("auth.password_changed", actor=user, object_type="accounts.user", object_id=str(user.pk))
-        messages.success(request, "密码已修改。")
-        return redirect("home:home")
+        try:
+            user = services.change_password(user=form.user, new_password=form.cleaned_data["new_password1"])
+        except services.AccountError as exc:
+            add_to_form(form, exc)
+        else:
+            update_session_auth_hash(request, user)
+            messages.success(request, "密码已修改。")
+            return redirect("home:home")
     return render(
         request, "accounts/password_change.html", {"form": form, "breadcrumbs": [("修改密码", None)]}
     )

@@ -11,6 +11,7 @@ from ronghe.accounts import services
 from ronghe.accounts.forms import GrantRoleForm, RoleFilterForm
 from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.accounts.models import RoleAssignment
+from ronghe.core.errors import add_to_form
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
 from ronghe.core.scope import scoped
@@ -57,7 +58,7 @@ def role_grant(request: AuthenticatedRequest) -> HttpResponse:
                 organization=form.cleaned_data["organization"],
             )
         except services.AccountError as exc:
-            form.add_error(None, str(exc))
+            add_to_form(form, exc)
         else:
             messages.success(request, "已授予角色。")
             return redirect("accounts:role-list")

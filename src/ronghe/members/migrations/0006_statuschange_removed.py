@@ -4,13 +4,12 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0005_history_to_workflow'),
+        ("members", "0005_history_to_workflow"),
     ]
 
     operations = [
         migrations.DeleteModel(
-            name='StatusChange',
+            name="StatusChange",
         ),
     ]

@@ -4,13 +4,12 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('points', '0005_claim_history_to_workflow'),
+        ("points", "0005_claim_history_to_workflow"),
     ]
 
     operations = [
         migrations.DeleteModel(
-            name='ClaimHistory',
+            name="ClaimHistory",
         ),
     ]

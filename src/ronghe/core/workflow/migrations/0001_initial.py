@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,26 +15,42 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='History',
+            name="History",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('process', models.CharField(max_length=40, verbose_name='流程')),
-                ('object_id', models.PositiveBigIntegerField(verbose_name='对象')),
-                ('from_state', models.CharField(blank=True, max_length=30, verbose_name='原状态')),
-                ('to_state', models.CharField(max_length=30, verbose_name='新状态')),
-                ('action', models.CharField(blank=True, max_length=30, verbose_name='操作')),
-                ('effective_on', models.DateField(blank=True, null=True, verbose_name='生效日期')),
-                ('comment', models.TextField(blank=True, verbose_name='意见')),
-                ('attachments', models.JSONField(blank=True, default=list, verbose_name='附件')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='其他')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='时间')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("process", models.CharField(max_length=40, verbose_name="流程")),
+                ("object_id", models.PositiveBigIntegerField(verbose_name="对象")),
+                ("from_state", models.CharField(blank=True, max_length=30, verbose_name="原状态")),
+                ("to_state", models.CharField(max_length=30, verbose_name="新状态")),
+                ("action", models.CharField(blank=True, max_length=30, verbose_name="操作")),
+                ("effective_on", models.DateField(blank=True, null=True, verbose_name="生效日期")),
+                ("comment", models.TextField(blank=True, verbose_name="意见")),
+                ("attachments", models.JSONField(blank=True, default=list, verbose_name="附件")),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="其他")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="时间")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '流程记录',
-                'verbose_name_plural': '流程记录',
-                'ordering': ['at', 'id'],
-                'indexes': [models.Index(fields=['process', 'object_id', 'at'], name='workflow_history_object')],
+                "verbose_name": "流程记录",
+                "verbose_name_plural": "流程记录",
+                "ordering": ["at", "id"],
+                "indexes": [
+                    models.Index(fields=["process", "object_id", "at"], name="workflow_history_object")
+                ],
             },
         ),
     ]
