@@ -105,7 +105,12 @@ def _what_the_bytes_show(text: str, number: str) -> tuple[str, date | None]:
             shown = [m if m != "*" else s for m, s in zip(mask.upper(), shown, strict=True)]
     assert number not in text
     born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    forms = (born.isoformat(), f"{born:%Y%m%d}", f"{born.year}年{born.month}月{born.day}日", f"{born:%Y/%m/%d}")
+    forms = (
+        born.isoformat(),
+        f"{born:%Y%m%d}",
+        f"{born.year}年{born.month}月{born.day}日",
+        f"{born:%Y/%m/%d}",
+    )
     return "".join(shown), born if any(f in text for f in forms) else None
 
 
@@ -158,9 +163,15 @@ def test_no_response_narrows_an_id_number_below_100_candidates(client, cast, cou
         for where, text in _responses(client, member, export=who == "secretary_a").items():
             shown, born = _what_the_bytes_show(text, number)
             # The list page shows age, not the number: every other response carries the mask.
-            assert shown != "*" * 18 or where == "list", f"{where}: {member.name}'s mask is not in the response"
-            found[(member.name, where)] = count_candidates(shown, AREA_CODES, birth_date=born, sex=member.gender)
-    assert found and min(found.values()) >= MIN_CANDIDATES, {k: v for k, v in found.items() if v < MIN_CANDIDATES}
+            assert shown != "*" * 18 or where == "list", (
+                f"{where}: {member.name}'s mask is not in the response"
+            )
+            found[(member.name, where)] = count_candidates(
+                shown, AREA_CODES, birth_date=born, sex=member.gender
+            )
+    assert found and min(found.values()) >= MIN_CANDIDATES, {
+        k: v for k, v in found.items() if v < MIN_CANDIDATES
+    }
 
 
 def test_migration_remasks_stored_numbers_in_batches(cast, monkeypatch):  # noqa: ANN001
@@ -176,7 +187,9 @@ def test_migration_remasks_stored_numbers_in_batches(cast, monkeypatch):  # noqa
     members = [MemberFactory(organization=cast.branch_a) for _ in range(3)]
     numbers = {m.pk: reveal_id_number(m) for m in members}
     for m in members:
-        Member.objects.filter(pk=m.pk).update(id_number_masked=numbers[m.pk][:4] + "*" * 10 + numbers[m.pk][-4:])
+        Member.objects.filter(pk=m.pk).update(
+            id_number_masked=numbers[m.pk][:4] + "*" * 10 + numbers[m.pk][-4:]
+        )
     broken = members[0]
     Member.objects.filter(pk=broken.pk).update(id_number_encrypted="k1$bm90IGEgdG9rZW4=")
     migration.forward(apps, None)
