@@ -112,7 +112,12 @@ def export_roster(*, user: User, organization: Organization | None, full: bool) 
         object_id=str(organization.code) if organization else "",
         object_repr=organization.name if organization else "全部管理范围",
         org_path=organization.path if organization else "",
-        changes={"format": "xlsx", "rows": count, "full_numbers": full},
+        changes={
+            "format": "xlsx",
+            "scope": [organization.path] if organization else paths_with(user, "members.export"),
+            "rows": count,
+            "full_numbers": full,
+        },
     )
     return fh
 
