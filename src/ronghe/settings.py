@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "ronghe.core.middleware.RequestContextMiddleware",
+    "ronghe.core.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -44,7 +44,8 @@ def _body(response) -> str:
 
 
 def _a_data(cast) -> list[str]:
-    return [cast.member_a_record.name, cast.branch_a.name, cast.member_a_record.id_number_masked]
+    # Not the ID mask: it keeps the area code only, so members of one area and birth date share it.
+    return [cast.member_a_record.name, cast.branch_a.name, str(cast.member_a_record.code)]
 
 
 def test_every_view_declares_a_permission():

@@ -188,6 +188,7 @@ def test_export_masks_ids_and_audits(client_for, cast):
     assert cast.member_b_record.name not in text
     assert AuditEntry.objects.get(event="member.export").changes == {
         "format": "xlsx",
+        "scope": [cast.org_a.path],
         "rows": 1,
         "full_numbers": False,
     }

@@ -69,7 +69,7 @@ def test_detail_shows_derived_values(client_for, cast):
         .content.decode()
     )
     assert "7月1日" in body  # political birthday from joined 2010-07-01
-    assert "1101**********" in body and not FULL_ID.search(body)
+    assert "110105************" in body and not FULL_ID.search(body)
 
 
 def test_detail_outsider_404(client_for, cast):

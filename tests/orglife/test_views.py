@@ -240,7 +240,7 @@ class TestExports:
         )
         wb = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
         rows = wb.get_sheet_by_name("会议台账").to_python()
-        assert rows[1][2] == '=HYPERLINK("x")'
+        assert rows[1][2] == '\'=HYPERLINK("x")'
         assert rows[1][4:6] == [12.0, 6.0]
 
 

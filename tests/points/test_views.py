@@ -228,7 +228,7 @@ def test_ledger_and_statement_exports(client_for, cast, scheme, ind):
     rows = wb.get_sheet_by_name("年度积分").to_python()
     assert rows[1][:4] == ["甲局第一党支部", "张甲", 62.0, "1A"]
     detail = wb.get_sheet_by_name("积分明细").to_python()
-    assert detail[1][7] == '=HYPERLINK("x")'  # written as text, not a formula
+    assert detail[1][7] == '\'=HYPERLINK("x")'  # text with a leading apostrophe, not a formula
     entry = PointsEntry.objects.get(member=cast.member_a_record)
     assert detail[1][8] == "查看来源"
     link = wb.get_sheet_by_name("积分明细")
@@ -241,6 +241,7 @@ def test_ledger_and_statement_exports(client_for, cast, scheme, ind):
     assert mine.status_code == 200
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(mine.content)).get_sheet_by_index(0).to_python()
     assert sheet[2][:2] == ["总积分", 62.0]
+    assert '\'=HYPERLINK("x")' in [row[-1] for row in sheet]  # the adjustment's reason, as text
     other = client_for(cast.member_a).get(
         reverse("points:member-statement", kwargs={"code": cast.member_b_record.code})
     )

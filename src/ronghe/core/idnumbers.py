@@ -115,11 +115,21 @@ def make_id_number(area: str, born: date, seq: int, sex: str) -> str:
     return body + check_char(body)
 
 
+MASK_KEEP = 6
+
+
 def mask_id_number(number: str) -> str:
-    """1101**********123X — keep the first 4 and the last 4 characters."""
-    if len(number) < 8:
+    """371502************ — keep the 6-digit area code only (docs/architecture.md, "Field encryption").
+
+    The sequence digits and the check character are hidden as well as the birth date: pages show the
+    birth date and the sex, and with those an area code plus the last four characters left one or two
+    candidate numbers. With the area, birth date and sex known, 500 sequences remain (the check
+    character follows from the other 17), so nothing a reader without reveal sees narrows a number to
+    fewer than 100 candidates.
+    """
+    if len(number) <= MASK_KEEP:
         return "*" * len(number)
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+    return number[:MASK_KEEP] + "*" * (len(number) - MASK_KEEP)
 
 
 def parse_phone(raw: str) -> str:

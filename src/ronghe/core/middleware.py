@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 
 from ronghe.core.requestctx import RequestContext, reset_context, set_context
 
@@ -44,4 +45,22 @@ class RequestContextMiddleware:
         finally:
             reset_context(token)
         response["X-Request-ID"] = request_id
+        return response
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` (with Django's never-cache set) on every response of the application.
+
+    Nearly every page, fragment, JSON body and download names members or shows their personal data
+    (member pages, unmasking, statements, ledgers, exports), and a browser or proxy must keep none of
+    them (security.md PI-2, issue 17 finding 7). Keyed on nothing but the response: a list of views
+    would fail open the day a view is added. Static files are served by the web server, not here.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        add_never_cache_headers(response)
         return response

@@ -130,6 +130,7 @@ def list_members(request: ApiRequest, filters: Query[MemberFilters]) -> dict[str
     if not has_perm_anywhere(request.auth, "members.view"):
         raise HttpError(403, "您没有查看党员的权限")
     qs = queries.members_for_user(request.auth)
+    org = None
     if filters.organization:
         org = Organization.objects.filter(code=filters.organization).first()
         qs = qs.filter(organization__path__startswith=org.path) if org else qs.none()
@@ -140,10 +141,12 @@ def list_members(request: ApiRequest, filters: Query[MemberFilters]) -> dict[str
     if filters.q:
         qs = qs.filter(name__contains=filters.q)
     qs = qs.order_by("organization__path", "name", "id")
-    return {
-        "count": qs.count(),
-        "items": [_out(m) for m in filters.window(qs)],
-    }
+    count = qs.count()
+    items = [_out(m) for m in filters.window(qs)]
+    services.record_roster_read(
+        actor=request.auth, organization=org, shown=len(items), total=count, surface="api"
+    )
+    return {"count": count, "items": items}
 
 
 @router.get("/{code}", response={200: MemberOut, **ERRORS}, summary="党员详情")

@@ -1,7 +1,8 @@
 """Roster exports: the scoped roster as .xlsx, a member's record card and political-birthday cards as .docx.
 
 Every value goes into the workbook with `write_string` under `strings_to_formulas=False`, so a
-name like "=HYPERLINK(...)" stays text (security.md FILE-7). ID numbers are masked unless the
+name like "=HYPERLINK(...)" stays text, and with a leading apostrophe (core.spreadsheets) so it stays
+text when edited or copied elsewhere (security.md FILE-7). ID numbers are masked unless the
 exporter holds members.view_sensitive there and asks for them; every export is audited.
 """
 
@@ -22,6 +23,7 @@ from docx.shared import Pt
 from ronghe.accounts.models import User
 from ronghe.core import audit
 from ronghe.core.scope import has_perm_at, paths_with, scoped
+from ronghe.core.spreadsheets import safe_text
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.members.services import reveal_id_number, reveal_phone
@@ -110,7 +112,12 @@ def export_roster(*, user: User, organization: Organization | None, full: bool) 
         object_id=str(organization.code) if organization else "",
         object_repr=organization.name if organization else "全部管理范围",
         org_path=organization.path if organization else "",
-        changes={"format": "xlsx", "rows": count, "full_numbers": full},
+        changes={
+            "format": "xlsx",
+            "scope": [organization.path] if organization else paths_with(user, "members.export"),
+            "rows": count,
+            "full_numbers": full,
+        },
     )
     return fh
 
@@ -126,7 +133,7 @@ def write_roster(fh: IO[bytes], members: Iterable[Member], *, full: bool) -> int
     count = 0
     for count, member in enumerate(members, start=1):
         for col, value in enumerate(roster_values(member, full=full)):
-            sheet.write_string(count, col, value or "")
+            sheet.write_string(count, col, safe_text(value or ""))
     workbook.close()
     return count
 

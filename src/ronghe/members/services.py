@@ -14,7 +14,7 @@ from ronghe.accounts.models import User
 from ronghe.core import audit, crypto
 from ronghe.core.errors import DomainError, TransitionNotAllowed
 from ronghe.core.idnumbers import IdentifierError, mask_id_number, mask_phone, parse_id_number, parse_phone
-from ronghe.core.scope import has_perm_at, require_at
+from ronghe.core.scope import has_perm_at, paths_with, require_at
 from ronghe.core.workflow import services as workflow
 from ronghe.core.workflow.models import History
 from ronghe.members import rules
@@ -145,6 +145,27 @@ def update_member(
     if changes:
         audit.record("member.update", actor=actor, obj=member, changes=changes)
     return member
+
+
+def record_roster_read(
+    *, actor: User, organization: Organization | None, shown: int, total: int, surface: str
+) -> None:
+    """One audit row per list page or API list request that shows members' personal fields (PI-3):
+    who read, over which scope (the organization filtered on, else the reader's own scope), how many
+    rows were shown and how many matched. Never the search text: it may be a name or a number."""
+    if organization is not None:
+        paths, scope_name = [organization.path], organization.name
+    else:
+        paths, scope_name = paths_with(actor, "members.view"), "全部管理范围"
+    audit.record(
+        "member.list",
+        actor=actor,
+        object_type="orgs.organization",
+        object_id=str(organization.code) if organization is not None else "",
+        object_repr=scope_name,
+        org_path=paths[0] if len(paths) == 1 else "",
+        changes={"surface": surface, "scope": paths, "rows": shown, "matched": total},
+    )
 
 
 def unmask(*, actor: User, member: Member) -> dict[str, str]:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from docx import Document
 from docx.shared import Pt
 
+from ronghe.core.spreadsheets import safe_cells
 from ronghe.orglife import compliance, queries
 from ronghe.orglife.choices import AttendanceStatus
 from ronghe.orglife.models import Meeting
@@ -91,17 +92,19 @@ def ledger_xlsx(org: Organization, year: int, today: date) -> bytes:
         ws.write_row(
             i,
             0,
-            [
-                f"{timezone.localtime(m.held_at):%Y-%m-%d %H:%M}",
-                m.get_kind_display(),
-                m.title,
-                m.place,
-                m.n_expected,
-                m.n_present,
-                m.n_excused,
-                m.n_absent,
-                "是" if m.entered_late else "",
-            ],
+            safe_cells(
+                [
+                    f"{timezone.localtime(m.held_at):%Y-%m-%d %H:%M}",
+                    m.get_kind_display(),
+                    m.title,
+                    m.place,
+                    m.n_expected,
+                    m.n_present,
+                    m.n_excused,
+                    m.n_absent,
+                    "是" if m.entered_late else "",
+                ]
+            ),
         )
     ws.set_column(0, 0, 17)
     ws.set_column(2, 2, 30)
@@ -114,15 +117,17 @@ def ledger_xlsx(org: Organization, year: int, today: date) -> bytes:
             ws2.write_row(
                 r,
                 0,
-                [
-                    ob.kind_label,
-                    ob.slot.label,
-                    f"{ob.slot.start}",
-                    f"{ob.slot.end}",
-                    ob.required,
-                    ob.held,
-                    ob.state_label,
-                ],
+                safe_cells(
+                    [
+                        ob.kind_label,
+                        ob.slot.label,
+                        f"{ob.slot.start}",
+                        f"{ob.slot.end}",
+                        ob.required,
+                        ob.held,
+                        ob.state_label,
+                    ]
+                ),
             )
             r += 1
     wb.close()

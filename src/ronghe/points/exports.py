@@ -1,4 +1,5 @@
-"""Exports: a branch's points 台账 and a member's annual statement (.xlsx, formulas disabled)."""
+"""Exports: a branch's points 台账 and a member's annual statement (.xlsx, formulas disabled, formula-like
+text with a leading apostrophe: core.spreadsheets)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from urllib.parse import quote
 
 import xlsxwriter
 
+from ronghe.core.spreadsheets import safe_cells
 from ronghe.members.models import Member
 from ronghe.orgs.models import Organization
 from ronghe.points import queries
@@ -56,13 +58,15 @@ def ledger_xlsx(org: Organization, year: int, base_url: str = "") -> bytes:
         ws.write_row(
             row,
             0,
-            [
-                r.organization.name,
-                r.member.name,
-                float(r.total),
-                r.grade,
-                *[float(scores.get(c, 0)) for c, _ in dims],
-            ],
+            safe_cells(
+                [
+                    r.organization.name,
+                    r.member.name,
+                    float(r.total),
+                    r.grade,
+                    *[float(scores.get(c, 0)) for c, _ in dims],
+                ]
+            ),
         )
         row += 1
     ws2 = wb.add_worksheet("积分明细")
@@ -78,16 +82,18 @@ def ledger_xlsx(org: Organization, year: int, base_url: str = "") -> bytes:
         ws2.write_row(
             row,
             0,
-            [
-                e.member.organization.name,
-                e.member.name,
-                e.occurred_on.isoformat(),
-                e.indicator.dimension.name,
-                e.indicator.name,
-                float(e.points),
-                e.get_source_type_display(),
-                e.note,
-            ],
+            safe_cells(
+                [
+                    e.member.organization.name,
+                    e.member.name,
+                    e.occurred_on.isoformat(),
+                    e.indicator.dimension.name,
+                    e.indicator.name,
+                    float(e.points),
+                    e.get_source_type_display(),
+                    e.note,
+                ]
+            ),
         )
         ws2.write_url(row, 8, f"{prefix}{e.code}/", string="查看来源")
         row += 1
@@ -102,13 +108,15 @@ def statement_xlsx(member: Member, year: int) -> bytes:
     wb = _workbook(buffer)
     bold = wb.add_format({"bold": True})
     ws = wb.add_worksheet(f"{year}年度积分")
-    ws.write_row(0, 0, [f"{member.name} {year} 年度党员积分明细"], bold)
-    ws.write_row(1, 0, ["所在党组织", member.organization.name])
-    ws.write_row(2, 0, ["总积分", float(summary.total), "等次", summary.grade])
+    ws.write_row(0, 0, safe_cells([f"{member.name} {year} 年度党员积分明细"]), bold)
+    ws.write_row(1, 0, safe_cells(["所在党组织", member.organization.name]))
+    ws.write_row(2, 0, safe_cells(["总积分", float(summary.total), "等次", summary.grade]))
     ws.write_row(4, 0, ["维度", "积分", "等次", "A 等线", "B 等线"], bold)
     row = 5
     for d in summary.dimensions:
-        ws.write_row(row, 0, [d.name, float(d.points), d.grade, float(d.threshold_a), float(d.threshold_b)])
+        ws.write_row(
+            row, 0, safe_cells([d.name, float(d.points), d.grade, float(d.threshold_a), float(d.threshold_b)])
+        )
         row += 1
     row += 1
     ws.write_row(row, 0, ["日期", "维度", "指标", "分值", "来源", "说明"], bold)
@@ -117,14 +125,16 @@ def statement_xlsx(member: Member, year: int) -> bytes:
         ws.write_row(
             row,
             0,
-            [
-                e.occurred_on.isoformat(),
-                e.indicator.dimension.name,
-                e.indicator.name,
-                float(e.points),
-                e.get_source_type_display(),
-                e.note,
-            ],
+            safe_cells(
+                [
+                    e.occurred_on.isoformat(),
+                    e.indicator.dimension.name,
+                    e.indicator.name,
+                    float(e.points),
+                    e.get_source_type_display(),
+                    e.note,
+                ]
+            ),
         )
         row += 1
     wb.close()

@@ -28,12 +28,14 @@ def member_list(request: AuthenticatedRequest) -> HttpResponse:
     form = MemberFilterForm(request.GET or None, user=request.user)
     qs = queries.members_for_user(request.user)
     status = ""
+    organization = None
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
             qs = qs.filter(name__contains=data["q"].strip())
         if data["organization"]:
-            qs = qs.filter(subtree_filter(data["organization"].path, "organization__path"))
+            organization = data["organization"]
+            qs = qs.filter(subtree_filter(organization.path, "organization__path"))
         status = data["status"]
     if status == "":
         qs = qs.filter(status__in=ACTIVE_STATUSES)
@@ -42,6 +44,13 @@ def member_list(request: AuthenticatedRequest) -> HttpResponse:
     page = paginate(request, qs.order_by("organization__path", "name", "id"), 30, count_key="roster")
     today = timezone.localdate()
     rows = [(m, queries.derived(m, today)) for m in page.object_list]
+    services.record_roster_read(
+        actor=request.user,
+        organization=organization,
+        shown=len(rows),
+        total=page.paginator.count,
+        surface="page",
+    )
     return render_page_or_partial(
         request,
         "members/member_list.html",
