@@ -79,7 +79,7 @@ class CommitPass(Protocol):
 
 @dataclass(frozen=True)
 class Importer:
-    """The two passes of one import kind. `kind` in their signatures is the file kind (xlsx/xls/csv)."""
+    """The two passes of one import kind. `kind` in their signatures is the file kind (xlsx/csv)."""
 
     preview: PreviewPass
     commit: CommitPass
