@@ -130,3 +130,17 @@ def test_a_pass_that_crashes_fails_its_job(cast, monkeypatch):
         jobs.run_import.call(job.pk, "preview")
     job.refresh_from_db()
     assert job.status == "failed" and "未导入任何数据" in job.message
+
+
+@pytest.mark.django_db
+def test_a_running_job_without_any_heartbeat_counts_from_its_last_update(client_for, cast, settings):
+    # jobs left running before heartbeats existed have none: their last update stands in
+    settings.RONGHE_IMPORT_STALE_MINUTES = 15
+    job = ImportJob.objects.create(
+        kind="members", organization=cast.org_a, created_by=cast.secretary_a, original_name="a.xlsx"
+    )
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(hours=2))
+    page = client_for(cast.secretary_a).get(reverse("member_io:import-job", kwargs={"code": job.code}))
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert "导入进程异常中止，请重新导入" in page.content.decode()
