@@ -140,3 +140,24 @@ def test_an_ordinary_roster_passes_and_is_read(tmp_path):
     assert check_upload(path, "名册.xlsx") == "xlsx"
     rows = list(reading.open_rows(path, "xlsx"))
     assert rows[-1][1][:2] == ["张三", "男"]
+
+
+def test_a_far_cell_after_a_megabyte_of_ordinary_rows_is_found(tmp_path, no_calamine):
+    # the sheet XML is read a megabyte at a time: the far cell sits in a later chunk
+    rows = "".join(f'<row r="{i}"><c r="A{i}"><v>{i * 7919 % 100003}</v></c></row>' for i in range(1, 40_000))
+    rows += '<row r="40000"><c r="A40000"><v>1</v></c><c r="XFD40000"><v>1</v></c></row>'
+    path = _workbook(tmp_path / "long.xlsx", rows)
+    assert "用到第 16384 列" in _refusal(path)
+
+
+def test_prefixed_tags_are_followed_too(tmp_path, no_calamine):
+    path = _workbook(
+        tmp_path / "ns.xlsx", '<x:row r="1"><x:c r="A1"/><x:c r="ZZ1"><x:v>1</x:v></x:c></x:row>'
+    )
+    assert "用到第 702 列" in _refusal(path)
+
+
+def test_an_ordinary_wide_sheet_within_the_limits_passes(tmp_path, no_calamine):
+    cells = "".join(f'<c r="{col}2"><v>1</v></c>' for col in ("A", "Z", "AA", "CV"))
+    path = _workbook(tmp_path / "wide.xlsx", f'<row r="2">{cells}</row>', dimension="A1:CV2")
+    assert check_upload(path, "名册.xlsx") == "xlsx"

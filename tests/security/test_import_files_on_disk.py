@@ -145,3 +145,28 @@ def test_the_uploader_with_reveal_rights_downloads_and_it_is_audited(client_for,
     entry = AuditEntry.objects.get(event="member.import_rejected_download")
     assert entry.actor_id == cast.committee_admin.pk and entry.object_id == str(job.code)
     assert entry.org_path == cast.org_a.path
+
+
+def test_cancelling_a_preview_deletes_its_files(client_for, cast, tmp_path):
+    client = client_for(cast.secretary_a)
+    job = _upload(client, cast, tmp_path)
+    files = [jobs.storage_dir() / job.stored_name, jobs.storage_dir() / job.rejected_name]
+    assert (
+        client_for(cast.outsider_b)
+        .post(reverse("member_io:import-cancel", kwargs={"code": job.code}))
+        .status_code
+        == 404
+    )
+    client = client_for(cast.secretary_a)
+    page = client.get(reverse("member_io:import-job", kwargs={"code": job.code})).content.decode()
+    assert 'id="cancel-import"' in page
+    client.post(reverse("member_io:import-cancel", kwargs={"code": job.code}))
+    job.refresh_from_db()
+    assert (job.status, job.stored_name, job.rejected_name) == ("cancelled", "", "")
+    assert not any(p.exists() for p in files)
+    page = client.get(reverse("member_io:import-job", kwargs={"code": job.code})).content.decode()
+    assert "已取消本次导入，上传的文件已删除" in page
+    # a cancelled job cannot be committed
+    client.post(reverse("member_io:import-commit", kwargs={"code": job.code}), {"mode": "valid_only"})
+    job.refresh_from_db()
+    assert job.status == "cancelled"

@@ -87,6 +87,7 @@ class ImportStatus(models.TextChoices):
     COMMITTING = "committing", "正在导入"
     COMMITTED = "committed", "已导入"
     FAILED = "failed", "导入失败"
+    CANCELLED = "cancelled", "已取消"
 
 
 class ImportMode(models.TextChoices):

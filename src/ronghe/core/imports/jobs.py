@@ -14,7 +14,7 @@ heartbeat for RONGHE_IMPORT_STALE_MINUTES (its worker was killed) is marked FAIL
 at it (`fail_if_stale`) and by `ronghe import_maintenance` (`maintain`); nothing waits on it.
 
 Files hold personal data in clear: they are written 0600 in a 0700 directory, the upload is deleted
-once committed, refused or failed, and `maintain` deletes the upload and the rejected-rows file of
+once committed, refused, failed or cancelled (`cancel`, VALIDATED → CANCELLED), and `maintain` deletes the upload and the rejected-rows file of
 every job older than RONGHE_IMPORT_FILE_HOURS (a previewed job not committed by then is failed).
 """
 
@@ -325,6 +325,16 @@ def maintain(now: datetime | None = None) -> dict[str, int]:
             path.unlink(missing_ok=True)
             strays += 1
     return {"stale": stale, "expired": expired, "strays": strays}
+
+
+def cancel(job: ImportJob) -> bool:
+    """Drop a previewed job that will not be committed: CANCELLED, its upload and rejected rows deleted."""
+    done = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATED).update(
+        status=ImportStatus.CANCELLED, message="", stored_name="", rejected_name=""
+    )
+    if done:
+        _delete_files(job)
+    return bool(done)
 
 
 def rejected_path(job: ImportJob) -> Path | None:

@@ -138,6 +138,17 @@ def import_commit(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
 
 
 @require("members.import")
+@require_POST
+def import_cancel(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    job = _job(request, code)
+    if jobs.cancel(job):
+        messages.success(request, "已取消本次导入，上传的文件已删除")
+    else:
+        messages.error(request, "该导入任务当前不能取消")
+    return redirect("member_io:import-job", code=job.code)
+
+
+@require("members.import")
 @require_GET
 def import_rejected(request: AuthenticatedRequest, code: UUID) -> FileResponse:
     job = _job(request, code)  # 404 outside the user's scope
