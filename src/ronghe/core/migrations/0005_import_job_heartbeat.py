@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0002_import_job"),
+        ("core", "0004_rekey_audit_chain"),
     ]
 
     operations = [
