@@ -87,7 +87,7 @@ def test_a_zip_that_is_not_a_workbook_is_refused(tmp_path):
 def test_other_extensions_are_refused(tmp_path):
     path = tmp_path / "a.txt"
     path.write_text("姓名")
-    assert _refusal(path, "a.txt") == "只接受 .xlsx、.xls 或 .csv 文件"
+    assert _refusal(path, "a.txt") == "只接受 .xlsx 或 .csv 文件"
 
 
 def test_binary_csv_is_refused(tmp_path):

@@ -1,12 +1,20 @@
 """The import job lifecycle in core.imports.jobs finds each kind's passes through its registry."""
 
+from datetime import date, timedelta
+from io import StringIO
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from ronghe.core.imports import jobs
 from ronghe.core.models import ImportJob
 from ronghe.members import imports as member_imports
+from tests.factories import valid_id_number
+from tests.imports.sheets import HEADER, write_xlsx
 
 
 def test_members_register_their_passes_at_startup():
@@ -32,3 +40,107 @@ def test_an_unknown_kind_is_refused_without_a_job(cast):
 def test_tasks_queued_under_the_old_member_path_still_run_the_import_task():
     # A database-queued task names its function by dotted path.
     assert import_string("ronghe.members.imports.run_member_import") is jobs.run_import
+
+
+# Issue 17 finding 2: a worker killed mid-import left its job RUNNING at 0% forever.
+
+
+def _running(cast, minutes_ago, status="validating"):
+    return ImportJob.objects.create(
+        kind="members",
+        organization=cast.org_a,
+        created_by=cast.secretary_a,
+        original_name="名册.xlsx",
+        stored_name="dead.upload",
+        file_kind="xlsx",
+        status=status,
+        heartbeat_at=timezone.now() - timedelta(minutes=minutes_ago),
+    )
+
+
+@pytest.mark.django_db
+def test_a_stale_running_job_is_shown_failed_and_a_new_import_runs(client_for, cast, tmp_path, settings):
+    # given: a job whose worker died an hour ago, its upload still on disk
+    settings.RONGHE_IMPORT_STALE_MINUTES = 15
+    dead = _running(cast, minutes_ago=60)
+    (jobs.storage_dir() / "dead.upload").write_bytes(b"personal data")
+    client = client_for(cast.secretary_a)
+
+    # when the user looks at it
+    page = client.get(reverse("member_io:import-job", kwargs={"code": dead.code})).content.decode()
+
+    # then it is failed, says so, and its upload is gone
+    dead.refresh_from_db()
+    assert (dead.status, dead.message, dead.stored_name) == ("failed", "导入进程异常中止，请重新导入", "")
+    assert "导入失败：导入进程异常中止，请重新导入" in page and 'hx-trigger="every 1s"' not in page
+    assert not (jobs.storage_dir() / "dead.upload").exists()
+    assert "导入失败" in client.get(reverse("member_io:import")).content.decode()
+    # and the next import is not held up by it
+    path = write_xlsx(tmp_path / "a.xlsx", [HEADER, ["张三", "男", valid_id_number(date(1980, 1, 2), "男")]])
+    with path.open("rb") as fh:
+        data = {"organization": str(cast.org_a.code), "file": SimpleUploadedFile("a.xlsx", fh.read())}
+    assert client.post(reverse("member_io:import"), data).status_code == 302
+    assert ImportJob.objects.latest("id").status == "validated"
+
+
+@pytest.mark.django_db
+def test_maintenance_fails_stale_jobs_and_leaves_live_ones(cast, settings):
+    settings.RONGHE_IMPORT_STALE_MINUTES = 15
+    dead = _running(cast, minutes_ago=16, status="committing")
+    live = _running(cast, minutes_ago=1)
+    out = StringIO()
+
+    call_command("import_maintenance", stdout=out)
+
+    dead.refresh_from_db()
+    live.refresh_from_db()
+    assert dead.status == "failed" and live.status == "validating"
+    assert "异常中止的导入 1 个" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_progress_beats_the_heartbeat(cast):
+    job = _running(cast, minutes_ago=30)
+    report = jobs._progress(job.pk)
+    report(jobs.PROGRESS_EVERY)
+    job.refresh_from_db()
+    assert job.processed_rows == jobs.PROGRESS_EVERY
+    assert timezone.now() - job.heartbeat_at < timedelta(minutes=1)
+
+
+@pytest.mark.django_db
+def test_a_job_failed_while_queued_is_not_run_later(cast, monkeypatch):
+    job = _running(cast, minutes_ago=60)
+    jobs.maintain()
+    monkeypatch.setattr(jobs, "importer", lambda kind: pytest.fail("a failed job must not run"))
+    jobs.run_import.call(job.pk, "preview")
+    job.refresh_from_db()
+    assert job.status == "failed"
+
+
+@pytest.mark.django_db
+def test_a_pass_that_crashes_fails_its_job(cast, monkeypatch):
+    job = _running(cast, minutes_ago=0)
+
+    def boom(**kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(jobs, "importer", lambda kind: jobs.Importer(preview=boom, commit=boom))
+    with pytest.raises(RuntimeError):
+        jobs.run_import.call(job.pk, "preview")
+    job.refresh_from_db()
+    assert job.status == "failed" and "未导入任何数据" in job.message
+
+
+@pytest.mark.django_db
+def test_a_running_job_without_any_heartbeat_counts_from_its_last_update(client_for, cast, settings):
+    # jobs left running before heartbeats existed have none: their last update stands in
+    settings.RONGHE_IMPORT_STALE_MINUTES = 15
+    job = ImportJob.objects.create(
+        kind="members", organization=cast.org_a, created_by=cast.secretary_a, original_name="a.xlsx"
+    )
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(hours=2))
+    page = client_for(cast.secretary_a).get(reverse("member_io:import-job", kwargs={"code": job.code}))
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert "导入进程异常中止，请重新导入" in page.content.decode()

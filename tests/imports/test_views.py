@@ -78,7 +78,18 @@ def test_upload_previews_errors_then_valid_only_commit(client_for, cast, tmp_pat
     }
     result = client.get(reverse("member_io:import-job", kwargs={"code": job.code})).content.decode()
     assert "导入完成：新增 2 人" in result and "孙一" in result
-    # the rejected rows with their reasons
+    # the rejected rows hold full ID numbers: a secretary without reveal rights cannot download them
+    assert "download-rejected-denied" in result
+    download = client.get(reverse("member_io:import-rejected", kwargs={"code": job.code}))
+    assert download.status_code == 403
+
+
+def test_the_uploader_with_reveal_rights_downloads_the_rejected_rows(client_for, cast, tmp_path):
+    client = client_for(cast.committee_admin)
+    _upload(client, cast, _roster(tmp_path))
+    job = ImportJob.objects.get()
+    page = client.get(reverse("member_io:import-job", kwargs={"code": job.code})).content.decode()
+    assert 'id="download-rejected"' in page
     download = client.get(reverse("member_io:import-rejected", kwargs={"code": job.code}))
     assert "filename*=utf-8''" in download["Content-Disposition"]
     with zipfile.ZipFile(io.BytesIO(_body(download))) as zf:

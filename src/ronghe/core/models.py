@@ -87,6 +87,7 @@ class ImportStatus(models.TextChoices):
     COMMITTING = "committing", "正在导入"
     COMMITTED = "committed", "已导入"
     FAILED = "failed", "导入失败"
+    CANCELLED = "cancelled", "已取消"
 
 
 class ImportMode(models.TextChoices):
@@ -97,8 +98,10 @@ class ImportMode(models.TextChoices):
 class ImportJob(models.Model):
     """One uploaded spreadsheet on its way in: checked, previewed, then committed in the background.
 
-    The upload is kept under DATA_DIR/imports with a generated name (never the user's) and is
-    deleted once the job is committed or refused.
+    The upload is kept under DATA_DIR/imports with a generated name (never the user's), mode 0600,
+    and is deleted once the job is committed or refused, and with the rejected-rows file when the job
+    expires (`core.imports.jobs.maintain`). `heartbeat_at` moves with the progress of a running pass:
+    a running job whose heartbeat stopped is marked failed (`jobs.fail_if_stale`).
     """
 
     scope_org_field = "organization"
@@ -131,6 +134,7 @@ class ImportJob(models.Model):
     errors = models.JSONField("错误明细", default=list, blank=True)
     message = models.TextField("说明", blank=True)
     rejected_name = models.CharField(max_length=80, blank=True)
+    heartbeat_at = models.DateTimeField("最近进展", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

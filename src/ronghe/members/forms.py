@@ -290,7 +290,7 @@ class ImportForm(StyledForm):
     )
     file = forms.FileField(
         label="名册文件",
-        help_text="支持 .xlsx、.xls、.csv；身份证号列请设置为文本格式。",
+        help_text="支持 .xlsx、.csv（旧版 .xls 请先另存为 .xlsx）；身份证号列请设置为文本格式。",
         error_messages={"required": "请选择要导入的文件", "empty": "文件是空的"},
     )
 

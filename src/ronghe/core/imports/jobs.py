@@ -8,27 +8,43 @@ them by the job's `kind`. Both passes stream the file and report an `Outcome`.
 States: `start_import` refuses an unsafe file at once and queues the preview of a safe one
 (VALIDATING → VALIDATED, or REFUSED when it cannot be read); `request_commit` queues the commit (VALIDATED → COMMITTING →
 COMMITTED; back to VALIDATED when an all-or-nothing commit met bad rows and wrote nothing).
+
+A running pass beats `heartbeat_at` with its progress. A job left VALIDATING or COMMITTING without a
+heartbeat for RONGHE_IMPORT_STALE_MINUTES (its worker was killed) is marked FAILED when someone looks
+at it (`fail_if_stale`) and by `ronghe import_maintenance` (`maintain`); nothing waits on it.
+
+Files hold personal data in clear: they are written 0600 in a 0700 directory, the upload is deleted
+once committed, refused, failed or cancelled (`cancel`, VALIDATED → CANCELLED), and `maintain` deletes the upload and the rejected-rows file of
+every job older than RONGHE_IMPORT_FILE_HOURS (a previewed job not committed by then is failed).
 """
 
 from __future__ import annotations
 
+import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
 import python_calamine as pc
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q
+from django.utils import timezone
 from django_tasks import task
 
 from ronghe.core.imports.errors import ImportRefused, RowError
-from ronghe.core.imports.files import check_upload
+from ronghe.core.imports.files import check_upload, limit
 from ronghe.core.models import ImportJob, ImportMode, ImportStatus
 from ronghe.core.types import Actor, OrgNode
 
 PROGRESS_EVERY = 1000
+RUNNING = (ImportStatus.VALIDATING, ImportStatus.COMMITTING)
+DEAD = "导入进程异常中止，请重新导入"
+EXPIRED = "上传的文件超过 {hours} 小时未导入，已按规定删除，请重新上传"
+CRASHED = "导入过程中出现错误，未导入任何数据，请重新导入；如再次出现请联系系统管理员"
 
 
 @dataclass
@@ -79,7 +95,7 @@ class CommitPass(Protocol):
 
 @dataclass(frozen=True)
 class Importer:
-    """The two passes of one import kind. `kind` in their signatures is the file kind (xlsx/xls/csv)."""
+    """The two passes of one import kind. `kind` in their signatures is the file kind (xlsx/csv)."""
 
     preview: PreviewPass
     commit: CommitPass
@@ -101,10 +117,28 @@ def importer(kind: str) -> Importer:
 
 
 def storage_dir() -> Path:
-    """Uploads and rejected-row files live outside the web root, under generated names."""
+    """Uploads and rejected-row files live outside the web root, under generated names, 0700."""
     directory = Path(settings.DATA_DIR) / "imports"
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if directory.stat().st_mode & 0o077:
+        directory.chmod(0o700)  # made by an earlier version with the umask's 0755
     return directory
+
+
+def write_private(path: Path, chunks: Iterable[bytes]) -> None:
+    """Create `path` readable and writable by this account only (0600), whatever the umask."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        for chunk in chunks:
+            fh.write(chunk)
+
+
+def stale_after() -> timedelta:
+    return timedelta(minutes=limit("RONGHE_IMPORT_STALE_MINUTES", 15))
+
+
+def keep_files_for() -> timedelta:
+    return timedelta(hours=limit("RONGHE_IMPORT_FILE_HOURS", 24))
 
 
 def start_import(*, kind: str, upload: UploadedFile[bytes], target: OrgNode, user: Actor) -> ImportJob:
@@ -112,15 +146,14 @@ def start_import(*, kind: str, upload: UploadedFile[bytes], target: OrgNode, use
     importer(kind)  # an unknown kind fails here, not later in the worker
     stored = f"{uuid.uuid4().hex}.upload"
     path = storage_dir() / stored
-    with path.open("wb") as fh:
-        for chunk in upload.chunks():
-            fh.write(chunk)
+    write_private(path, upload.chunks())
     job = ImportJob(
         kind=kind,
         organization_id=target.pk,
         created_by_id=user.pk,
         original_name=Path(upload.name or "").name[:255],
         stored_name=stored,
+        heartbeat_at=timezone.now(),
     )
     try:
         job.file_kind = check_upload(path, job.original_name)
@@ -149,6 +182,7 @@ def request_commit(*, job: ImportJob, valid_only: bool) -> None:
         status=ImportStatus.COMMITTING,
         mode=ImportMode.VALID_ONLY if valid_only else ImportMode.ATOMIC,
         processed_rows=0,
+        heartbeat_at=timezone.now(),
     )
     if updated:
         run_import.enqueue(job.pk, "commit")
@@ -159,7 +193,7 @@ def _progress(job_id: int) -> Callable[[int], None]:
 
     def report(count: int) -> None:
         if count - last[0] >= PROGRESS_EVERY:
-            ImportJob.objects.filter(pk=job_id).update(processed_rows=count)
+            ImportJob.objects.filter(pk=job_id).update(processed_rows=count, heartbeat_at=timezone.now())
             last[0] = count
 
     return report
@@ -169,8 +203,11 @@ def _progress(job_id: int) -> Callable[[int], None]:
 def run_import(job_id: int, phase: str) -> None:
     """The background half of an import: the preview pass or the commit pass of one job."""
     job = ImportJob.objects.select_related("organization", "created_by").get(pk=job_id)
+    if job.status not in RUNNING or not job.stored_name:
+        return  # failed meanwhile (its heartbeat stopped while queued) or already done
     passes = importer(job.kind)
     path = storage_dir() / job.stored_name
+    ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
     try:
         if phase == "preview":
             ImportJob.objects.filter(pk=job.pk).update(total_rows=row_estimate(path, job.file_kind))
@@ -208,12 +245,96 @@ def run_import(job_id: int, phase: str) -> None:
         path.unlink(missing_ok=True)
         job.status, job.message, job.stored_name = ImportStatus.REFUSED, exc.message, ""
         outcome = Outcome()
+    except Exception:
+        _fail(job.pk, CRASHED, running_only=False)
+        raise
+    if (
+        phase == "preview"
+        and not ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATING).exists()
+    ):
+        _delete_files(job)  # marked failed while this pass was still going: its result is not wanted
+        return
     job.total_rows = outcome.total or job.total_rows
     job.processed_rows = outcome.total
     job.valid_count = outcome.valid
     job.invalid_count = outcome.invalid_rows
     job.errors = [e.as_dict() for e in outcome.invalid]
     job.save()
+
+
+def _delete_files(job: ImportJob) -> None:
+    for name in (job.stored_name, job.rejected_name):
+        if name:
+            (storage_dir() / name).unlink(missing_ok=True)
+
+
+def _fail(job_id: int, message: str, *, running_only: bool = True, before: datetime | None = None) -> bool:
+    """Mark a job FAILED and delete its files; with `running_only`, only if it is still running
+    (and, with `before`, its heartbeat is older than that)."""
+    jobs = ImportJob.objects.filter(pk=job_id)
+    if running_only:
+        jobs = jobs.filter(status__in=RUNNING)
+    if before is not None:
+        jobs = jobs.filter(Q(heartbeat_at__lt=before) | Q(heartbeat_at__isnull=True, updated_at__lt=before))
+    job = jobs.first()
+    if job is None:
+        return False
+    if not jobs.update(status=ImportStatus.FAILED, message=message, stored_name="", rejected_name=""):
+        return False
+    _delete_files(job)
+    return True
+
+
+def fail_if_stale(job: ImportJob) -> ImportJob:
+    """A running job whose heartbeat stopped is FAILED (its worker died); returns the job as it is now."""
+    if job.is_running and _fail(job.pk, DEAD, before=timezone.now() - stale_after()):
+        job.refresh_from_db()
+    return job
+
+
+def maintain(now: datetime | None = None) -> dict[str, int]:
+    """The periodic clean-up (`ronghe import_maintenance`, hourly): fail stale running jobs, delete the
+    files of jobs older than RONGHE_IMPORT_FILE_HOURS (an uncommitted preview then fails), and delete
+    stray files in the imports directory that no job names."""
+    now = now or timezone.now()
+    stale = sum(
+        _fail(pk, DEAD, before=now - stale_after())
+        for pk in ImportJob.objects.filter(status__in=RUNNING).values_list("pk", flat=True)
+    )
+    cutoff = now - keep_files_for()
+    expired = 0
+    old = ImportJob.objects.filter(created_at__lt=cutoff).exclude(status__in=RUNNING)
+    for job in old.exclude(stored_name="", rejected_name=""):
+        _delete_files(job)
+        fields = {"stored_name": "", "rejected_name": ""}
+        if job.status == ImportStatus.VALIDATED:
+            hours = int(keep_files_for().total_seconds() // 3600)
+            fields |= {"status": ImportStatus.FAILED, "message": EXPIRED.format(hours=hours)}
+        expired += ImportJob.objects.filter(pk=job.pk).exclude(status__in=RUNNING).update(**fields)
+    named = {
+        name
+        for pair in ImportJob.objects.exclude(stored_name="", rejected_name="").values_list(
+            "stored_name", "rejected_name"
+        )
+        for name in pair
+        if name
+    }
+    strays = 0
+    for path in storage_dir().iterdir():
+        if path.is_file() and path.name not in named and path.stat().st_mtime < cutoff.timestamp():
+            path.unlink(missing_ok=True)
+            strays += 1
+    return {"stale": stale, "expired": expired, "strays": strays}
+
+
+def cancel(job: ImportJob) -> bool:
+    """Drop a previewed job that will not be committed: CANCELLED, its upload and rejected rows deleted."""
+    done = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATED).update(
+        status=ImportStatus.CANCELLED, message="", stored_name="", rejected_name=""
+    )
+    if done:
+        _delete_files(job)
+    return bool(done)
 
 
 def rejected_path(job: ImportJob) -> Path | None:

@@ -1,6 +1,6 @@
 """Stream the rows of an uploaded spreadsheet and find its header row.
 
-.xlsx/.xls go through python-calamine: the sheet is read natively and `iter_rows` hands rows to
+.xlsx goes through python-calamine (after `files.check_extent`): the sheet is read natively and `iter_rows` hands rows to
 Python one at a time, so a 100,000-row workbook is never a Python list. Merged cells give every
 covered cell the value of their top-left cell. .csv is read line by line (UTF-8 or GB18030).
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 import python_calamine as pc
 
 from ronghe.core.imports.errors import ImportRefused
-from ronghe.core.imports.files import csv_encoding, limit
+from ronghe.core.imports.files import csv_encoding, max_rows
 from ronghe.core.imports.values import clean_text, normalize_header
 
 Row = tuple[int, list[object]]  # (row number as the user sees it, cell values)
@@ -23,15 +23,15 @@ Row = tuple[int, list[object]]  # (row number as the user sees it, cell values)
 
 def open_rows(path: Path, kind: str) -> Iterator[Row]:
     """Yield the non-empty rows of the first sheet; raise ImportRefused if the file cannot be read."""
-    max_rows = limit("RONGHE_IMPORT_MAX_ROWS", 200_000)
+    limit = max_rows()
     source = _csv_rows(path) if kind == "csv" else _sheet_rows(path)
     count = 0
     for number, values in source:
         if not any(v not in (None, "") for v in values):
             continue
         count += 1
-        if count > max_rows:
-            raise ImportRefused(f"行数超过上限 {max_rows} 行，请拆分文件后再导入")
+        if count > limit:
+            raise ImportRefused(f"行数超过上限 {limit} 行，请拆分文件后再导入")
         yield number, values
 
 

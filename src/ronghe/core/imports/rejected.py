@@ -46,6 +46,7 @@ class RejectedWriter:
     def close(self) -> None:
         if self.workbook is not None:
             self.workbook.close()
+            self.path.chmod(0o600)  # full ID and phone numbers as the user typed them
 
 
 def _as_text(value: object) -> str:

@@ -7,6 +7,7 @@ from typing import IO
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -15,13 +16,14 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ronghe.accounts.http import AuthenticatedRequest
+from ronghe.core import audit
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.idnumbers import SHANGHAI
 from ronghe.core.imports import jobs
 from ronghe.core.imports.errors import ImportRefused
 from ronghe.core.models import ImportJob, ImportStatus
 from ronghe.core.permissions import require
-from ronghe.core.scope import get_for_user_or_404, require_at
+from ronghe.core.scope import get_for_user_or_404, has_perm_at, require_at
 from ronghe.members import exports, imports
 from ronghe.members.forms import BirthdayForm, CommitForm, ExportForm, ImportForm
 from ronghe.members.models import Member
@@ -48,8 +50,18 @@ def _small_download(fh: IO[bytes], filename: str, content_type: str) -> HttpResp
 
 
 def _job(request: AuthenticatedRequest, code: UUID) -> ImportJob:
-    return get_for_user_or_404(
+    """The job if in the user's scope (404 otherwise), failed first if its worker died."""
+    job = get_for_user_or_404(
         ImportJob.objects.select_related("organization"), request.user, perm="members.import", code=code
+    )
+    return jobs.fail_if_stale(job)
+
+
+def _may_download(request: AuthenticatedRequest, job: ImportJob) -> bool:
+    """A job's files hold full ID and phone numbers as uploaded: only the job's own uploader, and only
+    while they may see full numbers at the job's organization (members.view_sensitive)."""
+    return job.created_by_id == request.user.pk and has_perm_at(
+        request.user, "members.view_sensitive", job.organization.path
     )
 
 
@@ -66,14 +78,17 @@ def import_start(request: AuthenticatedRequest) -> HttpResponse:
             form.add_error("file", exc.message)
         else:
             return redirect("member_io:import-job", code=job.code)
-    jobs = ImportJob.objects.none()
+    recent: list[ImportJob] = []
     if request.method == "GET":
-        jobs = ImportJob.objects.filter(created_by=request.user, kind=imports.KIND).select_related(
-            "organization"
-        )[:10]
+        recent = [
+            jobs.fail_if_stale(job)
+            for job in ImportJob.objects.filter(created_by=request.user, kind=imports.KIND).select_related(
+                "organization"
+            )[:10]
+        ]
     context = {
         "form": form,
-        "jobs": jobs,
+        "jobs": recent,
         "breadcrumbs": [("导入党员名册", None)],
     }
     return render(request, "member_io/import_form.html", context, status=400 if form.errors else 200)
@@ -94,6 +109,8 @@ def import_job(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
         "errors": job.errors[:ERRORS_SHOWN],
         "errors_hidden": max(0, len(job.errors) - ERRORS_SHOWN),
         "commit_form": CommitForm(),
+        "can_download": _may_download(request, job),
+        "keep_hours": int(jobs.keep_files_for().total_seconds() // 3600),
         "members": imports.imported_members(job, request.user)[:200]
         if job.status == ImportStatus.COMMITTED
         else [],
@@ -121,12 +138,31 @@ def import_commit(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
 
 
 @require("members.import")
+@require_POST
+def import_cancel(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    job = _job(request, code)
+    if jobs.cancel(job):
+        messages.success(request, "已取消本次导入，上传的文件已删除")
+    else:
+        messages.error(request, "该导入任务当前不能取消")
+    return redirect("member_io:import-job", code=job.code)
+
+
+@require("members.import")
 @require_GET
 def import_rejected(request: AuthenticatedRequest, code: UUID) -> FileResponse:
-    job = _job(request, code)
+    job = _job(request, code)  # 404 outside the user's scope
+    if not _may_download(request, job):
+        raise PermissionDenied("错误行文件含完整身份证号，仅上传者本人且有查看完整号码权限时可以下载")
     path = jobs.rejected_path(job)
     if path is None:
-        raise Http404("没有错误行")
+        raise Http404("没有错误行，或文件已过期删除")
+    audit.record(
+        "member.import_rejected_download",
+        actor=request.user,
+        obj=job,
+        changes={"file": job.original_name, "rows": job.invalid_count},
+    )
     stem = job.original_name.rsplit(".", 1)[0] or "名册"
     return _download(path.open("rb"), f"{stem}_错误行.xlsx", XLSX)
 
