@@ -44,3 +44,20 @@ def test_roster_export_escapes_formula_like_cells(client_for, cast):
     exported = {row[0]: (row[remarks], row[position]) for row in rows[1:]}
     for i, text in enumerate(RISKY):
         assert exported[f"公式{i}"] == ("'" + text, "'" + text)
+
+
+def test_rejected_rows_file_escapes_formula_like_cells(tmp_path):
+    # given a rejected row whose cells (as the user typed them) start like formulas
+    from ronghe.core.imports.errors import RowError
+    from ronghe.core.imports.reading import Header
+    from ronghe.core.imports.rejected import RejectedWriter
+
+    header = Header(row=1, columns={"name": 0, "remarks": 1}, labels={}, cells=["姓名", "=备注"])
+    writer = RejectedWriter(tmp_path / "rejected.xlsx")
+    # when the rejected-rows file is written
+    writer.add(header, 2, ['=HYPERLINK("http://x","y")', "@SUM(A1)"], [RowError(2, "姓名", "格式不对")])
+    writer.close()
+    # then every text cell that starts like a formula reads back with its apostrophe
+    rows = CalamineWorkbook.from_path(str(tmp_path / "rejected.xlsx")).get_sheet_by_index(0).to_python()
+    assert rows[0][2:4] == ["姓名", "'=备注"]
+    assert rows[1][2:4] == ['\'=HYPERLINK("http://x","y")', "'@SUM(A1)"]

@@ -14,6 +14,7 @@ import xlsxwriter
 
 from ronghe.core.imports.errors import RowError
 from ronghe.core.imports.reading import Header
+from ronghe.core.spreadsheets import safe_text
 
 
 class RejectedWriter:
@@ -50,8 +51,9 @@ class RejectedWriter:
 
 
 def _as_text(value: object) -> str:
+    """A cell as text; one that starts like a formula keeps a leading apostrophe (core.spreadsheets)."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, date):
         return value.isoformat()
-    return "" if value is None else str(value)
+    return "" if value is None else safe_text(str(value))
