@@ -34,10 +34,9 @@ ERRORS_SHOWN = 500
 
 
 def _download(fh: IO[bytes], filename: str, content_type: str) -> FileResponse:
-    """A streamed download; Django encodes the Chinese name per RFC 6266 (filename*=utf-8'')."""
-    response = FileResponse(fh, as_attachment=True, filename=filename, content_type=content_type)
-    response["Cache-Control"] = "no-store"
-    return response
+    """A streamed download; Django encodes the Chinese name per RFC 6266 (filename*=utf-8'').
+    `Cache-Control: no-store` comes from `core.middleware.NoStoreMiddleware`, as on every response."""
+    return FileResponse(fh, as_attachment=True, filename=filename, content_type=content_type)
 
 
 def _small_download(fh: IO[bytes], filename: str, content_type: str) -> HttpResponse:
@@ -45,7 +44,6 @@ def _small_download(fh: IO[bytes], filename: str, content_type: str) -> HttpResp
     with fh:
         response = HttpResponse(fh.read(), content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "no-store"
     return response
 
 
