@@ -21,6 +21,9 @@ FIELD_KEYS_FILE = Path(os.environ.get("RONGHE_FIELD_KEYS_FILE", DATA_DIR / "fiel
 # both outside the database, so a database writer can neither rechain the log nor move its anchor.
 AUDIT_KEYS_FILE = Path(os.environ.get("RONGHE_AUDIT_KEYS_FILE", DATA_DIR / "audit_keys.json"))
 AUDIT_ANCHOR_FILE = Path(os.environ.get("RONGHE_AUDIT_ANCHOR_FILE", DATA_DIR / "audit_anchors.jsonl"))
+# `ronghe backup` archives (copy them off the host) and the log of backups and restores (drills).
+BACKUP_DIR = Path(os.environ.get("RONGHE_BACKUP_DIR", DATA_DIR / "backups"))
+BACKUP_LOG_FILE = Path(os.environ.get("RONGHE_BACKUP_LOG_FILE", DATA_DIR / "backups.jsonl"))
 
 DEBUG = env_bool("DEBUG", False)
 RONGHE_PRODUCTION = env_bool("RONGHE_PRODUCTION", False)
