@@ -24,6 +24,7 @@ AUDIT_ANCHOR_FILE = Path(os.environ.get("RONGHE_AUDIT_ANCHOR_FILE", DATA_DIR / "
 # `ronghe backup` archives (copy them off the host) and the log of backups and restores (drills).
 BACKUP_DIR = Path(os.environ.get("RONGHE_BACKUP_DIR", DATA_DIR / "backups"))
 BACKUP_LOG_FILE = Path(os.environ.get("RONGHE_BACKUP_LOG_FILE", DATA_DIR / "backups.jsonl"))
+RONGHE_RESTORE_DRILL_DAYS = env_int("RONGHE_RESTORE_DRILL_DAYS", 90)  # `check --deploy` warns after this
 
 DEBUG = env_bool("DEBUG", False)
 RONGHE_PRODUCTION = env_bool("RONGHE_PRODUCTION", False)

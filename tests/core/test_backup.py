@@ -218,3 +218,24 @@ def test_backup_list_shows_the_drill_record(settings: Any, tmp_path: Path) -> No
     text = out.getvalue()
     assert "备份  成功" in text and "恢复  成功" in text
     assert "最近一次成功的恢复演练" in text
+
+
+def _log(settings: Any, tmp_path: Path, *entries: dict[str, Any]) -> None:
+    _use_data_dir(settings, tmp_path / "log")
+    for entry in entries:
+        backup.log_event(entry)
+
+
+def test_deploy_check_warns_when_the_last_drill_is_too_old(settings: Any, tmp_path: Path) -> None:
+    from ronghe.core.checks import restore_drill_recent
+
+    settings.RONGHE_RESTORE_DRILL_DAYS = 90
+    _use_data_dir(settings, tmp_path / "fresh")
+    assert restore_drill_recent(None) == []  # a new installation: nothing to drill yet
+    old = {"kind": "backup", "at": "2020-01-01T00:00:00Z", "result": "ok"}
+    _log(settings, tmp_path, old)
+    assert [w.id for w in restore_drill_recent(None)] == ["ronghe.W005"]  # backups, never restored
+    _log(settings, tmp_path, {"kind": "restore", "at": "2020-02-01T00:00:00Z", "result": "ok"})
+    assert "2020-02-01" in restore_drill_recent(None)[0].msg  # a drill, but too long ago
+    _log(settings, tmp_path, {"kind": "restore", "at": backup._now(), "result": "ok"})
+    assert restore_drill_recent(None) == []

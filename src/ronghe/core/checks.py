@@ -45,3 +45,34 @@ def no_active_superuser(app_configs: Sequence[AppConfig] | None, **kwargs: Any) 
             id="ronghe.E004",
         )
     ]
+
+
+@register(deploy=True)
+def restore_drill_recent(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[CheckMessage]:
+    """BR-2: a backup never restored is not known to work. Warn when the last successful restore
+    (drill) is older than RONGHE_RESTORE_DRILL_DAYS, or when backups have been made for that long
+    without one. A new installation without any backup record is not warned here."""
+    from datetime import UTC, datetime, timedelta
+
+    from ronghe.core.backup import history, last_drill
+
+    days = settings.RONGHE_RESTORE_DRILL_DAYS
+    entries = history()
+    if not entries:
+        return []
+    drill = last_drill()
+    since = (drill or entries[0]).get("at", "")
+    try:
+        at = datetime.strptime(since, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        at = datetime.min.replace(tzinfo=UTC)
+    if datetime.now(UTC) - at <= timedelta(days=days):
+        return []
+    what = f"最近一次成功的恢复演练在 {since}" if drill else f"自 {since} 起有备份，但没有成功的恢复演练"
+    return [
+        Warning(
+            f"{what}，已超过 {days} 天",
+            hint="在另一台机器或临时数据库上用 ronghe restore 做一次恢复演练（docs/deployment.md 第 9 节）。",
+            id="ronghe.W005",
+        )
+    ]
