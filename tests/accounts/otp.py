@@ -21,5 +21,15 @@ def code_for(user: User, step: int = 0) -> str:
 
 def enrol(user: User) -> list[str]:
     """Bind an authenticator as the setup page does; returns the recovery codes."""
-    twofactor.start_enrolment(user=user)
-    return twofactor.confirm_enrolment(user=user, code=code_for(user, -1))
+    enrolment = twofactor.start_enrolment(user=user)
+    code = pyotp.TOTP(enrolment.secret).at(timezone.now(), counter_offset=-1)
+    return twofactor.confirm_enrolment(user=user, sealed=enrolment.sealed, code=code)
+
+
+def pending_secret(client) -> str:  # noqa: ANN001
+    """The seed the enrolment page showed to this client's session."""
+    return crypto.decrypt(client.session["_ronghe_otp_sealed"], twofactor.SEED_PURPOSE)
+
+
+def pending_code(client) -> str:  # noqa: ANN001
+    return pyotp.TOTP(pending_secret(client)).now()

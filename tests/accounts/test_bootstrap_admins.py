@@ -12,7 +12,7 @@ from ronghe.accounts.choices import Role
 from ronghe.accounts.models import RoleAssignment, User
 from ronghe.core.models import AuditEntry
 from ronghe.orgs.models import Organization
-from tests.accounts.otp import code_for
+from tests.accounts.otp import pending_code
 from tests.factories import OrganizationFactory, UserFactory, grant
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +60,7 @@ def test_printed_password_logs_in_and_must_be_changed_first(client):
     # the second factor first (AUTH-8: nothing but the OTP step before it), then the password change
     assert client.get("/audit/")["Location"] == reverse("accounts:otp-setup")
     client.get(reverse("accounts:otp-setup"))
-    client.post(reverse("accounts:otp-setup"), {"code": code_for(User.objects.get(username="auditadmin"))})
+    client.post(reverse("accounts:otp-setup"), {"code": pending_code(client)})
     assert client.get("/audit/")["Location"] == reverse("accounts:password-change")
 
 

@@ -13,7 +13,7 @@ from ronghe.accounts.choices import Role
 from ronghe.accounts.models import OtpDevice, RecoveryCode
 from ronghe.accounts.policy import MFA_ALWAYS, mfa_required
 from ronghe.core.models import AuditEntry
-from tests.accounts.otp import code_for, enrol, seed_of
+from tests.accounts.otp import code_for, enrol, pending_code, pending_secret, seed_of
 from tests.factories import UserFactory, grant
 
 pytestmark = pytest.mark.django_db
@@ -141,9 +141,10 @@ def test_enrolment_with_qr_code_gives_recovery_codes_once(client, cast):
     admin = _admin(cast)
     _password_login(client, "secadmin")
     page = client.get(SETUP).content.decode()
-    assert "<svg" in page and seed_of(admin) in page
+    assert "<svg" in page and pending_secret(client) in page
+    assert not OtpDevice.objects.exists()
     # when
-    response = client.post(SETUP, {"code": code_for(admin)})
+    response = client.post(SETUP, {"code": pending_code(client)})
     # then: ten codes shown, ten digests stored, the session passed
     body = response.content.decode()
     assert response.status_code == 200 and "只显示这一次" in body
@@ -161,13 +162,14 @@ def test_enrolment_with_a_wrong_code_is_refused(client, cast):
     admin = _admin(cast)
     _password_login(client, "secadmin")
     client.get(SETUP)
-    seed = seed_of(admin)
+    seed = pending_secret(client)
     # when
-    response = client.post(SETUP, {"code": "000000" if code_for(admin) != "000000" else "111111"})
-    # then: same seed offered again, not confirmed, the message announced
+    response = client.post(SETUP, {"code": "000000" if pending_code(client) != "000000" else "111111"})
+    # then: the same seed offered again, nothing stored, the message announced
     assert response.status_code == 422
     assert "动态口令：验证码不正确" in response.content.decode()
-    assert seed_of(admin) == seed and OtpDevice.objects.get(user=admin).confirmed_at is None
+    assert seed in response.content.decode() and pending_secret(client) == seed
+    assert not OtpDevice.objects.filter(user=admin).exists()
     assert _events("auth.otp_enrol") == [("secadmin", "failure")]
     assert client.get("/")["Location"] == SETUP
 

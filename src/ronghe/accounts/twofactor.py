@@ -71,41 +71,33 @@ def _audit(
 @dataclass(frozen=True)
 class Enrolment:
     secret: str  # shown on the enrolment page for manual entry, never logged
+    sealed: str  # the secret encrypted, kept in the session until the first code confirms it
     uri: str
     qr_svg: str
 
 
-@transaction.atomic
-def start_enrolment(*, user: User) -> Enrolment:
-    """A fresh seed for an account without a confirmed authenticator (a new one each time the page is
-    opened before confirming). Refused once enrolled: only the security administrator's reset re-opens it."""
+def start_enrolment(*, user: User, sealed: str = "") -> Enrolment:
+    """A fresh seed (or the one `sealed` from the page shown before) for an account without an
+    authenticator. Writes nothing: the seed is stored only when the first code confirms it. Refused once
+    enrolled: only the security administrator's reset opens enrolment again."""
     if is_enrolled(user):
         raise SecondFactorError("已绑定动态口令，如需更换请联系安全管理员重置")
-    secret = pyotp.random_base32()
-    OtpDevice.objects.update_or_create(
-        user=user,
-        defaults={
-            "seed_encrypted": crypto.encrypt(secret, SEED_PURPOSE),
-            "confirmed_at": None,
-            "last_counter": None,
-            "failures": 0,
-            "locked_until": None,
-        },
-    )
-    return enrolment_of(user, secret)
-
-
-def enrolment_of(user: User, secret: str) -> Enrolment:
+    secret = _unseal(sealed) if sealed else ""
+    if not secret:
+        secret = pyotp.random_base32()
+        sealed = crypto.encrypt(secret, SEED_PURPOSE)
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=ISSUER)
     qr = segno.make(uri, error="m")
-    return Enrolment(secret=secret, uri=uri, qr_svg=qr.svg_inline(scale=4, title="动态口令二维码"))
+    return Enrolment(
+        secret=secret, sealed=sealed, uri=uri, qr_svg=qr.svg_inline(scale=4, title="动态口令二维码")
+    )
 
 
-def pending_enrolment(user: User) -> Enrolment | None:
-    device = device_of(user)
-    if device is None or device.confirmed_at is not None:
-        return None
-    return enrolment_of(user, crypto.decrypt(device.seed_encrypted, SEED_PURPOSE))
+def _unseal(sealed: str) -> str:
+    try:
+        return crypto.decrypt(sealed, SEED_PURPOSE)
+    except crypto.DecryptionError:
+        return ""
 
 
 def _new_recovery_codes(user: User) -> list[str]:
@@ -121,23 +113,27 @@ def _normalise(code: str) -> str:
     return "".join(ch for ch in (code or "").upper() if ch.isalnum())
 
 
-def confirm_enrolment(*, user: User, code: str) -> list[str]:
-    """Confirm the pending authenticator with its first code; returns the recovery codes (shown once)."""
+def confirm_enrolment(*, user: User, sealed: str, code: str) -> list[str]:
+    """Store the authenticator the page showed (`sealed`) once its first code is right; returns the
+    recovery codes (shown once)."""
     try:
-        return _confirm(user=user, code=code)
+        return _confirm(user=user, sealed=sealed, code=code)
     except SecondFactorError as exc:
         _audit("auth.otp_enrol", user, outcome="failure", reason=exc.message)
         raise
 
 
 @transaction.atomic
-def _confirm(*, user: User, code: str) -> list[str]:
-    device = OtpDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=True).first()
-    if device is None:
+def _confirm(*, user: User, sealed: str, code: str) -> list[str]:
+    User.objects.select_for_update().filter(pk=user.pk).exists()
+    if is_enrolled(user):
+        raise SecondFactorError("已绑定动态口令，如需更换请联系安全管理员重置")
+    if not _unseal(sealed):
         raise SecondFactorError("请重新打开绑定页面扫描二维码")
+    device = OtpDevice(user=user, seed_encrypted=sealed)
     _check_code(device, code)
     device.confirmed_at = timezone.now()
-    device.save(update_fields=["confirmed_at", "last_counter", "failures", "locked_until", "updated_at"])
+    device.save()
     _audit("auth.otp_enrol", user)
     return _new_recovery_codes(user)
 

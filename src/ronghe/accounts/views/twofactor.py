@@ -22,6 +22,10 @@ from ronghe.core.permissions import public, require
 from ronghe.core.scope import scoped_users
 
 
+# The seed the enrolment page shows, encrypted, until the first code confirms it.
+_SEALED = "_ronghe_otp_sealed"
+
+
 def _passed(request: HttpRequest) -> None:
     """The session has passed the second factor: a new session key, and the gate lifted."""
     request.session.cycle_key()
@@ -45,15 +49,19 @@ def otp_setup(request: AuthenticatedRequest) -> HttpResponse:
     if twofactor.is_enrolled(request.user):
         return redirect("accounts:otp-verify" if request.session.get(OTP_PENDING) else "home:home")
     form = OtpEnrolForm(request.POST or None)
+    enrolment = twofactor.start_enrolment(user=request.user, sealed=request.session.get(_SEALED, ""))
     if request.method == "POST" and form.is_valid():
         try:
-            codes = twofactor.confirm_enrolment(user=request.user, code=form.cleaned_data["code"])
+            codes = twofactor.confirm_enrolment(
+                user=request.user, sealed=enrolment.sealed, code=form.cleaned_data["code"]
+            )
         except twofactor.SecondFactorError as exc:
             add_to_form(form, exc)
         else:
+            request.session.pop(_SEALED, None)
             _passed(request)
             return render(request, "accounts/otp_recovery.html", {"codes": codes, "next": _next(request)})
-    enrolment = twofactor.pending_enrolment(request.user) or twofactor.start_enrolment(user=request.user)
+    request.session[_SEALED] = enrolment.sealed
     return render(
         request,
         "accounts/otp_setup.html",
