@@ -21,7 +21,6 @@ from ronghe.core.htmx import paginate, render_page_or_partial
 from ronghe.core.permissions import public, require
 from ronghe.core.scope import scoped_users
 
-
 # The seed the enrolment page shows, encrypted, until the first code confirms it.
 _SEALED = "_ronghe_otp_sealed"
 
