@@ -226,3 +226,18 @@ def reset(*, actor: User, user: User) -> None:
     if not removed:
         raise SecondFactorError("该账户尚未绑定动态口令")
     _audit("auth.otp_reset", user, actor=actor)
+
+
+def reencrypt_seeds() -> int:
+    """Re-encrypt every stored seed under the active field key (`ronghe rotate_keys`); returns the count."""
+    active = crypto.keyring().active
+    count = 0
+    for device in OtpDevice.objects.only("pk", "seed_encrypted").iterator():
+        if crypto.key_id_of(device.seed_encrypted) == active:
+            continue
+        seed = crypto.decrypt(device.seed_encrypted, SEED_PURPOSE)
+        OtpDevice.objects.filter(pk=device.pk, seed_encrypted=device.seed_encrypted).update(
+            seed_encrypted=crypto.encrypt(seed, SEED_PURPOSE)
+        )
+        count += 1
+    return count
