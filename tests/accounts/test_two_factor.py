@@ -103,6 +103,9 @@ def test_enrolled_admin_is_sent_to_the_code_step(client, cast):
     # then
     assert (response.status_code, response["Location"]) == (302, VERIFY)
     assert client.get(VERIFY).status_code == 200
+    # and a password alone cannot bind a second authenticator
+    assert client.post(SETUP, {"code": "123456"})["Location"] == VERIFY
+    assert OtpDevice.objects.filter(user=admin).count() == 1
 
 
 def test_bearer_token_api_is_unaffected(client, cast):
@@ -122,6 +125,16 @@ def test_role_not_required_is_not_asked(client, cast):
     # then
     assert client.get("/").status_code == 200
     assert not OtpDevice.objects.exists()
+
+
+def test_account_not_asked_cannot_enrol(client, cast):
+    # given
+    _password_login(client, cast.secretary_a.username)
+    # when
+    response = client.get(SETUP)
+    # then
+    assert (response.status_code, response["Location"]) == (302, "/")
+    assert "_ronghe_otp_sealed" not in client.session
 
 
 def test_role_switched_on_by_setting_is_asked(client, cast, settings):
@@ -155,6 +168,7 @@ def test_enrolment_with_qr_code_gives_recovery_codes_once(client, cast):
     assert _events("auth.otp_enrol") == [("secadmin", "success")]
     # and the setup page is no longer available to change the authenticator
     assert client.get(SETUP)["Location"] == "/"
+    assert OtpDevice.objects.filter(user=admin).count() == 1
 
 
 def test_enrolment_with_a_wrong_code_is_refused(client, cast):

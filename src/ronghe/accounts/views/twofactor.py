@@ -45,8 +45,10 @@ def otp_setup(request: AuthenticatedRequest) -> HttpResponse:
     The codes are rendered in the POST's answer (no-store) and kept nowhere but as digests."""
     if not request.user.is_authenticated:
         return redirect(settings.LOGIN_URL)
+    if not request.session.get(OTP_PENDING):
+        return redirect("home:home")  # only the login of an account that needs it enrols
     if twofactor.is_enrolled(request.user):
-        return redirect("accounts:otp-verify" if request.session.get(OTP_PENDING) else "home:home")
+        return redirect("accounts:otp-verify")
     form = OtpEnrolForm(request.POST or None)
     enrolment = twofactor.start_enrolment(user=request.user, sealed=request.session.get(_SEALED, ""))
     if request.method == "POST" and form.is_valid():
