@@ -31,6 +31,16 @@ def _passed(request: HttpRequest) -> None:
     request.session.pop(OTP_PENDING, None)
 
 
+def _announced(form: OtpCodeForm | OtpEnrolForm) -> OtpCodeForm | OtpEnrolForm:
+    """A refused code: the field is marked invalid and points at its message (the page also announces
+    it in a `role="alert"` region), for screen readers."""
+    if form.errors.get("code"):
+        attrs = form.fields["code"].widget.attrs
+        attrs.update({"aria-invalid": "true", "aria-describedby": "id_code-error"})
+        attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+    return form
+
+
 def _next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
@@ -66,7 +76,7 @@ def otp_setup(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "accounts/otp_setup.html",
-        {"form": form, "enrolment": enrolment, "next": _next(request)},
+        {"form": _announced(form), "enrolment": enrolment, "next": _next(request)},
         status=422 if form.errors else 200,
     )
 
@@ -98,7 +108,7 @@ def otp_verify(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "accounts/otp_verify.html",
-        {"form": form, "next": _next(request)},
+        {"form": _announced(form), "next": _next(request)},
         status=422 if form.errors else 200,
     )
 
