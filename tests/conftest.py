@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.test import Client
 from hypothesis import HealthCheck, settings
 
 from ronghe.accounts.choices import Role
+from ronghe.accounts.middleware import OTP_PENDING
 from ronghe.accounts.models import User
 from ronghe.members.models import Member
 from ronghe.orgs.choices import OrgKind
@@ -89,3 +91,20 @@ def client_for(client):  # noqa: ANN001, ANN201
         return client
 
     return login
+
+
+_force_login = Client.force_login
+
+
+@pytest.fixture(autouse=True)
+def _force_login_includes_second_factor(monkeypatch):  # noqa: ANN001, ANN202
+    """`client.force_login(user)` (and `journey.login`) stands for a finished login, the second factor
+    included. The two-factor tests sign in through the login form, which leaves the OTP step pending."""
+
+    def force_login(self: Client, user: User, backend: str | None = None) -> None:
+        _force_login(self, user, backend)
+        session = self.session
+        if session.pop(OTP_PENDING, None):
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)

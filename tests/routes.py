@@ -15,7 +15,15 @@ URL_SAMPLES: dict[str, Callable[[Any], dict[str, Any]]] = {}
 API_SAMPLES: dict[str, Callable[[Any], dict[str, Any]]] = {}
 
 # Views any logged-in user may open (their content is the user's own).
-ANY_LOGIN = {"home:home", "accounts:password-change", "accounts:logout", "accounts:login", "healthz"}
+ANY_LOGIN = {
+    "home:home",
+    "accounts:password-change",
+    "accounts:logout",
+    "accounts:login",
+    "accounts:otp-setup",
+    "accounts:otp-verify",
+    "healthz",
+}
 # API operations any authenticated client may call (their content is the caller's own).
 API_ANY_LOGIN = {"/api/v1/me"}
 # Routes whose answer for a plain member is their own data (allowed 200, but no A-data of others).

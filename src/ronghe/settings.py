@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "ronghe.accounts.middleware.SessionTimeoutMiddleware",
+    "ronghe.accounts.middleware.SecondFactorRequiredMiddleware",
     "ronghe.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -144,6 +145,8 @@ RONGHE_IDLE_TIMEOUT_MINUTES = env_int("RONGHE_IDLE_TIMEOUT_MINUTES", 30)
 RONGHE_ABSOLUTE_SESSION_HOURS = env_int("RONGHE_ABSOLUTE_SESSION_HOURS", 12)
 # API tokens expire after this many days unless `issue_token --days N` says otherwise (1–365).
 RONGHE_TOKEN_DAYS = env_int("RONGHE_TOKEN_DAYS", 90)
+# Roles that sign in with TOTP besides the 三员 and the 工委管理员 (always): role values, or "all".
+RONGHE_MFA_ROLES = frozenset(env_list("RONGHE_MFA_ROLES", []))
 SESSION_COOKIE_AGE = RONGHE_IDLE_TIMEOUT_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -19,3 +19,11 @@ def _token(cast):
     from ronghe.accounts.services import issue_token
 
     return {"pk": issue_token(user=cast.member_a).token.pk}
+
+
+@url_sample("accounts:otp-reset")
+def _otp_device(cast):
+    from tests.accounts.otp import enrol
+
+    enrol(cast.member_a)
+    return {"pk": cast.member_a.otp_device.pk}

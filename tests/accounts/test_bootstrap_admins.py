@@ -12,6 +12,7 @@ from ronghe.accounts.choices import Role
 from ronghe.accounts.models import RoleAssignment, User
 from ronghe.core.models import AuditEntry
 from ronghe.orgs.models import Organization
+from tests.accounts.otp import pending_code
 from tests.factories import OrganizationFactory, UserFactory, grant
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,10 @@ def test_printed_password_logs_in_and_must_be_changed_first(client):
     password = _bootstrap()["auditadmin"]
     response = client.post(reverse("accounts:login"), {"username": "auditadmin", "password": password})
     assert response.status_code == 302
+    # the second factor first (AUTH-8: nothing but the OTP step before it), then the password change
+    assert client.get("/audit/")["Location"] == reverse("accounts:otp-setup")
+    client.get(reverse("accounts:otp-setup"))
+    client.post(reverse("accounts:otp-setup"), {"code": pending_code(client)})
     assert client.get("/audit/")["Location"] == reverse("accounts:password-change")
 
 

@@ -3,10 +3,12 @@ import io
 import pytest
 from django.core.management import call_command
 
+from ronghe.accounts.models import OtpDevice
 from ronghe.core import crypto
 from ronghe.core.models import AuditEntry
 from ronghe.members.models import Member
 from ronghe.members.services import reveal_id_number, reveal_phone
+from tests.accounts.otp import enrol, seed_of
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +19,8 @@ def test_rotate_keys_reencrypts_every_row(cast):
     for _ in range(3):
         MemberFactory(organization=cast.branch_a)
     before = {m.pk: (reveal_id_number(m), reveal_phone(m)) for m in Member.objects.all()}
+    enrol(cast.committee_admin)
+    seed = seed_of(cast.committee_admin)
     old = crypto.keyring().active
     # when
     out = io.StringIO()
@@ -28,9 +32,12 @@ def test_rotate_keys_reencrypts_every_row(cast):
         assert crypto.key_id_of(m.id_number_encrypted) == new
         assert crypto.key_id_of(m.phone_encrypted) == new
         assert (reveal_id_number(m), reveal_phone(m)) == before[m.pk]
-    assert "完成：重新加密 5 名党员的数据。" in out.getvalue()
+    assert "完成：重新加密 5 名党员的数据、1 个动态口令密钥。" in out.getvalue()
     entry = AuditEntry.objects.get(event="crypto.rotate_keys")
-    assert entry.changes == {"from_key": old, "to_key": new, "rows": 5}
+    assert entry.changes == {"from_key": old, "to_key": new, "rows": 5, "otp_seeds": 1}
+    # and the two-factor seed is under the new key, unchanged
+    assert crypto.key_id_of(OtpDevice.objects.get(user=cast.committee_admin).seed_encrypted) == new
+    assert seed_of(cast.committee_admin) == seed
     # and the blind index still finds members
     from ronghe.members.services import find_by_id_number
 

@@ -14,6 +14,7 @@ import pytest
 from django.urls import reverse
 
 from ronghe.accounts import services as account_services
+from ronghe.accounts import twofactor
 from ronghe.accounts.choices import Role
 from ronghe.core.models import AuditEntry
 from ronghe.core.scoring.models import Indicator
@@ -24,6 +25,7 @@ from ronghe.orglife import services as orglife_services
 from ronghe.orglife.models import Meeting
 from ronghe.orgs import services as org_services
 from ronghe.points import services as points_services
+from tests.accounts.otp import code_for, enrol
 from tests.factories import MemberFactory, UserFactory
 from tests.imports.sheets import write_csv
 
@@ -213,6 +215,25 @@ CATALOGUE: dict[str, Step] = {
         "auth.password_changed",
         lambda c, t: account_services.change_password(user=c.member_a, new_password=SECRET_PASSWORD),
     ),
+    "second factor enrolment": Step("auth.otp_enrol", lambda c, t: enrol(c.committee_admin)),
+    "second factor success": Step(
+        "auth.otp_success",
+        lambda c, t: (
+            enrol(c.committee_admin),
+            twofactor.verify(user=c.committee_admin, code=code_for(c.committee_admin, 1)),
+        ),
+    ),
+    "second factor recovery code": Step(
+        "auth.otp_recovery_used",
+        lambda c, t: twofactor.verify(user=c.committee_admin, code=enrol(c.committee_admin)[0]),
+    ),
+    "second factor reset": Step(
+        "auth.otp_reset",
+        lambda c, t: (
+            enrol(c.committee_admin),
+            twofactor.reset(actor=c.committee_admin_sec, user=c.committee_admin),
+        ),
+    ),
 }
 
 
@@ -242,6 +263,20 @@ def test_each_catalogued_change_is_audited_once(scene, tmp_path, name, caplog):
     own = [r for r in rows if r.event != "points.claim_submitted"] if name == "claim approved" else rows
     assert len(own) == 1, [(r.event, r.outcome) for r in rows]
     assert own[0].outcome == "success"
+    _assert_no_secrets(caplog)
+
+
+def test_a_wrong_second_factor_code_is_audited_once_as_a_failure(scene, caplog):
+    # given
+    enrol(scene.committee_admin)
+    wrong = "000000" if code_for(scene.committee_admin) != "000000" else "111111"
+    last = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    # when
+    with pytest.raises(twofactor.SecondFactorError):
+        twofactor.verify(user=scene.committee_admin, code=wrong)
+    # then
+    rows = _rows_since(last, "auth.otp")
+    assert [(r.event, r.outcome, r.actor_username) for r in rows] == [("auth.otp_failure", "failure", "gw")]
     _assert_no_secrets(caplog)
 
 

@@ -74,3 +74,25 @@ class TokenFilterForm(StyledFormMixin, forms.Form):
 
     q = forms.CharField(label="用户名", required=False, max_length=150)
     status = forms.ChoiceField(label="状态", required=False, choices=STATUS_CHOICES)
+
+
+class OtpCodeForm(StyledFormMixin, forms.Form):
+    code = forms.CharField(
+        label="验证码",
+        max_length=20,
+        error_messages={"required": "验证码：不能为空"},
+        help_text="动态口令应用中的6位数字；手机不在身边时可输入一个恢复码。",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class OtpEnrolForm(StyledFormMixin, forms.Form):
+    code = forms.CharField(
+        label="验证码",
+        max_length=10,
+        error_messages={"required": "验证码：不能为空"},
+        help_text="扫码后，输入动态口令应用显示的6位数字。",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

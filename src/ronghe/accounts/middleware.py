@@ -6,7 +6,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -71,10 +71,55 @@ class SessionTimeoutMiddleware:
         return response
 
 
+# Set at login (`receivers._logged_in`) for an account whose roles need a second factor; removed when the
+# session has passed it (`views.twofactor`). A role granted later applies from the next login.
+OTP_PENDING = "_ronghe_otp_pending"
+
+
+class SecondFactorRequiredMiddleware:
+    """security.md AUTH-8: a session whose account needs a second factor reaches nothing but the OTP step
+    (enrolment or verification) and logout until it has passed it. An API call with a bearer token is no
+    session login and is left to `ronghe.api`; a session API call gets 401."""
+
+    allowed_names = ("accounts:otp-verify", "accounts:otp-setup", "accounts:logout")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not request.session.get(OTP_PENDING):
+            return self.get_response(request)
+        if request.path.startswith(settings.STATIC_URL.join("//")):
+            return self.get_response(request)
+        if request.path.startswith("/api/") and request.headers.get("Authorization", "").startswith(
+            "Bearer "
+        ):
+            return self.get_response(request)
+        if request.path in {reverse(n) for n in self.allowed_names}:
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": "请先完成动态口令验证"}, status=401)
+        from ronghe.accounts.models import OtpDevice
+
+        enrolled = OtpDevice.objects.filter(user_id=user.pk, confirmed_at__isnull=False).exists()
+        target = reverse("accounts:otp-verify" if enrolled else "accounts:otp-setup")
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=401)
+            response["HX-Redirect"] = target
+            return response
+        return redirect(target)
+
+
 class PasswordChangeRequiredMiddleware:
     """Seeded non-demo accounts must change their password before anything else."""
 
-    allowed_names = ("accounts:password-change", "accounts:logout")
+    allowed_names = (
+        "accounts:password-change",
+        "accounts:logout",
+        "accounts:otp-setup",
+        "accounts:otp-verify",
+    )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

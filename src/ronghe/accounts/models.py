@@ -121,3 +121,47 @@ class ApiToken(models.Model):
         if self.revoked:
             return "已吊销"
         return "已过期" if self.expires_at <= timezone.now() else "有效"
+
+
+class OtpDevice(models.Model):
+    """An account's TOTP authenticator (RFC 6238, 30 s, 6 digits). The base32 seed is stored only
+    encrypted (`core.crypto`, purpose `accounts.otp_seed`); `last_counter` is the last time step accepted,
+    so the same code is never accepted twice (security.md AUTH-8)."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="otp_device", verbose_name="用户"
+    )
+    seed_encrypted = models.TextField("密钥（加密）")
+    confirmed_at = models.DateTimeField("启用时间", null=True, blank=True)
+    last_counter = models.BigIntegerField("最近使用的时间步", null=True, blank=True)
+    failures = models.PositiveSmallIntegerField("连续错误次数", default=0)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "动态口令设备"
+        verbose_name_plural = "动态口令设备"
+        ordering = ["user_id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} 动态口令"
+
+
+class RecoveryCode(models.Model):
+    """A single-use recovery code; only its keyed digest (`core.crypto.blind_index`) is stored."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="recovery_codes", verbose_name="用户"
+    )
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "恢复码"
+        verbose_name_plural = "恢复码"
+        ordering = ["user_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["user", "digest"], name="unique_recovery_code")]
+
+    def __str__(self) -> str:
+        return f"{self.user} 恢复码"

@@ -95,3 +95,16 @@ def roles_conflict(a: str, b: str) -> bool:
     if b in THREE_ADMINS:
         return has_data_access(a)
     return False
+
+
+# Two-factor login (security.md AUTH-8): the 三员 and the 工委管理员 always; more roles by setting.
+MFA_ALWAYS = frozenset(THREE_ADMINS | {Role.WORK_COMMITTEE_ADMIN})
+
+
+def mfa_required(roles: set[str] | frozenset[str], extra_roles: frozenset[str]) -> bool:
+    """An account signs in with a second factor (TOTP) when any role it holds is one of the 三员 or the
+    工委管理员 (GB/T 22239-2019 L3 身份鉴别 d); ASVS 4.0.3 4.3.1), or is listed in `RONGHE_MFA_ROLES`
+    (`extra_roles`, "all" meaning every role)."""
+    if "all" in extra_roles:
+        return bool(roles)
+    return bool(roles & (MFA_ALWAYS | extra_roles))

@@ -22,6 +22,12 @@ _REFUSED = "_ronghe_refused_while_locked"
 @receiver(user_logged_in)
 def _logged_in(sender: object, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     audit.record("auth.login", actor=user, object_type="accounts.user", object_id=str(user.pk))
+    if request is not None and hasattr(request, "session"):
+        from ronghe.accounts import twofactor
+        from ronghe.accounts.middleware import OTP_PENDING
+
+        if twofactor.is_required(user):
+            request.session[OTP_PENDING] = True
 
 
 @receiver(user_logged_out)

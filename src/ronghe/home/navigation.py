@@ -59,6 +59,7 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
             ("用户账户", "accounts:user-list", "users.manage"),
             ("角色授权", "accounts:role-list", "roles.grant"),
             ("接口令牌", "accounts:token-list", "tokens.manage"),
+            ("动态口令", "accounts:otp-list", "security.policy"),
             ("审计日志", "audit:entry-list", "audit.view"),
         ],
     ),
