@@ -249,3 +249,12 @@ def test_page_lists_only_accounts_in_scope(client, time_machine, root):
     section = page[page.index('id="account-hygiene"') :]
     assert "inside" in section and "outside" not in section
     assert ApiToken.objects.count() == 0
+
+
+def test_system_check_names_an_unknown_role(settings):
+    from ronghe.core.checks import password_max_age_roles
+
+    assert password_max_age_roles(None) == []
+    settings.RONGHE_PASSWORD_MAX_AGE_DAYS_BY_ROLE = {"root": 30, "member": -1}
+    settings.RONGHE_IDLE_ACCOUNT_DAYS = 0
+    assert [p.id for p in password_max_age_roles(None)] == ["ronghe.E005", "ronghe.E006", "ronghe.E007"]
