@@ -17,7 +17,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
@@ -59,6 +61,17 @@ def _use_real_codes(case: Any, cast: Any) -> None:
         case.query = _swap(case.query, codes)
     if isinstance(case.body, (dict, list)):
         case.body = _swap(case.body, codes)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """As Django's test client does: the WSGI handler's request signals would close the connection of the
+    test's transaction (on PostgreSQL; SQLite's in-memory database ignores the close)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
