@@ -332,3 +332,27 @@ def test_nul_character_is_refused_on_its_field(client_for, cast, method, url, bo
     assert response.status_code == 422, response.content
     body_out = assert_error_shape(response)
     assert body_out["errors"] == {field: ["不能包含空字符（\\u0000）"]}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "status"),
+    [
+        ("held_at", "2026-11-20T09:00:00-19:02", 422),  # PostgreSQL refused the offset: a 500
+        ("ends_at", "2026-11-20T10:00:00+15:30", 422),
+        ("held_at", "2026-11-20T09:00:00+14:00", 201),  # Kiribati: the last real offset
+        ("held_at", "2026-11-20T09:00:00-12:00", 201),
+    ],
+)
+def test_meeting_time_zone_offset_is_bounded(client_for, cast, field, value, status):
+    body = {
+        "organization_code": str(cast.branch_a.code),
+        "kind": "party_lecture",
+        "title": "党课",
+        "held_at": "2026-11-20T09:00:00+08:00",
+    } | {field: value}
+    response = _post(client_for(cast.committee_admin), "/api/v1/orglife/meetings", body)
+    assert response.status_code == status, response.content
+    if status == 422:
+        assert assert_error_shape(response)["errors"] == {
+            field: [f"{'开始' if field == 'held_at' else '结束'}时间的时区偏移须在 -12:00 到 +14:00 之间"]
+        }
