@@ -28,7 +28,7 @@ from ronghe.accounts.services import issue_token
 from tests import routes
 
 # More for a local hunt: RONGHE_SCHEMATHESIS_EXAMPLES=500 pytest tests/core/test_api_schemathesis.py
-MAX_EXAMPLES = int(os.environ.get("RONGHE_SCHEMATHESIS_EXAMPLES", "40"))
+MAX_EXAMPLES = int(os.environ.get("RONGHE_SCHEMATHESIS_EXAMPLES", "100"))
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
 
 
