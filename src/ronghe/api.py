@@ -19,7 +19,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from ronghe.accounts.http import ApiRequest
 from ronghe.accounts.models import ApiToken, User
-from ronghe.core.api import ERRORS, schema_errors
+from ronghe.core.api import ERRORS, NUL_FIELDS, NulRefusingParser, schema_errors
 from ronghe.core.errors import DomainError
 
 
@@ -70,6 +70,7 @@ api = NinjaAPI(
     # the token first: a request that carries one is the machine's, and is not CSRF-checked
     auth=[TokenAuth(), BrowserSession()],
     urls_namespace="api",
+    parser=NulRefusingParser(),
 )
 
 
@@ -112,7 +113,7 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def _schema_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    detail, errors = schema_errors(exc.errors)
+    detail, errors = schema_errors(exc.errors, getattr(request, NUL_FIELDS, ()))
     return _error(request, 422, detail, errors)
 
 

@@ -56,3 +56,22 @@ def secret_from_env_or_file(name: str, data_dir: Path, filename: str, nbytes: in
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(secrets.token_urlsafe(nbytes))
     return path.read_text(encoding="utf-8").strip()
+
+
+def env_int_map(name: str, default: dict[str, int]) -> dict[str, int]:
+    """`NAME=key=1,other=2` → {"key": 1, "other": 2}."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return dict(default)
+    result: dict[str, int] = {}
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        key, sep, value = item.partition("=")
+        try:
+            if not sep or not key.strip():
+                raise ValueError(item)
+            result[key.strip()] = int(value)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name} must look like key=1,other=2, got {raw!r}") from exc
+    return result

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from ronghe.envconf import env_bool, env_int, env_list, secret_from_env_or_file
+from ronghe.envconf import env_bool, env_int, env_int_map, env_list, secret_from_env_or_file
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -147,6 +147,13 @@ RONGHE_ABSOLUTE_SESSION_HOURS = env_int("RONGHE_ABSOLUTE_SESSION_HOURS", 12)
 RONGHE_TOKEN_DAYS = env_int("RONGHE_TOKEN_DAYS", 90)
 # Roles that sign in with TOTP besides the 三员 and the 工委管理员 (always): role values, or "all".
 RONGHE_MFA_ROLES = frozenset(env_list("RONGHE_MFA_ROLES", []))
+# Account hygiene (security.md AUTH-3, AUTH-10). A password older than its maximum age must be changed
+# before anything else; per role with `RONGHE_PASSWORD_MAX_AGE_DAYS_BY_ROLE=security_admin=30,member=180`
+# (an account with several roles gets the shortest; 0 means no maximum). Active accounts unused for
+# `RONGHE_IDLE_ACCOUNT_DAYS` are deactivated by the daily `ronghe disable_idle_accounts`.
+RONGHE_PASSWORD_MAX_AGE_DAYS = env_int("RONGHE_PASSWORD_MAX_AGE_DAYS", 90)
+RONGHE_PASSWORD_MAX_AGE_DAYS_BY_ROLE = env_int_map("RONGHE_PASSWORD_MAX_AGE_DAYS_BY_ROLE", {})
+RONGHE_IDLE_ACCOUNT_DAYS = env_int("RONGHE_IDLE_ACCOUNT_DAYS", 90)
 SESSION_COOKIE_AGE = RONGHE_IDLE_TIMEOUT_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

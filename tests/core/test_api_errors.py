@@ -304,3 +304,55 @@ def test_every_operation_refuses_anonymous_callers_in_the_one_shape(client, cast
                 response = getattr(client, method)(url, data="{}", content_type="application/json")
             assert response.status_code == 401, (method, url)
             assert_error_shape(response, (method, url))
+
+
+# ------------------------------------------------------- found by schemathesis (test_api_schemathesis)
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body", "field"),
+    [
+        # a unit name with NUL went to the database: PostgreSQL's text cannot hold it, a 500
+        ("post", "/api/v1/organizations", {"joint_units": ["甲\x00局"]}, "joint_units.0"),
+        ("patch", "/api/v1/organizations/{branch}", {"joint_units": ["甲\x00局"]}, "joint_units.0"),
+        ("patch", "/api/v1/organizations/{branch}", {"unit": "\x00"}, "unit"),
+        ("patch", "/api/v1/members/{member}", {"name": "张\x00甲"}, "name"),
+        ("get", "/api/v1/members?q=%00", None, "q"),
+        ("get", "/api/v1/organizations?q=a%00b", None, "q"),
+    ],
+)
+def test_nul_character_is_refused_on_its_field(client_for, cast, method, url, body, field):
+    url = url.format(branch=cast.branch_a.code, member=cast.member_a_record.code)
+    client = client_for(cast.committee_admin)
+    if method == "get":
+        response = client.get(url)
+    else:
+        payload = {"name": "甲局联合支部", "kind": "joint_branch", "parent_code": str(cast.org_a.code)} | body
+        response = _post(client, url, payload, method)
+    assert response.status_code == 422, response.content
+    body_out = assert_error_shape(response)
+    assert body_out["errors"] == {field: ["不能包含空字符（\\u0000）"]}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "status"),
+    [
+        ("held_at", "2026-11-20T09:00:00-19:02", 422),  # PostgreSQL refused the offset: a 500
+        ("ends_at", "2026-11-20T10:00:00+15:30", 422),
+        ("held_at", "2026-11-20T09:00:00+14:00", 201),  # Kiribati: the last real offset
+        ("held_at", "2026-11-20T09:00:00-12:00", 201),
+    ],
+)
+def test_meeting_time_zone_offset_is_bounded(client_for, cast, field, value, status):
+    body = {
+        "organization_code": str(cast.branch_a.code),
+        "kind": "party_lecture",
+        "title": "党课",
+        "held_at": "2026-11-20T09:00:00+08:00",
+    } | {field: value}
+    response = _post(client_for(cast.committee_admin), "/api/v1/orglife/meetings", body)
+    assert response.status_code == status, response.content
+    if status == 422:
+        assert assert_error_shape(response)["errors"] == {
+            field: [f"{'开始' if field == 'held_at' else '结束'}时间的时区偏移须在 -12:00 到 +14:00 之间"]
+        }

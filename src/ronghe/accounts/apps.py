@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "账户"
 
     def ready(self) -> None:
-        from ronghe.accounts import receivers  # noqa: F401
+        from ronghe.accounts import checks, receivers  # noqa: F401  (signal receivers, system checks)

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from ronghe.accounts.hygiene import password_expired
 from ronghe.core import audit
 from ronghe.core.types import Actor
 
@@ -112,7 +113,8 @@ class SecondFactorRequiredMiddleware:
 
 
 class PasswordChangeRequiredMiddleware:
-    """Seeded non-demo accounts must change their password before anything else."""
+    """Seeded non-demo accounts must change their password before anything else, and so must an account
+    whose password is older than its role's maximum age (security.md AUTH-3, `accounts.hygiene`)."""
 
     allowed_names = (
         "accounts:password-change",
@@ -126,9 +128,19 @@ class PasswordChangeRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.must_change_password:
+        if user is not None and user.is_authenticated:
+            if user.must_change_password:
+                reason = "首次登录，请先修改初始密码。"
+            elif password_expired(user):
+                reason = "密码已超过规定的使用期限，请先修改密码。"
+            else:
+                reason = ""
             allowed = {reverse(n) for n in self.allowed_names}
-            if request.path not in allowed and not request.path.startswith(settings.STATIC_URL.join("//")):
-                messages.info(request, "首次登录，请先修改初始密码。")
+            if (
+                reason
+                and request.path not in allowed
+                and not request.path.startswith(settings.STATIC_URL.join("//"))
+            ):
+                messages.info(request, reason)
                 return redirect("accounts:password-change")
         return self.get_response(request)

@@ -8,11 +8,15 @@ the API in `ronghe.api`; operations declare `ERRORS` in their responses so the O
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar, cast, overload
 
 from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from django.utils.datastructures import MultiValueDict
 from ninja import Field, Schema
+from ninja.errors import ValidationError
 from ninja.params import functions as param_functions
+from ninja.parser import Parser
 
 # Deep enough for any list of a province (1M members); beyond it an offset is a mistake, and past
 # 2**63 the database cannot even take it. Out-of-range paging is a 422, never a 500.
@@ -61,6 +65,61 @@ def year_param() -> Any:  # the parameter's declaration, given as the default of
     return param_functions.Query(None, ge=FIRST_YEAR, le=LAST_YEAR, description="年度，不填为今年")
 
 
+# ------------------------------------------------------------- NUL characters refused
+
+NUL_MESSAGE = "不能包含空字符（\\u0000）"
+
+
+class NulText:
+    """A JSON string that contained NUL, in place of the string: no schema type accepts it, so the input is
+    refused on its field (422) instead of reaching the database, where PostgreSQL's text cannot hold NUL."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return "NulText()"
+
+
+NUL_FIELDS = (
+    "_ronghe_nul_fields"  # request attribute: the body's fields that held NUL, as `_field` names them
+)
+
+
+def _mark_nul(value: Any, path: tuple[str, ...], found: set[str]) -> Any:
+    if isinstance(value, str):
+        if "\x00" not in value:
+            return value
+        found.add(".".join(path) or "__all__")
+        return NulText(value)
+    if isinstance(value, list):
+        return [_mark_nul(v, (*path, str(i)), found) for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        return {k: _mark_nul(v, (*path, str(k)), found) for k, v in value.items()}
+    return value
+
+
+class NulRefusingParser(Parser):
+    """ninja's JSON and query parser, refusing NUL in any value (schemathesis found the 500 on PostgreSQL:
+    a unit name with NUL in `joint_units`). A query parameter with NUL is a 422 on that parameter."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        found: set[str] = set()
+        data = _mark_nul(super().parse_body(request), (), found)
+        setattr(request, NUL_FIELDS, found)
+        return cast(dict[str, Any], data)
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        bad = [key for key, values in data.lists() if "\x00" in key or any("\x00" in str(v) for v in values)]
+        if bad:
+            raise ValidationError([{"loc": ("query", key), "type": "nul_character"} for key in bad])
+        return super().parse_querydict(data, list_fields, request)
+
+
 # ------------------------------------------------------------- schema errors in Chinese
 
 _TYPE_MESSAGES = {
@@ -103,6 +162,8 @@ _TYPE_MESSAGES = {
 
 def _message(error: dict[str, Any]) -> str:
     kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    if kind == "nul_character":
+        return NUL_MESSAGE
     if kind == "string_too_short":
         return "不能为空" if ctx.get("min_length") == 1 else f"至少 {ctx.get('min_length')} 个字符"
     if kind == "string_too_long":
@@ -129,11 +190,18 @@ def _field(loc: Iterable[Any]) -> str:
     return ".".join(str(p) for p in rest) or "__all__"
 
 
-def schema_errors(errors: Iterable[dict[str, Any]]) -> tuple[str, dict[str, list[str]]]:
-    """ninja's validation errors (pydantic's, with where they came from) as (detail, field map), in Chinese."""
+def schema_errors(
+    errors: Iterable[dict[str, Any]], nul_fields: Iterable[str] = ()
+) -> tuple[str, dict[str, list[str]]]:
+    """ninja's validation errors (pydantic's, with where they came from) as (detail, field map), in Chinese.
+    A field in `nul_fields` held NUL (`NulRefusingParser`): whatever its type error, that is the message."""
     by_field: dict[str, list[str]] = {}
+    nul = set(nul_fields)
     for error in errors:
-        by_field.setdefault(_field(error.get("loc", ())), []).append(_message(error))
+        field = _field(error.get("loc", ()))
+        message = NUL_MESSAGE if field in nul else _message(error)
+        if message != NUL_MESSAGE or message not in by_field.get(field, []):
+            by_field.setdefault(field, []).append(message)
     parts = [
         f"{field} {message}" if field != "__all__" else message
         for field, messages in by_field.items()
