@@ -145,6 +145,8 @@ RONGHE_IDLE_TIMEOUT_MINUTES = env_int("RONGHE_IDLE_TIMEOUT_MINUTES", 30)
 RONGHE_ABSOLUTE_SESSION_HOURS = env_int("RONGHE_ABSOLUTE_SESSION_HOURS", 12)
 # API tokens expire after this many days unless `issue_token --days N` says otherwise (1–365).
 RONGHE_TOKEN_DAYS = env_int("RONGHE_TOKEN_DAYS", 90)
+# A new password may not be the current one nor any of the previous ones kept (AUTH-3: the last 5 in all).
+RONGHE_PASSWORD_HISTORY = env_int("RONGHE_PASSWORD_HISTORY", 5)
 # Roles that sign in with TOTP besides the 三员 and the 工委管理员 (always): role values, or "all".
 RONGHE_MFA_ROLES = frozenset(env_list("RONGHE_MFA_ROLES", []))
 # Account hygiene (security.md AUTH-3, AUTH-10). A password older than its maximum age must be changed

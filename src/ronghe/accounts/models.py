@@ -165,3 +165,20 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} 恢复码"
+
+
+class PasswordHistory(models.Model):
+    """A password the user had before (its hash), so a change cannot go back to one of the last few
+    (security.md AUTH-3; how many: RONGHE_PASSWORD_HISTORY)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField("密码哈希", max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"

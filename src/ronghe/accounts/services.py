@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from ronghe.accounts.choices import THREE_ADMINS, Role, TokenRevocation
-from ronghe.accounts.models import ApiToken, RoleAssignment, User
+from ronghe.accounts.models import ApiToken, PasswordHistory, RoleAssignment, User
 from ronghe.accounts.policy import roles_conflict
 from ronghe.core import audit
 from ronghe.core.errors import DomainError
@@ -295,12 +296,26 @@ def _set_active(*, actor: User, user: User, active: bool) -> User:
 @transaction.atomic
 def change_password(*, user: User, new_password: str) -> User:
     """The user's own password change; the form has checked the old password and the password rules.
-    The same password again is refused (security.md AUTH-3: a change must change it)."""
+
+    The same password again is refused, and so is any of the previous ones kept (security.md AUTH-3:
+    not one of the last RONGHE_PASSWORD_HISTORY, the current one included); older hashes are dropped.
+    """
     if user.check_password(new_password):
         raise AccountError("新密码不能与当前密码相同", field="new_password1")
-    user.set_password(new_password)
-    user.must_change_password = False
-    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    keep = max(settings.RONGHE_PASSWORD_HISTORY - 1, 0)
+    previous = list(user.password_history.all()[:keep]) if keep else []
+    if any(check_password(new_password, old.password) for old in previous):
+        raise AccountError(
+            f"新密码不能与最近 {settings.RONGHE_PASSWORD_HISTORY} 次使用过的密码相同", field="new_password1"
+        )
+    with transaction.atomic():
+        if keep and user.has_usable_password():
+            PasswordHistory.objects.create(user=user, password=user.password)
+            stale = user.password_history.values_list("pk", flat=True)[keep:]
+            PasswordHistory.objects.filter(pk__in=list(stale)).delete()
+        user.set_password(new_password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password", "password_changed_at"])
     audit.record("auth.password_changed", actor=user, object_type="accounts.user", object_id=str(user.pk))
     _revoke_tokens_of(user, TokenRevocation.PASSWORD_CHANGED, actor=user)
     return user
