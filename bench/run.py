@@ -606,7 +606,7 @@ def compliance_uncached(size: int, db: str, user: Any) -> Result:
     from django.utils import timezone
 
     from bench.floors import compliance_rows
-    from ronghe.orglife.compliance import compute_rollup
+    from ronghe.orglife.rollup import compute_rollup
 
     today = timezone.localdate()
     page: list[float] = []

@@ -13,7 +13,7 @@ from ronghe.accounts.choices import Role
 from ronghe.accounts.models import User
 from ronghe.core.scope import scoped
 from ronghe.demo.generator import build_county
-from ronghe.orglife import compliance
+from ronghe.orglife import compliance, rollup
 from ronghe.orglife.choices import MeetingKind
 from ronghe.orglife.models import Meeting, MeetingRequirement
 from ronghe.orgs.choices import OrgKind
@@ -60,7 +60,7 @@ def per_obligation_rollup(user: Any, node: Organization | None, year: int, today
 
 
 def sql_rollup(user: Any, node: Organization | None, year: int, today: date) -> tuple:
-    rows, total = compliance.compute_rollup(user, node, year, today)
+    rows, total = rollup.compute_rollup(user, node, year, today)
     return [(r.organization.pk, astuple(r.tally), r.organizations, r.is_leaf) for r in rows], astuple(total)
 
 
@@ -164,7 +164,7 @@ def test_rollup_equals_the_per_obligation_count(county, year, today):
 
 
 def test_the_fixture_reaches_every_state(county):
-    rows, total = compliance.compute_rollup(county.users["工委"], None, 2026, date(2026, 9, 20))
+    rows, total = rollup.compute_rollup(county.users["工委"], None, 2026, date(2026, 9, 20))
     assert min(total.met, total.overdue, total.due_soon, total.not_due) > 0
     assert len(rows) > 3
 
@@ -172,7 +172,7 @@ def test_the_fixture_reaches_every_state(county):
 def test_branches_without_meetings_after_the_year(county):
     # given the year over: a branch owes 4 党员大会, 12 支委会, 12 主题党日, 4 党课, 1 组织生活会,
     # 1 民主评议, 1 谈心谈话 (every member) and 12 months of study days
-    rows, _total = compliance.compute_rollup(county.users["工委"], county.unit_top, 2026, date(2027, 1, 1))
+    rows, _total = rollup.compute_rollup(county.users["工委"], county.unit_top, 2026, date(2027, 1, 1))
     by_name = {r.organization.name: r for r in rows}
     # then a branch without members has met 谈心谈话 (0 of 0 members); everything else is overdue
     assert astuple(by_name["无党员支部"].tally) == (1, 46, 0, 0)
@@ -203,7 +203,7 @@ def test_rollup_follows_edited_requirements(county):
 
 def test_a_user_without_a_scope_gets_no_rows(county):
     nobody = UserFactory(username="nobody")
-    assert compliance.compute_rollup(nobody, None, 2026, date(2026, 9, 20)) == ([], compliance.Tally())
+    assert rollup.compute_rollup(nobody, None, 2026, date(2026, 9, 20)) == ([], compliance.Tally())
 
 
 @pytest.mark.parametrize("size", [300, 900])
@@ -211,7 +211,7 @@ def test_rollup_runs_a_constant_number_of_queries(size, django_assert_num_querie
     build_county(size, seed=5)
     admin = User.objects.get(username="gwadmin")
     with django_assert_num_queries(10):  # 8, and 2 to find the root has no obligations of its own
-        rows, _total = compliance.compute_rollup(admin, None, 2026, date(2026, 11, 24))
+        rows, _total = rollup.compute_rollup(admin, None, 2026, date(2026, 11, 24))
     assert len(rows) > 3
 
 
@@ -220,12 +220,12 @@ def test_drilling_down_keeps_the_numbers(county):
     admin, today = county.users["工委"], date(2026, 9, 20)
 
     def check(node: Organization | None, levels: int) -> int:
-        rows, _total = compliance.compute_rollup(admin, node, 2026, today)
+        rows, _total = rollup.compute_rollup(admin, node, 2026, today)
         selves = sum(1 for r in rows if r.is_self)
         for row in rows:
             if levels == 0 or row.is_leaf:
                 continue
-            inner, inner_total = compliance.compute_rollup(admin, row.organization, 2026, today)
+            inner, inner_total = rollup.compute_rollup(admin, row.organization, 2026, today)
             assert astuple(inner_total) == astuple(row.tally), row.organization.name
             assert sum(r.organizations for r in inner) == row.organizations
             selves += check(row.organization, levels - 1)
@@ -233,7 +233,7 @@ def test_drilling_down_keeps_the_numbers(county):
 
     assert check(None, 3) > 0
     # a branch with 党小组: its own 支部委员会 etc. come first, marked 本级
-    rows, _ = compliance.compute_rollup(admin, county.branch, 2026, today)
+    rows, _ = rollup.compute_rollup(admin, county.branch, 2026, today)
     assert rows[0].organization == county.branch and rows[0].is_self and rows[0].organizations == 1
     assert all(r.organization.kind == OrgKind.GROUP for r in rows[1:])
 

@@ -14,9 +14,9 @@ from ronghe.core.scope import has_perm_anywhere, paths_with, scoped
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.members.rules import AGE_BANDS
-from ronghe.orglife.compliance import rollup
 from ronghe.orglife.models import Meeting
 from ronghe.orglife.queries import todo_summary
+from ronghe.orglife.rollup import rollup
 from ronghe.orgs.models import Organization
 from ronghe.orgs.queries import org_rows, organizations_for_user
 from ronghe.orgs.rules import DANGER

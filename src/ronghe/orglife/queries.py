@@ -21,7 +21,6 @@ from ronghe.core.scope import paths_with, scoped
 from ronghe.orglife import rules
 from ronghe.orglife.choices import AttendanceStatus, ComplianceState, MeetingKind
 from ronghe.orglife.compliance import (
-    ROLLUP_CACHE_SECONDS,
     Obligation,
     Tally,
     compliance_in_scope,
@@ -31,6 +30,7 @@ from ronghe.orglife.compliance import (
     year_bounds,
 )
 from ronghe.orglife.models import Attendance, Meeting
+from ronghe.orglife.rollup import ROLLUP_CACHE_SECONDS
 from ronghe.orgs.choices import OrgKind
 from ronghe.orgs.models import Officer, Organization
 

@@ -18,9 +18,9 @@ from ronghe.core.htmx import paginate, query_without_page
 from ronghe.core.permissions import require
 from ronghe.core.scope import can, get_for_user_or_404, has_perm_anywhere, scoped
 from ronghe.orglife import queries, services
-from ronghe.orglife.compliance import rollup
 from ronghe.orglife.forms import CopyRequirementsForm, PolicyForm, RequirementForm
 from ronghe.orglife.models import MeetingRequirement, OrgLifePolicy, Reminder
+from ronghe.orglife.rollup import rollup
 from ronghe.orgs.models import Organization
 
 

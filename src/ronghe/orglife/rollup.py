@@ -1,0 +1,250 @@
+"""The compliance rollup of a subtree (the table and the 工委 home page): per child, requirement and
+period, histograms of meetings held counted in SQL, each distinct case evaluated once (docs/architecture.md,
+"Read caches at scale"). The per-organization obligations are `compliance.py`."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Case, CharField, Count, QuerySet, Value, When
+from django.db.models.functions import Substr
+
+from ronghe.accounts.models import User
+from ronghe.core.readcache import cached_aggregate, summary_version
+from ronghe.core.scope import paths_with, scoped
+from ronghe.orglife import rules
+from ronghe.orglife.choices import MeetingKind, Period
+from ronghe.orglife.compliance import (
+    Tally,
+    _active_members,
+    _counted_meetings,
+    _covered_members,
+    requirements_for_year,
+    study_days_by_month,
+)
+from ronghe.orglife.models import MeetingRequirement
+from ronghe.orgs.models import Organization
+
+
+@dataclass
+class RollupRow:
+    organization: Organization
+    tally: Tally
+    organizations: int
+    is_leaf: bool
+    is_self: bool = False  # the node's own obligations, above its children
+
+
+# The table still groups every meeting of the year in the scope: at a province that is seconds
+# per request, so the result is kept per scope for a minute. Any ORM save/delete of a member,
+# organization, meeting, attendance row or requirement drops it (`core.readcache`'s version, the
+# models declared in each app's `ready()`); bulk writes from other processes show within the minute.
+ROLLUP_CACHE_SECONDS = 60
+
+
+def rollup(user: User, node: Organization | None, year: int, today: date) -> tuple[list[RollupRow], Tally]:
+    """Drill-down: one row per child of `node` (or per visible top node), summing its subtree (cached)."""
+    raw = repr(
+        (
+            paths_with(user, "orglife.view"),
+            node.path if node else None,
+            year,
+            today.isoformat(),
+            summary_version(),
+        )
+    )
+    key = "orglife:rollup:" + hashlib.sha256(raw.encode()).hexdigest()
+    return cached_aggregate(key, lambda: compute_rollup(user, node, year, today), ROLLUP_CACHE_SECONDS)
+
+
+def compute_rollup(
+    user: User, node: Organization | None, year: int, today: date
+) -> tuple[list[RollupRow], Tally]:
+    """The uncached drill-down: per child of `node`, the obligations of its subtree counted by state.
+
+    The same numbers as adding up `compliance_in_scope`'s tallies per child, counted in the
+    database (`subtree_tallies`); when the node has children and obligations of its own, those
+    come first as a row of the node itself (本级).
+    """
+    visible = scoped(Organization.objects.all(), user, "orglife.view")
+    if node is None:
+        # The visible tree is the subtrees of the user's grants, so its top nodes are the grants' nodes.
+        roots = list(visible.filter(path__in=paths_with(user, "orglife.view")).order_by("path"))
+        if len(roots) == 1:
+            node = roots[0]
+        children = roots
+    if node is not None:
+        children = list(visible.filter(parent=node).order_by("sort_order", "path"))
+        if not children:
+            children = [node]
+    orgs = visible if node is None else visible.filter(path__startswith=node.path)
+    tallies = subtree_tallies(orgs, [child.path for child in children], year, today)
+    total = Tally()
+    rows = []
+    if node is not None and children != [node]:
+        # The node's own obligations (a 机关党委's 党员大会, a 支部's above its 党小组): a row of its
+        # own, so the table's total equals the node's row one level up.
+        tally, n = subtree_tallies(visible.filter(pk=node.pk), [node.path], year, today)[node.path]
+        if n:
+            total.merge(tally)
+            rows.append(RollupRow(node, tally, n, is_leaf=True, is_self=True))
+    for child in children:
+        tally, n = tallies[child.path]
+        total.merge(tally)
+        rows.append(RollupRow(child, tally, n, is_leaf=child.path == (node.path if node else None)))
+    return rows, total
+
+
+def subtree_tallies(
+    orgs: QuerySet[Organization], paths: list[str], year: int, today: date
+) -> dict[str, tuple[Tally, int]]:
+    """Per node of `paths` (nodes that do not nest): the obligations of the organizations of `orgs`
+    in its subtree counted by state, and how many of them have obligations. The same numbers as
+    adding up `compute_compliance(orgs, year, today)`'s tallies per subtree.
+
+    An obligation's state depends only on (required, held, period, today), so instead of one
+    obligation per organization and period (two million at a province) the database returns, per
+    subtree, requirement and period, how many organizations held each number of meetings, and each
+    number is evaluated once. Organizations without a meeting in a period are the applicable ones
+    less those counted. A coverage requirement compares two numbers of each organization (members
+    present at least once, active members), so it is counted per (required, held) pair. Constant
+    number of queries: requirements, organizations per subtree and kind, one GROUP BY over the
+    meetings, one per coverage requirement, and the study-day setting when a requirement uses it.
+    """
+    if not paths:
+        return {}
+    tallies = {path: Tally() for path in paths}
+    reqs = requirements_for_year(year)
+    orgs = orgs.filter(kind__in={k for r in reqs for k in r.org_kinds}, is_active=True)
+    applicable: dict[tuple[str, str], int] = {
+        (row["subtree_path"], row["kind"]): row["n"]
+        for row in orgs.annotate(subtree_path=_subtree("path", paths))
+        .values("subtree_path", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    counts = dict.fromkeys(paths, 0)
+    for (path, _kind), n in applicable.items():
+        if path in counts:  # the node itself, above its children, is in no row
+            counts[path] += n
+    if not any(counts.values()):
+        return {path: (tallies[path], 0) for path in paths}
+    held = _held_histogram(orgs, paths, year, [r for r in reqs if not r.coverage])
+    pairs = {r.kind: _coverage_histogram(orgs, paths, year, r) for r in reqs if r.coverage}
+    scheduled = {r.kind for r in reqs if r.kind == MeetingKind.STUDY_DAY and r.period == Period.MONTH}
+    study = study_days_by_month(year) if scheduled else {}
+    for r in reqs:
+        slots = rules.period_slots(r.period, year)
+        kinds = set(r.org_kinds)
+        for path, tally in tallies.items():
+            n_orgs = sum(applicable.get((path, kind), 0) for kind in kinds)
+            if not n_orgs:
+                continue
+            for slot in slots:
+                if r.coverage:
+                    found = pairs[r.kind].get(path, [])
+                else:
+                    counted = held.get((path, r.kind, slot.index), [])
+                    without = n_orgs - sum(n for _held, n in counted)
+                    found = [(r.min_count, 0, without), *((r.min_count, h, n) for h, n in counted)]
+                for required, n_held, n in found:
+                    if r.kind in scheduled:  # the scheduled study days of that month
+                        required = len(study[slot.index])
+                    if n:
+                        state = rules.evaluate_state(
+                            required=required, held=n_held, start=slot.start, end=slot.end, today=today
+                        )
+                        tally.add(state, n)
+    return {path: (tallies[path], counts[path]) for path in paths}
+
+
+def _subtree(field: str, paths: list[str]) -> Substr | Case:
+    """The path of the node of `paths` (nodes that do not nest) whose subtree holds the organization
+    whose path is `field`: that path's first characters, as many as the node's path has. A value
+    that is none of `paths` means no node's subtree (the parent of the nodes, above them)."""
+    lengths = {len(p) for p in paths}
+    if len(lengths) == 1:
+        return Substr(field, 1, lengths.pop())
+    # Top nodes at different depths (grants at a unit and at a branch of another): a few at most.
+    return Case(
+        *(When(**{f"{field}__startswith": p}, then=Value(p)) for p in paths),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def _grouped(outer: str, inner: list[QuerySet[Any]], params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """Run `outer` with the SQL of the `inner` querysets in place of {0}, {1} …: Django writes the
+    per-organization aggregates, the database groups them again and only the groups travel.
+    `params` fill the placeholders of `outer` itself, which must all come after the last {n}."""
+    try:
+        parts = [qs.query.sql_with_params() for qs in inner]
+    except EmptyResultSet:  # a filter that cannot match (no organization kind applies)
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            outer.format(*(sql for sql, _ in parts)), [*(p for _, ps in parts for p in ps), *params]
+        )
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
+
+
+def _held_histogram(
+    orgs: QuerySet[Organization], paths: list[str], year: int, reqs: list[MeetingRequirement]
+) -> dict[tuple[str, str, int], list[tuple[int, int]]]:
+    """(subtree, kind, period index) → [(meetings held, organizations holding that many)], for the
+    organizations that held at least one meeting that counts.
+
+    The meetings are counted per organization first (what `held_counts` does, with no join), and
+    these counts, not the meetings, are joined to their organizations' subtrees and kinds.
+    """
+    meetings = _counted_meetings(orgs, year, reqs)
+    # Only meetings of organizations the kind's requirement applies to (a 党小组's 主题党日 is not one).
+    applies = [(r.kind, org_kind) for r in reqs for org_kind in set(r.org_kinds)]
+    if meetings is None or not applies:
+        return {}
+    per_org = meetings.values("organization_id", "kind", "period_index").annotate(n=Count("id")).order_by()
+    subtrees = (
+        orgs.annotate(subtree_path=_subtree("path", paths)).values("id", "subtree_path", "kind").order_by()
+    )
+    out: dict[tuple[str, str, int], list[tuple[int, int]]] = defaultdict(list)
+    for path, kind, index, n_held, n in _grouped(
+        """SELECT o.subtree_path, h.kind, h.period_index, h.n, COUNT(*)
+        FROM ({0}) h JOIN ({1}) o ON o.id = h.organization_id
+        WHERE """
+        + " OR ".join(["(h.kind = %s AND o.kind = %s)"] * len(applies))
+        + " GROUP BY o.subtree_path, h.kind, h.period_index, h.n",
+        [per_org, subtrees],
+        [value for pair in applies for value in pair],
+    ):
+        out[(path, kind, int(index))].append((int(n_held), int(n)))
+    return out
+
+
+def _coverage_histogram(
+    orgs: QuerySet[Organization], paths: list[str], year: int, r: MeetingRequirement
+) -> dict[str, list[tuple[int, int, int]]]:
+    """subtree → [(active members, members present at the kind in the year, organizations)] for
+    every organization the coverage requirement applies to, members or not."""
+    applicable = orgs.filter(kind__in=r.org_kinds)
+    subtrees = (
+        applicable.annotate(subtree_path=_subtree("path", paths)).values("id", "subtree_path").order_by()
+    )
+    out: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    for path, required, n_held, n in _grouped(
+        """SELECT x.subtree_path, x.required, x.held, COUNT(*) FROM (
+            SELECT o.subtree_path, COALESCE(m.n, 0) AS required, COALESCE(c.n, 0) AS held FROM ({0}) o
+            LEFT JOIN ({1}) m ON m.organization_id = o.id
+            LEFT JOIN ({2}) c ON c.meeting__organization_id = o.id
+        ) x GROUP BY x.subtree_path, x.required, x.held""",
+        [subtrees, _active_members(applicable), _covered_members(applicable, year, [r.kind])],
+    ):
+        out[path].append((int(required), int(n_held), int(n)))
+    return out
