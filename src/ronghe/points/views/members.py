@@ -169,17 +169,24 @@ def ranking(request: AuthenticatedRequest) -> HttpResponse:
     return render_page_or_partial(request, "points/ranking.html", context)
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    """A generated file as a download, its Chinese name encoded by `exports.disposition`."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = exports.disposition(filename)
+    return response
+
+
 @require("points.view")
 def ledger_export(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     org = get_for_user_or_404(Organization, request.user, perm="points.view", code=code)
     year = requested_year(request)
     content = exports.ledger_xlsx(org, year, base_url=request.build_absolute_uri("/"))
     audit.record("points.ledger_exported", obj=org, changes={"year": year})
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = exports.disposition(f"{org.name}{year}年度积分台账.xlsx")
-    return response
+    return _attachment(content, XLSX, f"{org.name}{year}年度积分台账.xlsx")
 
 
 @require("self.view")
@@ -190,11 +197,7 @@ def member_statement(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     year = requested_year(request)
     content = exports.statement_xlsx(member, year)
     audit.record("points.statement_exported", obj=member, changes={"year": year})
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = exports.disposition(f"{member.name}{year}年度积分明细.xlsx")
-    return response
+    return _attachment(content, XLSX, f"{member.name}{year}年度积分明细.xlsx")
 
 
 @require("self.view")
@@ -205,8 +208,4 @@ def member_statement_docx(request: AuthenticatedRequest, code: UUID) -> HttpResp
     year = requested_year(request)
     content = exports.statement_docx(member, year)
     audit.record("points.statement_exported", obj=member, changes={"year": year, "format": "docx"})
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
-    response["Content-Disposition"] = exports.disposition(f"{member.name}{year}年度积分明细.docx")
-    return response
+    return _attachment(content, DOCX, f"{member.name}{year}年度积分明细.docx")
