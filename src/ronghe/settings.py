@@ -52,7 +52,13 @@ INSTALLED_APPS = [
     "ronghe.orglife",
     "ronghe.core.scoring",
     "ronghe.core.workflow",
+    "ronghe.core.evidence",
+    "ronghe.core.publicity",
+    "ronghe.core.jointreview",
+    "ronghe.core.judging",
+    "ronghe.core.rectification",
     "ronghe.points",
+    "ronghe.ratings",
     "ronghe.home",
     "ronghe.demo",
 ]

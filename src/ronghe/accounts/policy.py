@@ -20,6 +20,12 @@ PERMISSIONS: dict[str, str] = {
     "points.edit": "维护积分",
     "points.approve": "审核积分申报",
     "points.manage_scheme": "设置积分方案",
+    "ratings.view": "查看评星定级",
+    "ratings.apply": "支部自评申星",
+    "ratings.check": "评星初审",
+    "ratings.manage": "组织评星定级",
+    "judging.score": "评委评分",
+    "review.discipline": "纪检联审",
     "reports.view": "查看统计",
     "audit.view": "查看审计日志",
     "users.manage": "管理用户账户",
@@ -29,7 +35,7 @@ PERMISSIONS: dict[str, str] = {
     "self.view": "查看本人信息",
 }
 
-_DOMAIN_READ = {"orgs.view", "members.view", "orglife.view", "points.view", "reports.view"}
+_DOMAIN_READ = {"orgs.view", "members.view", "orglife.view", "points.view", "ratings.view", "reports.view"}
 _DOMAIN_WRITE = {
     "orgs.edit",
     "members.edit",
@@ -38,19 +44,31 @@ _DOMAIN_WRITE = {
     "orglife.edit",
     "points.edit",
     "points.approve",
+    "ratings.apply",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.WORK_COMMITTEE_ADMIN: frozenset(
         _DOMAIN_READ
         | _DOMAIN_WRITE
-        | {"members.view_sensitive", "orglife.manage_requirements", "points.manage_scheme", "self.view"}
+        | {
+            "members.view_sensitive",
+            "orglife.manage_requirements",
+            "points.manage_scheme",
+            "ratings.check",
+            "ratings.manage",
+            "self.view",
+        }
     ),
-    Role.UNIT_ADMIN: frozenset(_DOMAIN_READ | _DOMAIN_WRITE | {"members.view_sensitive", "self.view"}),
+    Role.UNIT_ADMIN: frozenset(
+        _DOMAIN_READ | _DOMAIN_WRITE | {"members.view_sensitive", "ratings.check", "self.view"}
+    ),
     Role.BRANCH_SECRETARY: frozenset(_DOMAIN_READ | _DOMAIN_WRITE | {"self.view"}),
     Role.MEMBER: frozenset({"self.view"}),
-    Role.JUDGE: frozenset({"orgs.view", "self.view"}),
-    Role.DISCIPLINE_REVIEWER: frozenset({"orgs.view", "members.view", "reports.view", "self.view"}),
+    Role.JUDGE: frozenset({"orgs.view", "ratings.view", "judging.score", "self.view"}),
+    Role.DISCIPLINE_REVIEWER: frozenset(
+        {"orgs.view", "members.view", "ratings.view", "review.discipline", "reports.view", "self.view"}
+    ),
     Role.AUDIT_ADMIN: frozenset({"audit.view"}),
     Role.SYSTEM_ADMIN: frozenset({"users.manage", "orgs.view", "orgs.edit"}),
     Role.SECURITY_ADMIN: frozenset({"roles.grant", "security.policy", "tokens.manage"}),
