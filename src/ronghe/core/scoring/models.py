@@ -7,13 +7,15 @@ rules it was computed with, so it can be reproduced after the scheme changes.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from decimal import Decimal
 from typing import TypedDict
 
+from django.conf import settings
 from django.db import models
 
-from ronghe.core.scoring import rules
+from ronghe.core.scoring import levels, rules
 from ronghe.core.scoring.choices import IndicatorKind, SchemePurpose, SchemeStatus
 
 
@@ -53,6 +55,8 @@ class Scheme(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="复制自"
     )
     description = models.TextField("说明", blank=True)
+    # How a subject's total becomes a level (thresholds or named stars, caps, quotas): levels.LevelRules.
+    level_rules = models.JSONField("定级规则", default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -81,6 +85,9 @@ class Scheme(models.Model):
     def is_editable(self) -> bool:
         return self.status == SchemeStatus.DRAFT
 
+    def to_level_rules(self) -> levels.LevelRules:
+        return levels.LevelRules.from_dict(self.level_rules)
+
     def to_rules(self) -> rules.SchemeRules:
         dims = self.dimensions.all()
         inds = self.indicators.select_related("dimension").all()
@@ -93,7 +100,7 @@ def rules_from_rows(scheme: Scheme, dims: list[Dimension], inds: list[Indicator]
         floor=scheme.floor,
         ceiling=scheme.ceiling,
         dimensions=tuple(
-            rules.DimensionRule(d.code, d.name, d.base, d.threshold_a, d.threshold_b)
+            rules.DimensionRule(d.code, d.name, d.base, d.threshold_a, d.threshold_b, d.weight)
             for d in sorted(dims, key=lambda d: (d.order, d.pk or 0))
         ),
         indicators=tuple(
@@ -127,6 +134,7 @@ class Dimension(models.Model):
     base = models.DecimalField("基础分", default=Decimal("0"), **POINTS)
     threshold_a = models.DecimalField("A 等线", default=Decimal("0"), **POINTS)
     threshold_b = models.DecimalField("B 等线", default=Decimal("0"), **POINTS)
+    weight = models.DecimalField("权重", default=Decimal("1"), max_digits=7, decimal_places=4)
 
     class Meta:
         verbose_name = "评价维度"
@@ -203,3 +211,53 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject_type}:{self.subject_id} {self.period}"
+
+
+class Campaign(models.Model):
+    """A yearly run of a scheme over the subtree of the node that runs it (评星定级, 评选, 考核).
+
+    Each purpose declares its own `core.workflow` process over `state`; the timetable holds the last
+    day of each step, and `quotas` (levels.Quota dicts), when given, replace the scheme's.
+    """
+
+    scope_org_field = "organization"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    purpose = models.CharField("用途", max_length=30, choices=SchemePurpose.choices)
+    name = models.CharField("名称", max_length=100)
+    year = models.PositiveSmallIntegerField("年度")
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="campaigns", verbose_name="方案")
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.CASCADE, related_name="+", verbose_name="组织单位"
+    )
+    state = models.CharField("状态", max_length=20)
+    timetable = models.JSONField("日程", default=dict, blank=True)
+    quotas = models.JSONField("名额比例", default=list, blank=True)
+    publicity_days = models.PositiveSmallIntegerField("公示天数（工作日）", default=5)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "评价活动"
+        verbose_name_plural = "评价活动"
+        ordering = ["-year", "purpose", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["purpose", "organization", "year"], name="one_campaign_per_node_year")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_org_path(self) -> str:
+        return self.organization.path
+
+    def level_rules(self) -> levels.LevelRules:
+        """The scheme's level rules with this campaign's quotas, when it sets any."""
+        base = self.scheme.to_level_rules()
+        if not self.quotas:
+            return base
+        return dataclasses.replace(base, quotas=tuple(levels.Quota.from_dict(q) for q in self.quotas))

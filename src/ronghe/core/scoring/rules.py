@@ -91,6 +91,7 @@ class DimensionRule:
     base: Decimal = ZERO
     threshold_a: Decimal = ZERO
     threshold_b: Decimal = ZERO
+    weight: Decimal = Decimal("1")  # multiplies the dimension in a subject's total (levels.py)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -99,6 +100,7 @@ class DimensionRule:
             "base": _str(self.base),
             "threshold_a": _str(self.threshold_a),
             "threshold_b": _str(self.threshold_b),
+            "weight": _str(self.weight),
         }
 
     @classmethod
@@ -109,6 +111,7 @@ class DimensionRule:
             base=_dec(d.get("base")) or ZERO,
             threshold_a=_dec(d.get("threshold_a")) or ZERO,
             threshold_b=_dec(d.get("threshold_b")) or ZERO,
+            weight=_dec(d.get("weight")) or Decimal("1"),
         )
 
 

@@ -82,6 +82,7 @@ def clone_scheme(
             refines=scheme if organization.pk != scheme.organization_id else scheme.refines,
             cloned_from=scheme,
             description=scheme.description,
+            level_rules=scheme.level_rules,
         )
         dim_map: dict[int, Dimension] = {}
         for dim in scheme.dimensions.all():
