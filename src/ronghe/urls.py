@@ -10,6 +10,8 @@ urlpatterns = [
     path("members/io/", include((member_io_urlpatterns, "member_io"))),
     path("orglife/", include("ronghe.orglife.urls")),
     path("points/", include("ronghe.points.urls")),
+    path("ratings/", include("ronghe.ratings.urls")),
+    path("judging/", include("ronghe.core.judging.urls")),
     path("orgs/", include("ronghe.orgs.urls")),
     path("members/", include("ronghe.members.urls")),
     path("api/v1/", api.urls),

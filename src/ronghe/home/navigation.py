@@ -54,6 +54,16 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
         ],
     ),
     (
+        "评星与评审",
+        [
+            ("评星定级", "ratings:campaign-list", "ratings.view"),
+            ("评委评分", "judging:panel-list", "judging.score"),
+            ("联审", "jointreview:list", "review.discipline"),
+            ("公示", "publicity:list", "public"),
+            ("整改事项", "rectification:list", "ratings.view"),
+        ],
+    ),
+    (
         "系统管理",
         [
             ("用户账户", "accounts:user-list", "users.manage"),

@@ -22,6 +22,7 @@ from ronghe.orgs.queries import org_rows, organizations_for_user
 from ronghe.orgs.rules import DANGER
 from ronghe.points import queries as points_queries
 from ronghe.points.queries import member_summary
+from ronghe.ratings import queries as ratings_queries
 
 if TYPE_CHECKING:
     from ronghe.accounts.models import User
@@ -128,4 +129,14 @@ def home_member(member: Member, today: date) -> dict[str, Any]:
         .distinct()
         .order_by("held_at")[:UPCOMING_LIMIT]
     )
-    return {"points": member_summary(member, today.year), "upcoming_meetings": list(upcoming)}
+    return {
+        "points": member_summary(member, today.year),
+        "upcoming_meetings": list(upcoming),
+        "branch_rating": ratings_queries.current_stars(member.organization_id),
+    }
+
+
+def home_ratings(user: User, today: date) -> dict[str, Any]:
+    """评星 to-do: what waits for this user in open campaigns (apply, check, evaluate, score, review)."""
+    items = ratings_queries.todo(user, today)
+    return {"rating_todo": items} if items else {}

@@ -4,7 +4,6 @@ text with a leading apostrophe: core.spreadsheets)."""
 from __future__ import annotations
 
 import io
-from urllib.parse import quote
 
 import xlsxwriter
 
@@ -15,10 +14,6 @@ from ronghe.points import queries
 from ronghe.points.models import MemberYear, PointsEntry
 
 BATCH = 2000
-
-
-def disposition(filename: str) -> str:
-    return f"attachment; filename*=UTF-8''{quote(filename)}"
 
 
 def _workbook(buffer: io.BytesIO) -> xlsxwriter.Workbook:

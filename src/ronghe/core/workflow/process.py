@@ -17,7 +17,7 @@ class Step:
 
     `to` is the next state; `also_to` lists other targets a service may choose by a dated rule
     (恢复党籍 returns to 预备党员 when the member was never made full). `permission` is held at the
-    object's organization, or `OWNER`. `comment_required` is the message shown when the comment is
+    object's organization, or `OWNER`, or `"@field"`: the permission named by that field of the object. `comment_required` is the message shown when the comment is
     missing (empty: optional). `forbid_owner` is the message when the subject's own member acts
     (nobody approves their own claim; empty: allowed).
     """
@@ -28,6 +28,13 @@ class Step:
     forbid_owner: str = ""
     also_to: tuple[str, ...] = ()
     denied: str = "您没有执行此操作的权限"
+
+    def permission_for(self, obj: object) -> str:
+        """The permission to check: `"@field"` reads it from the object (a generic 公示 or 评审组 is
+        handled by whatever permission the module that opened it named)."""
+        if self.permission.startswith("@"):
+            return str(getattr(obj, self.permission[1:]))
+        return self.permission
 
     def targets(self) -> tuple[str, ...]:
         return (self.to, *self.also_to)

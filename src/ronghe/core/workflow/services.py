@@ -34,7 +34,7 @@ def check(process: Process, obj: models.Model, action: str, *, by: Actor | None,
         if not is_own(obj, by):
             raise PermissionDenied(step.denied)
     else:
-        if not has_perm_at(by, step.permission, org_path_of(obj)):
+        if not has_perm_at(by, step.permission_for(obj), org_path_of(obj)):
             raise PermissionDenied(step.denied)
         if step.forbid_owner and is_own(obj, by):
             raise TransitionNotAllowed(step.forbid_owner)

@@ -9,20 +9,13 @@ from django.utils import timezone
 
 from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core import audit
+from ronghe.core.downloads import DOCX, XLSX, generated
 from ronghe.core.permissions import require
 from ronghe.core.scope import get_for_user_or_404
 from ronghe.orglife import exports
 from ronghe.orglife.models import Meeting
 from ronghe.orglife.views.compliance import _year
 from ronghe.orgs.models import Organization
-
-
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 @require("orglife.view")
@@ -34,11 +27,7 @@ def meeting_docx(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
         code=code,
     )
     audit.record("orglife.meeting.export", obj=meeting, changes={"format": "docx"})
-    return _download(
-        exports.meeting_docx(meeting),
-        f"{meeting.title}.docx",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
+    return generated(exports.meeting_docx(meeting), DOCX, f"{meeting.title}.docx")
 
 
 @require("orglife.view")
@@ -46,8 +35,4 @@ def ledger_xlsx(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     org = get_for_user_or_404(Organization, request.user, perm="orglife.view", code=code)
     year = _year(request)
     audit.record("orglife.ledger.export", obj=org, changes={"year": year})
-    return _download(
-        exports.ledger_xlsx(org, year, timezone.localdate()),
-        f"{org.name}{year}年组织生活台账.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return generated(exports.ledger_xlsx(org, year, timezone.localdate()), XLSX, f"{org.name}{year}年组织生活台账.xlsx")

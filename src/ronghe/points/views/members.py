@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core import audit
+from ronghe.core.downloads import DOCX, XLSX, generated
 from ronghe.core.errors import DomainError, add_to_form
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
@@ -169,15 +170,6 @@ def ranking(request: AuthenticatedRequest) -> HttpResponse:
     return render_page_or_partial(request, "points/ranking.html", context)
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    """A generated file as a download, its Chinese name encoded by `exports.disposition`."""
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = exports.disposition(filename)
-    return response
 
 
 @require("points.view")
@@ -186,7 +178,7 @@ def ledger_export(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     year = requested_year(request)
     content = exports.ledger_xlsx(org, year, base_url=request.build_absolute_uri("/"))
     audit.record("points.ledger_exported", obj=org, changes={"year": year})
-    return _attachment(content, XLSX, f"{org.name}{year}年度积分台账.xlsx")
+    return generated(content, XLSX, f"{org.name}{year}年度积分台账.xlsx")
 
 
 @require("self.view")
@@ -197,7 +189,7 @@ def member_statement(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     year = requested_year(request)
     content = exports.statement_xlsx(member, year)
     audit.record("points.statement_exported", obj=member, changes={"year": year})
-    return _attachment(content, XLSX, f"{member.name}{year}年度积分明细.xlsx")
+    return generated(content, XLSX, f"{member.name}{year}年度积分明细.xlsx")
 
 
 @require("self.view")
@@ -208,4 +200,4 @@ def member_statement_docx(request: AuthenticatedRequest, code: UUID) -> HttpResp
     year = requested_year(request)
     content = exports.statement_docx(member, year)
     audit.record("points.statement_exported", obj=member, changes={"year": year, "format": "docx"})
-    return _attachment(content, DOCX, f"{member.name}{year}年度积分明细.docx")
+    return generated(content, DOCX, f"{member.name}{year}年度积分明细.docx")
