@@ -149,6 +149,12 @@ def test_urls_open_the_records_for_a_committee_admin(cast, scheme, client_for): 
         response = client.get(value.url)
         assert response.status_code == 200, code
         bodies[code] = response.content.decode()
+    # the compliance page of the branch and year shows the rate the value comes from
+    tally = facts.compliance_by_organization([branch.pk], YEAR)[branch.pk]
+    judged = tally.met + tally.overdue
+    assert tally.met == 1
+    assert values["orglife.compliance_rate"].value == (Decimal(100) / judged).quantize(Decimal("0.01"))
+    assert f'<div class="fs-5">{tally.rate_percent}</div>' in bodies["orglife.compliance_rate"]
     assert branch.name in bodies["orglife.compliance_rate"]
     # the branch's members with their totals, not the county's
     assert "张甲" in bodies["points.average"] and "李乙" not in bodies["points.average"]
@@ -287,3 +293,25 @@ def test_many_branches_are_read_through_their_common_ancestor(cast, monkeypatch,
     for org in (cast.branch_a, cast.branch_b, other):
         assert tallies[org.pk].rate == facts.compliance_rate(org, YEAR, AFTER)
     assert tallies[cast.branch_a.pk].met == tallies[cast.branch_b.pk].met == 1  # not the 总支's meeting
+
+
+def test_rules_behind_the_orgs_indicators():
+    from ronghe.orgs import rules
+
+    def facts_of(full: int, committee: int, kind: str = OrgKind.BRANCH) -> rules.OrgFacts:
+        return rules.OrgFacts(
+            kind=kind, full_members=full, members=full, subtree_members=full, committee_size=committee
+        )
+
+    assert rules.officers_complete(facts_of(6, 1), has_secretary=True)
+    assert not rules.officers_complete(facts_of(6, 1), has_secretary=False)
+    assert not rules.officers_complete(facts_of(7, 2), has_secretary=True)
+    assert rules.officers_complete(facts_of(7, 3), has_secretary=True)
+    assert rules.officers_complete(facts_of(12, 7), has_secretary=True)
+    assert not rules.officers_complete(facts_of(12, 8), has_secretary=True)
+    due_end = date(2022, 12, 31)  # 3 years: due 2025-12-31
+    assert rules.election_on_time(OrgKind.BRANCH, due_end, 3, date(2025, 12, 31)) is True
+    assert rules.election_on_time(OrgKind.BRANCH, due_end, 3, date(2026, 1, 1)) is False
+    assert rules.election_on_time(OrgKind.BRANCH, due_end, 3, date(2027, 1, 2)) is False  # overdue > 1 year
+    assert rules.election_on_time(OrgKind.BRANCH, None, 3, date(2025, 12, 31)) is None
+    assert rules.election_on_time(OrgKind.GROUP, due_end, 3, date(2025, 12, 31)) is None
