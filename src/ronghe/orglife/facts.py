@@ -8,19 +8,26 @@ orglife (`queries`, `compliance`) serves orglife's own pages and API.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import operator
+import os
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import reduce
 from uuid import UUID
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from ronghe.members.models import Member
-from ronghe.orglife import compliance
+from ronghe.orglife import compliance, rollup
 from ronghe.orglife.choices import AttendanceStatus
 from ronghe.orglife.models import Attendance, Meeting
-from ronghe.orgs.models import Organization
+from ronghe.orgs.models import SEGMENT, Organization, ancestor_paths, subtree_filter
+
+# A tally of obligations by state, as other apps receive it (`compliance_by_organization`).
+Tally = compliance.Tally
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,61 @@ def compliance_rate(organization: Organization, year: int, today: date | None = 
     for oc in results:
         tally.merge(oc.tally)
     return tally.rate
+
+
+def compliance_by_organization(
+    organization_ids: Sequence[int], year: int, today: date | None = None
+) -> dict[int, Tally]:
+    """Per organization of `organization_ids`: its subtree's obligations of the year counted by
+    state, the tally whose `rate` the compliance page shows for it (`?org=…&year=…`, the drill-down
+    `rollup.subtree_tallies`), so a branch's rate includes its 党小组 as the page does.
+
+    Constant number of queries for any number of organizations: the organizations, then
+    `subtree_tallies` once per nesting level of the given set (once for a set of branches), whose
+    GROUP BYs count all the subtrees together. Unknown ids are left out.
+    """
+    today = today or timezone.localdate()
+    paths = dict(Organization.objects.filter(pk__in=list(organization_ids)).values_list("path", "pk"))
+    out: dict[int, Tally] = {}
+    # subtree_tallies takes nodes that do not nest: a 总支 and its 支部 go to separate calls.
+    for level in _non_nesting_levels(list(paths)):
+        for path, (tally, _n) in rollup.subtree_tallies(_covering(level), level, year, today).items():
+            out[paths[path]] = tally
+    return out
+
+
+# Up to this many subtrees are selected by their paths; more (every branch of a county) by the
+# subtree of their common ancestor, so the SQL does not repeat thousands of paths in each subquery.
+# Organizations in it outside the subtrees asked about are counted in no subtree (`subtree_tallies`).
+PATHS_LISTED = 200
+
+
+def _covering(paths: list[str]) -> QuerySet[Organization]:
+    """The organizations of the subtrees of `paths`, or a superset of them."""
+    if len(paths) > PATHS_LISTED:
+        common = os.path.commonprefix(paths)
+        common = common[: len(common) - len(common) % (SEGMENT + 1)]  # whole segments only
+        return Organization.objects.filter(subtree_filter(common)) if common else Organization.objects.all()
+    by_length: dict[int, list[str]] = {}
+    for path in paths:
+        by_length.setdefault(len(path), []).append(path)
+    return Organization.objects.annotate(**{f"prefix_{n}": Substr("path", 1, n) for n in by_length}).filter(
+        reduce(operator.or_, (Q(**{f"prefix_{n}__in": found}) for n, found in by_length.items()))
+    )
+
+
+def _non_nesting_levels(paths: list[str]) -> list[list[str]]:
+    """`paths` split into lists in which no path lies under another (paths sorted: an ancestor first)."""
+    levels: list[list[str]] = []
+    depth_of: dict[str, int] = {}
+    for path in sorted(paths):
+        above = [depth_of[p] for p in ancestor_paths(path)[:-1] if p in depth_of]
+        depth = max(above, default=-1) + 1
+        depth_of[path] = depth
+        if depth == len(levels):
+            levels.append([])
+        levels[depth].append(path)
+    return levels
 
 
 def meeting_links(meeting_ids: Iterable[int]) -> dict[int, tuple[UUID, str]]:

@@ -186,3 +186,21 @@ def evaluate_party_workers(staff_count: int, full_time: int) -> OrgWarning | Non
         WARNING,
         f"专职党务干部 {full_time} 人，低于在编人数 {staff_count} 人的1%（应至少 {need} 人）",
     )
+
+
+def election_on_time(kind: str, last_election_on: date | None, term_years: int, as_of: date) -> bool | None:
+    """按期换届 as of a day (选举条例 第三条, 任期意见 二): the term `evaluate_election` judges has not
+    expired (换届 on the due day itself is on time). None when it cannot be told: a kind that holds
+    no elections, or no last election on record."""
+    if kind not in ELECTED_KINDS or last_election_on is None:
+        return None
+    warning = evaluate_election(kind, last_election_on, term_years, as_of)
+    return warning is None or warning.code not in ("election_overdue", "election_overdue_year")
+
+
+def officers_complete(facts: OrgFacts, has_secretary: bool) -> bool:
+    """The officers a branch's size requires (支部条例 第四—六章, domain-rules §2.1–2.2): with 7 or more
+    正式党员 a 支部委员会 of 3–7 (`evaluate_branch`'s committee rule), with fewer no committee; a 书记
+    in either case (a branch without a committee has "1 书记")."""
+    committee_ok = not any(w.code == "committee_missing" for w in evaluate_branch(facts))
+    return has_secretary and committee_ok

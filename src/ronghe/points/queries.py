@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import Count, F, QuerySet, Window
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import Rank
 from django.urls import reverse
 from django.utils import timezone
@@ -283,3 +283,62 @@ def mark_review_deadlines(claims: Iterable[Claim], today: date) -> None:
         entered = timezone.localtime(claim.created_at).date()
         claim.due_on = workflow.due_on(rules.CLAIM_PROCESS, claim.state, entered, table)
         claim.is_overdue = claim.due_on is not None and today > claim.due_on
+
+
+@dataclass(frozen=True)
+class OrganizationPoints:
+    """An organization's members' results of one year (those with a `MemberYear`)."""
+
+    members: int  # members with a result for the year in the organization
+    total: Decimal  # the sum of their totals
+    five_a: int  # members graded 5A (five or more dimensions at A)
+    claims_approved: int  # its members' approved claims for activities of the year
+
+    @property
+    def average(self) -> Decimal | None:
+        """The members' average total, two decimals (None without members)."""
+        if not self.members:
+            return None
+        return (self.total / self.members).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    @property
+    def share_5a(self) -> Decimal | None:
+        """Percent (0–100, two decimals) of the members graded 5A (None without members)."""
+        if not self.members:
+            return None
+        return (Decimal(self.five_a * 100) / self.members).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def points_by_organization(organization_ids: Sequence[int], year: int) -> dict[int, OrganizationPoints]:
+    """Per organization of `organization_ids` (every one, zeros without data): its members' yearly
+    results and approved claims.
+
+    A result belongs to the organization stored on it (the member's organization when the year was
+    evaluated); a claim to its member's organization and to the year of the activity (the year its
+    points count for). Two GROUP BY queries whatever the number of organizations.
+    """
+    ids = list(organization_ids)
+    results = {
+        org_id: (n, total, five_a)
+        for org_id, n, total, five_a in MemberYear.objects.filter(year=year, organization_id__in=ids)
+        .values_list("organization_id")
+        .annotate(n=Count("id"), total=Sum("total"), five_a=Count("id", filter=Q(a_count__gte=5)))
+        .values_list("organization_id", "n", "total", "five_a")
+    }
+    claims = dict(
+        Claim.objects.filter(
+            member__organization_id__in=ids,
+            state=ClaimState.APPROVED,
+            occurred_on__gte=date(year, 1, 1),
+            occurred_on__lte=date(year, 12, 31),
+        )
+        .values_list("member__organization_id")
+        .annotate(n=Count("id"))
+        .values_list("member__organization_id", "n")
+    )
+    out = {}
+    for org_id in ids:
+        n, total, five_a = results.get(org_id, (0, Decimal("0"), 0))
+        total = Decimal(total or 0).quantize(Decimal("0.01"))  # points carry two decimals
+        out[org_id] = OrganizationPoints(n, total, five_a, claims.get(org_id, 0))
+    return out

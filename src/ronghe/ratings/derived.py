@@ -1,0 +1,156 @@
+"""Derived branch indicators of 支部评星定级: values the platform already records, read for a year
+through each owning app's queries/facts module (style.md §3), never its tables.
+
+A rating scheme (`core/scoring`, purpose branch_stars) references an indicator by its code; the
+ratings app calls `branch_values` once for all the branches it rates. Every value carries a short
+Chinese explanation and the page that shows the records behind it for that branch.
+
+Codes of modules not built yet are declared (so schemes may reference them) but not fed: their
+value is None, "暂无数据".
+
+What "no data" gives (documented for the scheme author):
+- orglife.compliance_rate: None when no obligation of the year was judged yet (none due, or the
+  branch has no requirement); otherwise met / (met + overdue) × 100, as the compliance page.
+- orgs.election_on_time: None when no last election is on record or the kind holds no elections.
+- orgs.committee_complete: None for a branch without active members; otherwise 1 or 0.
+- points.average, points.share_5a: None when no member of the branch has a result for the year.
+- points.claims_approved: a count, 0 when there is none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from uuid import UUID
+
+from django.urls import reverse
+from django.utils import timezone
+
+from ronghe.orglife import facts as orglife_facts
+from ronghe.orgs import queries as orgs_queries
+from ronghe.points import queries as points_queries
+
+NO_DATA = "暂无数据"
+YES, NO = Decimal(1), Decimal(0)
+
+
+@dataclass(frozen=True)
+class DerivedIndicator:
+    code: str
+    name: str
+    unit: str
+    feeds: bool  # False: declared for schemes, its module is not built yet (value None)
+
+
+@dataclass(frozen=True)
+class DerivedValue:
+    value: Decimal | None
+    detail: str  # a short Chinese explanation of the value
+    url: str  # the page showing the records behind it ("" when there is none)
+
+
+INDICATORS: dict[str, DerivedIndicator] = {
+    i.code: i
+    for i in (
+        DerivedIndicator("orglife.compliance_rate", "组织生活落实率", "%", True),
+        DerivedIndicator("orgs.election_on_time", "按期换届", "是/否", True),
+        DerivedIndicator("orgs.committee_complete", "班子配备齐全", "是/否", True),
+        DerivedIndicator("points.average", "党员平均积分", "分", True),
+        DerivedIndicator("points.share_5a", "5A 党员占比", "%", True),
+        DerivedIndicator("points.claims_approved", "积分申报通过数", "件", True),
+        DerivedIndicator("education.hours_completion", "党员教育培训学时完成率", "%", False),
+        DerivedIndicator("dues.paid_rate", "党费按时足额交纳率", "%", False),
+        DerivedIndicator("outreach.survey_satisfaction", "群众满意度", "%", False),
+    )
+}
+
+
+def _percent(part: int, whole: int) -> Decimal:
+    return (Decimal(part * 100) / whole).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def branch_values(
+    year: int, organization_ids: Sequence[int], *, today: date | None = None
+) -> dict[int, dict[str, DerivedValue]]:
+    """Every derived indicator (`INDICATORS`) of each organization of `organization_ids` for `year`:
+    {organization id: {code: DerivedValue}}. Unknown ids are left out.
+
+    A fixed number of queries whatever the number of branches (fourteen for a set of branches:
+    orgs 3, orglife's compliance about 9 — once more per nesting level when a 总支 and its 支部 are
+    both asked —, points 2). The term and officers are judged as of the year's last day, or today while
+    the year runs (a term due later this year is not overdue yet); `today` is for tests.
+    """
+    today = today or timezone.localdate()
+    as_of = min(date(year, 12, 31), today)
+    ids = list(dict.fromkeys(organization_ids))
+    standing = orgs_queries.standing(ids, as_of)
+    ids = [pk for pk in ids if pk in standing]
+    tallies = orglife_facts.compliance_by_organization(ids, year, today)
+    points = points_queries.points_by_organization(ids, year)
+    out: dict[int, dict[str, DerivedValue]] = {}
+    for pk in ids:
+        st = standing[pk]
+        values = {
+            "orglife.compliance_rate": _compliance(tallies.get(pk), st.code, year),
+            "orgs.election_on_time": _election(st, as_of),
+            "orgs.committee_complete": _committee(st),
+            **_points(points[pk], st.code, year),
+        }
+        for code, indicator in INDICATORS.items():
+            if not indicator.feeds:
+                values[code] = DerivedValue(None, NO_DATA, "")
+        out[pk] = values
+    return out
+
+
+def _compliance(tally: orglife_facts.Tally | None, code: UUID, year: int) -> DerivedValue:
+    # The drill-down page of the branch for the year shows this very tally and rate.
+    url = reverse("orglife:compliance") + f"?org={code}&year={year}"
+    if tally is None or tally.met + tally.overdue == 0:
+        return DerivedValue(None, f"{year} 年尚无到期的组织生活要求", url)
+    judged = tally.met + tally.overdue
+    return DerivedValue(
+        _percent(tally.met, judged), f"已到期 {judged} 项要求，按要求开展 {tally.met} 项", url
+    )
+
+
+def _election(st: orgs_queries.Standing, as_of: date) -> DerivedValue:
+    # The organization page shows the last election, the term and the 换届 warning.
+    url = reverse("orgs:organization-detail", kwargs={"code": st.code})
+    if st.election_on_time is None or st.election_due is None:
+        return DerivedValue(None, "未登记上次换届日期，无法判断是否按期换届", url)
+    if st.election_on_time:
+        detail = f"上次换届 {st.last_election_on:%Y-%m-%d}，任期 {st.term_years} 年，{st.election_due:%Y-%m-%d} 届满，截至 {as_of:%Y-%m-%d} 未逾期"
+        return DerivedValue(YES, detail, url)
+    detail = f"任期已于 {st.election_due:%Y-%m-%d} 届满，截至 {as_of:%Y-%m-%d} 未换届"
+    return DerivedValue(NO, detail, url)
+
+
+def _committee(st: orgs_queries.Standing) -> DerivedValue:
+    # The organization page lists the officers and the size warnings.
+    url = reverse("orgs:organization-detail", kwargs={"code": st.code})
+    if st.members == 0:
+        return DerivedValue(None, "支部暂无党员", url)
+    needs = "应设支部委员会（3–7人）" if st.full_members >= 7 else "不设支部委员会，设书记"
+    secretary = "有书记" if st.has_secretary else "无书记"
+    detail = f"正式党员 {st.full_members} 人，{needs}；现有班子成员 {st.committee_size} 人，{secretary}"
+    return DerivedValue(YES if st.officers_complete else NO, detail, url)
+
+
+def _points(p: points_queries.OrganizationPoints, code: UUID, year: int) -> dict[str, DerivedValue]:
+    # The ranking page of the branch for the year lists its members' totals and grades, each
+    # opening to the member's ledger (claims included).
+    url = reverse("points:ranking") + f"?org={code}&year={year}"
+    claims = DerivedValue(
+        Decimal(p.claims_approved), f"{year} 年活动的申报审核通过 {p.claims_approved} 件", url
+    )
+    if p.members == 0:
+        none = DerivedValue(None, f"{year} 年暂无党员积分结果", url)
+        return {"points.average": none, "points.share_5a": none, "points.claims_approved": claims}
+    return {
+        "points.average": DerivedValue(p.average, f"{p.members} 名党员，总积分 {p.total}", url),
+        "points.share_5a": DerivedValue(p.share_5a, f"{p.members} 名党员中 5A {p.five_a} 人", url),
+        "points.claims_approved": claims,
+    }
