@@ -214,6 +214,29 @@ def open_campaign(
     return campaign
 
 
+def add_judge(*, actor: User, campaign: Campaign, judge: User, unit_id: int | None = None) -> Any:
+    """Name a judge for the campaign; their own unit (for 回避) is their member record's unit unless given."""
+    if unit_id is None and judge.member_id:
+        unit_id = Organization.objects.filter(members__pk=judge.member_id).values_list("unit_id", flat=True).first()
+    return judging.add_judge(actor=actor, panel=panel_of(campaign), judge=judge, unit_id=unit_id)
+
+
+def judge_candidates(campaign: Campaign) -> QuerySet[User]:
+    """Accounts holding the 评委 role at the campaign's node or above."""
+    from ronghe.accounts.choices import Role
+    from ronghe.orgs.models import ancestor_paths
+
+    return (
+        User.objects.filter(
+            is_active=True,
+            role_assignments__role=Role.JUDGE,
+            role_assignments__organization__path__in=ancestor_paths(campaign.organization.path),
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
 def panel_of(campaign: Campaign) -> Panel:
     return Panel.objects.get(kind=CAMPAIGN, object_id=campaign.pk)
 

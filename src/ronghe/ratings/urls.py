@@ -10,6 +10,7 @@ urlpatterns = [
     path("<uuid:code>/propose/", campaigns.campaign_propose, name="campaign-propose"),
     path("<uuid:code>/publish/", campaigns.campaign_publish, name="campaign-publish"),
     path("<uuid:code>/name/", campaigns.campaign_name, name="campaign-name"),
+    path("<uuid:code>/judges/", campaigns.campaign_judge, name="campaign-judge"),
     path("<uuid:code>/what-if/", campaigns.campaign_what_if, name="campaign-what-if"),
     path("<uuid:code>/list.xlsx", exports.result_list_xlsx, name="list-xlsx"),
     path("<uuid:code>/list.docx", exports.result_list_docx, name="list-docx"),

@@ -168,6 +168,8 @@ def campaign_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
         "rechecks": Recheck.objects.filter(campaign=campaign, organization__in=entries.values("organization"))
         .select_related("organization", "previous")
         .order_by("organization__path"),
+        "judges": services.panel_of(campaign).judges.select_related("judge", "unit"),
+        "judge_candidates": services.judge_candidates(campaign) if manage else [],
         "propose_form": ProposeForm(initial={"due_on": today + timezone.timedelta(days=7)}),
         "level_rules": campaign.level_rules(),
         "breadcrumbs": [("评星定级", "ratings:campaign-list"), (campaign.name, None)],
@@ -293,6 +295,22 @@ def recheck_decide(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
             star=request.POST.get("star", ""),
         )
         messages.success(request, "复核结果已记录")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("ratings:campaign-detail", campaign.code)
+
+
+@require("ratings.manage")
+@require_POST
+def campaign_judge(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    """Put a 评委 on the campaign's panel (their unit is taken from their member record, for 回避)."""
+    campaign = campaign_for(request, code)
+    judge = services.judge_candidates(campaign).filter(pk=request.POST.get("judge") or 0).first()
+    try:
+        if judge is None:
+            raise DomainError("请选择评委（须具有评委角色）")
+        services.add_judge(actor=request.user, campaign=campaign, judge=judge)
+        messages.success(request, f"已将“{judge.display_name or judge.username}”列为评委")
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("ratings:campaign-detail", campaign.code)
