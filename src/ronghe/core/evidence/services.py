@@ -178,7 +178,8 @@ def count_for(kind: str, object_ids: Iterable[int]) -> dict[int, int]:
 # The generic endpoints: the owner kind decides the permission, the organization and whether it may change.
 
 
-def _owner(kind: str, object_id: int) -> tuple[registry.OwnerKind, OrgNode]:
+def registered_owner(kind: str, object_id: int) -> tuple[registry.OwnerKind, OrgNode]:
+    """The registered owner kind and the object's organization, or 404 (no visibility check)."""
     owner = registry.owner_kind(kind)
     organization = owner.organization_of(object_id) if owner is not None else None
     if owner is None or organization is None:
@@ -189,7 +190,7 @@ def _owner(kind: str, object_id: int) -> tuple[registry.OwnerKind, OrgNode]:
 def owner_of(actor: Actor, kind: str, object_id: int) -> tuple[registry.OwnerKind, OrgNode]:
     """The registered owner kind and the object's organization; 404 for an unknown kind or object,
     or one the actor cannot see."""
-    owner, organization = _owner(kind, object_id)
+    owner, organization = registered_owner(kind, object_id)
     if not has_perm_at(actor, owner.view_permission_for(object_id), organization.path):
         raise Http404("未找到或无权访问")
     return owner, organization

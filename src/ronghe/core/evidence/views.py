@@ -57,7 +57,7 @@ def evidence_panel(request: HttpRequest, *, kind: str, object_id: int, next_url:
         "evidence_choices": [],
     }
     if can_edit:
-        _, organization = services.owner_of(request.user, kind, object_id)
+        _, organization = services.registered_owner(kind, object_id)
         ctx["evidence_organization_id"] = organization.pk
         ctx["evidence_choices"] = services.choices_for(request.user, organization)
     return ctx
