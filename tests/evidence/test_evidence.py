@@ -256,3 +256,29 @@ def test_removal_while_editable(cast, make_item, client_for, media, django_captu
     assert not Evidence.objects.exists()
     assert not (media / services.FOLDER / evidence.stored_name).exists()
     assert AuditEntry.objects.filter(event="evidence.remove", object_id=str(evidence.code)).exists()
+
+
+def test_panel_offers_own_meetings_and_the_endpoint_links_one(cast, make_item, client_for):
+    item = make_item()
+    own, other = meeting(cast.branch_a, "本支部会议"), meeting(cast.branch_b, "乙局会议")
+    client = client_for(cast.secretary_a)
+    detail = reverse("rectification:item-detail", kwargs={"code": item.code})
+    body = client.get(detail).content.decode()
+    assert f'value="orglife.meeting:{own.pk}"' in body
+    assert "乙局会议" not in body
+
+    data = {"kind": "rectification.item", "object_id": str(item.pk), "next": detail}
+    response = client.post(
+        reverse("evidence:attach"), {**data, "link": f"orglife.meeting:{other.pk}"}, follow=True
+    )
+    assert "所选记录不存在或不在本组织范围内" in response.content.decode()
+    assert not Evidence.objects.exists()
+
+    response = client.post(
+        reverse("evidence:attach"), {**data, "link": f"orglife.meeting:{own.pk}", "note": "会议记录"}
+    )
+    assert response["Location"] == detail
+    evidence = Evidence.objects.get()
+    assert (evidence.link_kind, evidence.link_id, evidence.note) == ("orglife.meeting", own.pk, "会议记录")
+    body = client.get(detail).content.decode()
+    assert reverse("orglife:meeting-detail", kwargs={"code": own.code}) in body
