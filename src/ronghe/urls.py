@@ -12,6 +12,8 @@ urlpatterns = [
     path("points/", include("ronghe.points.urls")),
     path("ratings/", include("ronghe.ratings.urls")),
     path("judging/", include("ronghe.core.judging.urls")),
+    path("evidence/", include("ronghe.core.evidence.urls")),
+    path("rectification/", include("ronghe.core.rectification.urls")),
     path("orgs/", include("ronghe.orgs.urls")),
     path("members/", include("ronghe.members.urls")),
     path("api/v1/", api.urls),

@@ -60,7 +60,7 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
             ("评委评分", "judging:panel-list", "judging.score"),
             ("联审", "jointreview:list", "review.discipline"),
             ("公示", "publicity:list", "public"),
-            ("整改事项", "rectification:list", "ratings.view"),
+            ("整改事项", "rectification:item-list", "orgs.view"),
         ],
     ),
     (

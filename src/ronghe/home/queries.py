@@ -10,6 +10,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from ronghe.core.readcache import cached_aggregate, summary_version
+from ronghe.core.rectification import services as rectification
+from ronghe.core.rectification.models import Item
 from ronghe.core.scope import has_perm_anywhere, paths_with, scoped
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
@@ -107,7 +109,8 @@ def compute_home_oversight(user: User, today: date) -> dict[str, Any]:
 
 
 def home_secretary(user: User, today: date) -> dict[str, Any]:
-    """The 14-day to-do of organizational life and the points claims waiting for this user's approval."""
+    """The 14-day to-do of organizational life, the points claims waiting for this user's approval and the
+    late 整改 items."""
     out: dict[str, Any] = {}
     if has_perm_anywhere(user, "orglife.edit"):
         out["todo"], out["todo_count"] = todo_summary(user, today, TODO_LIMIT)
@@ -115,7 +118,14 @@ def home_secretary(user: User, today: date) -> dict[str, Any]:
         out["pending_claims"] = list(points_queries.claims_awaiting_review(user)[:CLAIM_LIMIT])
         out["pending_claim_count"] = points_queries.claims_awaiting_review(user).count()
         out["overdue_claim_count"] = points_queries.claims_awaiting_review(user, overdue_only=True).count()
+    if has_perm_anywhere(user, "orgs.view"):  # the 整改 pages' permission
+        out["late_rectification_count"] = late_rectifications(user, today)
     return out
+
+
+def late_rectifications(user: User, today: date) -> int:
+    """整改事项 past their deadline and not closed, where the user owns or checks them: one COUNT."""
+    return rectification.late(rectification.visible(Item.objects.all(), user), today).count()
 
 
 def home_member(member: Member, today: date) -> dict[str, Any]:

@@ -7,8 +7,21 @@ class OrglifeConfig(AppConfig):
     verbose_name = "组织生活"
 
     def ready(self) -> None:
+        from django.urls import reverse
+
         from ronghe.core import readcache
+        from ronghe.core.evidence.registry import register_link_kind
         from ronghe.orglife.models import Attendance, Meeting, MeetingRequirement
+        from ronghe.orglife.queries import meeting_evidence_choices
 
         # the home page's sections and the compliance table read these
         readcache.invalidate_on(Meeting, Attendance, MeetingRequirement)
+
+        def meeting_url(pk: int) -> str:
+            code = Meeting.objects.filter(pk=pk).values_list("code", flat=True).first()
+            return reverse("orglife:meeting-detail", kwargs={"code": code}) if code else ""
+
+        # a meeting may be cited as 佐证材料 (evidence) of a rating, a rectification…
+        register_link_kind(
+            "orglife.meeting", label="组织生活", url=meeting_url, choices=meeting_evidence_choices
+        )

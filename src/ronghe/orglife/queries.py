@@ -18,6 +18,7 @@ from django.utils import timezone
 from ronghe.accounts.models import User
 from ronghe.core.readcache import cached_aggregate, summary_version
 from ronghe.core.scope import paths_with, scoped
+from ronghe.core.types import Actor, OrgNode
 from ronghe.orglife import rules
 from ronghe.orglife.choices import AttendanceStatus, ComplianceState, MeetingKind
 from ronghe.orglife.compliance import (
@@ -240,3 +241,18 @@ def leader_attendance(officers: list[Officer], year: int) -> list[LeaderRow]:
         )
         out.append(LeaderRow(o, branch_n, branch_p, life_n, life_p))
     return out
+
+
+EVIDENCE_MEETING_LIMIT = 500
+
+
+def meeting_evidence_choices(actor: Actor, organization: OrgNode) -> list[tuple[int, str]]:
+    """The meetings of the organization's subtree the actor may see, newest first, as (id, label)
+    for citing one as 佐证材料 ("2026-03-12 党员大会：…"); registered with core.evidence."""
+    meetings = scoped(
+        Meeting.objects.filter(organization__path__startswith=organization.path), actor, "orglife.view"
+    ).order_by("-held_at", "-id")[:EVIDENCE_MEETING_LIMIT]
+    tz = timezone.get_current_timezone()
+    return [
+        (m.pk, f"{m.held_at.astimezone(tz):%Y-%m-%d} {m.get_kind_display()}：{m.title}") for m in meetings
+    ]

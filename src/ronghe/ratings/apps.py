@@ -10,6 +10,8 @@ class RatingsConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import reverse
 
+        from ronghe.orgs.models import Organization
+
         from ronghe.core.judging.registry import register_kind
         from ronghe.ratings.models import Entry
         from ronghe.ratings.rules import CAMPAIGN
@@ -19,3 +21,27 @@ class RatingsConfig(AppConfig):
             return reverse("ratings:entry-detail", args=[code]) if code else ""
 
         register_kind(CAMPAIGN, subject_url=subject_url)
+
+        from ronghe.core.evidence.registry import register_owner_kind
+        from ronghe.ratings.choices import CampaignState, EntryState
+        from ronghe.ratings.rules import ENTRY
+
+        def organization_of(entry_id: int) -> Organization | None:
+            entry = Entry.objects.select_related("organization").filter(pk=entry_id).first()
+            return entry.organization if entry else None
+
+        def editable(entry_id: int) -> bool:
+            # evidence goes with the self-assessment: only while the branch may still change it
+            return Entry.objects.filter(
+                pk=entry_id,
+                state__in=[EntryState.DRAFT, EntryState.RETURNED],
+                campaign__state=CampaignState.OPEN,
+            ).exists()
+
+        register_owner_kind(
+            ENTRY,
+            permission="ratings.apply",
+            organization_of=organization_of,
+            editable=editable,
+            view_permission="ratings.view",
+        )

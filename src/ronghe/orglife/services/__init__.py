@@ -13,6 +13,7 @@ from ronghe.orglife.services.decisions import (
 )
 from ronghe.orglife.services.evidence import (
     ALLOWED_UPLOADS,
+    ATTACHMENT_FOLDER,
     add_attachment,
     check_in,
     check_out,
@@ -37,6 +38,7 @@ from ronghe.orglife.services.requirements import copy_requirements, update_polic
 
 __all__ = [
     "ALLOWED_UPLOADS",
+    "ATTACHMENT_FOLDER",
     "COMMITTEE_KINDS",
     "MEETING_FIELDS",
     "AttendanceEntry",

@@ -3,19 +3,17 @@ phone check-in with its corrections."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-import uuid
 from datetime import datetime, timedelta
-from pathlib import Path
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from ronghe.accounts.models import User
 from ronghe.core import audit
+from ronghe.core.errors import DomainError
+from ronghe.core.evidence import files
 from ronghe.core.scope import require_at
 from ronghe.orglife import rules
 from ronghe.orglife.choices import (
@@ -31,58 +29,34 @@ from ronghe.orglife.models import (
 from ronghe.orglife.services.meetings import AttendanceEntry, OrgLifeError, check_attendance, refresh_quorum
 from ronghe.points import services as points_services
 
-ALLOWED_UPLOADS = {
-    ".jpg": ("image/jpeg", [b"\xff\xd8\xff"]),
-    ".jpeg": ("image/jpeg", [b"\xff\xd8\xff"]),
-    ".png": ("image/png", [b"\x89PNG\r\n\x1a\n"]),
-    ".pdf": ("application/pdf", [b"%PDF-"]),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", [b"PK\x03\x04"]),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", [b"PK\x03\x04"]),
-}
+ATTACHMENT_FOLDER = "orglife"
+ALLOWED_UPLOADS = files.ALLOWED_UPLOADS
 
 
 def add_attachment(*, actor: User, meeting: Meeting, upload: UploadedFile[bytes]) -> Attachment:
-    """Store a photo or document outside the database under a generated name, with its SHA-256."""
+    """Store a photo or document outside the database under a generated name, with its SHA-256
+    (checked and written by `core.evidence.files`)."""
     require_at(actor, "orglife.edit", meeting.organization.path)
-    name = Path(upload.name or "").name[:200]
-    ext = Path(name).suffix.lower()
-    if ext not in ALLOWED_UPLOADS:
-        raise OrgLifeError("附件类型不支持：只接受 JPG、PNG、PDF、DOCX、XLSX 文件", "file")
-    size = upload.size or 0  # Django's upload handlers always set it
-    if size > settings.RONGHE_UPLOAD_MAX_BYTES:
-        raise OrgLifeError(
-            f"附件过大：不能超过 {settings.RONGHE_UPLOAD_MAX_BYTES // (1024 * 1024)} MB", "file"
-        )
-    content_type, magics = ALLOWED_UPLOADS[ext]
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(m) for m in magics):
-        raise OrgLifeError("附件内容与文件类型不符", "file")
-    folder = Path(settings.MEDIA_ROOT) / "orglife"
-    folder.mkdir(parents=True, exist_ok=True)
-    stored = f"{uuid.uuid4().hex}{ext}"
-    digest = hashlib.sha256()
-    target = folder / stored
-    with target.open("wb") as out:
-        for chunk in upload.chunks():
-            digest.update(chunk)
-            out.write(chunk)
+    try:
+        stored = files.store_upload(upload, folder=ATTACHMENT_FOLDER)
+    except DomainError as exc:
+        raise OrgLifeError(exc.message, exc.field) from exc
     try:
         with transaction.atomic():
             att = Attachment.objects.create(
                 meeting=meeting,
-                original_name=name,
-                stored_name=stored,
-                content_type=content_type,
-                size=size,
-                sha256=digest.hexdigest(),
+                original_name=stored.original_name,
+                stored_name=stored.stored_name,
+                content_type=stored.content_type,
+                size=stored.size,
+                sha256=stored.sha256,
                 uploaded_by=actor,
             )
             audit.record(
                 "orglife.attachment.create", obj=att, changes={"sha256": att.sha256, "size": att.size}
             )
     except Exception:
-        target.unlink(missing_ok=True)
+        files.discard(ATTACHMENT_FOLDER, stored.stored_name)
         raise
     return att
 

@@ -9,7 +9,6 @@ from typing import Any
 from uuid import UUID
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpResponse
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core import audit
 from ronghe.core.errors import add_to_form
+from ronghe.core.evidence import files
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
 from ronghe.core.scope import can, get_for_user_or_404, has_perm_at, scoped
@@ -395,13 +395,11 @@ def attachment_download(request: AuthenticatedRequest, code: UUID) -> FileRespon
         perm="orglife.view",
         code=code,
     )
-    path = settings.MEDIA_ROOT / "orglife" / att.stored_name
-    if not path.exists():
-        raise Http404("附件文件不存在")
-    audit.record("orglife.attachment.download", obj=att)
-    return FileResponse(
-        path.open("rb"), as_attachment=True, filename=att.original_name, content_type=att.content_type
+    response = files.download_response(
+        services.ATTACHMENT_FOLDER, att.stored_name, filename=att.original_name, content_type=att.content_type
     )
+    audit.record("orglife.attachment.download", obj=att)
+    return response
 
 
 @require("orglife.edit")

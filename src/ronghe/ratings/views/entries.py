@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core.errors import DomainError, InvalidInput, add_to_form
-from ronghe.core.evidence import services as evidence
+from ronghe.core.evidence.views import evidence_panel
 from ronghe.core.judging import services as judging
 from ronghe.core.permissions import require
 from ronghe.core.rectification import services as rectification
@@ -147,8 +147,6 @@ def entry_detail(
         "can_restore": manage
         and entry.state == EntryState.SET_ASIDE
         and campaign.state in (CampaignState.OPEN, CampaignState.REVIEW),
-        "evidence": evidence.for_object(rules.ENTRY, entry.pk),
-        "evidence_editable": can_apply,
         "sheet_count": judging.sheet_counts(panel).get(str(entry.pk), 0),
         "sheets": sheets if show_comments else [],
         "history": history,
@@ -163,6 +161,7 @@ def entry_detail(
             (entry.organization.name, None),
         ],
     }
+    context |= evidence_panel(request, kind=rules.ENTRY, object_id=entry.pk)
     status = 422 if forms else 200
     return render(request, "ratings/entry_detail.html", context, status=status)
 
