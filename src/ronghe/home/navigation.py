@@ -58,8 +58,8 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
         [
             ("评星定级", "ratings:campaign-list", "ratings.view"),
             ("评委评分", "judging:panel-list", "judging.score"),
-            ("联审", "jointreview:list", "review.discipline"),
-            ("公示", "publicity:list", "public"),
+            ("联审", "jointreview:review-list", "review.discipline"),
+            ("公示", "publicity:publication-list", "public"),
             ("整改事项", "rectification:item-list", "orgs.view"),
         ],
     ),

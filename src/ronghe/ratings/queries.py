@@ -136,5 +136,5 @@ def todo(user: Actor | None, today: date) -> list[tuple[str, int, str, bool]]:
     if has_perm_anywhere(user, "review.discipline"):
         waiting = jointreview.awaiting(user).count()
         if waiting:
-            out.append(("待提出联审意见", waiting, reverse("jointreview:list"), False))
+            out.append(("待提出联审意见", waiting, reverse("jointreview:review-list"), False))
     return out
