@@ -10,6 +10,8 @@ urlpatterns = [
     path("members/io/", include((member_io_urlpatterns, "member_io"))),
     path("orglife/", include("ronghe.orglife.urls")),
     path("points/", include("ronghe.points.urls")),
+    path("publicity/", include("ronghe.core.publicity.urls")),
+    path("jointreview/", include("ronghe.core.jointreview.urls")),
     path("orgs/", include("ronghe.orgs.urls")),
     path("members/", include("ronghe.members.urls")),
     path("api/v1/", api.urls),
