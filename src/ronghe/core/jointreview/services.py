@@ -120,6 +120,8 @@ def give_opinion(
     dept = review.department(department)
     if dept is None or not has_perm_at(actor, dept["permission"], review.organization.path):
         raise PermissionDenied("您不是该联审部门的审核人")
+    if review.state != ReviewState.OPEN:
+        raise DomainError("联审已结束", code="closed")
     if verdict not in Verdict.values:
         raise DomainError("请选择同意或有异议", field="verdict")
     reason = (reason or "").strip()
