@@ -17,9 +17,7 @@ class OpinionForm(StyledForm):
     )
     verdict = forms.ChoiceField(
         label="意见",
-        choices=Verdict.choices,
-        widget=forms.RadioSelect,
-        initial=Verdict.AGREE,
+        choices=[("", "请选择"), *Verdict.choices],
         error_messages={"required": "请选择同意或有异议", "invalid_choice": "请选择同意或有异议"},
     )
     objected_items = forms.MultipleChoiceField(

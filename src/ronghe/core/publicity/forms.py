@@ -23,9 +23,7 @@ class ObjectionForm(StyledForm):
 class HandleForm(StyledForm):
     decision = forms.ChoiceField(
         label="处理结果",
-        choices=[("dismiss", "异议不成立"), ("uphold", "异议成立")],
-        widget=forms.RadioSelect,
-        initial="dismiss",
+        choices=[("", "请选择"), ("uphold", "异议成立"), ("dismiss", "异议不成立")],
         error_messages={"required": "请选择处理结果", "invalid_choice": "请选择处理结果"},
     )
     reason = forms.CharField(label="处理意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
