@@ -83,6 +83,7 @@ def test_passes_automatically_when_every_department_agrees(open_review, discipli
     assert _state(review) == "passed"
     row = History.objects.get(process="jointreview.review", action="pass")
     assert (row.actor, row.from_state, row.to_state) == (None, "open", "passed")
+    assert AuditEntry.objects.filter(event="jointreview.review_pass").count() == 1
     result = services.outcome(JointReview.objects.get(pk=review.pk))
     assert (result.passed, result.pending, result.objections) == (True, [], {})
     with pytest.raises(DomainError, match="联审已结束"):

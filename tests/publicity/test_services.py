@@ -154,6 +154,9 @@ def test_objection_handled_with_a_reason_then_closed_after_the_period(cast, publ
         cast.committee_admin,
     )
     assert services.upheld_keys(publication) == {"b1"}
+    handled = History.objects.filter(process="publicity.objection", action__in=["uphold", "dismiss"])
+    assert sorted(handled.values_list("comment", flat=True)) == ["名单完整", "经核实属实"]
+    assert AuditEntry.objects.filter(event="publicity.objection_uphold").count() == 1
     services.close(actor=cast.committee_admin, publication=publication, today=date(2026, 10, 12))
     publication.refresh_from_db()
     assert publication.state == "closed" and publication.closed_at is not None
