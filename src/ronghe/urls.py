@@ -14,6 +14,8 @@ urlpatterns = [
     path("judging/", include("ronghe.core.judging.urls")),
     path("evidence/", include("ronghe.core.evidence.urls")),
     path("rectification/", include("ronghe.core.rectification.urls")),
+    path("publicity/", include("ronghe.core.publicity.urls")),
+    path("jointreview/", include("ronghe.core.jointreview.urls")),
     path("orgs/", include("ronghe.orgs.urls")),
     path("members/", include("ronghe.members.urls")),
     path("api/v1/", api.urls),

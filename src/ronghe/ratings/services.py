@@ -523,6 +523,7 @@ def propose(
             departments=list(departments) or defaults.DEPARTMENTS,
             due_on=due_on,
             override_permission="ratings.manage",
+            view_permission="ratings.view",
         )
         judging.close(actor=actor, panel=panel_of(campaign))
         workflow.transition(

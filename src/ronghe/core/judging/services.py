@@ -23,7 +23,7 @@ PANEL_PROCESS = Process(
     name="judging.panel",
     noun="评审组",
     state_field="state",
-    steps={(PanelState.OPEN, "close"): Step(PanelState.CLOSED, "@manage_permission")},
+    steps={(PanelState.OPEN, "close"): Step(PanelState.CLOSED, permission_from="manage_permission")},
     state_labels=dict(PanelState.choices),
     action_labels={"close": "结束评分"},
     audit_event="judging.panel_{action}",

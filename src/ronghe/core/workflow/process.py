@@ -9,6 +9,9 @@ from ronghe.core.errors import TransitionNotAllowed
 
 # The permission of a step only the subject's own member may take (withdraw one's own claim).
 OWNER = "owner"
+# The permission of a step only the system takes (`by=None`): a service moves the object on its own
+# once a rule holds (a joint review passes when every department has agreed). No account may take it.
+SYSTEM = "system"
 
 
 @dataclass(frozen=True)
@@ -17,24 +20,33 @@ class Step:
 
     `to` is the next state; `also_to` lists other targets a service may choose by a dated rule
     (恢复党籍 returns to 预备党员 when the member was never made full). `permission` is held at the
-    object's organization, or `OWNER`, or `"@field"`: the permission named by that field of the object. `comment_required` is the message shown when the comment is
+    object's organization, `OWNER` or `SYSTEM`. `permission_from` names, instead, a field of the object
+    (lookups joined by "__") holding the permission: a mechanism configured per object (公示: the
+    publication's handle permission) declares one step for every module using it. `comment_required` is the message shown when the comment is
     missing (empty: optional). `forbid_owner` is the message when the subject's own member acts
     (nobody approves their own claim; empty: allowed).
     """
 
     to: str
-    permission: str
+    permission: str = ""
     comment_required: str = ""
     forbid_owner: str = ""
     also_to: tuple[str, ...] = ()
     denied: str = "您没有执行此操作的权限"
+    permission_from: str = ""
+
+    def __post_init__(self) -> None:
+        if bool(self.permission) == bool(self.permission_from):
+            raise ValueError("a step declares either `permission` or `permission_from`")
 
     def permission_for(self, obj: object) -> str:
-        """The permission to check: `"@field"` reads it from the object (a generic 公示 or 评审组 is
-        handled by whatever permission the module that opened it named)."""
-        if self.permission.startswith("@"):
-            return str(getattr(obj, self.permission[1:]))
-        return self.permission
+        """The permission to hold for this step on `obj`."""
+        if not self.permission_from:
+            return self.permission
+        target = obj
+        for part in self.permission_from.split("__"):
+            target = getattr(target, part)
+        return str(target)
 
     def targets(self) -> tuple[str, ...]:
         return (self.to, *self.also_to)

@@ -16,7 +16,7 @@ from ronghe.core.errors import Conflict, DomainError, TransitionNotAllowed
 from ronghe.core.scope import has_perm_at, is_own, org_path_of
 from ronghe.core.types import Actor
 from ronghe.core.workflow.models import History
-from ronghe.core.workflow.process import OWNER, Process
+from ronghe.core.workflow.process import OWNER, SYSTEM, Process
 
 M = TypeVar("M", bound=models.Model)
 
@@ -30,11 +30,15 @@ def check(process: Process, obj: models.Model, action: str, *, by: Actor | None,
     """Everything `transition` refuses, without writing: the step, the permission, the applicant, the comment."""
     state = getattr(obj, process.state_field)
     step = process.step(state, action)
-    if step.permission == OWNER:
+    permission = step.permission_for(obj)
+    if permission == SYSTEM:
+        if by is not None:
+            raise PermissionDenied(step.denied)
+    elif permission == OWNER:
         if not is_own(obj, by):
             raise PermissionDenied(step.denied)
     else:
-        if not has_perm_at(by, step.permission_for(obj), org_path_of(obj)):
+        if not permission or not has_perm_at(by, permission, org_path_of(obj)):
             raise PermissionDenied(step.denied)
         if step.forbid_owner and is_own(obj, by):
             raise TransitionNotAllowed(step.forbid_owner)
