@@ -15,8 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from ronghe.accounts.choices import Role
 from ronghe.core.errors import DomainError, TransitionNotAllowed
 from ronghe.core.evidence import services as evidence
-from ronghe.core.judging import services as judging
 from ronghe.core.jointreview import services as jointreview
+from ronghe.core.judging import services as judging
 from ronghe.core.publicity import services as publicity
 from ronghe.core.rectification.models import Item
 from ronghe.core.scoring.models import Campaign
@@ -31,9 +31,30 @@ TODAY = date(2026, 3, 2)  # a Monday
 PDF = b"%PDF-1.4\n%test\n"
 
 # Scores that earn each of the four judged stars (the fifth, 支部过硬星, is derived from records)
-HIGH = {"political_study": "14", "style": "14", "satisfaction": "95", "work_results": "18", "brand": "9", "innovation": "1"}
-MID = {"political_study": "13", "style": "10", "satisfaction": "85", "work_results": "17", "brand": "5", "innovation": "0"}
-LOW = {"political_study": "8", "style": "8", "satisfaction": "50", "work_results": "10", "brand": "3", "innovation": "0"}
+HIGH = {
+    "political_study": "14",
+    "style": "14",
+    "satisfaction": "95",
+    "work_results": "18",
+    "brand": "9",
+    "innovation": "1",
+}
+MID = {
+    "political_study": "13",
+    "style": "10",
+    "satisfaction": "85",
+    "work_results": "17",
+    "brand": "5",
+    "innovation": "0",
+}
+LOW = {
+    "political_study": "8",
+    "style": "8",
+    "satisfaction": "50",
+    "work_results": "10",
+    "brand": "3",
+    "innovation": "0",
+}
 
 
 @pytest.fixture
@@ -57,7 +78,13 @@ def people(cast, travel):
     jijian = UserFactory(username="jijian")
     grant(jijian, Role.DISCIPLINE_REVIEWER, cast.committee)
     secretary_b = cast.outsider_b
-    return {"unit_a": unit_admin, "unit_b": unit_admin_b, "judges": judges, "jijian": jijian, "sec_b": secretary_b}
+    return {
+        "unit_a": unit_admin,
+        "unit_b": unit_admin_b,
+        "judges": judges,
+        "jijian": jijian,
+        "sec_b": secretary_b,
+    }
 
 
 def open_campaign(cast, year=YEAR, quota=None):
@@ -88,7 +115,9 @@ def attach(entry, actor):
 
 
 def self_assess(entry, actor, level=4):
-    services.save_self_assessment(actor=actor, entry=entry, applied_level=level, self_scores={}, summary="全年工作情况")
+    services.save_self_assessment(
+        actor=actor, entry=entry, applied_level=level, self_scores={}, summary="全年工作情况"
+    )
 
 
 def to_checked(entry, applicant, checker):
@@ -116,7 +145,10 @@ def entry_of(campaign, org) -> Entry:
 def test_opening_lists_every_branch_and_refuses_a_second_campaign(cast, people):
     campaign = open_campaign(cast)
     assert campaign.state == CampaignState.OPEN
-    assert set(campaign.rating_entries.values_list("organization__name", flat=True)) == {"甲局第一党支部", "乙局第一党支部"}
+    assert set(campaign.rating_entries.values_list("organization__name", flat=True)) == {
+        "甲局第一党支部",
+        "乙局第一党支部",
+    }
     assert set(Entry.objects.values_list("state", flat=True)) == {EntryState.DRAFT}
     with pytest.raises(DomainError, match="年度的评星活动已经开启"):
         services.open_campaign(
@@ -145,7 +177,9 @@ def test_timetable_out_of_order_is_refused(cast, people):
 def test_only_the_work_committee_opens_a_campaign(cast, people):
     scheme = services.seed_default_scheme(organization=cast.committee, year=YEAR, actor=cast.committee_admin)
     with pytest.raises(PermissionDenied):
-        services.open_campaign(actor=people["unit_a"], organization=cast.committee, year=YEAR, scheme=scheme, timetable={})
+        services.open_campaign(
+            actor=people["unit_a"], organization=cast.committee, year=YEAR, scheme=scheme, timetable={}
+        )
 
 
 # ---------------------------------------------------------------- self-assessment and 初审
@@ -166,11 +200,15 @@ def test_applying_without_evidence_is_refused(cast, people):
         services.apply(actor=cast.secretary_a, entry=entry)
 
 
-@pytest.mark.parametrize(("level", "message"), [(None, "请选择申报星级"), (6, "申报星级应为 1–5 星"), (0, "申报星级应为 1–5 星")])
+@pytest.mark.parametrize(
+    ("level", "message"), [(None, "请选择申报星级"), (6, "申报星级应为 1–5 星"), (0, "申报星级应为 1–5 星")]
+)
 def test_applied_level_must_be_one_to_five(cast, people, level, message):
     entry = entry_of(open_campaign(cast), cast.branch_a)
     with pytest.raises(DomainError, match=message):
-        services.save_self_assessment(actor=cast.secretary_a, entry=entry, applied_level=level, self_scores={}, summary="x")
+        services.save_self_assessment(
+            actor=cast.secretary_a, entry=entry, applied_level=level, self_scores={}, summary="x"
+        )
     entry.refresh_from_db()
     assert entry.applied_level is None
 
@@ -179,7 +217,11 @@ def test_a_self_score_outside_the_range_is_refused(cast, people):
     entry = entry_of(open_campaign(cast), cast.branch_a)
     with pytest.raises(DomainError, match="“理论学习与政治建设”的分值应在 0–15 之间"):
         services.save_self_assessment(
-            actor=cast.secretary_a, entry=entry, applied_level=5, self_scores={"political_study": D("15.5")}, summary="x"
+            actor=cast.secretary_a,
+            entry=entry,
+            applied_level=5,
+            self_scores={"political_study": D("15.5")},
+            summary="x",
         )
 
 
@@ -234,10 +276,14 @@ def test_a_score_outside_the_indicator_range_is_refused(cast, people):
     panel = services.panel_of(campaign)
     subject = panel.subjects.get(key=str(entry.pk))
     with pytest.raises(DomainError) as exc:
-        judging.submit_sheet(actor=judge, panel=panel, subject=subject, scores=HIGH | {"work_results": "20.01"})
+        judging.submit_sheet(
+            actor=judge, panel=panel, subject=subject, scores=HIGH | {"work_results": "20.01"}
+        )
     assert "“业务工作实绩与党建业务融合”的分值应在 0–20 之间" in exc.value.message
     with pytest.raises(DomainError, match="请为“党建品牌与特色”评分"):
-        judging.submit_sheet(actor=judge, panel=panel, subject=subject, scores={k: v for k, v in HIGH.items() if k != "brand"})
+        judging.submit_sheet(
+            actor=judge, panel=panel, subject=subject, scores={k: v for k, v in HIGH.items() if k != "brand"}
+        )
     assert not panel.sheets.exists()
     judging.submit_sheet(actor=judge, panel=panel, subject=subject, scores=HIGH | {"work_results": "20"})
     assert panel.sheets.count() == 1
@@ -249,7 +295,9 @@ def test_someone_not_on_the_panel_cannot_score(cast, people):
     to_checked(entry, cast.secretary_a, people["unit_a"])
     panel = services.panel_of(campaign)
     with pytest.raises(DomainError, match="您不是本评审组的评委"):
-        judging.submit_sheet(actor=people["judges"][1], panel=panel, subject=panel.subjects.get(), scores=HIGH)
+        judging.submit_sheet(
+            actor=people["judges"][1], panel=panel, subject=panel.subjects.get(), scores=HIGH
+        )
 
 
 def test_evaluation_uses_the_trimmed_mean_of_the_judges(cast, people):
@@ -260,8 +308,11 @@ def test_evaluation_uses_the_trimmed_mean_of_the_judges(cast, people):
     grant(extra, Role.JUDGE, cast.committee)
     panel = services.panel_of(campaign)
     subject = panel.subjects.get(key=str(entry.pk))
-    for judge, work in zip([people["judges"][0], extra, UserFactory(username="judge8")], ["20", "16", "10"], strict=True):
-        grant(judge, Role.JUDGE, cast.committee)
+    for judge, work in zip(
+        [people["judges"][0], extra, UserFactory(username="judge8")], ["20", "16", "10"], strict=True
+    ):
+        if judge.username == "judge8":
+            grant(judge, Role.JUDGE, cast.committee)
         services.add_judge(actor=cast.committee_admin, campaign=campaign, judge=judge)
         judging.submit_sheet(actor=judge, panel=panel, subject=subject, scores=HIGH | {"work_results": work})
     services.evaluate(actor=cast.committee_admin, entry=entry)
@@ -303,7 +354,15 @@ def evaluated(cast, people, campaign, org, applicant, checker, scores, vetoes=No
 
 def test_satisfaction_below_sixty_caps_at_two_stars(cast, people):
     campaign = open_campaign(cast)
-    entry = evaluated(cast, people, campaign, cast.branch_a, cast.secretary_a, people["unit_a"], HIGH | {"satisfaction": "59.99"})
+    entry = evaluated(
+        cast,
+        people,
+        campaign,
+        cast.branch_a,
+        cast.secretary_a,
+        people["unit_a"],
+        HIGH | {"satisfaction": "59.99"},
+    )
     assert entry.score_level >= 3  # political, work, brand still met
     assert entry.level == 2
     assert entry.breakdown["level"]["capped_by"] == ["群众满意度低于 60%：最高二星"]
@@ -312,7 +371,14 @@ def test_satisfaction_below_sixty_caps_at_two_stars(cast, people):
 def test_a_veto_excludes_the_branch_but_keeps_its_breakdown(cast, people):
     campaign = open_campaign(cast)
     entry = evaluated(
-        cast, people, campaign, cast.branch_a, cast.secretary_a, people["unit_a"], HIGH, vetoes={"discipline_case": True}
+        cast,
+        people,
+        campaign,
+        cast.branch_a,
+        cast.secretary_a,
+        people["unit_a"],
+        HIGH,
+        vetoes={"discipline_case": True},
     )
     assert entry.level is None
     assert entry.total > D("50")
@@ -337,7 +403,15 @@ def test_quota_pushes_the_lower_scored_five_star_down_and_says_why(cast, people,
     monkeypatch.setattr(derived, "branch_values", all_solid)
     campaign = open_campaign(cast, quota="50")  # 2 rated → 1 place at 5★
     a = evaluated(cast, people, campaign, cast.branch_a, cast.secretary_a, people["unit_a"], HIGH)
-    b = evaluated(cast, people, campaign, cast.branch_b, people["sec_b"], people["unit_b"], HIGH | {"work_results": "19"})
+    b = evaluated(
+        cast,
+        people,
+        campaign,
+        cast.branch_b,
+        people["sec_b"],
+        people["unit_b"],
+        HIGH | {"work_results": "19"},
+    )
     assert a.level == b.level == 5
     services.propose(actor=cast.committee_admin, campaign=campaign, due_on=TODAY + timedelta(days=5))
     a.refresh_from_db()
@@ -370,13 +444,17 @@ def test_campaign_from_joint_review_to_naming(cast, people, travel):
         services.name(actor=cast.committee_admin, campaign=campaign)
     with pytest.raises(DomainError, match="公示开始后不能再调整名单"):
         services.set_aside(actor=cast.committee_admin, entry=a, comment="x")
-    objection = publicity.lodge_objection(actor=cast.member_a, publication=publication, text="该支部三会一课记录不全", item_key=str(b.pk))
+    objection = publicity.lodge_objection(
+        actor=cast.member_a, publication=publication, text="该支部三会一课记录不全", item_key=str(b.pk)
+    )
     travel.move_to(publication.ends_on + timedelta(days=1))
     with pytest.raises(DomainError, match="不能再提出异议"):
         publicity.lodge_objection(actor=cast.member_a, publication=publication, text="迟到的异议")
     with pytest.raises(DomainError, match="还有 1 条异议未处理"):
         publicity.close(actor=cast.committee_admin, publication=publication)
-    publicity.handle_objection(actor=cast.committee_admin, objection=objection, upheld=True, reason="经核实属实")
+    publicity.handle_objection(
+        actor=cast.committee_admin, objection=objection, upheld=True, reason="经核实属实"
+    )
     publicity.close(actor=cast.committee_admin, publication=publication)
     services.name(actor=cast.committee_admin, campaign=campaign)
     a.refresh_from_db()
@@ -386,15 +464,24 @@ def test_campaign_from_joint_review_to_naming(cast, people, travel):
     assert b.state == EntryState.SET_ASIDE  # the upheld objection
     # a named result cannot be changed
     with pytest.raises(DomainError):
-        services.save_self_assessment(actor=cast.secretary_a, entry=a, applied_level=5, self_scores={}, summary="改")
+        services.save_self_assessment(
+            actor=cast.secretary_a, entry=a, applied_level=5, self_scores={}, summary="改"
+        )
     with pytest.raises(DomainError, match="已命名"):
         services.evaluate(actor=cast.committee_admin, entry=a)
     # ≤3★: a leader and an improvement plan
     assert services.needs_follow_up(a)
     with pytest.raises(DomainError, match="请填写联系领导"):
-        services.start_follow_up(actor=cast.secretary_a, entry=a, leader=" ", measures="m", owner="o", due_on=date(YEAR + 1, 6, 30))
+        services.start_follow_up(
+            actor=cast.secretary_a, entry=a, leader=" ", measures="m", owner="o", due_on=date(YEAR + 1, 6, 30)
+        )
     item = services.start_follow_up(
-        actor=cast.secretary_a, entry=a, leader="王局长", measures="每月开展主题党日", owner="支部书记", due_on=date(YEAR + 1, 6, 30)
+        actor=cast.secretary_a,
+        entry=a,
+        leader="王局长",
+        measures="每月开展主题党日",
+        owner="支部书记",
+        due_on=date(YEAR + 1, 6, 30),
     )
     assert Item.objects.filter(pk=item.pk, object_id=a.pk, organization=cast.branch_a).exists()
 
@@ -415,13 +502,22 @@ def named_five_star(cast, people, monkeypatch, year):
     from ronghe.ratings import derived
 
     def solid(y, ids):
-        return {i: {"orglife.compliance_rate": derived.DerivedValue(D("100"), "", ""), "orgs.committee_complete": derived.DerivedValue(D("1"), "", ""), "orgs.election_on_time": derived.DerivedValue(D("1"), "", "")} for i in ids}
+        return {
+            i: {
+                "orglife.compliance_rate": derived.DerivedValue(D("100"), "", ""),
+                "orgs.committee_complete": derived.DerivedValue(D("1"), "", ""),
+                "orgs.election_on_time": derived.DerivedValue(D("1"), "", ""),
+            }
+            for i in ids
+        }
 
     monkeypatch.setattr(derived, "branch_values", solid)
-    campaign = open_campaign(cast, year=year)
+    campaign = open_campaign(cast, year=year, quota="100")
     entry = evaluated(cast, people, campaign, cast.branch_b, people["sec_b"], people["unit_b"], HIGH)
     services.propose(actor=cast.committee_admin, campaign=campaign, due_on=date.today() + timedelta(days=5))
-    jointreview.give_opinion(actor=people["jijian"], review=services.review_of(campaign), department="discipline", verdict="agree")
+    jointreview.give_opinion(
+        actor=people["jijian"], review=services.review_of(campaign), department="discipline", verdict="agree"
+    )
     services.publish(actor=cast.committee_admin, campaign=campaign)
     publication = services.publication_of(campaign)
     with time_machine.travel(publication.ends_on + timedelta(days=1), tick=False):
@@ -458,13 +554,22 @@ def test_a_star_removed_mid_year_needs_a_decision_and_is_audited(cast, people, m
         services.remove_star(actor=cast.committee_admin, entry=entry, star="作风优良星", decision="  ")
     with pytest.raises(PermissionDenied):
         services.remove_star(actor=people["unit_b"], entry=entry, star="作风优良星", decision="x")
-    services.remove_star(actor=cast.committee_admin, entry=entry, star="作风优良星", decision="工委会议决定（2026年第5次）")
+    services.remove_star(
+        actor=cast.committee_admin, entry=entry, star="作风优良星", decision="工委会议决定（2026年第5次）"
+    )
     entry.refresh_from_db()
     assert entry.current_level == 4
     assert AuditEntry.objects.filter(event="ratings.star_removed").count() == 1
     assert not services.needs_follow_up(entry)
     with pytest.raises(DomainError, match="三星及以下"):
-        services.start_follow_up(actor=people["sec_b"], entry=entry, leader="x", measures="m", owner="o", due_on=date(YEAR + 1, 1, 1))
+        services.start_follow_up(
+            actor=people["sec_b"],
+            entry=entry,
+            leader="x",
+            measures="m",
+            owner="o",
+            due_on=date(YEAR + 1, 1, 1),
+        )
 
 
 def test_no_branch_no_campaign(cast, people):
@@ -472,5 +577,7 @@ def test_no_branch_no_campaign(cast, people):
     grant(cast.committee_admin, Role.WORK_COMMITTEE_ADMIN, empty)
     scheme = services.seed_default_scheme(organization=empty, year=YEAR, actor=cast.committee_admin)
     with pytest.raises(DomainError, match="没有党支部"):
-        services.open_campaign(actor=cast.committee_admin, organization=empty, year=YEAR, scheme=scheme, timetable={})
+        services.open_campaign(
+            actor=cast.committee_admin, organization=empty, year=YEAR, scheme=scheme, timetable={}
+        )
     assert not Organization.objects.filter(pk=empty.pk, rating_entries__isnull=False).exists()

@@ -10,9 +10,8 @@ class RatingsConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import reverse
 
-        from ronghe.orgs.models import Organization
-
         from ronghe.core.judging.registry import register_kind
+        from ronghe.orgs.models import Organization
         from ronghe.ratings.models import Entry
         from ronghe.ratings.rules import CAMPAIGN
 

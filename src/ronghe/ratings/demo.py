@@ -18,8 +18,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from ronghe.accounts.choices import Role
 from ronghe.accounts.models import RoleAssignment, User
 from ronghe.core.evidence import services as evidence
-from ronghe.core.judging import services as judging
 from ronghe.core.jointreview import services as jointreview
+from ronghe.core.judging import services as judging
 from ronghe.core.publicity import services as publicity
 from ronghe.core.scoring import levels
 from ronghe.core.scoring.choices import IndicatorKind
@@ -31,11 +31,51 @@ from ronghe.ratings.choices import EntryState
 from ronghe.ratings.models import Entry, Recheck
 
 PDF = b"%PDF-1.4\n% demo self-assessment\n"
-TIERS = (  # share of branches, and the judges' scores around which they land
-    (0.12, {"political_study": 14, "style": 14, "satisfaction": 95, "work_results": 18, "brand": 9, "innovation": 1}),
-    (0.50, {"political_study": 13, "style": 13, "satisfaction": 88, "work_results": 16.5, "brand": 6, "innovation": 0}),
-    (0.25, {"political_study": 12.5, "style": 11, "satisfaction": 82, "work_results": 14, "brand": 5, "innovation": 0}),
-    (0.13, {"political_study": 10, "style": 10, "satisfaction": 70, "work_results": 12, "brand": 4, "innovation": 0}),
+TIERS: tuple[tuple[float, dict[str, float]], ...] = (  # share of branches, and the judges' scores around which they land
+    (
+        0.12,
+        {
+            "political_study": 14,
+            "style": 14,
+            "satisfaction": 95,
+            "work_results": 18,
+            "brand": 9,
+            "innovation": 1,
+        },
+    ),
+    (
+        0.50,
+        {
+            "political_study": 13,
+            "style": 13,
+            "satisfaction": 88,
+            "work_results": 16.5,
+            "brand": 6,
+            "innovation": 0,
+        },
+    ),
+    (
+        0.25,
+        {
+            "political_study": 12.5,
+            "style": 11,
+            "satisfaction": 82,
+            "work_results": 14,
+            "brand": 5,
+            "innovation": 0,
+        },
+    ),
+    (
+        0.13,
+        {
+            "political_study": 10,
+            "style": 10,
+            "satisfaction": 70,
+            "work_results": 12,
+            "brand": 4,
+            "innovation": 0,
+        },
+    ),
 )
 
 
@@ -48,7 +88,9 @@ def _tier(rng: random.Random) -> dict[str, float]:
     return TIERS[-1][1]
 
 
-def _sheet(rng: random.Random, base: dict[str, float], panel_indicators: list[dict[str, str]]) -> dict[str, str]:
+def _sheet(
+    rng: random.Random, base: dict[str, float], panel_indicators: list[dict[str, str]]
+) -> dict[str, str]:
     out: dict[str, str] = {}
     for ind in panel_indicators:
         code, high = ind["code"], Decimal(ind["max"] or "100")
@@ -62,7 +104,7 @@ def _sheet(rng: random.Random, base: dict[str, float], panel_indicators: list[di
 
 
 def _judges(county: County) -> list[User]:
-    judges = [u for u in User.objects.filter(username="judge")]
+    judges = list(User.objects.filter(username="judge"))
     for n in (2, 3):
         user, created = User.objects.get_or_create(
             username=f"judge{n}", defaults={"display_name": f"评委{n}", "is_demo": False}
@@ -130,13 +172,18 @@ def _attach_meeting(entry: Entry, actor: User) -> bool:
     return True
 
 
-def _apply(entry: Entry, admin: User, rng: random.Random, base: dict[str, float], pdf_year: int | None) -> None:
+def _apply(
+    entry: Entry, admin: User, rng: random.Random, base: dict[str, float], pdf_year: int | None
+) -> None:
     guess = 5 if base["innovation"] else rng.choice([3, 4, 4])
     services.save_self_assessment(
         actor=admin,
         entry=entry,
         applied_level=guess,
-        self_scores={"political_study": Decimal(str(base["political_study"])), "brand": Decimal(str(base["brand"]))},
+        self_scores={
+            "political_study": Decimal(str(base["political_study"])),
+            "brand": Decimal(str(base["brand"])),
+        },
         summary="全年严格落实“三会一课”，围绕中心工作开展主题党日和志愿服务，党建与业务同部署同考核。",
     )
     if pdf_year is not None or not _attach_meeting(entry, admin):
@@ -144,7 +191,9 @@ def _apply(entry: Entry, admin: User, rng: random.Random, base: dict[str, float]
     services.apply(actor=admin, entry=entry)
 
 
-def _score(campaign: object, entry: Entry, judges: list[User], rng: random.Random, base: dict[str, float]) -> None:
+def _score(
+    campaign: object, entry: Entry, judges: list[User], rng: random.Random, base: dict[str, float]
+) -> None:
     panel = services.panel_of(campaign)  # type: ignore[arg-type]
     subject = panel.subjects.get(key=str(entry.pk))
     for judge in judges:
@@ -152,7 +201,11 @@ def _score(campaign: object, entry: Entry, judges: list[User], rng: random.Rando
         if row is None or judging.recused(row, subject):
             continue
         judging.submit_sheet(
-            actor=judge, panel=panel, subject=subject, scores=_sheet(rng, base, panel.indicators), comment="材料翔实，特色鲜明。"
+            actor=judge,
+            panel=panel,
+            subject=subject,
+            scores=_sheet(rng, base, panel.indicators),
+            comment="材料翔实，特色鲜明。",
         )
 
 
@@ -175,7 +228,11 @@ def demo_ratings(county: County, rng: random.Random) -> None:
         organization=county.committee,
         year=last_year,
         scheme=scheme,
-        timetable={"apply": date(last_year, 11, 20), "check": date(last_year, 11, 30), "evaluate": date(last_year, 12, 20)},
+        timetable={
+            "apply": date(last_year, 11, 20),
+            "check": date(last_year, 11, 30),
+            "evaluate": date(last_year, 12, 20),
+        },
     )
     for judge in judges:
         services.add_judge(actor=admin, campaign=old, judge=judge)
@@ -189,12 +246,16 @@ def demo_ratings(county: County, rng: random.Random) -> None:
         _score(old, entry, judges, rng, base)
         services.evaluate(actor=admin, entry=entry, vetoes={"discipline_case": rng.random() < 0.01})
     services.propose(actor=admin, campaign=old, due_on=county.today)
-    jointreview.give_opinion(actor=jijian, review=services.review_of(old), department="discipline", verdict="agree")
+    jointreview.give_opinion(
+        actor=jijian, review=services.review_of(old), department="discipline", verdict="agree"
+    )
     services.publish(actor=admin, campaign=old, starts_on=date(this_year, 1, 5))
     publicity.close(actor=admin, publication=services.publication_of(old))
     services.name(actor=admin, campaign=old)
     low = list(
-        Entry.objects.filter(campaign=old, state=EntryState.NAMED, current_level__lte=rules.FOLLOW_UP_MAX_LEVEL)
+        Entry.objects.filter(
+            campaign=old, state=EntryState.NAMED, current_level__lte=rules.FOLLOW_UP_MAX_LEVEL
+        )
         .select_related("organization", "campaign")
         .order_by("organization__path")
     )
@@ -211,7 +272,9 @@ def demo_ratings(county: County, rng: random.Random) -> None:
         if late:
             from ronghe.core.rectification.models import Item
 
-            Item.objects.filter(kind=rules.ENTRY, object_id=entry.pk).update(due_on=county.today - timedelta(days=10))
+            Item.objects.filter(kind=rules.ENTRY, object_id=entry.pk).update(
+                due_on=county.today - timedelta(days=10)
+            )
 
     # ---- this year: in progress
     current = services.seed_default_scheme(organization=county.committee, year=this_year, actor=admin)
@@ -251,7 +314,9 @@ def demo_ratings(county: County, rng: random.Random) -> None:
         if stage < 9:
             continue
         services.evaluate(actor=admin, entry=entry)
-    rechecks = list(Recheck.objects.filter(campaign=campaign).select_related("previous").order_by("organization__path"))
+    rechecks = list(
+        Recheck.objects.filter(campaign=campaign).select_related("previous").order_by("organization__path")
+    )
     for n, recheck in enumerate(rechecks[: len(rechecks) // 2]):
         if n % 3 == 2 and recheck.previous.stars:
             services.decide_recheck(

@@ -33,7 +33,9 @@ class CampaignForm(StyledForm):
 
     def __init__(self, *args: Any, schemes: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scheme"].choices = [("", "请选择")] + schemes
+        field = self.fields["scheme"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "请选择")] + schemes
 
 
 class SelfAssessmentForm(StyledForm):
@@ -92,7 +94,9 @@ class RemoveStarForm(StyledForm):
 
     def __init__(self, *args: Any, stars: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["star"].choices = [("", "（按星数）")] + [(s, s) for s in stars]
+        field = self.fields["star"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "（按星数）")] + [(s, s) for s in stars]
 
 
 class WhatIfForm(StyledForm):

@@ -47,6 +47,11 @@ class Entry(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Set by the campaign page for its rows: late at this step, last year's level, 晋位升级 or not.
+    is_late: bool
+    last_level: int | None
+    moved: str
+
     class Meta:
         verbose_name = "评星申报"
         verbose_name_plural = "评星申报"

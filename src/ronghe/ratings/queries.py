@@ -128,7 +128,9 @@ def todo(user: Actor | None, today: date) -> list[tuple[str, int, str, bool]]:
             rows = scoped(Entry.objects.filter(campaign=campaign, state__in=states), user, perm)
             n = rows.count()
             if n:
-                out.append((f"{campaign.year}年 {label}", n, f"{url}?state={states[0]}", bool(set(states) & late)))
+                out.append(
+                    (f"{campaign.year}年 {label}", n, f"{url}?state={states[0]}", bool(set(states) & late))
+                )
     if has_perm_anywhere(user, "judging.score"):
         pending = judging.pending_count(user)
         if pending:

@@ -217,7 +217,9 @@ def open_campaign(
 def add_judge(*, actor: User, campaign: Campaign, judge: User, unit_id: int | None = None) -> Any:
     """Name a judge for the campaign; their own unit (for 回避) is their member record's unit unless given."""
     if unit_id is None and judge.member_id:
-        unit_id = Organization.objects.filter(members__pk=judge.member_id).values_list("unit_id", flat=True).first()
+        unit_id = (
+            Organization.objects.filter(members__pk=judge.member_id).values_list("unit_id", flat=True).first()
+        )
     return judging.add_judge(actor=actor, panel=panel_of(campaign), judge=judge, unit_id=unit_id)
 
 
@@ -241,9 +243,16 @@ def panel_of(campaign: Campaign) -> Panel:
     return Panel.objects.get(kind=CAMPAIGN, object_id=campaign.pk)
 
 
+def _fresh_state(campaign: Campaign) -> str:
+    """The campaign's state now (an entry loaded earlier may carry a stale campaign)."""
+    campaign.state = Campaign.objects.filter(pk=campaign.pk).values_list("state", flat=True).get()
+    return campaign.state
+
+
 def _require_open(campaign: Campaign) -> None:
-    if campaign.state != CampaignState.OPEN:
-        raise RatingError(f"评星活动处于“{campaign.get_state_display()}”阶段，不能再修改申报和评定")
+    if _fresh_state(campaign) != CampaignState.OPEN:
+        label = dict(CampaignState.choices).get(campaign.state, campaign.state)
+        raise RatingError(f"评星活动处于“{label}”阶段，不能再修改申报和评定")
 
 
 # ---------------------------------------------------------------- self-assessment and 初审
@@ -433,7 +442,7 @@ def _store_evaluation(
     entry.values = breakdown["values"]
     entry.breakdown = breakdown
     entry.total = evaluation.total
-    entry.score_level = outcome.rank
+    entry.score_level = outcome.score_rank
     entry.level = outcome.rank
     entry.stars = outcome.star_names
     entry.result = result
@@ -520,7 +529,7 @@ def propose(
             organization=campaign.organization,
             title=f"{campaign.name}联审",
             items=[_item(e, level_rules) for e in entries],
-            departments=list(departments) or defaults.DEPARTMENTS,
+            departments=[dict(d) for d in departments] or defaults.DEPARTMENTS,
             due_on=due_on,
             override_permission="ratings.manage",
             view_permission="ratings.view",
@@ -541,14 +550,14 @@ def _item(entry: Entry, level_rules: levels.LevelRules) -> dict[str, str]:
 
 def set_aside(*, actor: User, entry: Entry, comment: str) -> Entry:
     """暂缓命名 (a joint-review objection or a problem found): the branch is left off the list."""
-    if entry.campaign.state not in (CampaignState.OPEN, CampaignState.REVIEW):
+    if _fresh_state(entry.campaign) not in (CampaignState.OPEN, CampaignState.REVIEW):
         raise RatingError("公示开始后不能再调整名单")
     workflow.transition(ENTRY_PROCESS, entry, "set_aside", by=actor, comment=comment)
     return entry
 
 
 def restore(*, actor: User, entry: Entry, comment: str) -> Entry:
-    if entry.campaign.state not in (CampaignState.OPEN, CampaignState.REVIEW):
+    if _fresh_state(entry.campaign) not in (CampaignState.OPEN, CampaignState.REVIEW):
         raise RatingError("公示开始后不能再调整名单")
     workflow.transition(ENTRY_PROCESS, entry, "restore", by=actor, comment=comment)
     return entry

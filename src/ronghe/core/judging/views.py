@@ -14,6 +14,7 @@ from ronghe.core.judging import registry, services
 from ronghe.core.judging.forms import SheetForm
 from ronghe.core.judging.models import Panel, PanelState, PanelSubject, Sheet
 from ronghe.core.permissions import require
+from ronghe.core.scoring import levels
 
 
 def _panel(request: AuthenticatedRequest, code: UUID) -> Panel:
@@ -52,7 +53,7 @@ def panel_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
         {
             "panel": panel,
             "rows": rows,
-            "method": services.levels.AGGREGATIONS.get(panel.method, panel.method),
+            "method": levels.AGGREGATIONS.get(panel.method, panel.method),
             "breadcrumbs": [("评委评分", "judging:panel-list"), (panel.title, None)],
         },
     )

@@ -241,6 +241,9 @@ class Campaign(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField("结束时间", null=True, blank=True)
 
+    # Set by the purpose's pages: the Chinese name of `state` in its declared process.
+    state_label: str
+
     class Meta:
         verbose_name = "评价活动"
         verbose_name_plural = "评价活动"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 from decimal import Decimal
 from uuid import UUID
 
@@ -28,6 +29,8 @@ from ronghe.ratings.choices import CampaignState, EntryState
 from ronghe.ratings.forms import CampaignForm, ProposeForm, WhatIfForm
 from ronghe.ratings.models import Recheck
 
+STATE_LABELS = dict(CampaignState.choices)
+
 
 def campaign_for(request: AuthenticatedRequest, code: UUID) -> Campaign:
     """A campaign the user sees (404 otherwise: no leak of other counties' campaigns)."""
@@ -46,6 +49,8 @@ def _manage_nodes(request: AuthenticatedRequest) -> list[Organization]:
 def campaign_list(request: AuthenticatedRequest) -> HttpResponse:
     campaigns = queries.visible_campaigns(request.user)
     page = paginate(request, campaigns, per_page=20)
+    for c in page.object_list:
+        c.state_label = STATE_LABELS.get(c.state, c.state)
     return render_page_or_partial(
         request,
         "ratings/campaign_list.html",
@@ -149,6 +154,7 @@ def campaign_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
         e.moved = rules.moved(e.last_level, e.current_level if e.state == EntryState.NAMED else None)
     manage = has_perm_at(request.user, "ratings.manage", campaign.organization.path)
     counts = queries.state_counts(entries)
+    campaign.state_label = STATE_LABELS.get(campaign.state, campaign.state)
     context = {
         "campaign": campaign,
         "page": page,
@@ -170,7 +176,7 @@ def campaign_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
         .order_by("organization__path"),
         "judges": services.panel_of(campaign).judges.select_related("judge", "unit"),
         "judge_candidates": services.judge_candidates(campaign) if manage else [],
-        "propose_form": ProposeForm(initial={"due_on": today + timezone.timedelta(days=7)}),
+        "propose_form": ProposeForm(initial={"due_on": today + timedelta(days=7)}),
         "level_rules": campaign.level_rules(),
         "breadcrumbs": [("评星定级", "ratings:campaign-list"), (campaign.name, None)],
     }

@@ -88,9 +88,12 @@ def _card(entry: Entry) -> dict[str, Any]:
 
 
 @require("ratings.view")
-def entry_detail(
-    request: AuthenticatedRequest, code: UUID, forms: dict[str, Any] | None = None
-) -> HttpResponse:
+def entry_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    return _page(request, code)
+
+
+def _page(request: AuthenticatedRequest, code: UUID, forms: dict[str, Any] | None = None) -> HttpResponse:
+    """The entry's page; `forms` carries a refused form back with its errors (status 422)."""
     entry = entry_for(request, code)
     campaign = entry.campaign
     path = entry.organization.path
@@ -196,7 +199,7 @@ def entry_self_assess(request: AuthenticatedRequest, code: UUID) -> HttpResponse
                     form.add_error(field if field in form.fields else None, error)
         except DomainError as exc:
             add_to_form(form, exc)
-    return entry_detail(request, code, forms={"self": form})
+    return _page(request, code, forms={"self": form})
 
 
 @require("ratings.check")
@@ -214,7 +217,7 @@ def entry_check(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
             return redirect("ratings:entry-detail", entry.code)
         except DomainError as exc:
             add_to_form(form, exc)
-    return entry_detail(request, code, forms={"check": form})
+    return _page(request, code, forms={"check": form})
 
 
 @require("ratings.manage")
@@ -238,7 +241,7 @@ def entry_evaluate(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
             return redirect("ratings:entry-detail", entry.code)
         except DomainError as exc:
             add_to_form(form, exc)
-    return entry_detail(request, code, forms={"evaluate": form})
+    return _page(request, code, forms={"evaluate": form})
 
 
 @require("ratings.manage")
@@ -272,7 +275,7 @@ def entry_follow_up(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
             return redirect("ratings:entry-detail", entry.code)
         except DomainError as exc:
             add_to_form(form, exc)
-    return entry_detail(request, code, forms={"follow": form})
+    return _page(request, code, forms={"follow": form})
 
 
 @require("ratings.manage")
@@ -292,7 +295,7 @@ def entry_remove_star(request: AuthenticatedRequest, code: UUID) -> HttpResponse
             return redirect("ratings:entry-detail", entry.code)
         except DomainError as exc:
             add_to_form(form, exc)
-    return entry_detail(request, code, forms={"remove": form})
+    return _page(request, code, forms={"remove": form})
 
 
 def star_label(rank: int | None) -> str:

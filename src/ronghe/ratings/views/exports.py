@@ -29,7 +29,6 @@ def certificate(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     )
 
 
-@require("ratings.view")
 def result_list(request: AuthenticatedRequest, code: UUID, fmt: str) -> HttpResponse:
     campaign = campaign_for(request, code)
     if campaign.state not in (CampaignState.PUBLICITY, CampaignState.NAMED):
