@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from ronghe.accounts.choices import Role
 from ronghe.accounts.models import RoleAssignment, User
@@ -245,7 +246,7 @@ def demo_ratings(county: County, rng: random.Random) -> None:
         services.check(actor=admin, entry=entry, approve=True)
         _score(old, entry, judges, rng, base)
         services.evaluate(actor=admin, entry=entry, vetoes={"discipline_case": rng.random() < 0.01})
-    services.propose(actor=admin, campaign=old, due_on=county.today)
+    services.propose(actor=admin, campaign=old, due_on=max(county.today, timezone.localdate()))
     jointreview.give_opinion(
         actor=jijian, review=services.review_of(old), department="discipline", verdict="agree"
     )
