@@ -49,12 +49,14 @@ class SelfAssessmentForm(StyledForm):
     def __init__(self, *args: Any, indicators: list[dict[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for ind in indicators:
-            high = f"–{ind['max']}" if ind.get("max") is not None else ""
+            high = f"–{levels.plain(Decimal(ind['max']))}" if ind.get("max") is not None else ""
             self.fields[f"score_{ind['code']}"] = forms.DecimalField(
                 label=f"{ind['name']}（自评，{levels.plain(Decimal(ind['min']))}{high}）",
                 required=False,
                 decimal_places=2,
                 max_digits=7,
+                # added after StyledForm styled the fields: give the widget its class here
+                widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.01", "inputmode": "decimal"}),
             )
 
 

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 
 from ronghe.core.forms import StyledForm
+from ronghe.core.scoring import levels
 
 
 class SheetForm(StyledForm):
@@ -16,11 +18,8 @@ class SheetForm(StyledForm):
         super().__init__(*args, **kwargs)
         fields: dict[str, forms.Field] = {}
         for ind in indicators:
-            span = (
-                f"{ind.get('min') or 0}–{ind['max']}"
-                if ind.get("max") is not None
-                else f"≥ {ind.get('min') or 0}"
-            )
+            low = levels.plain(Decimal(ind.get("min") or 0))
+            span = f"{low}–{levels.plain(Decimal(ind['max']))}" if ind.get("max") is not None else f"≥ {low}"
             fields[f"score_{ind['code']}"] = forms.CharField(
                 label=f"{ind['name']}（{span} 分）",
                 required=False,

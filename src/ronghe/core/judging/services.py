@@ -199,6 +199,14 @@ def visible_sheets(panel: Panel, actor: Actor | None) -> QuerySet[Sheet]:
     return qs.filter(judge_id=actor.pk) if actor is not None and actor.pk else qs.none()
 
 
+def closed_sheets(panel: Panel, subject_key: str) -> list[Sheet]:
+    """One subject's sheets once scoring has closed (none while judges are still scoring); the
+    calling module decides who may read them (ratings: the 工委, and the branch after publication)."""
+    if panel.state != PanelState.CLOSED:
+        return []
+    return list(Sheet.objects.filter(panel=panel, subject__key=subject_key).select_related("judge").order_by("id"))
+
+
 def panels_for_judge(actor: Actor | None) -> QuerySet[Panel]:
     if actor is None or not actor.pk:
         return Panel.objects.none()

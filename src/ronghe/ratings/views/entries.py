@@ -9,6 +9,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -113,8 +114,8 @@ def _page(request: AuthenticatedRequest, code: UUID, forms: dict[str, Any] | Non
     vetoes = [(i.code, i.name) for i in scheme_rules.indicators if i.kind == IndicatorKind.VETO]
     panel = services.panel_of(campaign)
     published = campaign.state in (CampaignState.PUBLICITY, CampaignState.NAMED)
-    sheets = [s for s in judging.visible_sheets(panel, request.user) if s.subject.key == str(entry.pk)]
-    show_comments = published or manage
+    # judges' comments: to the 工委 once scoring closed, to the branch once the list is published
+    sheets = judging.closed_sheets(panel, str(entry.pk)) if (published or manage) else []
     plans = list(rectification.for_object(rules.ENTRY, entry.pk))
     history = workflow.history_for(rules.ENTRY_PROCESS, entry)
     returns = [h.comment for h in history if h.action == "return"]
@@ -151,7 +152,7 @@ def _page(request: AuthenticatedRequest, code: UUID, forms: dict[str, Any] | Non
         and entry.state == EntryState.SET_ASIDE
         and campaign.state in (CampaignState.OPEN, CampaignState.REVIEW),
         "sheet_count": judging.sheet_counts(panel).get(str(entry.pk), 0),
-        "sheets": sheets if show_comments else [],
+        "sheets": sheets,
         "history": history,
         "return_reason": returns[-1] if returns and entry.state == EntryState.RETURNED else "",
         "aggregation_label": levels.AGGREGATIONS.get(campaign.level_rules().aggregation, ""),
@@ -164,7 +165,10 @@ def _page(request: AuthenticatedRequest, code: UUID, forms: dict[str, Any] | Non
             (entry.organization.name, None),
         ],
     }
-    context |= evidence_panel(request, kind=rules.ENTRY, object_id=entry.pk)
+    # After a refused form the page is rendered at the POST-only URL: evidence goes back to the entry page.
+    context |= evidence_panel(
+        request, kind=rules.ENTRY, object_id=entry.pk, next_url=reverse("ratings:entry-detail", args=[entry.code])
+    )
     status = 422 if forms else 200
     return render(request, "ratings/entry_detail.html", context, status=status)
 
