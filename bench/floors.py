@@ -182,7 +182,57 @@ def export_floor(org_path: str, out: str) -> int:
     return n
 
 
+def ratings_facts(year: int) -> int:
+    """What evaluating every branch must read, at least: meetings held per branch in the year, members'
+    results per branch (count, sum, 5A), officers per branch — three GROUP BYs, no rules applied."""
+    from ronghe.orgs.models import Officer
+    from ronghe.points.models import MemberYear
+
+    start, end = _year_bounds(year)
+    meetings = list(
+        Meeting.objects.filter(held_at__gte=start, held_at__lt=end)
+        .values_list("organization_id", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    points = list(
+        MemberYear.objects.filter(year=year)
+        .values_list("organization_id", "grade")
+        .annotate(n=Count("id"), total=Sum("total"))
+        .order_by()
+    )
+    officers = list(
+        Officer.objects.filter(ended_on__isnull=True)
+        .values_list("organization_id", "post")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return len(meetings) + len(points) + len(officers)
+
+
+@public
+def ratings_campaign_floor(request: HttpRequest) -> HttpResponse:
+    """The campaign page's numbers: entries by unit, state and level in one aggregate, plus the first
+    page of 30 entries in path order."""
+    from ronghe.ratings.models import Entry
+
+    campaign = int(request.GET["campaign"])
+    tally = list(
+        Entry.objects.filter(campaign_id=campaign)
+        .values_list("organization__unit__name", "state", "level")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    first = list(
+        Entry.objects.filter(campaign_id=campaign)
+        .order_by("organization__path")
+        .values_list("code", "organization__name", "organization__unit__name", "state", "total", "level")[:30]
+    )
+    return _table(tally + first)
+
+
 urlpatterns = [
+    path("ratings-campaign", ratings_campaign_floor, name="ratings-campaign-floor"),
     path("home", home_floor, name="home-floor"),
     path("roster", roster_floor, name="roster-floor"),
     path("compliance", compliance_floor, name="compliance-floor"),

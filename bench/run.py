@@ -294,6 +294,18 @@ def worker_main(task: str, args: list[str]) -> None:
         from bench.floors import points_group_by
 
         info["rows"] = points_group_by(int(args[0]))
+    elif task == "ratings-floor":
+        from bench.floors import ratings_facts
+
+        info["rows"] = ratings_facts(int(args[0]))
+    elif task == "ratings-preview":
+        # Every branch of the county evaluated against this year's campaign (reads only).
+        from ronghe.core.scoring.models import Campaign
+        from ronghe.ratings import services as rating_services
+
+        campaign = Campaign.objects.get(purpose="branch_stars", year=int(args[0]))
+        started = time.perf_counter()
+        info["rows"] = len(rating_services.preview(campaign))
     elif task == "calamine":
         from python_calamine import CalamineWorkbook
 
@@ -423,11 +435,12 @@ def measure(
     plain_deep = max(1, (n_unit + PAGE - 1) // PAGE)
     member_user = User.objects.get(username="member")
     password = settings.RONGHE_DEMO_PASSWORD
+    rating_campaign = _rating_campaign()
     connection.close()
 
-    def route(name: str, **params: Any) -> str | None:
+    def route(name: str, code: str | None = None, **params: Any) -> str | None:
         try:
-            url = reverse(name)
+            url = reverse(name, args=[code]) if code else reverse(name)
         except NoReverseMatch:
             return None
         return f"{url}?{urlencode(params)}" if params else url
@@ -497,6 +510,13 @@ def measure(
             "points:my-points",
         ),
         (
+            "评星活动页 (工委, whole county)",
+            "gwadmin",
+            route("ratings:campaign-detail", code=rating_campaign[0]) if rating_campaign else None,
+            f"{floor_url}ratings-campaign?campaign={rating_campaign[1] if rating_campaign else 0}",
+            "ratings:campaign-detail",
+        ),
+        (
             "申报审核 overdue only (工委, whole county)",
             "gwadmin",
             route("points:claim-review", overdue=1),
@@ -558,6 +578,7 @@ def measure(
     scope = committee if size <= IMPORT_ROWS else unit_top
     batch = [
         ("recompute", lambda: recompute_points(env, size, db)),
+        ("ratings", lambda: ratings_preview(env, size, db)),
         ("import", lambda: import_roster(env, size, db, committee_code=str(committee.code))),
         ("export", lambda: export_roster(env, size, db, scope.path, str(scope.code))),
     ]
@@ -713,6 +734,29 @@ def recompute_points(env: dict[str, str], size: int, db: str) -> list[Result]:
         show(r)
         out.append(r)
     return out
+
+
+def _rating_campaign() -> tuple[str, int] | None:
+    """This year's star-rating campaign of the dataset (code, id), if the demo made one."""
+    try:
+        from ronghe.core.scoring.models import Campaign
+    except ImportError:
+        return None
+    row = Campaign.objects.filter(purpose="branch_stars", year=YEAR).values_list("code", "pk").first()
+    return (str(row[0]), row[1]) if row else None
+
+
+def ratings_preview(env: dict[str, str], size: int, db: str) -> list[Result]:
+    """Every branch of the county evaluated for this year's campaign (derived values in batch, the
+    judges' scores, the levels), against the three GROUP BYs those facts need at least."""
+    r = Result(size, db, f"评星 evaluate every branch {YEAR} (reads only)", target="≤ 2 × floor")
+    runs = 3 if size < 1_000_000 else 1
+    floor, _ = repeat_worker(env, runs, "ratings-floor", str(YEAR))
+    times, rss = repeat_worker(env, runs, "ratings-preview", str(YEAR))
+    r.median, r.p95, r.floor, r.rss_mb, r.runs = statistics.median(times), p95(times), statistics.median(floor), rss, runs
+    r.verdict = "PASS" if r.ratio is not None and r.ratio <= 2 else "FAIL"
+    show(r)
+    return [r]
 
 
 def write_roster_xlsx(path: Path, rows: int, seed: int = 77) -> None:

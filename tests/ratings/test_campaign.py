@@ -471,3 +471,15 @@ def test_no_branch_no_campaign(cast, people):
             actor=cast.committee_admin, organization=empty, year=YEAR, scheme=scheme, timetable={}
         )
     assert not Organization.objects.filter(pk=empty.pk, rating_entries__isnull=False).exists()
+
+
+def test_preview_gives_what_the_evaluation_stores_and_writes_nothing(cast, people):
+    campaign = open_campaign(cast)
+    entry = evaluated(cast, people, campaign, cast.branch_b, people["sec_b"], people["unit_b"], MID)
+    other = entry_of(campaign, cast.branch_a)
+    outcome = services.preview(campaign)
+    assert outcome[cast.branch_b.pk].rank == entry.level
+    assert outcome[cast.branch_b.pk].star_names == entry.stars
+    assert outcome[cast.branch_a.pk].rank == 0  # no scores yet: no star
+    other.refresh_from_db()
+    assert other.total is None and other.state == EntryState.DRAFT
