@@ -1,14 +1,13 @@
 """Use-cases of 整改: create an item, plan, report progress, submit, and the issuer's check.
 
 The state changes go through the declared process "rectification.item" and `workflow.transition()`.
-The permissions are the item's own (`owner_permission`, `issuer_permission`), so each item's
-steps are declared with them (`process_for`). Every change is audited in its transaction.
+The permissions are the item's own (`owner_permission`, `issuer_permission`); the steps read them
+from the item (`Step.permission_from`). Every change is audited in its transaction.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -31,30 +30,30 @@ REJECT_REASON_REQUIRED = "请填写退回理由"
 NOT_OPEN = "只有整改中的事项可以修改"
 
 
-@lru_cache(maxsize=64)
-def _process(owner_permission: str, issuer_permission: str) -> Process:
-    return Process(
-        name=PROCESS_NAME,
-        noun="整改事项",
-        state_field="state",
-        steps={
-            (State.OPEN, "submit"): Step(
-                to=State.SUBMITTED, permission=owner_permission, comment_required=SUBMIT_NOTE_REQUIRED
-            ),
-            (State.SUBMITTED, "accept"): Step(to=State.CLOSED, permission=issuer_permission),
-            (State.SUBMITTED, "reject"): Step(
-                to=State.OPEN, permission=issuer_permission, comment_required=REJECT_REASON_REQUIRED
-            ),
-        },
-        state_labels=dict(State.choices),
-        action_labels={"submit": "提交验收", "accept": "验收销号", "reject": "退回整改"},
-        audit_event="rectification.item.{action}",
-    )
+# One declared process; each step reads its permission from the item (the module that opened it
+# named who rectifies and who checks: `permission_from`, as 公示 and 联审 do).
+PROCESS = Process(
+    name=PROCESS_NAME,
+    noun="整改事项",
+    state_field="state",
+    steps={
+        (State.OPEN, "submit"): Step(
+            to=State.SUBMITTED, permission_from="owner_permission", comment_required=SUBMIT_NOTE_REQUIRED
+        ),
+        (State.SUBMITTED, "accept"): Step(to=State.CLOSED, permission_from="issuer_permission"),
+        (State.SUBMITTED, "reject"): Step(
+            to=State.OPEN, permission_from="issuer_permission", comment_required=REJECT_REASON_REQUIRED
+        ),
+    },
+    state_labels=dict(State.choices),
+    action_labels={"submit": "提交验收", "accept": "验收销号", "reject": "退回整改"},
+    audit_event="rectification.item.{action}",
+)
 
 
 def process_for(item: Item) -> Process:
-    """The process "rectification.item" with this item's permissions on its steps."""
-    return _process(item.owner_permission, item.issuer_permission)
+    """The declared process of 整改 items (kept for callers that pass the item)."""
+    return PROCESS
 
 
 def _check_due(due_on: date | None, today: date) -> date:
@@ -194,7 +193,7 @@ def allowed_actions(actor: Actor, item: Item) -> list[str]:
     return [
         action
         for action in process.actions_from(item.state)
-        if has_perm_at(actor, process.step(item.state, action).permission, path)
+        if has_perm_at(actor, process.step(item.state, action).permission_for(item), path)
     ]
 
 
