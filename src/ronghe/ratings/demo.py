@@ -24,7 +24,7 @@ from ronghe.core.judging import services as judging
 from ronghe.core.publicity import services as publicity
 from ronghe.core.scoring import levels
 from ronghe.core.scoring.choices import IndicatorKind
-from ronghe.core.scoring.models import Indicator
+from ronghe.core.scoring.models import Campaign, Dimension, Indicator, Scheme
 from ronghe.demo.generator import County, step
 from ronghe.orglife.models import Meeting
 from ronghe.ratings import rules, services
@@ -122,11 +122,8 @@ def _judges(county: County) -> list[User]:
     return judges
 
 
-def _with_branch_building(scheme_year: int, scheme: object) -> None:
+def _with_branch_building(scheme_year: int, scheme: Scheme) -> None:
     """2025's scheme: 支部建设 scored by the judges instead of derived from records."""
-    from ronghe.core.scoring.models import Dimension, Scheme
-
-    assert isinstance(scheme, Scheme)
     Indicator.objects.filter(scheme=scheme, kind=IndicatorKind.DERIVED).delete()
     Indicator.objects.create(
         scheme=scheme,
@@ -197,9 +194,9 @@ def _apply(
 
 
 def _score(
-    campaign: object, entry: Entry, judges: list[User], rng: random.Random, base: dict[str, float]
+    campaign: Campaign, entry: Entry, judges: list[User], rng: random.Random, base: dict[str, float]
 ) -> None:
-    panel = services.panel_of(campaign)  # type: ignore[arg-type]
+    panel = services.panel_of(campaign)
     subject = panel.subjects.get(key=str(entry.pk))
     for judge in judges:
         row = judging.judge_row(panel, judge)
@@ -214,7 +211,7 @@ def _score(
         )
 
 
-def _driven(campaign: object) -> list[Entry]:
+def _driven(campaign: Campaign) -> list[Entry]:
     """Up to DRIVEN_MAX entries spread evenly over the county (all of them in a small county)."""
     entries = list(Entry.objects.filter(campaign=campaign).select_related("organization", "campaign").order_by("id"))
     if len(entries) <= DRIVEN_MAX:
