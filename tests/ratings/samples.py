@@ -103,3 +103,7 @@ for path in (
     "/api/v1/ratings/entries/{code}/evaluate",
 ):
     api_sample(path)(lambda cast: {"code": _rating_a(cast).code})
+
+
+for name in ("ratings:scheme-detail", "ratings:scheme-copy", "ratings:scheme-activate"):
+    url_sample(name)(lambda cast: {"code": _rating_a(cast).campaign.scheme.code})

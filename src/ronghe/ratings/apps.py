@@ -21,6 +21,11 @@ class RatingsConfig(AppConfig):
 
         register_kind(CAMPAIGN, subject_url=subject_url)
 
+        from ronghe.core.scoring.choices import SchemePurpose
+        from ronghe.core.scoring.editing import register_purpose
+
+        register_purpose(SchemePurpose.BRANCH_STARS, permission="ratings.manage", noun="评星方案")
+
         from ronghe.core.evidence.registry import register_owner_kind
         from ronghe.ratings.choices import CampaignState, EntryState
         from ronghe.ratings.rules import ENTRY

@@ -1,11 +1,15 @@
 from django.urls import path
 
-from ronghe.ratings.views import campaigns, entries, exports
+from ronghe.ratings.views import campaigns, entries, exports, schemes
 
 app_name = "ratings"
 urlpatterns = [
     path("", campaigns.campaign_list, name="campaign-list"),
     path("create/", campaigns.campaign_create, name="campaign-create"),
+    path("schemes/", schemes.scheme_list, name="scheme-list"),
+    path("schemes/<uuid:code>/", schemes.scheme_detail, name="scheme-detail"),
+    path("schemes/<uuid:code>/copy/", schemes.scheme_copy, name="scheme-copy"),
+    path("schemes/<uuid:code>/activate/", schemes.scheme_activate, name="scheme-activate"),
     path("<uuid:code>/", campaigns.campaign_detail, name="campaign-detail"),
     path("<uuid:code>/propose/", campaigns.campaign_propose, name="campaign-propose"),
     path("<uuid:code>/publish/", campaigns.campaign_publish, name="campaign-publish"),

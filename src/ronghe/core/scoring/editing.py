@@ -18,7 +18,7 @@ from django.db.models import ProtectedError, RestrictedError
 
 from ronghe.core import audit
 from ronghe.core.scope import has_perm_at
-from ronghe.core.scoring import rules
+from ronghe.core.scoring import levels, rules
 from ronghe.core.scoring.choices import IndicatorKind, SchemeStatus
 from ronghe.core.scoring.models import Dimension, Indicator, Scheme
 from ronghe.core.scoring.services import SchemeError, clone_scheme
@@ -255,3 +255,27 @@ def delete_indicator(*, actor: Actor, indicator: Indicator) -> None:
             indicator.delete()
     except (ProtectedError, RestrictedError) as exc:
         raise SchemeError(f"指标“{indicator.name}”已有积分记录或申报，不能删除") from exc
+
+
+# ---------------------------------------------------------------- level rules (ratings, selections…)
+
+
+def update_level_rules(*, actor: Actor, scheme: Scheme, level_rules: levels.LevelRules) -> Scheme:
+    """Replace a draft's level rules (stars and their criteria, thresholds, caps, quotas, ties) after
+    checking they work with the draft's indicators; the change is audited as before/after."""
+    _editable(actor, scheme)
+    problems = levels.level_rule_problems(scheme.to_rules(), level_rules)
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise SchemeError(message, field=field)
+    before = scheme.level_rules
+    with transaction.atomic():
+        scheme.level_rules = level_rules.to_dict()
+        scheme.save(update_fields=["level_rules", "updated_at"])
+        audit.record(
+            "scoring.level_rules_updated",
+            actor=actor,
+            obj=scheme,
+            changes={"before": before, "after": scheme.level_rules},
+        )
+    return scheme

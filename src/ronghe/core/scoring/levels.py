@@ -20,6 +20,7 @@ standard, every local scheme differs).
 from __future__ import annotations
 
 import operator
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
@@ -486,3 +487,87 @@ def aggregate_sheets(
 
 def parse_value(raw: object) -> Decimal | None:
     return _dec(raw)
+
+
+# ---------------------------------------------------------------- editing level rules
+
+CONDITION_RE = r"^\s*(?P<ref>.+?)\s*(?P<op>>=|<=|==|≥|≤|>|<|=)\s*(?P<value>-?\d+(?:\.\d+)?)\s*$"
+OP_ALIASES = {"≥": ">=", "≤": "<=", "=": "=="}
+
+
+def parse_conditions(text: str, names: Mapping[str, str]) -> tuple[tuple[Condition, ...], list[str]]:
+    """Conditions from lines like "群众满意度（%） >= 80" or "satisfaction >= 80" (name or code).
+
+    Returns the conditions and a Chinese message per line that could not be read."""
+    by_name = {name: code for code, name in names.items()}
+    conditions: list[Condition] = []
+    problems: list[str] = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = re.match(CONDITION_RE, line)
+        if match is None:
+            problems.append(f"第 {n} 行“{line.strip()}”应写成“指标 >= 数值”")
+            continue
+        ref = match["ref"].strip()
+        code = ref if ref in names else by_name.get(ref)
+        if code is None:
+            problems.append(f"第 {n} 行：方案中没有“{ref}”")
+            continue
+        conditions.append(Condition(code, OP_ALIASES.get(match["op"], match["op"]), Decimal(match["value"])))
+    return tuple(conditions), problems
+
+
+def describe_conditions(conditions: Iterable[Condition], names: Mapping[str, str]) -> str:
+    """The editable text of conditions: one per line, by name."""
+    return "\n".join(c.describe(names).replace("≥", ">=").replace("≤", "<=") for c in conditions)
+
+
+def level_rule_problems(rules: SchemeRules, lr: LevelRules) -> dict[str, str]:
+    """{field: Chinese message} for level rules that cannot work with this scheme."""
+    problems: dict[str, str] = {}
+    known = set(names_of(rules))
+    indicators = {i.code for i in rules.indicators}
+    if lr.model not in MODELS:
+        problems["model"] = "定级方式无效"
+    if lr.aggregation not in AGGREGATIONS:
+        problems["aggregation"] = "评委评分汇总方法无效"
+    if lr.tie_rule not in TIE_RULES:
+        problems["tie_rule"] = "并列处理方式无效"
+    ranks = [lv.rank for lv in lr.levels]
+    if len(set(ranks)) != len(ranks):
+        problems["levels"] = "每个等次只能有一条分数线"
+    ordered = sorted(lr.levels, key=lambda lv: -lv.rank)
+    for higher, lower in zip(ordered, ordered[1:], strict=False):
+        if lower.min_total > higher.min_total:
+            problems["levels"] = f"{lower.label}的分数线不能高于{higher.label}"
+    if lr.model == STARS and not lr.stars:
+        problems["stars"] = "按星数定级时至少要有一颗星"
+    codes = [s.code for s in lr.stars]
+    if len(set(codes)) != len(codes):
+        problems["stars"] = "星的代码不能重复"
+    for star in lr.stars:
+        if not star.name.strip():
+            problems["stars"] = "每颗星都要有名称"
+        if not star.criteria:
+            problems["stars"] = f"“{star.name}”还没有评定条件"
+        for c in star.criteria:
+            if c.ref not in known:
+                problems["stars"] = f"“{star.name}”的条件引用了方案中没有的“{c.ref}”"
+    for cap in lr.caps:
+        if not cap.when:
+            problems["caps"] = f"“{cap.label}”没有条件"
+        if not 0 <= cap.max_rank <= 5:
+            problems["caps"] = f"“{cap.label}”的最高等次应在 0–5 之间"
+        for c in cap.when:
+            if c.ref not in known:
+                problems["caps"] = f"“{cap.label}”的条件引用了方案中没有的“{c.ref}”"
+    for q in lr.quotas:
+        if not 0 <= q.max_percent <= 100:
+            problems["quotas"] = "名额比例应在 0–100% 之间"
+        if not 1 <= q.rank <= 5:
+            problems["quotas"] = "名额限制的等次应在 1–5 之间"
+    for code in lr.tie_breakers:
+        if code not in indicators:
+            problems["tie_breakers"] = f"并列比较的指标“{code}”不在方案中"
+    return problems

@@ -155,6 +155,7 @@ def campaign_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     manage = has_perm_at(request.user, "ratings.manage", campaign.organization.path)
     counts = queries.state_counts(entries)
     campaign.state_label = STATE_LABELS.get(campaign.state, campaign.state)
+    panel = services.panel_of(campaign)
     context = {
         "campaign": campaign,
         "page": page,
@@ -174,8 +175,13 @@ def campaign_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
         "rechecks": Recheck.objects.filter(campaign=campaign, organization__in=entries.values("organization"))
         .select_related("organization", "previous")
         .order_by("organization__path"),
-        "judges": services.panel_of(campaign).judges.select_related("judge", "unit"),
-        "judge_candidates": services.judge_candidates(campaign) if manage else [],
+        "judges": panel.judges.select_related("judge", "unit"),
+        # those already on the panel are not offered again
+        "judge_candidates": (
+            services.judge_candidates(campaign).exclude(pk__in=panel.judges.values("judge_id"))
+            if manage
+            else []
+        ),
         "propose_form": ProposeForm(initial={"due_on": today + timedelta(days=7)}),
         "level_rules": campaign.level_rules(),
         "breadcrumbs": [("评星定级", "ratings:campaign-list"), (campaign.name, None)],
