@@ -28,7 +28,7 @@ class LevelRulesForm(StyledForm):
     )
     veto_exclude = forms.BooleanField(label="一票否决的支部不参加本年度评定", required=False)
     veto_max_rank = forms.IntegerField(
-        label="一票否决时最高星级（不排除时）", min_value=0, max_value=5, initial=0
+        label="一票否决时最高星级（不排除时）", min_value=0, max_value=5, initial=0, required=False
     )
     quota_5 = forms.DecimalField(label="五星名额上限（%）", min_value=0, max_value=100, required=False)
     quota_4 = forms.DecimalField(label="四星名额上限（%）", min_value=0, max_value=100, required=False)
