@@ -45,7 +45,7 @@ browser:
 	  else echo "提示：没有 /usr/bin/chromium，浏览器测试将跳过（apt-get install chromium fonts-noto-cjk）。" >&2; fi; }
 
 test: setup browser
-	$(PY) -m pytest -n auto --dist loadgroup -q $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto -q $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check src tests $(wildcard bench)

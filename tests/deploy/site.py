@@ -185,13 +185,21 @@ class Site:
 
 
 @contextlib.contextmanager
-def production_site(tmp_path: Path, **extra_env: str) -> Iterator[Site]:
-    """A fresh database, migrated with the production settings; everything torn down afterwards."""
+def production_site(tmp_path: Path, *, collectstatic: bool = False, **extra_env: str) -> Iterator[Site]:
+    """A fresh database, migrated with the production settings (and `collectstatic` run meanwhile);
+    everything torn down afterwards."""
     site = Site(server_url_or_skip(), tmp_path / "data", tmp_path, extra_env=dict(extra_env))
     site.data_dir.mkdir(mode=0o700)
     try:
         site.create()
+        static = None
+        if collectstatic:
+            static = site.spawn(
+                "collectstatic", [sys.executable, "-m", "ronghe", "collectstatic", "--noinput"]
+            )
         site.ronghe("migrate", "--noinput", "-v", "0", timeout=180)
+        if static is not None:
+            assert static.wait(120) == 0, site.log("collectstatic")
         yield site
     finally:
         site.close()

@@ -30,9 +30,8 @@ def _job_status(site: Site, code: str) -> str:
 
 def test_production_boot_login_import_and_read_back(tmp_path):
     started = time.monotonic()
-    with production_site(tmp_path) as site:
-        # collectstatic writes STATIC_ROOT, the folder nginx serves (deploy/nginx/ronghe.conf)
-        site.ronghe("collectstatic", "--noinput", "-v", "0")
+    with production_site(tmp_path, collectstatic=True) as site:
+        # collectstatic wrote STATIC_ROOT, the folder nginx serves (deploy/nginx/ronghe.conf)
         static_root = site.data_dir / "static"
         assert (static_root / "vendor" / "bootstrap" / "bootstrap.min.css").is_file()
         out = site.ronghe("bootstrap_admins", "--root-name", "测试县直机关工委").stdout

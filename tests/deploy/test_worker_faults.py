@@ -27,13 +27,14 @@ import pytest
 from tests.deploy.operator import roster_xlsx
 from tests.deploy.site import Site, production_site, wait_for
 
-# One database for the module: its tests stay on one xdist worker (`--dist loadgroup`, Makefile).
-pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("deploy-faults")]
+pytestmark = pytest.mark.postgres
 
 ROWS = 20_000
 DEAD = "导入进程异常中止，请重新导入"
 
 SETUP = """
+from django.core.management import call_command
+call_command("bootstrap_admins", root_name="测试县直机关工委")
 from ronghe.accounts.models import RoleAssignment, User
 from ronghe.orgs.models import Organization
 root = Organization.objects.get(parent=None)
@@ -86,12 +87,12 @@ def _import(site: Site, path: Path) -> str:
     return code
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("faults")
-    with production_site(tmp) as site:
-        site.ronghe("bootstrap_admins", "--root-name", "测试县直机关工委")
-        site.ronghe("shell", "-c", SETUP)
+@pytest.fixture
+def site(tmp_path):
+    """A production site of its own for each test (xdist may run them on different workers)."""
+    (tmp_path / "site").mkdir()
+    with production_site(tmp_path / "site") as site:
+        site.ronghe("shell", "-c", SETUP)  # `bootstrap_admins`, then an account that imports
         yield site
 
 
@@ -100,24 +101,15 @@ def _address_space_limit(pid: int) -> str:
     return next(row for row in limits if row.startswith("Max address space")).split()[3]
 
 
-def test_worker_memory_is_bounded(site):
-    worker = site.worker("worker-limits")
-    try:
-        # RONGHE_WORKER_MEMORY_MB's default, set by `ronghe db_worker` before Django loads
-        limit = wait_for(
-            "the worker's RLIMIT_AS", lambda: _address_space_limit(worker.pid) != "unlimited" and worker, 20
-        )
-        assert _address_space_limit(limit.pid) == str(2048 * 1024 * 1024)
-    finally:
-        Site.stop(worker)
-
-
 def test_kill_9_in_the_middle_of_an_import_commit(site, tmp_path):
     path = tmp_path / "roster.xlsx"
     path.write_bytes(roster_xlsx(ROWS))
     before = _members(site)
     worker = site.worker("worker-import")
     try:
+        # the worker bounds its own memory: RONGHE_WORKER_MEMORY_MB's default, set before Django loads
+        wait_for("the worker's RLIMIT_AS", lambda: _address_space_limit(worker.pid) != "unlimited", 20)
+        assert _address_space_limit(worker.pid) == str(2048 * 1024 * 1024)
         code = _import(site, path)
 
         # when: the worker is killed while the commit is writing
@@ -171,11 +163,10 @@ seed_default_scheme(organization=Organization.objects.get(parent=None), year=202
 
 
 def test_kill_9_in_the_middle_of_a_points_recompute(site, tmp_path):
-    if _members(site) < 1000:  # the import test ran on another xdist worker: members of its own
-        path = tmp_path / "roster.xlsx"
-        path.write_bytes(roster_xlsx(2000, first=ROWS))
-        root = site.sql("SELECT code FROM orgs_organization WHERE parent_id IS NULL")[0][0]
-        site.ronghe("import_members", str(path), "--org", str(root))
+    path = tmp_path / "roster.xlsx"  # members, imported by the operator's command (no worker needed)
+    path.write_bytes(roster_xlsx(2000))
+    root = site.sql("SELECT code FROM orgs_organization WHERE parent_id IS NULL")[0][0]
+    site.ronghe("import_members", str(path), "--org", str(root))
     site.ronghe("shell", "-c", RECOMPUTE_SETUP)  # the scheme, active, and every member's 2026 result
     # The ledger gains 5 points a member behind the stored results' back, so a recompute changes every row.
     site.sql(
