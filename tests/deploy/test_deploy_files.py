@@ -4,6 +4,7 @@ units and timers, the gunicorn settings and the environment template. No server 
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from configparser import ConfigParser
@@ -71,6 +72,48 @@ def test_nginx_does_not_duplicate_the_applications_security_headers():
     assert "proxy_set_header X-Forwarded-Proto https;" in forwarded  # overwritten, never passed on
     assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in forwarded
     assert re.search(r"ssl_certificate\s+/etc/ssl/ronghe/", NGINX)  # TLS placeholders
+
+
+@pytest.mark.skipif(
+    shutil.which("nginx") is None, reason="nginx is not installed (apt-get install nginx-light)"
+)
+def test_nginx_accepts_the_site(tmp_path):
+    # the site as shipped, with a throwaway certificate and logs in tmp_path instead of the placeholders
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=ronghe.test"]
+        + ["-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    site = (
+        NGINX.replace("/etc/ssl/ronghe/fullchain.pem", str(cert))
+        .replace("/etc/ssl/ronghe/privkey.pem", str(key))
+        .replace("/var/log/nginx/", f"{tmp_path}/")
+    )
+    (tmp_path / "ronghe.conf").write_text(site)
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"http {{\n  access_log off;\n  include {tmp_path}/ronghe.conf;\n}}\n"
+    )
+    result = subprocess.run(
+        [
+            "nginx",
+            "-t",
+            "-p",
+            str(tmp_path),
+            "-e",
+            str(tmp_path / "error.log"),
+            "-c",
+            str(tmp_path / "nginx.conf"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_every_daily_task_has_a_unit_and_a_timer():
