@@ -12,13 +12,20 @@ Runs on CI's PostgreSQL leg (its DATABASE_URL names the server; the test makes i
 
 from __future__ import annotations
 
+import http.client
+import os
 import re
+import shutil
+import socket
+import ssl
+import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
 from tests.deploy.operator import login, roster_xlsx
-from tests.deploy.site import Browser, Site, free_port, production_site, wait_for
+from tests.deploy.site import HOST, ROOT, Browser, Site, free_port, production_site, wait_for
 
 pytestmark = pytest.mark.postgres
 
@@ -51,6 +58,9 @@ def test_production_boot_login_import_and_read_back(tmp_path):
                 return False
 
         wait_for("gunicorn to answer /healthz", healthy, timeout=30)
+
+        if shutil.which("nginx"):  # where nginx is installed: the shipped site in front of gunicorn
+            _through_nginx(site, port, static_root)
 
         # plain HTTP (no X-Forwarded-Proto from the proxy) is sent to HTTPS
         plain = browser.request("GET", "/accounts/login/", headers={"X-Forwarded-Proto": "http"})
@@ -121,3 +131,86 @@ def test_production_boot_login_import_and_read_back(tmp_path):
         assert Site.stop(worker) == 0, site.log("worker")
         assert Site.stop(web) == 0, site.log("gunicorn")
     assert time.monotonic() - started < 90
+
+
+def _through_nginx(site: Site, app_port: int, static_root: Path) -> None:
+    """deploy/nginx/ronghe.conf with loopback ports, a throwaway certificate and this site's STATIC_ROOT:
+    static files come from nginx, pages from gunicorn with each security header once, uploads are
+    not served, an oversized body is refused before it reaches the application."""
+    tls, plain, tmp = free_port(), free_port(), site.logs
+    cert, key = tmp / "cert.pem", tmp / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={HOST}"]
+        + ["-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    conf = (ROOT / "deploy" / "nginx" / "ronghe.conf").read_text()
+    conf = re.sub(r"\n\s*listen \[::\]:\d+[^;]*;", "", conf)
+    conf = (
+        conf.replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};")
+        .replace("listen 443 ssl http2;", f"listen 127.0.0.1:{tls} ssl http2;")
+        .replace("listen 80;", f"listen 127.0.0.1:{plain};")
+        .replace("/etc/ssl/ronghe/fullchain.pem", str(cert))
+        .replace("/etc/ssl/ronghe/privkey.pem", str(key))
+        .replace("/var/log/nginx/", f"{tmp}/")
+        .replace("alias /var/lib/ronghe/static/;", f"alias {static_root}/;")
+    )
+    (tmp / "ronghe-site.conf").write_text(conf)
+    user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read STATIC_ROOT in a 0700 tmp dir
+    (tmp / "nginx.conf").write_text(
+        f"{user}pid {tmp}/nginx.pid;\nevents {{}}\n"
+        f"http {{\n  include /etc/nginx/mime.types;\n  include {tmp}/ronghe-site.conf;\n}}\n"
+    )
+    proxy = site.spawn(
+        "nginx",
+        ["nginx", "-p", str(tmp), "-e", str(tmp / "nginx-error.log"), "-c", str(tmp / "nginx.conf")]
+        + ["-g", "daemon off;"],
+    )
+    context = ssl.create_default_context(cafile=str(cert))
+    context.check_hostname = False
+
+    def fetch(path: str, headers: dict[str, str] | None = None) -> http.client.HTTPResponse:
+        conn = http.client.HTTPSConnection("127.0.0.1", tls, timeout=30, context=context)
+        conn.request("GET", path, headers={"Host": HOST, **(headers or {})})
+        response = conn.getresponse()
+        response.read()
+        conn.close()
+        return response
+
+    def listening() -> bool:
+        assert proxy.poll() is None, site.log("nginx") + (tmp / "nginx-error.log").read_text(errors="replace")
+        with socket.socket() as probe:
+            return probe.connect_ex(("127.0.0.1", tls)) == 0
+
+    try:
+        wait_for("nginx to listen", listening, timeout=20)
+        css = fetch("/static/vendor/bootstrap/bootstrap.min.css")
+        assert css.status == 200 and css.getheader("Content-Type") == "text/css"
+        assert css.getheader("Server") == "nginx"  # server_tokens off: no version
+        page = fetch("/accounts/login/")
+        assert page.status == 200
+        for header in (
+            "Content-Security-Policy",
+            "X-Frame-Options",
+            "X-Content-Type-Options",
+            "Referrer-Policy",
+        ):
+            assert len(page.headers.get_all(header) or []) == 1, header
+        assert len(page.headers.get_all("Strict-Transport-Security") or []) == 1
+        assert fetch("/files/anything").status == 404  # uploads only through the application's views
+        conn = http.client.HTTPSConnection("127.0.0.1", tls, timeout=30, context=context)
+        conn.putrequest("POST", "/members/io/import/", skip_host=True)
+        conn.putheader("Host", HOST)
+        conn.putheader("Content-Length", str(22 * 1024 * 1024))
+        conn.endheaders()
+        assert conn.getresponse().status == 413  # client_max_body_size, before gunicorn sees a byte
+        conn.close()
+        conn = http.client.HTTPConnection("127.0.0.1", plain, timeout=30)
+        conn.request("GET", "/accounts/login/", headers={"Host": HOST})
+        redirect = conn.getresponse()
+        assert redirect.status == 301 and redirect.getheader("Location", "").startswith("https://")
+        conn.close()
+    finally:
+        Site.stop(proxy)
