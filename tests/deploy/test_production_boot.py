@@ -19,7 +19,6 @@ import shutil
 import socket
 import ssl
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -36,7 +35,6 @@ def _job_status(site: Site, code: str) -> str:
 
 
 def test_production_boot_login_import_and_read_back(tmp_path):
-    started = time.monotonic()
     with production_site(tmp_path, collectstatic=True) as site:
         # collectstatic wrote STATIC_ROOT, the folder nginx serves (deploy/nginx/ronghe.conf)
         static_root = site.data_dir / "static"
@@ -130,7 +128,6 @@ def test_production_boot_login_import_and_read_back(tmp_path):
         # clean shutdown: both exit on SIGTERM without being killed
         assert Site.stop(worker) == 0, site.log("worker")
         assert Site.stop(web) == 0, site.log("gunicorn")
-    assert time.monotonic() - started < 90
 
 
 def _through_nginx(site: Site, app_port: int, static_root: Path) -> None:
