@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -96,6 +97,31 @@ def test_maintenance_fails_stale_jobs_and_leaves_live_ones(cast, settings):
     live.refresh_from_db()
     assert dead.status == "failed" and live.status == "validating"
     assert "异常中止的导入 1 个" in out.getvalue()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL hides a transaction's writes until it ends"
+)
+@pytest.mark.django_db(transaction=True)
+def test_progress_inside_the_commit_transaction_is_seen_at_once(cast):
+    # given: a commit pass's transaction (everything it writes is invisible to others until it ends)
+    job = _running(cast, minutes_ago=30, status="committing")
+    other = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with transaction.atomic():
+            # when it reports progress
+            jobs._progress(job.pk)(jobs.PROGRESS_EVERY)
+
+            # then another connection (the job page, `import_maintenance`) sees the beat before it ends
+            with other.cursor() as cursor:
+                cursor.execute(
+                    "SELECT processed_rows, heartbeat_at FROM core_importjob WHERE id = %s", [job.pk]
+                )
+                processed, beat = cursor.fetchone()
+            assert processed == jobs.PROGRESS_EVERY
+            assert timezone.now() - beat < timedelta(minutes=1)
+    finally:
+        other.close()
 
 
 @pytest.mark.django_db
