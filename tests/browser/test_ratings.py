@@ -177,6 +177,7 @@ def test_campaign_from_opening_to_naming(journey, cast):
     journey.goto(review_link)
     assert_labelled(journey)
     page.get_by_label(re.compile(r"^意见")).select_option("agree")
+    journey.screenshot("ratings-joint-review")
     click_and_wait(journey, page.get_by_role("button", name="提交意见"))
     assert page.inner_text("#review-state") == "已通过"
     journey.assert_clean()
@@ -197,6 +198,7 @@ def test_campaign_from_opening_to_naming(journey, cast):
         click_and_wait(journey, page.get_by_role("link", name="查看公示与异议"))
         click_and_wait(journey, page.get_by_role("button", name="结束公示"))
         assert page.inner_text("#publication-state") == "已结束"
+        journey.screenshot("ratings-publication-closed")
         journey.goto(f"/ratings/{entry.campaign.code}/")
         click_and_wait(journey, page.get_by_role("button", name="命名授星"))
         assert "已命名授星，结果已冻结" in page.inner_text("#messages")
