@@ -35,6 +35,21 @@ def test_same_seed_same_county():
     Meeting.objects.all().delete()  # demo steps add meetings that protect members and organizations
     Transfer.objects.all().delete()  # and transfers and status changes (ronghe.demo.story)
     History.objects.all().delete()
+    from ronghe.core.judging.models import Sheet
+
+    from ronghe.core.evidence.models import Evidence
+    from ronghe.core.rectification.models import Item
+
+    Sheet.objects.all().delete()  # judges' sheets keep their judge's account (PROTECT)
+    Evidence.objects.all().delete()  # evidence and 整改 items keep their organization (PROTECT)
+    Item.objects.all().delete()
+    from ronghe.core.jointreview.models import JointReview
+    from ronghe.core.publicity.models import Publication
+    from ronghe.core.scoring.models import Campaign
+
+    Publication.objects.all().delete()  # 公示, 联审 and campaigns (with their entries) keep theirs too
+    JointReview.objects.all().delete()
+    Campaign.objects.all().delete()
     Member.objects.all().delete()
     User.objects.all().delete()
     Organization.objects.filter(depth__gt=0).order_by("-depth")
