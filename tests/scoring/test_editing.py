@@ -39,7 +39,8 @@ def stars_editable_by_points_admins(monkeypatch):
     )
 
 
-def test_a_purpose_nobody_declared_is_not_editable(cast, stars):
+def test_a_purpose_nobody_declared_is_not_editable(cast, stars, monkeypatch):
+    monkeypatch.delitem(editing._PURPOSES, SchemePurpose.BRANCH_STARS)  # as before ratings declared it
     with pytest.raises(PermissionDenied, match="该类方案尚未开放编辑"):
         editing.update_scheme_settings(actor=cast.committee_admin, scheme=stars, data={"name": "改名"})
     assert Scheme.objects.get(pk=stars.pk).name == "2026年度支部评星"

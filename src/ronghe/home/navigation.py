@@ -59,7 +59,7 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
             ("评星定级", "ratings:campaign-list", "ratings.view"),
             ("评委评分", "judging:panel-list", "judging.score"),
             ("联审", "jointreview:review-list", "review.discipline"),
-            ("公示", "publicity:publication-list", "public"),
+            ("公示", "publicity:publication-list", "self.view"),
             ("整改事项", "rectification:item-list", "orgs.view"),
         ],
     ),

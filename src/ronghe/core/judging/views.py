@@ -5,10 +5,9 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core.errors import DomainError, InvalidInput, add_to_form
 from ronghe.core.judging import registry, services
 from ronghe.core.judging.forms import SheetForm
@@ -17,7 +16,7 @@ from ronghe.core.permissions import require
 from ronghe.core.scoring import levels
 
 
-def _panel(request: AuthenticatedRequest, code: UUID) -> Panel:
+def _panel(request: HttpRequest, code: UUID) -> Panel:
     """A panel the signed-in judge sits on (404 for anyone else)."""
     panel = services.panels_for_judge(request.user).filter(code=code).first()
     if panel is None:
@@ -26,7 +25,7 @@ def _panel(request: AuthenticatedRequest, code: UUID) -> Panel:
 
 
 @require("judging.score")
-def panel_list(request: AuthenticatedRequest) -> HttpResponse:
+def panel_list(request: HttpRequest) -> HttpResponse:
     panels = list(services.panels_for_judge(request.user).order_by("-created_at"))
     return render(
         request,
@@ -40,7 +39,7 @@ def panel_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @require("judging.score")
-def panel_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+def panel_detail(request: HttpRequest, code: UUID) -> HttpResponse:
     panel = _panel(request, code)
     judge = services.judge_row(panel, request.user)
     rows = [
@@ -60,7 +59,7 @@ def panel_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
 
 
 @require("judging.score")
-def sheet(request: AuthenticatedRequest, code: UUID, key: str) -> HttpResponse:
+def sheet(request: HttpRequest, code: UUID, key: str) -> HttpResponse:
     panel = _panel(request, code)
     subject = PanelSubject.objects.filter(panel=panel, key=key).select_related("organization").first()
     if subject is None:
