@@ -172,3 +172,87 @@ def members_of(organization: Organization, *, on: date) -> list[Standing]:
         "name", "id"
     )
     return [s for s in standings_on(candidates, on) if s.organization_id == organization.pk and s.active]
+
+
+@dataclass
+class RosterCounts:
+    """Active members per (organization, status) on any day from `since` on (`roster_counts`).
+
+    `current` is today's roster. The members whose standing changed after `since` (joined, 转正,
+    a status change, a transfer) are taken out of it and put back per stretch of days between
+    their changes (`stretches`: (first day or None for `since`, day after the last or None, +1)).
+    """
+
+    current: dict[tuple[int, str], int]
+    stretches: dict[tuple[int, str], list[tuple[date | None, date | None, int]]]
+
+    def changed(self, organization_id: int) -> bool:
+        """Whether the organization's counts may differ between days from `since` on."""
+        return any((organization_id, status) in self.stretches for status in ACTIVE_STATUSES)
+
+    def on(self, organization_id: int, status: str, day: date) -> int:
+        """How many members of `status` the organization had on `day` (a change dated `day` is in effect)."""
+        key = (organization_id, status)
+        n = self.current.get(key, 0)
+        for first, after, delta in self.stretches.get(key, ()):
+            if (first is None or first <= day) and (after is None or day < after):
+                n += delta
+        return n
+
+
+def roster_counts(organizations: QuerySet[Organization], since: date) -> RosterCounts:
+    """The active members of `organizations` per status on every day from `since` on.
+
+    Four queries whatever the size: today's roster grouped by organization and status, then only
+    the members whose standing changed after `since`, with their transfers and status changes,
+    each unwound by `_standing` (the same reading of the history as `members_of`) at `since` and
+    at each of their change dates. A year's changes are a small share of a roster, so a county of
+    a million members loads tens of thousands of rows at most, never the whole roster.
+    """
+    current: dict[tuple[int, str], int] = {
+        (org_id, status): n
+        for org_id, status, n in Member.objects.filter(
+            organization__in=organizations.values("pk"), status__in=ACTIVE_STATUSES
+        )
+        .values_list("organization_id", "status")
+        .annotate(n=Count("id"))
+        .values_list("organization_id", "status", "n")
+        .order_by()
+    }
+    moved = Transfer.objects.filter(status=TransferStatus.COMPLETED, completed_on__gt=since)
+    changed = History.objects.filter(process=rules.STATUS_PROCESS.name, effective_on__gt=since)
+    touched = Member.objects.filter(
+        Q(organization__in=organizations.values("pk"))
+        | Q(pk__in=moved.filter(from_organization__in=organizations.values("pk")).values("member_id")),
+    ).filter(
+        Q(joined_on__gt=since)
+        | Q(full_on__gt=since)
+        | Q(pk__in=moved.values("member_id"))
+        | Q(pk__in=changed.values("object_id"))
+    )
+    later: dict[int, list[History]] = defaultdict(list)
+    stretches: dict[tuple[int, str], list[tuple[date | None, date | None, int]]] = defaultdict(list)
+    members = list(touched.prefetch_related("transfers"))
+    for change in changed.filter(object_id__in=touched.values("pk")):
+        later[change.object_id].append(change)
+    for m in members:
+        if m.status in ACTIVE_STATUSES:  # counted in `current` for every day: take that out
+            stretches[(m.organization_id, m.status)].append((None, None, -1))
+        days = sorted(
+            {
+                d
+                for d in (
+                    m.joined_on,
+                    m.full_on,
+                    *(t.completed_on for t in m.transfers.all() if t.status == TransferStatus.COMPLETED),
+                    *(c.effective_on for c in later[m.pk]),
+                )
+                if d is not None and d > since
+            }
+        )
+        bounds: list[date | None] = [None, *days]
+        for first, after in zip(bounds, [*days, None], strict=True):
+            s = _standing(m, first or since, later[m.pk])
+            if s.active and s.organization_id is not None and s.status is not None:
+                stretches[(s.organization_id, s.status)].append((first, after, 1))
+    return RosterCounts(current, dict(stretches))

@@ -16,17 +16,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import ExtractMonth, ExtractQuarter
 from django.utils import timezone
 
 from ronghe.accounts.models import User
 from ronghe.core.scope import scoped
-from ronghe.members.choices import ACTIVE_STATUSES
+from ronghe.members.choices import ACTIVE_STATUSES, MemberStatus
 from ronghe.members.models import Member
+from ronghe.members.queries import roster_counts
 from ronghe.orglife import rules
 from ronghe.orglife.choices import AttendanceStatus, ComplianceState, MeetingKind, Period
 from ronghe.orglife.models import Attendance, Meeting, MeetingRequirement, OrgLifePolicy
+from ronghe.orgs.choices import OrgKind
 from ronghe.orgs.models import Organization
 
 if TYPE_CHECKING:
@@ -220,9 +222,10 @@ def compute_compliance(
     """Obligations and their states for every organization in `orgs` the requirements apply to.
 
     Constant number of queries: requirements, organizations, one GROUP BY over meetings and,
-    when a coverage requirement exists, two GROUP BYs over attendance and members. With
-    `ending_within=(first, last)` only the periods ending in that window are evaluated (the to-do
-    list): a few per organization instead of the year's dozens.
+    when a coverage requirement exists, two GROUP BYs over attendance and members; when a
+    requirement depends on the organization's setup (a branch's 支委会, a 党小组's meetings), the
+    five of `not_owed`. With `ending_within=(first, last)` only the periods ending in that window
+    are evaluated (the to-do list): a few per organization instead of the year's dozens.
     """
     reqs = requirements_for_year(year)
     slots = {r.kind: rules.period_slots(r.period, year) for r in reqs}
@@ -237,6 +240,27 @@ def compute_compliance(
     org_list = list(orgs.order_by("path"))
     if not org_list:
         return []
+    skip = {
+        (pk, kind, index)
+        for pk, _path, kind, index in not_owed(
+            orgs, [(o.pk, o.path, o.kind) for o in org_list], year, reqs, slots
+        )
+    }
+    return _evaluate(orgs, org_list, year, today, reqs, slots, since, skip)
+
+
+def _evaluate(
+    orgs: QuerySet[Organization],
+    org_list: list[Organization],
+    year: int,
+    today: date,
+    reqs: list[MeetingRequirement],
+    slots: dict[str, list[rules.PeriodSlot]],
+    since: date | None,
+    skip: set[tuple[int, str, int]],
+) -> list[OrgCompliance]:
+    """The obligations of `org_list` (the organizations of `orgs`) but those of `skip`
+    ((organization, kind, period index) their setup rules out), each with its state."""
     counts = held_counts(orgs, year, [r for r in reqs if not r.coverage], since=since)
     covered, members = _coverage(orgs, year, [r.kind for r in reqs if r.coverage])
     study = study_days_by_month(year) if any(r.kind == MeetingKind.STUDY_DAY for r in reqs) else {}
@@ -247,6 +271,8 @@ def compute_compliance(
             if org.kind not in r.org_kinds:
                 continue
             for slot in slots[r.kind]:
+                if (org.pk, r.kind, slot.index) in skip:
+                    continue
                 if r.coverage:
                     required, held = members.get(org.pk, 0), covered.get((org.pk, r.kind), 0)
                 else:
@@ -259,6 +285,73 @@ def compute_compliance(
                 oc.obligations.append(Obligation(org.pk, r.kind, slot, required, held, state, r.coverage))
                 oc.tally.add(state)
         out.append(oc)
+    return out
+
+
+def not_owed(
+    orgs: QuerySet[Organization],
+    org_rows: list[tuple[int, str, str]],
+    year: int,
+    reqs: list[MeetingRequirement],
+    slots: dict[str, list[rules.PeriodSlot]],
+) -> list[tuple[int, str, str, int]]:
+    """(organization id, path, kind, period index) of the obligations in `slots` that the
+    organizations of `org_rows` (id, path, kind; all in `orgs`) do not owe because of their setup
+    in that period (`rules.owed`, `rules.owed_in_period`): a branch's 支委会 while it has fewer than
+    7 正式党员 (those of its 党小组 included), a 党小组's meetings while it has no member.
+
+    The setup is read from the roster's history (`members.queries.roster_counts`) on each period's
+    first and last days. No query when no requirement depends on the setup; otherwise five, whatever
+    the number of organizations: the 党小组 of the branches, and the roster's four.
+    """
+    gated = [
+        (r, org_kind)
+        for r in reqs
+        for org_kind in sorted(set(r.org_kinds))
+        if slots.get(r.kind) and rules.depends_on_setup(org_kind=org_kind, expected=r.expected)
+    ]
+    rows = [row for row in org_rows if any(row[2] == org_kind for _r, org_kind in gated)]
+    if not rows:
+        return []
+    concerned = orgs.filter(kind__in={org_kind for _r, org_kind in gated})
+    # The members of a branch's 党小组 are the branch's members (they count towards its 7).
+    groups = Organization.objects.filter(
+        kind=OrgKind.GROUP, parent__in=concerned.filter(kind__in=rules.BRANCH_KINDS).values("pk")
+    )
+    groups_of: dict[int, list[int]] = defaultdict(list)
+    for pk, parent_id in groups.values_list("pk", "parent_id"):
+        groups_of[parent_id].append(pk)
+    roster = roster_counts(
+        Organization.objects.filter(Q(pk__in=concerned.values("pk")) | Q(pk__in=groups.values("pk"))),
+        since=date(year, 1, 1),
+    )
+
+    def owes(pk: int, org_kind: str, expected: str, day: date) -> bool:
+        own = [pk, *groups_of.get(pk, [])] if org_kind in rules.BRANCH_KINDS else [pk]
+        full = sum(roster.on(o, MemberStatus.FULL, day) for o in own)
+        probationary = sum(roster.on(o, MemberStatus.PROBATIONARY, day) for o in own)
+        return rules.owed(
+            org_kind=org_kind, expected=expected, full_members=full, members=full + probationary
+        )
+
+    out: list[tuple[int, str, str, int]] = []
+    for pk, path, org_kind in rows:
+        # Most organizations' rosters did not change in the year: their setup is read once.
+        steady = not any(roster.changed(o) for o in [pk, *groups_of.get(pk, [])])
+        for r, kind in gated:
+            if kind != org_kind:
+                continue
+            if steady:
+                if not owes(pk, org_kind, r.expected, date(year, 1, 1)):
+                    out.extend((pk, path, r.kind, slot.index) for slot in slots[r.kind])
+                continue
+            for slot in slots[r.kind]:
+                start, end = (
+                    owes(pk, org_kind, r.expected, slot.start),
+                    owes(pk, org_kind, r.expected, slot.end),
+                )
+                if not rules.owed_in_period(start, end):
+                    out.append((pk, path, r.kind, slot.index))
     return out
 
 

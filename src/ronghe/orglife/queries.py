@@ -62,7 +62,10 @@ def calendar_for(org: Organization, year: int, today: date) -> dict[str, Any]:
         {"kind": MeetingKind(k).label, "kind_value": k, "cells": v, "requirement": reqs[k]}
         for k, v in lines.items()
     ]
-    other = [m for m in meetings if m.kind not in lines]
+    # Meetings in no cell: kinds without a requirement, and periods not owed (a 支委会 held while
+    # the branch had fewer than 7 正式党员) — still listed, so no record drops out of the year.
+    shown = {id(m) for cells in lines.values() for cell in cells for m in cell["meetings"]}
+    other = [m for m in meetings if id(m) not in shown]
     applies = MeetingKind.STUDY_DAY in lines
     schedule = study_day_schedule(org, year, today, meetings=meetings) if applies else []
     return {

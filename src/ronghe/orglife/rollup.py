@@ -26,6 +26,8 @@ from ronghe.orglife.compliance import (
     _active_members,
     _counted_meetings,
     _covered_members,
+    _evaluate,
+    not_owed,
     requirements_for_year,
     study_days_by_month,
 )
@@ -162,7 +164,58 @@ def subtree_tallies(
                             required=required, held=n_held, start=slot.start, end=slot.end, today=today
                         )
                         tally.add(state, n)
+    _take_out_not_owed(orgs, paths, tallies, year, today, reqs)
     return {path: (tallies[path], counts[path]) for path in paths}
+
+
+# Organizations whose obligations are evaluated one by one per query when their setup rules some
+# out: a bounded IN list (SQLite's limit on parameters), so the queries grow with the number of
+# such organizations / 500, never one per branch.
+NOT_OWED_CHUNK = 500
+
+
+def _take_out_not_owed(
+    orgs: QuerySet[Organization],
+    paths: list[str],
+    tallies: dict[str, Tally],
+    year: int,
+    today: date,
+    reqs: list[MeetingRequirement],
+) -> None:
+    """Take out of the subtrees' tallies the obligations the histograms counted for organizations
+    whose setup rules them out that period (`compliance.not_owed`: a branch of fewer than 7 正式党员
+    has no 支委会, an empty 党小组 no meetings), so the tallies equal `compute_compliance`'s.
+
+    The histograms count every applicable organization in every period; the few obligations not
+    owed are evaluated as `compute_compliance` would evaluate them, and subtracted.
+    """
+    slots = {r.kind: rules.period_slots(r.period, year) for r in reqs}
+    gated_kinds = {
+        org_kind
+        for r in reqs
+        for org_kind in r.org_kinds
+        if rules.depends_on_setup(org_kind=org_kind, expected=r.expected)
+    }
+    if not gated_kinds:
+        return
+    rows = list(orgs.filter(kind__in=gated_kinds).values_list("pk", "path", "kind"))
+    skipped = not_owed(orgs, rows, year, reqs, slots)
+    if not skipped:
+        return
+    lengths = sorted({len(p) for p in paths})
+    node_of = {pk: next((path[:n] for n in lengths if path[:n] in tallies), None) for pk, path, *_ in skipped}
+    wanted = {(pk, kind, index) for pk, _path, kind, index in skipped if node_of[pk] is not None}
+    ids = sorted({pk for pk, _kind, _index in wanted})
+    kinds = {kind for _pk, kind, _index in wanted}
+    gated = [r for r in reqs if r.kind in kinds]
+    for i in range(0, len(ids), NOT_OWED_CHUNK):
+        chunk = orgs.filter(pk__in=ids[i : i + NOT_OWED_CHUNK])
+        for oc in _evaluate(chunk, list(chunk), year, today, gated, slots, None, set()):
+            node = node_of[oc.organization.pk]
+            assert node is not None
+            for ob in oc.obligations:
+                if (ob.organization_id, ob.kind, ob.slot.index) in wanted:
+                    tallies[node].add(ob.state, -1)
 
 
 def _subtree(field: str, paths: list[str]) -> Substr | Case:

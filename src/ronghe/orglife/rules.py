@@ -6,7 +6,9 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from ronghe.orglife.choices import ComplianceState, Grade, Period
+from ronghe.orglife.choices import ComplianceState, ExpectedAttendees, Grade, Period
+from ronghe.orgs.choices import OrgKind
+from ronghe.orgs.rules import has_committee
 
 DUE_SOON_DAYS = 14
 
@@ -70,6 +72,44 @@ def evaluate_state(*, required: int, held: int, start: date, end: date, today: d
     if today >= start and (end - today).days <= DUE_SOON_DAYS:
         return ComplianceState.DUE_SOON
     return ComplianceState.NOT_DUE
+
+
+BRANCH_KINDS = frozenset({OrgKind.BRANCH, OrgKind.JOINT_BRANCH})
+
+
+def depends_on_setup(*, org_kind: str, expected: str) -> bool:
+    """Whether a requirement's obligation on such an organization depends on its setup (`owed`)."""
+    return (org_kind in BRANCH_KINDS and expected == ExpectedAttendees.COMMITTEE) or org_kind == OrgKind.GROUP
+
+
+def owed(*, org_kind: str, expected: str, full_members: int, members: int) -> bool:
+    """Whether an organization owes a requirement on a day, given its setup that day.
+
+    - A 党支部's committee meetings (支委会, expected = 支委委员) only while it has a 支部委员会: 7 or
+      more 正式党员 of the branch and its 党小组 (支部条例 第六章, domain-rules §2.1,
+      `orgs.rules.has_committee`). The count decides, not the officers on record: a branch of 7
+      that has not registered its committee still owes the meeting (and the organization page
+      warns that the committee is missing); one of 6 with a 书记 and a 副书记 has no committee.
+    - A 党小组's meetings (支部条例 第十三条) only while it has members of its own (正式 or 预备):
+      an empty group has nobody to meet.
+    - Everything else is owed whatever the numbers.
+    """
+    if org_kind in BRANCH_KINDS and expected == ExpectedAttendees.COMMITTEE:
+        return has_committee(full_members)
+    if org_kind == OrgKind.GROUP:
+        return members > 0
+    return True
+
+
+def owed_in_period(at_start: bool, at_end: bool) -> bool:
+    """A period's obligation is owed when it is owed on the period's first and last days.
+
+    The setup is read on those two days only, not on each day between (a change and its reversal
+    inside one month go unseen): a branch that reaches 7 正式党员 on 15 March owes its 支委会 from
+    April (it has had no time to elect a committee in March); one that falls to 6 on 15 March owes
+    none for March. Obligations never appear for a period the branch did not wholly have the setup for.
+    """
+    return at_start and at_end
 
 
 def compliance_rate(*, met: int, overdue: int) -> float | None:

@@ -14,6 +14,7 @@ from datetime import date
 from ronghe.orgs.choices import ELECTED_KINDS, OrgKind
 
 SIX_MONTHS = 6
+COMMITTEE_MIN_FULL_MEMBERS = 7
 DANGER = "danger"
 WARNING = "warning"
 INFO = "info"
@@ -89,6 +90,13 @@ def evaluate_election(
     return None
 
 
+def has_committee(full_members: int) -> bool:
+    """支部条例 第六章 (domain-rules §2.1): a branch with 7 or more 正式党员 ("7人以上", the boundary
+    included) sets up a 支部委员会; with fewer it has none (1 书记, and 1 副书记 if needed).
+    预备党员 are not counted."""
+    return full_members >= COMMITTEE_MIN_FULL_MEMBERS
+
+
 def evaluate_branch(facts: OrgFacts) -> list[OrgWarning]:
     """支部条例 第四—六条 (domain-rules §2.1) for 党支部 and 联合党支部.
 
@@ -102,7 +110,7 @@ def evaluate_branch(facts: OrgFacts) -> list[OrgWarning]:
     out: list[OrgWarning] = []
     if facts.full_members < 3:
         out.append(OrgWarning("branch_too_small", WARNING, f"正式党员 {facts.full_members} 人，不足3人"))
-    if facts.full_members >= 7 and not 3 <= facts.committee_size <= 7:
+    if has_committee(facts.full_members) and not 3 <= facts.committee_size <= 7:
         if facts.committee_size < 3:
             text = f"正式党员 {facts.full_members} 人（7人以上），应设支部委员会（3–5人），现有委员 {facts.committee_size} 人"
         else:
