@@ -203,8 +203,9 @@ class RosterCounts:
 def roster_counts(organizations: QuerySet[Organization], since: date) -> RosterCounts:
     """The active members of `organizations` per status on every day from `since` on.
 
-    Four queries whatever the size: today's roster grouped by organization and status, then only
-    the members whose standing changed after `since`, with their transfers and status changes,
+    Two queries whatever the size, four when someone's standing changed after `since`: today's
+    roster grouped by organization and status, then only the members whose standing changed after
+    `since`, with their transfers and status changes,
     each unwound by `_standing` (the same reading of the history as `members_of`) at `since` and
     at each of their change dates. A year's changes are a small share of a roster, so a county of
     a million members loads tens of thousands of rows at most, never the whole roster.
@@ -232,8 +233,8 @@ def roster_counts(organizations: QuerySet[Organization], since: date) -> RosterC
     )
     later: dict[int, list[History]] = defaultdict(list)
     stretches: dict[tuple[int, str], list[tuple[date | None, date | None, int]]] = defaultdict(list)
-    members = list(touched.prefetch_related("transfers"))
-    for change in changed.filter(object_id__in=touched.values("pk")):
+    members = list(touched.prefetch_related("transfers"))  # no second query when nobody changed
+    for change in changed.filter(object_id__in=touched.values("pk")) if members else ():
         later[change.object_id].append(change)
     for m in members:
         if m.status in ACTIVE_STATUSES:  # counted in `current` for every day: take that out

@@ -223,8 +223,8 @@ def compute_compliance(
 
     Constant number of queries: requirements, organizations, one GROUP BY over meetings and,
     when a coverage requirement exists, two GROUP BYs over attendance and members; when a
-    requirement depends on the organization's setup (a branch's 支委会, a 党小组's meetings), the
-    five of `not_owed`. With `ending_within=(first, last)` only the periods ending in that window
+    requirement depends on the organization's setup (a branch's 支委会, a 党小组's meetings), those
+    of `not_owed` (three to five). With `ending_within=(first, last)` only the periods ending in that window
     are evaluated (the to-do list): a few per organization instead of the year's dozens.
     """
     reqs = requirements_for_year(year)
@@ -240,12 +240,7 @@ def compute_compliance(
     org_list = list(orgs.order_by("path"))
     if not org_list:
         return []
-    skip = {
-        (pk, kind, index)
-        for pk, _path, kind, index in not_owed(
-            orgs, [(o.pk, o.path, o.kind) for o in org_list], year, reqs, slots
-        )
-    }
+    skip = {(pk, kind, index) for pk, _path, kind, index in not_owed(orgs, year, reqs, slots)}
     return _evaluate(orgs, org_list, year, today, reqs, slots, since, skip)
 
 
@@ -290,19 +285,19 @@ def _evaluate(
 
 def not_owed(
     orgs: QuerySet[Organization],
-    org_rows: list[tuple[int, str, str]],
     year: int,
     reqs: list[MeetingRequirement],
     slots: dict[str, list[rules.PeriodSlot]],
 ) -> list[tuple[int, str, str, int]]:
     """(organization id, path, kind, period index) of the obligations in `slots` that the
-    organizations of `org_rows` (id, path, kind; all in `orgs`) do not owe because of their setup
-    in that period (`rules.owed`, `rules.owed_in_period`): a branch's 支委会 while it has fewer than
-    7 正式党员 (those of its 党小组 included), a 党小组's meetings while it has no member.
+    organizations of `orgs` do not owe because of their setup in that period (`rules.owed`,
+    `rules.owed_in_period`): a branch's 支委会 while it has fewer than 7 正式党员 (those of its
+    党小组 included), a 党小组's meetings while it has no member of its own.
 
     The setup is read from the roster's history (`members.queries.roster_counts`) on each period's
-    first and last days. No query when no requirement depends on the setup; otherwise five, whatever
-    the number of organizations: the 党小组 of the branches, and the roster's four.
+    first and last days. No query when no requirement depends on the setup; otherwise three whatever
+    the number of organizations (the organizations concerned with the branches' 党小组, and the
+    roster's two), and two more when members' standing changed during the year.
     """
     gated = [
         (r, org_kind)
@@ -310,19 +305,32 @@ def not_owed(
         for org_kind in sorted(set(r.org_kinds))
         if slots.get(r.kind) and rules.depends_on_setup(org_kind=org_kind, expected=r.expected)
     ]
-    rows = [row for row in org_rows if any(row[2] == org_kind for _r, org_kind in gated)]
-    if not rows:
+    if not gated:
         return []
     concerned = orgs.filter(kind__in={org_kind for _r, org_kind in gated})
-    # The members of a branch's 党小组 are the branch's members (they count towards its 7).
-    groups = Organization.objects.filter(
-        kind=OrgKind.GROUP, parent__in=concerned.filter(kind__in=rules.BRANCH_KINDS).values("pk")
+    # The members of a branch's 党小组 are the branch's members (they count towards its 7), so the
+    # groups come too, marked by whether they are concerned themselves.
+    branches = concerned.filter(kind__in=rules.BRANCH_KINDS).values("pk")
+    found = (
+        Organization.objects.filter(
+            Q(pk__in=concerned.values("pk")) | Q(kind=OrgKind.GROUP, parent__in=branches)
+        )
+        .annotate(concerned=Case(When(pk__in=concerned.values("pk"), then=Value(1)), default=Value(0)))
+        .values_list("pk", "path", "kind", "parent_id", "concerned")
     )
+    rows: list[tuple[int, str, str]] = []
     groups_of: dict[int, list[int]] = defaultdict(list)
-    for pk, parent_id in groups.values_list("pk", "parent_id"):
-        groups_of[parent_id].append(pk)
+    for pk, path, kind, parent_id, is_concerned in found:
+        if is_concerned:
+            rows.append((pk, path, kind))
+        if kind == OrgKind.GROUP and parent_id is not None:
+            groups_of[parent_id].append(pk)
+    if not rows:
+        return []
     roster = roster_counts(
-        Organization.objects.filter(Q(pk__in=concerned.values("pk")) | Q(pk__in=groups.values("pk"))),
+        Organization.objects.filter(
+            Q(pk__in=concerned.values("pk")) | Q(kind=OrgKind.GROUP, parent__in=branches)
+        ),
         since=date(year, 1, 1),
     )
 

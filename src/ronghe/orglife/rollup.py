@@ -25,8 +25,9 @@ from ronghe.orglife.compliance import (
     Tally,
     _active_members,
     _counted_meetings,
+    _coverage,
     _covered_members,
-    _evaluate,
+    held_counts,
     not_owed,
     requirements_for_year,
     study_days_by_month,
@@ -190,32 +191,41 @@ def _take_out_not_owed(
     owed are evaluated as `compute_compliance` would evaluate them, and subtracted.
     """
     slots = {r.kind: rules.period_slots(r.period, year) for r in reqs}
-    gated_kinds = {
-        org_kind
-        for r in reqs
-        for org_kind in r.org_kinds
-        if rules.depends_on_setup(org_kind=org_kind, expected=r.expected)
-    }
-    if not gated_kinds:
-        return
-    rows = list(orgs.filter(kind__in=gated_kinds).values_list("pk", "path", "kind"))
-    skipped = not_owed(orgs, rows, year, reqs, slots)
+    skipped = not_owed(orgs, year, reqs, slots)
     if not skipped:
         return
     lengths = sorted({len(p) for p in paths})
     node_of = {pk: next((path[:n] for n in lengths if path[:n] in tallies), None) for pk, path, *_ in skipped}
-    wanted = {(pk, kind, index) for pk, _path, kind, index in skipped if node_of[pk] is not None}
+    wanted = [(pk, kind, index) for pk, _path, kind, index in skipped if node_of[pk] is not None]
     ids = sorted({pk for pk, _kind, _index in wanted})
-    kinds = {kind for _pk, kind, _index in wanted}
-    gated = [r for r in reqs if r.kind in kinds]
+    by_kind = {r.kind: r for r in reqs}
+    gated = [by_kind[kind] for kind in sorted({kind for _pk, kind, _index in wanted})]
+    study = study_days_by_month(year) if any(r.kind == MeetingKind.STUDY_DAY for r in gated) else {}
+    held: dict[tuple[int, str, int], int] = {}
+    covered: dict[tuple[int, str], int] = {}
+    members: dict[int, int] = {}
     for i in range(0, len(ids), NOT_OWED_CHUNK):
         chunk = orgs.filter(pk__in=ids[i : i + NOT_OWED_CHUNK])
-        for oc in _evaluate(chunk, list(chunk), year, today, gated, slots, None, set()):
-            node = node_of[oc.organization.pk]
-            assert node is not None
-            for ob in oc.obligations:
-                if (ob.organization_id, ob.kind, ob.slot.index) in wanted:
-                    tallies[node].add(ob.state, -1)
+        held.update(held_counts(chunk, year, [r for r in gated if not r.coverage]))
+        more_covered, more_members = _coverage(chunk, year, [r.kind for r in gated if r.coverage])
+        covered.update(more_covered)
+        members.update(more_members)
+    slot_of = {(kind, slot.index): slot for kind, found in slots.items() for slot in found}
+    for pk, kind, index in wanted:
+        # The obligation as `compliance._evaluate` would have evaluated it, taken out.
+        r, slot = by_kind[kind], slot_of[(kind, index)]
+        if r.coverage:
+            required, n_held = members.get(pk, 0), covered.get((pk, kind), 0)
+        else:
+            required, n_held = r.min_count, held.get((pk, kind, index), 0)
+        if kind == MeetingKind.STUDY_DAY and r.period == Period.MONTH:
+            required = len(study[index])
+        state = rules.evaluate_state(
+            required=required, held=n_held, start=slot.start, end=slot.end, today=today
+        )
+        node = node_of[pk]
+        assert node is not None
+        tallies[node].add(state, -1)
 
 
 def _subtree(field: str, paths: list[str]) -> Substr | Case:
