@@ -62,7 +62,7 @@ def test_demo_county_compliance_is_computed_in_constant_queries(
 ):
     from datetime import date
 
-    county = build_county(size, seed=5)
+    county = build_county(size, seed=5, today=date(2026, 11, 24))
     assert Meeting.objects.count() > 0
     with django_assert_num_queries(6):
         results = compliance.compute_compliance(Organization.objects.all(), 2026, date(2026, 11, 24))

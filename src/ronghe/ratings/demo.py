@@ -36,7 +36,9 @@ PDF = b"%PDF-1.4\n% demo self-assessment\n"
 # call with its history and audit rows, so a 1M-member county (30,000 branches) keeps a bounded demo
 # time. The rest of a large county simply did not apply (they are listed, as in a real first year).
 DRIVEN_MAX = 240
-TIERS: tuple[tuple[float, dict[str, float]], ...] = (  # share of branches, and the judges' scores around which they land
+TIERS: tuple[
+    tuple[float, dict[str, float]], ...
+] = (  # share of branches, and the judges' scores around which they land
     (
         0.12,
         {
@@ -213,7 +215,9 @@ def _score(
 
 def _driven(campaign: Campaign) -> list[Entry]:
     """Up to DRIVEN_MAX entries spread evenly over the county (all of them in a small county)."""
-    entries = list(Entry.objects.filter(campaign=campaign).select_related("organization", "campaign").order_by("id"))
+    entries = list(
+        Entry.objects.filter(campaign=campaign).select_related("organization", "campaign").order_by("id")
+    )
     if len(entries) <= DRIVEN_MAX:
         return entries
     stride = len(entries) / DRIVEN_MAX
@@ -260,8 +264,10 @@ def demo_ratings(county: County, rng: random.Random) -> None:
     jointreview.give_opinion(
         actor=jijian, review=services.review_of(old), department="discipline", verdict="agree"
     )
-    services.publish(actor=admin, campaign=old, starts_on=date(this_year, 1, 5))
-    publicity.close(actor=admin, publication=services.publication_of(old))
+    services.publish(actor=admin, campaign=old, starts_on=min(date(this_year, 1, 5), county.today))
+    publicity.close(
+        actor=admin, publication=services.publication_of(old), today=max(county.today, timezone.localdate())
+    )
     services.name(actor=admin, campaign=old)
     low = list(
         Entry.objects.filter(
@@ -278,7 +284,7 @@ def demo_ratings(county: County, rng: random.Random) -> None:
             leader="分管副局长",
             measures="每月开展一次主题党日；补齐支部委员；与先进支部结对共建。",
             owner="支部书记",
-            due_on=county.today + timedelta(days=60),
+            due_on=max(county.today, timezone.localdate()) + timedelta(days=60),
         )
         if late:
             from ronghe.core.rectification.models import Item
