@@ -17,6 +17,7 @@ from ronghe.orglife.choices import (
     Period,
     VoteMethod,
 )
+from ronghe.orgs.choices import OrgKind
 
 
 class MeetingRequirement(models.Model):
@@ -46,6 +47,12 @@ class MeetingRequirement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_kind_display()}"
+
+    @property
+    def org_kinds_display(self) -> str:
+        """The kinds it applies to, in Chinese ("党支部、联合党支部")."""
+        labels = dict(OrgKind.choices)
+        return "、".join(str(labels.get(k, k)) for k in self.org_kinds)
 
 
 class OrgLifePolicy(models.Model):
