@@ -19,7 +19,6 @@ from ronghe.orglife.choices import (
 )
 from ronghe.orgs.choices import OrgKind
 
-
 # What the members of each kind's committee are called (an ExpectedAttendees.COMMITTEE requirement).
 COMMITTEE_NAMES: dict[str, str] = {
     OrgKind.LEADING_GROUP: "党组成员",
