@@ -150,3 +150,16 @@ def test_a_refused_request_is_logged_on_one_line(client_for, cast, caplog):
     line = console.format(record)
     assert "\n" not in line and "Traceback" not in line
     assert "/audit/" in line
+
+
+def test_requirements_name_kinds_and_who_is_expected_in_chinese(client_for, cast):
+    from ronghe.orglife.models import MeetingRequirement
+
+    life = MeetingRequirement.objects.get(year=2026, kind="leadership_life_meeting")
+    body = client_for(cast.committee_admin).get("/orglife/requirements/?year=2026").content.decode()
+    row = re.search(rf'id="requirement-{life.pk}-row">(.*?)</tr>', body, re.S)
+    assert row
+    # 民主生活会 is the 党组's: its 党组成员 are expected, not 支委委员
+    assert "<td>党组成员</td>" in row.group(1) and "党组" in row.group(1)
+    assert "leading_group" not in visible_text(body) and "joint_branch" not in visible_text(body)
+    assert "联合党支部" in body
