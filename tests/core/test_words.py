@@ -163,3 +163,16 @@ def test_requirements_name_kinds_and_who_is_expected_in_chinese(client_for, cast
     assert "<td>党组成员</td>" in row.group(1) and "党组" in row.group(1)
     assert "leading_group" not in visible_text(body) and "joint_branch" not in visible_text(body)
     assert "联合党支部" in body
+
+
+def test_audit_filter_picks_an_area_by_its_chinese_name(client_for, cast):
+    from ronghe.core import audit
+
+    audit.record("orglife.meeting.create", username="sec_a")
+    audit.record("org.update", username="gw")
+    c = client_for(cast.auditor)
+    body = c.get("/audit/").content.decode()
+    assert '<option value="orglife">组织生活</option>' in body
+    # 党组织 covers org.* and orgs.*, not orglife.*
+    rows = c.get("/audit/?event=org", headers={"HX-Request": "true"}).content.decode()
+    assert 'title="org.update"' in rows and "orglife.meeting.create" not in rows
