@@ -1,4 +1,6 @@
 import io
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -15,6 +17,8 @@ from ronghe.orgs.models import Organization
 
 pytestmark = pytest.mark.django_db
 
+DEMO_TODAY = date(2026, 11, 24)
+
 
 def _fingerprint():
     return (
@@ -28,7 +32,7 @@ def _fingerprint():
 
 
 def test_same_seed_same_county():
-    build_county(400, seed=7)
+    build_county(400, seed=7, today=DEMO_TODAY)
     first = _fingerprint()
     from ronghe.orglife.models import Meeting
 
@@ -57,12 +61,12 @@ def test_same_seed_same_county():
     from ronghe.orgs.models import Unit
 
     Unit.objects.all().delete()
-    build_county(400, seed=7)
+    build_county(400, seed=7, today=DEMO_TODAY)
     assert _fingerprint() == first
 
 
 def test_county_is_realistic():
-    county = build_county(600, seed=3)
+    county = build_county(600, seed=3, today=DEMO_TODAY)
     members = Member.objects.all()
     assert members.count() == 600
     # valid IDs consistent with birth date and sex
@@ -83,14 +87,14 @@ def test_county_is_realistic():
 
 
 def test_one_login_per_role():
-    build_county(300, seed=1)
+    build_county(300, seed=1, today=DEMO_TODAY)
     roles = set(User.objects.filter(is_demo=True).values_list("role_assignments__role", flat=True))
     assert len(roles) == 9
 
 
 def test_command_prints_logins_and_refuses_second_run():
     out = io.StringIO()
-    call_command("demo", "--members", "200", stdout=out)
+    call_command("demo", "--members", "200", "--today", "2026-11-24", stdout=out)
     assert "用户名 gwadmin" in out.getvalue()
     with pytest.raises(CommandError, match="已有党组织数据"):
         call_command("demo", "--members", "200", stdout=io.StringIO())
@@ -105,8 +109,45 @@ def test_smallest_counties_still_get_every_login(members):
     # given a county so small that its branches sit directly under the committee
     out = io.StringIO()
     # when it is built (120 members crashed with StopIteration looking for a unit's top organization)
-    call_command("demo", "--members", str(members), stdout=out)
+    call_command("demo", "--members", str(members), "--today", "2026-11-24", stdout=out)
     # then every role has its login
     roles = set(User.objects.filter(is_demo=True).values_list("role_assignments__role", flat=True))
     assert len(roles) == 9
     assert "用户名 unitadmin" in out.getvalue()
+
+
+def _meeting_days() -> list[date]:
+    from django.utils import timezone
+
+    from ronghe.orglife.models import Meeting
+
+    return [timezone.localtime(t).date() for t in Meeting.objects.values_list("held_at", flat=True)]
+
+
+def test_demo_follows_the_day_it_is_generated(time_machine):
+    # given a demo generated in March 2031, with no date given (build_county's default was 2026-11-24)
+    time_machine.move_to(datetime(2031, 3, 10, 9, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
+    call_command("demo", "--members", "200", stdout=io.StringIO())
+    # then its year is 2031 up to that day: meetings held this year, none long before or after
+    days = _meeting_days()
+    assert days and min(days) >= date(2031, 1, 1)
+    assert max(days) <= date(2031, 3, 10) + timedelta(days=14)  # the 近期会议 the story plans
+    assert sum(d < date(2031, 3, 10) for d in days) > 20
+    # the 工委 is within its five-year term, and no member joined after that day
+    committee = Organization.objects.get(kind=OrgKind.COMMITTEE)
+    assert date(2026, 3, 10) < committee.last_election_on < date(2031, 3, 10)
+    assert max(Member.objects.values_list("joined_on", flat=True)) < date(2031, 3, 10)
+    from ronghe.points.models import MemberYear
+
+    assert MemberYear.objects.filter(year=2031).exists()
+
+
+def test_demo_command_takes_today():
+    # when the demo is generated with --today
+    call_command("demo", "--members", "200", "--today", "2025-06-30", stdout=io.StringIO())
+    # then its dates follow that day, not the clock
+    days = _meeting_days()
+    assert days and {d.year for d in days} == {2025}
+    assert sum(d <= date(2025, 6, 30) for d in days) > 20
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("demo", "--today", "30.06.2025", stdout=io.StringIO())

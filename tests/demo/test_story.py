@@ -31,7 +31,7 @@ def test_story_step_runs_after_the_bulk_steps():
 
 def test_every_demo_login_sees_its_part_of_the_story(client, time_machine):
     time_machine.move_to(datetime(2026, 11, 24, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
-    build_county(300, seed=3)  # a county with two 党组
+    build_county(300, seed=3, today=TODAY)  # a county with two 党组
     user = {u.username: u for u in User.objects.filter(is_demo=True)}
 
     # 工委: 双重组织生活 lists the 党组 members with their 民主生活会 attendance, one 党组 short of 2/3

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from ronghe.demo.generator import build_county
@@ -12,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_gives_every_active_member_a_year_of_points():
-    county = build_county(300, seed=11)
+    county = build_county(300, seed=11, today=date(2026, 11, 24))
     year = county.today.year
     active = Member.objects.filter(status__in=ACTIVE_STATUSES).count()
     active_ids = set(Member.objects.filter(status__in=ACTIVE_STATUSES).values_list("pk", flat=True))

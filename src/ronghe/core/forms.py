@@ -26,6 +26,24 @@ else:
         pass
 
 
+DASHES = "---------"  # Django's empty choice (BLANK_CHOICE_DASH, ModelChoiceField.empty_label)
+BLANK_LABEL = "请选择"
+
+
+def _name_the_blank_choice(field: forms.Field) -> None:
+    """Django's empty choice reads "---------"; ours says what to do. Forms that name their blank
+    choice themselves ("全部", "不限", "（无）") keep it."""
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == DASHES:
+            field.empty_label = BLANK_LABEL
+    elif isinstance(field, forms.ChoiceField) and not callable(field.choices):
+        choices = list(field.choices)
+        if any(value == "" and label == DASHES for value, label in choices):
+            field.choices = [
+                (v, BLANK_LABEL if v == "" and label == DASHES else label) for v, label in choices
+            ]
+
+
 class StyledFormMixin(_FormBase):
     """Give every widget its Bootstrap class and mark invalid fields, so templates stay plain."""
 
@@ -40,6 +58,7 @@ class StyledFormMixin(_FormBase):
             else:
                 css = "form-control"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+            _name_the_blank_choice(field)
 
     def full_clean(self) -> None:
         # Mark invalid widgets after validation (never validate during __init__: views narrow choices first).

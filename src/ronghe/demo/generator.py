@@ -248,9 +248,11 @@ def build_county(
     today: date | None = None,
     log: Callable[[str], None] = lambda s: None,
 ) -> County:
-    """Create the whole demo county in one transaction and return a summary."""
+    """Create the whole demo county in one transaction and return a summary. Its dates follow
+    `today` (the day it is generated unless given), so a demo made in any month shows that year
+    up to that day: meetings held, points earned, a rating campaign in progress."""
     rng = random.Random(seed)
-    today = today or date(2026, 11, 24)
+    today = today or timezone.localdate()
     with transaction.atomic():
         county = _build_tree_and_members(n_members, rng, seed, today, log)
         for extra in demo_steps():
@@ -268,7 +270,7 @@ def _build_tree_and_members(
         kind=OrgKind.COMMITTEE,
         founded_on=date(1984, 7, 1),
         term_years=5,
-        last_election_on=date(2022, 6, 15),
+        last_election_on=date(today.year - 4, 6, 15),  # within its five-year term
     )
     n_units = min(len(names.UNITS), max(8, n_members // 80))
     unit_sizes = _unit_sizes(n_members, n_units, rng)

@@ -17,6 +17,19 @@ from ronghe.orglife.choices import (
     Period,
     VoteMethod,
 )
+from ronghe.orgs.choices import OrgKind
+
+# What the members of each kind's committee are called (an ExpectedAttendees.COMMITTEE requirement).
+COMMITTEE_NAMES: dict[str, str] = {
+    OrgKind.LEADING_GROUP: "党组成员",
+    OrgKind.COMMITTEE: "工委委员",
+    OrgKind.PARTY_COMMITTEE: "党委委员",
+    OrgKind.GENERAL_BRANCH: "总支委员",
+    OrgKind.BRANCH: "支委委员",
+    OrgKind.JOINT_BRANCH: "支委委员",
+    OrgKind.TEMPORARY: "支委委员",
+    OrgKind.GROUP: "党小组长",
+}
 
 
 class MeetingRequirement(models.Model):
@@ -46,6 +59,21 @@ class MeetingRequirement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_kind_display()}"
+
+    @property
+    def expected_display(self) -> str:
+        """Who is expected, named for the kinds it applies to: the committee of a 党组 is its
+        党组成员 (民主生活会), of a branch its 支委委员."""
+        if self.expected != ExpectedAttendees.COMMITTEE:
+            return str(self.get_expected_display())
+        names = dict.fromkeys(COMMITTEE_NAMES.get(k, "委员会成员") for k in self.org_kinds)
+        return "、".join(names) or str(self.get_expected_display())
+
+    @property
+    def org_kinds_display(self) -> str:
+        """The kinds it applies to, in Chinese ("党支部、联合党支部")."""
+        labels = dict(OrgKind.choices)
+        return "、".join(str(labels.get(k, k)) for k in self.org_kinds)
 
 
 class OrgLifePolicy(models.Model):

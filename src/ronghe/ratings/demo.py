@@ -260,8 +260,10 @@ def demo_ratings(county: County, rng: random.Random) -> None:
     jointreview.give_opinion(
         actor=jijian, review=services.review_of(old), department="discipline", verdict="agree"
     )
-    services.publish(actor=admin, campaign=old, starts_on=date(this_year, 1, 5))
-    publicity.close(actor=admin, publication=services.publication_of(old))
+    services.publish(actor=admin, campaign=old, starts_on=min(date(this_year, 1, 5), county.today))
+    publicity.close(
+        actor=admin, publication=services.publication_of(old), today=max(county.today, timezone.localdate())
+    )
     services.name(actor=admin, campaign=old)
     low = list(
         Entry.objects.filter(
@@ -278,7 +280,7 @@ def demo_ratings(county: County, rng: random.Random) -> None:
             leader="分管副局长",
             measures="每月开展一次主题党日；补齐支部委员；与先进支部结对共建。",
             owner="支部书记",
-            due_on=county.today + timedelta(days=60),
+            due_on=max(county.today, timezone.localdate()) + timedelta(days=60),
         )
         if late:
             from ronghe.core.rectification.models import Item

@@ -6,19 +6,27 @@ from datetime import datetime, time
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from ronghe.core import audit
+from ronghe.core.auditlabels import AREAS
 from ronghe.core.forms import StyledForm
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
 from ronghe.core.scope import audit_entries_for_user
 
+AREA_ALIASES = {"member": "members", "org": "orgs"}  # two prefixes, one area in the filter
+
 
 class AuditFilterForm(StyledForm):
     q = forms.CharField(label="用户名/对象", required=False)
-    event = forms.CharField(label="事件", required=False)
+    event = forms.ChoiceField(
+        label="事件类别",
+        required=False,
+        choices=[("", "全部"), *((a, label) for a, label in AREAS.items() if a not in AREA_ALIASES.values())],
+    )
     outcome = forms.ChoiceField(
         label="结果", required=False, choices=[("", "全部"), ("success", "成功"), ("failure", "失败")]
     )
@@ -41,15 +49,16 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         tz = timezone.get_current_timezone()
         if data["q"]:
-            from django.db.models import Q
-
             qs = qs.filter(
                 Q(actor_username__icontains=data["q"])
                 | Q(object_repr__icontains=data["q"])
                 | Q(object_id=data["q"])
             )
         if data["event"]:
-            qs = qs.filter(event__startswith=data["event"])
+            area = Q(event__startswith=data["event"] + ".")
+            if data["event"] in AREA_ALIASES:
+                area |= Q(event__startswith=AREA_ALIASES[data["event"]] + ".")
+            qs = qs.filter(area)
         if data["outcome"]:
             qs = qs.filter(outcome=data["outcome"])
         if data["start"]:

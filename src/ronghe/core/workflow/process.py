@@ -52,6 +52,9 @@ class Step:
         return (self.to, *self.also_to)
 
 
+PROCESSES: dict[str, Process] = {}  # by name, as each app's rules declare them (audit event labels)
+
+
 @dataclass(frozen=True)
 class Process:
     """A declared state machine over one model's state field.
@@ -71,6 +74,9 @@ class Process:
     conflict: str = "该记录已被他人处理，请刷新后查看"
     deadlines: Mapping[str, int] = field(default_factory=dict)
     refusal: str = "“{state}”状态的{noun}不能{action}"
+
+    def __post_init__(self) -> None:
+        PROCESSES[self.name] = self
 
     def step(self, state: str, action: str) -> Step:
         """The declared step, or TransitionNotAllowed naming the state and the action in Chinese."""

@@ -40,7 +40,83 @@
     });
   }
 
-  function init(root) { initCharts(root); initConfirm(root); }
+  // The side bar's organization tree: a node with children folds them away (▾/▸), the whole tree
+  // folds under its title, and typing filters it to the names that match (with their parents).
+  function initOrgTree(root) {
+    root.querySelectorAll("[data-org-tree]").forEach(function (tree) {
+      if (tree.dataset.treeReady) return;
+      tree.dataset.treeReady = "1";
+      var items = Array.prototype.slice.call(tree.querySelectorAll("li[data-level]"));
+      var level = function (li) { return parseInt(li.dataset.level, 10) || 0; };
+      var children = function (i) {
+        var out = [];
+        for (var j = i + 1; j < items.length && level(items[j]) > level(items[i]); j++) out.push(items[j]);
+        return out;
+      };
+      var applyFolds = function () {
+        var hiddenBelow = null;
+        items.forEach(function (li) {
+          if (hiddenBelow !== null && level(li) > hiddenBelow) { li.hidden = true; return; }
+          hiddenBelow = null;
+          li.hidden = false;
+          if (li.dataset.folded === "1") hiddenBelow = level(li);
+        });
+      };
+      items.forEach(function (li, i) {
+        if (!children(i).length) return;
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "org-tree-fold btn btn-link btn-sm p-0";
+        button.setAttribute("aria-label", "展开/收起下级");
+        var draw = function () {
+          var folded = li.dataset.folded === "1";
+          button.textContent = folded ? "▸" : "▾";
+          button.setAttribute("aria-expanded", folded ? "false" : "true");
+        };
+        button.addEventListener("click", function () {
+          li.dataset.folded = li.dataset.folded === "1" ? "0" : "1";
+          draw();
+          applyFolds();
+        });
+        draw();
+        li.insertBefore(button, li.firstChild);
+        li.classList.add("has-children");
+      });
+      var list = tree.querySelector("ul");
+      var toggle = tree.querySelector("[data-tree-toggle]");
+      var filter = tree.querySelector("[data-tree-filter]");
+      var empty = tree.querySelector("[data-tree-empty]");
+      if (toggle && list) {
+        toggle.addEventListener("click", function () {
+          var open = toggle.getAttribute("aria-expanded") !== "false";
+          toggle.setAttribute("aria-expanded", open ? "false" : "true");
+          toggle.textContent = open ? "展开" : "收起";
+          list.hidden = open;
+          if (filter) filter.hidden = open;
+          if (empty) empty.classList.add("d-none");
+        });
+      }
+      if (filter) {
+        filter.addEventListener("input", function () {
+          var q = filter.value.trim();
+          if (!q) { applyFolds(); if (empty) empty.classList.add("d-none"); return; }
+          var show = items.map(function () { return false; });
+          items.forEach(function (li, i) {
+            if (li.textContent.indexOf(q) === -1) return;
+            show[i] = true;
+            var want = level(li);
+            for (var k = i - 1; k >= 0 && want > 0; k--) {
+              if (level(items[k]) < want) { show[k] = true; want = level(items[k]); }
+            }
+          });
+          items.forEach(function (li, i) { li.hidden = !show[i]; });
+          if (empty) empty.classList.toggle("d-none", show.indexOf(true) !== -1);
+        });
+      }
+    });
+  }
+
+  function init(root) { initCharts(root); initConfirm(root); initOrgTree(root); }
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:afterSwap", function (ev) { init(ev.target); });

@@ -1,4 +1,5 @@
 import time
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -10,6 +11,13 @@ from ronghe.demo.generator import build_county
 from ronghe.orgs.models import Organization
 
 
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"日期格式应为 YYYY-MM-DD：{value}") from None
+
+
 class Command(BaseCommand):
     help = "生成确定性的演示县（单位、党组织树、党员、组织生活、积分和每个角色一个演示账户）。"
 
@@ -17,6 +25,12 @@ class Command(BaseCommand):
         parser.add_argument("--members", type=int, default=5000, help="党员人数（默认 5000）")
         parser.add_argument("--seed", type=int, default=2026, help="随机种子（相同种子生成相同数据）")
         parser.add_argument("--if-empty", action="store_true", help="数据库已有数据时只打印演示账户")
+        parser.add_argument(
+            "--today",
+            type=_day,
+            default=None,
+            help="演示数据的“今天”（YYYY-MM-DD，默认生成当天）：会议、积分和评星都按这一天排布",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["members"] < 20:
@@ -27,7 +41,7 @@ class Command(BaseCommand):
             self.stdout.write("已有演示数据，跳过生成。")
         else:
             started = time.monotonic()
-            build_county(options["members"], options["seed"], log=self.stdout.write)
+            build_county(options["members"], options["seed"], today=options["today"], log=self.stdout.write)
             # Fresh planner statistics: bulk-loaded tables are otherwise planned as nearly empty
             # until autovacuum gets to them (a 5 ms count took 5 s at 100,000 members).
             with connection.cursor() as cursor:
