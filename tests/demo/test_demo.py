@@ -35,9 +35,8 @@ def test_same_seed_same_county():
     Meeting.objects.all().delete()  # demo steps add meetings that protect members and organizations
     Transfer.objects.all().delete()  # and transfers and status changes (ronghe.demo.story)
     History.objects.all().delete()
-    from ronghe.core.judging.models import Sheet
-
     from ronghe.core.evidence.models import Evidence
+    from ronghe.core.judging.models import Sheet
     from ronghe.core.rectification.models import Item
 
     Sheet.objects.all().delete()  # judges' sheets keep their judge's account (PROTECT)

@@ -25,7 +25,7 @@ from ronghe.core.scope import scoped
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.orglife import rules
-from ronghe.orglife.choices import AttendanceStatus, ComplianceState, MeetingKind, Period
+from ronghe.orglife.choices import AttendanceStatus, ComplianceState, MeetingKind, MeetingState, Period
 from ronghe.orglife.models import Attendance, Meeting, MeetingRequirement, OrgLifePolicy
 from ronghe.orgs.models import Organization
 
@@ -111,7 +111,8 @@ def _counted_meetings(
 ) -> QuerySet[WithAnnotations[Meeting, _PeriodIndex]] | None:
     """The meetings of `orgs` that count for `reqs` in the year, each annotated with its period index.
 
-    A meeting counts for the date it was held (held_at), whenever it was entered. A 支委会
+    A meeting counts for the date it was held (held_at), whenever it was entered, once held: a
+    planned one (ahead, or started with members unmarked) does not count yet. A 支委会
     without quorum or a 民主生活会 below two thirds (quorum_met = False) is not counted.
     None when `reqs` is empty.
     """
@@ -135,6 +136,7 @@ def _counted_meetings(
             kind__in=[r.kind for r in reqs],
             held_at__gte=start,
             held_at__lt=end,
+            state=MeetingState.HELD,
         )
         .exclude(quorum_met=False)
         .annotate(period_index=period_index)
@@ -169,7 +171,7 @@ class _Active(TypedDict):
 def _covered_members(
     orgs: QuerySet[Organization], year: int, kinds: list[str]
 ) -> QuerySet[Attendance, _Covered]:
-    """Distinct members present per (organization, kind) in the year, at any meeting of the kind
+    """Distinct members present per (organization, kind) in the year, at any held meeting of the kind
     (quorum or not): rows of meeting__organization_id, meeting__kind, n."""
     start, end = year_bounds(year)
     return (
@@ -178,6 +180,7 @@ def _covered_members(
             meeting__kind__in=kinds,
             meeting__held_at__gte=start,
             meeting__held_at__lt=end,
+            meeting__state=MeetingState.HELD,
             status=AttendanceStatus.PRESENT,
         )
         .values("meeting__organization_id", "meeting__kind")
