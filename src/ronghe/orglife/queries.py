@@ -214,11 +214,16 @@ def leaders_for_user(user: User, year: int) -> QuerySet[Officer]:
 
 def leader_attendance(officers: list[Officer], year: int) -> list[LeaderRow]:
     """Two GROUP BYs for the page: the leaders' attendance at meetings of their branches (any
-    organization other than a 党组) and at 民主生活会, in the year."""
+    organization other than a 党组) and at 民主生活会 held in the year (planned ones are not held)."""
     start, end = year_bounds(year)
     ids = [o.member_id for o in officers]
     rows = (
-        Attendance.objects.filter(member_id__in=ids, meeting__held_at__gte=start, meeting__held_at__lt=end)
+        Attendance.objects.filter(
+            member_id__in=ids,
+            meeting__held_at__gte=start,
+            meeting__held_at__lt=end,
+            meeting__state=MeetingState.HELD,
+        )
         .values("member_id")
         .order_by()
     )
