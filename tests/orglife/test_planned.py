@@ -201,3 +201,20 @@ def test_home_counts_only_held_meetings_this_month(cast, branch_members, client_
     _plan(cast)
     response = client_for(cast.secretary_a).get(reverse("home:home"))
     assert response.context["meeting_count"] == 1
+
+
+def test_the_home_page_moves_a_meeting_completed_by_check_in(cast, branch_members, client_for, time_machine):
+    # given a planned theme day: everyone but 张甲 on leave ahead, 张甲 checked in before the start
+    full, prob = branch_members
+    meeting = _plan(
+        cast, attendance={m.pk: services.AttendanceEntry("excused", "出差") for m in full[1:] + prob}
+    )
+    time_machine.move_to(at(2026, 12, 24, 14, 50), tick=False)
+    services.open_checkin(actor=cast.secretary_a, meeting=meeting)
+    services.check_in(user=cast.member_a, code=Meeting.objects.get(pk=meeting.pk).checkin_code)
+    # when the secretary opens the home page after the start
+    time_machine.move_to(at(2026, 12, 24, 15, 5), tick=False)
+    response = client_for(cast.secretary_a).get(reverse("home:home"))
+    # then the meeting is held and counted in 本月会议
+    assert Meeting.objects.get(pk=meeting.pk).state == "held"
+    assert response.context["meeting_count"] == 1
