@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from ronghe.accounts.models import User
@@ -335,9 +335,9 @@ def advance_meetings(*, now: datetime | None = None, meeting: Meeting | None = N
     One query finds them (planned meetings are few: index on state, held_at); only movers are written.
     """
     now = now or timezone.now()
-    due = Meeting.objects.filter(state=MeetingState.PLANNED, held_at__lte=now).exclude(
-        attendances__status=AttendanceStatus.UNMARKED
-    )
+    # correlated on meeting_id (indexed), so only the few planned meetings' rows are read
+    unmarked = Attendance.objects.filter(meeting=OuterRef("pk"), status=AttendanceStatus.UNMARKED)
+    due = Meeting.objects.filter(state=MeetingState.PLANNED, held_at__lte=now).exclude(Exists(unmarked))
     if meeting is not None:
         due = due.filter(pk=meeting.pk)
     moved = 0
