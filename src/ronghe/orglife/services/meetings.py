@@ -342,16 +342,22 @@ def advance_meetings(*, now: datetime | None = None, meeting: Meeting | None = N
         due = due.filter(pk=meeting.pk)
     moved = 0
     for m in due.select_related("organization"):
-        with transaction.atomic():
-            # conditional, so a concurrent view and the task do not both move it
-            if not Meeting.objects.filter(pk=m.pk, state=MeetingState.PLANNED).update(
-                state=MeetingState.HELD
-            ):
-                continue
-            m.state = MeetingState.HELD
-            m.save(update_fields=["state", "updated_at"])  # signals: the read caches drop their copies
-            audit.record("orglife.meeting.held", obj=m, actor=None, changes={"state": MeetingState.HELD})
-            points_services.sync_meeting_points(meeting=m)
+        try:
+            with transaction.atomic():
+                # conditional, so a concurrent view and the task do not both move it
+                if not Meeting.objects.filter(pk=m.pk, state=MeetingState.PLANNED).update(
+                    state=MeetingState.HELD
+                ):
+                    continue
+                m.state = MeetingState.HELD
+                m.save(update_fields=["state", "updated_at"])  # signals: the read caches drop their copies
+                audit.record("orglife.meeting.held", obj=m, actor=None, changes={"state": MeetingState.HELD})
+                points_services.sync_meeting_points(meeting=m)
+        except DomainError:
+            # points refused (a finalized year): it stays planned rather than fail the page view;
+            # an edit by the secretary shows the reason
+            m.state = MeetingState.PLANNED
+            continue
         moved += 1
     if meeting is not None and moved:
         meeting.state = MeetingState.HELD
