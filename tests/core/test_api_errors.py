@@ -349,6 +349,8 @@ def test_meeting_time_zone_offset_is_bounded(client_for, cast, field, value, sta
         "kind": "party_lecture",
         "title": "党课",
         "held_at": "2026-11-20T09:00:00+08:00",
+        # the branch's one member marked: a held meeting cannot be saved with anyone unmarked
+        "attendance": [{"member_code": str(cast.member_a_record.code), "status": "present"}],
     } | {field: value}
     response = _post(client_for(cast.committee_admin), "/api/v1/orglife/meetings", body)
     assert response.status_code == status, response.content

@@ -424,6 +424,11 @@ def test_points_follow_meetings_recorded_edited_and_deleted(cast, branch_members
         meeting=meeting,
         data={"kind": "theme_day", "title": "测试会议", "held_at": meeting.held_at, "ends_at": None},
         attendance={
+            # everyone else stays as recorded (absent): an edit marks every expected member
+            **{
+                mid: services.AttendanceEntry("absent")
+                for mid in meeting.attendances.values_list("member_id", flat=True)
+            },
             a.pk: services.AttendanceEntry("excused", "出差"),
             other.pk: services.AttendanceEntry("present"),
         },

@@ -90,6 +90,12 @@ def test_record_checkin_and_compliance(live_server, browser):
     page.fill(f"input[name=reason-{members[5].pk}]", "出差")
     for m in members[6:]:
         page.select_option(f"select[name=att-{m.pk}]", "absent")
+    # nobody is present by default: saving with five members unmarked is refused, naming how many
+    page.click("#meeting-save")
+    page.wait_for_selector("text=还有 5 名应到人员未标记出席情况")
+    page.screenshot(path=str(SHOTS / "orglife-1a-unmarked-desktop.png"), full_page=True)
+    for m in members[:5]:
+        page.select_option(f"select[name=att-{m.pk}]", "present")
     page.screenshot(path=str(SHOTS / "orglife-1-record-desktop.png"), full_page=True)
     page.click("#meeting-save")
     page.wait_for_load_state()

@@ -28,9 +28,15 @@ def ind(scheme):
 
 @pytest.fixture
 def make_meeting(cast):
-    def create(kind="theme_day", when=datetime(YEAR, 3, 10, 9, 0), org=None, attendees=(), absent=()):
+    def create(
+        kind="theme_day", when=datetime(YEAR, 3, 10, 9, 0), org=None, attendees=(), absent=(), **extra
+    ):
         meeting = Meeting.objects.create(
-            organization=org or cast.branch_a, kind=kind, title=f"{kind}会议", held_at=when.replace(tzinfo=TZ)
+            organization=org or cast.branch_a,
+            kind=kind,
+            title=f"{kind}会议",
+            held_at=when.replace(tzinfo=TZ),
+            **extra,
         )
         for m in attendees:
             Attendance.objects.create(meeting=meeting, member=m, status="present")

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from ronghe.core.models import AuditEntry
+from ronghe.orglife import services as orglife_services
 from ronghe.orglife.models import Attendance
 from ronghe.points import services
 from ronghe.points.models import MemberYear, PointsEntry, YearClosing
@@ -52,19 +53,22 @@ def test_meeting_points_follow_attendance_and_are_idempotent(cast, scheme, make_
     assert MemberYear.objects.get(member=other, year=YEAR).total == D("60")
 
 
-def test_meeting_ahead_earns_nothing_until_it_starts(cast, scheme, make_meeting, time_machine):
-    # given a theme day next week, recorded ahead with A proposed present and B absent
+def test_meeting_earns_nothing_until_it_is_held(cast, scheme, make_meeting, time_machine):
+    # given a theme day next week, planned, with A and B already marked present and absent
     time_machine.move_to(datetime(YEAR, 3, 3, 9, 0, tzinfo=TZ), tick=False)
     other = MemberFactory(organization=cast.branch_a)
-    meeting = make_meeting(attendees=[cast.member_a_record], absent=[other])
+    meeting = make_meeting(attendees=[cast.member_a_record], absent=[other], state="planned")
     # when synced before the meeting starts
     services.sync_meeting_points(meeting=meeting)
     # then nobody gains or loses points
     assert not PointsEntry.objects.exists()
-    # when the meeting has started and is synced again (check-in, correction)
+    # when it has started but is still planned: the state, not the clock, says it was held
     time_machine.move_to(datetime(YEAR, 3, 10, 9, 30, tzinfo=TZ), tick=False)
     services.sync_meeting_points(meeting=meeting)
-    # then the attendance counts
+    assert not PointsEntry.objects.exists()
+    # when it is moved on (the daily task or the next page view), with nobody unmarked
+    assert orglife_services.advance_meetings() == 1
+    # then the attendance counts, without an edit
     assert MemberYear.objects.get(member=cast.member_a_record, year=YEAR).total == D("62")
     assert PointsEntry.objects.filter(member=other).count() == 1
 

@@ -46,9 +46,15 @@ def _meeting(cast) -> Meeting:
         actor=cast.secretary_a,
         organization=cast.branch_a,
         data={"kind": "theme_day", "title": "三月主题党日", "held_at": datetime(2026, 3, 10, 9, tzinfo=TZ)},
-        attendance={cast.member_a_record.pk: orglife_services.AttendanceEntry("present")},
+        attendance=_everyone_present(cast),
         now=datetime(2026, 3, 10, 12, tzinfo=TZ),
     )
+
+
+def _everyone_present(cast) -> dict[int, orglife_services.AttendanceEntry]:
+    """A held meeting is saved with everyone expected marked (nobody is present by default)."""
+    expected = orglife_services.members_for_attendance(cast.branch_a, kind="theme_day", on=date(2026, 3, 10))
+    return {m.pk: orglife_services.AttendanceEntry("present") for m in expected}
 
 
 def _indicator(claimable: bool = False) -> Indicator:
@@ -149,7 +155,10 @@ CATALOGUE: dict[str, Step] = {
     "meeting update": Step(
         "orglife.meeting.update",
         lambda c, t: orglife_services.update_meeting(
-            actor=c.secretary_a, meeting=_meeting(c), data={"title": "改名"}, attendance={}
+            actor=c.secretary_a,
+            meeting=_meeting(c),
+            data={"title": "改名"},
+            attendance=_everyone_present(c),
         ),
     ),
     "meeting delete": Step(

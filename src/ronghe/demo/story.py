@@ -245,9 +245,8 @@ def _claims(
 
 
 def _upcoming_meetings(county: County, secretary: User, branch: Organization) -> None:
-    """Three meetings of the secretary's branch in the next two weeks (近期会议). Organizational
-    life has no separate plan: a meeting ahead is recorded like any other, with the attendance the
-    meeting form proposes (everyone expected, present) for check-in to confirm."""
+    """Three meetings of the secretary's branch in the next two weeks (近期会议), recorded ahead as
+    planned (已安排): everyone expected is listed unmarked, for check-in and the secretary to mark."""
     today = county.today
     plan = [
         (7, 9, MeetingKind.COMMITTEE_MEETING, "支委会：研究年度组织生活会筹备工作", "支部办公室"),
@@ -256,7 +255,6 @@ def _upcoming_meetings(county: County, secretary: User, branch: Organization) ->
     ]
     for days, hour, kind, title, place in plan:
         day = today + timedelta(days=days)
-        expected = orglife_services.members_for_attendance(branch, kind=kind, on=day)
         orglife_services.record_meeting(
             actor=secretary,
             organization=branch,
@@ -268,5 +266,6 @@ def _upcoming_meetings(county: County, secretary: User, branch: Organization) ->
                 "place": place,
                 "agenda": f"1. {title}\n2. 其他事项",
             },
-            attendance={m.pk: orglife_services.AttendanceEntry(AttendanceStatus.PRESENT) for m in expected},
+            attendance={},
+            now=_at(today, 8),  # planned as of the demo's day, whatever the clock says
         )

@@ -16,6 +16,7 @@ from ronghe.core.scope import has_perm_anywhere, paths_with, scoped
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.members.rules import AGE_BANDS
+from ronghe.orglife.choices import MeetingState
 from ronghe.orglife.models import Meeting
 from ronghe.orglife.queries import todo_summary
 from ronghe.orglife.rollup import rollup
@@ -55,7 +56,9 @@ def compute_home_summary(user: User, today: date) -> dict[str, Any]:
     orgs = scoped(Organization.objects.all(), user, "orgs.view")
     members = scoped(Member.objects.filter(status__in=ACTIVE_STATUSES), user, "members.view")
     start, end = month_bounds(today)
-    meetings = scoped(Meeting.objects.filter(held_at__gte=start, held_at__lt=end), user, "orglife.view")
+    # 本月会议 counts the meetings held; planned ones (ahead, or not yet completed) are not done
+    held = Meeting.objects.filter(held_at__gte=start, held_at__lt=end, state=MeetingState.HELD)
+    meetings = scoped(held, user, "orglife.view")
     by_year: dict[int, int] = {}
     by_status: dict[str, int] = {}
     for year, status, n in (

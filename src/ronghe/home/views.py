@@ -11,6 +11,7 @@ from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core.permissions import public
 from ronghe.core.scope import has_perm_anywhere
 from ronghe.home.queries import home_member, home_oversight, home_ratings, home_secretary, home_summary
+from ronghe.orglife.services import advance_meetings
 
 
 @public
@@ -28,6 +29,8 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         "can_oversee": has_perm_anywhere(user, "orgs.view"),
         "can_see_orglife": has_perm_anywhere(user, "orglife.view"),
     }
+    if context["can_see_orglife"]:
+        advance_meetings()  # a meeting completed by check-in counts in 本月会议 without waiting for the task
     if context["can_see_data"] or context["can_oversee"]:
         context.update(home_summary(user, today))
     if context["can_oversee"]:

@@ -35,6 +35,9 @@ class MeetingOut(Schema):
     ends_at: datetime | None
     place: str
     entered_late: bool
+    state: str = Field(
+        description="planned（已安排：未开始或尚有人员未标记，不计出席、积分和落实情况）或 held（已召开）"
+    )
 
 
 class AttendanceOut(Schema):
@@ -66,7 +69,10 @@ class MeetingIn(Schema):
     remarks: str = Field("", description="发言情况")
     sitting_in: str = Field("", description="列席人员，每行一人：姓名 单位/职务")
     requires_sign_out: bool = False
-    attendance: list[AttendanceIn] = Field([], description="未列出的应到人员记为缺席")
+    attendance: list[AttendanceIn] = Field(
+        [],
+        description="未列出的应到人员为未标记。已开始的会议须标记全部应到人员；未开始的会议只能提前登记请假",
+    )
 
 
 class ComplianceOut(Schema):
@@ -90,6 +96,7 @@ def _meeting_out(m: Meeting) -> dict[str, Any]:
         "ends_at": m.ends_at,
         "place": m.place,
         "entered_late": m.entered_late,
+        "state": m.state,
     }
 
 
@@ -101,6 +108,7 @@ def _require(request: ApiRequest, perm: str) -> None:
 @router.get("/meetings", response={200: list[MeetingOut], **ERRORS}, summary="会议列表")
 def list_meetings(request: ApiRequest, paging: Query[Paging]) -> list[dict[str, Any]]:
     _require(request, "orglife.view")
+    services.advance_meetings()  # as on the page: started meetings already complete are held
     qs = queries.meetings_for_user(request.auth).order_by("-held_at", "-id")
     return [_meeting_out(m) for m in paging.window(qs)]
 
@@ -108,11 +116,11 @@ def list_meetings(request: ApiRequest, paging: Query[Paging]) -> list[dict[str, 
 @router.get("/meetings/{code}", response={200: MeetingOut, **ERRORS}, summary="会议详情")
 def get_meeting(request: ApiRequest, code: UUID) -> dict[str, Any]:
     _require(request, "orglife.view")
-    return _meeting_out(
-        get_for_user_or_404(
-            Meeting.objects.select_related("organization"), request.auth, perm="orglife.view", code=code
-        )
+    meeting = get_for_user_or_404(
+        Meeting.objects.select_related("organization"), request.auth, perm="orglife.view", code=code
     )
+    services.advance_meetings(meeting=meeting)
+    return _meeting_out(meeting)
 
 
 @router.get("/meetings/{code}/attendance", response={200: list[AttendanceOut], **ERRORS}, summary="出席情况")

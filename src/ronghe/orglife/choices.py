@@ -14,10 +14,23 @@ class MeetingKind(models.TextChoices):
     LEADERSHIP_LIFE_MEETING = "leadership_life_meeting", "民主生活会"
 
 
+class MeetingState(models.TextChoices):
+    """A meeting ahead is only planned; it counts (compliance, points) once held."""
+
+    PLANNED = "planned", "已安排"
+    HELD = "held", "已召开"
+
+
 class AttendanceStatus(models.TextChoices):
+    # First, so the attendance form starts on it: nobody is present until checked in or marked.
+    UNMARKED = "unmarked", "未标记"
     PRESENT = "present", "出席"
     EXCUSED = "excused", "请假"
     ABSENT = "absent", "缺席"
+
+
+# The statuses a held meeting's attendance may have (every expected member marked).
+MARKED_STATUSES = (AttendanceStatus.PRESENT, AttendanceStatus.EXCUSED, AttendanceStatus.ABSENT)
 
 
 class AttendanceSource(models.TextChoices):

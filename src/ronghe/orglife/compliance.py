@@ -26,7 +26,7 @@ from ronghe.members.choices import ACTIVE_STATUSES, MemberStatus
 from ronghe.members.models import Member
 from ronghe.members.queries import roster_counts
 from ronghe.orglife import rules
-from ronghe.orglife.choices import AttendanceStatus, ComplianceState, MeetingKind, Period
+from ronghe.orglife.choices import AttendanceStatus, ComplianceState, MeetingKind, MeetingState, Period
 from ronghe.orglife.models import Attendance, Meeting, MeetingRequirement, OrgLifePolicy
 from ronghe.orgs.choices import OrgKind
 from ronghe.orgs.models import Organization
@@ -113,7 +113,8 @@ def _counted_meetings(
 ) -> QuerySet[WithAnnotations[Meeting, _PeriodIndex]] | None:
     """The meetings of `orgs` that count for `reqs` in the year, each annotated with its period index.
 
-    A meeting counts for the date it was held (held_at), whenever it was entered. A 支委会
+    A meeting counts for the date it was held (held_at), whenever it was entered, once held: a
+    planned one (ahead, or started with members unmarked) does not count yet. A 支委会
     without quorum or a 民主生活会 below two thirds (quorum_met = False) is not counted.
     None when `reqs` is empty.
     """
@@ -137,6 +138,7 @@ def _counted_meetings(
             kind__in=[r.kind for r in reqs],
             held_at__gte=start,
             held_at__lt=end,
+            state=MeetingState.HELD,
         )
         .exclude(quorum_met=False)
         .annotate(period_index=period_index)
@@ -171,7 +173,7 @@ class _Active(TypedDict):
 def _covered_members(
     orgs: QuerySet[Organization], year: int, kinds: list[str]
 ) -> QuerySet[Attendance, _Covered]:
-    """Distinct members present per (organization, kind) in the year, at any meeting of the kind
+    """Distinct members present per (organization, kind) in the year, at any held meeting of the kind
     (quorum or not): rows of meeting__organization_id, meeting__kind, n."""
     start, end = year_bounds(year)
     return (
@@ -180,6 +182,7 @@ def _covered_members(
             meeting__kind__in=kinds,
             meeting__held_at__gte=start,
             meeting__held_at__lt=end,
+            meeting__state=MeetingState.HELD,
             status=AttendanceStatus.PRESENT,
         )
         .values("meeting__organization_id", "meeting__kind")

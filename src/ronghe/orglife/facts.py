@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from ronghe.members.models import Member
 from ronghe.orglife import compliance, rollup
-from ronghe.orglife.choices import AttendanceStatus
+from ronghe.orglife.choices import MARKED_STATUSES, AttendanceStatus, MeetingState
 from ronghe.orglife.models import Attendance, Meeting
 from ronghe.orgs.models import SEGMENT, Organization, ancestor_paths, subtree_filter
 
@@ -52,9 +52,12 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 def attendance_facts(organization: Organization, start: date, end: date) -> AttendanceFacts:
-    """Meetings held by the organization between two dates (inclusive) and their attendance."""
+    """Meetings held by the organization between two dates (inclusive) and their attendance
+    (planned ones are not held yet)."""
     lo, hi = _bounds(start, end)
-    meetings = Meeting.objects.filter(organization=organization, held_at__gte=lo, held_at__lt=hi)
+    meetings = Meeting.objects.filter(
+        organization=organization, held_at__gte=lo, held_at__lt=hi, state=MeetingState.HELD
+    )
     by_kind = {r["kind"]: r["n"] for r in meetings.values("kind").annotate(n=Count("id")).order_by()}
     agg = Attendance.objects.filter(meeting__in=meetings).aggregate(
         expected=Count("id"),
@@ -66,17 +69,22 @@ def attendance_facts(organization: Organization, start: date, end: date) -> Atte
 
 
 def member_attendance(member: Member, start: date, end: date) -> dict[str, dict[str, int]]:
-    """A member's attendance per meeting kind: {kind: {"present": n, "excused": n, "absent": n}}."""
+    """A member's attendance at held meetings per kind: {kind: {"present": n, "excused": n, "absent": n}}."""
     lo, hi = _bounds(start, end)
     out: dict[str, dict[str, int]] = {}
     rows = (
-        Attendance.objects.filter(member=member, meeting__held_at__gte=lo, meeting__held_at__lt=hi)
+        Attendance.objects.filter(
+            member=member,
+            meeting__held_at__gte=lo,
+            meeting__held_at__lt=hi,
+            meeting__state=MeetingState.HELD,
+        )
         .values("meeting__kind", "status")
         .annotate(n=Count("id"))
         .order_by()
     )
     for r in rows:
-        out.setdefault(r["meeting__kind"], dict.fromkeys(AttendanceStatus.values, 0))[r["status"]] = r["n"]
+        out.setdefault(r["meeting__kind"], dict.fromkeys(map(str, MARKED_STATUSES), 0))[r["status"]] = r["n"]
     return out
 
 
@@ -163,10 +171,10 @@ def meeting_and_attendance(meeting_id: int, member_id: int) -> tuple[Meeting | N
 def attendance_of_year(
     year: int, chunk_size: int = 2000
 ) -> Iterator[tuple[int, str, int, str, datetime, str]]:
-    """Every attendance row of meetings held in `year` (calendar year in the database's time zone),
+    """Every attendance row of meetings held (not planned) in `year` (calendar year in the database's time zone),
     in meeting order: (member_id, status, meeting_id, meeting kind, held_at, meeting title). Streamed."""
     rows = (
-        Attendance.objects.filter(meeting__held_at__year=year)
+        Attendance.objects.filter(meeting__held_at__year=year, meeting__state=MeetingState.HELD)
         .order_by("meeting_id", "member_id")
         .values_list(
             "member_id", "status", "meeting_id", "meeting__kind", "meeting__held_at", "meeting__title"

@@ -8,7 +8,15 @@ from django import forms
 
 from ronghe.core.forms import StyledForm, StyledFormMixin
 from ronghe.members.models import Member
-from ronghe.orglife.choices import AttendanceStatus, ExpectedAttendees, Grade, MeetingKind, Period, VoteMethod
+from ronghe.orglife.choices import (
+    MARKED_STATUSES,
+    AttendanceStatus,
+    ExpectedAttendees,
+    Grade,
+    MeetingKind,
+    Period,
+    VoteMethod,
+)
 from ronghe.orglife.models import MeetingRequirement, OrgLifePolicy
 from ronghe.orglife.services import AttendanceEntry
 from ronghe.orgs.choices import OrgKind
@@ -66,7 +74,7 @@ class MeetingForm(StyledForm):
             self.add_error("ends_at", "结束时间必须晚于开始时间")
         attendance: dict[int, AttendanceEntry] = {}
         for m in self.members:
-            status = self.data.get(f"att-{m.pk}", AttendanceStatus.ABSENT)
+            status = self.data.get(f"att-{m.pk}", AttendanceStatus.UNMARKED)
             reason = self.data.get(f"reason-{m.pk}", "").strip()[:200]
             if status not in AttendanceStatus.values:
                 self.add_error(None, f"{m.name} 的出席情况无效")
@@ -130,7 +138,9 @@ class VoterExclusionForm(StyledForm):
 
 
 class CorrectionForm(StyledForm):
-    status = forms.ChoiceField(label="出席情况", choices=AttendanceStatus.choices)
+    status = forms.ChoiceField(
+        label="出席情况", choices=[c for c in AttendanceStatus.choices if c[0] in MARKED_STATUSES]
+    )
     reason = forms.CharField(label="请假/缺席原因", max_length=200, required=False)
     note = forms.CharField(label="更正理由", max_length=200)
 

@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from ronghe.orglife.choices import (
     AttendanceSource,
@@ -14,6 +15,7 @@ from ronghe.orglife.choices import (
     Grade,
     LateEntryMode,
     MeetingKind,
+    MeetingState,
     Period,
     VoteMethod,
 )
@@ -120,6 +122,13 @@ class Meeting(models.Model):
     kind = models.CharField("会议类型", max_length=30, choices=MeetingKind.choices)
     title = models.CharField("会议名称", max_length=200)
     held_at = models.DateTimeField("开始时间", db_index=True)
+    state = models.CharField(
+        "状态",
+        max_length=10,
+        choices=MeetingState.choices,
+        default=MeetingState.HELD,
+        help_text="开始时间未到的会议为已安排，不计出席、积分和落实情况",
+    )
     ends_at = models.DateTimeField("结束时间", null=True, blank=True)
     place = models.CharField("地点", max_length=100, blank=True)
     host = models.ForeignKey(
@@ -166,10 +175,25 @@ class Meeting(models.Model):
         verbose_name = "会议"
         verbose_name_plural = "会议"
         ordering = ["-held_at"]
-        indexes = [models.Index(fields=["organization", "kind", "held_at"])]
+        indexes = [
+            models.Index(fields=["organization", "kind", "held_at"]),
+            # the few planned meetings whose start has come (`services.advance_meetings`)
+            models.Index(fields=["state", "held_at"], name="orglife_meeting_state_held"),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_planned(self) -> bool:
+        return self.state == MeetingState.PLANNED
+
+    @property
+    def state_label(self) -> str:
+        """已安排 before the start; 待标记出席 once started with members still unmarked; else 已召开."""
+        if self.state == MeetingState.HELD:
+            return MeetingState.HELD.label
+        return "待标记出席" if self.held_at <= timezone.now() else MeetingState.PLANNED.label
 
     def audit_org_path(self) -> str:
         return self.organization.path
@@ -186,7 +210,7 @@ class Attendance(models.Model):
         "members.Member", on_delete=models.PROTECT, related_name="attendances", verbose_name="党员"
     )
     status = models.CharField(
-        "出席情况", max_length=10, choices=AttendanceStatus.choices, default=AttendanceStatus.PRESENT
+        "出席情况", max_length=10, choices=AttendanceStatus.choices, default=AttendanceStatus.UNMARKED
     )
     reason = models.CharField("请假/缺席原因", max_length=200, blank=True)
     is_voter = models.BooleanField("有表决权", default=True)

@@ -20,7 +20,7 @@ from ronghe.core.readcache import cached_aggregate, summary_version
 from ronghe.core.scope import paths_with, scoped
 from ronghe.core.types import Actor, OrgNode
 from ronghe.orglife import rules
-from ronghe.orglife.choices import AttendanceStatus, ComplianceState, MeetingKind
+from ronghe.orglife.choices import AttendanceStatus, ComplianceState, MeetingKind, MeetingState
 from ronghe.orglife.compliance import (
     Obligation,
     Tally,
@@ -83,18 +83,19 @@ def calendar_for(org: Organization, year: int, today: date) -> dict[str, Any]:
 class StudySession:
     day: date
     meeting: Meeting | None
-    state: str  # held, missed, upcoming
+    state: str  # held, planned (a meeting not yet held), missed, upcoming
 
     @property
     def state_label(self) -> str:
-        return {"held": "已开展", "missed": "未开展", "upcoming": "待开展"}[self.state]
+        return {"held": "已开展", "planned": "已安排", "missed": "未开展", "upcoming": "待开展"}[self.state]
 
 
 def study_day_schedule(
     org: Organization, year: int, today: date, meetings: list[Meeting] | None = None
 ) -> list[StudySession]:
     """The expected 双周学习日 sessions of an organization's year, each with the study-day meeting
-    held on that day (if any): held, missed (the day has passed) or upcoming."""
+    on that day (if any): held, planned (its meeting is not held yet), missed (the day has passed)
+    or upcoming."""
     if meetings is None:
         start, end = year_bounds(year)
         meetings = list(
@@ -107,7 +108,8 @@ def study_day_schedule(
     for days in study_days_by_month(year).values():
         for d in days:
             m = by_day.get(d)
-            state = "held" if m else ("missed" if d < today else "upcoming")
+            held = m is not None and m.state == MeetingState.HELD  # a planned one is still to come
+            state = "held" if held else "planned" if m else "missed" if d < today else "upcoming"
             out.append(StudySession(d, m, state))
     return out
 
@@ -215,11 +217,16 @@ def leaders_for_user(user: User, year: int) -> QuerySet[Officer]:
 
 def leader_attendance(officers: list[Officer], year: int) -> list[LeaderRow]:
     """Two GROUP BYs for the page: the leaders' attendance at meetings of their branches (any
-    organization other than a 党组) and at 民主生活会, in the year."""
+    organization other than a 党组) and at 民主生活会 held in the year (planned ones are not held)."""
     start, end = year_bounds(year)
     ids = [o.member_id for o in officers]
     rows = (
-        Attendance.objects.filter(member_id__in=ids, meeting__held_at__gte=start, meeting__held_at__lt=end)
+        Attendance.objects.filter(
+            member_id__in=ids,
+            meeting__held_at__gte=start,
+            meeting__held_at__lt=end,
+            meeting__state=MeetingState.HELD,
+        )
         .values("member_id")
         .order_by()
     )

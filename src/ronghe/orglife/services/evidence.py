@@ -26,7 +26,13 @@ from ronghe.orglife.models import (
     Meeting,
     OrgLifePolicy,
 )
-from ronghe.orglife.services.meetings import AttendanceEntry, OrgLifeError, check_attendance, refresh_quorum
+from ronghe.orglife.services.meetings import (
+    AttendanceEntry,
+    OrgLifeError,
+    advance_meetings,
+    check_attendance,
+    refresh_quorum,
+)
 from ronghe.points import services as points_services
 
 ATTACHMENT_FOLDER = "orglife"
@@ -114,6 +120,7 @@ def check_in(*, user: User, code: str, now: datetime | None = None) -> Attendanc
         audit.record("orglife.checkin", obj=row, actor=user)
         refresh_quorum(meeting)
         points_services.sync_meeting_points(meeting=meeting)
+    advance_meetings(now=now, meeting=meeting)  # the last one marked completes a started meeting
     return row
 
 
@@ -140,6 +147,10 @@ def correct_attendance(
     if not note.strip():
         raise OrgLifeError("请填写更正理由", "note")
     check_attendance({0: AttendanceEntry(status, reason)})
+    if status == AttendanceStatus.UNMARKED:
+        raise OrgLifeError("请选择出席、请假或缺席", "status")
+    if attendance.meeting.held_at > timezone.now() and status != AttendanceStatus.EXCUSED:
+        raise OrgLifeError("会议尚未开始，只能提前登记请假", "status")
     before = {"status": attendance.status, "reason": attendance.reason}
     with transaction.atomic():
         attendance.status, attendance.reason, attendance.source = (
@@ -158,4 +169,5 @@ def correct_attendance(
         )
         refresh_quorum(attendance.meeting)
         points_services.sync_meeting_points(meeting=attendance.meeting)
+    advance_meetings(meeting=attendance.meeting)  # marking the last one completes a started meeting
     return attendance

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from ronghe.accounts.models import User
@@ -19,10 +19,12 @@ from ronghe.members.models import Member
 from ronghe.members.queries import Standing, members_of, standings_on
 from ronghe.orglife import rules
 from ronghe.orglife.choices import (
+    AttendanceSource,
     AttendanceStatus,
     ExpectedAttendees,
     LateEntryMode,
     MeetingKind,
+    MeetingState,
 )
 from ronghe.orglife.models import (
     Attendance,
@@ -135,7 +137,7 @@ def _write_attendance(meeting: Meeting, members: list[Member], entries: dict[int
     existing = {a.member_id: a for a in meeting.attendances.all()}
     create, update = [], []
     for m in members:
-        entry = entries.get(m.pk, AttendanceEntry(AttendanceStatus.ABSENT))
+        entry = entries.get(m.pk, AttendanceEntry(AttendanceStatus.UNMARKED))
         voter = rules.is_voter(getattr(m, "status_on", None) or m.status)
         row = existing.get(m.pk)
         if row is None:
@@ -179,6 +181,43 @@ def refresh_quorum(meeting: Meeting) -> bool | None:
     return value
 
 
+def _check_state(
+    held_at: datetime,
+    now: datetime,
+    members: list[Member],
+    entries: dict[int, AttendanceEntry],
+    checked_in: dict[int, str] | None = None,
+) -> str:
+    """The state a meeting saved with this attendance takes, or a refusal.
+
+    Ahead of its start a meeting is planned: nobody can be marked present or absent yet (请假 may
+    be entered ahead; a check-in already made stays). Once started, saving it completes the record,
+    so every expected member must be marked.
+    """
+    if held_at > now:
+        kept = checked_in or {}
+        early = sum(
+            1
+            for m in members
+            if (e := entries.get(m.pk)) is not None
+            and e.status in (AttendanceStatus.PRESENT, AttendanceStatus.ABSENT)
+            and kept.get(m.pk) != e.status
+        )
+        if early:
+            raise OrgLifeError(
+                f"会议尚未开始，不能登记出席或缺席：请将 {early} 人改为未标记（请假可提前登记）", "attendance"
+            )
+        return MeetingState.PLANNED
+    unmarked = sum(
+        1
+        for m in members
+        if entries.get(m.pk, AttendanceEntry(AttendanceStatus.UNMARKED)).status == AttendanceStatus.UNMARKED
+    )
+    if unmarked:
+        raise OrgLifeError(f"还有 {unmarked} 名应到人员未标记出席情况，请标记后再保存", "attendance")
+    return MeetingState.HELD
+
+
 def _write_sitting_in(meeting: Meeting, sitting_in: list[tuple[str, str]]) -> None:
     meeting.sitting_ins.all().delete()
     SittingIn.objects.bulk_create(
@@ -215,6 +254,7 @@ def record_meeting(
     members = members_for_attendance(organization, kind=data["kind"], on=_meeting_day(data))
     _check_header(data, members)
     check_attendance(attendance)
+    state = _check_state(data["held_at"], now, members, attendance)
     policy = OrgLifePolicy.current()
     end = data.get("ends_at") or data["held_at"]
     late, refusal = rules.late_entry(
@@ -233,6 +273,7 @@ def record_meeting(
             organization=organization,
             created_by=actor if getattr(actor, "pk", None) else None,
             entered_late=late,
+            state=state,
             **data,
         )
         meeting.save()
@@ -253,8 +294,11 @@ def update_meeting(
     data: dict[str, Any],
     attendance: dict[int, AttendanceEntry],
     sitting_in: list[tuple[str, str]] | None = None,
+    now: datetime | None = None,
 ) -> Meeting:
+    """Save a meeting's record; saved after its start it is completed (held), before it planned."""
     require_at(actor, "orglife.edit", meeting.organization.path)
+    now = now or timezone.now()
     kind = data.get("kind", meeting.kind)
     on = timezone.localdate(data.get("held_at", meeting.held_at))
     members = members_for_attendance(meeting.organization, kind=kind, on=on)
@@ -264,10 +308,15 @@ def update_meeting(
         members.append(standing.member)
     _check_header(data, members)
     check_attendance(attendance)
+    checked_in = dict(
+        meeting.attendances.filter(source=AttendanceSource.CHECKIN).values_list("member_id", "status")
+    )
+    state = _check_state(data.get("held_at", meeting.held_at), now, members, attendance, checked_in)
     with transaction.atomic():
         before = _snapshot(meeting)
         for key, value in data.items():
             setattr(meeting, key, value)
+        meeting.state = state
         meeting.save()
         _write_attendance(meeting, members, attendance)
         if sitting_in is not None:
@@ -276,6 +325,43 @@ def update_meeting(
         audit.record("orglife.meeting.update", obj=meeting, changes=audit.diff(before, _snapshot(meeting)))
         points_services.sync_meeting_points(meeting=meeting)
     return meeting
+
+
+def advance_meetings(*, now: datetime | None = None, meeting: Meeting | None = None) -> int:
+    """Move planned meetings whose start has come and whose attendance is all marked (by check-in or
+    correction) to held, and bring their points in; return how many moved.
+
+    Run by the daily task and on the next meeting page view, so points arrive without an edit.
+    One query finds them (planned meetings are few: index on state, held_at); only movers are written.
+    """
+    now = now or timezone.now()
+    # correlated on meeting_id (indexed), so only the few planned meetings' rows are read
+    unmarked = Attendance.objects.filter(meeting=OuterRef("pk"), status=AttendanceStatus.UNMARKED)
+    due = Meeting.objects.filter(state=MeetingState.PLANNED, held_at__lte=now).exclude(Exists(unmarked))
+    if meeting is not None:
+        due = due.filter(pk=meeting.pk)
+    moved = 0
+    for m in due.select_related("organization"):
+        try:
+            with transaction.atomic():
+                # conditional, so a concurrent view and the task do not both move it
+                if not Meeting.objects.filter(pk=m.pk, state=MeetingState.PLANNED).update(
+                    state=MeetingState.HELD
+                ):
+                    continue
+                m.state = MeetingState.HELD
+                m.save(update_fields=["state", "updated_at"])  # signals: the read caches drop their copies
+                audit.record("orglife.meeting.held", obj=m, actor=None, changes={"state": MeetingState.HELD})
+                points_services.sync_meeting_points(meeting=m)
+        except DomainError:
+            # points refused (a finalized year): it stays planned rather than fail the page view;
+            # an edit by the secretary shows the reason
+            m.state = MeetingState.PLANNED
+            continue
+        moved += 1
+    if meeting is not None and moved:
+        meeting.state = MeetingState.HELD
+    return moved
 
 
 def delete_meeting(*, actor: User, meeting: Meeting) -> None:

@@ -50,6 +50,7 @@ def _meeting(request: AuthenticatedRequest, code: UUID, perm: str = "orglife.vie
 
 @require("orglife.view")
 def meeting_list(request: AuthenticatedRequest) -> HttpResponse:
+    services.advance_meetings()  # started meetings already complete become held before they are listed
     form = MeetingFilterForm(request.GET or None)
     qs = queries.meetings_for_user(request.user)
     if form.is_valid():
@@ -142,6 +143,7 @@ def _detail_context(request: AuthenticatedRequest, meeting: Meeting, **extra: An
 @require("orglife.view")
 def meeting_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     meeting = _meeting(request, code)
+    services.advance_meetings(meeting=meeting)
     return render(request, "orglife/meeting_detail.html", _detail_context(request, meeting))
 
 
@@ -160,7 +162,7 @@ def _form_context(
 ) -> dict[str, Any]:
     rows = []
     for m in form.members:
-        status, reason = entries.get(m.pk, (AttendanceStatus.PRESENT, ""))
+        status, reason = entries.get(m.pk, (AttendanceStatus.UNMARKED, ""))
         if form.is_bound:
             status = form.data.get(f"att-{m.pk}", status)
             reason = form.data.get(f"reason-{m.pk}", reason)
@@ -215,7 +217,7 @@ def meeting_create(request: AuthenticatedRequest) -> HttpResponse:
     org = get_for_user_or_404(Organization, request.user, perm="orglife.edit", code=org_code)
     kind, on = _proposal(request)
     members = services.members_for_attendance(org, kind=kind, on=on)
-    initial_status = AttendanceStatus.PRESENT
+    initial_status = AttendanceStatus.UNMARKED  # check-ins and the secretary mark them, nobody by default
     initial: dict[str, Any] = {"kind": kind}
     if request.GET.get("on"):
         initial["held_at"] = datetime.combine(on, time(9, 0))

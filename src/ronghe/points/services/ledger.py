@@ -17,7 +17,7 @@ from ronghe.core import audit
 from ronghe.core.scope import has_perm_at
 from ronghe.core.scoring.models import Indicator, Scheme
 from ronghe.members.models import Member
-from ronghe.orglife.choices import AttendanceStatus
+from ronghe.orglife.choices import AttendanceStatus, MeetingState
 from ronghe.points import rules
 from ronghe.points.choices import SourceType
 from ronghe.points.models import PointsEntry
@@ -106,13 +106,13 @@ def sync_meeting_points(*, meeting: Meeting, actor: User | None = None) -> dict[
     Present members get the indicators whose sources name the meeting kind
     (``meeting:<kind>``); absent members get those naming ``meeting_absent``; excused members
     get nothing. Entries of members no longer present are removed. Refused when the meeting's
-    year is finalized for a member concerned. A meeting that has not started yet earns and costs
-    nothing: attendance proposed ahead of time is not evidence (check-in or an edit after the start
-    syncs it).
+    year is finalized for a member concerned. A meeting not yet held (planned: ahead of its start,
+    or started with members unmarked) earns and costs nothing; `orglife.services.advance_meetings`
+    syncs it when it becomes held.
     """
     resolver = Resolver()
     day = local_date(meeting.held_at)
-    started = meeting.held_at <= timezone.now()
+    started = meeting.state == MeetingState.HELD
     with transaction.atomic():
         desired: dict[tuple[int, int], tuple[Decimal, date]] = {}
         for att in meeting.attendances.select_related("member__organization") if started else ():

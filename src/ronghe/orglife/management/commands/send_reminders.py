@@ -5,10 +5,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from ronghe.orglife.reminders import produce_reminders
+from ronghe.orglife.services import advance_meetings
 
 
 class Command(BaseCommand):
-    help = "生成组织生活到期和逾期提醒（每天运行一次）。"
+    help = "将已开始且出席情况已全部标记的会议转为已召开，并生成组织生活到期和逾期提醒（每天运行一次）。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--date", help="按指定日期计算（YYYY-MM-DD），默认今天")
@@ -25,5 +26,6 @@ class Command(BaseCommand):
             send_reminders.enqueue(today.isoformat())
             self.stdout.write("已加入任务队列。")
             return
+        held = advance_meetings()  # started meetings completed by check-in count before reminding
         created = produce_reminders(today=today)
-        self.stdout.write(f"新生成提醒 {created} 条。")
+        self.stdout.write(f"已召开会议 {held} 次；新生成提醒 {created} 条。")
