@@ -71,3 +71,14 @@ def add_to_form(form: BaseForm, exc: DomainError) -> None:
     """Show a domain error on the form: on its field when the form has it, else above the form."""
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)
+
+
+def add_each_to_form(form: BaseForm, exc: DomainError) -> None:
+    """Like `add_to_form`, but an `InvalidInput` puts each message on its own field (a judge's sheet,
+    a self-assessment: one message per score, not one joined sentence)."""
+    if isinstance(exc, InvalidInput):
+        for field, messages in exc.errors.items():
+            for message in messages:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        add_to_form(form, exc)

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from ronghe.core.errors import DomainError, InvalidInput, add_to_form
+from ronghe.core.errors import DomainError, add_each_to_form
 from ronghe.core.judging import registry, services
 from ronghe.core.judging.forms import SheetForm
 from ronghe.core.judging.models import Panel, PanelState, PanelSubject, Sheet
@@ -82,13 +82,8 @@ def sheet(request: HttpRequest, code: UUID, key: str) -> HttpResponse:
                 scores=scores,
                 comment=form.cleaned_data["comment"],
             )
-        except InvalidInput as exc:
-            for field, errors in exc.errors.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-            status = 422
         except DomainError as exc:
-            add_to_form(form, exc)
+            add_each_to_form(form, exc)
             status = 422
         else:
             messages.success(request, f"已保存对“{subject.label}”的评分")

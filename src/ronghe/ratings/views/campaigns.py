@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ronghe.accounts.http import AuthenticatedRequest
-from ronghe.core.errors import DomainError, InvalidInput, add_to_form
+from ronghe.core.errors import DomainError, InvalidInput, add_each_to_form
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
 from ronghe.core.scope import has_perm_at, paths_with
@@ -107,12 +107,8 @@ def campaign_create(request: AuthenticatedRequest) -> HttpResponse:
                 publicity_days=data["publicity_days"],
                 name=data["name"],
             )
-        except InvalidInput as exc:
-            for field, errors in exc.errors.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
         except DomainError as exc:
-            add_to_form(form, exc)
+            add_each_to_form(form, exc)
         else:
             messages.success(
                 request, f"已开启“{campaign.name}”，{campaign.rating_entries.count()} 个支部参加"

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ronghe.accounts.http import AuthenticatedRequest
-from ronghe.core.errors import DomainError, InvalidInput, add_to_form
+from ronghe.core.errors import DomainError, add_each_to_form, add_to_form
 from ronghe.core.evidence.views import evidence_panel
 from ronghe.core.judging import services as judging
 from ronghe.core.permissions import require
@@ -197,12 +197,8 @@ def entry_self_assess(request: AuthenticatedRequest, code: UUID) -> HttpResponse
             else:
                 messages.success(request, "自评已保存")
             return redirect("ratings:entry-detail", entry.code)
-        except InvalidInput as exc:
-            for field, errors in exc.errors.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
         except DomainError as exc:
-            add_to_form(form, exc)
+            add_each_to_form(form, exc)
     return _page(request, code, forms={"self": form})
 
 
