@@ -57,8 +57,10 @@ INSTALLED_APPS = [
     "ronghe.core.jointreview",
     "ronghe.core.judging",
     "ronghe.core.rectification",
+    "ronghe.core.voting",
     "ronghe.points",
     "ronghe.ratings",
+    "ronghe.assessment",
     "ronghe.home",
     "ronghe.demo",
 ]

@@ -11,6 +11,8 @@ urlpatterns = [
     path("orglife/", include("ronghe.orglife.urls")),
     path("points/", include("ronghe.points.urls")),
     path("ratings/", include("ronghe.ratings.urls")),
+    path("assessment/", include("ronghe.assessment.urls")),
+    path("v/", include("ronghe.core.voting.urls")),
     path("judging/", include("ronghe.core.judging.urls")),
     path("evidence/", include("ronghe.core.evidence.urls")),
     path("rectification/", include("ronghe.core.rectification.urls")),

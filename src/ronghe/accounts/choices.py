@@ -4,6 +4,8 @@ from django.db import models
 class Role(models.TextChoices):
     WORK_COMMITTEE_ADMIN = "work_committee_admin", "工委管理员"
     UNIT_ADMIN = "unit_admin", "单位党务管理员"
+    UNIT_LEADER = "unit_leader", "单位领导"
+    BUSINESS_SYSTEM = "business_system", "业务系统接口"
     BRANCH_SECRETARY = "branch_secretary", "支部书记/党务"
     MEMBER = "member", "党员"
     JUDGE = "judge", "评委"

@@ -26,6 +26,9 @@ PERMISSIONS: dict[str, str] = {
     "ratings.manage": "组织评星定级",
     "judging.score": "评委评分",
     "review.discipline": "纪检联审",
+    "assessment.view": "查看融合考核",
+    "assessment.manage": "组织融合考核与述职评议",
+    "assessment.report": "报送业务指标完成值和述职材料",
     "reports.view": "查看统计",
     "audit.view": "查看审计日志",
     "users.manage": "管理用户账户",
@@ -35,7 +38,15 @@ PERMISSIONS: dict[str, str] = {
     "self.view": "查看本人信息",
 }
 
-_DOMAIN_READ = {"orgs.view", "members.view", "orglife.view", "points.view", "ratings.view", "reports.view"}
+_DOMAIN_READ = {
+    "orgs.view",
+    "members.view",
+    "orglife.view",
+    "points.view",
+    "ratings.view",
+    "assessment.view",
+    "reports.view",
+}
 _DOMAIN_WRITE = {
     "orgs.edit",
     "members.edit",
@@ -57,12 +68,22 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "points.manage_scheme",
             "ratings.check",
             "ratings.manage",
+            "assessment.manage",
+            "assessment.report",
             "self.view",
         }
     ),
     Role.UNIT_ADMIN: frozenset(
-        _DOMAIN_READ | _DOMAIN_WRITE | {"members.view_sensitive", "ratings.check", "self.view"}
+        _DOMAIN_READ
+        | _DOMAIN_WRITE
+        | {"members.view_sensitive", "ratings.check", "assessment.report", "self.view"}
     ),
+    # A unit's leader sees Party building and business side by side, and changes nothing.
+    Role.UNIT_LEADER: frozenset(
+        {"orgs.view", "orglife.view", "points.view", "ratings.view", "assessment.view", "reports.view", "self.view"}
+    ),
+    # A business system's service account: it reports KPI results through the API, nothing else.
+    Role.BUSINESS_SYSTEM: frozenset({"assessment.report"}),
     Role.BRANCH_SECRETARY: frozenset(_DOMAIN_READ | _DOMAIN_WRITE | {"self.view"}),
     Role.MEMBER: frozenset({"self.view"}),
     Role.JUDGE: frozenset({"orgs.view", "ratings.view", "judging.score", "self.view"}),

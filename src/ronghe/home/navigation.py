@@ -64,6 +64,14 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
         ],
     ),
     (
+        "融合考核",
+        [
+            ("融合考核", "assessment:campaign-list", "assessment.view"),
+            ("业务指标", "assessment:kpi-list", "assessment.view"),
+            ("述职评议", "assessment:round-list", "assessment.view"),
+        ],
+    ),
+    (
         "系统管理",
         [
             ("用户账户", "accounts:user-list", "users.manage"),

@@ -248,3 +248,13 @@ def standing(organization_ids: Sequence[int], as_of: date) -> dict[int, Standing
             officers_complete=rules.officers_complete(facts, secretaries > 0),
         )
     return out
+
+
+def unit_organizations(unit_ids: Sequence[int]) -> dict[int, list[tuple[int, str]]]:
+    """Per unit: its Party organizations as (id, path), the unit's main organization (the highest in
+    the tree) first. One query; units without an organization are left out."""
+    out: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    rows = Organization.objects.filter(unit_id__in=list(unit_ids)).values_list("unit_id", "pk", "path")
+    for unit_id, pk, path in sorted(rows, key=lambda r: (len(r[2]), r[2])):
+        out[unit_id].append((pk, path))
+    return dict(out)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 from django.urls import reverse
 
 from ronghe.core.scope import paths_with, scoped
@@ -140,3 +142,20 @@ def todo(user: Actor | None, today: date) -> list[tuple[str, int, str, bool]]:
         if waiting:
             out.append(("待提出联审意见", waiting, reverse("jointreview:review-list"), False))
     return out
+
+
+def star_levels_by_unit(unit_ids: Sequence[int], year: int) -> dict[int, tuple[int, Decimal]]:
+    """Per unit: (branches named in `year`'s star rating, their mean current star level). One query.
+    A branch counts under the unit its organization serves; only named (命名) levels count."""
+    rows = (
+        Entry.objects.filter(
+            campaign__year=year,
+            state=EntryState.NAMED,
+            organization__unit_id__in=list(unit_ids),
+            current_level__isnull=False,
+        )
+        .values_list("organization__unit_id")
+        .annotate(n=Count("id"), mean=Avg("current_level"))
+        .values_list("organization__unit_id", "n", "mean")
+    )
+    return {unit_id: (n, Decimal(str(mean))) for unit_id, n, mean in rows}

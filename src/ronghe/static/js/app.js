@@ -12,7 +12,23 @@
       var chart = window.echarts.init(el);
       var kind = el.dataset.chart;
       var option;
-      if (kind === "pie") {
+      if (kind === "quadrant") {
+        option = quadrantOption(data);
+        chart.on("click", function (p) { if (p.data && p.data.url) window.location.href = p.data.url; });
+      } else if (kind === "dual") {
+        option = {
+          animation: false,
+          tooltip: { trigger: "axis" },
+          legend: { data: ["党建得分", "业务得分"] },
+          grid: { left: 40, right: 16, top: 32, bottom: 32 },
+          xAxis: { type: "category", data: data.years },
+          yAxis: { type: "value", min: 0, max: 100 },
+          series: [
+            { name: "党建得分", type: "line", data: data.party, itemStyle: { color: "#b71c1c" } },
+            { name: "业务得分", type: "line", data: data.business, itemStyle: { color: "#1f4e79" } }
+          ]
+        };
+      } else if (kind === "pie") {
         option = { animation: false, tooltip: { trigger: "item" }, series: [{ type: "pie", radius: "65%", data: data.items }] };
       } else {
         option = {
@@ -28,6 +44,32 @@
       el.dataset.chartReady = "1";
       window.addEventListener("resize", function () { chart.resize(); });
     });
+  }
+
+  // 融合象限: x = 业务得分, y = 党建得分, the lines split the four quadrants; a point opens its unit.
+  function quadrantOption(data) {
+    var colors = ["#2e7d32", "#b71c1c", "#ef6c00", "#546e7a"];
+    var series = data.series.map(function (s, i) {
+      return { name: s.name, type: "scatter", symbolSize: 12, data: s.data, itemStyle: { color: colors[i % 4] } };
+    });
+    if (data.lines && series.length) {
+      series[0].markLine = {
+        silent: true, symbol: "none", lineStyle: { type: "dashed", color: "#555" },
+        data: [{ yAxis: data.lines[0], name: "党建分界线" }, { xAxis: data.lines[1], name: "业务分界线" }]
+      };
+    }
+    return {
+      animation: false,
+      legend: { top: 0 },
+      grid: { left: 48, right: 24, top: 40, bottom: 40 },
+      tooltip: { trigger: "item", formatter: function (p) {
+        var esc = window.echarts.format.encodeHTML;  // unit names are user data
+        return esc(p.data.name) + "<br>业务 " + p.data.value[0] + " · 党建 " + p.data.value[1] + (p.data.grade ? " · " + esc(p.data.grade) : "");
+      } },
+      xAxis: { type: "value", name: "业务得分", nameLocation: "middle", nameGap: 26, scale: true },
+      yAxis: { type: "value", name: "党建得分", nameLocation: "middle", nameGap: 34, scale: true },
+      series: series
+    };
   }
 
   function initConfirm(root) {

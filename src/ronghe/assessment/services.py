@@ -1,0 +1,743 @@
+"""融合考核 use-cases: open a year's assessment, set its weights and rules, evaluate every unit,
+finalize; KPIs and their results; the 述职评议 round with its secret vote.
+
+Every refusal is a `DomainError` with a Chinese message (one error contract for pages and API);
+nothing is half-written (each use-case is one transaction).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ronghe.assessment import defaults, derived, rules
+from ronghe.assessment.choices import CampaignState, Direction, RoundState
+from ronghe.assessment.models import Debrief, DebriefRound, Entry, KpiDefinition, KpiResult, Settings
+from ronghe.core import audit
+from ronghe.core.errors import Conflict, DomainError, InvalidInput
+from ronghe.core.scope import require_at
+from ronghe.core.scoring import levels
+from ronghe.core.scoring.choices import SchemePurpose, SchemeStatus
+from ronghe.core.scoring.models import Campaign, Dimension, Indicator, Result, Scheme
+from ronghe.core.scoring.rules import SchemeRules
+from ronghe.core.types import Actor
+from ronghe.core.voting import services as voting
+from ronghe.core.workflow import services as workflow
+from ronghe.core.workflow.process import Process, Step
+from ronghe.orgs import queries as orgs_queries
+from ronghe.orgs.models import Organization, Unit
+
+MANAGE = "assessment.manage"
+VIEW = "assessment.view"
+REPORT = "assessment.report"
+SUBJECT_TYPE = "orgs.unit"
+ROUND_KIND = "assessment.debrief_round"
+FINALIZED = "考核结果已定档，不能修改"
+
+CAMPAIGN_PROCESS = Process(
+    name="assessment.campaign",
+    noun="融合考核",
+    state_field="state",
+    steps={
+        (CampaignState.OPEN, "finalize"): Step(CampaignState.FINALIZED, MANAGE, denied="您没有定档的权限")
+    },
+    state_labels=dict(CampaignState.choices),
+    action_labels={"finalize": "定档"},
+    audit_event="assessment.campaign_{action}",
+    refusal=FINALIZED,
+)
+
+ROUND_PROCESS = Process(
+    name="assessment.debrief_round",
+    noun="述职评议",
+    state_field="state",
+    steps={
+        (RoundState.PREPARING, "open_vote"): Step(RoundState.VOTING, MANAGE),
+        (RoundState.VOTING, "count"): Step(RoundState.COUNTED, MANAGE),
+        (RoundState.COUNTED, "finalize"): Step(RoundState.FINALIZED, MANAGE),
+    },
+    state_labels=dict(RoundState.choices),
+    action_labels={"open_vote": "开始测评", "count": "结束测评并计票", "finalize": "确定等次"},
+    audit_event="assessment.round_{action}",
+)
+
+
+def _dec(raw: object, field: str, label: str) -> Decimal:
+    try:
+        value = Decimal(str(raw).strip())
+    except (InvalidOperation, ValueError):
+        raise InvalidInput({field: ["应为数字"]}, {field: label}) from None
+    if not value.is_finite():
+        raise InvalidInput({field: ["应为数字"]}, {field: label})
+    return value
+
+
+# ---------------------------------------------------------------- units in an assessment
+
+
+def main_organizations(unit_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
+    """Per unit: (id, path) of its main Party organization (the highest of its organizations)."""
+    return {u: rows[0] for u, rows in orgs_queries.unit_organizations(unit_ids).items()}
+
+
+def units_under(organization: Organization) -> list[tuple[Unit, int]]:
+    """The units whose main Party organization is in `organization`'s subtree, with that org's id."""
+    units = list(Unit.objects.filter(organizations__path__startswith=organization.path).distinct())
+    mains = main_organizations([u.pk for u in units])
+    return [(u, mains[u.pk][0]) for u in units if mains[u.pk][1].startswith(organization.path)]
+
+
+# ---------------------------------------------------------------- the assessment campaign
+
+
+def settings_of(campaign: Campaign) -> rules.AssessmentRules:
+    row = Settings.objects.filter(campaign=campaign).first()
+    return rules.AssessmentRules.from_dict(row.rules if row else None)
+
+
+def _require_open(campaign: Campaign) -> None:
+    if campaign.state != CampaignState.OPEN:
+        raise DomainError(FINALIZED, code="finalized")
+
+
+def open_assessment(
+    *, actor: Actor, organization: Organization, year: int, party_weight: object, name: str = ""
+) -> Campaign:
+    """Open `year`'s assessment of every unit under `organization` with the default scheme and the
+    党建 weight the 工委 sets (required: no weight is imposed)."""
+    require_at(actor, MANAGE, organization.path)
+    weight = None if party_weight in (None, "") else _dec(party_weight, "party_weight", "党建权重")
+    problem = rules.party_weight_problem(weight)
+    if problem:
+        raise InvalidInput({"party_weight": [problem]}, {"party_weight": "党建权重"})
+    assert weight is not None
+    if Campaign.objects.filter(
+        purpose=SchemePurpose.UNIT_ASSESSMENT, organization=organization, year=year
+    ).exists():
+        raise DomainError(f"{organization.name}已有 {year} 年度融合考核", field="year", code="exists")
+    units = units_under(organization)
+    with transaction.atomic():
+        scheme = Scheme.objects.create(
+            name=f"{year}年度{defaults.DEFAULT_NAME}",
+            purpose=SchemePurpose.UNIT_ASSESSMENT,
+            organization=organization,
+            year=year,
+            status=SchemeStatus.ACTIVE,
+            floor=Decimal(0),
+            ceiling=Decimal(100),
+            level_rules=defaults.LEVEL_RULES.to_dict(),
+            description="党建部分由平台记录自动得出，业务部分来自业务系统报送的目标任务完成值。",
+        )
+        share = weight / 100
+        dims = {
+            code: Dimension.objects.create(
+                scheme=scheme,
+                code=code,
+                name=label,
+                order=i,
+                weight=share if code == rules.PARTY else 1 - share,
+            )
+            for i, (code, label) in enumerate(defaults.DIMENSIONS)
+        }
+        Indicator.objects.bulk_create(
+            Indicator(
+                scheme=scheme,
+                dimension=dims[dim],
+                code=code,
+                name=label,
+                kind=kind,
+                points=Decimal(0),
+                weight=w,
+                floor=floor,
+                ceiling=ceiling,
+                order=i,
+            )
+            for i, (code, dim, label, kind, w, floor, ceiling) in enumerate(defaults.INDICATORS)
+        )
+        campaign = Campaign.objects.create(
+            purpose=SchemePurpose.UNIT_ASSESSMENT,
+            name=name.strip() or f"{year}年度机关党建与业务融合考核",
+            year=year,
+            scheme=scheme,
+            organization=organization,
+            state=CampaignState.OPEN,
+            created_by_id=actor.pk,
+        )
+        Settings.objects.create(campaign=campaign, rules=rules.AssessmentRules().to_dict())
+        Entry.objects.bulk_create(
+            Entry(campaign=campaign, unit=unit, organization_id=org_id) for unit, org_id in units
+        )
+        workflow.start(CAMPAIGN_PROCESS, campaign, by=actor)
+        audit.record(
+            "assessment.open",
+            actor=actor,
+            obj=campaign,
+            changes={"year": year, "party_weight": weight, "units": len(units)},
+        )
+    return campaign
+
+
+def party_weight(campaign: Campaign) -> Decimal:
+    dim = Dimension.objects.get(scheme=campaign.scheme, code=rules.PARTY)
+    return (dim.weight * 100).quantize(rules.CENT)
+
+
+def update_rules(
+    *,
+    actor: Actor,
+    campaign: Campaign,
+    party_weight: object,
+    indicator_weights: Mapping[str, object],
+    unit_lines: Mapping[int, object],
+    arules: rules.AssessmentRules,
+) -> None:
+    """Change the weights, the unit grade lines and the assessment's own rules before it is final.
+    The 党建 indicators' weights must add up to 1, so the 党建 score stays on 0–100."""
+    require_at(actor, MANAGE, campaign.organization.path)
+    _require_open(campaign)
+    errors: dict[str, list[str]] = {}
+    weight = None if party_weight in (None, "") else _dec(party_weight, "party_weight", "党建权重")
+    if problem := rules.party_weight_problem(weight):
+        errors["party_weight"] = [problem]
+    inds = {i.code: i for i in Indicator.objects.filter(scheme=campaign.scheme).select_related("dimension")}
+    new_weights: dict[str, Decimal] = {}
+    for code, raw in indicator_weights.items():
+        if code not in inds:
+            continue
+        w = _dec(raw, f"w_{code}", inds[code].name)
+        if w < 0 or w > 1:
+            errors[f"w_{code}"] = ["权重应在 0–1 之间"]
+        new_weights[code] = w
+    party_sum = sum(
+        (
+            new_weights.get(c, i.weight)
+            for c, i in inds.items()
+            if i.dimension.code == rules.PARTY and i.kind != "veto"
+        ),
+        Decimal(0),
+    )
+    if not errors and party_sum != 1:
+        errors["__all__"] = [f"党建各项指标的权重之和应为 1（现为 {levels.plain(party_sum)}）"]
+    lines = {int(r): _dec(v, f"line_{r}", "等次分数线") for r, v in unit_lines.items()}
+    ordered = [lines[r] for r in sorted(lines, reverse=True)]
+    if any(a <= b for a, b in zip(ordered, ordered[1:], strict=False)):
+        errors["lines"] = ["等次分数线应从高到低依次递减"]
+    for name, mapping in (("party_lines", arules.party_lines), ("debrief_lines", arules.debrief.lines)):
+        vals = [mapping[r] for r in sorted(mapping, reverse=True)]
+        if any(a <= b for a, b in zip(vals, vals[1:], strict=False)):
+            errors[name] = ["等次分数线应从高到低依次递减"]
+    if arules.kpi_cap < 100:
+        errors["kpi_cap"] = ["超额完成计分上限不能低于 100%"]
+    if errors:
+        raise InvalidInput(
+            errors,
+            {
+                "party_weight": "党建权重",
+                "lines": "考核等次",
+                "kpi_cap": "超额完成计分上限",
+                "party_lines": "党建等次",
+                "debrief_lines": "述职评议等次",
+            },
+        )
+    assert weight is not None
+    with transaction.atomic():
+        scheme = campaign.scheme
+        share = weight / 100
+        Dimension.objects.filter(scheme=scheme, code=rules.PARTY).update(weight=share)
+        Dimension.objects.filter(scheme=scheme, code=rules.BUSINESS).update(weight=1 - share)
+        for code, w in new_weights.items():
+            Indicator.objects.filter(pk=inds[code].pk).update(weight=w)
+        lr = scheme.to_level_rules()
+        scheme.level_rules = levels.LevelRules(
+            model=lr.model,
+            levels=tuple(
+                levels.Level(lv.rank, lv.label, lines.get(lv.rank, lv.min_total)) for lv in lr.levels
+            ),
+            caps=lr.caps,
+            veto_max_rank=lr.veto_max_rank,
+        ).to_dict()
+        scheme.save(update_fields=["level_rules", "updated_at"])
+        Settings.objects.filter(campaign=campaign).update(rules=arules.to_dict())
+        audit.record(
+            "assessment.rules_update",
+            actor=actor,
+            obj=campaign,
+            changes={
+                "party_weight": weight,
+                "weights": new_weights,
+                "lines": lines,
+                "rules": arules.to_dict(),
+            },
+        )
+
+
+def level_rules_for(scheme: Scheme, arules: rules.AssessmentRules) -> levels.LevelRules:
+    """The scheme's level rules with the linking rule's cap added (shown as a reason in each result)."""
+    import dataclasses
+
+    base = scheme.to_level_rules()
+    labels = {lv.rank: lv.label for lv in base.levels}
+    return dataclasses.replace(base, caps=base.caps + rules.link_caps(arules, labels))
+
+
+def evaluate(*, actor: Actor, campaign: Campaign, today: date | None = None) -> int:
+    """Compute every unit's entry from the platform's records and the KPI results; may be run again
+    until the assessment is finalized. A fixed number of queries plus two bulk writes."""
+    require_at(actor, MANAGE, campaign.organization.path)
+    _require_open(campaign)
+    now = timezone.now()
+    arules = settings_of(campaign)
+    scheme = campaign.scheme
+    scheme_rules = scheme.to_rules()
+    lr = level_rules_for(scheme, arules)
+    labels = {lv.rank: lv.label for lv in lr.levels}
+    entries = list(Entry.objects.filter(campaign=campaign).select_related("unit"))
+    unit_ids = [e.unit_id for e in entries]
+    party = derived.party_values(unit_ids, campaign.year, arules, today=today)
+    kpis = derived.kpi_lines(unit_ids, campaign.year)
+    debriefs = dict(
+        Debrief.objects.filter(
+            unit_id__in=unit_ids, round__year=campaign.year, round__state=RoundState.FINALIZED
+        ).values_list("unit_id", "final_rank")
+    )
+    results = []
+    for e in entries:
+        shown = {
+            code: {"value": _s(v.value), "detail": v.detail, "url": v.url}
+            for code, v in party.get(e.unit_id, {}).items()
+        }
+        values: dict[str, Decimal | None] = {code: v.value for code, v in party.get(e.unit_id, {}).items()}
+        business, kpi_scores = rules.business_score(kpis.get(e.unit_id, []), arules.kpi_cap)
+        values[rules.KPI_INDICATOR] = business
+        shown[rules.KPI_INDICATOR] = {
+            "value": _s(business),
+            "detail": f"{len(kpi_scores)} 项业务指标加权完成率" if kpi_scores else "本年度未设业务指标",
+            "url": "",
+        }
+        evaluation = levels.evaluate_values(scheme_rules, values)
+        outcome = levels.level_for(scheme_rules, lr, evaluation)
+        e.party_score = evaluation.dimensions.get(rules.PARTY)
+        e.business_score = None if business is None else evaluation.dimensions.get(rules.BUSINESS)
+        e.total = evaluation.total
+        e.party_rank = rules.party_rank(e.party_score, arules)
+        e.rank = outcome.rank
+        e.grade = outcome.label
+        e.capped_by = list(outcome.capped_by)
+        e.secretary_rank, e.secretary_note = rules.secretary_rank(
+            debriefs.get(e.unit_id), e.rank, arules, labels
+        )
+        e.values = {k: _s(v) for k, v in values.items()}
+        e.breakdown = {
+            "evaluation": evaluation.to_dict(),
+            "level": outcome.to_dict(),
+            "derived": shown,
+            "kpis": [s.to_dict() for s in kpi_scores],
+            "debrief_rank": debriefs.get(e.unit_id),
+        }
+        e.computed_at = now
+        results.append(
+            Result(
+                scheme=scheme,
+                organization_id=e.organization_id,
+                subject_type=SUBJECT_TYPE,
+                subject_id=str(e.unit.code),
+                period=str(campaign.year),
+                total=evaluation.total,
+                grade=outcome.label,
+                breakdown=e.breakdown,
+                snapshot=scheme_rules.to_snapshot()
+                | {"levels": lr.to_dict(), "assessment": arules.to_dict()},
+            )
+        )
+    _place_in_quadrants(entries, arules)
+    with transaction.atomic():
+        Result.objects.bulk_create(
+            results,
+            update_conflicts=True,
+            unique_fields=["scheme", "subject_type", "subject_id", "period"],
+            update_fields=["organization", "total", "grade", "breakdown", "snapshot", "computed_at"],
+            batch_size=500,
+        )
+        stored = dict(
+            Result.objects.filter(
+                scheme=scheme, subject_type=SUBJECT_TYPE, period=str(campaign.year)
+            ).values_list("subject_id", "pk")
+        )
+        for e in entries:
+            e.result_id = stored.get(str(e.unit.code))
+        Entry.objects.bulk_update(
+            entries,
+            [
+                "values",
+                "breakdown",
+                "party_score",
+                "business_score",
+                "total",
+                "party_rank",
+                "rank",
+                "grade",
+                "capped_by",
+                "secretary_rank",
+                "secretary_note",
+                "quadrant",
+                "result",
+                "computed_at",
+            ],
+            batch_size=500,
+        )
+        audit.record("assessment.evaluate", actor=actor, obj=campaign, changes={"units": len(entries)})
+    return len(entries)
+
+
+def _s(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")
+
+
+def quadrant_lines(entries: Sequence[Entry], arules: rules.AssessmentRules) -> tuple[Decimal, Decimal] | None:
+    """The quadrant's lines: the configured ones, else the mean of the units with both scores."""
+    both = [e for e in entries if e.party_score is not None and e.business_score is not None]
+    if not both:
+        return None
+    p = arules.party_line
+    b = arules.business_line
+    if p is None:
+        p = rules.q(sum((e.party_score for e in both if e.party_score is not None), Decimal(0)) / len(both))
+    if b is None:
+        b = rules.q(
+            sum((e.business_score for e in both if e.business_score is not None), Decimal(0)) / len(both)
+        )
+    return p, b
+
+
+def _place_in_quadrants(entries: Sequence[Entry], arules: rules.AssessmentRules) -> None:
+    lines = quadrant_lines(entries, arules)
+    for e in entries:
+        if lines is None or e.party_score is None or e.business_score is None:
+            e.quadrant = ""
+        else:
+            e.quadrant = rules.quadrant(e.party_score, e.business_score, *lines)
+
+
+def finalize(*, actor: Actor, campaign: Campaign) -> None:
+    """定档: the results become final; every later change is refused."""
+    if not Entry.objects.filter(campaign=campaign, computed_at__isnull=False).exists():
+        raise DomainError("尚未计算考核结果，不能定档", code="not_evaluated")
+    with transaction.atomic():
+        workflow.transition(
+            CAMPAIGN_PROCESS, campaign, "finalize", by=actor, fields={"closed_at": timezone.now()}
+        )
+        Settings.objects.filter(campaign=campaign).update(
+            finalized_at=timezone.now(), finalized_by_id=actor.pk
+        )
+
+
+def reproduce(entry: Entry) -> tuple[Decimal, int | None]:
+    """Re-evaluate an entry from its stored values and the stored rules (not the scheme's current ones)."""
+    if entry.result is None:
+        raise DomainError("该单位尚未计算考核结果")
+    snapshot = entry.result.snapshot
+    scheme_rules = SchemeRules.from_snapshot(snapshot)
+    lr = levels.LevelRules.from_dict(snapshot.get("levels"))
+    values = {k: levels.parse_value(v) for k, v in entry.values.items()}
+    evaluation = levels.evaluate_values(scheme_rules, values)
+    return evaluation.total, levels.level_for(scheme_rules, lr, evaluation).rank
+
+
+# ---------------------------------------------------------------- KPIs
+
+
+def _unit_org(unit: Unit) -> int:
+    mains = main_organizations([unit.pk])
+    if unit.pk not in mains:
+        raise DomainError(f"单位“{unit.name}”没有关联的党组织", field="unit")
+    return mains[unit.pk][0]
+
+
+def _org_path(org_id: int) -> str:
+    return Organization.objects.values_list("path", flat=True).get(pk=org_id)
+
+
+def define_kpi(*, actor: Actor, unit: Unit, year: int, data: Mapping[str, Any]) -> KpiDefinition:
+    """Add or change a unit's KPI for a year (by its code)."""
+    org_id = _unit_org(unit)
+    require_at(actor, MANAGE, _org_path(org_id))
+    labels = {
+        "code": "指标代码",
+        "name": "指标名称",
+        "target": "目标值",
+        "weight": "权重",
+        "direction": "方向",
+    }
+    errors: dict[str, list[str]] = {}
+    code = str(data.get("code") or "").strip()
+    name = str(data.get("name") or "").strip()
+    import re
+
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", code):
+        errors["code"] = ["应为 1–40 位字母、数字、点、下划线或连字符"]
+    if not name:
+        errors["name"] = ["请填写指标名称"]
+    target = weight = None
+    try:
+        target = _dec(data.get("target"), "target", "目标值")
+    except InvalidInput as exc:
+        errors |= exc.errors
+    try:
+        weight = _dec(data.get("weight"), "weight", "权重")
+        if weight <= 0:
+            errors["weight"] = ["权重应大于 0"]
+    except InvalidInput as exc:
+        errors |= exc.errors
+    direction = str(data.get("direction") or Direction.HIGHER)
+    if direction not in Direction.values:
+        errors["direction"] = ["方向应为“越高越好”或“越低越好”"]
+    if errors:
+        raise InvalidInput(errors, labels)
+    _require_year_open(unit, year)
+    assert target is not None and weight is not None
+    with transaction.atomic():
+        kpi, created = KpiDefinition.objects.update_or_create(
+            unit=unit,
+            year=year,
+            code=code,
+            defaults={
+                "organization_id": org_id,
+                "name": name,
+                "target": target,
+                "weight": weight,
+                "direction": direction,
+                "measure": str(data.get("measure") or "").strip()[:20],
+            },
+        )
+        audit.record(
+            "assessment.kpi_define" if created else "assessment.kpi_update",
+            actor=actor,
+            obj=kpi,
+            changes={"code": code, "target": target, "weight": weight, "direction": direction},
+        )
+    return kpi
+
+
+def _require_year_open(unit: Unit, year: int) -> None:
+    if Entry.objects.filter(unit=unit, campaign__year=year, campaign__state=CampaignState.FINALIZED).exists():
+        raise DomainError(f"{year} 年度{FINALIZED}", code="finalized")
+
+
+def record_result(
+    *,
+    actor: Actor,
+    unit_code: str,
+    kpi_code: str,
+    period: str,
+    value: object,
+    source_system: str,
+    idempotency_key: str,
+) -> tuple[KpiResult, bool]:
+    """Store one KPI result sent by a business system: (result, created). The same idempotency key
+    again with the same content returns the stored result; with different content it is refused (409)."""
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > 100:
+        raise DomainError("请提供幂等键（idempotency_key，1–100 个字符）", field="idempotency_key")
+    unit = _find_unit(unit_code)
+    kpi_code = (kpi_code or "").strip()
+    period = (period or "").strip()
+    source = (source_system or "").strip()
+    if not source or len(source) > 50:
+        raise DomainError("请填写来源系统（1–50 个字符）", field="source_system")
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise DomainError("完成值应为数字", field="value")
+    number = _dec(value, "value", "完成值")
+    year_text = period[:4]
+    if problem := rules.period_problem(period):
+        raise DomainError(problem, field="period")
+    kpi = (
+        KpiDefinition.objects.select_related("organization")
+        .filter(unit=unit, year=int(year_text), code=kpi_code)
+        .first()
+    )
+    if kpi is None:
+        raise DomainError(f"单位“{unit.name}”{year_text} 年没有代码为“{kpi_code}”的业务指标", field="kpi")
+    require_at(actor, REPORT, kpi.organization.path)
+    existing = KpiResult.objects.filter(idempotency_key=key).select_related("definition").first()
+    if existing is not None:
+        return _same_or_conflict(existing, kpi, period, number), False
+    _require_year_open(unit, kpi.year)
+    try:
+        with transaction.atomic():
+            result = KpiResult.objects.create(
+                definition=kpi,
+                period=period,
+                value=number,
+                source_system=source,
+                idempotency_key=key,
+                received_by_id=actor.pk,
+            )
+            audit.record(
+                "assessment.kpi_result",
+                actor=actor,
+                obj=kpi,
+                changes={"period": period, "value": number, "source": source, "key": key},
+            )
+    except IntegrityError:
+        # A retry raced us with the same key: answer as if it came second.
+        existing = KpiResult.objects.select_related("definition").get(idempotency_key=key)
+        return _same_or_conflict(existing, kpi, period, number), False
+    return result, True
+
+
+def _same_or_conflict(existing: KpiResult, kpi: KpiDefinition, period: str, value: Decimal) -> KpiResult:
+    if existing.definition_id == kpi.pk and existing.period == period and existing.value == value:
+        return existing
+    raise Conflict(
+        f"幂等键“{existing.idempotency_key}”已用于另一条完成值"
+        f"（{existing.definition.code} {existing.period}：{levels.plain(existing.value)}），不能改写；"
+        "新的完成值请使用新的幂等键",
+    )
+
+
+def _find_unit(code: str) -> Unit:
+    code = (code or "").strip()
+    unit = Unit.objects.filter(credit_code=code.upper()).first() if code else None
+    if unit is None and code:
+        import uuid
+
+        try:
+            unit = Unit.objects.filter(code=uuid.UUID(code)).first()
+        except ValueError:
+            unit = None
+    if unit is None:
+        raise DomainError(f"找不到单位“{code}”（请使用统一社会信用代码）", field="unit")
+    return unit
+
+
+# ---------------------------------------------------------------- 述职评议
+
+
+def create_round(
+    *,
+    actor: Actor,
+    organization: Organization,
+    year: int,
+    title: str,
+    held_on: date,
+    secretaries: Sequence[tuple[Unit, str, str]],
+) -> DebriefRound:
+    """A 述职评议 round with one 述职 per (unit, secretary's name, post)."""
+    require_at(actor, MANAGE, organization.path)
+    errors: dict[str, list[str]] = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = ["请填写名称"]
+    if held_on.year != year:
+        errors["held_on"] = [f"述职日期应在 {year} 年内"]
+    if not secretaries:
+        errors["units"] = ["请至少选择一个单位"]
+    mains = main_organizations([u.pk for u, _n, _p in secretaries])
+    for unit, name, _post in secretaries:
+        if unit.pk not in mains or not mains[unit.pk][1].startswith(organization.path):
+            errors.setdefault("units", []).append(f"单位“{unit.name}”不在本级管理范围内")
+        if not (name or "").strip():
+            errors.setdefault("units", []).append(f"请填写“{unit.name}”的述职人")
+    if len({u.pk for u, _n, _p in secretaries}) != len(secretaries):
+        errors.setdefault("units", []).append("同一单位只能述职一次")
+    if errors:
+        raise InvalidInput(errors, {"title": "名称", "held_on": "述职日期", "units": "述职单位"})
+    with transaction.atomic():
+        rnd = DebriefRound.objects.create(
+            organization=organization,
+            year=year,
+            title=title,
+            held_on=held_on,
+            rules=rules.DebriefRules().to_dict(),
+            created_by_id=actor.pk,
+        )
+        Debrief.objects.bulk_create(
+            Debrief(
+                round=rnd,
+                unit=u,
+                organization_id=mains[u.pk][0],
+                secretary=n.strip(),
+                post=(p or "").strip(),
+                order=i,
+            )
+            for i, (u, n, p) in enumerate(secretaries)
+        )
+        workflow.start(ROUND_PROCESS, rnd, by=actor)
+        audit.record("assessment.round_create", actor=actor, obj=rnd, changes={"debriefs": len(secretaries)})
+    return rnd
+
+
+def open_vote(*, actor: Actor, rnd: DebriefRound, minutes: int) -> DebriefRound:
+    """Start the secret 测评: one ballot with every secretary as a subject, options 好/较好/一般/差."""
+    debriefs = list(rnd.debriefs.select_related("unit"))
+    with transaction.atomic():
+        ballot = voting.open_ballot(
+            actor=actor,
+            kind=ROUND_KIND,
+            object_id=rnd.pk,
+            organization=rnd.organization,
+            title=f"{rnd.title} 民主测评",
+            subjects=[
+                {"key": str(d.pk), "label": f"{d.secretary}（{d.unit.name}{d.post}）"} for d in debriefs
+            ],
+            options=rules.OPTIONS,
+            minutes=minutes,
+            manage_permission=MANAGE,
+        )
+        workflow.transition(ROUND_PROCESS, rnd, "open_vote", by=actor, fields={"ballot": ballot})
+    return rnd
+
+
+def count_votes(*, actor: Actor, rnd: DebriefRound) -> DebriefRound:
+    """Close the ballot and give each secretary the score and grade of the votes (the 测评 grade)."""
+    if rnd.ballot is None:
+        raise DomainError("尚未开始测评")
+    drules = rules.DebriefRules.from_dict(rnd.rules)
+    with transaction.atomic():
+        workflow.transition(ROUND_PROCESS, rnd, "count", by=actor)
+        if rnd.ballot.state == "open":
+            voting.close(actor=actor, ballot=rnd.ballot)
+        counts = voting.counts(rnd.ballot)
+        debriefs = list(rnd.debriefs.all())
+        for d in debriefs:
+            d.counts = counts.get(str(d.pk), {})
+            d.vote_score, d.vote_rank = rules.debrief_outcome(d.counts, drules)
+            d.final_rank = d.vote_rank
+        Debrief.objects.bulk_update(debriefs, ["counts", "vote_score", "vote_rank", "final_rank"])
+    return rnd
+
+
+def set_final_grade(*, actor: Actor, debrief: Debrief, rank: int, reason: str) -> Debrief:
+    """The committee's final grade; a grade other than the vote's needs a reason."""
+    rnd = debrief.round
+    require_at(actor, MANAGE, rnd.organization.path)
+    if rnd.state != RoundState.COUNTED:
+        raise DomainError("只有计票后、确定等次前可以调整等次", code="state")
+    if rank not in rules.GRADE_LABELS:
+        raise DomainError("请选择等次", field="rank")
+    reason = (reason or "").strip()
+    if rank != debrief.vote_rank and not reason:
+        raise DomainError("与测评等次不同时，请填写调整理由", field="reason")
+    with transaction.atomic():
+        before = debrief.final_rank
+        debrief.final_rank, debrief.final_reason = rank, reason[:300]
+        debrief.save(update_fields=["final_rank", "final_reason"])
+        audit.record(
+            "assessment.debrief_grade",
+            actor=actor,
+            obj=debrief,
+            changes={"final_rank": [before, rank], "reason": reason},
+        )
+    return debrief
+
+
+def finalize_round(*, actor: Actor, rnd: DebriefRound) -> DebriefRound:
+    if rnd.debriefs.filter(final_rank__isnull=True).exists():
+        raise DomainError("还有述职人没有等次（无人投票时请直接评定）")
+    workflow.transition(ROUND_PROCESS, rnd, "finalize", by=actor)
+    return rnd

@@ -1,0 +1,669 @@
+"""融合考核 pages: assessments (list, open, results, rules, a unit's breakdown, the quadrant), KPIs
+and the 述职评议 rounds. Thin: forms in, services do the work, queries read."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from ronghe.accounts.http import AuthenticatedRequest
+from ronghe.assessment import exports, queries, rules, services
+from ronghe.assessment.choices import CampaignState, Quadrant, RoundState
+from ronghe.assessment.forms import (
+    CampaignForm,
+    FinalGradeForm,
+    KpiForm,
+    KpiResultForm,
+    RoundForm,
+    SettingsForm,
+    VoteOpenForm,
+)
+from ronghe.assessment.models import Debrief, DebriefRound, Entry, KpiDefinition
+from ronghe.core import audit, downloads
+from ronghe.core.errors import DomainError, InvalidInput, add_each_to_form, add_to_form
+from ronghe.core.evidence.views import evidence_panel
+from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
+from ronghe.core.permissions import require
+from ronghe.core.scope import get_for_user_or_404, has_perm_at, paths_with
+from ronghe.core.scoring.models import Campaign, Indicator
+from ronghe.core.voting import services as voting
+from ronghe.core.voting.views import qr_svg, vote_url
+from ronghe.orgs.models import Officer, Organization, Unit
+
+VIEW, MANAGE = services.VIEW, services.MANAGE
+STATE_LABELS = dict(CampaignState.choices)
+ROUND_LABELS = dict(RoundState.choices)
+
+
+def _nodes(request: AuthenticatedRequest) -> list[Organization]:
+    return list(Organization.objects.filter(path__in=paths_with(request.user, MANAGE)).order_by("path"))
+
+
+def campaign_for(request: AuthenticatedRequest, code: UUID) -> Campaign:
+    campaign = queries.visible_campaigns(request.user).filter(code=code).first()
+    if campaign is None:
+        raise Http404
+    campaign.state_label = STATE_LABELS.get(campaign.state, campaign.state)
+    return campaign
+
+
+def _can_manage(request: AuthenticatedRequest, campaign: Campaign) -> bool:
+    return has_perm_at(request.user, MANAGE, campaign.organization.path)
+
+
+# ---------------------------------------------------------------- assessments
+
+
+@require(VIEW)
+def campaign_list(request: AuthenticatedRequest) -> HttpResponse:
+    page = paginate(request, queries.visible_campaigns(request.user), per_page=20)
+    for c in page.object_list:
+        c.state_label = STATE_LABELS.get(c.state, c.state)
+    return render_page_or_partial(
+        request,
+        "assessment/campaign_list.html",
+        {
+            "page": page,
+            "query": query_without_page(request),
+            "can_open": bool(_nodes(request)),
+            "own": queries.own_entries(request.user).first(),
+        },
+    )
+
+
+@require(MANAGE)
+def campaign_create(request: AuthenticatedRequest) -> HttpResponse:
+    nodes = [(str(o.code), o.name) for o in _nodes(request)]
+    form = CampaignForm(request.POST or None, nodes=nodes, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        org = Organization.objects.get(code=form.cleaned_data["organization"])
+        try:
+            campaign = services.open_assessment(
+                actor=request.user,
+                organization=org,
+                year=form.cleaned_data["year"],
+                party_weight=form.cleaned_data["party_weight"],
+                name=form.cleaned_data["name"],
+            )
+        except DomainError as exc:
+            add_each_to_form(form, exc)
+        else:
+            messages.success(request, "已开启融合考核，各单位党建数据将自动汇总")
+            return redirect("assessment:campaign-detail", code=campaign.code)
+    return render(
+        request, "assessment/campaign_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+ORDERINGS = {"total": "-total", "party": "-party_score", "business": "-business_score", "unit": "unit__name"}
+
+
+@require(VIEW)
+def campaign_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    campaign = campaign_for(request, code)
+    entries = queries.visible_entries(request.user, campaign)
+    grade = request.GET.get("grade", "")
+    quadrant = request.GET.get("quadrant", "")
+    q = (request.GET.get("q") or "").strip()
+    rows = entries
+    if grade:
+        rows = rows.filter(grade=grade)
+    if quadrant in queries.QUADRANT_LABELS:
+        rows = rows.filter(quadrant=quadrant)
+    if q:
+        rows = rows.filter(unit__name__icontains=q)
+    order = ORDERINGS.get(request.GET.get("order", "total"), "-total")
+    page = paginate(request, rows.order_by(order, "unit__name"), per_page=30)
+    for e in page.object_list:
+        e.quadrant_label = queries.QUADRANT_LABELS.get(e.quadrant, "")
+        e.party_label = rules.grade_label(e.party_rank)
+        e.secretary_label = rules.grade_label(e.secretary_rank)
+        e.is_eligible = queries.eligible(e)
+    ctx = {
+        "campaign": campaign,
+        "page": page,
+        "query": query_without_page(request),
+        "grade": grade,
+        "quadrant": quadrant,
+        "q": q,
+        "order": request.GET.get("order", "total"),
+        "grades": queries.grade_counts(entries),
+        "quadrants": [
+            (k, queries.QUADRANT_LABELS[k], n) for k, n in queries.quadrant_counts(entries).items()
+        ],
+        "computed": entries.filter(computed_at__isnull=False).exists(),
+        "can_manage": _can_manage(request, campaign),
+        "party_weight": services.party_weight(campaign),
+        "business_weight": 100 - services.party_weight(campaign),
+        "arules": services.settings_of(campaign),
+        "breadcrumbs": [("融合考核", reverse("assessment:campaign-list")), (campaign.name, None)],
+    }
+    return render_page_or_partial(request, "assessment/campaign_detail.html", ctx)
+
+
+@require(MANAGE)
+@require_POST
+def campaign_evaluate(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    campaign = campaign_for(request, code)
+    try:
+        n = services.evaluate(actor=request.user, campaign=campaign)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已计算 {n} 个单位的考核结果")
+    return redirect("assessment:campaign-detail", code=code)
+
+
+@require(MANAGE)
+@require_POST
+def campaign_finalize(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    campaign = campaign_for(request, code)
+    try:
+        services.finalize(actor=request.user, campaign=campaign)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "考核结果已定档")
+    return redirect("assessment:campaign-detail", code=code)
+
+
+def _party_indicators(campaign: Campaign) -> list[tuple[str, str, Decimal]]:
+    return [
+        (i.code, i.name, i.weight)
+        for i in Indicator.objects.filter(scheme=campaign.scheme, dimension__code=rules.PARTY)
+        .exclude(kind="veto")
+        .order_by("order")
+    ]
+
+
+@require(MANAGE)
+def campaign_settings(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    campaign = campaign_for(request, code)
+    if not _can_manage(request, campaign):
+        raise Http404
+    indicators = _party_indicators(campaign)
+    arules = services.settings_of(campaign)
+    lr = campaign.scheme.to_level_rules()
+    lines = {lv.rank: lv.min_total for lv in lr.levels}
+    initial: dict[str, Any] = {
+        "party_weight": services.party_weight(campaign),
+        **{f"line_{r}": lines.get(r) for r in (4, 3, 2)},
+        **{f"party_{r}": arules.party_lines.get(r) for r in (4, 3, 2)},
+        "kpi_cap": arules.kpi_cap,
+        "link_party": arules.link(rules.PARTY_GRADE_CAP) is not None,
+        "link_secretary": arules.link(rules.SECRETARY_NEEDS_UNIT) is not None,
+        "party_line": arules.party_line,
+        "business_line": arules.business_line,
+        **{f"w_{c}": w for c, _n, w in indicators},
+    }
+    form = SettingsForm(request.POST or None, initial=initial, indicators=indicators)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        new = rules.AssessmentRules(
+            party_lines={r: d[f"party_{r}"] for r in (4, 3, 2)},
+            debrief=arules.debrief,
+            kpi_cap=d["kpi_cap"],
+            links=(
+                rules.LinkRule(rules.PARTY_GRADE_CAP, enabled=d["link_party"]),
+                rules.LinkRule(rules.SECRETARY_NEEDS_UNIT, enabled=d["link_secretary"]),
+            ),
+            party_line=d["party_line"],
+            business_line=d["business_line"],
+        )
+        try:
+            services.update_rules(
+                actor=request.user,
+                campaign=campaign,
+                party_weight=d["party_weight"],
+                indicator_weights={c: d[f"w_{c}"] for c in form.indicator_codes},
+                unit_lines={r: d[f"line_{r}"] for r in (4, 3, 2)},
+                arules=new,
+            )
+        except DomainError as exc:
+            _map_rule_errors(form, exc)
+        else:
+            messages.success(request, "考核规则已保存，请重新计算考核结果")
+            return redirect("assessment:campaign-detail", code=code)
+    return render(
+        request,
+        "assessment/campaign_settings.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "breadcrumbs": [
+                ("融合考核", reverse("assessment:campaign-list")),
+                (campaign.name, reverse("assessment:campaign-detail", args=[code])),
+                ("考核规则", None),
+            ],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _map_rule_errors(form: SettingsForm, exc: DomainError) -> None:
+    if isinstance(exc, InvalidInput):
+        where = {"lines": "line_2", "party_lines": "party_2", "debrief_lines": None}
+        for field, msgs in exc.errors.items():
+            target = where.get(field, field)
+            for m in msgs:
+                form.add_error(target if target in form.fields else None, m)
+    else:
+        add_to_form(form, exc)
+
+
+def _entry(request: AuthenticatedRequest, code: UUID) -> Entry:
+    return get_for_user_or_404(
+        Entry.objects.select_related("campaign", "campaign__organization", "unit", "result"),
+        request.user,
+        perm=VIEW,
+        code=code,
+    )
+
+
+@require(VIEW)
+def entry_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    entry = _entry(request, code)
+    campaign = entry.campaign
+    audit.record("assessment.entry_view", actor=request.user, obj=entry)
+    names = {i.code: i for i in Indicator.objects.filter(scheme=campaign.scheme).select_related("dimension")}
+    evaluation = entry.breakdown.get("evaluation", {})
+    counted = {i["code"]: i for i in evaluation.get("indicators", [])}
+    lines = []
+    for ind_code, shown in entry.breakdown.get("derived", {}).items():
+        ind = names.get(ind_code)
+        if ind is None:
+            continue
+        lines.append(
+            {
+                "name": ind.name,
+                "dimension": ind.dimension.name,
+                "weight": ind.weight,
+                "veto": ind.kind == "veto",
+                "value": shown.get("value"),
+                "detail": shown.get("detail"),
+                "url": shown.get("url"),
+                "counted": counted.get(ind_code, {}).get("counted"),
+            }
+        )
+    history = queries.unit_history(entry.unit_id, request.user)
+    position, computed = queries.rank_in(entry)
+    ctx = {
+        "entry": entry,
+        "campaign": campaign,
+        "lines": lines,
+        "kpis": entry.breakdown.get("kpis", []),
+        "party_label": rules.grade_label(entry.party_rank),
+        "secretary_label": rules.grade_label(entry.secretary_rank),
+        "quadrant_label": queries.QUADRANT_LABELS.get(entry.quadrant, ""),
+        "eligible": queries.eligible(entry),
+        "means": queries.county_means(campaign),
+        "position": position,
+        "computed": computed,
+        "history": history,
+        "history_chart": (
+            {
+                "years": [str(h.campaign.year) for h in history],
+                "party": [float(h.party_score) if h.party_score is not None else None for h in history],
+                "business": [
+                    float(h.business_score) if h.business_score is not None else None for h in history
+                ],
+            }
+        ),
+        "party_weight": services.party_weight(campaign),
+        "breadcrumbs": [
+            ("融合考核", reverse("assessment:campaign-list")),
+            (campaign.name, reverse("assessment:campaign-detail", args=[campaign.code])),
+            (entry.unit.name, None),
+        ],
+    }
+    return render(request, "assessment/entry_detail.html", ctx)
+
+
+@require(VIEW)
+def quadrant(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    campaign = campaign_for(request, code)
+    entries = queries.visible_entries(request.user, campaign)
+    points = queries.quadrant_points(entries)
+    lines = services.quadrant_lines(
+        list(Entry.objects.filter(campaign=campaign)), services.settings_of(campaign)
+    )
+    groups: dict[str, list[queries.Point]] = {label: [] for label in queries.QUADRANT_LABELS.values()}
+    for p in points:
+        groups.setdefault(p.quadrant, []).append(p)
+    chart = {
+        "lines": None if lines is None else [float(lines[0]), float(lines[1])],
+        "series": [
+            {
+                "name": label,
+                "data": [
+                    {"name": p.name, "value": [p.business, p.party], "url": p.url, "grade": p.grade}
+                    for p in pts
+                ],
+            }
+            for label, pts in groups.items()
+        ],
+    }
+    return render(
+        request,
+        "assessment/quadrant.html",
+        {
+            "campaign": campaign,
+            "groups": [(label, sorted(pts, key=lambda p: p.name)) for label, pts in groups.items()],
+            "lines": lines,
+            "chart": chart,
+            "quadrant_help": {
+                Quadrant.BOTH_STRONG.label: "党建和业务都在分界线以上",
+                Quadrant.PARTY_LAGGING.label: "业务强、党建弱：党建工作需加强",
+                Quadrant.BUSINESS_LAGGING.label: "党建强、业务弱：党建未转化为业务成效，警惕“两张皮”",
+                Quadrant.BOTH_WEAK.label: "党建和业务都在分界线以下",
+            },
+            "breadcrumbs": [
+                ("融合考核", reverse("assessment:campaign-list")),
+                (campaign.name, reverse("assessment:campaign-detail", args=[code])),
+                ("融合象限", None),
+            ],
+        },
+    )
+
+
+@require(VIEW)
+def campaign_export(request: AuthenticatedRequest, code: UUID, fmt: str) -> HttpResponse:
+    if fmt not in ("xlsx", "docx"):
+        raise Http404
+    campaign = campaign_for(request, code)
+    entries = list(queries.visible_entries(request.user, campaign).order_by("-total", "unit__name"))
+    audit.record(
+        "assessment.export", actor=request.user, obj=campaign, changes={"format": fmt, "rows": len(entries)}
+    )
+    name = f"{campaign.name}（干部考核参考）"
+    if fmt == "docx":
+        return downloads.generated(exports.cadre_docx(campaign, entries), downloads.DOCX, f"{name}.docx")
+    return downloads.generated(exports.results_xlsx(campaign, entries), downloads.XLSX, f"{name}.xlsx")
+
+
+# ---------------------------------------------------------------- KPIs
+
+
+def _year(request: AuthenticatedRequest) -> int:
+    try:
+        return int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        return timezone.localdate().year
+
+
+def _units_managed(request: AuthenticatedRequest) -> list[Unit]:
+    paths = paths_with(request.user, MANAGE)
+    if not paths:
+        return []
+    from django.db.models import Q
+
+    cond = Q()
+    for p in paths:
+        cond |= Q(organizations__path__startswith=p)
+    return list(Unit.objects.filter(cond).distinct().order_by("name"))
+
+
+@require(VIEW)
+def kpi_list(request: AuthenticatedRequest) -> HttpResponse:
+    year = _year(request)
+    q = (request.GET.get("q") or "").strip()
+    rows = queries.visible_kpis(request.user, year)
+    if q:
+        rows = rows.filter(unit__name__icontains=q)
+    page = paginate(request, rows, per_page=30)
+    units = _units_managed(request)
+    form = KpiForm(units=[(str(u.code), u.name) for u in units]) if units else None
+    return render_page_or_partial(
+        request,
+        "assessment/kpi_list.html",
+        {"page": page, "year": year, "q": q, "query": query_without_page(request), "form": form},
+    )
+
+
+@require(MANAGE)
+@require_POST
+def kpi_create(request: AuthenticatedRequest) -> HttpResponse:
+    year = _year(request)
+    units = _units_managed(request)
+    form = KpiForm(request.POST, units=[(str(u.code), u.name) for u in units])
+    if form.is_valid():
+        unit = next(u for u in units if str(u.code) == form.cleaned_data["unit"])
+        try:
+            services.define_kpi(actor=request.user, unit=unit, year=year, data=form.cleaned_data)
+        except DomainError as exc:
+            add_each_to_form(form, exc)
+        else:
+            messages.success(request, "业务指标已保存")
+            return redirect(reverse("assessment:kpi-list") + f"?year={year}")
+    page = paginate(request, queries.visible_kpis(request.user, year), per_page=30)
+    return render(
+        request,
+        "assessment/kpi_list.html",
+        {"page": page, "year": year, "q": "", "query": "", "form": form},
+        status=400,
+    )
+
+
+@require(VIEW)
+def kpi_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    kpi = get_for_user_or_404(KpiDefinition.objects.select_related("unit"), request.user, perm=VIEW, pk=pk)
+    can_report = has_perm_at(request.user, services.REPORT, kpi.organization.path)
+    form = KpiResultForm(request.POST or None) if can_report else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        import uuid
+
+        try:
+            services.record_result(
+                actor=request.user,
+                unit_code=str(kpi.unit.code),
+                kpi_code=kpi.code,
+                period=form.cleaned_data["period"],
+                value=form.cleaned_data["value"],
+                source_system="手工录入",
+                idempotency_key=f"manual-{uuid.uuid4()}",
+            )
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, "完成值已录入")
+            return redirect("assessment:kpi-detail", pk=pk)
+    return render(
+        request,
+        "assessment/kpi_detail.html",
+        {
+            "kpi": kpi,
+            "results": kpi.results.order_by("-received_at")[:100],
+            "form": form,
+            "breadcrumbs": [
+                ("业务指标", reverse("assessment:kpi-list") + f"?year={kpi.year}"),
+                (kpi.name, None),
+            ],
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+# ---------------------------------------------------------------- 述职评议
+
+
+def _round(request: AuthenticatedRequest, code: UUID) -> DebriefRound:
+    rnd = get_for_user_or_404(
+        DebriefRound.objects.select_related("organization", "ballot"), request.user, perm=VIEW, code=code
+    )
+    rnd.state_label = ROUND_LABELS.get(rnd.state, rnd.state)  # type: ignore[attr-defined]
+    return rnd
+
+
+@require(VIEW)
+def round_list(request: AuthenticatedRequest) -> HttpResponse:
+    page = paginate(request, queries.visible_rounds(request.user), per_page=20)
+    for r in page.object_list:
+        r.state_label = ROUND_LABELS.get(r.state, r.state)  # type: ignore[attr-defined]
+    return render_page_or_partial(
+        request,
+        "assessment/round_list.html",
+        {"page": page, "query": query_without_page(request), "can_open": bool(_nodes(request))},
+    )
+
+
+def secretaries(units: list[Unit]) -> dict[int, tuple[str, str]]:
+    """Per unit: (name, post) of its main organization's current secretary, when one is on record."""
+    mains = services.main_organizations([u.pk for u in units])
+    today = timezone.localdate()
+    from django.db.models import Q
+
+    rows = (
+        Officer.objects.filter(
+            organization_id__in=[m[0] for m in mains.values()], post="secretary", started_on__lte=today
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+        .values_list("organization_id", "member__name")
+    )
+    by_org = dict(rows)
+    return {u: (by_org[m[0]], "党组织书记") for u, m in mains.items() if m[0] in by_org}
+
+
+@require(MANAGE)
+def round_create(request: AuthenticatedRequest) -> HttpResponse:
+    nodes = _nodes(request)
+    units = _units_managed(request)
+    names = secretaries(units)
+    choices = [
+        (str(u.code), f"{u.name}（{names[u.pk][0] if u.pk in names else '未配备书记'}）") for u in units
+    ]
+    form = RoundForm(
+        request.POST or None,
+        nodes=[(str(o.code), o.name) for o in nodes],
+        units=choices,
+        initial={
+            "year": timezone.localdate().year,
+            "title": f"{timezone.localdate().year}年度党组织书记抓党建述职评议",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        org = next(o for o in nodes if str(o.code) == d["organization"])
+        chosen = [u for u in units if str(u.code) in set(d["units"])]
+        try:
+            rnd = services.create_round(
+                actor=request.user,
+                organization=org,
+                year=d["year"],
+                title=d["title"],
+                held_on=d["held_on"],
+                secretaries=[(u, *names.get(u.pk, ("", ""))) for u in chosen],
+            )
+        except DomainError as exc:
+            add_each_to_form(form, exc)
+        else:
+            messages.success(request, "述职评议已创建")
+            return redirect("assessment:round-detail", code=rnd.code)
+    return render(request, "assessment/round_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require(VIEW)
+def round_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    rnd = _round(request, code)
+    can_manage = has_perm_at(request.user, MANAGE, rnd.organization.path)
+    debriefs = list(rnd.debriefs.select_related("unit"))
+    for d in debriefs:
+        d.vote_label = rules.grade_label(d.vote_rank)  # type: ignore[attr-defined]
+        d.final_label = rules.grade_label(d.final_rank)  # type: ignore[attr-defined]
+        d.form = FinalGradeForm(prefix=f"d{d.pk}", initial={"rank": d.final_rank})  # type: ignore[attr-defined]
+        d.votes = [(o["label"], d.counts.get(o["key"], 0)) for o in rules.OPTIONS]  # type: ignore[attr-defined]
+    ctx: dict[str, Any] = {
+        "round": rnd,
+        "debriefs": debriefs,
+        "can_manage": can_manage,
+        "open_form": VoteOpenForm(),
+        "breadcrumbs": [("述职评议", reverse("assessment:round-list")), (rnd.title, None)],
+    }
+    ballot = rnd.ballot
+    if ballot is not None:
+        ctx["voters"] = voting.voter_count(ballot)
+        ctx["ballot_open"] = voting.is_open(ballot)
+        if can_manage and rnd.state == RoundState.VOTING:
+            ctx["vote_url"] = vote_url(request, ballot)
+            ctx["vote_qr"] = qr_svg(request, ballot)
+    return render(request, "assessment/round_detail.html", ctx)
+
+
+@require(MANAGE)
+@require_POST
+def round_action(request: AuthenticatedRequest, code: UUID, action: str) -> HttpResponse:
+    rnd = _round(request, code)
+    try:
+        if action == "open":
+            form = VoteOpenForm(request.POST)
+            minutes = form.cleaned_data["minutes"] if form.is_valid() else 0
+            services.open_vote(actor=request.user, rnd=rnd, minutes=minutes)
+            messages.success(request, "测评已开始：请参会人员扫码投票")
+        elif action == "count":
+            services.count_votes(actor=request.user, rnd=rnd)
+            messages.success(request, "测评已结束，票数已统计")
+        elif action == "finalize":
+            services.finalize_round(actor=request.user, rnd=rnd)
+            messages.success(request, "述职评议等次已确定")
+        else:
+            raise Http404
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("assessment:round-detail", code=code)
+
+
+@require(MANAGE)
+@require_POST
+def debrief_grade(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    debrief = get_for_user_or_404(
+        Debrief.objects.select_related("round", "round__organization"), request.user, perm=MANAGE, code=code
+    )
+    form = FinalGradeForm(request.POST, prefix=f"d{debrief.pk}")
+    if form.is_valid():
+        try:
+            services.set_final_grade(
+                actor=request.user,
+                debrief=debrief,
+                rank=form.cleaned_data["rank"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            messages.error(request, f"{debrief.secretary}：{exc.message}")
+        else:
+            messages.success(request, f"已评定{debrief.secretary}的等次")
+    else:
+        messages.error(request, f"{debrief.secretary}：请选择等次")
+    return redirect("assessment:round-detail", code=debrief.round.code)
+
+
+@require(VIEW)
+def debrief_materials(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    """One secretary's 述职: the materials the unit uploads (core/evidence) and the result once counted."""
+    debrief = get_for_user_or_404(
+        Debrief.objects.select_related("round", "round__organization", "unit"),
+        request.user,
+        perm=VIEW,
+        code=code,
+    )
+    ctx: dict[str, Any] = {
+        "debrief": debrief,
+        "round": debrief.round,
+        "vote_label": rules.grade_label(debrief.vote_rank),
+        "final_label": rules.grade_label(debrief.final_rank),
+        "counted": debrief.round.state in (RoundState.COUNTED, RoundState.FINALIZED),
+        "votes": [(o["label"], debrief.counts.get(o["key"], 0)) for o in rules.OPTIONS],
+        "breadcrumbs": [
+            ("述职评议", reverse("assessment:round-list")),
+            (debrief.round.title, reverse("assessment:round-detail", args=[debrief.round.code])),
+            (debrief.secretary, None),
+        ],
+    }
+    ctx |= evidence_panel(request, kind="assessment.debrief", object_id=debrief.pk)
+    return render(request, "assessment/debrief_detail.html", ctx)
