@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from ronghe.accounts.http import ApiRequest
@@ -165,7 +165,7 @@ class KpiResultOut(Schema):
     response={200: KpiResultOut, 201: KpiResultOut, **WITH_CONFLICT},
     summary="报送业务指标完成值（业务系统）",
 )
-def kpi_result(request: ApiRequest, payload: KpiResultIn) -> tuple[int, dict[str, Any]]:
+def kpi_result(request: ApiRequest, payload: KpiResultIn) -> Status:
     user = _need(request, "assessment.report")
     try:
         result, created = services.record_result(
@@ -179,16 +179,19 @@ def kpi_result(request: ApiRequest, payload: KpiResultIn) -> tuple[int, dict[str
         )
     except Conflict as exc:
         raise HttpError(409, exc.message) from None
-    return (201 if created else 200), {
-        "id": result.pk,
-        "unit": payload.unit,
-        "kpi": result.definition.code,
-        "period": result.period,
-        "value": result.value,
-        "source_system": result.source_system,
-        "idempotency_key": result.idempotency_key,
-        "created": created,
-    }
+    return Status(
+        201 if created else 200,
+        {
+            "id": result.pk,
+            "unit": payload.unit,
+            "kpi": result.definition.code,
+            "period": result.period,
+            "value": result.value,
+            "source_system": result.source_system,
+            "idempotency_key": result.idempotency_key,
+            "created": created,
+        },
+    )
 
 
 class DebriefOut(Schema):

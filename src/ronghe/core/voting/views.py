@@ -7,7 +7,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core.errors import DomainError
 from ronghe.core.permissions import public
 from ronghe.core.voting import services
@@ -28,7 +27,7 @@ def qr_svg(request: HttpRequest, ballot: Ballot) -> str:
 # Anyone signed in who holds the code may vote once (the code is shown only in the meeting room).
 @public
 @login_required
-def vote(request: AuthenticatedRequest, token: str) -> HttpResponse:
+def vote(request: HttpRequest, token: str) -> HttpResponse:
     ballot = Ballot.objects.select_related("organization").filter(token=token).first()
     if ballot is None:
         raise Http404("测评码无效")

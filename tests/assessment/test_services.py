@@ -1,0 +1,265 @@
+"""融合考核 end to end in services: open, KPIs by idempotent intake, 述职评议 with a secret vote,
+evaluate with the linking rules, finalize, reproduce — and every refusal with nothing written."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from ronghe.assessment import rules, services
+from ronghe.assessment.models import Debrief, Entry, KpiResult
+from ronghe.core.audit import AuditEntry
+from ronghe.core.errors import Conflict, DomainError, InvalidInput
+from ronghe.core.voting import services as voting
+from ronghe.core.voting.models import Tally, Voter
+from tests.assessment.conftest import kpi
+from tests.factories import UserFactory
+
+
+def test_opening_needs_a_weight_and_lists_every_unit_once(units, travel):
+    with pytest.raises(InvalidInput) as exc:
+        services.open_assessment(
+            actor=units.committee_admin, organization=units.committee, year=2026, party_weight=""
+        )
+    assert "党建在综合考核中的权重" in exc.value.message
+    with pytest.raises(InvalidInput):
+        services.open_assessment(
+            actor=units.committee_admin, organization=units.committee, year=2026, party_weight=100
+        )
+    campaign = services.open_assessment(
+        actor=units.committee_admin, organization=units.committee, year=2026, party_weight="30"
+    )
+    assert sorted(Entry.objects.filter(campaign=campaign).values_list("unit__name", flat=True)) == [
+        "乙局",
+        "甲局",
+    ]
+    assert services.party_weight(campaign) == D(30)
+    with pytest.raises(DomainError, match="已有 2026 年度融合考核"):
+        services.open_assessment(
+            actor=units.committee_admin, organization=units.committee, year=2026, party_weight=30
+        )
+
+
+def test_a_unit_secretary_cannot_open_an_assessment(units, travel):
+    with pytest.raises(PermissionDenied):
+        services.open_assessment(
+            actor=units.secretary_a, organization=units.committee, year=2026, party_weight=30
+        )
+
+
+def _report(cast, actor, key, value="80", kpi_code="revenue", period="2026", unit=None):
+    return services.record_result(
+        actor=actor,
+        unit_code=(unit or cast.unit_a).credit_code,
+        kpi_code=kpi_code,
+        period=period,
+        value=value,
+        source_system="财务系统",
+        idempotency_key=key,
+    )
+
+
+def test_kpi_results_are_idempotent_and_a_changed_retry_is_refused(campaign, units, people):
+    kpi(units, units.unit_a)
+    result, created = _report(units, people["system"], "k-1", "80")
+    assert created and result.value == D(80)
+    again, created = _report(units, people["system"], "k-1", "80.0")
+    assert not created and again.pk == result.pk
+    with pytest.raises(Conflict, match="幂等键“k-1”已用于另一条完成值"):
+        _report(units, people["system"], "k-1", "81")
+    assert KpiResult.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"kpi_code": "nope"}, "没有代码为“nope”的业务指标"),
+        ({"period": "2026Q5"}, "期间格式"),
+        ({"period": "2025"}, "没有代码为“revenue”的业务指标"),
+        ({"value": "abc"}, "应为数字"),
+        ({"value": True}, "完成值应为数字"),
+        ({"key": ""}, "幂等键"),
+    ],
+)
+def test_bad_kpi_results_are_refused_with_nothing_written(campaign, units, people, kwargs, message):
+    kpi(units, units.unit_a)
+    args = {"key": "k-x"} | kwargs
+    with pytest.raises(DomainError, match=message):
+        _report(units, people["system"], **args)
+    assert KpiResult.objects.count() == 0
+
+
+def test_an_unknown_unit_is_refused(campaign, units, people):
+    with pytest.raises(DomainError, match="找不到单位“X123”"):
+        services.record_result(
+            actor=people["system"],
+            unit_code="X123",
+            kpi_code="a",
+            period="2026",
+            value=1,
+            source_system="s",
+            idempotency_key="k",
+        )
+
+
+def test_a_unit_admin_reports_only_for_its_own_unit(campaign, units, people):
+    kpi(units, units.unit_b)
+    with pytest.raises(PermissionDenied):
+        _report(units, people["unit_a"], "k-b", unit=units.unit_b)
+
+
+def _round(cast):
+    from datetime import date
+
+    return services.create_round(
+        actor=cast.committee_admin,
+        organization=cast.committee,
+        year=2026,
+        title="2026年度述职评议",
+        held_on=date(2026, 12, 10),
+        secretaries=[(cast.unit_a, "王书记", "党组书记"), (cast.unit_b, "赵书记", "党组书记")],
+    )
+
+
+def _ballot(rnd):
+    rnd.refresh_from_db()
+    return rnd.ballot
+
+
+def test_debrief_vote_is_secret_one_per_attendee_and_closes(campaign, units, travel):
+    rnd = _round(units)
+    services.open_vote(actor=units.committee_admin, rnd=rnd, minutes=30)
+    ballot = _ballot(rnd)
+    a, b = [str(d.pk) for d in rnd.debriefs.order_by("order")]
+    voters = [UserFactory(username=f"v{i}") for i in range(4)]
+    for v, (ga, gb) in zip(
+        voters,
+        [("good", "average"), ("good", "fair_good"), ("fair_good", "average"), ("good", "poor")],
+        strict=True,
+    ):
+        voting.cast(user=v, ballot=ballot, choices={a: ga, b: gb})
+    with pytest.raises(DomainError, match="您已投过票"):
+        voting.cast(user=voters[0], ballot=ballot, choices={a: "poor", b: "poor"})
+    with pytest.raises(DomainError, match="请为每位测评对象选择一项"):
+        voting.cast(user=UserFactory(username="v9"), ballot=ballot, choices={a: "good"})
+    # Who voted is known, what each chose is not: the counts carry no voter.
+    assert Voter.objects.filter(ballot=ballot).count() == 4
+    assert {f.name for f in Tally._meta.get_fields()} == {
+        "id",
+        "ballot",
+        "subject_key",
+        "option_key",
+        "count",
+    }
+    assert not any("good" in str(e.changes) for e in AuditEntry.objects.filter(event="voting.cast"))
+    services.count_votes(actor=units.committee_admin, rnd=rnd)
+    with pytest.raises(DomainError, match="投票已结束"):
+        voting.cast(user=UserFactory(username="late"), ballot=_ballot(rnd), choices={a: "good", b: "good"})
+    da, db = rnd.debriefs.order_by("order")
+    assert da.counts == {"good": 3, "fair_good": 1, "average": 0, "poor": 0}
+    assert (da.vote_score, da.vote_rank) == (D(95), 4)  # (300 + 80) / 4
+    assert (db.vote_score, db.vote_rank) == (D("50.00"), 1)  # (60 + 80 + 60 + 0) / 4 → 差
+    with pytest.raises(DomainError, match="请填写调整理由"):
+        services.set_final_grade(actor=units.committee_admin, debrief=db, rank=2, reason="")
+    services.set_final_grade(actor=units.committee_admin, debrief=db, rank=2, reason="述职材料补充后复议")
+    services.finalize_round(actor=units.committee_admin, rnd=rnd)
+    assert Debrief.objects.get(pk=db.pk).final_rank == 2
+
+
+def test_evaluate_joins_party_and_business_with_the_linking_rules(campaign, units, people):
+    kpi(units, units.unit_a, "revenue", "100", "3")
+    kpi(units, units.unit_a, "accidents", "0", "1", direction="lower")
+    kpi(units, units.unit_b, "revenue", "100", "1")
+    _report(units, people["system"], "a1", "100")
+    _report(units, people["system"], "a2", "0", kpi_code="accidents")
+    _report(units, people["system"], "b1", "40", unit=units.unit_b)
+    rnd = _round(units)
+    services.open_vote(actor=units.committee_admin, rnd=rnd, minutes=30)
+    a, b = [str(d.pk) for d in rnd.debriefs.order_by("order")]
+    voting.cast(user=UserFactory(username="v1"), ballot=_ballot(rnd), choices={a: "good", b: "good"})
+    services.count_votes(actor=units.committee_admin, rnd=rnd)
+    services.finalize_round(actor=units.committee_admin, rnd=rnd)
+    assert services.evaluate(actor=units.committee_admin, campaign=campaign) == 2
+    ea = Entry.objects.get(campaign=campaign, unit=units.unit_a)
+    eb = Entry.objects.get(campaign=campaign, unit=units.unit_b)
+    assert ea.business_score == D(100) and eb.business_score == D(40)
+    # Only the 述职 (好 → 100, weight 0.20) is on record for 党建 in this cast: 20 points.
+    assert ea.party_score == D(20)
+    assert ea.total == D("76.00")  # 0.3 × 20 + 0.7 × 100
+    assert ea.grade == "一般" and ea.party_rank == 1
+    # The secretary's 好 is lowered: the unit is not 优秀.
+    assert ea.secretary_rank == 3 and "不得评为好" in ea.secretary_note
+    derived = ea.breakdown["derived"]
+    assert derived["assessment.debrief"]["value"] == "100"
+    assert derived["integration.review_mean"]["detail"] == "暂无数据"
+    assert [k["code"] for k in ea.breakdown["kpis"]] == ["accidents", "revenue"]
+    # Reproducible from the stored rules after the rules change.
+    total, rank = services.reproduce(ea)
+    assert (total, rank) == (ea.total, ea.rank)
+
+
+def test_rules_change_weights_and_validate_their_sum(campaign, units):
+    arules = rules.AssessmentRules()
+    weights = {"ratings.star_mean": "0.5", "orglife.compliance_rate": "0.5"}
+    with pytest.raises(InvalidInput, match="党建各项指标的权重之和应为 1"):
+        services.update_rules(
+            actor=units.committee_admin,
+            campaign=campaign,
+            party_weight=40,
+            indicator_weights=weights,
+            unit_lines={4: 90, 3: 80, 2: 60},
+            arules=arules,
+        )
+    with pytest.raises(InvalidInput, match="等次分数线应从高到低"):
+        services.update_rules(
+            actor=units.committee_admin,
+            campaign=campaign,
+            party_weight=40,
+            indicator_weights={},
+            unit_lines={4: 80, 3: 80, 2: 60},
+            arules=arules,
+        )
+    zero = dict.fromkeys(
+        ("assessment.debrief", "integration.review_mean", "rectification.closure", "points.share_5a"), "0"
+    )
+    services.update_rules(
+        actor=units.committee_admin,
+        campaign=campaign,
+        party_weight=40,
+        indicator_weights=weights | zero,
+        unit_lines={4: 95, 3: 85, 2: 65},
+        arules=arules,
+    )
+    campaign.scheme.refresh_from_db()
+    assert services.party_weight(campaign) == D(40)
+    assert [lv.min_total for lv in campaign.scheme.to_level_rules().levels] == [D(95), D(85), D(65), D(0)]
+
+
+def test_after_finalizing_nothing_changes(campaign, units, people):
+    kpi(units, units.unit_a)
+    services.evaluate(actor=units.committee_admin, campaign=campaign)
+    services.finalize(actor=units.committee_admin, campaign=campaign)
+    campaign.refresh_from_db()
+    with pytest.raises(DomainError, match="考核结果已定档，不能修改"):
+        services.evaluate(actor=units.committee_admin, campaign=campaign)
+    with pytest.raises(DomainError, match="已定档"):
+        services.update_rules(
+            actor=units.committee_admin,
+            campaign=campaign,
+            party_weight=40,
+            indicator_weights={},
+            unit_lines={},
+            arules=rules.AssessmentRules(),
+        )
+    with pytest.raises(DomainError, match="已定档"):
+        _report(units, people["system"], "late-1", "90")
+    with pytest.raises(DomainError, match="已定档"):
+        kpi(units, units.unit_a, "new")
+    assert KpiResult.objects.count() == 0
+
+
+def test_finalizing_needs_computed_results(campaign, units):
+    with pytest.raises(DomainError, match="尚未计算考核结果"):
+        services.finalize(actor=units.committee_admin, campaign=campaign)
