@@ -201,3 +201,47 @@ def test_rules_round_trip_through_their_stored_form():
         kpi_cap=D(120), party_line=D(85), links=(rules.LinkRule(rules.PARTY_GRADE_CAP),)
     )
     assert rules.AssessmentRules.from_dict(arules.to_dict()) == arules
+
+
+def test_missing_party_indicators_hand_their_weight_to_the_others():
+    sr = _scheme(D(30))
+    two = SchemeRules(
+        version=1,
+        floor=D(0),
+        ceiling=D(100),
+        dimensions=sr.dimensions,
+        indicators=(
+            sr.indicators[0],
+            IndicatorRule(
+                code="q",
+                name="组织生活",
+                dimension=rules.PARTY,
+                kind=Kind.DERIVED,
+                points=D(0),
+                weight=D("0.5"),
+                cap_month=None,
+                cap_quarter=None,
+                cap_year=None,
+                floor=D(0),
+                ceiling=D(100),
+            ),
+            *sr.indicators[1:],
+        ),
+    )
+    two = SchemeRules(
+        version=1,
+        floor=D(0),
+        ceiling=D(100),
+        dimensions=sr.dimensions,
+        indicators=tuple(
+            i if i.code != "p" else IndicatorRule(**{**i.__dict__, "weight": D("0.5")})
+            for i in two.indicators
+        ),
+    )
+    values = {"p": D(80), "q": None, rules.KPI_INDICATOR: D(50)}
+    adjusted, left_out = rules.without_missing(two, values)
+    assert left_out == ["组织生活"]
+    ev = levels.evaluate_values(adjusted, values)
+    assert ev.dimensions[rules.PARTY] == D(80)  # p alone carries the whole 党建 weight
+    assert rules.without_missing(two, {"p": D(80), "q": D(60)}) == (two, [])
+    assert rules.without_missing(two, {})[1] == []  # nothing at all: unchanged (counts 0)

@@ -185,19 +185,38 @@ def test_evaluate_joins_party_and_business_with_the_linking_rules(campaign, unit
     ea = Entry.objects.get(campaign=campaign, unit=units.unit_a)
     eb = Entry.objects.get(campaign=campaign, unit=units.unit_b)
     assert ea.business_score == D(100) and eb.business_score == D(40)
-    # Only the 述职 (好 → 100, weight 0.20) is on record for 党建 in this cast: 20 points.
-    assert ea.party_score == D(20)
-    assert ea.total == D("76.00")  # 0.3 × 20 + 0.7 × 100
-    assert ea.grade == "一般" and ea.party_rank == 1
-    # The secretary's 好 is lowered: the unit is not 优秀.
+    # On record for 党建 in this cast: the 述职 (好 → 100, weight 0.20) and organizational life (no
+    # obligation met yet: 0 %, weight 0.25). The indicators without data are left out and these two
+    # carry the whole 党建 score: 100 × 0.20 / 0.45 = 44.44.
+    assert ea.breakdown["derived"]["orglife.compliance_rate"]["value"] == "0.00"
+    assert ea.party_score == D("44.44") and eb.party_score == D("44.44")
+    assert "所属支部星级" in ea.breakdown["left_out"] and "组织生活落实率" not in ea.breakdown["left_out"]
+    assert ea.total == D("83.33") and ea.grade == "良好"  # 0.3 × 44.44 + 0.7 × 100
+    assert ea.party_rank == 1  # 党建 差: the linking rule caps at 良好, which the score gives anyway
+    assert eb.total == D("41.33") and eb.grade == "较差"
+    # The secretaries' 好 is lowered: neither unit is 优秀.
     assert ea.secretary_rank == 3 and "不得评为好" in ea.secretary_note
+    assert eb.secretary_rank == 3
     derived = ea.breakdown["derived"]
     assert derived["assessment.debrief"]["value"] == "100"
     assert derived["integration.review_mean"]["detail"] == "暂无数据"
     assert [k["code"] for k in ea.breakdown["kpis"]] == ["accidents", "revenue"]
     # Reproducible from the stored rules after the rules change.
-    total, rank = services.reproduce(ea)
-    assert (total, rank) == (ea.total, ea.rank)
+    for entry in (ea, eb):
+        total, rank = services.reproduce(entry)
+        assert (total, rank) == (entry.total, entry.rank)
+
+
+def test_missing_party_data_can_count_zero_instead(campaign, units):
+    from ronghe.assessment.models import Settings
+
+    Settings.objects.filter(campaign=campaign).update(
+        rules=rules.AssessmentRules(skip_missing=False).to_dict()
+    )
+    kpi(units, units.unit_a)
+    services.evaluate(actor=units.committee_admin, campaign=campaign)
+    ea = Entry.objects.get(campaign=campaign, unit=units.unit_a)
+    assert ea.party_score == D(0) and ea.breakdown["left_out"] == []
 
 
 def test_rules_change_weights_and_validate_their_sum(campaign, units):

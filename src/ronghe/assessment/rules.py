@@ -15,6 +15,7 @@ from typing import Any
 
 from ronghe.assessment.choices import PARTY_GRADES, Direction, Quadrant
 from ronghe.core.scoring.levels import Cap, Condition, plain
+from ronghe.core.scoring.rules import Kind, SchemeRules
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -240,6 +241,9 @@ class AssessmentRules:
     links: tuple[LinkRule, ...] = (LinkRule(PARTY_GRADE_CAP), LinkRule(SECRETARY_NEEDS_UNIT))
     party_line: Decimal | None = None  # the quadrant's lines; None: the mean of the assessed units
     business_line: Decimal | None = None
+    # An indicator with no data for a unit (暂无数据) is left out of its 党建 score, the others'
+    # weights scaled up to still add to 1; False: it counts 0.
+    skip_missing: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -249,6 +253,7 @@ class AssessmentRules:
             "links": [x.to_dict() for x in self.links],
             "party_line": None if self.party_line is None else str(self.party_line),
             "business_line": None if self.business_line is None else str(self.business_line),
+            "skip_missing": self.skip_missing,
         }
 
     @classmethod
@@ -265,10 +270,34 @@ class AssessmentRules:
             links=tuple(LinkRule.from_dict(x) for x in d.get("links", [])),
             party_line=None if d.get("party_line") in (None, "") else Decimal(str(d["party_line"])),
             business_line=None if d.get("business_line") in (None, "") else Decimal(str(d["business_line"])),
+            skip_missing=bool(d.get("skip_missing", True)),
         )
 
     def link(self, kind: str) -> LinkRule | None:
         return next((x for x in self.links if x.kind == kind and x.enabled), None)
+
+
+def without_missing(
+    scheme: SchemeRules, values: Mapping[str, Decimal | None]
+) -> tuple[SchemeRules, list[str]]:
+    """The scheme for one unit with its 党建 indicators that have no value left out: their weight
+    goes to the others in proportion, so they still add up to what they did. Returns the names of
+    the indicators left out. Deterministic from the values, so a stored result reproduces."""
+    party = [i for i in scheme.indicators if i.dimension == PARTY and i.kind != Kind.VETO and i.weight > 0]
+    present = [i for i in party if values.get(i.code) is not None]
+    missing = [i.name for i in party if values.get(i.code) is None]
+    whole = sum((i.weight for i in party), ZERO)
+    kept = sum((i.weight for i in present), ZERO)
+    if not missing or kept <= 0:
+        return scheme, []
+    scale = whole / kept
+    indicators = tuple(
+        replace(i, weight=i.weight * scale)
+        if i in present
+        else (replace(i, weight=ZERO) if i in party else i)
+        for i in scheme.indicators
+    )
+    return replace(scheme, indicators=indicators), missing
 
 
 def party_rank(score: Decimal | None, rules: AssessmentRules) -> int | None:

@@ -319,10 +319,15 @@ def evaluate(*, actor: Actor, campaign: Campaign, today: date | None = None) -> 
             "detail": f"{len(kpi_scores)} 项业务指标加权完成率" if kpi_scores else "本年度未设业务指标",
             "url": "",
         }
-        evaluation = levels.evaluate_values(scheme_rules, values)
-        outcome = levels.level_for(scheme_rules, lr, evaluation)
-        e.party_score = evaluation.dimensions.get(rules.PARTY)
-        e.business_score = None if business is None else evaluation.dimensions.get(rules.BUSINESS)
+        unit_rules, left_out = (
+            rules.without_missing(scheme_rules, values) if arules.skip_missing else (scheme_rules, [])
+        )
+        evaluation = levels.evaluate_values(unit_rules, values)
+        outcome = levels.level_for(unit_rules, lr, evaluation)
+        party_dim = evaluation.dimensions.get(rules.PARTY)
+        business_dim = evaluation.dimensions.get(rules.BUSINESS)
+        e.party_score = None if party_dim is None else rules.q(party_dim)
+        e.business_score = None if business is None or business_dim is None else rules.q(business_dim)
         e.total = evaluation.total
         e.party_rank = rules.party_rank(e.party_score, arules)
         e.rank = outcome.rank
@@ -338,6 +343,7 @@ def evaluate(*, actor: Actor, campaign: Campaign, today: date | None = None) -> 
             "derived": shown,
             "kpis": [s.to_dict() for s in kpi_scores],
             "debrief_rank": debriefs.get(e.unit_id),
+            "left_out": left_out,
         }
         e.computed_at = now
         results.append(
@@ -444,6 +450,9 @@ def reproduce(entry: Entry) -> tuple[Decimal, int | None]:
     scheme_rules = SchemeRules.from_snapshot(snapshot)
     lr = levels.LevelRules.from_dict(snapshot.get("levels"))
     values = {k: levels.parse_value(v) for k, v in entry.values.items()}
+    arules = rules.AssessmentRules.from_dict(snapshot.get("assessment"))
+    if arules.skip_missing:
+        scheme_rules, _ = rules.without_missing(scheme_rules, values)
     evaluation = levels.evaluate_values(scheme_rules, values)
     return evaluation.total, levels.level_for(scheme_rules, lr, evaluation).rank
 

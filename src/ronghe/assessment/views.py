@@ -291,6 +291,7 @@ def entry_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
                 "detail": shown.get("detail"),
                 "url": shown.get("url"),
                 "counted": counted.get(ind_code, {}).get("counted"),
+                "left_out": ind.name in entry.breakdown.get("left_out", []),
             }
         )
     history = queries.unit_history(entry.unit_id, request.user)
