@@ -53,6 +53,12 @@ def test_same_seed_same_county():
     Publication.objects.all().delete()  # 公示, 联审 and campaigns (with their entries) keep theirs too
     JointReview.objects.all().delete()
     Campaign.objects.all().delete()
+    from ronghe.assessment.models import DebriefRound, KpiDefinition
+    from ronghe.core.voting.models import Ballot
+
+    KpiDefinition.objects.all().delete()  # 融合考核 rows keep their unit's organization (PROTECT)
+    DebriefRound.objects.all().delete()
+    Ballot.objects.all().delete()
     Member.objects.all().delete()
     User.objects.all().delete()
     Organization.objects.filter(depth__gt=0).order_by("-depth")
@@ -89,7 +95,7 @@ def test_county_is_realistic():
 def test_one_login_per_role():
     build_county(300, seed=1, today=DEMO_TODAY)
     roles = set(User.objects.filter(is_demo=True).values_list("role_assignments__role", flat=True))
-    assert len(roles) == 9
+    assert len(roles) == 11
 
 
 def test_command_prints_logins_and_refuses_second_run():
@@ -112,7 +118,7 @@ def test_smallest_counties_still_get_every_login(members):
     call_command("demo", "--members", str(members), "--today", "2026-11-24", stdout=out)
     # then every role has its login
     roles = set(User.objects.filter(is_demo=True).values_list("role_assignments__role", flat=True))
-    assert len(roles) == 9
+    assert len(roles) == 11
     assert "用户名 unitadmin" in out.getvalue()
 
 

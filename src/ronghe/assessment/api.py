@@ -165,7 +165,7 @@ class KpiResultOut(Schema):
     response={200: KpiResultOut, 201: KpiResultOut, **WITH_CONFLICT},
     summary="报送业务指标完成值（业务系统）",
 )
-def kpi_result(request: ApiRequest, payload: KpiResultIn) -> Status:
+def kpi_result(request: ApiRequest, payload: KpiResultIn) -> Status[dict[str, Any]]:
     user = _need(request, "assessment.report")
     try:
         result, created = services.record_result(

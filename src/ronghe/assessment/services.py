@@ -627,6 +627,23 @@ def _find_unit(code: str) -> Unit:
 # ---------------------------------------------------------------- 述职评议
 
 
+def secretaries_of(units: Sequence[Unit], today: date | None = None) -> dict[int, tuple[str, str]]:
+    """Per unit: (name, post) of its main organization's current secretary, when one is on record."""
+    from django.db.models import Q
+
+    from ronghe.orgs.models import Officer
+
+    today = today or timezone.localdate()
+    mains = main_organizations([u.pk for u in units])
+    holding = Q(started_on__lte=today) & (Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+    by_org = dict(
+        Officer.objects.filter(
+            holding, organization_id__in=[m[0] for m in mains.values()], post="secretary"
+        ).values_list("organization_id", "member__name")
+    )
+    return {u: (by_org[m[0]], "党组织书记") for u, m in mains.items() if m[0] in by_org}
+
+
 def create_round(
     *,
     actor: Actor,

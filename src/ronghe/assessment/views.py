@@ -36,7 +36,7 @@ from ronghe.core.scope import get_for_user_or_404, has_perm_at, paths_with
 from ronghe.core.scoring.models import Campaign, Indicator
 from ronghe.core.voting import services as voting
 from ronghe.core.voting.views import qr_svg, vote_url
-from ronghe.orgs.models import Officer, Organization, Unit
+from ronghe.orgs.models import Organization, Unit
 
 VIEW, MANAGE = services.VIEW, services.MANAGE
 STATE_LABELS = dict(CampaignState.choices)
@@ -515,28 +515,11 @@ def round_list(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def secretaries(units: list[Unit]) -> dict[int, tuple[str, str]]:
-    """Per unit: (name, post) of its main organization's current secretary, when one is on record."""
-    mains = services.main_organizations([u.pk for u in units])
-    today = timezone.localdate()
-    from django.db.models import Q
-
-    rows = (
-        Officer.objects.filter(
-            organization_id__in=[m[0] for m in mains.values()], post="secretary", started_on__lte=today
-        )
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
-        .values_list("organization_id", "member__name")
-    )
-    by_org = dict(rows)
-    return {u: (by_org[m[0]], "党组织书记") for u, m in mains.items() if m[0] in by_org}
-
-
 @require(MANAGE)
 def round_create(request: AuthenticatedRequest) -> HttpResponse:
     nodes = _nodes(request)
     units = _units_managed(request)
-    names = secretaries(units)
+    names = services.secretaries_of(units)
     choices = [
         (str(u.code), f"{u.name}（{names[u.pk][0] if u.pk in names else '未配备书记'}）") for u in units
     ]
