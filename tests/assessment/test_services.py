@@ -282,3 +282,11 @@ def test_after_finalizing_nothing_changes(campaign, units, people):
 def test_finalizing_needs_computed_results(campaign, units):
     with pytest.raises(DomainError, match="尚未计算考核结果"):
         services.finalize(actor=units.committee_admin, campaign=campaign)
+
+
+def test_a_unit_without_business_data_is_not_graded(campaign, units):
+    services.evaluate(actor=units.committee_admin, campaign=campaign)
+    eb = Entry.objects.get(campaign=campaign, unit=units.unit_b)
+    assert eb.business_score is None and eb.total is None and eb.grade == "" and eb.rank is None
+    assert eb.breakdown["incomplete"] == "业务数据暂无，暂不评定等次"
+    assert rules.incomplete(True, True) == "党建、业务数据暂无，暂不评定等次"

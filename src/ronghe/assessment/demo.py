@@ -125,9 +125,7 @@ def demo_assessment(county: County, rng: random.Random) -> None:
     debriefs = list(rnd.debriefs.all())
     leaning = {d.pk: rng.choice((0.75, 0.55, 0.4, 0.25)) for d in debriefs}  # share voting 好
     attendees = User.objects.bulk_create(
-        User(
-            username=f"attendee{i:02d}", display_name=f"述职评议参会人员{i:02d}", is_active=True
-        )
+        User(username=f"attendee{i:02d}", display_name=f"述职评议参会人员{i:02d}", is_active=True)
         for i in range(1, ATTENDEES + 1)
     )
     for attendee in attendees:

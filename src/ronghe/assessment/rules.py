@@ -300,6 +300,12 @@ def without_missing(
     return replace(scheme, indicators=indicators), missing
 
 
+def incomplete(no_party: bool, no_business: bool) -> str:
+    """Why a unit gets no grade this time ("" when it does): a grade needs both halves on record."""
+    missing = [name for name, gone in (("党建", no_party), ("业务", no_business)) if gone]
+    return f"{'、'.join(missing)}数据暂无，暂不评定等次" if missing else ""
+
+
 def party_rank(score: Decimal | None, rules: AssessmentRules) -> int | None:
     return None if score is None else rank_by_lines(score, rules.party_lines)
 

@@ -328,11 +328,17 @@ def evaluate(*, actor: Actor, campaign: Campaign, today: date | None = None) -> 
         business_dim = evaluation.dimensions.get(rules.BUSINESS)
         e.party_score = None if party_dim is None else rules.q(party_dim)
         e.business_score = None if business is None or business_dim is None else rules.q(business_dim)
-        e.total = evaluation.total
+        no_party = all(
+            values.get(i.code) is None for i in scheme_rules.indicators if i.dimension == rules.PARTY
+        )
+        incomplete = rules.incomplete(no_party, business is None)
+        if no_party:
+            e.party_score = None
+        e.total = None if incomplete else evaluation.total
         e.party_rank = rules.party_rank(e.party_score, arules)
-        e.rank = outcome.rank
-        e.grade = outcome.label
-        e.capped_by = list(outcome.capped_by)
+        e.rank = None if incomplete else outcome.rank
+        e.grade = "" if incomplete else outcome.label
+        e.capped_by = [] if incomplete else list(outcome.capped_by)
         e.secretary_rank, e.secretary_note = rules.secretary_rank(
             debriefs.get(e.unit_id), e.rank, arules, labels
         )
@@ -344,6 +350,7 @@ def evaluate(*, actor: Actor, campaign: Campaign, today: date | None = None) -> 
             "kpis": [s.to_dict() for s in kpi_scores],
             "debrief_rank": debriefs.get(e.unit_id),
             "left_out": left_out,
+            "incomplete": incomplete,
         }
         e.computed_at = now
         results.append(
@@ -354,7 +361,7 @@ def evaluate(*, actor: Actor, campaign: Campaign, today: date | None = None) -> 
                 subject_id=str(e.unit.code),
                 period=str(campaign.year),
                 total=evaluation.total,
-                grade=outcome.label,
+                grade=e.grade,
                 breakdown=e.breakdown,
                 snapshot=scheme_rules.to_snapshot()
                 | {"levels": lr.to_dict(), "assessment": arules.to_dict()},
@@ -442,10 +449,12 @@ def finalize(*, actor: Actor, campaign: Campaign) -> None:
         )
 
 
-def reproduce(entry: Entry) -> tuple[Decimal, int | None]:
+def reproduce(entry: Entry) -> tuple[Decimal | None, int | None]:
     """Re-evaluate an entry from its stored values and the stored rules (not the scheme's current ones)."""
     if entry.result is None:
         raise DomainError("该单位尚未计算考核结果")
+    if entry.breakdown.get("incomplete"):
+        return None, None
     snapshot = entry.result.snapshot
     scheme_rules = SchemeRules.from_snapshot(snapshot)
     lr = levels.LevelRules.from_dict(snapshot.get("levels"))

@@ -61,13 +61,13 @@
     return {
       animation: false,
       legend: { top: 0 },
-      grid: { left: 48, right: 24, top: 40, bottom: 40 },
+      grid: { left: 48, right: 56, top: 40, bottom: 40 },
       tooltip: { trigger: "item", formatter: function (p) {
         var esc = window.echarts.format.encodeHTML;  // unit names are user data
         return esc(p.data.name) + "<br>业务 " + p.data.value[0] + " · 党建 " + p.data.value[1] + (p.data.grade ? " · " + esc(p.data.grade) : "");
       } },
-      xAxis: { type: "value", name: "业务得分", nameLocation: "middle", nameGap: 26, scale: true },
-      yAxis: { type: "value", name: "党建得分", nameLocation: "middle", nameGap: 34, scale: true },
+      xAxis: { type: "value", name: "业务得分", nameLocation: "middle", nameGap: 26, min: 0, max: function (v) { return Math.max(100, v.max); } },
+      yAxis: { type: "value", name: "党建得分", nameLocation: "middle", nameGap: 34, min: 0, max: 100 },
       series: series
     };
   }
