@@ -231,7 +231,34 @@ def ratings_campaign_floor(request: HttpRequest) -> HttpResponse:
     return _table(tally + first)
 
 
+@public
+def assessment_quadrant_floor(request: HttpRequest) -> HttpResponse:
+    """The quadrant page's data: every unit's name and two scores in one query."""
+    from ronghe.assessment.models import Entry
+
+    rows = list(
+        Entry.objects.filter(campaign_id=int(request.GET["campaign"]), party_score__isnull=False).values_list(
+            "unit__name", "party_score", "business_score", "grade", "quadrant", "code"
+        )
+    )
+    return _table(rows)
+
+
+def assessment_facts(year: int) -> int:
+    """What assessing every unit must read, at least: the branch facts of the year (the three GROUP BYs
+    of `ratings_facts`) and the KPI results of the year's definitions."""
+    from ronghe.assessment.models import KpiResult
+
+    kpis = list(
+        KpiResult.objects.filter(definition__year=year)
+        .values_list("definition_id", "period", "value")
+        .order_by()
+    )
+    return ratings_facts(year) + len(kpis)
+
+
 urlpatterns = [
+    path("assessment-quadrant", assessment_quadrant_floor, name="assessment-quadrant-floor"),
     path("ratings-campaign", ratings_campaign_floor, name="ratings-campaign-floor"),
     path("home", home_floor, name="home-floor"),
     path("roster", roster_floor, name="roster-floor"),

@@ -306,6 +306,79 @@ def worker_main(task: str, args: list[str]) -> None:
         campaign = Campaign.objects.get(purpose="branch_stars", year=int(args[0]))
         started = time.perf_counter()
         info["rows"] = len(rating_services.preview(campaign))
+    elif task == "assessment-floor":
+        from bench.floors import assessment_facts
+
+        info["rows"] = assessment_facts(int(args[0]))
+    elif task == "assessment-evaluate":
+        # Every unit of the county assessed for the year (derived facts in batch, KPIs, levels, writes).
+        from ronghe.accounts.models import User
+        from ronghe.assessment import services as assessment_services
+        from ronghe.core.scoring.models import Campaign
+
+        campaign = Campaign.objects.get(purpose="unit_assessment", year=int(args[0]))
+        actor = User.objects.get(username="gwadmin")
+        started = time.perf_counter()
+        info["rows"] = assessment_services.evaluate(actor=actor, campaign=campaign)
+    elif task == "kpi-intake":
+        # N KPI results through the API, one request each, as a business system sends them.
+        from django.test import Client as DjangoClient
+
+        from ronghe.accounts.models import User
+        from ronghe.accounts.services import issue_token
+        from ronghe.assessment import services as assessment_services
+        from ronghe.orgs.models import Unit
+
+        n, run_id = int(args[0]), args[1]
+        erp = User.objects.get(username="erp")
+        gw = User.objects.get(username="gwadmin")
+        unit = Unit.objects.filter(organizations__isnull=False).order_by("id").first()
+        assert unit is not None
+        assessment_services.define_kpi(
+            actor=gw,
+            unit=unit,
+            year=int(args[2]),
+            data={"code": "bench", "name": "基准指标", "target": "100", "weight": "1"},
+        )
+        headers = {"Authorization": f"Bearer {issue_token(user=erp).secret}"}
+        client = DjangoClient()
+        started = time.perf_counter()
+        for i in range(n):
+            response = client.post(
+                "/api/v1/integration/kpi-results",
+                {
+                    "unit": str(unit.code),
+                    "kpi": "bench",
+                    "period": args[2],
+                    "value": i,
+                    "source_system": "bench",
+                    "idempotency_key": f"bench-{run_id}-{i}",
+                },
+                content_type="application/json",
+                headers=headers,
+            )
+            assert response.status_code == 201, response.content
+        info["rows"] = n
+    elif task == "kpi-floor":
+        # The same N rows, each inserted in its own transaction (what one request must write at least).
+        from django.db import transaction
+
+        from ronghe.assessment.models import KpiDefinition, KpiResult
+
+        n, run_id = int(args[0]), args[1]
+        definition = KpiDefinition.objects.filter(code="bench").first() or KpiDefinition.objects.first()
+        assert definition is not None
+        started = time.perf_counter()
+        for i in range(n):
+            with transaction.atomic():
+                KpiResult.objects.create(
+                    definition=definition,
+                    period=args[2],
+                    value=i,
+                    source_system="floor",
+                    idempotency_key=f"floor-{run_id}-{i}",
+                )
+        info["rows"] = n
     elif task == "calamine":
         from python_calamine import CalamineWorkbook
 
@@ -436,6 +509,7 @@ def measure(
     member_user = User.objects.get(username="member")
     password = settings.RONGHE_DEMO_PASSWORD
     rating_campaign = _rating_campaign()
+    assessment_campaign = _campaign_of("unit_assessment")
     connection.close()
 
     def route(name: str, code: str | None = None, **params: Any) -> str | None:
@@ -517,6 +591,13 @@ def measure(
             "ratings:campaign-detail",
         ),
         (
+            "融合象限 (工委, whole county)",
+            "gwadmin",
+            route("assessment:quadrant", code=assessment_campaign[0]) if assessment_campaign else None,
+            f"{floor_url}assessment-quadrant?campaign={assessment_campaign[1] if assessment_campaign else 0}",
+            "assessment:quadrant",
+        ),
+        (
             "申报审核 overdue only (工委, whole county)",
             "gwadmin",
             route("points:claim-review", overdue=1),
@@ -579,6 +660,7 @@ def measure(
     batch = [
         ("recompute", lambda: recompute_points(env, size, db)),
         ("ratings", lambda: ratings_preview(env, size, db)),
+        ("assessment", lambda: assessment_runs(env, size, db)),
         ("import", lambda: import_roster(env, size, db, committee_code=str(committee.code))),
         ("export", lambda: export_roster(env, size, db, scope.path, str(scope.code))),
     ]
@@ -746,6 +828,14 @@ def _rating_campaign() -> tuple[str, int] | None:
     return (str(row[0]), row[1]) if row else None
 
 
+def _campaign_of(purpose: str) -> tuple[str, int] | None:
+    """This year's campaign of a purpose in the dataset (code, id), if the demo made one."""
+    from ronghe.core.scoring.models import Campaign
+
+    row = Campaign.objects.filter(purpose=purpose, year=YEAR).values_list("code", "pk").first()
+    return (str(row[0]), row[1]) if row else None
+
+
 def ratings_preview(env: dict[str, str], size: int, db: str) -> list[Result]:
     """Every branch of the county evaluated for this year's campaign (derived values in batch, the
     judges' scores, the levels), against the three GROUP BYs those facts need at least."""
@@ -753,10 +843,53 @@ def ratings_preview(env: dict[str, str], size: int, db: str) -> list[Result]:
     runs = 3 if size < 1_000_000 else 1
     floor, _ = repeat_worker(env, runs, "ratings-floor", str(YEAR))
     times, rss = repeat_worker(env, runs, "ratings-preview", str(YEAR))
-    r.median, r.p95, r.floor, r.rss_mb, r.runs = statistics.median(times), p95(times), statistics.median(floor), rss, runs
+    r.median, r.p95, r.floor, r.rss_mb, r.runs = (
+        statistics.median(times),
+        p95(times),
+        statistics.median(floor),
+        rss,
+        runs,
+    )
     r.verdict = "PASS" if r.ratio is not None and r.ratio <= 2 else "FAIL"
     show(r)
     return [r]
+
+
+def assessment_runs(env: dict[str, str], size: int, db: str) -> list[Result]:
+    """融合考核: every unit assessed for this year (against the facts it must read), and 10,000 KPI
+    results through the API one request each (against the same rows inserted one transaction each)."""
+    out = []
+    r = Result(size, db, f"融合考核 evaluate every unit {YEAR}", target="≤ 2 × floor")
+    runs = 3 if size < 1_000_000 else 1
+    floor, _ = repeat_worker(env, runs, "assessment-floor", str(YEAR))
+    times, rss = repeat_worker(env, runs, "assessment-evaluate", str(YEAR))
+    r.median, r.p95, r.floor, r.rss_mb, r.runs = (
+        statistics.median(times),
+        p95(times),
+        statistics.median(floor),
+        rss,
+        runs,
+    )
+    r.verdict = "PASS" if r.ratio is not None and r.ratio <= 2 else "FAIL"
+    show(r)
+    out.append(r)
+    n = 10_000
+    r = Result(size, db, f"KPI intake {n:,} results via API (1 request each)", target="≤ 5 × floor")
+    run_id = str(int(time.time()))
+    floor, _ = repeat_worker(env, 1, "kpi-floor", str(n), run_id, str(YEAR))
+    times, rss = repeat_worker(env, 1, "kpi-intake", str(n), run_id, str(YEAR))
+    r.median, r.p95, r.floor, r.rss_mb, r.runs = (
+        statistics.median(times),
+        p95(times),
+        statistics.median(floor),
+        rss,
+        1,
+    )
+    r.note = f"{n / statistics.median(times):,.0f} results/s"
+    r.verdict = "PASS" if r.ratio is not None and r.ratio <= 5 else "FAIL"
+    show(r)
+    out.append(r)
+    return out
 
 
 def write_roster_xlsx(path: Path, rows: int, seed: int = 77) -> None:
