@@ -155,6 +155,19 @@ def demo_assessment(county: County, rng: random.Random) -> None:
     old = services.open_assessment(
         actor=admin, organization=county.committee, year=last_year, party_weight=30
     )
+    # Organizational life was not yet recorded on the platform last year: the 工委 leaves it out.
+    services.update_rules(
+        actor=admin,
+        campaign=old,
+        party_weight=30,
+        indicator_weights={
+            "ratings.star_mean": "0.40",
+            "orglife.compliance_rate": "0",
+            "assessment.debrief": "0.30",
+        },
+        unit_lines={4: 90, 3: 80, 2: 60},
+        arules=services.settings_of(old),
+    )
     services.evaluate(actor=admin, campaign=old, today=date(last_year, 12, 31))
     services.finalize(actor=admin, campaign=old)
     current = services.open_assessment(
