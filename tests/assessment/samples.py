@@ -69,4 +69,27 @@ url_sample("assessment:round-detail")(lambda cast: {"code": _round_a(cast).code}
 url_sample("assessment:round-action")(lambda cast: {"code": _round_a(cast).code, "action": "open"})
 url_sample("assessment:debrief-materials")(lambda cast: {"code": _round_a(cast).debriefs.get().code})
 url_sample("assessment:debrief-grade")(lambda cast: {"code": _round_a(cast).debriefs.get().code})
+
+
+def _vanguard_a(cast):
+    if getattr(cast, "_vanguard_a", None) is None:
+        from ronghe.assessment import vanguards
+
+        cast._vanguard_a = vanguards.create(
+            actor=cast.secretary_a,
+            organization=cast.branch_a,
+            data={"kind": "post", "name": "样例先锋岗", "year": 2026, "business_task": "窗口服务"},
+            member_ids=[cast.member_a_record.pk],
+        )
+        cast._milestone_a = vanguards.add_milestone(
+            actor=cast.secretary_a, vanguard=cast._vanguard_a, title="节点", due_on=date(2026, 6, 1)
+        )
+    return cast._vanguard_a
+
+
+for name in ("assessment:vanguard-detail", "assessment:vanguard-milestone", "assessment:vanguard-close"):
+    url_sample(name)(lambda cast: {"code": _vanguard_a(cast).code})
+url_sample("assessment:milestone-done")(
+    lambda cast: {"code": _vanguard_a(cast).code, "pk": cast._milestone_a.pk}
+)
 url_sample("voting:vote")(lambda cast: {"token": "no-such-code"})

@@ -53,11 +53,12 @@ def test_same_seed_same_county():
     Publication.objects.all().delete()  # 公示, 联审 and campaigns (with their entries) keep theirs too
     JointReview.objects.all().delete()
     Campaign.objects.all().delete()
-    from ronghe.assessment.models import DebriefRound, KpiDefinition
+    from ronghe.assessment.models import DebriefRound, KpiDefinition, Vanguard
     from ronghe.core.voting.models import Ballot
 
     KpiDefinition.objects.all().delete()  # 融合考核 rows keep their unit's organization (PROTECT)
     DebriefRound.objects.all().delete()
+    Vanguard.objects.all().delete()
     Ballot.objects.all().delete()
     Member.objects.all().delete()
     User.objects.all().delete()

@@ -78,6 +78,7 @@ def test_registry_declares_fed_and_unfed_codes():
         "points.average",
         "points.share_5a",
         "points.claims_approved",
+        "assessment.vanguard_achieved",
     }
     assert {c for c, i in INDICATORS.items() if not i.feeds} == {
         "education.hours_completion",

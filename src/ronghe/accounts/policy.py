@@ -29,6 +29,7 @@ PERMISSIONS: dict[str, str] = {
     "assessment.view": "查看融合考核",
     "assessment.manage": "组织融合考核与述职评议",
     "assessment.report": "报送业务指标完成值和述职材料",
+    "assessment.vanguard": "设立党员先锋岗、突击队、责任区",
     "reports.view": "查看统计",
     "audit.view": "查看审计日志",
     "users.manage": "管理用户账户",
@@ -56,6 +57,7 @@ _DOMAIN_WRITE = {
     "points.edit",
     "points.approve",
     "ratings.apply",
+    "assessment.vanguard",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {

@@ -230,3 +230,41 @@ def debriefs(
         }
         for d in paging.window(rows)
     ]
+
+
+class VanguardOut(Schema):
+    code: UUID
+    kind: str = Field(..., description="post 先锋岗 / commando 突击队 / area 责任区 / project 重点项目")
+    name: str
+    organization: str
+    year: int
+    kpi: str | None = Field(None, description="对应业务指标代码")
+    business_task: str
+    members: int
+    state: str = Field(..., description="active 进行中 / achieved 已完成 / missed 未完成")
+    result: str
+
+
+@router.get("/vanguards", response={200: list[VanguardOut], **ERRORS}, summary="党员先锋岗、突击队、责任区")
+def vanguard_list(
+    request: ApiRequest, paging: Query[Paging], year: int | None = year_param()
+) -> list[dict[str, Any]]:
+    from ronghe.assessment import vanguards
+
+    _need(request, "assessment.view")
+    rows = vanguards.visible(request.auth).filter(year=_this_year(year)).order_by("organization__path", "id")
+    return [
+        {
+            "code": v.code,
+            "kind": v.kind,
+            "name": v.name,
+            "organization": v.organization.name,
+            "year": v.year,
+            "kpi": v.kpi.code if v.kpi else None,
+            "business_task": v.business_task,
+            "members": getattr(v, "n_members", 0),
+            "state": v.state,
+            "result": v.result,
+        }
+        for v in paging.window(rows)
+    ]

@@ -29,3 +29,16 @@ class Quadrant(models.TextChoices):
 PARTY_GRADES = (("good", "好", 4), ("fair_good", "较好", 3), ("average", "一般", 2), ("poor", "差", 1))
 # The unit's annual grade; rank 4 … 1. Labels are the scheme's (its levels), these are the defaults.
 UNIT_GRADES = (("优秀", 4), ("良好", 3), ("一般", 2), ("较差", 1))
+
+
+class VanguardKind(models.TextChoices):
+    POST = "post", "党员先锋岗"
+    COMMANDO = "commando", "党员突击队"
+    AREA = "area", "党员责任区"
+    PROJECT = "project", "党建引领重点项目"
+
+
+class VanguardState(models.TextChoices):
+    ACTIVE = "active", "进行中"
+    ACHIEVED = "achieved", "已完成"
+    MISSED = "missed", "未完成"

@@ -151,6 +151,9 @@ def demo_assessment(county: County, rng: random.Random) -> None:
         secretaries=[(u, *names.get(u.pk, (f"{u.short_name or u.name}书记", "党组书记"))) for u, _ in units],
     )
 
+    # ---- 先锋岗 and 突击队 on this year's KPIs: some achieved, some under way
+    _vanguards(county, rng, this_year)
+
     # ---- last year's assessment finished; this year's computed so far, not final
     old = services.open_assessment(
         actor=admin, organization=county.committee, year=last_year, party_weight=30
@@ -174,3 +177,59 @@ def demo_assessment(county: County, rng: random.Random) -> None:
         actor=admin, organization=county.committee, year=this_year, party_weight=30
     )
     services.evaluate(actor=admin, campaign=current, today=county.today)
+
+
+VANGUARD_NAMES = (
+    ("post", "窗口服务党员先锋岗", "service"),
+    ("commando", "重点项目攻坚党员突击队", "key_projects"),
+    ("area", "安全生产党员责任区", "accidents"),
+)
+
+
+def _vanguards(county: County, rng: random.Random, year: int) -> None:
+    from ronghe.assessment import vanguards
+    from ronghe.assessment.models import KpiDefinition
+    from ronghe.members.models import Member
+    from ronghe.orgs.models import Organization
+
+    admin = User.objects.get(username="gwadmin")
+    branches = [b for b in county.branches if b.unit_id][:40]
+    people: dict[int, list[int]] = {}
+    for pk, org_id in Member.objects.filter(organization__in=branches).values_list("pk", "organization_id"):
+        people.setdefault(org_id, []).append(pk)
+    kpis = {(k.unit_id, k.code): k for k in KpiDefinition.objects.filter(year=year)}
+    for i, branch in enumerate(branches):
+        if not people.get(branch.pk) or rng.random() < 0.4:
+            continue
+        kind, name, code = VANGUARD_NAMES[i % len(VANGUARD_NAMES)]
+        org = Organization.objects.get(pk=branch.pk)
+        post = vanguards.create(
+            actor=admin,
+            organization=org,
+            data={
+                "kind": kind,
+                "name": name,
+                "year": year,
+                "kpi": kpis.get((branch.unit_id or 0, code)),
+                "goal": "亮身份、作表率，确保完成年度目标任务。",
+            },
+            member_ids=rng.sample(people[branch.pk], min(len(people[branch.pk]), rng.randint(3, 6))),
+        )
+        first = vanguards.add_milestone(
+            actor=admin, vanguard=post, title="制定攻坚方案", due_on=date(year, 3, 31)
+        )
+        vanguards.complete_milestone(
+            actor=admin, milestone=first, done_on=min(date(year, 3, 28), county.today)
+        )
+        if rng.random() < 0.5:
+            vanguards.close(
+                actor=admin,
+                vanguard=post,
+                achieved=True,
+                result="提前完成节点目标，服务对象满意度明显提升。",
+                on=min(date(year, 10, 30), county.today),
+            )
+        else:
+            vanguards.add_milestone(
+                actor=admin, vanguard=post, title="年底总结验收", due_on=date(year, 12, 31)
+            )

@@ -138,3 +138,45 @@ class VoteOpenForm(StyledForm):
 class FinalGradeForm(StyledForm):
     rank = forms.TypedChoiceField(label="评定等次", choices=GRADE_CHOICES, coerce=int)
     reason = forms.CharField(label="调整理由", max_length=300, required=False)
+
+
+class VanguardForm(StyledForm):
+    kind = forms.ChoiceField(label="类型")
+    name = forms.CharField(label="名称", max_length=100, help_text="如“重点项目攻坚突击队”“窗口服务先锋岗”")
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    kpi = forms.ChoiceField(label="对应业务指标", required=False)
+    business_task = forms.CharField(
+        label="对应业务任务", max_length=200, required=False, help_text="没有对应的业务指标时填写"
+    )
+    goal = forms.CharField(label="目标与承诺", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    members = forms.MultipleChoiceField(label="党员", widget=forms.CheckboxSelectMultiple, required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        kinds: list[tuple[str, str]],
+        kpis: list[tuple[str, str]],
+        members: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for name, choices in (
+            ("kind", [("", "请选择"), *kinds]),
+            ("kpi", [("", "（无）"), *kpis]),
+            ("members", members),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices
+
+
+class MilestoneForm(StyledForm):
+    title = forms.CharField(label="节点", max_length=100)
+    due_on = forms.DateField(label="计划完成", widget=DATE)
+
+
+class CloseForm(StyledForm):
+    achieved = forms.TypedChoiceField(
+        label="结果", choices=[("", "请选择"), ("1", "已完成"), ("0", "未完成")], coerce=lambda v: v == "1"
+    )
+    result = forms.CharField(label="成效", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

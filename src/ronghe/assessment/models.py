@@ -14,7 +14,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from ronghe.assessment.choices import Direction, Quadrant, RoundState
+from ronghe.assessment.choices import Direction, Quadrant, RoundState, VanguardKind, VanguardState
 from ronghe.core.scoring.models import POINTS
 
 
@@ -216,3 +216,68 @@ class Entry(models.Model):
 
     def audit_org_path(self) -> str:
         return self.organization.path
+
+
+class Vanguard(models.Model):
+    """党员先锋岗、突击队、责任区 or a key project carried by a branch on a business task or KPI."""
+
+    scope_org_field = "organization"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField("类型", max_length=10, choices=VanguardKind.choices)
+    name = models.CharField("名称", max_length=100)
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="承担党组织"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    kpi = models.ForeignKey(
+        KpiDefinition,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="vanguards",
+        verbose_name="对应业务指标",
+    )
+    business_task = models.CharField("对应业务任务", max_length=200, blank=True)
+    goal = models.TextField("目标与承诺", blank=True)
+    state = models.CharField(
+        "状态", max_length=10, choices=VanguardState.choices, default=VanguardState.ACTIVE
+    )
+    result = models.TextField("成效", blank=True)
+    closed_on = models.DateField("完成日期", null=True, blank=True)
+    members = models.ManyToManyField(
+        "members.Member", related_name="vanguards", blank=True, verbose_name="党员"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "党员先锋岗"
+        verbose_name_plural = "党员先锋岗"
+        ordering = ["-year", "organization__path", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_org_path(self) -> str:
+        return self.organization.path
+
+
+class Milestone(models.Model):
+    scope_org_field = "vanguard__organization"
+
+    vanguard = models.ForeignKey(Vanguard, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField("节点", max_length=100)
+    due_on = models.DateField("计划完成")
+    done_on = models.DateField("实际完成", null=True, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "节点"
+        verbose_name_plural = "节点"
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.title

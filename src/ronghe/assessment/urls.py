@@ -1,5 +1,6 @@
 from django.urls import path
 
+from ronghe.assessment import vanguard_views as vv
 from ronghe.assessment import views
 
 app_name = "assessment"
@@ -22,4 +23,10 @@ urlpatterns = [
     path("debriefs/<uuid:code>/<str:action>/", views.round_action, name="round-action"),
     path("debrief/<uuid:code>/", views.debrief_materials, name="debrief-materials"),
     path("debrief/<uuid:code>/grade/", views.debrief_grade, name="debrief-grade"),
+    path("vanguards/", vv.vanguard_list, name="vanguard-list"),
+    path("vanguards/new/", vv.vanguard_create, name="vanguard-create"),
+    path("vanguards/<uuid:code>/", vv.vanguard_detail, name="vanguard-detail"),
+    path("vanguards/<uuid:code>/milestones/", vv.vanguard_milestone, name="vanguard-milestone"),
+    path("vanguards/<uuid:code>/milestones/<int:pk>/done/", vv.milestone_done, name="milestone-done"),
+    path("vanguards/<uuid:code>/close/", vv.vanguard_close, name="vanguard-close"),
 ]

@@ -69,6 +69,7 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
             ("融合考核", "assessment:campaign-list", "assessment.view"),
             ("业务指标", "assessment:kpi-list", "assessment.view"),
             ("述职评议", "assessment:round-list", "assessment.view"),
+            ("党员先锋岗", "assessment:vanguard-list", "assessment.view"),
         ],
     ),
     (

@@ -5,6 +5,7 @@ class SourceType(models.TextChoices):
     ATTENDANCE = "attendance", "组织生活出席"
     TRAINING = "training", "培训学习"
     VOLUNTEERING = "volunteering", "志愿服务"
+    VANGUARD = "vanguard", "先锋岗与突击队"
     CLAIM = "claim", "积分申报"
     ADJUSTMENT = "adjustment", "调整"
 

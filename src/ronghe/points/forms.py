@@ -135,6 +135,7 @@ def source_choices() -> list[tuple[str, str]]:
         ("meeting_absent", "无故缺席组织生活（扣分）"),
         ("training", "培训学习"),
         ("volunteering", "志愿服务"),
+        ("vanguard", "先锋岗、突击队、责任区任务完成"),
     ]
 
 

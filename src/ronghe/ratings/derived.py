@@ -15,6 +15,7 @@ What "no data" gives (documented for the scheme author):
 - orgs.committee_complete: None for a branch without active members; otherwise 1 or 0.
 - points.average, points.share_5a: None when no member of the branch has a result for the year.
 - points.claims_approved: a count, 0 when there is none.
+- assessment.vanguard_achieved: a count of the branch's 先锋岗/突击队/责任区 achieved in the year, 0 when none.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ INDICATORS: dict[str, DerivedIndicator] = {
         DerivedIndicator("points.average", "党员平均积分", "分", True),
         DerivedIndicator("points.share_5a", "5A 党员占比", "%", True),
         DerivedIndicator("points.claims_approved", "积分申报通过数", "件", True),
+        DerivedIndicator("assessment.vanguard_achieved", "党员先锋岗、突击队任务完成数", "个", True),
         DerivedIndicator("education.hours_completion", "党员教育培训学时完成率", "%", False),
         DerivedIndicator("dues.paid_rate", "党费按时足额交纳率", "%", False),
         DerivedIndicator("outreach.survey_satisfaction", "群众满意度", "%", False),
@@ -77,9 +79,9 @@ def branch_values(
     """Every derived indicator (`INDICATORS`) of each organization of `organization_ids` for `year`:
     {organization id: {code: DerivedValue}}. Unknown ids are left out.
 
-    A fixed number of queries whatever the number of branches (fourteen for a set of branches:
+    A fixed number of queries whatever the number of branches (fifteen for a set of branches:
     orgs 3, orglife's compliance about 9 — once more per nesting level when a 总支 and its 支部 are
-    both asked —, points 2). The term and officers are judged as of the year's last day, or today while
+    both asked —, points 2, 先锋岗 1). The term and officers are judged as of the year's last day, or today while
     the year runs (a term due later this year is not overdue yet); `today` is for tests.
     """
     today = today or timezone.localdate()
@@ -89,6 +91,10 @@ def branch_values(
     ids = [pk for pk in ids if pk in standing]
     tallies = orglife_facts.compliance_by_organization(ids, year, today)
     points = points_queries.points_by_organization(ids, year)
+    # 先锋岗 are kept by the assessment app, a floor above: read through its query, imported here only.
+    from ronghe.assessment import vanguards
+
+    vanguard = vanguards.achieved_by_organization(ids, year)
     out: dict[int, dict[str, DerivedValue]] = {}
     for pk in ids:
         st = standing[pk]
@@ -97,6 +103,11 @@ def branch_values(
             "orgs.election_on_time": _election(st, as_of),
             "orgs.committee_complete": _committee(st),
             **_points(points[pk], st.code, year),
+            "assessment.vanguard_achieved": DerivedValue(
+                Decimal(vanguard.get(pk, 0)),
+                f"{year} 年完成党员先锋岗、突击队等任务 {vanguard.get(pk, 0)} 个",
+                reverse("assessment:vanguard-list") + f"?org={st.code}&year={year}",
+            ),
         }
         for code, indicator in INDICATORS.items():
             if not indicator.feeds:

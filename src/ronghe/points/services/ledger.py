@@ -166,9 +166,10 @@ def record_activity_points(
     note: str = "",
     actor: User | None = None,
 ) -> dict[str, int]:
-    """Training or volunteering: the members listed earn the indicators sourced from it (idempotent)."""
-    if source_type not in (SourceType.TRAINING, SourceType.VOLUNTEERING):
-        raise PointsError("只能记录培训或志愿服务积分")
+    """Training, volunteering or a completed 先锋岗/突击队 task: the members listed earn the indicators
+    sourced from it (idempotent)."""
+    if source_type not in (SourceType.TRAINING, SourceType.VOLUNTEERING, SourceType.VANGUARD):
+        raise PointsError("只能记录培训、志愿服务或先锋岗任务积分")
     resolver = Resolver()
     with transaction.atomic():
         desired: dict[tuple[int, int], tuple[Decimal, date]] = {}
