@@ -23,6 +23,7 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
         "党组织与党员",
         [
             ("党组织", "orgs:organization-list", "orgs.view"),
+            ("单位", "orgs:unit-list", "orgs.view"),
             ("组织预警", "orgs:warning-list", "orgs.view"),
             ("党员名册", "members:member-list", "members.view"),
             ("组织关系转接", "members:transfer-list", "members.view"),
