@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ronghe.core.rectification",
     "ronghe.points",
     "ronghe.ratings",
+    "ronghe.integration",
     "ronghe.home",
     "ronghe.demo",
 ]

@@ -24,6 +24,9 @@ PERMISSIONS: dict[str, str] = {
     "ratings.apply": "支部自评申星",
     "ratings.check": "评星初审",
     "ratings.manage": "组织评星定级",
+    "integration.view": "查看同步部署与点评",
+    "integration.plan": "编制工作计划、办理任务",
+    "integration.manage": "发布工作要点、同步点评",
     "judging.score": "评委评分",
     "review.discipline": "纪检联审",
     "reports.view": "查看统计",
@@ -35,7 +38,15 @@ PERMISSIONS: dict[str, str] = {
     "self.view": "查看本人信息",
 }
 
-_DOMAIN_READ = {"orgs.view", "members.view", "orglife.view", "points.view", "ratings.view", "reports.view"}
+_DOMAIN_READ = {
+    "orgs.view",
+    "members.view",
+    "orglife.view",
+    "points.view",
+    "ratings.view",
+    "reports.view",
+    "integration.view",
+}
 _DOMAIN_WRITE = {
     "orgs.edit",
     "members.edit",
@@ -45,6 +56,7 @@ _DOMAIN_WRITE = {
     "points.edit",
     "points.approve",
     "ratings.apply",
+    "integration.plan",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -57,6 +69,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "points.manage_scheme",
             "ratings.check",
             "ratings.manage",
+            "integration.manage",
             "self.view",
         }
     ),

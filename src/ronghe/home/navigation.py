@@ -65,6 +65,16 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
         ],
     ),
     (
+        "同步部署与点评",
+        [
+            ("工作要点", "integration:work-point-list", "integration.view"),
+            ("工作计划", "integration:plan-list", "integration.view"),
+            ("工作任务", "integration:task-list", "integration.view"),
+            ("逾期任务", "integration:overdue-list", "integration.view"),
+            ("同步点评", "integration:review-list", "integration.view"),
+        ],
+    ),
+    (
         "系统管理",
         [
             ("用户账户", "accounts:user-list", "users.manage"),
