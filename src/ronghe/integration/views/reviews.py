@@ -139,9 +139,9 @@ def review_detail(request: HttpRequest, code: UUID) -> HttpResponse:
 
 
 def _refused(request: HttpRequest, review: SyncReview, **forms: Any) -> HttpResponse:
-    return render(
-        request, "integration/review_detail.html", review_context(request, review, **forms), status=422
-    )
+    ctx = review_context(request, review, **forms)
+    ctx["refusal"] = next((str(e) for f in forms.values() for e in f.non_field_errors()), "")
+    return render(request, "integration/review_detail.html", ctx, status=422)
 
 
 @require("integration.manage")
