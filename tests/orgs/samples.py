@@ -70,3 +70,16 @@ def _department(cast):
 @api_sample("/api/v1/units/{code}")
 def _api_unit(cast):
     return {"code": cast.unit_a.code}
+
+
+def _unit_job(cast):
+    from ronghe.core.models import ImportJob
+
+    job, _ = ImportJob.objects.get_or_create(
+        kind="units", organization=cast.committee, original_name="单位.xlsx", defaults={"status": "validated"}
+    )
+    return {"code": job.code}
+
+
+for _name in ("orgs:unit-import-job", "orgs:unit-import-commit", "orgs:unit-import-cancel"):
+    url_sample(_name)(_unit_job)
