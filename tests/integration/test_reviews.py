@@ -128,3 +128,14 @@ def test_api_reviews(client_for, cast, today):
     rows = client.get("/api/v1/integration/reviews?year=2026").json()
     assert [(r["unit"], r["quarter"], r["grade"]) for r in rows] == [("甲局", 2, "good")]
     assert client.get(f"/api/v1/integration/reviews/{review.code}").json()["state"] == "finalized"
+
+
+def test_the_opinion_is_the_units_not_the_committees(client_for, cast, today):
+    review = make_review(cast)
+    response = client_for(cast.committee_admin).post(
+        reverse("integration:review-opinion", args=[review.code]), {"opinion": "代写"}
+    )
+    assert response.status_code == 422
+    assert "单位党组（党委）意见由单位填写" in response.content.decode()
+    review.refresh_from_db()
+    assert review.opinion == ""

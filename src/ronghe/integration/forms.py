@@ -73,7 +73,7 @@ class TaskForm(StyledForm):
         empty_label="（单位自身目标）",
     )
     title = forms.CharField(label="任务", max_length=200)
-    owner_kind = forms.ChoiceField(label="责任主体", choices=OwnerKind.choices, widget=forms.RadioSelect)
+    owner_kind = forms.ChoiceField(label="责任主体", choices=OwnerKind.choices)
     department = CodeChoiceField(queryset=Department.objects.none(), label="责任部门", required=False)
     branch = CodeChoiceField(queryset=Organization.objects.none(), label="责任党支部", required=False)
     person = forms.CharField(label="责任人", max_length=50, required=False, help_text="责任主体为个人时必填")

@@ -13,7 +13,7 @@ from ronghe.core import audit
 from ronghe.core.errors import TransitionNotAllowed
 from ronghe.core.rectification import services as rectification
 from ronghe.core.rectification.models import Item
-from ronghe.core.scope import require_at
+from ronghe.core.scope import has_perm_at, require_at
 from ronghe.core.workflow import services as workflow
 from ronghe.integration import rules
 from ronghe.integration.choices import ReviewState
@@ -114,6 +114,8 @@ def save_review(
 def save_opinion(*, actor: User, review: SyncReview, opinion: str) -> SyncReview:
     """The unit's 党组 (党委) adds its own opinion to the quarter's review while it is open."""
     require_at(actor, rules.PLAN_PERMISSION, review.organization.path)
+    if has_perm_at(actor, rules.MANAGE, review.organization.path):
+        raise IntegrationError("单位党组（党委）意见由单位填写", field="opinion")
     _require_draft(review)
     before = {"opinion": review.opinion}
     review.opinion = opinion.strip()

@@ -119,7 +119,7 @@ def review_context(request: HttpRequest, review: SyncReview, **extra: Any) -> di
         "review": review,
         "tasks": tasks,
         "can_edit": manage and draft,
-        "can_opine": draft and has_perm_at(request.user, rules.PLAN_PERMISSION, path),
+        "can_opine": draft and not manage and has_perm_at(request.user, rules.PLAN_PERMISSION, path),
         "review_form": ReviewForm(initial=review_initial(review, comments), tasks=tasks),
         "opinion_form": OpinionForm(initial={"opinion": review.opinion}),
         "rectification_form": RectificationForm(),
@@ -140,7 +140,13 @@ def review_detail(request: HttpRequest, code: UUID) -> HttpResponse:
 
 def _refused(request: HttpRequest, review: SyncReview, **forms: Any) -> HttpResponse:
     ctx = review_context(request, review, **forms)
-    ctx["refusal"] = next((str(e) for f in forms.values() for e in f.non_field_errors()), "")
+    shown = {
+        "review_form": ctx["can_edit"],
+        "rectification_form": ctx["can_edit"],
+        "opinion_form": ctx["can_opine"],
+    }
+    hidden = [f for name, f in forms.items() if not shown.get(name)]  # a refusal the page has no form for
+    ctx["refusal"] = next((str(m) for f in hidden for errors in f.errors.values() for m in errors), "")
     return render(request, "integration/review_detail.html", ctx, status=422)
 
 
