@@ -244,6 +244,21 @@ def assessment_quadrant_floor(request: HttpRequest) -> HttpResponse:
     return _table(rows)
 
 
+@public
+def plan_floor(request: HttpRequest) -> HttpResponse:
+    """A unit's plan page's rows: the plan's tasks with their owners in one query."""
+    from ronghe.integration.models import Task
+
+    rows = list(
+        Task.objects.filter(plan_id=int(request.GET["plan"]))
+        .order_by("deadline", "id")
+        .values_list(
+            "code", "kind", "title", "state", "deadline", "percent", "department__name", "branch__name"
+        )
+    )
+    return _table(rows)
+
+
 def assessment_facts(year: int) -> int:
     """What assessing every unit must read, at least: the branch facts of the year (the three GROUP BYs
     of `ratings_facts`) and the KPI results of the year's definitions."""
@@ -257,8 +272,25 @@ def assessment_facts(year: int) -> int:
     return ratings_facts(year) + len(kpis)
 
 
+@public
+def overdue_tasks_floor(request: HttpRequest) -> HttpResponse:
+    """The overdue list's first page for the whole county: not done, past the deadline, 50 by deadline."""
+    from ronghe.integration.models import Task
+
+    today = timezone.localdate()
+    rows = list(
+        Task.objects.exclude(state="done")
+        .filter(deadline__lt=today, organization__path__startswith=request.GET["path"])
+        .order_by("deadline", "id")
+        .values_list("code", "title", "plan__unit__name", "deadline", "percent", "state")[:50]
+    )
+    return _table(rows)
+
+
 urlpatterns = [
     path("assessment-quadrant", assessment_quadrant_floor, name="assessment-quadrant-floor"),
+    path("plan", plan_floor, name="plan-floor"),
+    path("overdue-tasks", overdue_tasks_floor, name="overdue-tasks-floor"),
     path("ratings-campaign", ratings_campaign_floor, name="ratings-campaign-floor"),
     path("home", home_floor, name="home-floor"),
     path("roster", roster_floor, name="roster-floor"),

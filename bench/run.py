@@ -510,6 +510,7 @@ def measure(
     password = settings.RONGHE_DEMO_PASSWORD
     rating_campaign = _rating_campaign()
     assessment_campaign = _campaign_of("unit_assessment")
+    unit_plan = _largest_plan()
     connection.close()
 
     def route(name: str, code: str | None = None, **params: Any) -> str | None:
@@ -596,6 +597,20 @@ def measure(
             route("assessment:quadrant", code=assessment_campaign[0]) if assessment_campaign else None,
             f"{floor_url}assessment-quadrant?campaign={assessment_campaign[1] if assessment_campaign else 0}",
             "assessment:quadrant",
+        ),
+        (
+            f"单位工作计划页 {YEAR} (largest plan, 党建/业务 side by side)",
+            "gwadmin",
+            route("integration:plan-detail", code=unit_plan[0]) if unit_plan else None,
+            f"{floor_url}plan?plan={unit_plan[1] if unit_plan else 0}",
+            "integration:plan-detail",
+        ),
+        (
+            "逾期任务 (工委, whole county)",
+            "gwadmin",
+            route("integration:overdue-list"),
+            f"{floor_url}overdue-tasks?path={committee.path}",
+            "integration:overdue-list",
         ),
         (
             "申报审核 overdue only (工委, whole county)",
@@ -833,6 +848,24 @@ def _campaign_of(purpose: str) -> tuple[str, int] | None:
     from ronghe.core.scoring.models import Campaign
 
     row = Campaign.objects.filter(purpose=purpose, year=YEAR).values_list("code", "pk").first()
+    return (str(row[0]), row[1]) if row else None
+
+
+def _largest_plan() -> tuple[str, int] | None:
+    """This year's unit plan with the most tasks (code, id), if the demo made plans."""
+    try:
+        from ronghe.integration.models import WorkPlan
+    except ImportError:
+        return None
+    from django.db.models import Count
+
+    row = (
+        WorkPlan.objects.filter(year=YEAR)
+        .annotate(n=Count("tasks"))
+        .order_by("-n", "id")
+        .values_list("code", "pk")
+        .first()
+    )
     return (str(row[0]), row[1]) if row else None
 
 

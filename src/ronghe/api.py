@@ -158,14 +158,16 @@ def me(request: ApiRequest) -> dict[str, Any]:
 def _register_routers() -> None:
     import importlib
 
-    for name in ("orgs", "members", "orglife", "points", "ratings", "assessment"):
+    for name in ("orgs", "members", "orglife", "points", "ratings", "integration", "assessment"):
         try:
             module = importlib.import_module(f"ronghe.{name}.api")
         except ModuleNotFoundError as exc:
             if exc.name != f"ronghe.{name}.api":
                 raise
             continue
-        api.add_router(f"/{getattr(module, 'PREFIX', name)}", module.router)
+        routers = getattr(module, "ROUTERS", None) or {getattr(module, "PREFIX", name): module.router}
+        for prefix, router in routers.items():
+            api.add_router(f"/{prefix}", router)
 
 
 _register_routers()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("ratings/", include("ronghe.ratings.urls")),
     path("assessment/", include("ronghe.assessment.urls")),
     path("v/", include("ronghe.core.voting.urls")),
+    path("integration/", include("ronghe.integration.urls")),
     path("judging/", include("ronghe.core.judging.urls")),
     path("evidence/", include("ronghe.core.evidence.urls")),
     path("rectification/", include("ronghe.core.rectification.urls")),

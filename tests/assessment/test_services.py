@@ -199,7 +199,7 @@ def test_evaluate_joins_party_and_business_with_the_linking_rules(campaign, unit
     assert eb.secretary_rank == 3
     derived = ea.breakdown["derived"]
     assert derived["assessment.debrief"]["value"] == "100"
-    assert derived["integration.review_mean"]["detail"] == "暂无数据"
+    assert derived["integration.review_mean"]["detail"] == "2026 年尚无定稿的季度同步点评"
     assert [k["code"] for k in ea.breakdown["kpis"]] == ["accidents", "revenue"]
     # Reproducible from the stored rules after the rules change.
     for entry in (ea, eb):
@@ -290,3 +290,24 @@ def test_a_unit_without_business_data_is_not_graded(campaign, units):
     assert eb.business_score is None and eb.total is None and eb.grade == "" and eb.rank is None
     assert eb.breakdown["incomplete"] == "业务数据暂无，暂不评定等次"
     assert rules.incomplete(True, True) == "党建、业务数据暂无，暂不评定等次"
+
+
+def test_finalized_quarterly_reviews_feed_the_party_score(campaign, units):
+    from ronghe.integration.models import SyncReview
+
+    for quarter, grade in ((1, "good"), (2, "fairly_good"), (3, "poor")):
+        SyncReview.objects.create(
+            unit=units.unit_a,
+            year=2026,
+            quarter=quarter,
+            organization=units.org_a,
+            grade=grade,
+            state="finalized",
+        )
+    SyncReview.objects.create(unit=units.unit_a, year=2026, quarter=4, organization=units.org_a, grade="poor")
+    kpi(units, units.unit_a)
+    services.evaluate(actor=units.committee_admin, campaign=campaign)
+    ea = Entry.objects.get(campaign=campaign, unit=units.unit_a)
+    review = ea.breakdown["derived"]["integration.review_mean"]
+    assert review["value"] == "60.00"  # (100 + 80 + 0) / 3: the draft 4th quarter does not count
+    assert review["detail"] == "第1季度好、第2季度较好、第3季度差，平均 60.00 分"

@@ -49,7 +49,11 @@ def test_same_seed_same_county():
     from ronghe.core.jointreview.models import JointReview
     from ronghe.core.publicity.models import Publication
     from ronghe.core.scoring.models import Campaign
+    from ronghe.integration.models import SyncReview, WorkPlan, WorkPoint
 
+    SyncReview.objects.all().delete()  # plans, reviews and work points keep their units and organizations
+    WorkPlan.objects.all().delete()
+    WorkPoint.objects.all().delete()
     Publication.objects.all().delete()  # 公示, 联审 and campaigns (with their entries) keep theirs too
     JointReview.objects.all().delete()
     Campaign.objects.all().delete()

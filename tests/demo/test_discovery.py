@@ -51,9 +51,11 @@ def test_building_a_county_finds_every_apps_steps_in_order():
     steps = demo_steps()
     assert [(s.__module__, s.__name__) for s in steps] == [
         ("ronghe.orgs.demo", "officers_and_party_workers"),
+        ("ronghe.orgs.demo", "unit_profiles"),
         ("ronghe.orglife.demo", "year_of_meetings"),
         ("ronghe.points.demo", "demo_points"),
         ("ronghe.ratings.demo", "demo_ratings"),
+        ("ronghe.integration.demo", "demo_integration"),
         ("ronghe.assessment.demo", "demo_assessment"),
         ("ronghe.demo.story", "story"),
     ]

@@ -24,6 +24,9 @@ PERMISSIONS: dict[str, str] = {
     "ratings.apply": "支部自评申星",
     "ratings.check": "评星初审",
     "ratings.manage": "组织评星定级",
+    "integration.view": "查看同步部署与点评",
+    "integration.plan": "编制工作计划、办理任务",
+    "integration.manage": "发布工作要点、同步点评",
     "judging.score": "评委评分",
     "review.discipline": "纪检联审",
     "assessment.view": "查看融合考核",
@@ -47,6 +50,7 @@ _DOMAIN_READ = {
     "ratings.view",
     "assessment.view",
     "reports.view",
+    "integration.view",
 }
 _DOMAIN_WRITE = {
     "orgs.edit",
@@ -58,6 +62,7 @@ _DOMAIN_WRITE = {
     "points.approve",
     "ratings.apply",
     "assessment.vanguard",
+    "integration.plan",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -72,6 +77,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "ratings.manage",
             "assessment.manage",
             "assessment.report",
+            "integration.manage",
             "self.view",
         }
     ),
@@ -82,7 +88,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     # A unit's leader sees Party building and business side by side, and changes nothing.
     Role.UNIT_LEADER: frozenset(
-        {"orgs.view", "orglife.view", "points.view", "ratings.view", "assessment.view", "reports.view", "self.view"}
+        {
+            "orgs.view",
+            "orglife.view",
+            "points.view",
+            "ratings.view",
+            "integration.view",
+            "assessment.view",
+            "reports.view",
+            "self.view",
+        }
     ),
     # A business system's service account: it reports KPI results through the API, nothing else.
     Role.BUSINESS_SYSTEM: frozenset({"assessment.report"}),

@@ -22,6 +22,7 @@ from ronghe.assessment import rules
 from ronghe.assessment.choices import RoundState
 from ronghe.assessment.models import Debrief, KpiDefinition, KpiResult
 from ronghe.core.rectification import services as rectification
+from ronghe.integration import queries as integration_queries
 from ronghe.orglife import facts as orglife_facts
 from ronghe.orgs import queries as orgs_queries
 from ronghe.points import queries as points_queries
@@ -52,7 +53,7 @@ INDICATORS: dict[str, DerivedIndicator] = {
         DerivedIndicator("points.share_5a", "5A 党员占比", True),
         DerivedIndicator("assessment.debrief", "书记抓党建述职评议", True),
         DerivedIndicator("rectification.closure", "整改完成率", True),
-        DerivedIndicator("integration.review_mean", "季度同步点评", False),
+        DerivedIndicator("integration.review_mean", "季度同步点评", True),
         DerivedIndicator("discipline.major_case", "违纪违法案件", False),
     )
 }
@@ -80,6 +81,7 @@ def party_values(
     points = points_queries.points_by_organization(all_ids, year)
     closure = rectification.closure_by_organization(all_ids, year)
     debriefs = _debrief_ranks(list(orgs), year)
+    reviews = integration_queries.review_grades(list(orgs), year)
     out: dict[int, dict[str, DerivedValue]] = {}
     for unit_id, rows in orgs.items():
         main_pk, _ = main[unit_id]
@@ -90,6 +92,7 @@ def party_values(
             "points.share_5a": _share_5a([points[pk] for pk in ids if pk in points]),
             "assessment.debrief": _debrief(debriefs.get(unit_id), arules),
             "rectification.closure": _closure([closure[pk] for pk in ids if pk in closure], year),
+            "integration.review_mean": _reviews(reviews.get(unit_id, []), year, arules),
         }
         for code, indicator in INDICATORS.items():
             if not indicator.feeds:
@@ -135,6 +138,21 @@ def _debrief(rank: int | None, arules: rules.AssessmentRules) -> DerivedValue:
     key = next(k for k, r in rules.GRADE_KEYS.items() if r == rank)
     score = arules.debrief.scores.get(key, rules.ZERO)
     return DerivedValue(score, f"述职评议等次“{rules.grade_label(rank)}”，折合 {rules.q(score)} 分")
+
+
+# The quarterly review's grade keys, as the 述职 grade keys whose scores the assessment's rules hold.
+REVIEW_KEYS = {"good": "good", "fairly_good": "fair_good", "average": "average", "poor": "poor"}
+
+
+def _reviews(grades: list[str | None], year: int, arules: rules.AssessmentRules) -> DerivedValue:
+    url = reverse("integration:review-list") + f"?year={year}"
+    given = [(q + 1, g) for q, g in enumerate(grades) if g]
+    if not given:
+        return DerivedValue(None, f"{year} 年尚无定稿的季度同步点评", url)
+    scores = [arules.debrief.scores.get(REVIEW_KEYS.get(g, ""), rules.ZERO) for _, g in given]
+    labels = "、".join(f"第{q}季度{rules.GRADE_LABELS[rules.GRADE_KEYS[REVIEW_KEYS[g]]]}" for q, g in given)
+    mean = rules.q(sum(scores, rules.ZERO) / len(scores))
+    return DerivedValue(mean, f"{labels}，平均 {mean} 分", url)
 
 
 def _closure(rows: list[tuple[int, int]], year: int) -> DerivedValue:

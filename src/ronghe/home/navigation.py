@@ -23,6 +23,7 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
         "党组织与党员",
         [
             ("党组织", "orgs:organization-list", "orgs.view"),
+            ("单位", "orgs:unit-list", "orgs.view"),
             ("组织预警", "orgs:warning-list", "orgs.view"),
             ("党员名册", "members:member-list", "members.view"),
             ("组织关系转接", "members:transfer-list", "members.view"),
@@ -61,6 +62,16 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
             ("联审", "jointreview:review-list", "review.discipline"),
             ("公示", "publicity:publication-list", "self.view"),
             ("整改事项", "rectification:item-list", "orgs.view"),
+        ],
+    ),
+    (
+        "同步部署与点评",
+        [
+            ("工作要点", "integration:work-point-list", "integration.view"),
+            ("工作计划", "integration:plan-list", "integration.view"),
+            ("工作任务", "integration:task-list", "integration.view"),
+            ("逾期任务", "integration:overdue-list", "integration.view"),
+            ("同步点评", "integration:review-list", "integration.view"),
         ],
     ),
     (

@@ -13,6 +13,7 @@ from ronghe.core.readcache import cached_aggregate, summary_version
 from ronghe.core.rectification import services as rectification
 from ronghe.core.rectification.models import Item
 from ronghe.core.scope import has_perm_anywhere, paths_with, scoped
+from ronghe.integration.queries import overdue_task_count
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.members.rules import AGE_BANDS
@@ -112,8 +113,8 @@ def compute_home_oversight(user: User, today: date) -> dict[str, Any]:
 
 
 def home_secretary(user: User, today: date) -> dict[str, Any]:
-    """The 14-day to-do of organizational life, the points claims waiting for this user's approval and the
-    late 整改 items."""
+    """The 14-day to-do of organizational life, the points claims waiting for this user's approval, the
+    late 整改 items and the overdue tasks of the joint plans (同步部署)."""
     out: dict[str, Any] = {}
     if has_perm_anywhere(user, "orglife.edit"):
         out["todo"], out["todo_count"] = todo_summary(user, today, TODO_LIMIT)
@@ -123,6 +124,8 @@ def home_secretary(user: User, today: date) -> dict[str, Any]:
         out["overdue_claim_count"] = points_queries.claims_awaiting_review(user, overdue_only=True).count()
     if has_perm_anywhere(user, "orgs.view"):  # the 整改 pages' permission
         out["late_rectification_count"] = late_rectifications(user, today)
+    if has_perm_anywhere(user, "integration.plan"):  # overdue tasks of the organizations the user works for
+        out["overdue_task_count"] = overdue_task_count(user, today)
     return out
 
 

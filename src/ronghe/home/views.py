@@ -45,6 +45,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         or context["can_oversee"]
         or "todo" in context
         or "rating_todo" in context
+        or bool(context.get("overdue_task_count"))
         or member is not None
     )
     return render(request, "home/home.html", context)

@@ -16,9 +16,9 @@ from ronghe.core.api import ERRORS, Paging
 from ronghe.core.errors import InvalidInput
 from ronghe.core.scope import get_for_user_or_404, has_perm_anywhere
 from ronghe.orgs import services
-from ronghe.orgs.forms import OrganizationForm
+from ronghe.orgs.forms import OrganizationForm, UnitForm
 from ronghe.orgs.models import Organization, Unit
-from ronghe.orgs.queries import org_rows, organizations_for_user
+from ronghe.orgs.queries import org_rows, organizations_for_user, unit_for_user_or_404, units_for_user
 
 router = Router(tags=["党组织"])
 PREFIX = "organizations"
@@ -36,6 +36,12 @@ class OrgOut(Schema):
     founded_on: date | None
     term_years: int
     last_election_on: date | None
+
+
+class OrgRefOut(Schema):
+    code: UUID
+    name: str
+    kind: str
 
 
 class OrgDetailOut(OrgOut):
@@ -185,3 +191,136 @@ def update_organization(request: ApiRequest, code: UUID, payload: OrgPatch) -> S
     services.update_organization(actor=request.auth, org=org, **form.service_kwargs())
     org.refresh_from_db()
     return Status(200, _out(org))
+
+
+# ---------------------------------------------------------------- /api/v1/units
+
+unit_router = Router(tags=["单位"])
+ROUTERS = {PREFIX: router, "units": unit_router}
+
+
+class LeaderOut(Schema):
+    name: str
+    title: str
+    is_party_group_member: bool
+
+
+class DepartmentOut(Schema):
+    code: UUID
+    name: str
+    head_name: str
+
+
+class UnitOut(Schema):
+    code: UUID
+    name: str
+    short_name: str
+    kind: str
+    kind_display: str
+    credit_code: str
+    staff_count: int
+
+
+class UnitDetailOut(UnitOut):
+    organizations: list[OrgRefOut]
+    leaders: list[LeaderOut]
+    departments: list[DepartmentOut]
+
+
+class UnitPage(Schema):
+    count: int
+    items: list[UnitOut]
+
+
+class UnitFilters(Paging):
+    kind: str | None = Field(None, max_length=30)
+    q: str | None = Field(None, max_length=50)
+
+
+class UnitIn(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+    short_name: str = Field("", max_length=40)
+    kind: str = Field("other", max_length=30)
+    credit_code: str = Field("", max_length=40, description="统一社会信用代码（GB 32100 校验）")
+    credit_code_confirmed: bool = Field(False, description="校验位不符但确认与证照一致")
+    staff_count: int = Field(0, ge=0, le=1_000_000)
+
+
+class UnitPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=100)
+    short_name: str | None = Field(None, max_length=40)
+    kind: str | None = Field(None, max_length=30)
+    credit_code: str | None = Field(None, max_length=40)
+    credit_code_confirmed: bool = False
+    staff_count: int | None = Field(None, ge=0, le=1_000_000)
+
+
+def _unit_out(unit: Unit) -> dict[str, Any]:
+    return {
+        "code": unit.code,
+        "name": unit.name,
+        "short_name": unit.short_name,
+        "kind": unit.kind,
+        "kind_display": unit.get_kind_display(),
+        "credit_code": unit.credit_code,
+        "staff_count": unit.staff_count,
+    }
+
+
+def _unit_form(values: dict[str, Any]) -> UnitForm:
+    data = {k: ("" if v is None else v) for k, v in values.items()}
+    if not data.get("credit_code_confirmed"):
+        data.pop("credit_code_confirmed", None)
+    form = UnitForm(data)
+    if not form.is_valid():
+        raise InvalidInput.from_form(form)
+    return form
+
+
+@unit_router.get("", response={200: UnitPage, **ERRORS}, summary="单位列表")
+def list_units(request: ApiRequest, filters: Query[UnitFilters]) -> dict[str, Any]:
+    _need(request, "orgs.view")
+    qs = units_for_user(request.auth).order_by("name")
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.q:
+        qs = qs.filter(name__contains=filters.q)
+    return {"count": qs.count(), "items": [_unit_out(u) for u in filters.window(qs)]}
+
+
+@unit_router.get("/{code}", response={200: UnitDetailOut, **ERRORS}, summary="单位详情")
+def get_unit(request: ApiRequest, code: UUID) -> dict[str, Any]:
+    unit = unit_for_user_or_404(request.auth, code)
+    organizations = Organization.objects.filter(unit=unit).order_by("path")
+    return {
+        **_unit_out(unit),
+        "organizations": [{"code": o.code, "name": o.name, "kind": o.kind} for o in organizations],
+        "leaders": [
+            {"name": x.name, "title": x.title, "is_party_group_member": x.is_party_group_member}
+            for x in unit.leaders.all()
+        ],
+        "departments": [
+            {"code": d.code, "name": d.name, "head_name": d.head_name} for d in unit.departments.all()
+        ],
+    }
+
+
+@unit_router.post("", response={201: UnitOut, **ERRORS}, summary="登记单位")
+def create_unit(request: ApiRequest, payload: UnitIn) -> Status[dict[str, Any]]:
+    if not services.can_manage_units(request.auth):
+        raise HttpError(403, "您没有执行此操作的权限")
+    form = _unit_form(payload.dict())
+    unit = services.create_unit(actor=request.auth, **form.service_kwargs())
+    return Status(201, _unit_out(unit))
+
+
+@unit_router.patch("/{code}", response={200: UnitOut, **ERRORS}, summary="修改单位")
+def update_unit(request: ApiRequest, code: UUID, payload: UnitPatch) -> Status[dict[str, Any]]:
+    unit = unit_for_user_or_404(request.auth, code)
+    if not services.can_manage_units(request.auth, unit):
+        raise HttpError(403, "您没有执行此操作的权限")
+    current: dict[str, Any] = {f: getattr(unit, f) for f in services.UNIT_FIELDS}
+    current.update(payload.dict(exclude_unset=True))
+    form = _unit_form(current)
+    services.update_unit(actor=request.auth, unit=unit, **form.service_kwargs())
+    return Status(200, _unit_out(unit))

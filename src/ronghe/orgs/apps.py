@@ -11,3 +11,7 @@ class OrgsConfig(AppConfig):
         from ronghe.orgs.models import Organization
 
         readcache.invalidate_on(Organization)  # the home summary, compliance table and side-bar tree
+
+        from ronghe.orgs import imports
+
+        imports.register()  # the units register import (core.imports.jobs kind "units")

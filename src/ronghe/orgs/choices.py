@@ -36,3 +36,13 @@ POST_BY_LABEL = {label: value for value, label in OfficerPost.choices}
 class WorkerKind(models.TextChoices):
     FULL_TIME = "full_time", "专职"
     PART_TIME = "part_time", "兼职"
+
+
+class UnitKind(models.TextChoices):
+    """单位类别, as the 工委's register of units groups them."""
+
+    PARTY_GOVERNMENT = "party_government", "党政机关"
+    INSTITUTION = "institution", "事业单位"
+    STATE_OWNED = "state_owned", "国有企业"
+    MASS_ORGANIZATION = "mass_organization", "群团组织"
+    OTHER = "other", "其他"

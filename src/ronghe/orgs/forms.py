@@ -11,10 +11,10 @@ from ronghe.core.forms import GenericModelChoiceField, GenericModelForm, StyledF
 from ronghe.core.types import Actor
 from ronghe.members.models import Member
 from ronghe.orgs import rules
-from ronghe.orgs.choices import OfficerPost, OrgKind, WorkerKind
-from ronghe.orgs.models import Organization, Unit
+from ronghe.orgs.choices import OfficerPost, OrgKind, UnitKind, WorkerKind
+from ronghe.orgs.models import Department, Leader, Organization, Unit
 from ronghe.orgs.queries import organizations_for_user
-from ronghe.orgs.services import officer_candidates
+from ronghe.orgs.services import leader_candidates, officer_candidates
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 KIND_CHOICES = [(k, label) for k, label in OrgKind.choices if k != OrgKind.COMMITTEE]
@@ -180,3 +180,83 @@ class WarningFilterForm(StyledForm):
         required=False,
         choices=[("", "全部级别"), ("danger", "严重"), ("warning", "一般"), ("info", "提示")],
     )
+
+
+# ---------------------------------------------------------------- units
+
+
+class UnitForm(StyledForm):
+    """A unit's register entry; the service checks the credit code (GB 32100) and the names."""
+
+    name = forms.CharField(label="单位名称", max_length=100)
+    short_name = forms.CharField(label="简称", max_length=40, required=False)
+    kind = forms.ChoiceField(label="单位类别", choices=UnitKind.choices)
+    credit_code = forms.CharField(
+        label="统一社会信用代码",
+        max_length=40,
+        required=False,
+        help_text="18位，可不填；保存时按 GB 32100 校验",
+    )
+    credit_code_confirmed = forms.BooleanField(label="校验位不符，确认与证照一致", required=False)
+    staff_count = forms.IntegerField(label="在编人数", min_value=0, max_value=1_000_000, initial=0)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """The cleaned input as `services.create_unit` / `update_unit` take it (pages and API alike)."""
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "short_name": data["short_name"],
+            "kind": data["kind"],
+            "credit_code": data["credit_code"],
+            "staff_count": data["staff_count"],
+            "credit_code_confirmed": data["credit_code_confirmed"],
+        }
+
+
+class LeaderForm(StyledForm):
+    name = forms.CharField(label="姓名", max_length=50)
+    title = forms.CharField(label="职务", max_length=100)
+    is_party_group_member = forms.BooleanField(label="党组（党委）成员", required=False)
+    order = forms.IntegerField(label="排序", min_value=0, max_value=999, initial=0, required=False)
+    member = CodeChoiceField(
+        queryset=Member.objects.none(), label="对应党员", required=False, empty_label="（无）"
+    )
+
+    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        member = self.fields["member"]
+        assert isinstance(member, forms.ModelChoiceField)
+        member.queryset = leader_candidates(unit).order_by("name")
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {**data, "order": data["order"] or 0}
+
+
+class DepartmentForm(StyledForm):
+    name = forms.CharField(label="部门名称", max_length=100)
+    head_name = forms.CharField(label="负责人", max_length=50, required=False)
+    order = forms.IntegerField(label="排序", min_value=0, max_value=999, initial=0, required=False)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {**data, "order": data["order"] or 0}
+
+
+class UnitFilterForm(StyledForm):
+    q = forms.CharField(label="名称或代码", required=False)
+    kind = forms.ChoiceField(label="类别", required=False, choices=[("", "全部类别"), *UnitKind.choices])
+
+
+def leader_initial(leader: Leader) -> dict[str, Any]:
+    return {
+        "name": leader.name,
+        "title": leader.title,
+        "is_party_group_member": leader.is_party_group_member,
+        "order": leader.order,
+        "member": leader.member.code if leader.member else None,
+    }
+
+
+def department_initial(department: Department) -> dict[str, Any]:
+    return {"name": department.name, "head_name": department.head_name, "order": department.order}

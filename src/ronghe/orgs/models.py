@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import models
 
-from ronghe.orgs.choices import OfficerPost, OrgKind, WorkerKind
+from ronghe.orgs.choices import OfficerPost, OrgKind, UnitKind, WorkerKind
 
 SEGMENT = 5  # base-36 characters per path segment: up to 60 million siblings
 
@@ -50,6 +50,7 @@ class Unit(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField("单位名称", max_length=100, unique=True)
     short_name = models.CharField("简称", max_length=40, blank=True)
+    kind = models.CharField("单位类别", max_length=20, choices=UnitKind.choices, default=UnitKind.OTHER)
     credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
     staff_count = models.PositiveIntegerField("在编人数", default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -59,6 +60,11 @@ class Unit(models.Model):
         verbose_name = "单位"
         verbose_name_plural = "单位"
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"], condition=~models.Q(credit_code=""), name="unit_credit_code_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -200,3 +206,59 @@ class PartyWorker(models.Model):
 
     def audit_org_path(self) -> str:
         return self.organization.path
+
+
+class Leader(models.Model):
+    """A leader of a unit (局长, 副局长 …) and whether they sit on its 党组/党委 (`is_party_group_member`)."""
+
+    scope_org_field = None  # scoped through its unit
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="leaders", verbose_name="单位")
+    name = models.CharField("姓名", max_length=50)
+    title = models.CharField("职务", max_length=100)
+    member = models.ForeignKey(
+        "members.Member",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="unit_posts",
+        verbose_name="对应党员",
+    )
+    is_party_group_member = models.BooleanField("党组（党委）成员", default=False)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "单位领导"
+        verbose_name_plural = "单位领导"
+        ordering = ["unit_id", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.title}）"
+
+
+class Department(models.Model):
+    """A business department (处室/股室) of a unit: owners of business tasks."""
+
+    scope_org_field = None  # scoped through its unit
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="departments", verbose_name="单位")
+    name = models.CharField("部门名称", max_length=100)
+    head_name = models.CharField("负责人", max_length=50, blank=True)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "业务部门"
+        verbose_name_plural = "业务部门"
+        ordering = ["unit_id", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "name"], name="department_name_unique_per_unit")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -13,15 +13,16 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from django.db import models
 from django.db.models import Count, Q, QuerySet
 
-from ronghe.core.scope import paths_with, scoped
+from ronghe.core.scope import OutOfScope, paths_with, scoped
 from ronghe.core.types import Actor
 from ronghe.members.choices import ACTIVE_STATUSES, MemberStatus
 from ronghe.members.models import Member
 from ronghe.orgs import rules
 from ronghe.orgs.choices import OfficerPost, OrgKind, WorkerKind
-from ronghe.orgs.models import SEGMENT, Officer, Organization, PartyWorker, ancestor_paths
+from ronghe.orgs.models import SEGMENT, Officer, Organization, PartyWorker, Unit, ancestor_paths
 
 
 @dataclass
@@ -258,3 +259,57 @@ def unit_organizations(unit_ids: Sequence[int]) -> dict[int, list[tuple[int, str
     for unit_id, pk, path in sorted(rows, key=lambda r: (len(r[2]), r[2])):
         out[unit_id].append((pk, path))
     return dict(out)
+# ---------------------------------------------------------------- units (scoped through their organizations)
+
+LEAD_KINDS = (OrgKind.PARTY_COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH, OrgKind.TEMPORARY)
+
+
+def units_for_user(user: Actor | None, perm: str = "orgs.view") -> QuerySet[Unit]:
+    """Units the user sees with `perm`: those with an organization (its own, or a 联合党支部 covering it) in
+    a subtree where the user holds `perm`; a unit without any organization yet only from a root."""
+    paths = paths_with(user, perm)
+    if not paths:
+        return Unit.objects.none()
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(organizations__path__startswith=path) | Q(joint_organizations__path__startswith=path)
+    if any(p.count(".") == 1 for p in paths):
+        q |= Q(organizations__isnull=True, joint_organizations__isnull=True)
+    return Unit.objects.filter(pk__in=Unit.objects.filter(q).values("pk"))
+
+
+def unit_for_user_or_404(user: Actor | None, code: UUID | str, perm: str = "orgs.view") -> Unit:
+    """One unit the user sees with `perm`; 404 otherwise (403 for a write is the service's)."""
+    try:
+        return units_for_user(user, perm).get(code=code)
+    except (Unit.DoesNotExist, ValueError, TypeError) as exc:
+        raise OutOfScope("未找到或无权访问") from exc
+
+
+def lead_organizations(unit_ids: Sequence[int]) -> dict[int, Organization]:
+    """The Party organization that answers for each unit's Party building (its 机关党委, 总支 or 支部: the
+    highest of its own organizations, 党组 and 党小组 aside), else the 联合党支部 covering it. Two queries."""
+    out: dict[int, Organization] = {}
+    own = Organization.objects.filter(unit_id__in=unit_ids, kind__in=LEAD_KINDS, is_active=True)
+    for org in own.order_by("depth", "path"):
+        assert org.unit_id is not None
+        out.setdefault(org.unit_id, org)
+    missing = [u for u in unit_ids if u not in out]
+    if missing:
+        joint = Organization.objects.filter(
+            Q(joint_units__in=missing) | Q(unit_id__in=missing), kind=OrgKind.JOINT_BRANCH, is_active=True
+        )
+        for org in joint.annotate(covered=models.F("joint_units")).order_by("depth", "path"):
+            for unit_id in (org.covered, org.unit_id):
+                if unit_id in missing:
+                    out.setdefault(unit_id, org)
+    return out
+
+
+def unit_rows(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    """The list's rows with their counts, in one query."""
+    return units.annotate(
+        n_orgs=Count("organizations", distinct=True),
+        n_departments=Count("departments", distinct=True),
+        n_leaders=Count("leaders", distinct=True),
+    ).order_by("name")

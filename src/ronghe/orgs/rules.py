@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import math
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -212,3 +213,78 @@ def officers_complete(facts: OrgFacts, has_secretary: bool) -> bool:
     in either case (a branch without a committee has "1 书记")."""
     committee_ok = not any(w.code == "committee_missing" for w in evaluate_branch(facts))
     return has_secretary and committee_ok
+
+
+# ---------------------------------------------------------------- 统一社会信用代码 (GB 32100-2015)
+
+CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, S, V, Z
+CREDIT_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))  # 3^(i−1) mod 31, i = 1…17 from the left
+CREDIT_UNUSED = "IOSVZ"
+# 登记管理部门代码 (position 1) and, where security.md B.2 lists them, the 机构类别代码 it allows (position 2).
+CREDIT_AUTHORITIES = frozenset("123456789ANY")
+CREDIT_CATEGORIES = {"1": "1239", "5": "1239", "9": "123"}
+
+
+@dataclass(frozen=True)
+class CreditCodeCheck:
+    """`code` normalised; `problem` a structural fault (refuse); `check_mismatch` the 18th character is not the
+    computed check character (`expected`): refused unless the user confirms the code as issued (security.md B.2:
+    issued codes failing the check are reported, so a mismatch is confirm-and-audit, not a hard reject)."""
+
+    code: str
+    problem: str = ""
+    check_mismatch: bool = False
+    expected: str = ""
+
+    @property
+    def valid(self) -> bool:
+        return not self.problem and not self.check_mismatch
+
+
+def normalize_credit_code(text: str) -> str:
+    """NFKC (full-width to half-width), upper case, spaces and hyphens removed (security.md B.2 step 1)."""
+    return unicodedata.normalize("NFKC", text or "").upper().replace(" ", "").replace("-", "")
+
+
+def credit_check_character(first17: str) -> str:
+    """GB 32100-2015 校验码: C18 = (31 − Σ Ci·Wi mod 31) mod 31 over positions 1–17, Wi = 3^(i−1) mod 31,
+    mapped back through the 31-character alphabet."""
+    total = sum(CREDIT_ALPHABET.index(c) * w for c, w in zip(first17, CREDIT_WEIGHTS, strict=True))
+    return CREDIT_ALPHABET[(31 - total % 31) % 31]
+
+
+def check_credit_code(text: str) -> CreditCodeCheck:
+    """统一社会信用代码 (GB 32100-2015, security.md B.2): 18 characters of the alphabet (digits and capital
+    letters without I, O, S, V, Z), position 1 a registration authority and position 2 a category it allows,
+    positions 3–8 the area code (digits), position 18 the check character. Lower case and full-width input
+    is normalised first; an empty code is no code (blank allowed) and is valid."""
+    code = normalize_credit_code(text)
+    if not code:
+        return CreditCodeCheck(code)
+    if len(code) != 18:
+        return CreditCodeCheck(code, f"应为18位，现为{len(code)}位")
+    for i, c in enumerate(code, start=1):
+        if c in CREDIT_UNUSED:
+            return CreditCodeCheck(code, f"第{i}位“{c}”：统一社会信用代码不使用字母 I、O、S、V、Z")
+        if c not in CREDIT_ALPHABET:
+            return CreditCodeCheck(code, f"第{i}位“{c}”不是有效字符，只能是数字和大写字母")
+    if code[0] not in CREDIT_AUTHORITIES:
+        return CreditCodeCheck(code, f"第1位“{code[0]}”不是有效的登记管理部门代码")
+    allowed = CREDIT_CATEGORIES.get(code[0])
+    if allowed is not None and code[1] not in allowed:
+        return CreditCodeCheck(
+            code, f"第2位“{code[1]}”不是有效的机构类别代码（第1位为“{code[0]}”时应为{'、'.join(allowed)}）"
+        )
+    if not code[2:8].isdigit():
+        return CreditCodeCheck(code, "第3–8位应为登记管理机关的行政区划代码（6位数字）")
+    expected = credit_check_character(code[:17])
+    if code[17] != expected:
+        return CreditCodeCheck(code, check_mismatch=True, expected=expected)
+    return CreditCodeCheck(code)
+
+
+def credit_mismatch_message(check: CreditCodeCheck) -> str:
+    return (
+        f"校验位不符：按 GB 32100 计算第18位应为“{check.expected}”，填写的是“{check.code[17]}”。"
+        "请核对；如确认与证照一致，请勾选“校验位不符，确认与证照一致”后保存"
+    )
