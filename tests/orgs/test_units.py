@@ -164,3 +164,23 @@ def test_api_unit_scope(client_for, cast):
     )
     assert response.status_code == 403
     assert Unit.objects.get(pk=cast.unit_a.pk).name == "甲局"
+
+
+def test_lead_organization_is_the_units_highest_own_else_the_joint_branch(cast):
+    from ronghe.orgs.queries import lead_organizations
+    from tests.factories import OrganizationFactory
+
+    covered = Unit.objects.create(name="小局")
+    joint = OrganizationFactory(name="联合支部", kind="joint_branch", parent=cast.committee, unit=cast.unit_b)
+    joint.joint_units.set([covered])
+    alone = Unit.objects.create(name="无党组织局")
+    OrganizationFactory(name="甲局党组", kind="leading_group", parent=cast.committee, unit=cast.unit_a)
+    leads = lead_organizations([cast.unit_a.pk, cast.unit_b.pk, covered.pk, alone.pk])
+    # the 党组 is not the unit's lead organization; the 总支 is
+    assert leads == {cast.unit_a.pk: cast.org_a, cast.unit_b.pk: cast.org_b, covered.pk: joint}
+
+
+def test_a_unit_without_organizations_is_seen_from_the_root_only(client_for, cast):
+    Unit.objects.create(name="新登记局")
+    assert "新登记局" in client_for(cast.committee_admin).get(reverse("orgs:unit-list")).content.decode()
+    assert "新登记局" not in client_for(cast.secretary_a).get(reverse("orgs:unit-list")).content.decode()
