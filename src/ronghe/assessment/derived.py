@@ -73,9 +73,10 @@ def party_values(
     points of all the units' organizations, the 述职 grades and the rectification items.
     """
     today = today or timezone.localdate()
-    orgs = orgs_queries.unit_organizations(unit_ids)
-    main = {unit_id: rows[0] for unit_id, rows in orgs.items()}
-    all_ids = [pk for rows in orgs.values() for pk, _path in rows]
+    main = {u: (org.pk, org.path) for u, org in orgs_queries.lead_organizations(list(unit_ids)).items()}
+    own = orgs_queries.unit_organizations(list(main))
+    orgs = {u: own.get(u, [main[u]]) for u in main}  # a unit served by a 联合党支部 only: that branch
+    all_ids = list({pk for rows in orgs.values() for pk, _path in rows})
     stars = ratings_queries.star_levels_by_unit(list(orgs), year)
     tallies = orglife_facts.compliance_by_organization([pk for pk, _ in main.values()], year, today)
     points = points_queries.points_by_organization(all_ids, year)

@@ -81,15 +81,22 @@ def _dec(raw: object, field: str, label: str) -> Decimal:
 
 
 def main_organizations(unit_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
-    """Per unit: (id, path) of its main Party organization (the highest of its organizations)."""
-    return {u: rows[0] for u, rows in orgs_queries.unit_organizations(unit_ids).items()}
+    """Per unit: (id, path) of the Party organization that answers for it (`orgs.queries.lead_organizations`)."""
+    return {u: (org.pk, org.path) for u, org in orgs_queries.lead_organizations(list(unit_ids)).items()}
 
 
 def units_under(organization: Organization) -> list[tuple[Unit, int]]:
-    """The units whose main Party organization is in `organization`'s subtree, with that org's id."""
-    units = list(Unit.objects.filter(organizations__path__startswith=organization.path).distinct())
+    """The units whose lead Party organization is in `organization`'s subtree, with that org's id."""
+    from django.db.models import Q
+
+    units = list(
+        Unit.objects.filter(
+            Q(organizations__path__startswith=organization.path)
+            | Q(joint_organizations__path__startswith=organization.path)
+        ).distinct()
+    )
     mains = main_organizations([u.pk for u in units])
-    return [(u, mains[u.pk][0]) for u in units if mains[u.pk][1].startswith(organization.path)]
+    return [(u, mains[u.pk][0]) for u in units if u.pk in mains and mains[u.pk][1].startswith(organization.path)]
 
 
 # ---------------------------------------------------------------- the assessment campaign

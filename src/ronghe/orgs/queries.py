@@ -252,8 +252,8 @@ def standing(organization_ids: Sequence[int], as_of: date) -> dict[int, Standing
 
 
 def unit_organizations(unit_ids: Sequence[int]) -> dict[int, list[tuple[int, str]]]:
-    """Per unit: its Party organizations as (id, path), the unit's main organization (the highest in
-    the tree) first. One query; units without an organization are left out."""
+    """Per unit: its own Party organizations as (id, path), highest in the tree first. One query; units
+    without an organization of their own are left out (see `lead_organizations` for the one answering)."""
     out: dict[int, list[tuple[int, str]]] = defaultdict(list)
     rows = Organization.objects.filter(unit_id__in=list(unit_ids)).values_list("unit_id", "pk", "path")
     for unit_id, pk, path in sorted(rows, key=lambda r: (len(r[2]), r[2])):
