@@ -131,3 +131,12 @@ def test_vote_page_on_a_phone(client, campaign, units, travel):
     assert "您已投过票" in second.content.decode()
     assert Voter.objects.count() == 1
     assert client.get("/v/unknown/").status_code == 404
+
+
+def test_the_unit_page_shows_its_assessments(client, campaign, units):
+    from django.urls import reverse
+
+    services.evaluate(actor=units.committee_admin, campaign=campaign)
+    client.force_login(units.committee_admin)
+    page = client.get(reverse("orgs:unit-detail", args=[units.unit_a.code])).content.decode()
+    assert 'id="unit-assessment-title"' in page and "/assessment/units/" in page

@@ -8,6 +8,16 @@ class AssessmentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from ronghe.orgs.unit_sections import register_section
+
+        def unit_section(request, unit):  # type: ignore[no-untyped-def]
+            from ronghe.assessment import queries
+
+            history = queries.unit_history(unit.pk, request.user)
+            return {"history": history} if history else None
+
+        register_section("assessment/_unit_section.html", unit_section)
+
         from ronghe.assessment.choices import RoundState
         from ronghe.assessment.models import Debrief
         from ronghe.core.evidence.registry import register_owner_kind
