@@ -24,6 +24,11 @@ PERMISSIONS: dict[str, str] = {
     "ratings.apply": "支部自评申星",
     "ratings.check": "评星初审",
     "ratings.manage": "组织评星定级",
+    "dues.view": "查看党费",
+    "dues.edit": "登记党费收缴",
+    "dues.import": "导入工资表核定党费基数",
+    "dues.approve_relief": "审批少交、免交党费（上一级党委）",
+    "dues.manage": "设置党费核定方式",
     "judging.score": "评委评分",
     "review.discipline": "纪检联审",
     "reports.view": "查看统计",
@@ -35,7 +40,15 @@ PERMISSIONS: dict[str, str] = {
     "self.view": "查看本人信息",
 }
 
-_DOMAIN_READ = {"orgs.view", "members.view", "orglife.view", "points.view", "ratings.view", "reports.view"}
+_DOMAIN_READ = {
+    "orgs.view",
+    "members.view",
+    "orglife.view",
+    "points.view",
+    "ratings.view",
+    "reports.view",
+    "dues.view",
+}
 _DOMAIN_WRITE = {
     "orgs.edit",
     "members.edit",
@@ -45,6 +58,8 @@ _DOMAIN_WRITE = {
     "points.edit",
     "points.approve",
     "ratings.apply",
+    "dues.edit",
+    "dues.import",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -57,11 +72,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "points.manage_scheme",
             "ratings.check",
             "ratings.manage",
+            "dues.approve_relief",
+            "dues.manage",
             "self.view",
         }
     ),
     Role.UNIT_ADMIN: frozenset(
-        _DOMAIN_READ | _DOMAIN_WRITE | {"members.view_sensitive", "ratings.check", "self.view"}
+        _DOMAIN_READ
+        | _DOMAIN_WRITE
+        | {"members.view_sensitive", "ratings.check", "dues.approve_relief", "dues.manage", "self.view"}
     ),
     Role.BRANCH_SECRETARY: frozenset(_DOMAIN_READ | _DOMAIN_WRITE | {"self.view"}),
     Role.MEMBER: frozenset({"self.view"}),
