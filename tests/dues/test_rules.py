@@ -86,7 +86,13 @@ def test_rounding_is_configurable(_case, unit, mode, base, fee):
 def test_fee_is_base_times_band_rate_rounded_half_up(base):
     fee = rules.calculate_fee(base, Category.IN_SERVICE)
     expected_rate = (
-        D("0.005") if base <= 3000 else D("0.01") if base <= 5000 else D("0.015") if base <= 10000 else D("0.02")
+        D("0.005")
+        if base <= 3000
+        else D("0.01")
+        if base <= 5000
+        else D("0.015")
+        if base <= 10000
+        else D("0.02")
     )
     assert fee.rate == expected_rate
     assert fee.amount == (base * expected_rate).quantize(D("0.01"), rounding="ROUND_HALF_UP")

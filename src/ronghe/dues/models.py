@@ -24,8 +24,6 @@ from ronghe.dues.choices import (
     UseCategory,
 )
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
-
 
 class DuesSetting(models.Model):
     """An organization's choices where the rules are UNCONFIRMED or local; inherited by its subtree
@@ -39,7 +37,9 @@ class DuesSetting(models.Model):
     tax_reading = models.CharField(
         "“税后”口径", max_length=20, choices=TaxReading.choices, default=TaxReading.TAX_AND_INSURANCE
     )
-    rounding_unit = models.CharField("取整单位", max_length=5, choices=RoundingUnit.choices, default=RoundingUnit.FEN)
+    rounding_unit = models.CharField(
+        "取整单位", max_length=5, choices=RoundingUnit.choices, default=RoundingUnit.FEN
+    )
     rounding_mode = models.CharField(
         "取整方式", max_length=10, choices=RoundingMode.choices, default=RoundingMode.HALF_UP
     )
@@ -69,9 +69,9 @@ class RateTable(models.Model):
     effective_from = models.DateField("施行日期")
     in_service_bands = models.JSONField("在职党员比例")
     retired_bands = models.JSONField("离退休党员比例")
-    farmer_min = models.DecimalField("农民党员每月最低（元）", **MONEY)
-    farmer_max = models.DecimalField("农民党员每月最高（元）", **MONEY)
-    reduced_amount = models.DecimalField("定额交纳（元）", **MONEY)
+    farmer_min = models.DecimalField("农民党员每月最低（元）", max_digits=12, decimal_places=2)
+    farmer_max = models.DecimalField("农民党员每月最高（元）", max_digits=12, decimal_places=2)
+    reduced_amount = models.DecimalField("定额交纳（元）", max_digits=12, decimal_places=2)
     source = models.CharField("依据", max_length=200, blank=True)
 
     class Meta:
@@ -93,7 +93,7 @@ class DuesBase(models.Model):
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="dues_bases")
     effective_from = models.DateField("起始月份")
     category = models.CharField("类别", max_length=12, choices=Category.choices, default=Category.IN_SERVICE)
-    base = models.DecimalField("计算基数（元）", **MONEY)
+    base = models.DecimalField("计算基数（元）", max_digits=12, decimal_places=2)
     items = models.JSONField("工资项目", default=dict, blank=True)
     tax_reading = models.CharField("“税后”口径", max_length=20, choices=TaxReading.choices, blank=True)
     source = models.CharField("来源", max_length=10, default="manual")  # manual | import
@@ -107,7 +107,9 @@ class DuesBase(models.Model):
         verbose_name_plural = "党费计算基数"
         ordering = ["member_id", "effective_from"]
         constraints = [
-            models.UniqueConstraint(fields=["member", "effective_from"], name="one_dues_base_per_member_month")
+            models.UniqueConstraint(
+                fields=["member", "effective_from"], name="one_dues_base_per_member_month"
+            )
         ]
 
     def __str__(self) -> str:
@@ -130,11 +132,13 @@ class DuesRecord(models.Model):
     )
     period = models.DateField("月份")
     category = models.CharField("类别", max_length=12, choices=Category.choices, blank=True)
-    base = models.DecimalField("计算基数（元）", null=True, blank=True, **MONEY)
+    base = models.DecimalField("计算基数（元）", null=True, blank=True, max_digits=12, decimal_places=2)
     rate = models.DecimalField("比例", max_digits=6, decimal_places=4, null=True, blank=True)
-    amount_due = models.DecimalField("应交（元）", null=True, blank=True, **MONEY)  # null: no base yet
+    amount_due = models.DecimalField(
+        "应交（元）", null=True, blank=True, max_digits=12, decimal_places=2
+    )  # null: no base yet
     state = models.CharField("状态", max_length=8, choices=RecordState.choices, default=RecordState.DUE)
-    paid_amount = models.DecimalField("实交（元）", null=True, blank=True, **MONEY)
+    paid_amount = models.DecimalField("实交（元）", null=True, blank=True, max_digits=12, decimal_places=2)
     paid_on = models.DateField("交纳日期", null=True, blank=True)
     timing = models.CharField("交纳方式", max_length=10, choices=Timing.choices, blank=True)
     method = models.CharField("交纳人", max_length=10, choices=PaymentMethod.choices, blank=True)
@@ -171,11 +175,17 @@ class Relief(models.Model):
     kind = models.CharField("类型", max_length=8, choices=ReliefKind.choices)
     from_period = models.DateField("起始月份")
     to_period = models.DateField("截止月份")
-    reduced_amount = models.DecimalField("少交后每月（元）", null=True, blank=True, **MONEY)
+    reduced_amount = models.DecimalField(
+        "少交后每月（元）", null=True, blank=True, max_digits=12, decimal_places=2
+    )
     reason = models.TextField("困难情况")
     state = models.CharField("状态", max_length=10, choices=ReliefState.choices, default=ReliefState.APPLIED)
     approved_by_org = models.ForeignKey(
-        "orgs.Organization", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "orgs.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name="批准党委",
     )
     comment = models.TextField("意见", blank=True)
@@ -232,7 +242,7 @@ class VoluntaryPayment(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="dues_voluntary")
     organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+")
-    amount = models.DecimalField("金额（元）", **MONEY)
+    amount = models.DecimalField("金额（元）", max_digits=12, decimal_places=2)
     paid_on = models.DateField("交纳日期")
     purpose = models.CharField("说明", max_length=100, blank=True)
     remit_to_central = models.BooleanField("全额上缴中央", default=False)
@@ -296,7 +306,7 @@ class DuesUse(models.Model):
     organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField("年度")
     category = models.CharField("用途", max_length=15, choices=UseCategory.choices)
-    amount = models.DecimalField("金额（元）", **MONEY)
+    amount = models.DecimalField("金额（元）", max_digits=12, decimal_places=2)
     note = models.CharField("说明", max_length=200, blank=True)
     spent_on = models.DateField("日期")
     recorded_by = models.ForeignKey(

@@ -54,10 +54,18 @@ PAYROLL_ITEMS: tuple[PayrollItem, ...] = (
     PayrollItem("living_allowance", "规范的生活性补贴", COUNTED, ("生活性补贴", "补贴")),
     PayrollItem("pension", "离退休费/养老金", COUNTED, ("离退休费", "退休费", "离休费", "养老金")),
     PayrollItem("incentive_performance", "奖励性绩效工资", EXCLUDED, ("奖励性绩效", "奖励性绩效工资")),
-    PayrollItem("special_allowance", "地区或岗位性津贴（艰苦边远、办案、审计、信访等）", EXCLUDED,
-                ("艰苦边远地区津贴", "办案津贴", "审计津贴", "信访津贴", "岗位津贴")),
-    PayrollItem("reform_allowance", "改革性补贴（住房、提租、通讯、交通、公车）", EXCLUDED,
-                ("住房补贴", "提租补贴", "通讯补贴", "交通补贴", "公车补贴", "车改补贴")),
+    PayrollItem(
+        "special_allowance",
+        "地区或岗位性津贴（艰苦边远、办案、审计、信访等）",
+        EXCLUDED,
+        ("艰苦边远地区津贴", "办案津贴", "审计津贴", "信访津贴", "岗位津贴"),
+    ),
+    PayrollItem(
+        "reform_allowance",
+        "改革性补贴（住房、提租、通讯、交通、公车）",
+        EXCLUDED,
+        ("住房补贴", "提租补贴", "通讯补贴", "交通补贴", "公车补贴", "车改补贴"),
+    ),
     PayrollItem("heating", "取暖费", EXCLUDED, ("取暖费",)),
     PayrollItem("cooling", "防暑降温费", EXCLUDED, ("防暑降温费",)),
     PayrollItem("overtime", "加班补贴", EXCLUDED, ("加班补贴", "加班费")),
@@ -85,7 +93,9 @@ class BaseBreakdown:
     base: Decimal  # counted − deducted, never below 0
 
 
-def calculate_base(items: Mapping[str, Decimal], reading: str = TaxReading.TAX_AND_INSURANCE) -> BaseBreakdown:
+def calculate_base(
+    items: Mapping[str, Decimal], reading: str = TaxReading.TAX_AND_INSURANCE
+) -> BaseBreakdown:
     """The monthly base from payroll items (党费规定 第一条; domain-rules §4.1).
 
     Base = the counted items (职务/级别/岗位/薪级/技术等级工资, 基础性绩效, 规范的工作性津贴和生活性补贴,
@@ -124,7 +134,9 @@ def parse_base(raw: object, *, field: str = "base") -> Decimal:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise DomainError("计算基数须为数字（单位：元），如 4500.00", field=field, code="not_a_number") from None
+        raise DomainError(
+            "计算基数须为数字（单位：元），如 4500.00", field=field, code="not_a_number"
+        ) from None
     if not value.is_finite():
         raise DomainError("计算基数须为数字（单位：元），如 4500.00", field=field, code="not_a_number")
     if value < 0:
@@ -158,7 +170,9 @@ class RateTableData:
 
 
 def bands_from_json(rows: Iterable[Sequence[str | None]]) -> tuple[Band, ...]:
-    return tuple(Band(Decimal(upper) if upper is not None else None, Decimal(str(rate))) for upper, rate in rows)
+    return tuple(
+        Band(Decimal(upper) if upper is not None else None, Decimal(str(rate))) for upper, rate in rows
+    )
 
 
 def bands_to_json(bands: Iterable[Band]) -> list[list[str | None]]:
@@ -402,7 +416,7 @@ class Arrears:
 
 
 def arrears_level(months: int) -> str:
-    """"warning" from 3 consecutive months, "case" from 6 — a case for the 支部大会 to review;
+    """ "warning" from 3 consecutive months, "case" from 6 — a case for the 支部大会 to review;
     never an automatic 除名 (党章 第九条; the 支部大会 decides and the 上级 approves)."""
     if months >= CASE_MONTHS:
         return "case"

@@ -7,207 +7,607 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('members', '0007_id_number_mask_area_only'),
-        ('orgs', '0003_organization_depth_path'),
+        ("members", "0007_id_number_mask_area_only"),
+        ("orgs", "0003_organization_depth_path"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RateTable',
+            name="RateTable",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.CharField(max_length=20, unique=True, verbose_name='版本')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('effective_from', models.DateField(verbose_name='施行日期')),
-                ('in_service_bands', models.JSONField(verbose_name='在职党员比例')),
-                ('retired_bands', models.JSONField(verbose_name='离退休党员比例')),
-                ('farmer_min', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='农民党员每月最低（元）')),
-                ('farmer_max', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='农民党员每月最高（元）')),
-                ('reduced_amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='定额交纳（元）')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='依据')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.CharField(max_length=20, unique=True, verbose_name="版本")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("effective_from", models.DateField(verbose_name="施行日期")),
+                ("in_service_bands", models.JSONField(verbose_name="在职党员比例")),
+                ("retired_bands", models.JSONField(verbose_name="离退休党员比例")),
+                (
+                    "farmer_min",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=12, verbose_name="农民党员每月最低（元）"
+                    ),
+                ),
+                (
+                    "farmer_max",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=12, verbose_name="农民党员每月最高（元）"
+                    ),
+                ),
+                (
+                    "reduced_amount",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="定额交纳（元）"),
+                ),
+                ("source", models.CharField(blank=True, max_length=200, verbose_name="依据")),
             ],
             options={
-                'verbose_name': '党费比例表',
-                'verbose_name_plural': '党费比例表',
-                'ordering': ['-effective_from'],
+                "verbose_name": "党费比例表",
+                "verbose_name_plural": "党费比例表",
+                "ordering": ["-effective_from"],
             },
         ),
         migrations.CreateModel(
-            name='ArrearsReason',
+            name="ArrearsReason",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('from_period', models.DateField(verbose_name='起始月份')),
-                ('to_period', models.DateField(verbose_name='截止月份')),
-                ('reason', models.TextField(verbose_name='正当理由')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dues_reasons', to='members.member')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.organization')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("from_period", models.DateField(verbose_name="起始月份")),
+                ("to_period", models.DateField(verbose_name="截止月份")),
+                ("reason", models.TextField(verbose_name="正当理由")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dues_reasons",
+                        to="members.member",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="orgs.organization"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '未交党费正当理由',
-                'verbose_name_plural': '未交党费正当理由',
-                'ordering': ['-from_period'],
+                "verbose_name": "未交党费正当理由",
+                "verbose_name_plural": "未交党费正当理由",
+                "ordering": ["-from_period"],
             },
         ),
         migrations.CreateModel(
-            name='DuesSetting',
+            name="DuesSetting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tax_reading', models.CharField(choices=[('tax_only', '（a）只扣除个人所得税（2008年组织局答问）'), ('tax_and_insurance', '（b）扣除个人所得税及个人缴纳的社会保险、住房公积金、年金')], default='tax_and_insurance', max_length=20, verbose_name='“税后”口径')),
-                ('rounding_unit', models.CharField(choices=[('fen', '分（0.01元）'), ('jiao', '角（0.1元）')], default='fen', max_length=5, verbose_name='取整单位')),
-                ('rounding_mode', models.CharField(choices=[('half_up', '四舍五入'), ('down', '舍去')], default='half_up', max_length=10, verbose_name='取整方式')),
-                ('fixing', models.CharField(choices=[('annual', '年初核定，全年不变'), ('monthly', '工资变动当月起调整')], default='annual', max_length=10, verbose_name='核定方式')),
-                ('lixiu_standard', models.CharField(choices=[('in_service', '按同级在职标准'), ('retired', '按离退休标准')], default='in_service', max_length=12, verbose_name='离休党员标准')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('organization', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='dues_setting', to='orgs.organization', verbose_name='党组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "tax_reading",
+                    models.CharField(
+                        choices=[
+                            ("tax_only", "（a）只扣除个人所得税（2008年组织局答问）"),
+                            (
+                                "tax_and_insurance",
+                                "（b）扣除个人所得税及个人缴纳的社会保险、住房公积金、年金",
+                            ),
+                        ],
+                        default="tax_and_insurance",
+                        max_length=20,
+                        verbose_name="“税后”口径",
+                    ),
+                ),
+                (
+                    "rounding_unit",
+                    models.CharField(
+                        choices=[("fen", "分（0.01元）"), ("jiao", "角（0.1元）")],
+                        default="fen",
+                        max_length=5,
+                        verbose_name="取整单位",
+                    ),
+                ),
+                (
+                    "rounding_mode",
+                    models.CharField(
+                        choices=[("half_up", "四舍五入"), ("down", "舍去")],
+                        default="half_up",
+                        max_length=10,
+                        verbose_name="取整方式",
+                    ),
+                ),
+                (
+                    "fixing",
+                    models.CharField(
+                        choices=[("annual", "年初核定，全年不变"), ("monthly", "工资变动当月起调整")],
+                        default="annual",
+                        max_length=10,
+                        verbose_name="核定方式",
+                    ),
+                ),
+                (
+                    "lixiu_standard",
+                    models.CharField(
+                        choices=[("in_service", "按同级在职标准"), ("retired", "按离退休标准")],
+                        default="in_service",
+                        max_length=12,
+                        verbose_name="离休党员标准",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organization",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dues_setting",
+                        to="orgs.organization",
+                        verbose_name="党组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '党费设置',
-                'verbose_name_plural': '党费设置',
+                "verbose_name": "党费设置",
+                "verbose_name_plural": "党费设置",
             },
         ),
         migrations.CreateModel(
-            name='DuesUse',
+            name="DuesUse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('category', models.CharField(choices=[('training', '培训党员'), ('materials', '订阅或购买党员教育资料、设备'), ('commendation', '表彰先进基层党组织和优秀党员'), ('hardship', '补助生活困难党员'), ('disaster', '补助遭受严重自然灾害的党员、修缮受灾的党员教育设施'), ('remitted', '按规定上缴'), ('other', '其他')], max_length=15, verbose_name='用途')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='金额（元）')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('spent_on', models.DateField(verbose_name='日期')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.organization')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("training", "培训党员"),
+                            ("materials", "订阅或购买党员教育资料、设备"),
+                            ("commendation", "表彰先进基层党组织和优秀党员"),
+                            ("hardship", "补助生活困难党员"),
+                            ("disaster", "补助遭受严重自然灾害的党员、修缮受灾的党员教育设施"),
+                            ("remitted", "按规定上缴"),
+                            ("other", "其他"),
+                        ],
+                        max_length=15,
+                        verbose_name="用途",
+                    ),
+                ),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="金额（元）")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                ("spent_on", models.DateField(verbose_name="日期")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="orgs.organization"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '党费使用',
-                'verbose_name_plural': '党费使用',
-                'ordering': ['-spent_on', '-id'],
+                "verbose_name": "党费使用",
+                "verbose_name_plural": "党费使用",
+                "ordering": ["-spent_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Relief',
+            name="Relief",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('kind', models.CharField(choices=[('reduce', '少交'), ('exempt', '免交')], max_length=8, verbose_name='类型')),
-                ('from_period', models.DateField(verbose_name='起始月份')),
-                ('to_period', models.DateField(verbose_name='截止月份')),
-                ('reduced_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='少交后每月（元）')),
-                ('reason', models.TextField(verbose_name='困难情况')),
-                ('state', models.CharField(choices=[('applied', '已申请'), ('studied', '支部已研究'), ('approved', '上级党委已批准'), ('rejected', '未批准')], default='applied', max_length=10, verbose_name='状态')),
-                ('comment', models.TextField(blank=True, verbose_name='意见')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('approved_by_org', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='orgs.organization', verbose_name='批准党委')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dues_reliefs', to='members.member')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("reduce", "少交"), ("exempt", "免交")], max_length=8, verbose_name="类型"
+                    ),
+                ),
+                ("from_period", models.DateField(verbose_name="起始月份")),
+                ("to_period", models.DateField(verbose_name="截止月份")),
+                (
+                    "reduced_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="少交后每月（元）",
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="困难情况")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("applied", "已申请"),
+                            ("studied", "支部已研究"),
+                            ("approved", "上级党委已批准"),
+                            ("rejected", "未批准"),
+                        ],
+                        default="applied",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="意见")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "approved_by_org",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="orgs.organization",
+                        verbose_name="批准党委",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dues_reliefs",
+                        to="members.member",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="orgs.organization"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '少交免交申请',
-                'verbose_name_plural': '少交免交申请',
-                'ordering': ['-created_at'],
+                "verbose_name": "少交免交申请",
+                "verbose_name_plural": "少交免交申请",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='VoluntaryPayment',
+            name="VoluntaryPayment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='金额（元）')),
-                ('paid_on', models.DateField(verbose_name='交纳日期')),
-                ('purpose', models.CharField(blank=True, max_length=100, verbose_name='说明')),
-                ('remit_to_central', models.BooleanField(default=False, verbose_name='全额上缴中央')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dues_voluntary', to='members.member')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.organization')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="金额（元）")),
+                ("paid_on", models.DateField(verbose_name="交纳日期")),
+                ("purpose", models.CharField(blank=True, max_length=100, verbose_name="说明")),
+                ("remit_to_central", models.BooleanField(default=False, verbose_name="全额上缴中央")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dues_voluntary",
+                        to="members.member",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="orgs.organization"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '自愿多交党费',
-                'verbose_name_plural': '自愿多交党费',
-                'ordering': ['-paid_on', '-id'],
+                "verbose_name": "自愿多交党费",
+                "verbose_name_plural": "自愿多交党费",
+                "ordering": ["-paid_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ArrearsCase',
+            name="ArrearsCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('opened_on', models.DateField(verbose_name='提出日期')),
-                ('months', models.PositiveSmallIntegerField(verbose_name='连续未交月数')),
-                ('since', models.DateField(verbose_name='起始月份')),
-                ('state', models.CharField(choices=[('open', '待支部大会研究'), ('closed', '已研究')], default='open', max_length=8, verbose_name='状态')),
-                ('decision', models.TextField(blank=True, verbose_name='支部大会研究结果')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='研究日期')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dues_cases', to='members.member')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("opened_on", models.DateField(verbose_name="提出日期")),
+                ("months", models.PositiveSmallIntegerField(verbose_name="连续未交月数")),
+                ("since", models.DateField(verbose_name="起始月份")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "待支部大会研究"), ("closed", "已研究")],
+                        default="open",
+                        max_length=8,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("decision", models.TextField(blank=True, verbose_name="支部大会研究结果")),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="研究日期")),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dues_cases",
+                        to="members.member",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="orgs.organization"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '欠交党费研究事项',
-                'verbose_name_plural': '欠交党费研究事项',
-                'ordering': ['-opened_on', 'id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('state', 'open')), fields=('member',), name='one_open_dues_case_per_member')],
+                "verbose_name": "欠交党费研究事项",
+                "verbose_name_plural": "欠交党费研究事项",
+                "ordering": ["-opened_on", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("state", "open")),
+                        fields=("member",),
+                        name="one_open_dues_case_per_member",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DuesBase',
+            name="DuesBase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('effective_from', models.DateField(verbose_name='起始月份')),
-                ('category', models.CharField(choices=[('in_service', '在职（按月领取工资）'), ('retired', '离退休（退休）'), ('lixiu', '离休'), ('farmer', '农民党员（定额）'), ('reduced', '学生、下岗失业、依靠抚恤或救济、领取低保（定额）')], default='in_service', max_length=12, verbose_name='类别')),
-                ('base', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='计算基数（元）')),
-                ('items', models.JSONField(blank=True, default=dict, verbose_name='工资项目')),
-                ('tax_reading', models.CharField(blank=True, choices=[('tax_only', '（a）只扣除个人所得税（2008年组织局答问）'), ('tax_and_insurance', '（b）扣除个人所得税及个人缴纳的社会保险、住房公积金、年金')], max_length=20, verbose_name='“税后”口径')),
-                ('source', models.CharField(default='manual', max_length=10, verbose_name='来源')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dues_bases', to='members.member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("effective_from", models.DateField(verbose_name="起始月份")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("in_service", "在职（按月领取工资）"),
+                            ("retired", "离退休（退休）"),
+                            ("lixiu", "离休"),
+                            ("farmer", "农民党员（定额）"),
+                            ("reduced", "学生、下岗失业、依靠抚恤或救济、领取低保（定额）"),
+                        ],
+                        default="in_service",
+                        max_length=12,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("base", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="计算基数（元）")),
+                ("items", models.JSONField(blank=True, default=dict, verbose_name="工资项目")),
+                (
+                    "tax_reading",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("tax_only", "（a）只扣除个人所得税（2008年组织局答问）"),
+                            (
+                                "tax_and_insurance",
+                                "（b）扣除个人所得税及个人缴纳的社会保险、住房公积金、年金",
+                            ),
+                        ],
+                        max_length=20,
+                        verbose_name="“税后”口径",
+                    ),
+                ),
+                ("source", models.CharField(default="manual", max_length=10, verbose_name="来源")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dues_bases",
+                        to="members.member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '党费计算基数',
-                'verbose_name_plural': '党费计算基数',
-                'ordering': ['member_id', 'effective_from'],
-                'constraints': [models.UniqueConstraint(fields=('member', 'effective_from'), name='one_dues_base_per_member_month')],
+                "verbose_name": "党费计算基数",
+                "verbose_name_plural": "党费计算基数",
+                "ordering": ["member_id", "effective_from"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("member", "effective_from"), name="one_dues_base_per_member_month"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DuesRecord',
+            name="DuesRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('period', models.DateField(verbose_name='月份')),
-                ('category', models.CharField(blank=True, choices=[('in_service', '在职（按月领取工资）'), ('retired', '离退休（退休）'), ('lixiu', '离休'), ('farmer', '农民党员（定额）'), ('reduced', '学生、下岗失业、依靠抚恤或救济、领取低保（定额）')], max_length=12, verbose_name='类别')),
-                ('base', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='计算基数（元）')),
-                ('rate', models.DecimalField(blank=True, decimal_places=4, max_digits=6, null=True, verbose_name='比例')),
-                ('amount_due', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='应交（元）')),
-                ('state', models.CharField(choices=[('due', '未交'), ('paid', '已交'), ('exempt', '免交')], default='due', max_length=8, verbose_name='状态')),
-                ('paid_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='实交（元）')),
-                ('paid_on', models.DateField(blank=True, null=True, verbose_name='交纳日期')),
-                ('timing', models.CharField(blank=True, choices=[('regular', '按月交纳'), ('prepaid', '预交'), ('backpaid', '补交')], max_length=10, verbose_name='交纳方式')),
-                ('method', models.CharField(blank=True, choices=[('self', '本人交纳'), ('proxy', '委托他人代交（经支部同意）')], max_length=10, verbose_name='交纳人')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='备注')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dues_records', to='members.member')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dues_records', to='orgs.organization', verbose_name='收缴党组织')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('relief', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='dues.relief')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("period", models.DateField(verbose_name="月份")),
+                (
+                    "category",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("in_service", "在职（按月领取工资）"),
+                            ("retired", "离退休（退休）"),
+                            ("lixiu", "离休"),
+                            ("farmer", "农民党员（定额）"),
+                            ("reduced", "学生、下岗失业、依靠抚恤或救济、领取低保（定额）"),
+                        ],
+                        max_length=12,
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "base",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="计算基数（元）"
+                    ),
+                ),
+                (
+                    "rate",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=6, null=True, verbose_name="比例"
+                    ),
+                ),
+                (
+                    "amount_due",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="应交（元）"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("due", "未交"), ("paid", "已交"), ("exempt", "免交")],
+                        default="due",
+                        max_length=8,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "paid_amount",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="实交（元）"
+                    ),
+                ),
+                ("paid_on", models.DateField(blank=True, null=True, verbose_name="交纳日期")),
+                (
+                    "timing",
+                    models.CharField(
+                        blank=True,
+                        choices=[("regular", "按月交纳"), ("prepaid", "预交"), ("backpaid", "补交")],
+                        max_length=10,
+                        verbose_name="交纳方式",
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        blank=True,
+                        choices=[("self", "本人交纳"), ("proxy", "委托他人代交（经支部同意）")],
+                        max_length=10,
+                        verbose_name="交纳人",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="备注")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dues_records",
+                        to="members.member",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dues_records",
+                        to="orgs.organization",
+                        verbose_name="收缴党组织",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "relief",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="dues.relief",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '党费记录',
-                'verbose_name_plural': '党费记录',
-                'ordering': ['period', 'member_id'],
-                'indexes': [models.Index(fields=['organization', 'period'], name='dues_duesre_organiz_e32822_idx')],
-                'constraints': [models.UniqueConstraint(fields=('member', 'period'), name='one_dues_record_per_month')],
+                "verbose_name": "党费记录",
+                "verbose_name_plural": "党费记录",
+                "ordering": ["period", "member_id"],
+                "indexes": [
+                    models.Index(fields=["organization", "period"], name="dues_duesre_organiz_e32822_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("member", "period"), name="one_dues_record_per_month")
+                ],
             },
         ),
     ]

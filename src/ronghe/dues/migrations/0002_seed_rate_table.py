@@ -13,7 +13,12 @@ def seed(apps, schema_editor):  # noqa: ANN001, ANN201
         defaults={
             "name": "中组发〔2008〕3号",
             "effective_from": date(2008, 4, 1),
-            "in_service_bands": [["3000.00", "0.005"], ["5000.00", "0.01"], ["10000.00", "0.015"], [None, "0.02"]],
+            "in_service_bands": [
+                ["3000.00", "0.005"],
+                ["5000.00", "0.01"],
+                ["10000.00", "0.015"],
+                [None, "0.02"],
+            ],
             "retired_bands": [["5000.00", "0.005"], [None, "0.01"]],
             "farmer_min": Decimal("0.20"),
             "farmer_max": Decimal("1.00"),
