@@ -26,7 +26,14 @@ def rows(body: str, prefix: str) -> list[str]:
 
 def test_story_step_runs_after_the_bulk_steps():
     names = [s.__name__ for s in demo_steps()]
-    assert names == ["officers_and_party_workers", "year_of_meetings", "demo_points", "demo_ratings", "story"]
+    assert names == [
+        "officers_and_party_workers",
+        "year_of_meetings",
+        "demo_points",
+        "demo_ratings",
+        "demo_dues",
+        "story",
+    ]
 
 
 def test_every_demo_login_sees_its_part_of_the_story(client, time_machine):
