@@ -179,8 +179,13 @@ def test_settings_only_for_managers(client_for, based):
 def test_home_to_do_shows_arrears(client_for, based):
     today = timezone.localdate()
     start = date(today.year - 1, today.month, 1)
-    DuesRecord.objects.create(member=based.member_a_record, organization=based.branch_a, period=start,
-                              amount_due=D("15.00"), state=RecordState.DUE)
+    DuesRecord.objects.create(
+        member=based.member_a_record,
+        organization=based.branch_a,
+        period=start,
+        amount_due=D("15.00"),
+        state=RecordState.DUE,
+    )
     body = client_for(based.secretary_a).get(reverse("home:home")).content.decode()
     assert "党费待办" in body and "提交支部大会研究" in body
     body = client_for(based.outsider_b).get(reverse("home:home")).content.decode()

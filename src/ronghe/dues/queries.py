@@ -33,13 +33,15 @@ from ronghe.orgs.models import Organization
 WINDOW_MONTHS = 36  # arrears are counted back at most three years
 
 
-def _ids(members: Iterable[Member] | QuerySet[Member]) -> list[int]:
+def _ids(members: Iterable[Member | int] | QuerySet[Member]) -> list[int]:
     if isinstance(members, QuerySet):
         return list(members.values_list("id", flat=True))
-    return [m.pk for m in members]
+    return [m if isinstance(m, int) else m.pk for m in members]
 
 
-def arrears_by_member(members: Iterable[Member] | QuerySet[Member], as_of: date) -> dict[int, rules.Arrears]:
+def arrears_by_member(
+    members: Iterable[Member | int] | QuerySet[Member], as_of: date
+) -> dict[int, rules.Arrears]:
     """Member id → consecutive unpaid months (with warning/case level) as of a day.
 
     Liability starts at the later of the admission month (入党, the 支部大会) and the member's first
@@ -49,25 +51,26 @@ def arrears_by_member(members: Iterable[Member] | QuerySet[Member], as_of: date)
     ids = _ids(members)
     if not ids:
         return {}
+    key: Any = members.values("id") if isinstance(members, QuerySet) else ids  # a subquery, not 1M params
     window = rules.month_at(rules.month_index(as_of) - WINDOW_MONTHS)
-    joined = dict(Member.objects.filter(pk__in=ids).values_list("id", "joined_on"))
+    joined = dict(Member.objects.filter(pk__in=key).values_list("id", "joined_on"))
     first = dict(
-        DuesRecord.objects.filter(member_id__in=ids)
+        DuesRecord.objects.filter(member_id__in=key)
         .values("member_id")
         .annotate(first=Min("period"))
         .values_list("member_id", "first")
     )
     settled: dict[int, set[date]] = {}
     for member_id, period in DuesRecord.objects.filter(
-        member_id__in=ids, period__gte=window, state__in=[RecordState.PAID, RecordState.EXEMPT]
+        member_id__in=key, period__gte=window, state__in=[RecordState.PAID, RecordState.EXEMPT]
     ).values_list("member_id", "period"):
         settled.setdefault(member_id, set()).add(period)
     covers = list(
         Relief.objects.filter(
-            member_id__in=ids, state=ReliefState.APPROVED, to_period__gte=window
+            member_id__in=key, state=ReliefState.APPROVED, to_period__gte=window
         ).values_list("member_id", "from_period", "to_period")
     ) + list(
-        ArrearsReason.objects.filter(member_id__in=ids, to_period__gte=window).values_list(
+        ArrearsReason.objects.filter(member_id__in=key, to_period__gte=window).values_list(
             "member_id", "from_period", "to_period"
         )
     )
@@ -85,6 +88,19 @@ def arrears_by_member(members: Iterable[Member] | QuerySet[Member], as_of: date)
         starts = [rules.first_of_month(joined[member_id]), first[member_id], window]
         out[member_id] = rules.count_arrears(settled.get(member_id, set()), max(starts), as_of)
     return out
+
+
+def arrears_candidates(members: QuerySet[Member], as_of: date, months: int) -> QuerySet[Member]:
+    """Members who may be `months` or more in arrears: those without a paid or exempt record in the
+    last `months` complete months (one subquery). Anyone else cannot reach the threshold, so the
+    county-wide lists and the monthly run count only these."""
+    current = rules.month_index(as_of)
+    settled = DuesRecord.objects.filter(
+        period__gte=rules.month_at(current - months),
+        period__lt=rules.month_at(current),
+        state__in=[RecordState.PAID, RecordState.EXEMPT],
+    ).values("member_id")
+    return members.exclude(pk__in=settled)
 
 
 def branch_collection_rate(
@@ -145,7 +161,7 @@ def arrears_list(user: Actor, as_of: date, organization: Organization | None = N
     members = scoped(Member.objects.filter(status__in=ACTIVE_STATUSES), user, "dues.view")
     if organization is not None:
         members = members.filter(organization__path__startswith=organization.path)
-    members = members.filter(dues_records__isnull=False).distinct()
+    members = arrears_candidates(members, as_of, rules.WARNING_MONTHS)
     facts = {k: v for k, v in arrears_by_member(members, as_of).items() if v.level}
     people = {m.pk: m for m in Member.objects.filter(pk__in=facts).select_related("organization")}
     cases = {c.member_id: c for c in ArrearsCase.objects.filter(member_id__in=facts, state=CaseState.OPEN)}
