@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from bench.floors import dues_run_floor, dues_statement_rows
+
 from ronghe.dues.models import DuesRecord
 
 pytestmark = pytest.mark.django_db
