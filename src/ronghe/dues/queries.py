@@ -103,13 +103,24 @@ def arrears_candidates(members: QuerySet[Member], as_of: date, months: int) -> Q
     return members.exclude(pk__in=settled)
 
 
-def branch_collection_rate(
-    orgs: Iterable[Organization] | QuerySet[Organization], year: int, as_of: date | None = None
-) -> dict[int, Decimal | None]:
-    """Organization id → 收缴率 (percent) for a year: paid over due member-months of the records the
+@dataclass(frozen=True)
+class Collection:
+    due: int  # member-months due (exempt months left out)
+    paid: int  # of them paid, whenever
+    on_time: int  # of them paid in their month or ahead (按月 or 预交), not 补交
+
+    @property
+    def rate(self) -> Decimal | None:
+        return rules.collection_rate(self.due, self.paid)
+
+
+def collection_by_organization(
+    orgs: Iterable[Organization | int], year: int, as_of: date | None = None
+) -> dict[int, Collection]:
+    """Organization id → the year's member-months due, paid and paid on time, for the records the
     organization collects, months up to the one before `as_of` (the whole year when `as_of` is later).
-    Exempt months are not due. One query."""
-    org_ids = [o.pk for o in orgs]
+    One GROUP BY."""
+    org_ids = [o if isinstance(o, int) else o.pk for o in orgs]
     last = date(year, 12, 1)
     if as_of is not None and rules.month_index(as_of) - 1 < rules.month_index(last):
         last = rules.month_at(rules.month_index(as_of) - 1)
@@ -117,10 +128,22 @@ def branch_collection_rate(
         DuesRecord.objects.filter(organization_id__in=org_ids, period__gte=date(year, 1, 1), period__lte=last)
         .exclude(state=RecordState.EXEMPT)
         .values("organization_id")
-        .annotate(due=Count("id"), paid=Count("id", filter=Q(state=RecordState.PAID)))
+        .annotate(
+            due=Count("id"),
+            paid=Count("id", filter=Q(state=RecordState.PAID)),
+            on_time=Count("id", filter=Q(state=RecordState.PAID, timing__in=["regular", "prepaid"])),
+        )
     )
-    found = {r["organization_id"]: rules.collection_rate(r["due"], r["paid"]) for r in rows}
-    return {org_id: found.get(org_id) for org_id in org_ids}
+    found = {r["organization_id"]: Collection(r["due"], r["paid"], r["on_time"]) for r in rows}
+    return {org_id: found.get(org_id, Collection(0, 0, 0)) for org_id in org_ids}
+
+
+def branch_collection_rate(
+    orgs: Iterable[Organization | int], year: int, as_of: date | None = None
+) -> dict[int, Decimal | None]:
+    """Organization id → 收缴率 (percent, one decimal) for a year: paid over due member-months (exempt
+    months are not due); None when nothing was due. The fact ratings and points read."""
+    return {pk: c.rate for pk, c in collection_by_organization(orgs, year, as_of).items()}
 
 
 # ---------------------------------------------------------------- pages
