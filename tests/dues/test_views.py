@@ -12,6 +12,7 @@ from django.utils import timezone
 from ronghe.dues import services
 from ronghe.dues.choices import Category, RecordState
 from ronghe.dues.models import DuesBase, DuesRecord, DuesSetting, DuesUse
+from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -190,3 +191,59 @@ def test_home_to_do_shows_arrears(client_for, based):
     assert "党费待办" in body and "提交支部大会研究" in body
     body = client_for(based.outsider_b).get(reverse("home:home")).content.decode()
     assert "党费待办" not in body
+
+
+def _populate(cast, n):
+    for i in range(n):
+        m = MemberFactory(organization=cast.branch_a, name=f"批量{i}")
+        DuesRecord.objects.create(
+            member=m,
+            organization=cast.branch_a,
+            period=date(2026, 1, 1),
+            amount_due=D("15.00"),
+            state=RecordState.DUE,
+        )
+
+
+def test_collection_page_queries_do_not_grow(client_for, based, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(based.secretary_a)
+    url = reverse("dues:collection")
+    params = {"org": based.org_a.code, "period": "2026-01"}
+    _populate(based, 3)
+    client.get(url, params)  # warm the session and the caches
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url, params).status_code == 200
+    n_few = len(few.captured_queries)
+    _populate(based, 30)
+    client.get(url, params)  # the cached member count was dropped by the new members
+    with django_assert_max_num_queries(n_few):
+        body = client.get(url, params).content.decode()
+    assert "党员 34 人" in body
+
+
+def test_member_page_shows_bases_and_the_relief_flow(client_for, based):
+    client = client_for(based.secretary_a)
+    body = client.get(reverse("dues:member", args=[based.member_a_record.code])).content.decode()
+    assert "2020年1月起：在职（按月领取工资），3000.00 元" in body
+    r = client.post(
+        reverse("dues:member-relief", args=[based.member_a_record.code]),
+        {"kind": "exempt", "from_period": "2026-01", "to_period": "2026-06", "reason": "重病住院"},
+    )
+    assert r.status_code == 302
+    from ronghe.dues.models import Relief
+
+    relief = Relief.objects.get()
+    client.post(reverse("dues:relief-decide", args=[relief.code]), {"action": "study"})
+    # the branch secretary cannot approve: it is the higher 党委's
+    r = client.post(reverse("dues:relief-decide", args=[relief.code]), {"action": "approve"}, follow=True)
+    assert "少交、免交党费须经上一级党委批准" in r.content.decode()
+    relief.refresh_from_db()
+    assert relief.state == "studied"
+    client_for(based.committee_admin).post(
+        reverse("dues:relief-decide", args=[relief.code]), {"action": "approve"}
+    )
+    relief.refresh_from_db()
+    assert relief.state == "approved"

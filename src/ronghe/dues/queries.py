@@ -160,16 +160,29 @@ class SheetRow:
     arrears: rules.Arrears
 
 
-def month_sheet(organization: Organization, period: date, as_of: date) -> list[SheetRow]:
-    """The month's collection sheet: every active member of the subtree, their record and arrears."""
-    members = list(
+def sheet_members(organization: Organization) -> QuerySet[Member]:
+    """The active members of the subtree in sheet order (the page paginates it)."""
+    return (
         Member.objects.filter(organization__path__startswith=organization.path, status__in=ACTIVE_STATUSES)
         .select_related("organization")
         .order_by("organization__path", "name", "id")
     )
+
+
+def month_sheet(members: list[Member], period: date, as_of: date) -> list[SheetRow]:
+    """One page of the month's collection sheet: each member's record and arrears (six queries)."""
     records = {r.member_id: r for r in DuesRecord.objects.filter(member__in=members, period=period)}
     arrears = arrears_by_member(members, as_of)
     return [SheetRow(m, records.get(m.pk), arrears[m.pk]) for m in members]
+
+
+def month_counts(organization: Organization, period: date) -> dict[str, int]:
+    """The month's records in the subtree: recorded, paid and exempt (one aggregate)."""
+    return DuesRecord.objects.filter(organization__path__startswith=organization.path, period=period).aggregate(
+        recorded=Count("id"),
+        paid=Count("id", filter=Q(state=RecordState.PAID)),
+        exempt=Count("id", filter=Q(state=RecordState.EXEMPT)),
+    )
 
 
 @dataclass

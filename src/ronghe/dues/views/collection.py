@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core.errors import DomainError
-from ronghe.core.htmx import render_page_or_partial
+from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
 from ronghe.core.scope import get_for_user_or_404, has_perm_at, scoped
 from ronghe.dues import queries, rules, services
@@ -36,15 +36,20 @@ def collection(request: AuthenticatedRequest) -> HttpResponse:
     org = requested_org(request)
     period = requested_period(request)
     today = timezone.localdate()
-    rows = queries.month_sheet(org, period, today)
+    page = paginate(request, queries.sheet_members(org), per_page=50, count_key="dues-sheet")
+    rows = queries.month_sheet(list(page.object_list), period, today)
+    counts = queries.month_counts(org, period)
     context: dict[str, Any] = {
         "org": org,
         "orgs": queries.organizations_for(request.user).order_by("path")[:500],
         "period": period,
         "period_value": period.strftime("%Y-%m"),
         "rows": rows,
-        "paid": sum(1 for r in rows if r.record and r.record.state == "paid"),
-        "unrecorded": sum(1 for r in rows if r.record is None),
+        "page": page,
+        "query": query_without_page(request),
+        "member_count": page.paginator.count,
+        "paid": counts["paid"],
+        "unrecorded": page.paginator.count - counts["recorded"],
         "warnings": sum(1 for r in rows if r.arrears.level),
         "can_edit": has_perm_at(request.user, "dues.edit", org.path),
         "today": today,
