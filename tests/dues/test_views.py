@@ -83,7 +83,12 @@ def test_member_page_prepay_beyond_six_months_is_refused(client_for, based):
     today = timezone.localdate()
     r = client.post(
         reverse("dues:member-pay", args=[based.member_a_record.code]),
-        {"from_period": _month(today), "months": 8, "paid_on": today.isoformat(), "method": "self"},
+        {
+            "pay-from_period": _month(today),
+            "pay-months": 8,
+            "pay-paid_on": today.isoformat(),
+            "pay-method": "self",
+        },
     )
     assert r.status_code == 422
     assert "预交党费最多6个月" in r.content.decode()
@@ -95,7 +100,7 @@ def test_member_page_bad_base_is_refused(client_for, based):
     for raw, message in (("-5", "计算基数不能为负数"), ("abc", "计算基数须为数字")):
         r = client.post(
             reverse("dues:member-base", args=[based.member_a_record.code]),
-            {"effective_from": "2026-03", "category": "in_service", "base": raw},
+            {"base-effective_from": "2026-03", "base-category": "in_service", "base-base": raw},
         )
         assert r.status_code == 422
         assert message in r.content.decode()
@@ -105,7 +110,7 @@ def test_member_page_bad_base_is_refused(client_for, based):
 def test_member_page_read_only_member_gets_403(client_for, based):
     r = client_for(based.member_a).post(
         reverse("dues:member-pay", args=[based.member_a_record.code]),
-        {"from_period": "2026-01", "months": 1, "paid_on": "2026-01-05", "method": "self"},
+        {"pay-from_period": "2026-01", "pay-months": 1, "pay-paid_on": "2026-01-05", "pay-method": "self"},
     )
     assert r.status_code == 403
     assert not DuesRecord.objects.exists()
@@ -230,7 +235,12 @@ def test_member_page_shows_bases_and_the_relief_flow(client_for, based):
     assert "2020年1月起：在职（按月领取工资），3000.00 元" in body
     r = client.post(
         reverse("dues:member-relief", args=[based.member_a_record.code]),
-        {"kind": "exempt", "from_period": "2026-01", "to_period": "2026-06", "reason": "重病住院"},
+        {
+            "relief-kind": "exempt",
+            "relief-from_period": "2026-01",
+            "relief-to_period": "2026-06",
+            "relief-reason": "重病住院",
+        },
     )
     assert r.status_code == 302
     from ronghe.dues.models import Relief

@@ -178,7 +178,9 @@ def month_sheet(members: list[Member], period: date, as_of: date) -> list[SheetR
 
 def month_counts(organization: Organization, period: date) -> dict[str, int]:
     """The month's records in the subtree: recorded, paid and exempt (one aggregate)."""
-    return DuesRecord.objects.filter(organization__path__startswith=organization.path, period=period).aggregate(
+    return DuesRecord.objects.filter(
+        organization__path__startswith=organization.path, period=period
+    ).aggregate(
         recorded=Count("id"),
         paid=Count("id", filter=Q(state=RecordState.PAID)),
         exempt=Count("id", filter=Q(state=RecordState.EXEMPT)),

@@ -44,12 +44,16 @@ def _page(
         "arrears": queries.arrears_by_member([member], today)[member.pk],
         "can_edit": has_perm_at(request.user, "dues.edit", member.organization.path),
         "can_approve": has_perm_at(request.user, "dues.approve_relief", member.organization.path),
-        "base_form": forms.get("base_form") or BaseForm(initial={"effective_from": today.strftime("%Y-%m")}),
+        "base_form": forms.get("base_form")
+        or BaseForm(prefix="base", initial={"effective_from": today.strftime("%Y-%m")}),
         "pay_form": forms.get("pay_form")
-        or PaymentForm(initial={"from_period": today.strftime("%Y-%m"), "months": 1, "paid_on": today}),
-        "voluntary_form": forms.get("voluntary_form") or VoluntaryForm(initial={"paid_on": today}),
-        "relief_form": forms.get("relief_form") or ReliefForm(),
-        "reason_form": forms.get("reason_form") or ReasonForm(),
+        or PaymentForm(
+            prefix="pay", initial={"from_period": today.strftime("%Y-%m"), "months": 1, "paid_on": today}
+        ),
+        "voluntary_form": forms.get("voluntary_form")
+        or VoluntaryForm(prefix="voluntary", initial={"paid_on": today}),
+        "relief_form": forms.get("relief_form") or ReliefForm(prefix="relief"),
+        "reason_form": forms.get("reason_form") or ReasonForm(prefix="reason"),
         "decide_form": DecideForm(),
         "breadcrumbs": [("党费收缴", reverse("dues:collection")), (member.name, None)],
         **queries.member_year(member, year),
@@ -70,7 +74,7 @@ def member_dues(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
 @require_POST
 def member_base(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     member = _member(request, code, "dues.edit")
-    form = BaseForm(request.POST)
+    form = BaseForm(request.POST, prefix="base")
     if form.is_valid():
         try:
             base = rules.parse_base(form.cleaned_data["base"])
@@ -93,7 +97,7 @@ def member_base(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
 @require_POST
 def member_pay(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     member = _member(request, code, "dues.edit")
-    form = PaymentForm(request.POST)
+    form = PaymentForm(request.POST, prefix="pay")
     if form.is_valid():
         try:
             records = services.record_payment(
@@ -117,7 +121,7 @@ def member_pay(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
 @require_POST
 def member_voluntary(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     member = _member(request, code, "dues.edit")
-    form = VoluntaryForm(request.POST)
+    form = VoluntaryForm(request.POST, prefix="voluntary")
     if form.is_valid():
         try:
             row = services.record_voluntary(
@@ -140,7 +144,7 @@ def member_voluntary(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
 @require_POST
 def member_relief(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     member = _member(request, code, "dues.edit")
-    form = ReliefForm(request.POST)
+    form = ReliefForm(request.POST, prefix="relief")
     if form.is_valid():
         try:
             services.apply_relief(
@@ -164,7 +168,7 @@ def member_relief(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
 @require_POST
 def member_reason(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     member = _member(request, code, "dues.edit")
-    form = ReasonForm(request.POST)
+    form = ReasonForm(request.POST, prefix="reason")
     if form.is_valid():
         try:
             services.record_reason(
