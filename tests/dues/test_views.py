@@ -257,3 +257,15 @@ def test_member_page_shows_bases_and_the_relief_flow(client_for, based):
     )
     relief.refresh_from_db()
     assert relief.state == "approved"
+
+
+def test_htmx_requests_get_the_fragment_or_the_page(client_for, based):
+    client = client_for(based.secretary_a)
+    r = client.get(reverse("dues:collection"), {"org": based.org_a.code}, headers={"HX-Request": "true"})
+    assert (
+        r.status_code == 200
+        and "<html" not in r.content.decode()
+        and "collection-summary" in r.content.decode()
+    )
+    r = client.get(reverse("dues:arrears"), {"org": based.org_a.code}, headers={"HX-Request": "true"})
+    assert r.status_code == 200

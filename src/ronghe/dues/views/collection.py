@@ -8,7 +8,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -117,7 +117,7 @@ def arrears(request: AuthenticatedRequest) -> HttpResponse:
     cases = scoped(
         ArrearsCase.objects.select_related("member", "organization"), request.user, "dues.view"
     ).filter(organization__path__startswith=org.path)
-    return render_page_or_partial(
+    return render(
         request,
         "dues/arrears.html",
         {
