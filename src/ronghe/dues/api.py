@@ -125,7 +125,7 @@ def pay(request: ApiRequest, code: UUID, payload: PaymentIn) -> list[dict[str, A
         Member.objects.select_related("organization"), request.auth, perm="dues.edit", code=code
     )
     periods = [_month(p, "periods") for p in payload.periods]
-    amount = rules.parse_base(payload.amount, field="amount") if payload.amount is not None else None
+    amount = rules.parse_amount(payload.amount) if payload.amount is not None else None
     done = services.record_payment(
         actor=request.auth,
         member=member,

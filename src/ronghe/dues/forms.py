@@ -50,9 +50,9 @@ class AmountField(forms.CharField):
         if not text:
             return None
         try:
-            return rules.parse_base(text)
+            return rules.parse_amount(text)
         except DomainError as exc:
-            raise ValidationError(exc.message.replace("计算基数", "金额")) from None
+            raise ValidationError(exc.message) from None
 
 
 class BaseForm(StyledForm):
@@ -66,7 +66,9 @@ class PaymentForm(StyledForm):
     months = forms.IntegerField(
         label="月数", min_value=1, max_value=24, initial=1, help_text="预交、补交均不超过6个月"
     )
-    paid_on = forms.DateField(label="交纳日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    paid_on = forms.DateField(
+        label="交纳日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     method = forms.ChoiceField(label="交纳人", choices=PaymentMethod.choices)
     note = forms.CharField(label="备注", required=False, max_length=200)
 
@@ -77,7 +79,9 @@ class PaymentForm(StyledForm):
 
 class VoluntaryForm(StyledForm):
     amount = AmountField(label="金额（元）", help_text="一次自愿多交1000元以上（含）的，全额上缴中央")
-    paid_on = forms.DateField(label="交纳日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    paid_on = forms.DateField(
+        label="交纳日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     purpose = forms.CharField(label="说明", required=False, max_length=100)
 
 
@@ -106,13 +110,17 @@ class CaseForm(StyledForm):
     decision = forms.CharField(
         label="支部大会研究结果", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
-    decided_on = forms.DateField(label="支部大会日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    decided_on = forms.DateField(
+        label="支部大会日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
 
 
 class UseForm(StyledForm):
     category = forms.ChoiceField(label="用途", choices=UseCategory.choices)
     amount = AmountField(label="金额（元）")
-    spent_on = forms.DateField(label="日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    spent_on = forms.DateField(
+        label="日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     note = forms.CharField(label="说明", required=False, max_length=200)
 
 

@@ -105,7 +105,7 @@ def _amount(value: object) -> Decimal:
     if value is None or value == "":
         return Decimal("0.00")
     text = clean_text(value) if not isinstance(value, float) else repr(value)
-    return rules.parse_base(text, field="item")
+    return rules.parse_amount(text, field="item")
 
 
 def read_payroll(
@@ -186,7 +186,7 @@ def read_payroll(
             try:
                 items[code] = _amount(value)
             except DomainError as exc:
-                errors.append(RowError(number, header.labels[code], exc.message.replace("计算基数", "金额")))
+                errors.append(RowError(number, header.labels[code], exc.message))
         if errors or member is None:
             outcome.invalid.extend(errors)
             continue
@@ -205,16 +205,42 @@ def import_payroll(
     mapping_text: str = "",
     dry_run: bool = True,
 ) -> PayrollOutcome:
-    """Check (and unless `dry_run`, write) the bases of a payroll file. Any bad row: nothing written."""
+    """Check (and unless `dry_run`, write) the bases of an uploaded payroll file. Any bad row: nothing written."""
     require_at(actor, "dues.import", organization.path)
     mapping = parse_mapping(mapping_text)
+    name = Path(upload.name or "").name
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "payroll.upload"
         with path.open("wb") as fh:
             for chunk in upload.chunks():
                 fh.write(chunk)
-        file_kind = check_upload(path, Path(upload.name or "").name)
-        outcome = read_payroll(path, file_kind, organization, mapping)
+        return import_payroll_file(
+            actor=actor,
+            organization=organization,
+            path=path,
+            original_name=name,
+            effective_from=effective_from,
+            mapping=mapping,
+            dry_run=dry_run,
+        )
+
+
+def import_payroll_file(
+    *,
+    actor: Actor | None,
+    organization: Organization,
+    path: Path,
+    original_name: str,
+    effective_from: date,
+    mapping: dict[str, str],
+    dry_run: bool = True,
+) -> PayrollOutcome:
+    """The file's passes (the page and `ronghe import_payroll` both call this); `actor` None is the system
+    acting from the command line for the whole organization."""
+    if actor is not None:
+        require_at(actor, "dues.import", organization.path)
+    file_kind = check_upload(path, original_name)
+    outcome = read_payroll(path, file_kind, organization, mapping)
     if dry_run or outcome.invalid:
         return outcome
     period = rules.first_of_month(effective_from)
@@ -229,7 +255,7 @@ def import_payroll(
                     "items": {k: str(v) for k, v in row.items.items()},
                     "tax_reading": row.reading,
                     "source": "import",
-                    "created_by_id": actor.pk,
+                    "created_by_id": actor.pk if actor is not None else None,
                 },
             )
         outcome.written = len(outcome.valid)
@@ -237,10 +263,6 @@ def import_payroll(
             "dues.payroll_import",
             actor=actor,
             obj=organization,
-            changes={
-                "rows": outcome.written,
-                "from": period.isoformat(),
-                "file": Path(upload.name or "").name,
-            },
+            changes={"rows": outcome.written, "from": period.isoformat(), "file": original_name},
         )
     return outcome

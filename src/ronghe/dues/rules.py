@@ -128,6 +128,15 @@ def parse_base(raw: object, *, field: str = "base") -> Decimal:
 
     Refused, with a Chinese message naming the rule: not a number, negative, more than two decimals,
     or absurdly large (≥ 1000万元)."""
+    return _parse_money(raw, field, "计算基数", "（党费规定第一条：以每月工资收入为计算基数）")
+
+
+def parse_amount(raw: object, *, field: str = "amount") -> Decimal:
+    """An amount of money (a payroll item, a payment, a use): the same checks as a base."""
+    return _parse_money(raw, field, "金额", "")
+
+
+def _parse_money(raw: object, field: str, noun: str, reason: str) -> Decimal:
     if isinstance(raw, float):
         raw = repr(raw)  # never compute with a float: read the digits the user typed
     text = str(raw if raw is not None else "").strip().replace(",", "").replace("，", "")
@@ -135,18 +144,16 @@ def parse_base(raw: object, *, field: str = "base") -> Decimal:
         value = Decimal(text)
     except InvalidOperation:
         raise DomainError(
-            "计算基数须为数字（单位：元），如 4500.00", field=field, code="not_a_number"
+            f"{noun}须为数字（单位：元），如 4500.00", field=field, code="not_a_number"
         ) from None
     if not value.is_finite():
-        raise DomainError("计算基数须为数字（单位：元），如 4500.00", field=field, code="not_a_number")
+        raise DomainError(f"{noun}须为数字（单位：元），如 4500.00", field=field, code="not_a_number")
     if value < 0:
-        raise DomainError(
-            "计算基数不能为负数（党费规定第一条：以每月工资收入为计算基数）", field=field, code="negative"
-        )
+        raise DomainError(f"{noun}不能为负数{reason}", field=field, code="negative")
     if value != value.quantize(CENT):
-        raise DomainError("计算基数最多保留两位小数（元、角、分）", field=field, code="precision")
+        raise DomainError(f"{noun}最多保留两位小数（元、角、分）", field=field, code="precision")
     if value >= MAX_BASE:
-        raise DomainError("计算基数过大，请核对（单位：元）", field=field, code="too_large")
+        raise DomainError(f"{noun}过大，请核对（单位：元）", field=field, code="too_large")
     return value.quantize(CENT)
 
 
