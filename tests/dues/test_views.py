@@ -269,3 +269,22 @@ def test_htmx_requests_get_the_fragment_or_the_page(client_for, based):
     )
     r = client.get(reverse("dues:arrears"), {"org": based.org_a.code}, headers={"HX-Request": "true"})
     assert r.status_code == 200
+
+
+def test_relief_list_and_home_to_do_for_the_committee(client_for, based):
+    from ronghe.dues.choices import ReliefKind
+
+    relief = services.apply_relief(
+        actor=based.secretary_a,
+        member=based.member_a_record,
+        kind=ReliefKind.EXEMPT,
+        from_period=date(2026, 1, 1),
+        to_period=date(2026, 3, 1),
+        reason="困难",
+    )
+    services.study_relief(actor=based.secretary_a, relief=relief)
+    body = client_for(based.committee_admin).get(reverse("dues:relief-list")).content.decode()
+    assert "张甲" in body and "支部已研究" in body
+    home = client_for(based.committee_admin).get(reverse("home:home")).content.decode()
+    assert "待上级党委审批的少交、免交申请" in home
+    assert "张甲" not in client_for(based.outsider_b).get(reverse("dues:relief-list")).content.decode()

@@ -214,11 +214,13 @@ def todo(user: Actor, today: date) -> dict[str, int]:
     rows = arrears_list(user, today)
     cases = scoped(ArrearsCase.objects.filter(state=CaseState.OPEN), user, "dues.edit").count()
     reliefs = scoped(Relief.objects.filter(state=ReliefState.APPLIED), user, "dues.edit").count()
+    to_approve = scoped(Relief.objects.filter(state=ReliefState.STUDIED), user, "dues.approve_relief").count()
     return {
         "warning": sum(1 for r in rows if r.arrears.level == "warning"),
         "case": sum(1 for r in rows if r.arrears.level == "case"),
         "open_cases": cases,
         "pending_reliefs": reliefs,
+        "reliefs_to_approve": to_approve,
     }
 
 

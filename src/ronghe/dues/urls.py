@@ -16,6 +16,7 @@ urlpatterns = [
     path("members/<uuid:code>/voluntary/", members.member_voluntary, name="member-voluntary"),
     path("members/<uuid:code>/relief/", members.member_relief, name="member-relief"),
     path("members/<uuid:code>/reason/", members.member_reason, name="member-reason"),
+    path("reliefs/", members.relief_list, name="relief-list"),
     path("reliefs/<uuid:code>/decide/", members.relief_decide, name="relief-decide"),
     path("statement/", statements.statement, name="statement"),
     path("statement.xlsx", statements.statement_xlsx, name="statement-xlsx"),

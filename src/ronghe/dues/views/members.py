@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.db.models import Case, When
 from django.forms import BaseForm as DjangoForm
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -16,8 +17,9 @@ from django.views.decorators.http import require_POST
 
 from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core.errors import DomainError, add_to_form
+from ronghe.core.htmx import paginate
 from ronghe.core.permissions import require
-from ronghe.core.scope import get_for_user_or_404, has_perm_at
+from ronghe.core.scope import get_for_user_or_404, has_perm_at, scoped
 from ronghe.dues import queries, rules, services
 from ronghe.dues.forms import BaseForm, DecideForm, PaymentForm, ReasonForm, ReliefForm, VoluntaryForm
 from ronghe.dues.models import Relief
@@ -224,3 +226,23 @@ def my_dues(request: AuthenticatedRequest) -> HttpResponse:
         context.update(queries.member_year(member, year))
         context["arrears"] = queries.arrears_by_member([member], today)[member.pk]
     return render(request, "dues/my_dues.html", context)
+
+
+@require("dues.view")
+def relief_list(request: AuthenticatedRequest) -> HttpResponse:
+    """少交、免交申请 in scope, waiting ones first: the branch studies, the 上一级党委 decides."""
+    reliefs = (
+        scoped(
+            Relief.objects.select_related("member", "organization", "approved_by_org"),
+            request.user,
+            "dues.view",
+        )
+        .annotate(waiting=Case(When(state__in=["applied", "studied"], then=0), default=1))
+        .order_by("waiting", "-created_at")
+    )
+    page = paginate(request, reliefs, per_page=30)
+    return render(
+        request,
+        "dues/relief_list.html",
+        {"page": page, "breadcrumbs": [("党费收缴", reverse("dues:collection")), ("少交免交申请", None)]},
+    )
