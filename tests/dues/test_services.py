@@ -304,3 +304,78 @@ def test_statement_and_publication(based):
         D("10.00"),
         D("20.00"),
     )
+
+
+def test_two_people_recording_the_same_month_one_wins(based):
+    # given: the month's record exists (the monthly run), and a stale copy was read before the other payment
+    services.run_month(
+        actor=based.secretary_a, organization=based.org_a, period=date(2026, 12, 1), today=TODAY
+    )
+    services.record_payment(
+        actor=based.committee_admin, member=based.member_a_record, periods=[date(2026, 12, 1)], paid_on=TODAY
+    )
+    DuesRecord.objects.filter(member=based.member_a_record).update(state=RecordState.DUE)  # what the 2nd saw
+    from unittest import mock
+
+    real = DuesRecord.objects.filter
+
+    def stale_then_paid(*args, **kwargs):
+        if kwargs.get("state") == RecordState.DUE and "pk" in kwargs:  # the conditional update
+            real(member=based.member_a_record).update(state=RecordState.PAID)
+        return real(*args, **kwargs)
+
+    with (
+        mock.patch.object(DuesRecord.objects, "filter", side_effect=stale_then_paid),
+        pytest.raises(DomainError, match="刚由他人登记"),
+    ):
+        services.record_payment(
+            actor=based.secretary_a,
+            member=based.member_a_record,
+            periods=[date(2026, 12, 1)],
+            paid_on=TODAY,
+        )
+
+
+@pytest.mark.parametrize(
+    ("_case", "category", "base", "due"),
+    [
+        ("in-service at 3000", Category.IN_SERVICE, "3000.00", "15.00"),
+        ("in-service above 10000", Category.IN_SERVICE, "12000.00", "240.00"),
+        ("retired at 5000", Category.RETIRED, "5000.00", "25.00"),
+        ("retired above 5000", Category.RETIRED, "6000.00", "60.00"),
+        ("lixiu as in-service", Category.LIXIU, "6000.00", "90.00"),
+        ("farmer fixed", Category.FARMER, "0.50", "0.50"),
+        ("reduced groups", Category.REDUCED, "0.00", "0.20"),
+    ],
+)
+def test_every_group_through_the_run_and_the_statement(cast, _case, category, base, due):
+    # given
+    services.set_base(
+        actor=cast.secretary_a,
+        member=cast.member_a_record,
+        effective_from=date(2026, 1, 1),
+        category=category,
+        base=D(base),
+    )
+    # when
+    services.run_month(actor=cast.secretary_a, organization=cast.org_a, period=date(2026, 11, 1), today=TODAY)
+    services.record_payment(
+        actor=cast.secretary_a, member=cast.member_a_record, periods=[date(2026, 11, 1)], paid_on=TODAY
+    )
+    # then
+    record = DuesRecord.objects.get(member=cast.member_a_record)
+    assert (record.category, record.amount_due, record.paid_amount) == (category, D(due), D(due))
+    nov = queries.statement(cast.org_a, 2026).months[10]
+    assert (nov.members, nov.paid, nov.due_amount, nov.paid_amount, nov.backpaid) == (1, 1, D(due), D(due), 1)
+
+
+def test_a_farmer_base_outside_0_2_to_1_is_refused(cast):
+    with pytest.raises(DomainError, match="农民党员每月交纳党费0.20—1.00元"):
+        services.set_base(
+            actor=cast.secretary_a,
+            member=cast.member_a_record,
+            effective_from=date(2026, 1, 1),
+            category=Category.FARMER,
+            base=D("1.20"),
+        )
+    assert not cast.member_a_record.dues_bases.exists()

@@ -11,11 +11,11 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from ronghe.core import audit
-from ronghe.core.errors import DomainError, TransitionNotAllowed
+from ronghe.core.errors import Conflict, DomainError, TransitionNotAllowed
 from ronghe.core.scope import paths_with, require_at
 from ronghe.core.types import Actor
 from ronghe.core.workflow import Process, Step
@@ -388,6 +388,9 @@ def open_cases(*, organization: Organization, today: date) -> int:
 # ---------------------------------------------------------------- payments
 
 
+_TAKEN = "{month}的党费刚由他人登记，请刷新后查看"
+
+
 def record_payment(
     *,
     actor: Actor,
@@ -437,14 +440,26 @@ def record_payment(
         if paid_amount is not None:
             rules.check_paid_amount(total, paid_amount)
         for record in records:
-            record.state = RecordState.PAID
-            record.paid_amount = record.amount_due
-            record.paid_on = paid_on
-            record.timing = rules.payment_timing(record.period, paid_on)
-            record.method = method
-            record.note = note[:200]
-            record.recorded_by_id = actor.pk
-            record.save()
+            values = {
+                "state": RecordState.PAID,
+                "paid_amount": record.amount_due,
+                "paid_on": paid_on,
+                "timing": rules.payment_timing(record.period, paid_on),
+                "method": method,
+                "note": note[:200],
+                "recorded_by_id": actor.pk,
+            }
+            for name, value in values.items():
+                setattr(record, name, value)
+            if record.pk is None:
+                try:
+                    with transaction.atomic():
+                        record.save()
+                except IntegrityError:  # someone recorded the month meanwhile (SQLite takes no row lock)
+                    raise Conflict(_TAKEN.format(month=rules.month_label(record.period))) from None
+            # paid only if still unpaid: of two people recording the same month at once, one succeeds
+            elif not DuesRecord.objects.filter(pk=record.pk, state=RecordState.DUE).update(**values):
+                raise Conflict(_TAKEN.format(month=rules.month_label(record.period)))
         audit.record(
             "dues.paid",
             actor=actor,
