@@ -95,6 +95,12 @@ def test_secretary_records_a_month_and_a_member_views_their_dues(journey, cast):
         assert "补交" in journey.page.inner_text("#month-2026-09")
         journey.assert_clean()
 
+        journey.goto(f"/dues/statement/?org={cast.org_a.code}&year=2026")
+        december = journey.page.locator("#statement-table tbody tr").nth(11).inner_text()
+        assert "12月" in december and "123.00" in december  # 15.00 + 30.00 + 78.00 due
+        journey.screenshot("dues-statement")
+        journey.assert_clean()
+
         journey.page.context.clear_cookies()
         journey.login(cast.member_a)
         journey.goto("/dues/me/")

@@ -33,6 +33,11 @@ from ronghe.orgs.models import Organization
 WINDOW_MONTHS = 36  # arrears are counted back at most three years
 
 
+def _money(value: Decimal | int | None) -> Decimal:
+    """A sum as 元 with two decimals (SQLite returns 123 for 123.00)."""
+    return Decimal(value or 0).quantize(rules.CENT)
+
+
 def _ids(members: Iterable[Member | int] | QuerySet[Member]) -> list[int]:
     if isinstance(members, QuerySet):
         return list(members.values_list("id", flat=True))
@@ -272,15 +277,15 @@ def statement(organization: Organization, year: int) -> Statement:
     for r in rows:
         line = lines[r["period"].month]
         line.members, line.paid, line.exempt = r["members"], r["paid"], r["exempt"]
-        line.due_amount = r["due_amount"] or Decimal("0.00")
-        line.paid_amount = r["paid_amount"] or Decimal("0.00")
+        line.due_amount = _money(r["due_amount"])
+        line.paid_amount = _money(r["paid_amount"])
         line.prepaid, line.backpaid = r["prepaid"], r["backpaid"]
     for v in (
         VoluntaryPayment.objects.filter(organization__path__startswith=organization.path, paid_on__year=year)
         .values("paid_on__month")
         .annotate(total=Sum("amount"))
     ):
-        lines[v["paid_on__month"]].voluntary = v["total"] or Decimal("0.00")
+        lines[v["paid_on__month"]].voluntary = _money(v["total"])
     total = MonthLine(date(year, 1, 1))
     for line in lines.values():
         total.members += line.members
@@ -323,7 +328,7 @@ def unit_statement(organization: Organization, year: int) -> list[BranchLine]:
             r["members"],
             r["paid"],
             r["exempt"],
-            r["paid_amount"] or Decimal("0.00"),
+            _money(r["paid_amount"]),
             rules.collection_rate(r["members"] - r["exempt"], r["paid"]),
         )
         for r in rows
@@ -336,7 +341,8 @@ def publication(organization: Organization, year: int) -> dict[str, Any]:
     used by category, and the balance."""
     paid = DuesRecord.objects.filter(
         organization__path__startswith=organization.path, period__year=year, state=RecordState.PAID
-    ).aggregate(total=Sum("paid_amount"))["total"] or Decimal("0.00")
+    ).aggregate(total=Sum("paid_amount"))["total"]
+    paid = _money(paid)
     voluntary = VoluntaryPayment.objects.filter(
         organization__path__startswith=organization.path, paid_on__year=year
     ).aggregate(total=Sum("amount"), central=Sum("amount", filter=Q(remit_to_central=True)))
@@ -344,10 +350,10 @@ def publication(organization: Organization, year: int) -> dict[str, Any]:
     by_category = dict(
         uses_qs.values("category").annotate(total=Sum("amount")).values_list("category", "total")
     )
-    uses = [(label, by_category.get(value, Decimal("0.00"))) for value, label in UseCategory.choices]
+    uses = [(label, _money(by_category.get(value))) for value, label in UseCategory.choices]
     used = sum((amount for _, amount in uses), Decimal("0.00"))
-    vol = voluntary["total"] or Decimal("0.00")
-    central = voluntary["central"] or Decimal("0.00")
+    vol = _money(voluntary["total"])
+    central = _money(voluntary["central"])
     collected = paid + vol
     return {
         "paid": paid,
