@@ -73,9 +73,9 @@ def demo_dues(county: County, rng: random.Random) -> None:
         behind[in_first[2]] = 7
     for member_id, *_ in members:
         roll = rng.random()
-        if member_id not in behind and roll < 0.004:
+        if member_id not in behind and roll < 0.002:
             behind[member_id] = rng.randint(6, 9)
-        elif member_id not in behind and roll < 0.015:
+        elif member_id not in behind and roll < 0.008:
             behind[member_id] = rng.randint(3, 5)
     exempt_member = next(
         (m[0] for m in members if m[0] not in behind and m[1] == first_branch.pk), members[0][0]
