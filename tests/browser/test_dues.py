@@ -101,6 +101,15 @@ def test_secretary_records_a_month_and_a_member_views_their_dues(journey, cast):
         journey.screenshot("dues-statement")
         journey.assert_clean()
 
+        journey.goto(f"/dues/publication/?org={cast.branch_a.code}&year=2026")
+        journey.page.select_option("#id_category", "training")
+        journey.page.fill("#id_amount", "60.00")
+        journey.page.click("#publication-use-submit")
+        journey.page.wait_for_selector(".alert-success")
+        assert "使用合计 60.00 元" in journey.page.inner_text("#publication").replace("\t", " ")
+        journey.screenshot("dues-publication")
+        journey.assert_clean()
+
         journey.page.context.clear_cookies()
         journey.login(cast.member_a)
         journey.goto("/dues/me/")
