@@ -105,3 +105,22 @@ def test_payment_through_the_api_and_its_refusals(client_for, recorded):
     r = client.post(url, {"periods": [period]}, content_type="application/json")
     assert r.status_code == 422 and "不能重复交纳" in r.json()["detail"]
     assert DuesRecord.objects.filter(member=recorded.member_a_record, state="paid").count() == 1
+
+
+def test_records_bad_period_and_missing_base_are_422_in_chinese(client_for, recorded):
+    client = client_for(recorded.secretary_a)
+    r = client.get("/api/v1/dues/records", {"org": recorded.org_a.code, "period": "2026/13"})
+    assert r.status_code == 422 and "月份格式应为 YYYY-MM" in r.json()["detail"]
+    r = client.get("/api/v1/dues/calculate")
+    assert r.status_code == 422
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in r.json()["detail"])
+
+
+def test_payment_refused_for_a_read_only_member_and_an_outsider(client_for, recorded):
+    url = f"/api/v1/dues/members/{recorded.member_a_record.code}/payments"
+    period = timezone.localdate().strftime("%Y-%m")
+    r = client_for(recorded.member_a).post(url, {"periods": [period]}, content_type="application/json")
+    assert r.status_code == 403
+    r = client_for(recorded.outsider_b).post(url, {"periods": [period]}, content_type="application/json")
+    assert r.status_code == 404
+    assert not DuesRecord.objects.filter(state="paid").exists()
