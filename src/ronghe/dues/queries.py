@@ -96,16 +96,18 @@ def arrears_by_member(
 
 
 def arrears_candidates(members: QuerySet[Member], as_of: date, months: int) -> QuerySet[Member]:
-    """Members who may be `months` or more in arrears: those without a paid or exempt record in the
-    last `months` complete months (one subquery). Anyone else cannot reach the threshold, so the
-    county-wide lists and the monthly run count only these."""
-    current = rules.month_index(as_of)
+    """Members who may be `months` or more in arrears: those with a record before this month (liability
+    starts at the first record) and without a paid or exempt record in the last `months` complete
+    months (two subqueries). Anyone else cannot reach the threshold, so the county-wide lists and the
+    monthly run count only these."""
+    current = rules.month_at(rules.month_index(as_of))
     settled = DuesRecord.objects.filter(
-        period__gte=rules.month_at(current - months),
-        period__lt=rules.month_at(current),
+        period__gte=rules.month_at(rules.month_index(as_of) - months),
+        period__lt=current,
         state__in=[RecordState.PAID, RecordState.EXEMPT],
     ).values("member_id")
-    return members.exclude(pk__in=settled)
+    recorded = DuesRecord.objects.filter(period__lt=current).values("member_id")
+    return members.filter(pk__in=recorded).exclude(pk__in=settled)
 
 
 @dataclass(frozen=True)
