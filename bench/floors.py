@@ -287,10 +287,78 @@ def overdue_tasks_floor(request: HttpRequest) -> HttpResponse:
     return _table(rows)
 
 
+def dues_statement_rows(org_path: str, year: int) -> list[tuple[Any, ...]]:
+    """The statement's numbers, at least: the subtree's 党费 records of the year grouped by month and state."""
+    from ronghe.dues.models import DuesRecord
+
+    return list(
+        DuesRecord.objects.filter(organization__path__startswith=org_path, period__year=year)
+        .values_list("period", "state")
+        .annotate(n=Count("id"), paid=Sum("paid_amount"), due=Sum("amount_due"))
+        .order_by()
+    )
+
+
+@public
+def dues_statement_floor(request: HttpRequest) -> HttpResponse:
+    return _table(dues_statement_rows(request.GET["path"], int(request.GET["year"])))
+
+
+def dues_run_floor(org_path: str, period: str) -> int:
+    """The monthly run's least work: read the subtree's active members without a record for the month
+    and bulk-load one row each (a fixed amount, no rules), rolled back."""
+    import uuid
+    from datetime import date
+
+    from django.db import transaction
+
+    from ronghe.core.bulk import bulk_load
+    from ronghe.dues.models import DuesRecord
+
+    month = date.fromisoformat(period)
+    rows = list(
+        Member.objects.filter(organization__path__startswith=org_path, status__in=ACTIVE_STATUSES)
+        .exclude(pk__in=DuesRecord.objects.filter(period=month).values("member_id"))
+        .values_list("pk", "organization_id")
+    )
+    now = timezone.now()
+
+    class _Rollback(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            bulk_load(
+                DuesRecord,
+                [
+                    "code",
+                    "member",
+                    "organization",
+                    "period",
+                    "category",
+                    "amount_due",
+                    "state",
+                    "timing",
+                    "method",
+                    "note",
+                    "updated_at",
+                ],
+                (
+                    (uuid.uuid4().hex, m, o, month, "in_service", "30.00", "due", "", "", "", now)
+                    for m, o in rows
+                ),
+            )
+            raise _Rollback
+    except _Rollback:
+        pass
+    return len(rows)
+
+
 urlpatterns = [
     path("assessment-quadrant", assessment_quadrant_floor, name="assessment-quadrant-floor"),
     path("plan", plan_floor, name="plan-floor"),
     path("overdue-tasks", overdue_tasks_floor, name="overdue-tasks-floor"),
+    path("dues-statement", dues_statement_floor, name="dues-statement-floor"),
     path("ratings-campaign", ratings_campaign_floor, name="ratings-campaign-floor"),
     path("home", home_floor, name="home-floor"),
     path("roster", roster_floor, name="roster-floor"),

@@ -25,6 +25,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -409,6 +410,35 @@ def worker_main(task: str, args: list[str]) -> None:
         from bench.floors import export_floor
 
         info["rows"] = export_floor(args[0], args[1])
+    elif task == "dues-run":
+        # The monthly dues run over the whole county for the dataset's current month, rolled back so
+        # every run does the same work (the demo records only part of a large county's members).
+        from django.db import transaction
+
+        from ronghe.dues import services as dues_services
+        from ronghe.orgs.models import Organization
+
+        committee = Organization.objects.get(depth=0)
+        month = date.fromisoformat(args[0])
+
+        class _Rollback(Exception):
+            pass
+
+        started = time.perf_counter()
+        try:
+            with transaction.atomic():
+                result = dues_services.run_month(
+                    actor=None, organization=committee, period=month, today=month
+                )
+                info["rows"] = result.created
+                raise _Rollback
+        except _Rollback:
+            pass
+    elif task == "dues-floor":
+        from bench.floors import dues_run_floor
+        from ronghe.orgs.models import Organization
+
+        info["rows"] = dues_run_floor(Organization.objects.get(depth=0).path, args[0])
     else:
         raise SystemExit(f"unknown worker task {task}")
     connection.close()
@@ -613,6 +643,13 @@ def measure(
             "integration:overdue-list",
         ),
         (
+            f"党费收缴报表 {YEAR} (工委, whole county)",
+            "gwadmin",
+            route("dues:statement", org=str(committee.code), year=YEAR),
+            f"{floor_url}dues-statement?{urlencode({'path': committee.path, 'year': YEAR})}",
+            "dues:statement",
+        ),
+        (
             "申报审核 overdue only (工委, whole county)",
             "gwadmin",
             route("points:claim-review", overdue=1),
@@ -676,6 +713,7 @@ def measure(
         ("recompute", lambda: recompute_points(env, size, db)),
         ("ratings", lambda: ratings_preview(env, size, db)),
         ("assessment", lambda: assessment_runs(env, size, db)),
+        ("dues", lambda: dues_run(env, size, db)),
         ("import", lambda: import_roster(env, size, db, committee_code=str(committee.code))),
         ("export", lambda: export_roster(env, size, db, scope.path, str(scope.code))),
     ]
@@ -923,6 +961,30 @@ def assessment_runs(env: dict[str, str], size: int, db: str) -> list[Result]:
     show(r)
     out.append(r)
     return out
+
+
+def dues_run(env: dict[str, str], size: int, db: str) -> list[Result]:
+    """The monthly dues run for the whole county (every active member's record for the month, fees from
+    bases and settings, then the 支部大会 cases), rolled back; the floor bulk-loads the same rows."""
+    if not route_exists(env, "dues:collection"):
+        r = Result(size, db, "党费 monthly run", note="route not present (dues)")
+        show(r)
+        return [r]
+    month = f"{YEAR}-{date.today().month:02d}-01" if date.today().year == YEAR else f"{YEAR}-12-01"
+    r = Result(size, db, f"党费 monthly run {month[:7]} (whole county, rolled back)", target="≤ 3 × floor")
+    runs = 3 if size < 1_000_000 else 1
+    floor, _ = repeat_worker(env, runs, "dues-floor", month)
+    times, rss = repeat_worker(env, runs, "dues-run", month)
+    r.median, r.p95, r.floor, r.rss_mb, r.runs = (
+        statistics.median(times),
+        p95(times),
+        statistics.median(floor),
+        rss,
+        runs,
+    )
+    r.verdict = "PASS" if r.ratio is not None and r.ratio <= 3 else "FAIL"
+    show(r)
+    return [r]
 
 
 def write_roster_xlsx(path: Path, rows: int, seed: int = 77) -> None:

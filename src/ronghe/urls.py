@@ -14,6 +14,7 @@ urlpatterns = [
     path("assessment/", include("ronghe.assessment.urls")),
     path("v/", include("ronghe.core.voting.urls")),
     path("integration/", include("ronghe.integration.urls")),
+    path("dues/", include("ronghe.dues.urls")),
     path("judging/", include("ronghe.core.judging.urls")),
     path("evidence/", include("ronghe.core.evidence.urls")),
     path("rectification/", include("ronghe.core.rectification.urls")),

@@ -32,6 +32,7 @@ def test_story_step_runs_after_the_bulk_steps():
         "year_of_meetings",
         "demo_points",
         "demo_ratings",
+        "demo_dues",
         "demo_integration",
         "demo_assessment",
         "story",

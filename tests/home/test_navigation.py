@@ -17,12 +17,28 @@ def test_auditor_sees_the_home_page_and_the_audit_log_only(client_for, cast):
 
 def test_member_sees_own_points_pages_only(client_for, cast):
     response = client_for(cast.member_a).get(reverse("home:home"))
-    assert labels(response) == {"": ["工作台"], "党员积分": ["我的积分", "我的申报"], "评星与评审": ["公示"]}
+    assert labels(response) == {
+        "": ["工作台"],
+        "党员积分": ["我的积分", "我的申报"],
+        "党费": ["我的党费"],
+        "评星与评审": ["公示"],
+    }
 
 
 def test_secretary_sees_the_domain_pages_but_not_administration(client_for, cast):
     groups = labels(client_for(cast.secretary_a).get(reverse("home:home")))
-    assert list(groups) == ["", "党组织与党员", "组织生活", "党员积分", "评星与评审", "同步部署与点评"]
+    assert list(groups) == [
+        "",
+        "党组织与党员",
+        "组织生活",
+        "党员积分",
+        "党费",
+        "评星与评审",
+        "同步部署与点评",
+        "融合考核",
+    ]
+    assert groups["融合考核"] == ["融合考核", "业务指标", "述职评议", "党员先锋岗"]
+    assert "党费设置" not in groups["党费"]  # dues.manage is the 工委's and the unit's
     assert groups["评星与评审"] == ["评星定级", "公示", "整改事项"]
     assert groups["同步部署与点评"] == ["工作要点", "工作计划", "工作任务", "逾期任务", "同步点评"]
     assert "组织生活要求" not in groups["组织生活"]  # orglife.manage_requirements is the 工委's

@@ -79,10 +79,10 @@ def test_registry_declares_fed_and_unfed_codes():
         "points.share_5a",
         "points.claims_approved",
         "assessment.vanguard_achieved",
+        "dues.paid_rate",
     }
     assert {c for c, i in INDICATORS.items() if not i.feeds} == {
         "education.hours_completion",
-        "dues.paid_rate",
         "outreach.survey_satisfaction",
     }
     assert all(i.code == c and i.name and i.unit for c, i in INDICATORS.items())
@@ -131,8 +131,9 @@ def test_a_branch_with_known_records_gets_exactly_the_expected_numbers(cast, sch
     )
     assert values["points.share_5a"].value == Decimal("50.00")
     assert values["points.claims_approved"].value == 2
-    for code in ("education.hours_completion", "dues.paid_rate", "outreach.survey_satisfaction"):
+    for code in ("education.hours_completion", "outreach.survey_satisfaction"):
         assert values[code] == DerivedValue(None, "暂无数据", "")
+    assert values["dues.paid_rate"].value is None  # no 党费 records in this test
 
 
 def test_urls_open_the_records_for_a_committee_admin(cast, scheme, client_for):  # noqa: ANN001
@@ -316,3 +317,28 @@ def test_rules_behind_the_orgs_indicators():
     assert rules.election_on_time(OrgKind.BRANCH, due_end, 3, date(2027, 1, 2)) is False  # overdue > 1 year
     assert rules.election_on_time(OrgKind.BRANCH, None, 3, date(2025, 12, 31)) is None
     assert rules.election_on_time(OrgKind.GROUP, due_end, 3, date(2025, 12, 31)) is None
+
+
+def test_dues_paid_rate_counts_months_paid_on_time(cast):  # noqa: ANN001
+    from ronghe.dues.models import DuesRecord
+
+    branch = cast.branch_a
+    rows = [  # (month, state, timing): Jan on time, Feb prepaid, Mar back-paid, Apr unpaid, May exempt
+        (1, "paid", "regular"),
+        (2, "paid", "prepaid"),
+        (3, "paid", "backpaid"),
+        (4, "due", ""),
+        (5, "exempt", ""),
+    ]
+    for month, state, timing in rows:
+        DuesRecord.objects.create(
+            member=cast.member_a_record,
+            organization=branch,
+            period=date(YEAR, month, 1),
+            amount_due=Decimal("15.00"),
+            state=state,
+            timing=timing,
+        )
+    value = branch_values(YEAR, [branch.pk], today=AFTER)[branch.pk]["dues.paid_rate"]
+    assert value.value == Decimal("50.00")  # 2 on time of 4 due
+    assert value.detail == "应交 4 人次（不含免交），按时交纳 2 人次，补交 1 人次"

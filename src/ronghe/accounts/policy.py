@@ -27,6 +27,11 @@ PERMISSIONS: dict[str, str] = {
     "integration.view": "查看同步部署与点评",
     "integration.plan": "编制工作计划、办理任务",
     "integration.manage": "发布工作要点、同步点评",
+    "dues.view": "查看党费",
+    "dues.edit": "登记党费收缴",
+    "dues.import": "导入工资表核定党费基数",
+    "dues.approve_relief": "审批少交、免交党费（上一级党委）",
+    "dues.manage": "设置党费核定方式",
     "judging.score": "评委评分",
     "review.discipline": "纪检联审",
     "assessment.view": "查看融合考核",
@@ -51,6 +56,7 @@ _DOMAIN_READ = {
     "assessment.view",
     "reports.view",
     "integration.view",
+    "dues.view",
 }
 _DOMAIN_WRITE = {
     "orgs.edit",
@@ -63,6 +69,8 @@ _DOMAIN_WRITE = {
     "ratings.apply",
     "assessment.vanguard",
     "integration.plan",
+    "dues.edit",
+    "dues.import",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -78,13 +86,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "assessment.manage",
             "assessment.report",
             "integration.manage",
+            "dues.approve_relief",
+            "dues.manage",
             "self.view",
         }
     ),
     Role.UNIT_ADMIN: frozenset(
         _DOMAIN_READ
         | _DOMAIN_WRITE
-        | {"members.view_sensitive", "ratings.check", "assessment.report", "self.view"}
+        | {"members.view_sensitive", "ratings.check", "assessment.report", "dues.approve_relief", "dues.manage", "self.view"}
     ),
     # A unit's leader sees Party building and business side by side, and changes nothing.
     Role.UNIT_LEADER: frozenset(

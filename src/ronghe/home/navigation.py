@@ -55,6 +55,19 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
         ],
     ),
     (
+        "党费",
+        [
+            ("我的党费", "dues:my-dues", "self.member"),
+            ("收缴登记", "dues:collection", "dues.view"),
+            ("欠交党费", "dues:arrears", "dues.view"),
+            ("少交免交", "dues:relief-list", "dues.view"),
+            ("收缴报表", "dues:statement", "dues.view"),
+            ("年度公布", "dues:publication", "dues.view"),
+            ("导入工资表", "dues:import", "dues.import"),
+            ("党费设置", "dues:settings", "dues.manage"),
+        ],
+    ),
+    (
         "评星与评审",
         [
             ("评星定级", "ratings:campaign-list", "ratings.view"),

@@ -13,6 +13,7 @@ from ronghe.core.readcache import cached_aggregate, summary_version
 from ronghe.core.rectification import services as rectification
 from ronghe.core.rectification.models import Item
 from ronghe.core.scope import has_perm_anywhere, paths_with, scoped
+from ronghe.dues import queries as dues_queries
 from ronghe.integration.queries import overdue_task_count
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
@@ -156,3 +157,10 @@ def home_ratings(user: User, today: date) -> dict[str, Any]:
     """评星 to-do: what waits for this user in open campaigns (apply, check, evaluate, score, review)."""
     items = ratings_queries.todo(user, today)
     return {"rating_todo": items} if items else {}
+
+
+def home_dues(user: User, today: date) -> dict[str, Any]:
+    """党费 to-do for branch staff: members 3+ months in arrears (warning), 6+ (a case for the 支部大会),
+    open cases and 少交/免交 applications waiting for the branch."""
+    counts = dues_queries.todo(user, today)
+    return {"dues_todo": counts} if counts and any(counts.values()) else {}

@@ -16,6 +16,9 @@ What "no data" gives (documented for the scheme author):
 - points.average, points.share_5a: None when no member of the branch has a result for the year.
 - points.claims_approved: a count, 0 when there is none.
 - assessment.vanguard_achieved: a count of the branch's 先锋岗/突击队/责任区 achieved in the year, 0 when none.
+- dues.paid_rate: None when no 党费 month of the year was due for the branch yet (no records, or all
+  exempt); otherwise months paid in their month or ahead (按月/预交, not 补交) over months due × 100,
+  counting complete months only (`dues.queries.collection_by_organization`).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from uuid import UUID
 from django.urls import reverse
 from django.utils import timezone
 
+from ronghe.dues import queries as dues_queries
 from ronghe.orglife import facts as orglife_facts
 from ronghe.orgs import queries as orgs_queries
 from ronghe.points import queries as points_queries
@@ -63,7 +67,7 @@ INDICATORS: dict[str, DerivedIndicator] = {
         DerivedIndicator("points.claims_approved", "积分申报通过数", "件", True),
         DerivedIndicator("assessment.vanguard_achieved", "党员先锋岗、突击队任务完成数", "个", True),
         DerivedIndicator("education.hours_completion", "党员教育培训学时完成率", "%", False),
-        DerivedIndicator("dues.paid_rate", "党费按时足额交纳率", "%", False),
+        DerivedIndicator("dues.paid_rate", "党费按时足额交纳率", "%", True),
         DerivedIndicator("outreach.survey_satisfaction", "群众满意度", "%", False),
     )
 }
@@ -79,9 +83,9 @@ def branch_values(
     """Every derived indicator (`INDICATORS`) of each organization of `organization_ids` for `year`:
     {organization id: {code: DerivedValue}}. Unknown ids are left out.
 
-    A fixed number of queries whatever the number of branches (fifteen for a set of branches:
+    A fixed number of queries whatever the number of branches (sixteen for a set of branches:
     orgs 3, orglife's compliance about 9 — once more per nesting level when a 总支 and its 支部 are
-    both asked —, points 2, 先锋岗 1). The term and officers are judged as of the year's last day, or today while
+    both asked —, points 2, 先锋岗 1, dues 1). The term and officers are judged as of the year's last day, or today while
     the year runs (a term due later this year is not overdue yet); `today` is for tests.
     """
     today = today or timezone.localdate()
@@ -95,6 +99,7 @@ def branch_values(
     from ronghe.assessment import vanguards
 
     vanguard = vanguards.achieved_by_organization(ids, year)
+    dues = dues_queries.collection_by_organization(ids, year, today)
     out: dict[int, dict[str, DerivedValue]] = {}
     for pk in ids:
         st = standing[pk]
@@ -108,6 +113,7 @@ def branch_values(
                 f"{year} 年完成党员先锋岗、突击队等任务 {vanguard.get(pk, 0)} 个",
                 reverse("assessment:vanguard-list") + f"?org={st.code}&year={year}",
             ),
+            "dues.paid_rate": _dues(dues[pk], st.code, year),
         }
         for code, indicator in INDICATORS.items():
             if not indicator.feeds:
@@ -165,3 +171,12 @@ def _points(p: points_queries.OrganizationPoints, code: UUID, year: int) -> dict
         "points.share_5a": DerivedValue(p.share_5a, f"{p.members} 名党员中 5A {p.five_a} 人", url),
         "points.claims_approved": claims,
     }
+
+
+def _dues(c: dues_queries.Collection, code: UUID, year: int) -> DerivedValue:
+    # The 收缴报表 of the branch for the year shows the months behind it.
+    url = reverse("dues:statement") + f"?org={code}&year={year}"
+    if c.due == 0:
+        return DerivedValue(None, f"{year} 年尚无应交党费的记录", url)
+    detail = f"应交 {c.due} 人次（不含免交），按时交纳 {c.on_time} 人次，补交 {c.paid - c.on_time} 人次"
+    return DerivedValue(_percent(c.on_time, c.due), detail, url)
