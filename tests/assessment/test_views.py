@@ -140,3 +140,50 @@ def test_the_unit_page_shows_its_assessments(client, campaign, units):
     client.force_login(units.committee_admin)
     page = client.get(reverse("orgs:unit-detail", args=[units.unit_a.code])).content.decode()
     assert 'id="unit-assessment-title"' in page and "/assessment/units/" in page
+
+
+def _sheet(rows):
+    import io
+
+    import xlsxwriter
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer)
+    sheet = book.add_worksheet()
+    for i, row in enumerate([["单位", "指标代码", "期间", "完成值", "来源系统"], *rows]):
+        sheet.write_row(i, 0, row)
+    book.close()
+    return SimpleUploadedFile("kpi.xlsx", buffer.getvalue())
+
+
+def test_kpi_results_from_excel_all_or_nothing_and_once(client, campaign, units):
+    from ronghe.assessment.models import KpiResult
+
+    kpi(units, units.unit_a)
+    client.force_login(units.committee_admin)
+    bad = client.post(
+        "/assessment/kpis/import/",
+        {
+            "file": _sheet(
+                [
+                    ["甲局", "revenue", "2026Q1", 30, "OA"],
+                    ["丙局", "revenue", "2026", 1, ""],
+                    ["甲局", "revenue", "2026Q9", "x", ""],
+                ]
+            )
+        },
+    )
+    body = bad.content.decode()
+    assert bad.status_code == 400 and "未写入任何数据" in body
+    assert "找不到单位“丙局”" in body and "期间格式" in body and "完成值应为数字" in body
+    assert KpiResult.objects.count() == 0
+    rows = [["甲局", "revenue", "2026Q1", 30, "OA"], ["91110000100000000A", "revenue", "2026Q2", 55.5, ""]]
+    checked = client.post("/assessment/kpis/import/", {"file": _sheet(rows), "dry_run": "on"})
+    assert checked.status_code == 200 and "全部通过检查" in checked.content.decode()
+    assert KpiResult.objects.count() == 0
+    done = client.post("/assessment/kpis/import/", {"file": _sheet(rows)}, follow=True)
+    assert "已导入 2 条完成值" in done.content.decode()
+    again = client.post("/assessment/kpis/import/", {"file": _sheet(rows)}, follow=True)
+    assert "已导入 0 条完成值" in again.content.decode()
+    assert sorted(KpiResult.objects.values_list("period", flat=True)) == ["2026Q1", "2026Q2"]

@@ -180,3 +180,11 @@ class CloseForm(StyledForm):
         label="结果", choices=[("", "请选择"), ("1", "已完成"), ("0", "未完成")], coerce=lambda v: v == "1"
     )
     result = forms.CharField(label="成效", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class KpiImportForm(StyledForm):
+    file = forms.FileField(
+        label="完成值表（Excel 或 CSV）",
+        help_text="列：单位（名称或统一社会信用代码）、指标代码、期间、完成值、来源系统（可选）",
+    )
+    dry_run = forms.BooleanField(label="只检查，不写入", required=False, initial=True)

@@ -96,7 +96,9 @@ def units_under(organization: Organization) -> list[tuple[Unit, int]]:
         ).distinct()
     )
     mains = main_organizations([u.pk for u in units])
-    return [(u, mains[u.pk][0]) for u in units if u.pk in mains and mains[u.pk][1].startswith(organization.path)]
+    return [
+        (u, mains[u.pk][0]) for u in units if u.pk in mains and mains[u.pk][1].startswith(organization.path)
+    ]
 
 
 # ---------------------------------------------------------------- the assessment campaign

@@ -16,6 +16,7 @@ urlpatterns = [
     path("units/<uuid:code>/", views.entry_detail, name="entry-detail"),
     path("kpis/", views.kpi_list, name="kpi-list"),
     path("kpis/new/", views.kpi_create, name="kpi-create"),
+    path("kpis/import/", views.kpi_import, name="kpi-import"),
     path("kpis/<int:pk>/", views.kpi_detail, name="kpi-detail"),
     path("debriefs/", views.round_list, name="round-list"),
     path("debriefs/new/", views.round_create, name="round-create"),

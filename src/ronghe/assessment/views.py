@@ -21,6 +21,7 @@ from ronghe.assessment.forms import (
     CampaignForm,
     FinalGradeForm,
     KpiForm,
+    KpiImportForm,
     KpiResultForm,
     RoundForm,
     SettingsForm,
@@ -450,6 +451,41 @@ def kpi_create(request: AuthenticatedRequest) -> HttpResponse:
         "assessment/kpi_list.html",
         {"page": page, "year": year, "q": "", "query": "", "form": form},
         status=400,
+    )
+
+
+@require(services.REPORT)
+def kpi_import(request: AuthenticatedRequest) -> HttpResponse:
+    """完成值 from an Excel sheet: checked row by row; any bad row writes nothing."""
+    from ronghe.assessment import imports
+
+    form = KpiImportForm(request.POST or None, request.FILES or None)
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = imports.import_results(
+                actor=request.user, upload=form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"]
+            )
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            if not form.cleaned_data["dry_run"] and not outcome.invalid and outcome.valid:
+                messages.success(
+                    request,
+                    f"已导入 {outcome.created} 条完成值（重复的 {len(outcome.valid) - outcome.created} 条未重复保存）",
+                )
+                return redirect("assessment:kpi-list")
+    status = 400 if form.errors or (outcome and outcome.invalid) else 200
+    return render(
+        request,
+        "assessment/kpi_import.html",
+        {
+            "form": form,
+            "outcome": outcome,
+            "headers": ["单位", "指标代码", "期间", "完成值", "来源系统"],
+            "breadcrumbs": [("业务指标", reverse("assessment:kpi-list")), ("导入完成值", None)],
+        },
+        status=status,
     )
 
 
