@@ -113,7 +113,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the account with its roles in one statement
+    "ronghe.accounts.backends.Backend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -163,7 +164,9 @@ RONGHE_PASSWORD_MAX_AGE_DAYS = env_int("RONGHE_PASSWORD_MAX_AGE_DAYS", 90)
 RONGHE_PASSWORD_MAX_AGE_DAYS_BY_ROLE = env_int_map("RONGHE_PASSWORD_MAX_AGE_DAYS_BY_ROLE", {})
 RONGHE_IDLE_ACCOUNT_DAYS = env_int("RONGHE_IDLE_ACCOUNT_DAYS", 90)
 SESSION_COOKIE_AGE = RONGHE_IDLE_TIMEOUT_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Not every request: SessionTimeoutMiddleware refreshes the last-activity time (and so saves the session
+# and pushes its expiry) at most once a minute; a page view in between writes nothing (AUTH-5, issue 19).
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -16,6 +16,10 @@ from ronghe.core.types import Actor
 
 _LAST = "_ronghe_last_seen"
 _START = "_ronghe_login_at"
+# The last-activity time is rewritten (and with it the session row and its expiry) only when it is at
+# least this old, so a run of page views is not a run of session writes (issue 19 item 1). The idle
+# timeout is counted from that refresh: it holds to within this many seconds (docs/architecture.md).
+REFRESH_SECONDS = 60
 # A marker cookie outliving the session tells "your session timed out" from "never logged in".
 MARKER = "rh_signed_in"
 
@@ -48,20 +52,29 @@ class SessionTimeoutMiddleware:
         return response
 
     def _check(self, request: HttpRequest, user: Actor | None) -> HttpResponse | None:
-        """Log out a session idle too long or older than the absolute cap."""
+        """Log out a session idle too long or older than the absolute cap.
+
+        Idle means: `RONGHE_IDLE_TIMEOUT_MINUTES` or more since the last refresh of the activity time,
+        which a request refreshes only when it is `REFRESH_SECONDS` old or more. A request that refreshes
+        nothing leaves the session unmodified, and `SESSION_SAVE_EVERY_REQUEST` is off: no write.
+        """
         now = time.time()
-        last = request.session.get(_LAST, now)
-        started = request.session.setdefault(_START, now)
+        session = request.session
+        last = session.get(_LAST)
+        started = session.get(_START)
         idle = settings.RONGHE_IDLE_TIMEOUT_MINUTES * 60
         absolute = settings.RONGHE_ABSOLUTE_SESSION_HOURS * 3600
-        if now - last > idle or now - started > absolute:
+        if (last is not None and now - last >= idle) or (started is not None and now - started > absolute):
             audit.record("auth.session_expired", actor=user)
             logout(request)
             messages.warning(request, "登录已超时，请重新登录。")
             if request.headers.get("HX-Request"):
                 return self._htmx_to_login()
             return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
-        request.session[_LAST] = now
+        if started is None:
+            session[_START] = now
+        if last is None or now - last >= REFRESH_SECONDS:
+            session[_LAST] = now  # modifies the session: saved, and its row's expiry pushed forward
         return None
 
     @staticmethod

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from functools import cached_property
 from typing import Any, TypeVar
@@ -46,11 +45,9 @@ class DeepPaginator(Paginator[T]):
     def count(self) -> int:
         if self.count_key is None or not isinstance(self.object_list, QuerySet):
             return super().count  # lists: len(); querysets: COUNT(*)
-        from ronghe.core.readcache import cached_aggregate, summary_version
+        from ronghe.core.readcache import cached_count
 
-        digest = hashlib.sha256(f"{self.count_key}|{self.object_list.query}".encode()).hexdigest()[:32]
-        key = f"paging:count:{summary_version()}:{digest}"
-        return cached_aggregate(key, self.object_list.count, self.COUNT_SECONDS)
+        return cached_count(self.count_key, self.object_list, self.COUNT_SECONDS)
 
     def page(self, number: int | str) -> Page[T]:
         number = self.validate_number(number)

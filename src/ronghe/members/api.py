@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 from ronghe.accounts.http import ApiRequest
 from ronghe.core.api import ERRORS, Paging
 from ronghe.core.errors import InvalidInput
+from ronghe.core.readcache import page_total
 from ronghe.core.scope import get_for_user_or_404, has_perm_anywhere
 from ronghe.members import queries, services
 from ronghe.members.choices import ACTIVE_STATUSES
@@ -141,8 +142,10 @@ def list_members(request: ApiRequest, filters: Query[MemberFilters]) -> dict[str
     if filters.q:
         qs = qs.filter(name__contains=filters.q)
     qs = qs.order_by("organization__path", "name", "id")
-    count = qs.count()
-    items = [_out(m) for m in filters.window(qs)]
+    page = list(filters.window(qs))
+    # a subtree's total is cached like the roster page's (core.readcache), unless the page tells it
+    count = page_total("api:members", qs, page, filters.offset, filters.limit)
+    items = [_out(m) for m in page]
     services.record_roster_read(
         actor=request.auth, organization=org, shown=len(items), total=count, surface="api"
     )
