@@ -49,11 +49,13 @@ def take_grants(rows: list[M], user_of: Any = None) -> M | None:
 
 
 class Backend(ModelBackend):
-    """Django's model backend (password login, `is_active`), loading a session's account with its grants."""
+    """Django's model backend (password login, `is_active`), loading a session's account with its grants
+    and its member record (with the member's organization), in one statement."""
 
     def get_user(self, user_id: Any) -> User | None:
         try:
-            rows = list(with_grants(User._default_manager.filter(pk=user_id)))
+            # with the member record and its organization: a member's own pages start from them
+            rows = list(with_grants(User._default_manager.select_related("member__organization").filter(pk=user_id)))
         except (ValueError, TypeError):
             return None
         user = take_grants(rows)
