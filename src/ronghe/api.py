@@ -24,7 +24,6 @@ from ronghe.accounts.models import ApiToken, User
 from ronghe.core.api import ERRORS, NUL_FIELDS, NulRefusingParser, schema_errors
 from ronghe.core.errors import DomainError
 
-
 # A token's 最近使用 is rewritten at most this often: a machine client's reads are not each a write.
 LAST_USED_EVERY = timedelta(seconds=60)
 

@@ -179,7 +179,9 @@ def test_idle_session_lives_until_29_59_after_the_last_refresh_and_ends_at_30_00
     assert response["Location"].startswith(reverse("accounts:login"))
 
 
-def test_a_request_59_s_after_the_refresh_writes_nothing_and_one_at_60_s_refreshes(client, alice, time_machine):
+def test_a_request_59_s_after_the_refresh_writes_nothing_and_one_at_60_s_refreshes(
+    client, alice, time_machine
+):
     home = reverse("home:home")
     _at(time_machine, "09:00:00")
     client.force_login(alice)
@@ -207,7 +209,9 @@ def test_requests_between_refreshes_do_not_extend_the_idle_time(client, alice, t
     assert "登录已超时" in response.content.decode()
 
 
-def test_the_idle_check_itself_ends_the_session_at_the_limit_and_audits_it(client, alice, settings, time_machine):
+def test_the_idle_check_itself_ends_the_session_at_the_limit_and_audits_it(
+    client, alice, settings, time_machine
+):
     # a shorter idle limit than the session row's lifetime: the middleware's own check decides
     settings.RONGHE_IDLE_TIMEOUT_MINUTES = 10
     home = reverse("home:home")

@@ -55,7 +55,9 @@ class Backend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
         try:
             # with the member record and its organization: a member's own pages start from them
-            rows = list(with_grants(User._default_manager.select_related("member__organization").filter(pk=user_id)))
+            rows = list(
+                with_grants(User._default_manager.select_related("member__organization").filter(pk=user_id))
+            )
         except (ValueError, TypeError):
             return None
         user = take_grants(rows)

@@ -13,8 +13,8 @@ from django.db.models import QuerySet
 from ronghe.accounts.models import User
 from ronghe.core.forms import StyledForm, StyledFormMixin
 from ronghe.core.idnumbers import IdentifierError, parse_id_number, parse_phone
-from ronghe.core.readcache import HOME_CACHE_SECONDS, cached_aggregate, summary_version
 from ronghe.core.imports.files import ALLOWED, max_bytes
+from ronghe.core.readcache import HOME_CACHE_SECONDS, cached_aggregate, summary_version
 from ronghe.core.scope import scoped
 from ronghe.members import rules
 from ronghe.members.choices import MemberStatus, StatusAction, TransferKind

@@ -70,7 +70,8 @@ class Resolver:
     def rules(self, scheme: Scheme) -> scoring.SchemeRules:
         if scheme.pk not in self._rules:
             self._rules[scheme.pk] = shared_rules(
-                scheme, lambda: rules_from_rows(scheme, list(scheme.dimensions.all()), self.indicators(scheme))
+                scheme,
+                lambda: rules_from_rows(scheme, list(scheme.dimensions.all()), self.indicators(scheme)),
             )
         return self._rules[scheme.pk]
 
