@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from ronghe.accounts.middleware import _LAST as LAST_SEEN
 from ronghe.accounts.middleware import REFRESH_SECONDS
-
 from ronghe.accounts.models import User
 from ronghe.core.models import AuditEntry
 from tests.factories import UserFactory
