@@ -245,3 +245,23 @@ def test_my_points_is_eight_statements(client_for, cast, ind, make_meeting, size
         "points_claim",
     ], got.work
     assert got.writes == []
+
+
+# ------------------------------------------------------------------------------- no write on a read
+
+
+def test_plain_gets_write_nothing_but_the_member_list_audit_row(client_for, cast, bearer, scheme):  # noqa: F811
+    """Roster, home, 我的积分 and the API list: no INSERT/UPDATE/DELETE but the `member.list` audit row
+    that security.md PI-3 requires of a list showing members' personal fields (roster and API list).
+    The session's activity time and the token's last use are refreshed at most once a minute."""
+    client = client_for(cast.member_a)
+    for url in (reverse("home:home"), reverse("points:my-points")):
+        assert counted(client, url).writes == []
+    client = client_for(cast.secretary_a)
+    for url in (reverse("home:home"), reverse("members:member-list")):
+        got = counted(client, url)
+        assert got.writes == got.audit_writes
+    got = counted(Client(), f"/api/v1/members?organization={cast.branch_a.code}", **bearer)
+    assert got.writes == got.audit_writes
+    written = {(sql.split()[0], re.findall(r'"(\w+)"', sql)[0]) for sql in got.audit_writes}
+    assert written == {("INSERT", "core_auditentry"), ("UPDATE", "core_audithead")}

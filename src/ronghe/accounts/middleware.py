@@ -14,7 +14,7 @@ from ronghe.accounts.hygiene import password_expired
 from ronghe.core import audit
 from ronghe.core.types import Actor
 
-_LAST = "_ronghe_last_seen"
+LAST_SEEN = "_ronghe_last_seen"  # the session key of the last refresh of the activity time
 _START = "_ronghe_login_at"
 # The last-activity time is rewritten (and with it the session row and its expiry) only when it is at
 # least this old, so a run of page views is not a run of session writes (issue 19 item 1). The idle
@@ -60,7 +60,7 @@ class SessionTimeoutMiddleware:
         """
         now = time.time()
         session = request.session
-        last = session.get(_LAST)
+        last = session.get(LAST_SEEN)
         started = session.get(_START)
         idle = settings.RONGHE_IDLE_TIMEOUT_MINUTES * 60
         absolute = settings.RONGHE_ABSOLUTE_SESSION_HOURS * 3600
@@ -74,7 +74,7 @@ class SessionTimeoutMiddleware:
         if started is None:
             session[_START] = now
         if last is None or now - last >= REFRESH_SECONDS:
-            session[_LAST] = now  # modifies the session: saved, and its row's expiry pushed forward
+            session[LAST_SEEN] = now  # modifies the session: saved, and its row's expiry pushed forward
         return None
 
     @staticmethod
