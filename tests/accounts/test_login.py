@@ -6,8 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ronghe.accounts.middleware import LAST_SEEN
-from ronghe.accounts.middleware import REFRESH_SECONDS
+from ronghe.accounts.middleware import LAST_SEEN, REFRESH_SECONDS
 from ronghe.accounts.models import User
 from ronghe.core.models import AuditEntry
 from tests.factories import UserFactory
