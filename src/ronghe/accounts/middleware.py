@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -45,11 +45,19 @@ class SessionTimeoutMiddleware:
             refusal.delete_cookie(MARKER)
             return refusal
         response = self.get_response(request)
-        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        if self._signed_in(request):
             response.set_cookie(MARKER, "1", httponly=True, samesite="Lax", secure=request.is_secure())
         elif MARKER in request.COOKIES:
             response.delete_cookie(MARKER)
         return response
+
+    @staticmethod
+    def _signed_in(request: HttpRequest) -> bool:
+        """A session login, not an API call whose bearer token set `request.user`: a machine client keeping
+        cookies was given the marker, then "timed out" on its next call, a message stored for it each time."""
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        return user is not None and user.is_authenticated and session is not None and SESSION_KEY in session
 
     def _check(self, request: HttpRequest, user: Actor | None) -> HttpResponse | None:
         """Log out a session idle too long or older than the absolute cap.
