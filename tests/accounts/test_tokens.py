@@ -243,3 +243,16 @@ def test_token_request_carries_the_roles_read_with_the_token(client, cast):
     no_roles = UserFactory(username="noroles")
     _token, secret = _issue(no_roles)
     assert client.get(ME, headers={"Authorization": f"Bearer {secret}"}).json()["roles"] == []
+
+
+def test_token_calls_get_no_signed_in_marker_nor_a_timeout_message(client, cast):
+    # a machine client keeping cookies was given the session marker, then told "登录已超时" on its next
+    # call, a message stored in a cookie each time (found profiling issue 19)
+    from ronghe.accounts.middleware import MARKER
+
+    _token, secret = _issue(cast.secretary_a)
+    for _ in range(3):
+        response = client.get(ME, headers={"Authorization": f"Bearer {secret}"})
+        assert response.status_code == 200
+        assert MARKER not in response.cookies
+        assert "messages" not in response.cookies
