@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import Any, TypeVar
+from uuid import UUID
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 T = TypeVar("T")
 
@@ -81,3 +83,13 @@ def query_without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
+
+
+_PLACEHOLDER = UUID(int=0)
+
+
+def code_urls(name: str) -> Callable[[UUID], str]:
+    """`reverse(name, kwargs={"code": code})` for every row of a page at the cost of one reverse: the
+    URL with a placeholder code, split around it (a `<uuid:code>` route writes the code as `str(code)`)."""
+    head, tail = reverse(name, kwargs={"code": _PLACEHOLDER}).split(str(_PLACEHOLDER))
+    return lambda code: f"{head}{code}{tail}"

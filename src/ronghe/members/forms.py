@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 
 from ronghe.accounts.models import User
-from ronghe.core.forms import StyledForm, StyledFormMixin
+from ronghe.core.forms import PlainSelect, StyledForm, StyledFormMixin
 from ronghe.core.idnumbers import IdentifierError, parse_id_number, parse_phone
 from ronghe.core.imports.files import ALLOWED, max_bytes
 from ronghe.core.readcache import HOME_CACHE_SECONDS, cached_aggregate, summary_version
@@ -147,7 +147,11 @@ FILTER_OPTIONS_LIMIT = 300
 class MemberFilterForm(StyledForm):
     q = forms.CharField(label="姓名", required=False, max_length=50)
     organization = CodeChoiceField(
-        queryset=Organization.objects.none(), label="党组织（含下级）", required=False, empty_label="全部"
+        queryset=Organization.objects.none(),
+        label="党组织（含下级）",
+        required=False,
+        empty_label="全部",
+        widget=PlainSelect,  # up to FILTER_OPTIONS_LIMIT options: no template per option
     )
     status = forms.ChoiceField(
         label="状态", required=False, choices=[("", "在册党员"), ("all", "全部"), *MemberStatus.choices]
