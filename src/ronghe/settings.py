@@ -237,6 +237,10 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
+    # With a cache every process shares, a request reads its session from the cache (no SQL statement);
+    # the row stays in the database. Not with the per-process default cache: a logout in one process
+    # would leave the session cached in the others (issue 19).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 LOGGING = {
     "version": 1,

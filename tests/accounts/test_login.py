@@ -222,3 +222,26 @@ def test_the_idle_check_itself_ends_the_session_at_the_limit_and_audits_it(
     response = client.get(home)
     assert response.status_code == 302
     assert AuditEntry.objects.filter(event="auth.session_expired", actor_username="alice").count() == 1
+
+
+def test_sessions_are_read_from_the_cache_only_when_every_process_shares_it(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import ronghe
+
+    src = str(Path(ronghe.__file__).parent.parent)
+
+    def engine(**env: str) -> str:
+        script = 'from ronghe import settings as s; print(getattr(s, "SESSION_ENGINE", "django.contrib.sessions.backends.db"))'
+        environ = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+        environ |= {"RONGHE_DATA_DIR": str(tmp_path), "PYTHONPATH": src, **env}
+        out = subprocess.run(
+            [sys.executable, "-c", script], env=environ, capture_output=True, text=True, check=True
+        )
+        return out.stdout.strip()
+
+    assert engine() == "django.contrib.sessions.backends.db"
+    assert engine(REDIS_URL="redis://127.0.0.1:6379/0") == "django.contrib.sessions.backends.cached_db"
