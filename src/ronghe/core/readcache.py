@@ -109,6 +109,8 @@ COUNT_SECONDS = 60
 def cached_count(name: str, qs: QuerySet[Any], seconds: int = COUNT_SECONDS) -> int:
     """`qs.count()` cached like the other whole-subtree aggregates: under the read-cache version (so a
     save in this process shows at once) for `seconds`, keyed by `name` and the query's SQL (so by scope)."""
+    if qs.query.is_empty():  # `.none()`: no SQL to key on, and nothing to count
+        return 0
     digest = hashlib.sha256(f"{name}|{qs.query}".encode()).hexdigest()[:32]
     return cached_aggregate(f"paging:count:{summary_version()}:{digest}", qs.count, seconds)
 
