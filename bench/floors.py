@@ -72,6 +72,42 @@ def roster_rows(org_path: str, q: str, page: int) -> list[tuple[Any, ...]]:
     )
 
 
+API_COLUMNS = (
+    "code",
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "id_number_masked",
+    "phone_masked",
+    "native_place",
+    "education",
+    "degree",
+    "occupation",
+    "work_position",
+    "party_post",
+    "joined_on",
+    "full_on",
+    "status",
+    "organization__code",
+    "organization__name",
+    "work_started_on",
+    "remarks",
+)
+
+
+@public
+def api_members_floor(request: HttpRequest) -> HttpResponse:
+    """`/api/v1/members?organization=<branch>&limit=20` as one indexed query: the subtree's active members
+    in the API's order, 20 rows of the same columns, as JSON (no token, no count, no audit row)."""
+    rows = list(
+        Member.objects.filter(organization__path__startswith=request.GET["path"], status__in=ACTIVE_STATUSES)
+        .order_by("organization__path", "name", "id")
+        .values(*API_COLUMNS)[: int(request.GET.get("limit", 20))]
+    )
+    return JsonResponse({"items": rows})
+
+
 @public
 def roster_floor(request: HttpRequest) -> HttpResponse:
     """One page of the roster (same filter, order and page) from one indexed query."""
@@ -362,6 +398,7 @@ urlpatterns = [
     path("ratings-campaign", ratings_campaign_floor, name="ratings-campaign-floor"),
     path("home", home_floor, name="home-floor"),
     path("roster", roster_floor, name="roster-floor"),
+    path("api-members", api_members_floor, name="api-members-floor"),
     path("compliance", compliance_floor, name="compliance-floor"),
     path("my-points", my_points_floor, name="my-points-floor"),
     path("claim-review", claim_review_floor, name="claim-review-floor"),

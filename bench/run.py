@@ -90,6 +90,10 @@ class Result:
     note: str = ""
     runs: int = 0
     load: float = field(default_factory=lambda: round(os.getloadavg()[0], 1))
+    # request costs (issue 19 item 4), for the API page and the three pages
+    throughput: float | None = None  # requests per second with this many clients at once
+    statements: int | None = None  # SQL statements per request (in-process, warm caches)
+    cpu_ms: float | None = None  # the server process's CPU per request
 
     @property
     def ratio(self) -> float | None:
@@ -119,13 +123,14 @@ def show(r: Result) -> None:
 class Client:
     """A logged-in browser: http.client over a kept-alive connection with the session cookie."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, headers: dict[str, str] | None = None) -> None:
         self.port = port
         self.cookies: dict[str, str] = {}
+        self.headers = headers or {}  # e.g. a machine client's Authorization: Bearer
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
 
     def request(self, method: str, url: str, body: str | None = None) -> tuple[int, bytes]:
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), **self.headers}
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Referer"] = f"http://127.0.0.1:{self.port}{url}"
@@ -251,6 +256,45 @@ def measure_page(
         page += sample(clients, url, max(1, per_client // 2))
         floor += sample(clients, floor_url, max(1, per_client // 2))
     return page, floor
+
+
+def server_cpu_seconds(server: Server) -> float:
+    """User + system CPU the server process (all its threads) has used so far."""
+    fields = Path(f"/proc/{server.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def request_costs(server: Server, clients: list[Client], url: str, per_client: int) -> tuple[float, float]:
+    """Throughput (requests/s) and the server's CPU ms per request while every client fetches `url`
+    `per_client` times at once (after `measure_page` warmed them)."""
+    cpu = server_cpu_seconds(server)
+    started = time.perf_counter()
+    n = len(sample(clients, url, per_client))
+    wall = time.perf_counter() - started
+    return n / wall, (server_cpu_seconds(server) - cpu) * 1000 / n
+
+
+def statements_per_request(
+    url: str, username: str | None = None, headers: dict[str, str] | None = None
+) -> int:
+    """SQL statements of one request of `url`, in this process (same code, settings and database as the
+    server), after two requests warmed the read caches and the session's activity time."""
+    from django.db import connection
+    from django.test import Client as DjangoClient
+    from django.test.utils import CaptureQueriesContext
+
+    import bench.urls  # noqa: F401 - signs in without the second factor, as the server's clients do
+    from ronghe.accounts.models import User
+
+    client = DjangoClient(headers=headers or {})
+    if username is not None:
+        client.force_login(User.objects.get(username=username))
+    for _ in range(2):
+        if client.get(url).status_code != 200:
+            raise RuntimeError(f"GET {url} failed in-process")
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    return len(ctx.captured_queries)
 
 
 # ------------------------------------------------------------------ workers (subprocesses)
@@ -492,7 +536,12 @@ def build_dataset(size: int, db: str, rebuild: bool) -> float | None:
 
 
 def measure(
-    size: int, db: str, only: str | None, gen_seconds: float | None, skip: str | None = None
+    size: int,
+    db: str,
+    only: str | None,
+    gen_seconds: float | None,
+    skip: str | None = None,
+    baseline: bool = False,
 ) -> list[Result]:
     env = dataset_env(size, db)
     os.environ.update(env)
@@ -541,6 +590,21 @@ def measure(
     rating_campaign = _rating_campaign()
     assessment_campaign = _campaign_of("unit_assessment")
     unit_plan = _largest_plan()
+    # The API page: the organization with the most active members of its own (a branch), read by a
+    # machine client with a bearer token, 20 rows a page.
+    from ronghe.accounts.services import issue_token
+
+    busiest = (
+        Member.objects.filter(status__in=ACTIVE_STATUSES)
+        .values("organization")
+        .annotate(n=Count("id"))
+        .order_by("-n", "organization")
+        .first()
+    )
+    branch = Organization.objects.get(pk=busiest["organization"]) if busiest else committee
+    bearer = {
+        "Authorization": f"Bearer {issue_token(user=User.objects.get(username='gwadmin'), days=1).secret}"
+    }
     connection.close()
 
     def route(name: str, code: str | None = None, **params: Any) -> str | None:
@@ -565,6 +629,13 @@ def measure(
         return f"{floor_url}roster?{urlencode({'path': unit_top.path, 'q': q, 'page': page})}"
 
     pages: list[tuple[str, str, str | None, str, str]] = [
+        (
+            API_PAGE,
+            "token:gwadmin",
+            f"/api/v1/members?{urlencode({'organization': str(branch.code), 'limit': 20})}",
+            f"{floor_url}api-members?{urlencode({'path': branch.path, 'limit': 20})}",
+            "api:members",
+        ),
         (
             "home (工委, whole county)",
             "gwadmin",
@@ -664,8 +735,9 @@ def measure(
         try:
             clients_by_user: dict[str, list[Client]] = {}
             for title, username, url, f_url, name in selected:
-                for conc in (1, 16):
-                    label = f"{title} c={conc}"
+                statements: int | None = None
+                for conc in (1, 8, 16) if title in COSTED else (1, 16):
+                    label = f"{title} c={conc}" + (" (baseline)" if baseline else "")
                     r = Result(size, db, label, target=PAGE_TARGET if conc == 1 else "info")
                     if title.startswith("roster"):
                         search = f"name contains '{surname}', {matches:,} rows" if "search" in title else ""
@@ -685,8 +757,11 @@ def measure(
                         break
                     pool = clients_by_user.setdefault(username, [])
                     while len(pool) < conc:
-                        c = Client(server.port)
-                        c.login(username, password)
+                        if username.startswith("token:"):
+                            c = Client(server.port, headers=bearer)
+                        else:
+                            c = Client(server.port)
+                            c.login(username, password)
                         pool.append(c)
                     try:
                         page, floor = measure_page(
@@ -699,8 +774,18 @@ def measure(
                         break
                     r.median, r.p95, r.floor = statistics.median(page), p95(page), statistics.median(floor)
                     r.runs = len(page)
+                    if title in COSTED:
+                        r.throughput, r.cpu_ms = request_costs(server, pool[:conc], url, max(5, 40 // conc))
+                        if statements is None:
+                            token = username.startswith("token:")
+                            statements = statements_per_request(
+                                url, None if token else username, bearer if token else None
+                            )
+                        r.statements = statements
                     r.rss_mb = server_rss(server)
                     judge_page(r, conc, size)
+                    if title in COSTED:
+                        judge_costed(r, conc, baseline)
                     results.append(r)
                     show(r)
         finally:
@@ -791,6 +876,32 @@ def server_rss(server: Server) -> float | None:
 
 
 PAGE_TARGET = "p95 ≤ 150 ms (≤100k); ≤ 1.5 × p95@10k (1M)"
+
+
+API_PAGE = "API member page (one branch, 20 rows)"
+# Issue 19 item 4: these are also measured with 8 clients, with throughput, SQL statements and the
+# server's CPU per request. Targets: median ≤ 2 × floor with one client; with 8 clients, throughput
+# ≥ 2 × the baseline (the same rows measured with `--baseline` on the code before the change).
+COSTED = frozenset(
+    {API_PAGE, "home (工委, whole county)", "roster first page (unit subtree)", "我的积分 (member)"}
+)
+
+
+def judge_costed(r: Result, conc: int, baseline: bool) -> None:
+    if baseline:
+        r.target, r.verdict = "baseline (before issue 19)", "INFO"
+    elif conc == 1:
+        r.target = "median ≤ 2 × floor"
+        r.verdict = "PASS" if r.ratio is not None and r.ratio <= 2 else "FAIL"
+    elif conc == 8:
+        r.target = "throughput ≥ 2 × baseline"
+        base = previous(r.db, r.size, f"{r.workload} (baseline)")
+        if base is None or not base.get("throughput") or r.throughput is None:
+            r.verdict = "INFO"
+            r.note = "no baseline measured (bench/run.py --baseline on the code before the change)"
+        else:
+            gain = r.throughput / base["throughput"]
+            r.verdict = f"{'PASS' if gain >= 2 else 'FAIL'} ({gain:.2f} × {base['throughput']:.0f} req/s)"
 
 
 def judge_page(r: Result, conc: int, size: int) -> None:
@@ -1201,6 +1312,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip", help="skip workloads whose name contains this text")
     parser.add_argument("--reuse", action="store_true", help="reuse a built dataset (the default)")
     parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the dataset")
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="record the page rows as '(baseline)': run once on the code before a change, to compare with",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args, rest = parser.parse_known_args(argv)
@@ -1212,7 +1328,9 @@ def main(argv: list[str] | None = None) -> int:
         dbs = ["postgres"]
     if args.measure:
         gen = os.environ.pop("RONGHE_BENCH_GENERATED", "")
-        save_results(measure(args.size, dbs[0], args.only, float(gen) if gen else None, args.skip))
+        save_results(
+            measure(args.size, dbs[0], args.only, float(gen) if gen else None, args.skip, args.baseline)
+        )
         return 0
     for db in dbs:
         gen = build_dataset(args.size, db, args.rebuild)
@@ -1221,6 +1339,8 @@ def main(argv: list[str] | None = None) -> int:
             cmd += ["--only", args.only]
         if args.skip:
             cmd += ["--skip", args.skip]
+        if args.baseline:
+            cmd += ["--baseline"]
         env = dict(os.environ)
         if gen is not None:
             env["RONGHE_BENCH_GENERATED"] = str(gen)

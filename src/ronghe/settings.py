@@ -117,7 +117,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the account with its roles in one statement
+    "ronghe.accounts.backends.Backend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -167,7 +168,9 @@ RONGHE_PASSWORD_MAX_AGE_DAYS = env_int("RONGHE_PASSWORD_MAX_AGE_DAYS", 90)
 RONGHE_PASSWORD_MAX_AGE_DAYS_BY_ROLE = env_int_map("RONGHE_PASSWORD_MAX_AGE_DAYS_BY_ROLE", {})
 RONGHE_IDLE_ACCOUNT_DAYS = env_int("RONGHE_IDLE_ACCOUNT_DAYS", 90)
 SESSION_COOKIE_AGE = RONGHE_IDLE_TIMEOUT_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Not every request: SessionTimeoutMiddleware refreshes the last-activity time (and so saves the session
+# and pushes its expiry) at most once a minute; a page view in between writes nothing (AUTH-5, issue 19).
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -238,6 +241,10 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
+    # With a cache every process shares, a request reads its session from the cache (no SQL statement);
+    # the row stays in the database. Not with the per-process default cache: a logout in one process
+    # would leave the session cached in the others (issue 19).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 LOGGING = {
     "version": 1,

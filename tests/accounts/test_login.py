@@ -1,14 +1,19 @@
 import time
+from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from ronghe.accounts.middleware import LAST_SEEN, REFRESH_SECONDS
 from ronghe.accounts.models import User
 from ronghe.core.models import AuditEntry
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"
+WRITES = {"INSERT", "UPDATE", "DELETE", "REPLACE"}
 
 
 @pytest.fixture
@@ -135,6 +140,108 @@ def test_missing_csrf_token_gets_chinese_403(alice):
 
 
 def test_session_cookie_age_matches_idle_timeout(settings):
+    # AUTH-5: the session row expires 30 minutes after its last save; SessionTimeoutMiddleware saves it
+    # (refreshing the activity time) at most once a minute instead of on every request (issue 19)
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_SAVE_EVERY_REQUEST is False
+    assert REFRESH_SECONDS <= 60
     assert time.time() > 0
+
+
+# ------------------------------------------------- idle timeout at its boundary (AUTH-5, issue 19 item 1)
+
+
+def _writes(client, url: str) -> tuple[int, list[str]]:
+    """The status of a GET and the INSERT/UPDATE/DELETE statements it ran."""
+    with CaptureQueriesContext(connection) as ctx:
+        status = client.get(url).status_code
+    return status, [q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().split()[0] in WRITES]
+
+
+def _at(time_machine, clock: str) -> None:
+    time_machine.move_to(f"2026-11-24 {clock}+08:00", tick=False)
+
+
+def test_idle_session_lives_until_29_59_after_the_last_refresh_and_ends_at_30_00(client, alice, time_machine):
+    home = reverse("home:home")
+    _at(time_machine, "09:00:00")
+    client.force_login(alice)
+    assert client.get(home).status_code == 200  # the activity time is refreshed: 09:00:00
+    _at(time_machine, "09:29:59")
+    assert client.get(home).status_code == 200  # 29:59 idle: alive, and refreshed again
+    _at(time_machine, "09:59:58")
+    assert client.get(home).status_code == 200  # 29:59 after that refresh
+    _at(time_machine, "10:29:58")  # exactly 30:00 after the last refresh
+    response = client.get(home)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_a_request_59_s_after_the_refresh_writes_nothing_and_one_at_60_s_refreshes(
+    client, alice, time_machine
+):
+    home = reverse("home:home")
+    _at(time_machine, "09:00:00")
+    client.force_login(alice)
+    status, writes = _writes(client, home)
+    assert status == 200 and any("django_session" in sql for sql in writes)  # first request: refreshed
+    _at(time_machine, "09:00:59")
+    assert _writes(client, home) == (200, [])
+    _at(time_machine, "09:01:00")
+    status, writes = _writes(client, home)
+    assert status == 200 and [sql for sql in writes if "django_session" in sql]
+    assert client.session[LAST_SEEN] == datetime(2026, 11, 24, 1, 1, tzinfo=UTC).timestamp()
+
+
+def test_requests_between_refreshes_do_not_extend_the_idle_time(client, alice, time_machine):
+    # the timeout holds to within the refresh interval: counted from the last refresh, not the last request
+    home = reverse("home:home")
+    _at(time_machine, "09:00:00")
+    client.force_login(alice)
+    assert client.get(home).status_code == 200
+    _at(time_machine, "09:00:59")
+    assert client.get(home).status_code == 200  # not a refresh
+    _at(time_machine, "09:30:00")  # 29:01 after the last request, 30:00 after the last refresh
+    response = client.get(home, follow=True)
+    assert response.redirect_chain[0][0].startswith(reverse("accounts:login"))
+    assert "登录已超时" in response.content.decode()
+
+
+def test_the_idle_check_itself_ends_the_session_at_the_limit_and_audits_it(
+    client, alice, settings, time_machine
+):
+    # a shorter idle limit than the session row's lifetime: the middleware's own check decides
+    settings.RONGHE_IDLE_TIMEOUT_MINUTES = 10
+    home = reverse("home:home")
+    _at(time_machine, "09:00:00")
+    client.force_login(alice)
+    assert client.get(home).status_code == 200
+    _at(time_machine, "09:09:59")
+    assert client.get(home).status_code == 200  # 9:59 idle: alive, refreshed
+    _at(time_machine, "09:19:59")  # 10:00 after the refresh
+    response = client.get(home)
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(event="auth.session_expired", actor_username="alice").count() == 1
+
+
+def test_sessions_are_read_from_the_cache_only_when_every_process_shares_it(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import ronghe
+
+    src = str(Path(ronghe.__file__).parent.parent)
+
+    def engine(**env: str) -> str:
+        script = 'from ronghe import settings as s; print(getattr(s, "SESSION_ENGINE", "django.contrib.sessions.backends.db"))'
+        environ = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+        environ |= {"RONGHE_DATA_DIR": str(tmp_path), "PYTHONPATH": src, **env}
+        out = subprocess.run(
+            [sys.executable, "-c", script], env=environ, capture_output=True, text=True, check=True
+        )
+        return out.stdout.strip()
+
+    assert engine() == "django.contrib.sessions.backends.db"
+    assert engine(REDIS_URL="redis://127.0.0.1:6379/0") == "django.contrib.sessions.backends.cached_db"

@@ -134,7 +134,8 @@ def test_token_list_runs_a_constant_number_of_queries(client_for, cast, secadmin
     client = client_for(secadmin)
     _issue(cast.member_a)
     client.get(reverse("accounts:token-list"))
-    with django_assert_num_queries(8) as small:
+    # 8 before issue 19: the session is no longer saved (3) and the roles come with the account (1)
+    with django_assert_num_queries(4) as small:
         client.get(reverse("accounts:token-list"))
     for user in (cast.secretary_a, cast.committee_admin, cast.outsider_b):
         _issue(user)
@@ -209,3 +210,49 @@ def test_tokens_revoke_command(cast):
 def test_tokens_revoke_unknown_id(cast):
     with pytest.raises(CommandError, match="^没有编号为 999 的令牌$"):
         call_command("tokens", "revoke", "999", stdout=io.StringIO())
+
+
+# --- last use: recorded at most once a minute (issue 19 item 1) -----------------------------------
+
+
+def test_last_use_is_written_at_most_once_a_minute(client, cast, time_machine):
+    time_machine.move_to(NOW, tick=False)
+    token, secret = _issue(cast.secretary_a)
+    assert _me(client, secret) == 200
+    token.refresh_from_db()
+    assert token.last_used_at == NOW
+    time_machine.move_to(NOW + timedelta(seconds=59), tick=False)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert _me(client, secret) == 200
+    assert [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith("SELECT")] == []
+    token.refresh_from_db()
+    assert token.last_used_at == NOW
+    time_machine.move_to(NOW + timedelta(seconds=60), tick=False)
+    assert _me(client, secret) == 200
+    token.refresh_from_db()
+    assert token.last_used_at == NOW + timedelta(seconds=60)
+
+
+def test_token_request_carries_the_roles_read_with_the_token(client, cast):
+    _token, secret = _issue(cast.secretary_a)
+    body = client.get(ME, headers={"Authorization": f"Bearer {secret}"}).json()
+    assert body["roles"] == [{"role": Role.BRANCH_SECRETARY, "organization_path": cast.org_a.path}]
+    no_roles = UserFactory(username="noroles")
+    _token, secret = _issue(no_roles)
+    assert client.get(ME, headers={"Authorization": f"Bearer {secret}"}).json()["roles"] == []
+
+
+def test_token_calls_get_no_signed_in_marker_nor_a_timeout_message(client, cast):
+    # a machine client keeping cookies was given the session marker, then told "登录已超时" on its next
+    # call, a message stored in a cookie each time (found profiling issue 19)
+    from ronghe.accounts.middleware import MARKER
+
+    _token, secret = _issue(cast.secretary_a)
+    for _ in range(3):
+        response = client.get(ME, headers={"Authorization": f"Bearer {secret}"})
+        assert response.status_code == 200
+        assert MARKER not in response.cookies
+        assert "messages" not in response.cookies

@@ -1,11 +1,13 @@
 import re
 from datetime import date
+from uuid import UUID
 
 import pytest
 
 from ronghe.core.idnumbers import make_id_number
 from ronghe.core.models import AuditEntry
 from ronghe.members.models import Member
+from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 FULL_ID = re.compile(r"\d{17}[\dX]")
@@ -106,3 +108,29 @@ def test_page_and_api_reach_the_service_through_one_mapping(cast):
     assert set(create.service_kwargs()) == set(create.fields)
     assert set(update.service_kwargs()) == set(update.fields)
     assert (update.service_kwargs()["id_number"], update.service_kwargs()["phone"]) == (None, None)
+
+
+def test_fast_json_is_what_the_schema_validates_to(client_for, cast):
+    """The list and the detail are written without ninja's validation (issue 19 item 3): the body is the
+    JSON the schema gives for the same rows (what ninja wrote before), None and dates included."""
+    from ronghe.members.api import MemberOut, _out
+
+    MemberFactory(name="预备王", organization=cast.branch_a, status="probationary", full_on=None)
+    client = client_for(cast.committee_admin)
+    response = client.get("/api/v1/members", {"limit": 5})
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    body = response.json()
+    members = Member.objects.select_related("organization").in_bulk(
+        [item["code"] for item in body["items"]], field_name="code"
+    )
+    expected = [
+        MemberOut.model_validate(_out(members[UUID(i["code"])])).model_dump(mode="json")
+        for i in body["items"]
+    ]
+    assert body == {"count": 3, "items": expected}
+    assert any(item["full_on"] is None and item["party_standing"] is None for item in body["items"])
+    detail = client.get(f"/api/v1/members/{cast.member_a_record.code}").json()
+    member = Member.objects.select_related("organization").get(pk=cast.member_a_record.pk)
+    assert detail == MemberOut.model_validate(_out(member)).model_dump(mode="json")
+    assert detail["status_display"] == "正式党员" and detail["organization_name"] == "甲局第一党支部"
+    assert detail["birth_date"] == date(1985, 5, 20).isoformat()

@@ -177,6 +177,41 @@ def test_home_shows_the_rating_to_do(client_for, cast, people):
     assert "评星待办" in body and "待自评申星的支部" in body
 
 
+def test_rating_to_do_counts_each_step_in_its_own_scope(cast, people):
+    # the steps' counts come from one grouped statement (issue 19); each is still the count of the step's
+    # states in the subtrees where the user holds the step's permission, as counted one by one before
+    from ronghe.core.scope import has_perm_anywhere, scoped
+    from ronghe.ratings import queries
+
+    campaign = open_campaign(cast)
+    Entry.objects.filter(campaign=campaign, organization=cast.branch_b).update(state=EntryState.SUBMITTED)
+    steps = [
+        ("ratings.apply", (EntryState.DRAFT, EntryState.RETURNED), "待自评申星的支部"),
+        ("ratings.check", (EntryState.SUBMITTED,), "待初审的评星申报"),
+        ("ratings.manage", (EntryState.CHECKED,), "待评定的支部"),
+    ]
+    users = [
+        cast.committee_admin,
+        cast.secretary_a,
+        cast.outsider_b,
+        cast.member_a,
+        people["unit_a"],
+        people["unit_b"],
+    ]
+    for user in users:
+        expected = {
+            f"{YEAR}年 {label}": n
+            for perm, states, label in steps
+            if has_perm_anywhere(user, perm)
+            and (n := scoped(Entry.objects.filter(campaign=campaign, state__in=states), user, perm).count())
+        }
+        got = {
+            label: n for label, n, _url, _late in queries.todo(user, TODAY) if label.startswith(f"{YEAR}年")
+        }
+        assert got == expected, user.username
+    assert any(queries.todo(u, TODAY) for u in users)
+
+
 # ---------------------------------------------------------------- API
 
 

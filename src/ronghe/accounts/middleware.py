@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -14,8 +14,12 @@ from ronghe.accounts.hygiene import password_expired
 from ronghe.core import audit
 from ronghe.core.types import Actor
 
-_LAST = "_ronghe_last_seen"
+LAST_SEEN = "_ronghe_last_seen"  # the session key of the last refresh of the activity time
 _START = "_ronghe_login_at"
+# The last-activity time is rewritten (and with it the session row and its expiry) only when it is at
+# least this old, so a run of page views is not a run of session writes (issue 19 item 1). The idle
+# timeout is counted from that refresh: it holds to within this many seconds (docs/architecture.md).
+REFRESH_SECONDS = 60
 # A marker cookie outliving the session tells "your session timed out" from "never logged in".
 MARKER = "rh_signed_in"
 
@@ -41,27 +45,44 @@ class SessionTimeoutMiddleware:
             refusal.delete_cookie(MARKER)
             return refusal
         response = self.get_response(request)
-        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        if self._signed_in(request):
             response.set_cookie(MARKER, "1", httponly=True, samesite="Lax", secure=request.is_secure())
         elif MARKER in request.COOKIES:
             response.delete_cookie(MARKER)
         return response
 
+    @staticmethod
+    def _signed_in(request: HttpRequest) -> bool:
+        """A session login, not an API call whose bearer token set `request.user`: a machine client keeping
+        cookies was given the marker, then "timed out" on its next call, a message stored for it each time."""
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        return user is not None and user.is_authenticated and session is not None and SESSION_KEY in session
+
     def _check(self, request: HttpRequest, user: Actor | None) -> HttpResponse | None:
-        """Log out a session idle too long or older than the absolute cap."""
+        """Log out a session idle too long or older than the absolute cap.
+
+        Idle means: `RONGHE_IDLE_TIMEOUT_MINUTES` or more since the last refresh of the activity time,
+        which a request refreshes only when it is `REFRESH_SECONDS` old or more. A request that refreshes
+        nothing leaves the session unmodified, and `SESSION_SAVE_EVERY_REQUEST` is off: no write.
+        """
         now = time.time()
-        last = request.session.get(_LAST, now)
-        started = request.session.setdefault(_START, now)
+        session = request.session
+        last = session.get(LAST_SEEN)
+        started = session.get(_START)
         idle = settings.RONGHE_IDLE_TIMEOUT_MINUTES * 60
         absolute = settings.RONGHE_ABSOLUTE_SESSION_HOURS * 3600
-        if now - last > idle or now - started > absolute:
+        if (last is not None and now - last >= idle) or (started is not None and now - started > absolute):
             audit.record("auth.session_expired", actor=user)
             logout(request)
             messages.warning(request, "登录已超时，请重新登录。")
             if request.headers.get("HX-Request"):
                 return self._htmx_to_login()
             return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
-        request.session[_LAST] = now
+        if started is None:
+            session[_START] = now
+        if last is None or now - last >= REFRESH_SECONDS:
+            session[LAST_SEEN] = now  # modifies the session: saved, and its row's expiry pushed forward
         return None
 
     @staticmethod

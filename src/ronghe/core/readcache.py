@@ -10,13 +10,14 @@ Attendance, MeetingRequirement), so this module names no domain model. Writes fr
 
 from __future__ import annotations
 
+import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.db.models.signals import post_delete, post_save
 
 HOME_CACHE_SECONDS = 60
@@ -100,3 +101,26 @@ def cached_aggregate(key: str, compute: Callable[[], T], timeout: int = HOME_CAC
     finally:
         cache.delete(lock)
     return found
+
+
+COUNT_SECONDS = 60
+
+
+def cached_count(name: str, qs: QuerySet[Any], seconds: int = COUNT_SECONDS) -> int:
+    """`qs.count()` cached like the other whole-subtree aggregates: under the read-cache version (so a
+    save in this process shows at once) for `seconds`, keyed by `name` and the query's SQL (so by scope)."""
+    if qs.query.is_empty():  # `.none()`: no SQL to key on, and nothing to count
+        return 0
+    digest = hashlib.sha256(f"{name}|{qs.query}".encode()).hexdigest()[:32]
+    return cached_aggregate(f"paging:count:{summary_version()}:{digest}", qs.count, seconds)
+
+
+def page_total(name: str, qs: QuerySet[Any], page: Sequence[Any], offset: int, limit: int) -> int:
+    """The number of rows of `qs` around a page of it read at `offset`, `limit` rows at most.
+
+    A page that is not full, and not empty past the start, tells the total itself (no statement);
+    otherwise the count comes from `cached_count`.
+    """
+    if len(page) < limit and (page or offset == 0):
+        return offset + len(page)
+    return cached_count(name, qs)

@@ -59,6 +59,12 @@ def grants(user: Actor | None) -> list[tuple[str, str]]:
     return cached
 
 
+def set_grants(user: Actor, pairs: list[tuple[str, str]]) -> None:
+    """Give `grants()` the user's (role, organization path) pairs, read together with the user row by
+    whoever loaded it (`accounts.backends`), so the request's first permission check runs no query."""
+    setattr(user, _GRANTS, pairs)
+
+
 def _member_id(user: Actor | None) -> int | None:
     """The member a signed-in account belongs to (members see their own records)."""
     return user.member_id if user is not None and user.is_authenticated else None

@@ -6,10 +6,12 @@ app adds its entries to `NAVIGATION`.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TypedDict
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from ronghe.core.scope import has_perm_anywhere
 from ronghe.core.types import Actor
@@ -128,6 +130,16 @@ def _allowed(user: Actor, perm: str) -> bool:
     return has_perm_anywhere(user, perm)
 
 
+@lru_cache(maxsize=512)
+def _url(name: str, prefix: str, urlconf: str) -> str | None:
+    """The entry's URL, reversed once per process (per script prefix and URL configuration, which are
+    all it depends on): some thirty reverses on every page were a good part of rendering the side bar."""
+    try:
+        return reverse(name, urlconf=urlconf)
+    except NoReverseMatch:
+        return None
+
+
 def navigation(request: HttpRequest) -> dict[str, list[NavGroup]]:
     """`nav_groups` for the side bar: [{label, items: [{label, url, active}]}], empty groups left out.
 
@@ -143,9 +155,8 @@ def navigation(request: HttpRequest) -> dict[str, list[NavGroup]]:
         for label, name, perm in entries:
             if not _allowed(user, perm):
                 continue
-            try:
-                url = reverse(name)
-            except NoReverseMatch:
+            url = _url(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+            if url is None:
                 continue
             items.append({"label": label, "url": url, "active": False})
         if items:

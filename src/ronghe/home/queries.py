@@ -121,8 +121,9 @@ def home_secretary(user: User, today: date) -> dict[str, Any]:
         out["todo"], out["todo_count"] = todo_summary(user, today, TODO_LIMIT)
     if has_perm_anywhere(user, "points.approve"):
         out["pending_claims"] = list(points_queries.claims_awaiting_review(user)[:CLAIM_LIMIT])
-        out["pending_claim_count"] = points_queries.claims_awaiting_review(user).count()
-        out["overdue_claim_count"] = points_queries.claims_awaiting_review(user, overdue_only=True).count()
+        out["pending_claim_count"], out["overdue_claim_count"] = points_queries.claims_awaiting_review_counts(
+            user
+        )
     if has_perm_anywhere(user, "orgs.view"):  # the 整改 pages' permission
         out["late_rectification_count"] = late_rectifications(user, today)
     if has_perm_anywhere(user, "integration.plan"):  # overdue tasks of the organizations the user works for

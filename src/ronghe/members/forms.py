@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -10,9 +11,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 
 from ronghe.accounts.models import User
-from ronghe.core.forms import StyledForm, StyledFormMixin
+from ronghe.core.forms import PlainSelect, StyledForm, StyledFormMixin
 from ronghe.core.idnumbers import IdentifierError, parse_id_number, parse_phone
 from ronghe.core.imports.files import ALLOWED, max_bytes
+from ronghe.core.readcache import HOME_CACHE_SECONDS, cached_aggregate, summary_version
 from ronghe.core.scope import scoped
 from ronghe.members import rules
 from ronghe.members.choices import MemberStatus, StatusAction, TransferKind
@@ -145,7 +147,11 @@ FILTER_OPTIONS_LIMIT = 300
 class MemberFilterForm(StyledForm):
     q = forms.CharField(label="姓名", required=False, max_length=50)
     organization = CodeChoiceField(
-        queryset=Organization.objects.none(), label="党组织（含下级）", required=False, empty_label="全部"
+        queryset=Organization.objects.none(),
+        label="党组织（含下级）",
+        required=False,
+        empty_label="全部",
+        widget=PlainSelect,  # up to FILTER_OPTIONS_LIMIT options: no template per option
     )
     status = forms.ChoiceField(
         label="状态", required=False, choices=[("", "在册党员"), ("all", "全部"), *MemberStatus.choices]
@@ -163,7 +169,15 @@ class MemberFilterForm(StyledForm):
         """The options shown: every organization in scope up to FILTER_OPTIONS_LIMIT; above that
         (a city or province) the upper two levels plus the chosen one, so the page stays the same
         size whatever the scope. Any organization in scope is still accepted (the tree links here).
+        Cached per scope and chosen organization under the read-cache version (an organization's save
+        drops it), so a roster page view reads no organization list.
         """
+        chosen_raw = str(self.data.get("organization") or "") if self.is_bound else ""
+        digest = hashlib.sha256(f"{in_scope.query}|{chosen_raw}".encode()).hexdigest()[:32]
+        key = f"members:filter-options:{summary_version()}:{digest}"
+        return cached_aggregate(key, lambda: self._compute_listed(in_scope), HOME_CACHE_SECONDS)
+
+    def _compute_listed(self, in_scope: QuerySet[Organization]) -> list[tuple[str, str]]:
         rows = list(
             in_scope.order_by("path").values_list("code", "name", "depth")[: FILTER_OPTIONS_LIMIT + 1]
         )

@@ -56,10 +56,9 @@ class MemberSummary:
 def member_summary(member: Member, year: int) -> MemberSummary:
     """Total, per-dimension scores and grades, and what is missing for the next grade."""
     resolver = Resolver()
-    scheme = resolver.scheme(member.organization.path, year)
     row = MemberYear.objects.filter(member=member, year=year).select_related("scheme").first()
-    if row is not None:
-        scheme = row.scheme
+    # the scheme the stored result was computed with; without one, the scheme in force
+    scheme = row.scheme if row is not None else resolver.scheme(member.organization.path, year)
     if scheme is None:
         return MemberSummary(member, year, None, Decimal("0"), "", 0, False, [], [])
     scheme_rules = resolver.rules(scheme)
@@ -274,6 +273,18 @@ def claims_awaiting_review(user: User, *, overdue_only: bool = False) -> QuerySe
     if overdue_only:
         claims = workflow.overdue(rules.CLAIM_PROCESS, claims)
     return claims.select_related("member__organization", "indicator").order_by("created_at", "id")
+
+
+def claims_awaiting_review_counts(user: User) -> tuple[int, int]:
+    """(waiting, of which overdue) of `claims_awaiting_review(user)`, in one statement."""
+    claims = scoped(Claim.objects.all(), user, "points.approve").filter(state=ClaimState.SUBMITTED).order_by()
+    condition = workflow.overdue_q(rules.CLAIM_PROCESS)
+    if condition is None:
+        return claims.count(), 0
+    counts = claims.annotate(workflow_entered_at=workflow.entered_at(rules.CLAIM_PROCESS)).aggregate(
+        waiting=Count("pk"), late=Count("pk", filter=condition)
+    )
+    return counts["waiting"], counts["late"]
 
 
 def mark_review_deadlines(claims: Iterable[Claim], today: date) -> None:

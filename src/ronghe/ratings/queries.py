@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Avg, Count, Q, QuerySet
 from django.urls import reverse
 
-from ronghe.core.scope import paths_with, scoped
+from ronghe.core.scope import paths_with, scope_q, scoped
 from ronghe.core.scoring.choices import SchemePurpose
 from ronghe.core.scoring.models import Campaign
 from ronghe.core.types import Actor
@@ -121,14 +121,27 @@ def todo(user: Actor | None, today: date) -> list[tuple[str, int, str, bool]]:
         ("ratings.check", (EntryState.SUBMITTED,), "待初审的评星申报"),
         ("ratings.manage", (EntryState.CHECKED,), "待评定的支部"),
     ]
+    held = [(perm, states, label) for perm, states, label in steps if has_perm_anywhere(user, perm)]
+    # every open campaign's waiting entries per step, each in the step's own scope: one grouped statement
+    counts: dict[int, dict[str, Any]] = {}
+    if campaigns and held:
+        grouped = (
+            Entry.objects.filter(campaign__in=[c.pk for c in campaigns])
+            .values("campaign_id")
+            .annotate(
+                **{
+                    f"step{i}": Count("pk", filter=Q(state__in=states) & scope_q(Entry, user, perm))
+                    for i, (perm, states, _label) in enumerate(held)
+                }
+            )
+            .order_by()
+        )
+        counts = {row["campaign_id"]: {k: v for k, v in row.items() if k != "campaign_id"} for row in grouped}
     for campaign in campaigns:
         late = rules.late_states(campaign.timetable, today)
         url = reverse("ratings:campaign-detail", args=[campaign.code])
-        for perm, states, label in steps:
-            if not has_perm_anywhere(user, perm):
-                continue
-            rows = scoped(Entry.objects.filter(campaign=campaign, state__in=states), user, perm)
-            n = rows.count()
+        for i, (_perm, states, label) in enumerate(held):
+            n = counts.get(campaign.pk, {}).get(f"step{i}", 0)
             if n:
                 out.append(
                     (f"{campaign.year}年 {label}", n, f"{url}?state={states[0]}", bool(set(states) & late))

@@ -167,11 +167,11 @@ def _last_entry_day_overdue(days: int, today: date, table: workdays.Table) -> da
     return day
 
 
-def overdue(process: Process, qs: QuerySet[M], *, today: date | None = None) -> QuerySet[M]:
-    """Objects of `qs` waiting in a state longer than its deadline in working days (holidays and 调休
-    counted by `core.workdays`). The deadline day itself is not overdue."""
+def overdue_q(process: Process, *, today: date | None = None) -> Q | None:
+    """The condition `overdue` filters on, over the `workflow_entered_at` annotation (`entered_at`);
+    None for a process without deadlines (nothing is ever overdue)."""
     if not process.deadlines:
-        return qs.none()
+        return None
     today = today or timezone.localdate()
     table = workdays.load_table()
     tz = timezone.get_current_timezone()
@@ -180,6 +180,15 @@ def overdue(process: Process, qs: QuerySet[M], *, today: date | None = None) -> 
         last = _last_entry_day_overdue(days, today, table)
         before = timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min), tz)
         condition |= Q(**{process.state_field: state, "workflow_entered_at__lt": before})
+    return condition
+
+
+def overdue(process: Process, qs: QuerySet[M], *, today: date | None = None) -> QuerySet[M]:
+    """Objects of `qs` waiting in a state longer than its deadline in working days (holidays and 调休
+    counted by `core.workdays`). The deadline day itself is not overdue."""
+    condition = overdue_q(process, today=today)
+    if condition is None:
+        return qs.none()
     # The annotation only serves the filter; django-stubs types the annotated queryset of a TypeVar model
     # as QuerySet[Model, M] (typeddjango/django-stubs#3382), though the rows are still M.
     return qs.annotate(workflow_entered_at=entered_at(process)).filter(condition)  # type: ignore[return-value]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from uuid import UUID
 
 from django.contrib import messages
@@ -12,15 +13,29 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from ronghe.accounts.http import AuthenticatedRequest
-from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
+from ronghe.core.htmx import code_urls, paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
 from ronghe.core.scope import has_perm_anywhere
-from ronghe.members import queries, services
-from ronghe.members.choices import ACTIVE_STATUSES
+from ronghe.members import queries, rules, services
+from ronghe.members.choices import ACTIVE_STATUSES, MemberStatus
 from ronghe.members.forms import MemberFilterForm, MemberForm
 from ronghe.members.models import Member
 from ronghe.members.views.detail import _crumbs, _get
 from ronghe.orgs.models import subtree_filter
+
+STATUS_LABELS: dict[str, str] = {value: str(label) for value, label in MemberStatus.choices}
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """What one line of the roster shows, computed in the view: a template's attribute and method
+    lookups and a `{% url %}` per row were most of the table's rendering (issue 19 item 3)."""
+
+    member: Member
+    url: str
+    age: int
+    party_standing: int | None
+    status: str
 
 
 @require("members.view")
@@ -43,7 +58,17 @@ def member_list(request: AuthenticatedRequest) -> HttpResponse:
         qs = qs.filter(status=status)
     page = paginate(request, qs.order_by("organization__path", "name", "id"), 30, count_key="roster")
     today = timezone.localdate()
-    rows = [(m, queries.derived(m, today)) for m in page.object_list]
+    url_of = code_urls("members:member-detail")
+    rows = [
+        RosterRow(
+            member=m,
+            url=url_of(m.code),
+            age=rules.age(m.birth_date, today),
+            party_standing=rules.party_standing(m.full_on, today),
+            status=STATUS_LABELS.get(m.status, m.status),
+        )
+        for m in page.object_list
+    ]
     services.record_roster_read(
         actor=request.user,
         organization=organization,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from ronghe.core.errors import DomainError
@@ -67,8 +69,9 @@ class Resolver:
 
     def rules(self, scheme: Scheme) -> scoring.SchemeRules:
         if scheme.pk not in self._rules:
-            self._rules[scheme.pk] = rules_from_rows(
-                scheme, list(scheme.dimensions.all()), self.indicators(scheme)
+            self._rules[scheme.pk] = shared_rules(
+                scheme,
+                lambda: rules_from_rows(scheme, list(scheme.dimensions.all()), self.indicators(scheme)),
             )
         return self._rules[scheme.pk]
 
@@ -84,6 +87,24 @@ class Resolver:
                 found[path].add(y)
             self._finalized = found
         return rules.is_frozen(year, self._finalized, org_path)
+
+
+RULES_SECONDS = 3600
+
+
+def shared_rules(scheme: Scheme, build: Callable[[], scoring.SchemeRules]) -> scoring.SchemeRules:
+    """A scheme's rules, shared between requests once it has left draft: only drafts are edited (an
+    active scheme changes by a new version, `core.scoring.editing`), so an active or archived scheme's
+    dimensions and indicators never change. Keyed by the scheme's code (random), version, status and
+    last save, so a status change or any save reads them afresh."""
+    if scheme.status == SchemeStatus.DRAFT:
+        return build()
+    key = f"points:rules:{scheme.code}:{scheme.version}:{scheme.status}:{scheme.updated_at.isoformat()}"
+    found: scoring.SchemeRules | None = cache.get(key)
+    if found is None:
+        found = build()
+        cache.set(key, found, RULES_SECONDS)
+    return found
 
 
 def scheme_for(organization: Organization, year: int) -> Scheme | None:
