@@ -145,6 +145,7 @@ def test_base_never_below_zero_and_items_checked():
         ("negative", "-0.01", "计算基数不能为负数"),
         ("three decimals", "3000.001", "最多保留两位小数"),
         ("huge", "10000000", "计算基数过大"),
+        ("beyond decimal precision", "999999999999999999999999999999", "计算基数过大"),
     ],
 )
 def test_bad_bases_are_refused(_case, raw, message):

@@ -150,10 +150,11 @@ def _parse_money(raw: object, field: str, noun: str, reason: str) -> Decimal:
         raise DomainError(f"{noun}须为数字（单位：元），如 4500.00", field=field, code="not_a_number")
     if value < 0:
         raise DomainError(f"{noun}不能为负数{reason}", field=field, code="negative")
-    if value != value.quantize(CENT):
-        raise DomainError(f"{noun}最多保留两位小数（元、角、分）", field=field, code="precision")
+    # Too large first: quantizing a number of more than 28 digits is itself an error.
     if value >= MAX_BASE:
         raise DomainError(f"{noun}过大，请核对（单位：元）", field=field, code="too_large")
+    if value != value.quantize(CENT):
+        raise DomainError(f"{noun}最多保留两位小数（元、角、分）", field=field, code="precision")
     return value.quantize(CENT)
 
 
