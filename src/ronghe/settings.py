@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ronghe.core.rectification",
     "ronghe.points",
     "ronghe.ratings",
+    "ronghe.recruitment",
     "ronghe.home",
     "ronghe.demo",
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("orglife/", include("ronghe.orglife.urls")),
     path("points/", include("ronghe.points.urls")),
     path("ratings/", include("ronghe.ratings.urls")),
+    path("recruitment/", include("ronghe.recruitment.urls")),
     path("judging/", include("ronghe.core.judging.urls")),
     path("evidence/", include("ronghe.core.evidence.urls")),
     path("rectification/", include("ronghe.core.rectification.urls")),

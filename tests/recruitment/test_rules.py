@@ -157,20 +157,26 @@ def test_activist_year_counted_from_the_filing_when_configured():
         "经过一年以上培养教育方可确定为发展对象（细则第十三条）：自积极分子备案 2023-06-10 起，最早 2024-06-10"
         in messages(facts, policy)
     )
-    assert "candidate_on" not in fields(replace(VALID, candidate_on=date(2024, 6, 10), candidate_filed_on=date(2024, 6, 12)), policy)
+    assert "candidate_on" not in fields(
+        replace(VALID, candidate_on=date(2024, 6, 10), candidate_filed_on=date(2024, 6, 12)), policy
+    )
 
 
 def test_application_age_minimum_is_a_local_option():
     facts = replace(VALID, activist_on=date(2023, 8, 31), activist_filed_on=date(2023, 9, 1))
     assert "activist_on" not in fields(facts)
     assert "activist_on" in fields(facts, Policy(min_application_months=6))
-    assert "activist_on" not in fields(replace(facts, activist_on=date(2023, 9, 1)), Policy(min_application_months=6))
+    assert "activist_on" not in fields(
+        replace(facts, activist_on=date(2023, 9, 1)), Policy(min_application_months=6)
+    )
 
 
 # ----------------------------------------------------------------- contacts and introducers
 
 
-@pytest.mark.parametrize(("_case", "n", "broken"), [("none", 0, True), ("one", 1, False), ("two", 2, False), ("three", 3, True)])
+@pytest.mark.parametrize(
+    ("_case", "n", "broken"), [("none", 0, True), ("one", 1, False), ("two", 2, False), ("three", 3, True)]
+)
 def test_one_or_two_contacts(_case, n, broken):
     facts = replace(VALID, contacts=tuple(Person(f"党员{i}", "full") for i in range(n)))
     assert ("contacts" in fields(facts)) is broken
@@ -282,7 +288,10 @@ def test_approval_only_by_a_party_committee(_case, kind, broken):
     facts = replace(VALID, approver_kind=kind)
     assert ("approver" in fields(facts)) is broken
     if broken:
-        assert "审批预备党员须由党委（工委）集体讨论决定，党总支、党支部不能审批（细则第二十三条）" in messages(facts)
+        assert (
+            "审批预备党员须由党委（工委）集体讨论决定，党总支、党支部不能审批（细则第二十三条）"
+            in messages(facts)
+        )
 
 
 @pytest.mark.parametrize(
@@ -297,8 +306,15 @@ def test_approval_only_by_a_party_committee(_case, kind, broken):
 )
 def test_approval_within_three_months_at_most_six(_case, approved_on, reason, broken_field):
     facts = replace(
-        VALID, approved_on=approved_on, approval_delay_reason=reason, filed_on=None, oath_on=None,
-        full_applied_on=None, full_meeting_on=None, full_outcome="", full_approved_on=None,
+        VALID,
+        approved_on=approved_on,
+        approval_delay_reason=reason,
+        filed_on=None,
+        oath_on=None,
+        full_applied_on=None,
+        full_meeting_on=None,
+        full_outcome="",
+        full_approved_on=None,
         publicity={k: v for k, v in VALID.publicity.items() if k != "full"},
     )
     broken = {b.field for b in rules.check_approval(facts)}
@@ -326,9 +342,12 @@ def test_publicity_five_working_days(_case, start, end, broken):
 
 
 def test_publicity_message_counts_the_working_days():
-    breach = rules.check_publicity("admission", (date(2025, 9, 29), date(2025, 10, 10)), rules.DEFAULT_POLICY, {})
+    breach = rules.check_publicity(
+        "admission", (date(2025, 9, 29), date(2025, 10, 10)), rules.DEFAULT_POLICY, {}
+    )
     assert breach == rules.Breach(
-        "publicity_admission", "拟接收预备党员公示不少于5个工作日（本地规定）：2025-09-29 至 2025-10-10 仅 4 个工作日"
+        "publicity_admission",
+        "拟接收预备党员公示不少于5个工作日（本地规定）：2025-09-29 至 2025-10-10 仅 4 个工作日",
     )
 
 
@@ -361,18 +380,31 @@ def test_full_not_before_probation_ends(_case, meeting_on, broken):
     assert ("full_meeting_on" in fields(facts)) is broken
 
 
-@pytest.mark.parametrize(("_case", "months", "broken"), [("5", 5, True), ("6", 6, False), ("12", 12, False), ("13", 13, True)])
+@pytest.mark.parametrize(
+    ("_case", "months", "broken"), [("5", 5, True), ("6", 6, False), ("12", 12, False), ("13", 13, True)]
+)
 def test_extension_six_to_twelve_months(_case, months, broken):
     facts = replace(
-        VALID, extension_meeting_on=date(2025, 8, 18), extension_months=months, full_meeting_on=None,
-        full_outcome="", full_approved_on=None, publicity={k: v for k, v in VALID.publicity.items() if k != "full"},
+        VALID,
+        extension_meeting_on=date(2025, 8, 18),
+        extension_months=months,
+        full_meeting_on=None,
+        full_outcome="",
+        full_approved_on=None,
+        publicity={k: v for k, v in VALID.publicity.items() if k != "full"},
     )
     assert ("extension_months" in fields(facts)) is broken
 
 
 def test_extension_only_once():
-    facts = replace(VALID, extension_meeting_on=date(2025, 8, 18), extension_months=6,
-                    full_meeting_on=date(2026, 2, 20), full_outcome=FullOutcome.EXTEND, full_approved_on=None)
+    facts = replace(
+        VALID,
+        extension_meeting_on=date(2025, 8, 18),
+        extension_months=6,
+        full_meeting_on=date(2026, 2, 20),
+        full_outcome=FullOutcome.EXTEND,
+        full_approved_on=None,
+    )
     assert "预备期只能延长一次（党章第七条）：延长期满只能转正或取消预备党员资格" in messages(facts)
 
 
@@ -401,7 +433,10 @@ def test_full_approval_within_three_months():
 
 def test_steps_in_order():
     facts = replace(VALID, talked_on=date(2023, 2, 28))
-    assert "步骤顺序（发展党员二十五个步骤依次进行）：派人谈话 2023-02-28 不能早于递交入党申请书 2023-03-01" in messages(facts)
+    assert (
+        "步骤顺序（发展党员二十五个步骤依次进行）：派人谈话 2023-02-28 不能早于递交入党申请书 2023-03-01"
+        in messages(facts)
+    )
 
 
 def test_no_date_in_the_future():
@@ -427,12 +462,17 @@ def test_next_action_approval_late_after_three_months():
 
 def test_activist_without_assessment_for_six_months_is_late():
     facts = Facts(activist_on=date(2025, 1, 10))
-    assert rules.next_action(Stage.ACTIVIST, facts, date(2025, 7, 10), last_report=date(2025, 6, 1)).late is False
+    assert (
+        rules.next_action(Stage.ACTIVIST, facts, date(2025, 7, 10), last_report=date(2025, 6, 1)).late
+        is False
+    )
     late = rules.next_action(Stage.ACTIVIST, facts, date(2025, 7, 11), last_report=date(2025, 6, 1))
     assert (late.action, late.late) == ("assessment", True)
 
 
-@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31)), st.integers(min_value=0, max_value=24))
+@given(
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31)), st.integers(min_value=0, max_value=24)
+)
 def test_add_months_never_overflows_and_keeps_order(day, months):
     later = rules.add_months(day, months)
     assert later >= day

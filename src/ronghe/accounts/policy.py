@@ -24,6 +24,10 @@ PERMISSIONS: dict[str, str] = {
     "ratings.apply": "支部自评申星",
     "ratings.check": "评星初审",
     "ratings.manage": "组织评星定级",
+    "recruitment.view": "查看发展党员纪实",
+    "recruitment.edit": "记录发展党员步骤",
+    "recruitment.approve": "审批接收预备党员和转正",
+    "recruitment.import": "导入发展党员名单",
     "judging.score": "评委评分",
     "review.discipline": "纪检联审",
     "reports.view": "查看统计",
@@ -35,7 +39,15 @@ PERMISSIONS: dict[str, str] = {
     "self.view": "查看本人信息",
 }
 
-_DOMAIN_READ = {"orgs.view", "members.view", "orglife.view", "points.view", "ratings.view", "reports.view"}
+_DOMAIN_READ = {
+    "orgs.view",
+    "members.view",
+    "orglife.view",
+    "points.view",
+    "ratings.view",
+    "recruitment.view",
+    "reports.view",
+}
 _DOMAIN_WRITE = {
     "orgs.edit",
     "members.edit",
@@ -45,6 +57,8 @@ _DOMAIN_WRITE = {
     "points.edit",
     "points.approve",
     "ratings.apply",
+    "recruitment.edit",
+    "recruitment.import",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -57,11 +71,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "points.manage_scheme",
             "ratings.check",
             "ratings.manage",
+            "recruitment.approve",
             "self.view",
         }
     ),
     Role.UNIT_ADMIN: frozenset(
-        _DOMAIN_READ | _DOMAIN_WRITE | {"members.view_sensitive", "ratings.check", "self.view"}
+        _DOMAIN_READ
+        | _DOMAIN_WRITE
+        | {"members.view_sensitive", "ratings.check", "recruitment.approve", "self.view"}
     ),
     Role.BRANCH_SECRETARY: frozenset(_DOMAIN_READ | _DOMAIN_WRITE | {"self.view"}),
     Role.MEMBER: frozenset({"self.view"}),

@@ -339,7 +339,13 @@ def check_pre_review(facts: Facts) -> Breach | None:
 
 
 def check_vote(
-    *, expected: int | None, present: int | None, yes: int | None, written_yes: int, field_name: str, what: str
+    *,
+    expected: int | None,
+    present: int | None,
+    yes: int | None,
+    written_yes: int,
+    field_name: str,
+    what: str,
 ) -> Breach | None:
     """支部大会 vote: more than half of the voters expected present, yes votes (an absent voter's written
     opinion counted) more than half of the voters expected (细则 第二十、二十一条; the same rule as every
@@ -350,7 +356,9 @@ def check_vote(
         return Breach(field_name, "表决人数有误：实到会人数和赞成票数不能超过应到会有表决权的党员人数")
     if yes > present:
         return Breach(field_name, "表决人数有误：到会赞成票数不能超过实到会人数")
-    outcome = evaluate_general_meeting_vote(voters_expected=expected, voters_present=present, yes=yes + written_yes)
+    outcome = evaluate_general_meeting_vote(
+        voters_expected=expected, voters_present=present, yes=yes + written_yes
+    )
     if not outcome.passed:
         return Breach(field_name, f"{what}（细则第二十一条）：{outcome.explanation}")
     return None
@@ -363,7 +371,12 @@ def check_approval(facts: Facts) -> list[Breach]:
         return []
     out = []
     if facts.approver_kind not in APPROVING_KINDS:
-        out.append(Breach("approver", "审批预备党员须由党委（工委）集体讨论决定，党总支、党支部不能审批（细则第二十三条）"))
+        out.append(
+            Breach(
+                "approver",
+                "审批预备党员须由党委（工委）集体讨论决定，党总支、党支部不能审批（细则第二十三条）",
+            )
+        )
     if facts.admitted_on is not None:
         normal = add_months(facts.admitted_on, APPROVAL_MONTHS)
         limit = add_months(facts.admitted_on, APPROVAL_MONTHS_MAX)
@@ -384,14 +397,18 @@ def check_approval(facts: Facts) -> list[Breach]:
     return out
 
 
-def check_publicity(stage: str, period: tuple[date, date] | None, policy: Policy, table: workdays.Table | None) -> Breach | None:
+def check_publicity(
+    stage: str, period: tuple[date, date] | None, policy: Policy, table: workdays.Table | None
+) -> Breach | None:
     """公示 at the configured stages for the configured working days ([C], default 5), counted with
     core.workdays: weekends and holidays do not count, 调休 working Saturdays do."""
     if stage not in policy.publicity_stages:
         return None
     label = PUBLICITY_LABELS[stage]
     if period is None:
-        return Breach(f"publicity_{stage}", f"{label}须公示{policy.publicity_days}个工作日：请填写公示起止日期")
+        return Breach(
+            f"publicity_{stage}", f"{label}须公示{policy.publicity_days}个工作日：请填写公示起止日期"
+        )
     start, end = period
     if end < start:
         return Breach(f"publicity_{stage}", f"{label}公示结束日期不能早于开始日期")
@@ -442,7 +459,9 @@ def check_full(facts: Facts) -> list[Breach]:
                 )
             )
         if facts.full_outcome == FullOutcome.EXTEND:
-            out.append(Breach("full_outcome", "预备期只能延长一次（党章第七条）：延长期满只能转正或取消预备党员资格"))
+            out.append(
+                Breach("full_outcome", "预备期只能延长一次（党章第七条）：延长期满只能转正或取消预备党员资格")
+            )
     if facts.full_approved_on is not None and facts.full_meeting_on is not None:
         last = add_months(facts.full_meeting_on, FULL_APPROVAL_MONTHS)
         if facts.full_approved_on > last:
@@ -455,7 +474,12 @@ def check_full(facts: Facts) -> list[Breach]:
     return out
 
 
-def evaluate(facts: Facts, policy: Policy = DEFAULT_POLICY, today: date | None = None, table: workdays.Table | None = None) -> list[Breach]:
+def evaluate(
+    facts: Facts,
+    policy: Policy = DEFAULT_POLICY,
+    today: date | None = None,
+    table: workdays.Table | None = None,
+) -> list[Breach]:
     """Every rule of domain-rules §3 over one person's facts. Dates in the future are refused too."""
     out: list[Breach] = []
     if today is not None:
@@ -503,7 +527,7 @@ def evaluate(facts: Facts, policy: Policy = DEFAULT_POLICY, today: date | None =
     reached = {
         "activist": facts.activist_on,
         "candidate": facts.candidate_on,
-        "admission": facts.admitted_on,
+        "admission": facts.approved_on,  # 拟接收: between the 支部大会 and the approval
         "full": facts.full_approved_on,
     }
     for stage, day in reached.items():
@@ -565,28 +589,134 @@ class StepInfo:
 STEPS: tuple[StepInfo, ...] = (
     StepInfo(1, "递交入党申请书", Stage.APPLICANT, "入党申请人", ("入党申请书",), "applied_on", ""),
     StepInfo(2, "党组织派人谈话", Stage.APPLICANT, "党支部（派人）", ("谈话记录",), "talked_on", Action.TALK),
-    StepInfo(3, "推荐和确定入党积极分子", Stage.ACTIVIST, "支部委员会", ("推荐材料", "支委会会议记录"), "activist_on", Action.ACTIVIST),
-    StepInfo(4, "积极分子报上级党委备案", Stage.ACTIVIST, "党支部", ("备案表",), "activist_filed_on", Action.ACTIVIST),
+    StepInfo(
+        3,
+        "推荐和确定入党积极分子",
+        Stage.ACTIVIST,
+        "支部委员会",
+        ("推荐材料", "支委会会议记录"),
+        "activist_on",
+        Action.ACTIVIST,
+    ),
+    StepInfo(
+        4,
+        "积极分子报上级党委备案",
+        Stage.ACTIVIST,
+        "党支部",
+        ("备案表",),
+        "activist_filed_on",
+        Action.ACTIVIST,
+    ),
     StepInfo(5, "指定培养联系人", Stage.ACTIVIST, "支部委员会", (), "activist_on", Action.ACTIVIST),
-    StepInfo(6, "培养教育考察", Stage.ACTIVIST, "党支部、培养联系人", ("培养教育考察登记表", "思想汇报"), "", ""),
-    StepInfo(7, "确定发展对象", Stage.CANDIDATE, "支部委员会", ("支委会会议记录", "征求意见材料"), "candidate_on", Action.CANDIDATE),
-    StepInfo(8, "发展对象报上级党委备案", Stage.CANDIDATE, "党支部", ("备案表",), "candidate_filed_on", Action.CANDIDATE),
+    StepInfo(
+        6, "培养教育考察", Stage.ACTIVIST, "党支部、培养联系人", ("培养教育考察登记表", "思想汇报"), "", ""
+    ),
+    StepInfo(
+        7,
+        "确定发展对象",
+        Stage.CANDIDATE,
+        "支部委员会",
+        ("支委会会议记录", "征求意见材料"),
+        "candidate_on",
+        Action.CANDIDATE,
+    ),
+    StepInfo(
+        8,
+        "发展对象报上级党委备案",
+        Stage.CANDIDATE,
+        "党支部",
+        ("备案表",),
+        "candidate_filed_on",
+        Action.CANDIDATE,
+    ),
     StepInfo(9, "确定入党介绍人", Stage.CANDIDATE, "支部委员会", (), "candidate_on", Action.CANDIDATE),
-    StepInfo(10, "进行政治审查", Stage.CANDIDATE, "党支部（上级党委）", ("政审材料", "政审结论"), "political_review_on", Action.REVIEW),
-    StepInfo(11, "开展集中培训", Stage.CANDIDATE, "基层党委或县级组织部门", ("培训结业证明",), "training_end", Action.REVIEW),
-    StepInfo(12, "支部委员会审查", Stage.CANDIDATE, "支部委员会", ("支委会会议记录",), "committee_review_on", Action.PRE_REVIEW),
-    StepInfo(13, "上级党委预审", Stage.CANDIDATE, "上级党委", ("预审意见",), "pre_review_on", Action.PRE_REVIEW),
-    StepInfo(14, "填写入党志愿书", Stage.CANDIDATE, "发展对象（入党介绍人指导）", ("入党志愿书",), "form_issued_on", Action.PRE_REVIEW),
-    StepInfo(15, "支部大会讨论", Stage.CANDIDATE, "支部党员大会", ("支部大会会议记录",), "admitted_on", Action.MEETING),
-    StepInfo(16, "上级党委派人谈话", Stage.CANDIDATE, "党委委员或组织员", ("谈话记录",), "higher_talk_on", Action.APPROVE),
-    StepInfo(17, "上级党委审批", Stage.CANDIDATE, "党委（工委）", ("审批意见",), "approved_on", Action.APPROVE),
-    StepInfo(18, "再上一级党委组织部门备案", Stage.PROBATIONARY, "党委", ("备案表",), "filed_on", Action.APPROVE),
+    StepInfo(
+        10,
+        "进行政治审查",
+        Stage.CANDIDATE,
+        "党支部（上级党委）",
+        ("政审材料", "政审结论"),
+        "political_review_on",
+        Action.REVIEW,
+    ),
+    StepInfo(
+        11,
+        "开展集中培训",
+        Stage.CANDIDATE,
+        "基层党委或县级组织部门",
+        ("培训结业证明",),
+        "training_end",
+        Action.REVIEW,
+    ),
+    StepInfo(
+        12,
+        "支部委员会审查",
+        Stage.CANDIDATE,
+        "支部委员会",
+        ("支委会会议记录",),
+        "committee_review_on",
+        Action.PRE_REVIEW,
+    ),
+    StepInfo(
+        13, "上级党委预审", Stage.CANDIDATE, "上级党委", ("预审意见",), "pre_review_on", Action.PRE_REVIEW
+    ),
+    StepInfo(
+        14,
+        "填写入党志愿书",
+        Stage.CANDIDATE,
+        "发展对象（入党介绍人指导）",
+        ("入党志愿书",),
+        "form_issued_on",
+        Action.PRE_REVIEW,
+    ),
+    StepInfo(
+        15,
+        "支部大会讨论",
+        Stage.CANDIDATE,
+        "支部党员大会",
+        ("支部大会会议记录",),
+        "admitted_on",
+        Action.MEETING,
+    ),
+    StepInfo(
+        16,
+        "上级党委派人谈话",
+        Stage.CANDIDATE,
+        "党委委员或组织员",
+        ("谈话记录",),
+        "higher_talk_on",
+        Action.APPROVE,
+    ),
+    StepInfo(
+        17, "上级党委审批", Stage.CANDIDATE, "党委（工委）", ("审批意见",), "approved_on", Action.APPROVE
+    ),
+    StepInfo(
+        18, "再上一级党委组织部门备案", Stage.PROBATIONARY, "党委", ("备案表",), "filed_on", Action.APPROVE
+    ),
     StepInfo(19, "编入党支部和党小组", Stage.PROBATIONARY, "党支部", (), "oath_on", Action.OATH),
     StepInfo(20, "入党宣誓", Stage.PROBATIONARY, "党委或党支部", ("宣誓记录",), "oath_on", Action.OATH),
     StepInfo(21, "继续教育考察", Stage.PROBATIONARY, "党支部", ("预备党员考察登记表", "思想汇报"), "", ""),
-    StepInfo(22, "提出转正申请", Stage.PROBATIONARY, "预备党员", ("转正申请书",), "full_applied_on", Action.FULL),
-    StepInfo(23, "支部大会讨论转正", Stage.PROBATIONARY, "支部党员大会", ("支部大会会议记录",), "full_meeting_on", Action.FULL),
-    StepInfo(24, "上级党委审批转正", Stage.PROBATIONARY, "党委（工委）", ("审批意见",), "full_approved_on", Action.FULL),
+    StepInfo(
+        22, "提出转正申请", Stage.PROBATIONARY, "预备党员", ("转正申请书",), "full_applied_on", Action.FULL
+    ),
+    StepInfo(
+        23,
+        "支部大会讨论转正",
+        Stage.PROBATIONARY,
+        "支部党员大会",
+        ("支部大会会议记录",),
+        "full_meeting_on",
+        Action.FULL,
+    ),
+    StepInfo(
+        24,
+        "上级党委审批转正",
+        Stage.PROBATIONARY,
+        "党委（工委）",
+        ("审批意见",),
+        "full_approved_on",
+        Action.FULL,
+    ),
     StepInfo(25, "材料归档", Stage.FULL, "党委", ("归档清单",), "archived_on", Action.ARCHIVE),
 )
 DOCUMENTS: tuple[str, ...] = tuple(dict.fromkeys(d for s in STEPS for d in s.documents))
@@ -615,7 +745,12 @@ CASE_PROCESS = Process(
         (Stage.PROBATIONARY, "cancel"): Step(Stage.CANCELLED, APPROVE),
     },
     state_labels=dict(Stage.choices),
-    action_labels={**dict(Action.choices), "make_full": "转正", "extend": "延长预备期", "cancel": "取消预备党员资格"},
+    action_labels={
+        **dict(Action.choices),
+        "make_full": "转正",
+        "extend": "延长预备期",
+        "cancel": "取消预备党员资格",
+    },
     audit_event="recruitment.case_{action}",
     conflict="该发展对象的阶段已被他人变更，请刷新后查看",
     refusal="当前阶段为“{state}”，不能办理“{action}”",
@@ -643,7 +778,14 @@ class NextAction:
     late: bool
 
 
-def next_action(stage: str, facts: Facts, today: date, *, last_assessment: date | None = None, last_report: date | None = None) -> NextAction:
+def next_action(
+    stage: str,
+    facts: Facts,
+    today: date,
+    *,
+    last_assessment: date | None = None,
+    last_report: date | None = None,
+) -> NextAction:
     """What the branch does next for one person, by when, and whether it is late.
 
     申请人: the talk within a month; 积极分子: a 考察 every 6 months and a 思想汇报 every quarter, then
@@ -678,7 +820,12 @@ def next_action(stage: str, facts: Facts, today: date, *, last_assessment: date 
         return NextAction(Action.MEETING, "支部大会讨论接收", None, False)
     if stage == Stage.PROBATIONARY and facts.admitted_on is not None:
         if facts.oath_on is None:
-            return NextAction(Action.OATH, "入党宣誓", facts.approved_on and add_months(facts.approved_on, 3), bool(facts.approved_on and today > add_months(facts.approved_on, 3)))
+            return NextAction(
+                Action.OATH,
+                "入党宣誓",
+                facts.approved_on and add_months(facts.approved_on, 3),
+                bool(facts.approved_on and today > add_months(facts.approved_on, 3)),
+            )
         end = probation_end(facts.admitted_on, facts.extension_months)
         return NextAction(Action.FULL, "讨论转正", end, today > add_months(end, 1))
     if stage in (Stage.FULL, Stage.CANCELLED) and facts.archived_on is None:
