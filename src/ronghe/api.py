@@ -158,7 +158,7 @@ def me(request: ApiRequest) -> dict[str, Any]:
 def _register_routers() -> None:
     import importlib
 
-    for name in ("orgs", "members", "orglife", "points", "ratings"):
+    for name in ("orgs", "members", "orglife", "points", "ratings", "recruitment"):
         try:
             module = importlib.import_module(f"ronghe.{name}.api")
         except ModuleNotFoundError as exc:

@@ -49,9 +49,14 @@ def with_observations(qs: QuerySet[RecruitmentCase]) -> QuerySet[RecruitmentCase
 def next_action_of(row: Any, today: date) -> rules.NextAction:
     """The next action of a case (a model or a values() dict with FACT_FIELDS and the annotations)."""
     get = row.get if isinstance(row, dict) else (lambda n, d=None: getattr(row, n, d))
-    facts = rules.Facts(**{n: get(n) for n in FACT_FIELDS})
+    values: dict[str, Any] = {n: get(n) for n in FACT_FIELDS}
+    facts = rules.Facts(**values)
     return rules.next_action(
-        get("stage"), facts, today, last_assessment=get("last_assessment"), last_report=get("last_report")
+        str(get("stage")),
+        facts,
+        today,
+        last_assessment=get("last_assessment"),
+        last_report=get("last_report"),
     )
 
 
@@ -65,7 +70,7 @@ class Board:
 
 def board(qs: QuerySet[RecruitmentCase], today: date) -> Board:
     """Counts by stage (one GROUP BY) and who is due or late (the deadline rule over the rule's columns)."""
-    counts = dict.fromkeys([*PIPELINE, Stage.CANCELLED], 0)
+    counts: dict[str, int] = dict.fromkeys([str(s) for s in [*PIPELINE, Stage.CANCELLED]], 0)
     for row in qs.order_by().values("stage").annotate(n=Count("id")):
         counts[row["stage"]] = row["n"]
     due = late = 0
@@ -119,7 +124,8 @@ def statistics(qs: QuerySet[RecruitmentCase], year: int) -> dict[str, Any]:
     )
     ages: Counter[str] = Counter()
     for r in admitted:
-        ages[age_band(rules.age_on(r["birth_date"], r["admitted_on"]))] += 1
+        if r["admitted_on"] is not None:
+            ages[age_band(rules.age_on(r["birth_date"], r["admitted_on"]))] += 1
     return {
         "admitted": len(admitted),
         "by_age": sorted(ages.items()),

@@ -15,6 +15,7 @@ import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Any
 
 from ronghe.core import workdays
 from ronghe.core.workflow import Process, Step
@@ -63,10 +64,10 @@ def policy_from(settings_value: dict[str, object] | None) -> Policy:
     """The policy from the `RONGHE_RECRUITMENT` setting (keys as `Policy` fields), else the defaults."""
     if not settings_value:
         return DEFAULT_POLICY
-    values = dict(settings_value)
+    values: dict[str, Any] = dict(settings_value)
     if "publicity_stages" in values:
-        values["publicity_stages"] = frozenset(values["publicity_stages"])  # type: ignore[arg-type]
-    return replace(DEFAULT_POLICY, **values)  # type: ignore[arg-type]
+        values["publicity_stages"] = frozenset(values["publicity_stages"])
+    return replace(DEFAULT_POLICY, **values)
 
 
 @dataclass(frozen=True)

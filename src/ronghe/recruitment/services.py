@@ -224,7 +224,7 @@ def allowed_actions(case: RecruitmentCase) -> tuple[str, ...]:
 
 
 def _label(name: str) -> str:
-    return str(RecruitmentCase._meta.get_field(name).verbose_name)
+    return str(getattr(RecruitmentCase._meta.get_field(name), "verbose_name", name))
 
 
 @transaction.atomic

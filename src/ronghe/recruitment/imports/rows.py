@@ -109,7 +109,8 @@ def parse_row(number: int, cells: list[object], header: Header, ctx: Context, to
             row.values[name] = parse_date(cell(name))
         except CellError as exc:
             error(name, str(exc))
-    if row.values.get("applied_on") is None and "applied_on" not in {e.column for e in row.errors}:
+    applied_label = label.get("applied_on", ALIASES["applied_on"][0])
+    if row.values.get("applied_on") is None and applied_label not in {e.column for e in row.errors}:
         error("applied_on", f"请填写{ALIASES['applied_on'][0]}")
     hours = clean_text(cell("training_hours"))
     if hours:

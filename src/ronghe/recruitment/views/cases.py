@@ -84,7 +84,7 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
         "rows": rows,
         "query": query_without_page(request),
         "today": today,
-        "can_create": has_perm_anywhere(request.user, services.rules.EDIT),
+        "can_create": has_perm_anywhere(request.user, rules.EDIT),
         "can_import": has_perm_anywhere(request.user, "recruitment.import"),
         "breadcrumbs": [("发展党员", None)],
     }
@@ -114,7 +114,7 @@ def county(request: AuthenticatedRequest) -> HttpResponse:
 @require("recruitment.edit")
 @require_http_methods(["GET", "POST"])
 def case_create(request: AuthenticatedRequest) -> HttpResponse:
-    form = CaseForm(request.POST or None, branches=_branches(request, services.rules.EDIT))
+    form = CaseForm(request.POST or None, branches=_branches(request, rules.EDIT))
     if request.method == "POST" and form.is_valid():
         try:
             case = services.create_case(actor=request.user, **form.service_kwargs())
