@@ -22,7 +22,8 @@ def test_member_sees_own_points_pages_only(client_for, cast):
 
 def test_secretary_sees_the_domain_pages_but_not_administration(client_for, cast):
     groups = labels(client_for(cast.secretary_a).get(reverse("home:home")))
-    assert list(groups) == ["", "党组织与党员", "组织生活", "党员积分", "评星与评审"]
+    assert list(groups) == ["", "党组织与党员", "组织生活", "党员积分", "发展党员", "评星与评审"]
+    assert groups["发展党员"] == ["发展党员纪实", "全县概况", "导入发展名单"]
     assert groups["评星与评审"] == ["评星定级", "公示", "整改事项"]
     assert "组织生活要求" not in groups["组织生活"]  # orglife.manage_requirements is the 工委's
     assert "年度评定" not in groups["党员积分"]

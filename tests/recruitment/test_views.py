@@ -216,3 +216,11 @@ def test_dossier_exports_every_step(client_for, cast):
     assert (
         client_for(cast.outsider_b).get(reverse("recruitment:dossier", args=[case.code])).status_code == 404
     )
+
+
+def test_home_reminds_the_secretary_of_late_steps(client_for, cast):
+    flow.apply(cast, name="甲", applied_on=date(2025, 12, 1))
+    html = client_for(cast.secretary_a).get("/").content.decode()
+    assert "发展党员提醒" in html
+    assert 'id="home-recruitment-late">1<' in html
+    assert "发展党员提醒" not in client_for(cast.outsider_b).get("/").content.decode()

@@ -26,6 +26,7 @@ from ronghe.orgs.rules import DANGER
 from ronghe.points import queries as points_queries
 from ronghe.points.queries import member_summary
 from ronghe.ratings import queries as ratings_queries
+from ronghe.recruitment import queries as recruitment_queries
 
 if TYPE_CHECKING:
     from ronghe.accounts.models import User
@@ -153,3 +154,13 @@ def home_ratings(user: User, today: date) -> dict[str, Any]:
     """评星 to-do: what waits for this user in open campaigns (apply, check, evaluate, score, review)."""
     items = ratings_queries.todo(user, today)
     return {"rating_todo": items} if items else {}
+
+
+def home_recruitment(user: User, today: date) -> dict[str, Any]:
+    """发展党员 reminders: people whose next step is past its deadline, and those with a step due."""
+    if not has_perm_anywhere(user, "recruitment.edit"):
+        return {}
+    board = recruitment_queries.board(recruitment_queries.cases_for_user(user, "recruitment.edit"), today)
+    if not (board.late or board.due):
+        return {}
+    return {"recruitment_late": board.late, "recruitment_due": board.due}

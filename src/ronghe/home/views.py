@@ -10,7 +10,14 @@ from django.utils import timezone
 from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core.permissions import public
 from ronghe.core.scope import has_perm_anywhere
-from ronghe.home.queries import home_member, home_oversight, home_ratings, home_secretary, home_summary
+from ronghe.home.queries import (
+    home_member,
+    home_oversight,
+    home_ratings,
+    home_recruitment,
+    home_secretary,
+    home_summary,
+)
 from ronghe.orglife.services import advance_meetings
 
 
@@ -37,6 +44,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         context.update(home_oversight(user, today))
     context.update(home_secretary(user, today))
     context.update(home_ratings(user, today))
+    context.update(home_recruitment(user, today))
     member = user.member if user.member_id and has_perm_anywhere(user, "self.view") else None
     if member is not None:
         context.update(home_member(member, today), member=member)
@@ -45,6 +53,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         or context["can_oversee"]
         or "todo" in context
         or "rating_todo" in context
+        or "recruitment_late" in context
         or member is not None
     )
     return render(request, "home/home.html", context)
