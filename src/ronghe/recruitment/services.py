@@ -115,6 +115,7 @@ def create_case(
     work_position: str = "",
     ethnicity: str = "汉族",
     note: str = "",
+    today: date | None = None,
 ) -> RecruitmentCase:
     """Register an application (step 1) at a branch: the person's age is checked from the ID number."""
     if actor is not None:
@@ -145,7 +146,7 @@ def create_case(
         work_position=work_position.strip(),
         ethnicity=ethnicity or "汉族",
     )
-    found = breaches(facts_of(case))
+    found = breaches(facts_of(case), today)
     if found:
         _refuse(found)
     case.save()
