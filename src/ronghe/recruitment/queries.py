@@ -84,12 +84,17 @@ def board(qs: QuerySet[RecruitmentCase], today: date) -> Board:
     return Board(counts=counts, due=due, late=late, total=sum(counts.values()))
 
 
-def late_cases(qs: QuerySet[RecruitmentCase], today: date) -> list[int]:
-    """Ids of the cases past a deadline."""
+def late_cases(qs: QuerySet[RecruitmentCase], today: date, *, late: bool = True) -> list[int]:
+    """Ids of the cases past a deadline (`late=False`: those with a dated step not yet late)."""
     rows = with_observations(qs.exclude(archived_on__isnull=False)).values(
         "id", "stage", *FACT_FIELDS, "last_assessment", "last_report"
     )
-    return [r["id"] for r in rows.order_by() if next_action_of(r, today).late]
+    out = []
+    for r in rows.order_by():
+        nxt = next_action_of(r, today)
+        if nxt.late if late else (nxt.due_on is not None and not nxt.late):
+            out.append(r["id"])
+    return out
 
 
 @dataclass

@@ -69,11 +69,7 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
     if form.is_valid() and form.cleaned_data["stage"]:
         qs = qs.filter(stage=form.cleaned_data["stage"])
     if form.is_valid() and form.cleaned_data["late"]:
-        late_ids = queries.late_cases(qs, today)
-        if form.cleaned_data["late"] == "late":
-            qs = qs.filter(pk__in=late_ids)
-        else:
-            qs = qs.exclude(stage__in=[Stage.FULL, Stage.CANCELLED])
+        qs = qs.filter(pk__in=queries.late_cases(qs, today, late=form.cleaned_data["late"] == "late"))
     page = paginate(request, queries.with_observations(qs.order_by("organization__path", "applied_on", "id")))
     rows = [(case, queries.next_action_of(case, today)) for case in page.object_list]
     context = {
