@@ -54,6 +54,7 @@ def test_building_a_county_finds_every_apps_steps_in_order():
         ("ronghe.orglife.demo", "year_of_meetings"),
         ("ronghe.points.demo", "demo_points"),
         ("ronghe.ratings.demo", "demo_ratings"),
+        ("ronghe.recruitment.demo", "recruitment"),
         ("ronghe.demo.story", "story"),
     ]
     assert demo_steps() == steps  # finding them again registers nothing twice
