@@ -11,9 +11,9 @@ from ronghe.accounts.models import User
 from ronghe.core.workflow.models import History
 from ronghe.demo.generator import build_county, demo_steps
 from ronghe.members.models import Member
-from ronghe.recruitment.models import RecruitmentCase
 from ronghe.orglife import compliance as orglife_compliance
 from ronghe.orglife import queries as orglife_queries
+from ronghe.recruitment.models import RecruitmentCase
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,14 @@ def rows(body: str, prefix: str) -> list[str]:
 
 def test_story_step_runs_after_the_bulk_steps():
     names = [s.__name__ for s in demo_steps()]
-    assert names == ["officers_and_party_workers", "year_of_meetings", "demo_points", "demo_ratings", "recruitment", "story"]
+    assert names == [
+        "officers_and_party_workers",
+        "year_of_meetings",
+        "demo_points",
+        "demo_ratings",
+        "recruitment",
+        "story",
+    ]
 
 
 def test_every_demo_login_sees_its_part_of_the_story(client, time_machine):
@@ -72,7 +79,9 @@ def test_every_demo_login_sees_its_part_of_the_story(client, time_machine):
     # a 转正 in a member's history, effective the day the year of probation ends (within 30 days)
     # (not one of the people the recruitment demo took through to 转正)
     admitted = RecruitmentCase.objects.filter(member__isnull=False).values("member_id")
-    made_full = History.objects.exclude(object_id__in=admitted).get(process="members.status", action="make_full")
+    made_full = History.objects.exclude(object_id__in=admitted).get(
+        process="members.status", action="make_full"
+    )
     assert TODAY <= made_full.effective_on <= TODAY + timedelta(days=30)
     client.force_login(user["gwadmin"])
     detail = client.get(
