@@ -477,3 +477,12 @@ def test_add_months_never_overflows_and_keeps_order(day, months):
     later = rules.add_months(day, months)
     assert later >= day
     assert (later.year * 12 + later.month) - (day.year * 12 + day.month) == months
+
+
+def test_continuous_steps_take_the_latest_record_of_their_period():
+    [six] = [s for s in rules.STEPS if s.number == 6]
+    [twenty_one] = [s for s in rules.STEPS if s.number == 21]
+    observed = [date(2023, 12, 1), date(2024, 5, 20), date(2024, 12, 1)]
+    assert rules.step_done(six, VALID, observed) == date(2024, 5, 20)  # before 发展对象 on 2024-06-03
+    assert rules.step_done(twenty_one, VALID, observed) == date(2024, 12, 1)  # after the approval
+    assert rules.step_done(twenty_one, replace(VALID, approved_on=None), observed) is None

@@ -83,7 +83,7 @@ def dossier_docx(
                 str(s.number),
                 s.title,
                 s.actor,
-                _d(rules.step_done(s, facts)),
+                _d(rules.step_done(s, facts, [o.on for o in observations])),
                 "；".join(f"{d}：{'、'.join(by_document.get(d, [])) or '未上传'}" for d in s.documents)
                 or "—",
             ]

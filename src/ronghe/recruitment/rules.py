@@ -723,12 +723,19 @@ STEPS: tuple[StepInfo, ...] = (
 DOCUMENTS: tuple[str, ...] = tuple(dict.fromkeys(d for s in STEPS for d in s.documents))
 
 
-def step_done(step: StepInfo, facts: Facts) -> date | None:
-    """The date a step was done, from the facts (None while it waits)."""
-    if not step.date_field:
-        return None
-    value: date | None = getattr(facts, step.date_field)
-    return value
+def step_done(step: StepInfo, facts: Facts, observed: Iterable[date] = ()) -> date | None:
+    """The date a step was done, from the facts (None while it waits). Steps 6 and 21 (考察 of the
+    activist, of the 预备党员) are continuous: the latest 考察 or 思想汇报 of their period."""
+    if step.date_field:
+        value: date | None = getattr(facts, step.date_field)
+        return value
+    days = sorted(observed)
+    if step.number == 6:
+        end = facts.candidate_on or facts.admitted_on
+        days = [d for d in days if end is None or d <= end]
+    else:
+        days = [d for d in days if facts.approved_on is not None and d >= facts.approved_on]
+    return days[-1] if days else None
 
 
 # ------------------------------------------------------------------ the process

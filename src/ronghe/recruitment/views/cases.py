@@ -126,11 +126,11 @@ def case_create(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "recruitment/case_form.html", context, status=422 if form.errors else 200)
 
 
-def _steps(case: RecruitmentCase, facts: rules.Facts, documents: set[str]) -> list[dict[str, Any]]:
+def _steps(facts: rules.Facts, documents: set[str], observed: list[Any]) -> list[dict[str, Any]]:
     return [
         {
             "info": step,
-            "done": rules.step_done(step, facts),
+            "done": rules.step_done(step, facts, observed),
             "documents": [(d, d in documents) for d in step.documents],
         }
         for step in rules.STEPS
@@ -168,7 +168,7 @@ def _detail(
     context = {
         "case": case,
         "facts": facts,
-        "steps": _steps(case, facts, documents),
+        "steps": _steps(facts, documents, [o.on for o in observations]),
         "next": nxt,
         "actions": actions,
         "observations": observations,
