@@ -486,3 +486,12 @@ def test_continuous_steps_take_the_latest_record_of_their_period():
     assert rules.step_done(six, VALID, observed) == date(2024, 5, 20)  # before 发展对象 on 2024-06-03
     assert rules.step_done(twenty_one, VALID, observed) == date(2024, 12, 1)  # after the approval
     assert rules.step_done(twenty_one, replace(VALID, approved_on=None), observed) is None
+
+
+def test_step_deadlines_in_words():
+    by_number = {s.number: s for s in rules.STEPS}
+    assert rules.step_deadline(by_number[2], VALID) == "不晚于 2023-04-01"
+    assert rules.step_deadline(by_number[7], VALID) == "不早于 2024-06-01"
+    assert rules.step_deadline(by_number[17], VALID) == "不晚于 2024-11-16（特殊情况不超过 2025-02-16）"
+    assert rules.step_deadline(by_number[23], replace(VALID, extension_months=6)) == "不早于 2026-02-16"
+    assert rules.step_deadline(by_number[1], VALID) == ""

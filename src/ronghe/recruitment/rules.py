@@ -738,6 +738,23 @@ def step_done(step: StepInfo, facts: Facts, observed: Iterable[date] = ()) -> da
     return days[-1] if days else None
 
 
+def step_deadline(step: StepInfo, facts: Facts, policy: Policy = DEFAULT_POLICY) -> str:
+    """The step's time rule for this person, in words: "不晚于 2025-04-10" (the talk, the approvals),
+    "不早于 2024-06-01" (发展对象 after a year, 转正 after the 预备期), or "" where §3 sets none."""
+    if step.number == 2 and facts.applied_on:
+        return f"不晚于 {_d(add_months(facts.applied_on, TALK_MONTHS))}"
+    if step.number == 7:
+        start = getattr(facts, policy.activist_year_from)
+        return f"不早于 {_d(add_years(start, 1))}" if start else ""
+    if step.number == 17 and facts.admitted_on:
+        return f"不晚于 {_d(add_months(facts.admitted_on, APPROVAL_MONTHS))}（特殊情况不超过 {_d(add_months(facts.admitted_on, APPROVAL_MONTHS_MAX))}）"
+    if step.number == 23 and facts.admitted_on:
+        return f"不早于 {_d(probation_end(facts.admitted_on, facts.extension_months))}"
+    if step.number == 24 and facts.full_meeting_on:
+        return f"不晚于 {_d(add_months(facts.full_meeting_on, FULL_APPROVAL_MONTHS))}"
+    return ""
+
+
 # ------------------------------------------------------------------ the process
 
 CASE_PROCESS = Process(

@@ -131,6 +131,7 @@ def _steps(facts: rules.Facts, documents: set[str], observed: list[Any]) -> list
         {
             "info": step,
             "done": rules.step_done(step, facts, observed),
+            "deadline": rules.step_deadline(step, facts, services.policy()),
             "documents": [(d, d in documents) for d in step.documents],
         }
         for step in rules.STEPS
