@@ -495,3 +495,9 @@ def test_step_deadlines_in_words():
     assert rules.step_deadline(by_number[17], VALID) == "不晚于 2024-11-16（特殊情况不超过 2025-02-16）"
     assert rules.step_deadline(by_number[23], replace(VALID, extension_months=6)) == "不早于 2026-02-16"
     assert rules.step_deadline(by_number[1], VALID) == ""
+
+
+def test_the_filing_may_come_after_the_oath_but_not_before_the_approval():
+    assert "filed_on" not in fields(replace(VALID, filed_on=date(2024, 11, 1)))
+    assert "oath_on" not in fields(replace(VALID, filed_on=date(2024, 11, 1)))
+    assert "filed_on" in fields(replace(VALID, filed_on=date(2024, 9, 19)))

@@ -211,6 +211,16 @@ def check_order(facts: Facts) -> list[Breach]:
     for name, day in chain:
         if day is None:
             continue
+        if name in AFTER_ONLY:  # 备案 by the 组织部门 may come after later steps: only after its own
+            before = getattr(facts, AFTER_ONLY[name])
+            if before is not None and day < before:
+                out.append(
+                    Breach(
+                        name,
+                        f"步骤顺序（发展党员二十五个步骤依次进行）：{labels[name]} {_d(day)} 不能早于{labels[AFTER_ONLY[name]]} {_d(before)}",
+                    )
+                )
+            continue
         if previous is not None and day < previous[1]:
             out.append(
                 Breach(
@@ -565,6 +575,8 @@ ORDER: tuple[tuple[str, str], ...] = (
     ("archived_on", "材料归档"),
 )
 DATE_LABELS = dict(ORDER)
+# Dated steps checked only against the one they follow (the 组织部门's 备案 may be filed after the oath).
+AFTER_ONLY = {"filed_on": "approved_on"}
 PUBLICITY_LABELS = {
     "activist": "确定入党积极分子",
     "candidate": "确定发展对象",
