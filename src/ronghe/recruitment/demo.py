@@ -26,6 +26,7 @@ from ronghe.members.choices import MemberStatus
 from ronghe.members.models import Member
 from ronghe.members.rules import add_years
 from ronghe.orgs.models import Organization
+from ronghe.points.services import refresh_member_years
 from ronghe.recruitment import rules, services
 from ronghe.recruitment.choices import Action, FullOutcome, ReviewResult, Stage
 from ronghe.recruitment.imports import preview
@@ -231,6 +232,9 @@ def recruitment(county: County, rng: random.Random) -> None:
                 today=today,
             )
             _drive(case, target, late, Clock(applied, today, table), actor, full_members, size)
+    # the people admitted join the year's points like every member (points gives each active member a year)
+    admitted = RecruitmentCase.objects.filter(member__isnull=False).values_list("member_id", flat=True)
+    refresh_member_years(member_ids=[m for m in admitted if m is not None], year=today.year)
     if branches:
         _import_waiting(branches[0], actor, today, rng)
 
