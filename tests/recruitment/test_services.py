@@ -337,3 +337,18 @@ def test_observation_dates(cast):
         today=flow.TODAY,
     )
     assert row.case_id == case.pk
+
+
+def test_the_refusal_names_each_field_in_chinese(cast):
+    case = flow.apply(cast)
+    with pytest.raises(InvalidInput) as exc:
+        services.record_step(
+            actor=cast.secretary_a,
+            case=case,
+            action=Action.TALK,
+            values={"talked_on": date(2023, 4, 2)},
+            today=flow.TODAY,
+        )
+    assert exc.value.message == (
+        "谈话日期：收到入党申请书后一个月内派人谈话（细则第七条）：应不晚于 2023-04-01，实际 2023-04-02"
+    )

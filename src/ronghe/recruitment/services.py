@@ -80,11 +80,18 @@ def breaches(facts: rules.Facts, today: date | None = None) -> list[rules.Breach
     return rules.evaluate(facts, policy(), today or timezone.localdate(), workdays.load_table())
 
 
+def _field_label(name: str) -> str:
+    if name.startswith("publicity_"):
+        return f"{rules.PUBLICITY_LABELS.get(name[len('publicity_') :], '')}公示"
+    return _label(name)
+
+
 def _refuse(found: list[rules.Breach]) -> None:
+    """Refuse with every breach on its field; the joined message names each field in Chinese."""
     errors: dict[str, list[str]] = {}
     for b in found:
         errors.setdefault(b.field, []).append(b.message)
-    raise InvalidInput(errors, labels={})
+    raise InvalidInput(errors, labels={name: _field_label(name) for name in errors})
 
 
 def _record_steps(case: RecruitmentCase, action: str, actor: User | None, note: str) -> None:
@@ -303,7 +310,7 @@ def record_step(
         case.introducers.set(introducers_list)
     _record_steps(case, action, actor, note)
     audit.record(
-        f"recruitment.case_{action}",
+        f"recruitment.step_{action}",
         actor=actor,
         obj=case,
         changes={n: str(getattr(case, n)) for n in fields if n != "publicity"},
