@@ -237,7 +237,9 @@ def test_from_application_to_full_membership(journey, cast):
         journey.goto("/recruitment/")
         assert page.inner_text("#stage-full-count").strip().endswith("1")
         journey.screenshot("recruitment-board")
-        journey.goto("/recruitment/county/")
+        journey.goto("/recruitment/county/?year=2024")
+        assert "2024 年发展党员 1 名" in page.inner_text("main")
+        assert_labelled(journey)
         journey.screenshot("recruitment-county")
         if journey.viewport == "phone":
             no_horizontal_overflow(journey)

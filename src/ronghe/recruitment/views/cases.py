@@ -92,7 +92,7 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
 def county(request: AuthenticatedRequest) -> HttpResponse:
     """The 工委's view: every unit's pipeline, who is late, and the year's statistics for the report."""
     today = timezone.localdate()
-    form = YearForm(request.GET or None)
+    form = YearForm(request.GET or None, initial={"year": today.year})
     year = form.cleaned_data["year"] if form.is_valid() and form.cleaned_data["year"] else today.year
     qs = queries.cases_for_user(request.user)
     context = {
