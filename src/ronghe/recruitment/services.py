@@ -251,7 +251,9 @@ def record_step(
     """Record one form's steps on a case, refusing any date that breaks a §3 rule (nothing is written),
     and move the case on: 积极分子, 发展对象, 预备党员 (creating the Member), 转正/延长/取消 (on members' flow)."""
     case = (
-        RecruitmentCase.objects.select_for_update().select_related("organization", "approver").get(pk=case.pk)
+        RecruitmentCase.objects.select_for_update(of=("self",))
+        .select_related("organization", "approver")
+        .get(pk=case.pk)
     )
     if actor is not None:
         require_at(actor, permission_for(action), case.organization.path)
