@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ronghe.orgs.choices import OrgKind
-from ronghe.recruitment import rules
+from ronghe.recruitment import process, rules, steps
 from ronghe.recruitment.choices import FullOutcome, ReviewResult, Stage
 from ronghe.recruitment.rules import Facts, Person, Policy
 
@@ -448,25 +448,25 @@ def test_no_date_in_the_future():
 
 def test_next_action_talk_due_then_late():
     facts = Facts(applied_on=date(2025, 3, 10))
-    assert rules.next_action(Stage.APPLICANT, facts, date(2025, 4, 10)) == rules.NextAction(
+    assert process.next_action(Stage.APPLICANT, facts, date(2025, 4, 10)) == process.NextAction(
         "talk", "派人谈话", date(2025, 4, 10), False
     )
-    assert rules.next_action(Stage.APPLICANT, facts, date(2025, 4, 11)).late is True
+    assert process.next_action(Stage.APPLICANT, facts, date(2025, 4, 11)).late is True
 
 
 def test_next_action_approval_late_after_three_months():
     facts = replace(VALID, approved_on=None)
-    assert rules.next_action(Stage.CANDIDATE, facts, date(2024, 11, 16)).late is False
-    assert rules.next_action(Stage.CANDIDATE, facts, date(2024, 11, 17)).late is True
+    assert process.next_action(Stage.CANDIDATE, facts, date(2024, 11, 16)).late is False
+    assert process.next_action(Stage.CANDIDATE, facts, date(2024, 11, 17)).late is True
 
 
 def test_activist_without_assessment_for_six_months_is_late():
     facts = Facts(activist_on=date(2025, 1, 10))
     assert (
-        rules.next_action(Stage.ACTIVIST, facts, date(2025, 7, 10), last_report=date(2025, 6, 1)).late
+        process.next_action(Stage.ACTIVIST, facts, date(2025, 7, 10), last_report=date(2025, 6, 1)).late
         is False
     )
-    late = rules.next_action(Stage.ACTIVIST, facts, date(2025, 7, 11), last_report=date(2025, 6, 1))
+    late = process.next_action(Stage.ACTIVIST, facts, date(2025, 7, 11), last_report=date(2025, 6, 1))
     assert (late.action, late.late) == ("assessment", True)
 
 
@@ -480,21 +480,21 @@ def test_add_months_never_overflows_and_keeps_order(day, months):
 
 
 def test_continuous_steps_take_the_latest_record_of_their_period():
-    [six] = [s for s in rules.STEPS if s.number == 6]
-    [twenty_one] = [s for s in rules.STEPS if s.number == 21]
+    [six] = [s for s in steps.STEPS if s.number == 6]
+    [twenty_one] = [s for s in steps.STEPS if s.number == 21]
     observed = [date(2023, 12, 1), date(2024, 5, 20), date(2024, 12, 1)]
-    assert rules.step_done(six, VALID, observed) == date(2024, 5, 20)  # before 发展对象 on 2024-06-03
-    assert rules.step_done(twenty_one, VALID, observed) == date(2024, 12, 1)  # after the approval
-    assert rules.step_done(twenty_one, replace(VALID, approved_on=None), observed) is None
+    assert steps.step_done(six, VALID, observed) == date(2024, 5, 20)  # before 发展对象 on 2024-06-03
+    assert steps.step_done(twenty_one, VALID, observed) == date(2024, 12, 1)  # after the approval
+    assert steps.step_done(twenty_one, replace(VALID, approved_on=None), observed) is None
 
 
 def test_step_deadlines_in_words():
-    by_number = {s.number: s for s in rules.STEPS}
-    assert rules.step_deadline(by_number[2], VALID) == "不晚于 2023-04-01"
-    assert rules.step_deadline(by_number[7], VALID) == "不早于 2024-06-01"
-    assert rules.step_deadline(by_number[17], VALID) == "不晚于 2024-11-16（特殊情况不超过 2025-02-16）"
-    assert rules.step_deadline(by_number[23], replace(VALID, extension_months=6)) == "不早于 2026-02-16"
-    assert rules.step_deadline(by_number[1], VALID) == ""
+    by_number = {s.number: s for s in steps.STEPS}
+    assert steps.step_deadline(by_number[2], VALID) == "不晚于 2023-04-01"
+    assert steps.step_deadline(by_number[7], VALID) == "不早于 2024-06-01"
+    assert steps.step_deadline(by_number[17], VALID) == "不晚于 2024-11-16（特殊情况不超过 2025-02-16）"
+    assert steps.step_deadline(by_number[23], replace(VALID, extension_months=6)) == "不早于 2026-02-16"
+    assert steps.step_deadline(by_number[1], VALID) == ""
 
 
 def test_the_filing_may_come_after_the_oath_but_not_before_the_approval():

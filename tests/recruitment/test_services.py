@@ -13,7 +13,7 @@ from ronghe.core.errors import DomainError, InvalidInput
 from ronghe.core.workflow.models import History
 from ronghe.members.choices import MemberStatus, StatusAction
 from ronghe.members.models import Member
-from ronghe.recruitment import rules, services
+from ronghe.recruitment import process, services
 from ronghe.recruitment.choices import Action, FullOutcome, Stage
 from ronghe.recruitment.models import RecruitmentCase, RecruitmentStep
 from tests.factories import MemberFactory, valid_id_number
@@ -30,7 +30,7 @@ def test_an_application_records_step_one_and_the_age_from_the_id(cast):
     assert (case.stage, case.birth_date, case.gender) == (Stage.APPLICANT, date(2000, 5, 10), "女")
     assert case.id_number_masked.endswith("************")
     assert list(case.steps.values_list("number", "done_on")) == [(1, date(2023, 3, 1))]
-    assert History.objects.filter(process=rules.CASE_PROCESS.name, object_id=case.pk).count() == 1
+    assert History.objects.filter(process=process.CASE_PROCESS.name, object_id=case.pk).count() == 1
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from ninja.errors import HttpError
 from ronghe.accounts.http import ApiRequest
 from ronghe.core.api import ERRORS, Paging
 from ronghe.core.scope import get_for_user_or_404, has_perm_anywhere
-from ronghe.recruitment import queries, rules, services
+from ronghe.recruitment import queries, rules, services, steps
 from ronghe.recruitment.choices import Stage
 from ronghe.recruitment.models import RecruitmentCase
 
@@ -119,10 +119,10 @@ def case_detail(request: ApiRequest, code: UUID) -> dict[str, Any]:
                 "number": s.number,
                 "title": s.title,
                 "actor": s.actor,
-                "done_on": rules.step_done(s, facts),
+                "done_on": steps.step_done(s, facts),
                 "documents": list(s.documents),
             }
-            for s in rules.STEPS
+            for s in steps.STEPS
         ],
         "breaches": [b.message for b in services.breaches(facts, today)],
     }

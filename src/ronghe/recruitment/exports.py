@@ -12,7 +12,7 @@ from docx.shared import Pt
 
 from ronghe.core.evidence.models import Evidence
 from ronghe.core.workflow.models import History
-from ronghe.recruitment import rules
+from ronghe.recruitment import rules, steps
 from ronghe.recruitment.models import Observation, RecruitmentCase
 
 
@@ -83,11 +83,11 @@ def dossier_docx(
                 str(s.number),
                 s.title,
                 s.actor,
-                _d(rules.step_done(s, facts, [o.on for o in observations])),
+                _d(steps.step_done(s, facts, [o.on for o in observations])),
                 "；".join(f"{d}：{'、'.join(by_document.get(d, [])) or '未上传'}" for d in s.documents)
                 or "—",
             ]
-            for s in rules.STEPS
+            for s in steps.STEPS
         ],
     )
     doc.add_heading("三、决定和表决", level=2)

@@ -13,7 +13,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from ronghe.accounts.models import User
 from ronghe.core.scope import scoped
 from ronghe.members.rules import age_band, is_college_or_above
-from ronghe.recruitment import rules
+from ronghe.recruitment import process, rules
 from ronghe.recruitment.choices import PIPELINE, ObservationKind, Stage
 from ronghe.recruitment.models import RecruitmentCase
 
@@ -46,12 +46,12 @@ def with_observations(qs: QuerySet[RecruitmentCase]) -> QuerySet[RecruitmentCase
     )
 
 
-def next_action_of(row: Any, today: date) -> rules.NextAction:
+def next_action_of(row: Any, today: date) -> process.NextAction:
     """The next action of a case (a model or a values() dict with FACT_FIELDS and the annotations)."""
     get = row.get if isinstance(row, dict) else (lambda n, d=None: getattr(row, n, d))
     values: dict[str, Any] = {n: get(n) for n in FACT_FIELDS}
     facts = rules.Facts(**values)
-    return rules.next_action(
+    return process.next_action(
         str(get("stage")),
         facts,
         today,

@@ -23,7 +23,7 @@ from ronghe.members.choices import MemberStatus, StatusAction
 from ronghe.members.models import Member
 from ronghe.orgs.choices import BRANCH_KINDS
 from ronghe.orgs.models import Organization
-from ronghe.recruitment import rules
+from ronghe.recruitment import process, rules, steps
 from ronghe.recruitment.choices import Action, FullOutcome, ObservationKind, Stage
 from ronghe.recruitment.models import Observation, RecruitmentCase, RecruitmentStep
 
@@ -96,7 +96,7 @@ def _refuse(found: list[rules.Breach]) -> None:
 
 def _record_steps(case: RecruitmentCase, action: str, actor: User | None, note: str) -> None:
     """One RecruitmentStep row for each of the 25 steps the action recorded (dated from the case)."""
-    for step in rules.STEPS:
+    for step in steps.STEPS:
         if step.action != action and not (step.number == 1 and action == ""):
             continue
         done = getattr(case, step.date_field) if step.date_field else None
@@ -158,7 +158,7 @@ def create_case(
         _refuse(found)
     case.save()
     _record_steps(case, "", actor, note)
-    workflow.start(rules.CASE_PROCESS, case, by=actor, effective_on=applied_on)
+    workflow.start(process.CASE_PROCESS, case, by=actor, effective_on=applied_on)
     audit.record(
         "recruitment.case_create",
         actor=actor,
@@ -225,7 +225,7 @@ def permission_for(action: str) -> str:
 
 
 def allowed_actions(case: RecruitmentCase) -> tuple[str, ...]:
-    actions = rules.ACTIONS_BY_STAGE.get(case.stage, ())
+    actions = process.ACTIONS_BY_STAGE.get(case.stage, ())
     if case.archived_on is not None:
         return ()
     return actions
@@ -326,16 +326,16 @@ def _advance(case: RecruitmentCase, action: str, actor: User | None, note: str) 
     comment = note or Action(action).label
     if action == Action.ACTIVIST:
         workflow.transition(
-            rules.CASE_PROCESS, case, action, by=actor, effective_on=case.activist_on, comment=comment
+            process.CASE_PROCESS, case, action, by=actor, effective_on=case.activist_on, comment=comment
         )
     elif action == Action.CANDIDATE:
         workflow.transition(
-            rules.CASE_PROCESS, case, action, by=actor, effective_on=case.candidate_on, comment=comment
+            process.CASE_PROCESS, case, action, by=actor, effective_on=case.candidate_on, comment=comment
         )
     elif action == Action.APPROVE:
         member = _admit(case, actor)
         workflow.transition(
-            rules.CASE_PROCESS,
+            process.CASE_PROCESS,
             case,
             action,
             by=actor,
@@ -382,7 +382,7 @@ def _full(case: RecruitmentCase, actor: User | None, comment: str) -> None:
             approval_ref=f"支部大会 {case.extension_meeting_on:%Y-%m-%d} 决议",
         )
         workflow.transition(
-            rules.CASE_PROCESS,
+            process.CASE_PROCESS,
             case,
             "extend",
             by=actor,
@@ -403,7 +403,7 @@ def _full(case: RecruitmentCase, actor: User | None, comment: str) -> None:
             approval_ref=ref,
         )
         workflow.transition(
-            rules.CASE_PROCESS, case, "make_full", by=actor, effective_on=full_on, comment=comment
+            process.CASE_PROCESS, case, "make_full", by=actor, effective_on=full_on, comment=comment
         )
     else:
         members.change_status(
@@ -415,7 +415,7 @@ def _full(case: RecruitmentCase, actor: User | None, comment: str) -> None:
             approval_ref=ref,
         )
         workflow.transition(
-            rules.CASE_PROCESS, case, "cancel", by=actor, effective_on=case.full_meeting_on, comment=comment
+            process.CASE_PROCESS, case, "cancel", by=actor, effective_on=case.full_meeting_on, comment=comment
         )
 
 
@@ -534,7 +534,7 @@ def import_case(
     for action in ("", *Action.values):
         _record_steps(case, action, actor, f"导入：{source}")
     workflow.start(
-        rules.CASE_PROCESS, case, by=actor, effective_on=case.applied_on, comment=f"导入：{source}"
+        process.CASE_PROCESS, case, by=actor, effective_on=case.applied_on, comment=f"导入：{source}"
     )
     audit.record(
         "recruitment.case_import",

@@ -21,7 +21,7 @@ from ronghe.core.scope import get_for_user_or_404, has_perm_anywhere, has_perm_a
 from ronghe.core.workflow import services as workflow
 from ronghe.orgs.choices import BRANCH_KINDS
 from ronghe.orgs.models import Organization
-from ronghe.recruitment import queries, rules, services
+from ronghe.recruitment import process, queries, rules, services, steps
 from ronghe.recruitment.choices import PIPELINE, Action, Stage
 from ronghe.recruitment.forms import (
     CaseForm,
@@ -130,11 +130,11 @@ def _steps(facts: rules.Facts, documents: set[str], observed: list[Any]) -> list
     return [
         {
             "info": step,
-            "done": rules.step_done(step, facts, observed),
-            "deadline": rules.step_deadline(step, facts, services.policy()),
+            "done": steps.step_done(step, facts, observed),
+            "deadline": steps.step_deadline(step, facts, services.policy()),
             "documents": [(d, d in documents) for d in step.documents],
         }
-        for step in rules.STEPS
+        for step in steps.STEPS
     ]
 
 
@@ -156,7 +156,7 @@ def _detail(
     last = {
         k: max((o.on for o in observations if o.kind == k), default=None) for k in ("assessment", "report")
     }
-    nxt = rules.next_action(
+    nxt = process.next_action(
         case.stage, facts, today, last_assessment=last["assessment"], last_report=last["report"]
     )
     path = case.organization.path
@@ -177,10 +177,10 @@ def _detail(
         "can_observe": can_edit and case.stage in services.OBSERVED_STAGES,
         "can_upload": can_edit and case.archived_on is None,
         "files": files,
-        "document_names": rules.DOCUMENTS,
+        "document_names": steps.DOCUMENTS,
         "contacts": list(case.contacts.all()),
         "introducers": list(case.introducers.all()),
-        "history": workflow.history_for(rules.CASE_PROCESS, case),
+        "history": workflow.history_for(process.CASE_PROCESS, case),
         "probation_end": rules.probation_end(case.admitted_on, case.extension_months)
         if case.admitted_on
         else None,
@@ -218,12 +218,12 @@ def case_step(request: AuthenticatedRequest, code: UUID, action: str) -> HttpRes
         else:
             messages.success(request, f"已记录“{Action(action).label}”")
             return redirect("recruitment:case-detail", code=case.code)
-    steps = [s for s in rules.STEPS if s.action == action]
+    recorded = [s for s in steps.STEPS if s.action == action]
     context = {
         "case": case,
         "form": form,
         "action_label": Action(action).label,
-        "steps": steps,
+        "steps": recorded,
         "breadcrumbs": [
             ("发展党员", reverse("recruitment:case-list")),
             (case.name, reverse("recruitment:case-detail", args=[case.code])),

@@ -23,7 +23,7 @@ from ronghe.core.permissions import require
 from ronghe.core.scope import get_for_user_or_404, paths_with, require_at
 from ronghe.core.workflow import services as workflow
 from ronghe.orgs.models import Organization
-from ronghe.recruitment import exports, rules, services
+from ronghe.recruitment import exports, process, rules, services
 from ronghe.recruitment.forms import ImportForm
 from ronghe.recruitment.imports import KIND
 from ronghe.recruitment.imports.columns import TEMPLATE_HEADER
@@ -43,7 +43,7 @@ def dossier(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
         introducers=[m.name for m in case.introducers.all()],
         files=evidence.for_object(rules.CASE, case.pk),
         observations=list(case.observations.all()),
-        history=workflow.history_for(rules.CASE_PROCESS, case),
+        history=workflow.history_for(process.CASE_PROCESS, case),
     )
     audit.record("recruitment.dossier_export", actor=request.user, obj=case)
     return generated(content, DOCX, f"发展党员纪实-{case.name}.docx")
