@@ -13,7 +13,7 @@ from ronghe.core.errors import DomainError, InvalidInput
 from ronghe.core.workflow.models import History
 from ronghe.members.choices import MemberStatus, StatusAction
 from ronghe.members.models import Member
-from ronghe.recruitment import process, services
+from ronghe.recruitment import process, rules, services
 from ronghe.recruitment.choices import Action, FullOutcome, Stage
 from ronghe.recruitment.models import RecruitmentCase, RecruitmentStep
 from tests.factories import MemberFactory, valid_id_number
@@ -352,3 +352,36 @@ def test_the_refusal_names_each_field_in_chinese(cast):
     assert exc.value.message == (
         "谈话日期：收到入党申请书后一个月内派人谈话（细则第七条）：应不晚于 2023-04-01，实际 2023-04-02"
     )
+
+
+def test_a_running_publicity_goes_on_the_platform(cast):
+    from ronghe.core.publicity.models import Publication
+
+    # given an applicant talked to, and a 公示 that ends after today
+    case = flow.through(cast, flow.apply(cast), Action.TALK)
+    contact, _ = flow.people(cast)
+    # when the activist is confirmed on 2026-02-24 with a 公示 from 2026-02-25 to 2026-03-03 (today 2026-03-02)
+    services.record_step(
+        actor=cast.secretary_a,
+        case=case,
+        action=Action.ACTIVIST,
+        today=flow.TODAY,
+        contacts=[contact],
+        values={"activist_on": date(2026, 2, 24), "activist_filed_on": date(2026, 2, 26)},
+        publicity=(date(2026, 2, 25), date(2026, 3, 3)),
+    )
+    # then it is published for objections over the branch, with its working days
+    publication = Publication.objects.get(kind=rules.CASE, object_id=case.pk)
+    assert (publication.starts_on, publication.ends_on, publication.working_days) == (
+        date(2026, 2, 25),
+        date(2026, 3, 3),
+        6,
+    )
+    assert publication.items[0]["label"] == "赵申请"
+
+
+def test_a_publicity_already_over_is_only_recorded(cast):
+    from ronghe.core.publicity.models import Publication
+
+    flow.through(cast, flow.apply(cast), Action.ACTIVIST)
+    assert not Publication.objects.exists()

@@ -4,7 +4,7 @@ the Member record and 转正 continues on the members status flow (`members.serv
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +16,7 @@ from ronghe.accounts.models import User
 from ronghe.core import audit, crypto, workdays
 from ronghe.core.errors import DomainError, InvalidInput
 from ronghe.core.idnumbers import IdentifierError, mask_id_number, parse_id_number
+from ronghe.core.publicity import services as publicity
 from ronghe.core.scope import has_perm_at, require_at
 from ronghe.core.workflow import services as workflow
 from ronghe.members import services as members
@@ -311,6 +312,8 @@ def record_step(
     if introducers_list is not None:
         case.introducers.set(introducers_list)
     _record_steps(case, action, actor, note)
+    if publicity is not None and actor is not None and action in PUBLICITY_OF:
+        _publish(case, PUBLICITY_OF[action], publicity, actor, today or timezone.localdate())
     audit.record(
         f"recruitment.step_{action}",
         actor=actor,
@@ -319,6 +322,35 @@ def record_step(
     )
     _advance(case, action, actor, note)
     return case
+
+
+def _publish(case: RecruitmentCase, stage: str, period: tuple[date, date], actor: User, today: date) -> None:
+    """A 公示 still running (it ends today or later) goes on the platform's 公示 (core.publicity): anyone
+    in the branch's scope may object there and the branch handles each objection. One already over is
+    only recorded by its dates."""
+    start, end = period
+    if end < today:
+        return
+    days, _fallback = workdays.count_working_days(start - timedelta(days=1), end, workdays.load_table())
+    label = rules.PUBLICITY_LABELS[stage]
+    publicity.publish(
+        actor=actor,
+        kind=rules.CASE,
+        object_id=case.pk,
+        organization=case.organization,
+        title=f"{case.organization.name}{label}公示：{case.name}",
+        items=[
+            {
+                "key": f"{case.pk}-{stage}",
+                "label": case.name,
+                "detail": f"{label}（{case.organization.name}）",
+            }
+        ],
+        working_days=max(days, 1),
+        view_permission="recruitment.view",
+        handle_permission=rules.EDIT,
+        starts_on=start,
+    )
 
 
 def _advance(case: RecruitmentCase, action: str, actor: User | None, note: str) -> None:

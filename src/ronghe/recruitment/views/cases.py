@@ -17,6 +17,7 @@ from ronghe.core.errors import DomainError, add_each_to_form
 from ronghe.core.evidence import services as evidence
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
+from ronghe.core.publicity import services as publicity
 from ronghe.core.scope import get_for_user_or_404, has_perm_anywhere, has_perm_at, paths_with, require_at
 from ronghe.core.workflow import services as workflow
 from ronghe.orgs.choices import BRANCH_KINDS
@@ -186,6 +187,7 @@ def _detail(
         else None,
         "full_on": rules.full_on(facts),
         "publicity": [(rules.PUBLICITY_LABELS[k], v) for k, v in facts.publicity.items()],
+        "publications": list(publicity.for_object(rules.CASE, case.pk)),
         "breaches": services.breaches(facts, today),
         "breadcrumbs": [("发展党员", reverse("recruitment:case-list")), (case.name, None)],
     }
