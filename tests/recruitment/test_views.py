@@ -224,3 +224,12 @@ def test_home_reminds_the_secretary_of_late_steps(client_for, cast):
     assert "发展党员提醒" in html
     assert 'id="home-recruitment-late">1<' in html
     assert "发展党员提醒" not in client_for(cast.outsider_b).get("/").content.decode()
+
+
+def test_due_means_a_deadline_within_thirty_days(client_for, cast):
+    # given one applicant whose talk is due in 29 days and one due in 31 days (today 2026-03-02)
+    flow.apply(cast, name="近", applied_on=date(2026, 3, 1), born=date(1999, 1, 3))  # talk by 2026-04-01
+    flow.apply(cast, name="远", applied_on=date(2026, 3, 2), born=date(1999, 1, 4))  # talk by 2026-04-02
+    response = client_for(cast.secretary_a).get(reverse("recruitment:case-list"), {"late": "due"})
+    names = [case.name for case, _ in response.context["rows"]]
+    assert response.context["board"].due == 1 and names == ["近"]

@@ -149,7 +149,7 @@ class FilterForm(StyledForm):
         label="党支部", required=False, queryset=Organization.objects.none(), empty_label="全部"
     )
     late = forms.ChoiceField(
-        label="办理情况", required=False, choices=[("", "全部"), ("due", "有到期事项"), ("late", "已逾期")]
+        label="办理情况", required=False, choices=[("", "全部"), ("due", "30 天内到期"), ("late", "已逾期")]
     )
 
     def __init__(self, *args: Any, branches: QuerySet[Organization], **kwargs: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
@@ -60,6 +60,13 @@ def next_action_of(row: Any, today: date) -> process.NextAction:
     )
 
 
+DUE_DAYS = 30  # "有到期事项": a dated next step within the next 30 days, not yet late
+
+
+def is_due(nxt: process.NextAction, today: date) -> bool:
+    return nxt.due_on is not None and not nxt.late and nxt.due_on <= today + timedelta(days=DUE_DAYS)
+
+
 @dataclass
 class Board:
     counts: dict[str, int]  # stage → people
@@ -80,7 +87,7 @@ def board(qs: QuerySet[RecruitmentCase], today: date) -> Board:
     for row in open_rows.order_by():
         nxt = next_action_of(row, today)
         late += nxt.late
-        due += nxt.due_on is not None and not nxt.late
+        due += is_due(nxt, today)
     return Board(counts=counts, due=due, late=late, total=sum(counts.values()))
 
 
@@ -92,7 +99,7 @@ def late_cases(qs: QuerySet[RecruitmentCase], today: date, *, late: bool = True)
     out = []
     for r in rows.order_by():
         nxt = next_action_of(r, today)
-        if nxt.late if late else (nxt.due_on is not None and not nxt.late):
+        if nxt.late if late else is_due(nxt, today):
             out.append(r["id"])
     return out
 
