@@ -27,3 +27,21 @@ def test_demo_has_every_stage_some_late_and_a_flagged_import():
     job = ImportJob.objects.get(kind="recruitment")
     assert (job.valid_count, job.invalid_count) == (2, 1)
     assert any("经过一年以上培养教育方可确定为发展对象" in e["message"] for e in job.errors)
+
+
+def test_demo_secretary_sees_the_pipeline_and_the_flagged_import(client, time_machine):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.urls import reverse
+
+    from ronghe.accounts.models import User
+
+    time_machine.move_to(datetime(2026, 11, 24, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
+    build_county(300, seed=3, today=date(2026, 11, 24))
+    client.force_login(User.objects.get(username="secretary"))
+    board = client.get(reverse("recruitment:case-list")).context["board"]
+    assert board.total == 8 and board.late >= 3
+    job = ImportJob.objects.get(kind="recruitment")
+    page = client.get(reverse("recruitment:import-job", args=[job.code])).content.decode()
+    assert "经过一年以上培养教育方可确定为发展对象（细则第十三条）" in page
