@@ -247,6 +247,20 @@ def ratings_facts(year: int) -> int:
 
 
 @public
+def recruitment_board_floor(request: HttpRequest) -> HttpResponse:
+    """The pipeline board's numbers: people by stage in one aggregate, the columns the due/late rule
+    reads for the open cases, and the first page of 20 cases in branch order."""
+    from ronghe.recruitment.models import RecruitmentCase
+
+    qs = RecruitmentCase.objects.filter(organization__path__startswith=request.GET["path"])
+    tally = list(qs.values_list("stage").annotate(n=Count("id")).order_by())
+    dates = list(
+        qs.filter(archived_on__isnull=True).values_list("stage", "applied_on", "talked_on", "admitted_on")
+    )
+    first = list(qs.order_by("organization__path", "applied_on", "id").values_list("name", "stage")[:20])
+    return HttpResponse(f"{len(tally)} {len(dates)} {len(first)}")
+
+
 def ratings_campaign_floor(request: HttpRequest) -> HttpResponse:
     """The campaign page's numbers: entries by unit, state and level in one aggregate, plus the first
     page of 30 entries in path order."""
@@ -396,6 +410,7 @@ urlpatterns = [
     path("overdue-tasks", overdue_tasks_floor, name="overdue-tasks-floor"),
     path("dues-statement", dues_statement_floor, name="dues-statement-floor"),
     path("ratings-campaign", ratings_campaign_floor, name="ratings-campaign-floor"),
+    path("recruitment-board", recruitment_board_floor, name="recruitment-board-floor"),
     path("home", home_floor, name="home-floor"),
     path("roster", roster_floor, name="roster-floor"),
     path("api-members", api_members_floor, name="api-members-floor"),

@@ -721,6 +721,13 @@ def measure(
             "dues:statement",
         ),
         (
+            "发展党员 pipeline board (工委, whole county)",
+            "gwadmin",
+            route("recruitment:case-list"),
+            f"{floor_url}recruitment-board?path={committee.path}",
+            "recruitment:case-list",
+        ),
+        (
             "申报审核 overdue only (工委, whole county)",
             "gwadmin",
             route("points:claim-review", overdue=1),

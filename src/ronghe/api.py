@@ -160,7 +160,17 @@ def me(request: ApiRequest) -> dict[str, Any]:
 def _register_routers() -> None:
     import importlib
 
-    for name in ("orgs", "members", "orglife", "points", "ratings", "dues", "integration", "assessment"):
+    for name in (
+        "orgs",
+        "members",
+        "orglife",
+        "points",
+        "ratings",
+        "recruitment",
+        "dues",
+        "integration",
+        "assessment",
+    ):
         try:
             module = importlib.import_module(f"ronghe.{name}.api")
         except ModuleNotFoundError as exc:

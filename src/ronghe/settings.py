@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "ronghe.core.voting",
     "ronghe.points",
     "ronghe.ratings",
+    "ronghe.recruitment",
     "ronghe.dues",
     "ronghe.integration",
     "ronghe.assessment",

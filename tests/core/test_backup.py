@@ -117,7 +117,7 @@ def _drill(settings: Any, tmp_path: Path) -> None:
     )
     restored["core_auditentry"] -= 1  # the restore's own audit row
     assert restored == manifest["row_counts"]
-    assert manifest["row_counts"]["members_member"] == 200
+    assert manifest["row_counts"]["members_member"] == members
     result = audit.verify()
     assert result.ok, result.message
     assert result.anchor is not None  # checked against the restored anchor

@@ -32,12 +32,14 @@ def test_secretary_sees_the_domain_pages_but_not_administration(client_for, cast
         "党组织与党员",
         "组织生活",
         "党员积分",
+        "发展党员",
         "党费",
         "评星与评审",
         "同步部署与点评",
         "融合考核",
     ]
     assert groups["融合考核"] == ["融合考核", "业务指标", "述职评议", "党员先锋岗"]
+    assert groups["发展党员"] == ["发展党员纪实", "全县概况", "导入发展名单"]
     assert "党费设置" not in groups["党费"]  # dues.manage is the 工委's and the unit's
     assert groups["评星与评审"] == ["评星定级", "公示", "整改事项"]
     assert groups["同步部署与点评"] == ["工作要点", "工作计划", "工作任务", "逾期任务", "同步点评"]

@@ -32,6 +32,10 @@ PERMISSIONS: dict[str, str] = {
     "dues.import": "导入工资表核定党费基数",
     "dues.approve_relief": "审批少交、免交党费（上一级党委）",
     "dues.manage": "设置党费核定方式",
+    "recruitment.view": "查看发展党员纪实",
+    "recruitment.edit": "记录发展党员步骤",
+    "recruitment.approve": "审批接收预备党员和转正",
+    "recruitment.import": "导入发展党员名单",
     "judging.score": "评委评分",
     "review.discipline": "纪检联审",
     "assessment.view": "查看融合考核",
@@ -57,6 +61,7 @@ _DOMAIN_READ = {
     "reports.view",
     "integration.view",
     "dues.view",
+    "recruitment.view",
 }
 _DOMAIN_WRITE = {
     "orgs.edit",
@@ -71,6 +76,8 @@ _DOMAIN_WRITE = {
     "integration.plan",
     "dues.edit",
     "dues.import",
+    "recruitment.edit",
+    "recruitment.import",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -88,13 +95,22 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "integration.manage",
             "dues.approve_relief",
             "dues.manage",
+            "recruitment.approve",
             "self.view",
         }
     ),
     Role.UNIT_ADMIN: frozenset(
         _DOMAIN_READ
         | _DOMAIN_WRITE
-        | {"members.view_sensitive", "ratings.check", "assessment.report", "dues.approve_relief", "dues.manage", "self.view"}
+        | {
+            "members.view_sensitive",
+            "ratings.check",
+            "assessment.report",
+            "dues.approve_relief",
+            "dues.manage",
+            "recruitment.approve",
+            "self.view",
+        }
     ),
     # A unit's leader sees Party building and business side by side, and changes nothing.
     Role.UNIT_LEADER: frozenset(

@@ -57,6 +57,14 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
         ],
     ),
     (
+        "发展党员",
+        [
+            ("发展党员纪实", "recruitment:case-list", "recruitment.view"),
+            ("全县概况", "recruitment:county", "recruitment.view"),
+            ("导入发展名单", "recruitment:import", "recruitment.import"),
+        ],
+    ),
+    (
         "党费",
         [
             ("我的党费", "dues:my-dues", "self.member"),

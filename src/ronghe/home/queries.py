@@ -28,6 +28,7 @@ from ronghe.orgs.rules import DANGER
 from ronghe.points import queries as points_queries
 from ronghe.points.queries import member_summary
 from ronghe.ratings import queries as ratings_queries
+from ronghe.recruitment import queries as recruitment_queries
 
 if TYPE_CHECKING:
     from ronghe.accounts.models import User
@@ -165,3 +166,11 @@ def home_dues(user: User, today: date) -> dict[str, Any]:
     open cases and 少交/免交 applications waiting for the branch."""
     counts = dues_queries.todo(user, today)
     return {"dues_todo": counts} if counts and any(counts.values()) else {}
+def home_recruitment(user: User, today: date) -> dict[str, Any]:
+    """发展党员 reminders: people whose next step is past its deadline, and those with a step due."""
+    if not has_perm_anywhere(user, "recruitment.edit"):
+        return {}
+    board = recruitment_queries.board(recruitment_queries.cases_for_user(user, "recruitment.edit"), today)
+    if not (board.late or board.due):
+        return {}
+    return {"recruitment_late": board.late, "recruitment_due": board.due}

@@ -15,6 +15,7 @@ from ronghe.home.queries import (
     home_member,
     home_oversight,
     home_ratings,
+    home_recruitment,
     home_secretary,
     home_summary,
 )
@@ -45,6 +46,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     context.update(home_secretary(user, today))
     context.update(home_ratings(user, today))
     context.update(home_dues(user, today))
+    context.update(home_recruitment(user, today))
     member = user.member if user.member_id and has_perm_anywhere(user, "self.view") else None
     if member is not None:
         context.update(home_member(member, today), member=member)
@@ -55,6 +57,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         or "rating_todo" in context
         or bool(context.get("overdue_task_count"))
         or "dues_todo" in context
+        or "recruitment_late" in context
         or member is not None
     )
     return render(request, "home/home.html", context)
