@@ -181,10 +181,12 @@ OVERSIGHT = [
     "dues_arrearscase",  # 党费: cases for the 支部大会
     "dues_relief",  # 党费: 少交/免交 applications waiting on the branch
 ]
+# 发展党员: the cases in scope, then their late and due steps
+RECRUITMENT = ["recruitment_recruitmentcase", "recruitment_recruitmentcase"]
 HOME = {
     # and the 少交/免交 applications waiting on the higher 党委's approval
-    "committee_admin": ["django_session", "accounts_user", *OVERSIGHT, "dues_relief"],
-    "secretary_a": ["django_session", "accounts_user", *OVERSIGHT],
+    "committee_admin": ["django_session", "accounts_user", *OVERSIGHT, "dues_relief", *RECRUITMENT],
+    "secretary_a": ["django_session", "accounts_user", *OVERSIGHT, *RECRUITMENT],
     # the member record came with the account; the year's result, the scheme in force (no result
     # yet), the meetings ahead, the branch's stars
     "member_a": [
