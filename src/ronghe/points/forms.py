@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ronghe.core.forms import StyledForm
+from ronghe.core.scoring import editing
 from ronghe.core.scoring.forms import SchemeIndicatorForm
 from ronghe.core.scoring.forms import decimal_field as _decimal
 from ronghe.core.scoring.models import Indicator
@@ -154,20 +155,7 @@ class IndicatorForm(SchemeIndicatorForm):
         help_text="可多选（按住 Ctrl）；仅“自动采集”类指标使用",
     )
     claimable = forms.BooleanField(label="党员可申报", required=False)
-    field_order = [
-        "code",
-        "name",
-        "dimension",
-        "kind",
-        "points",
-        "cap_month",
-        "cap_quarter",
-        "cap_year",
-        "floor",
-        "ceiling",
-        "sources",
-        "claimable",
-    ]
+    field_order = editing.INDICATOR_FIELDS
 
 
 class SchemeSettingsForm(StyledForm):

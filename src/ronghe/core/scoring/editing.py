@@ -190,16 +190,22 @@ def indicator_kinds() -> dict[str, str]:
     return dict(IndicatorKind.choices)
 
 
-def _check_indicator_values(scheme: Scheme, values: Mapping[str, Any], exclude_pk: int | None = None) -> None:
-    problems = rules.indicator_problems(
+def indicator_value_problems(values: Mapping[str, Any]) -> dict[str, str]:
+    """The engine's number rules (`rules.indicator_problems`) on an indicator's values; a number
+    the purpose does not use (absent) is not checked. For the forms and the services alike."""
+    return rules.indicator_problems(
         kind=values["kind"],
-        points=values["points"],
+        points=values.get("points"),
         cap_month=values.get("cap_month"),
         cap_quarter=values.get("cap_quarter"),
         cap_year=values.get("cap_year"),
         floor=values.get("floor"),
         ceiling=values.get("ceiling"),
     )
+
+
+def _check_indicator_values(scheme: Scheme, values: Mapping[str, Any], exclude_pk: int | None = None) -> None:
+    problems = indicator_value_problems(values)
     if problems:
         field, message = next(iter(problems.items()))
         raise SchemeError(message, field=field)

@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 
 from ronghe.core.forms import StyledForm
-from ronghe.core.scoring import rules
+from ronghe.core.scoring import editing
 from ronghe.core.scoring.choices import IndicatorKind
 from ronghe.core.scoring.models import Dimension, Scheme
 
@@ -43,7 +43,7 @@ def decimal_field(
 
 class SchemeIndicatorForm(StyledForm):
     """Add or edit one indicator of a draft scheme; the number rules are the engine's
-    (`rules.indicator_problems`), checked on whichever of its fields the purpose's form has."""
+    (`editing.indicator_value_problems`), checked on whichever of its fields the purpose's form has."""
 
     code = forms.SlugField(
         label="指标代码",
@@ -77,15 +77,7 @@ class SchemeIndicatorForm(StyledForm):
         super().clean()
         data = self.cleaned_data
         if "kind" in data and ("points" in data or "points" not in self.fields):
-            problems = rules.indicator_problems(
-                kind=data["kind"],
-                points=data.get("points"),
-                cap_month=data.get("cap_month"),
-                cap_quarter=data.get("cap_quarter"),
-                cap_year=data.get("cap_year"),
-                floor=data.get("floor"),
-                ceiling=data.get("ceiling"),
-            )
+            problems = editing.indicator_value_problems(data)
             for field, message in problems.items():
                 if field not in self.errors:
                     self.add_error(field if field in self.fields else None, message)

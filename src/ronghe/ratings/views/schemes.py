@@ -21,9 +21,9 @@ from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core.errors import DomainError, add_to_form
 from ronghe.core.permissions import require
 from ronghe.core.scope import get_for_user_or_404, scoped
-from ronghe.core.scoring import editing, levels
+from ronghe.core.scoring import editing, levels, pages
 from ronghe.core.scoring.choices import SchemePurpose
-from ronghe.core.scoring.models import Dimension, Indicator, Scheme
+from ronghe.core.scoring.models import Dimension, Scheme
 from ronghe.core.scoring.services import activate_scheme
 from ronghe.ratings import queries
 from ronghe.ratings.scheme_forms import DimensionForm, LevelRulesForm, RatingIndicatorForm
@@ -33,24 +33,32 @@ def _schemes(request: AuthenticatedRequest) -> QuerySet[Scheme]:
     return scoped(Scheme.objects.filter(purpose=SchemePurpose.BRANCH_STARS), request.user, "ratings.view")
 
 
+def _scheme(request: AuthenticatedRequest, code: UUID) -> Scheme:
+    """A star-rating scheme of the user's subtree (404 outside it)."""
+    return get_for_user_or_404(
+        Scheme.objects.filter(purpose=SchemePurpose.BRANCH_STARS),
+        request.user,
+        perm="ratings.view",
+        code=code,
+    )
+
+
 @require("ratings.view")
 def scheme_list(request: AuthenticatedRequest) -> HttpResponse:
     schemes = _schemes(request).select_related("organization").order_by("-year", "-version")
     return render(
         request,
         "ratings/scheme_list.html",
-        {"schemes": schemes, "breadcrumbs": [("评星定级", reverse("ratings:campaign-list")), ("评星方案", None)]},
+        {
+            "schemes": schemes,
+            "breadcrumbs": [("评星定级", reverse("ratings:campaign-list")), ("评星方案", None)],
+        },
     )
 
 
 @require("ratings.view")
 def scheme_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
-    scheme = get_for_user_or_404(
-        Scheme.objects.filter(purpose=SchemePurpose.BRANCH_STARS),
-        request.user,
-        perm="ratings.view",
-        code=code,
-    )
+    scheme = _scheme(request, code)
     scheme_rules = scheme.to_rules()
     current = scheme.to_level_rules()
     names = levels.names_of(scheme_rules)
@@ -99,12 +107,7 @@ def scheme_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
 @require("ratings.manage")
 @require_POST
 def scheme_copy(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
-    scheme = get_for_user_or_404(
-        Scheme.objects.filter(purpose=SchemePurpose.BRANCH_STARS),
-        request.user,
-        perm="ratings.view",
-        code=code,
-    )
+    scheme = _scheme(request, code)
     try:
         year = int(request.POST.get("year") or scheme.year)
         if not 2000 <= year <= 2100:
@@ -124,12 +127,7 @@ def scheme_copy(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
 @require("ratings.manage")
 @require_POST
 def scheme_activate(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
-    scheme = get_for_user_or_404(
-        Scheme.objects.filter(purpose=SchemePurpose.BRANCH_STARS),
-        request.user,
-        perm="ratings.view",
-        code=code,
-    )
+    scheme = _scheme(request, code)
     try:
         editing.require_manage(request.user, scheme)
         activate_scheme(scheme=scheme, actor=request.user)
@@ -144,12 +142,7 @@ def scheme_activate(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
 
 def _draft(request: AuthenticatedRequest, code: UUID) -> Scheme:
     """The scheme (404 outside the user's subtree), which the user must manage at its node (403)."""
-    scheme = get_for_user_or_404(
-        Scheme.objects.filter(purpose=SchemePurpose.BRANCH_STARS),
-        request.user,
-        perm="ratings.view",
-        code=code,
-    )
+    scheme = _scheme(request, code)
     editing.require_manage(request.user, scheme)
     return scheme
 
@@ -193,13 +186,6 @@ def _edit_page(
     )
 
 
-def _indicator(scheme: Scheme, pk: int) -> Indicator:
-    try:
-        return scheme.indicators.select_related("dimension").get(pk=pk)
-    except Indicator.DoesNotExist as exc:
-        raise Http404("未找到该指标") from exc
-
-
 @require("ratings.manage")
 def indicator_create(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     scheme = _draft(request, code)
@@ -218,7 +204,7 @@ def indicator_create(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
 @require("ratings.manage")
 def indicator_update(request: AuthenticatedRequest, code: UUID, pk: int) -> HttpResponse:
     scheme = _draft(request, code)
-    indicator = _indicator(scheme, pk)
+    indicator = pages.indicator_or_404(scheme, pk)
     initial = {
         f: getattr(indicator, f) for f in ("code", "name", "dimension", "kind", "weight", "floor", "ceiling")
     }
@@ -238,13 +224,7 @@ def indicator_update(request: AuthenticatedRequest, code: UUID, pk: int) -> Http
 @require_POST
 def indicator_delete(request: AuthenticatedRequest, code: UUID, pk: int) -> HttpResponse:
     scheme = _draft(request, code)
-    indicator = _indicator(scheme, pk)
-    try:
-        editing.delete_indicator(actor=request.user, indicator=indicator)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"指标“{indicator.name}”已删除")
+    pages.delete_indicator(request, request.user, scheme, pk)
     return redirect("ratings:scheme-detail", scheme.code)
 
 
