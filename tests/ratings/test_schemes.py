@@ -399,3 +399,14 @@ def test_an_evaluation_with_the_activated_draft_counts_the_new_indicator(client_
     assert D(counted) == D("8")
     assert D(evaluation["dimensions"]["brand"]) == D("13")  # 5 (brand) + 0 (innovation) + 4 × 2
     assert "品牌示范星" in entry.stars  # the old criteria (brand ≥ 8, innovation) would not hold
+
+
+def test_an_empty_post_says_what_is_missing(client_for, cast, draft):
+    response = client_for(cast.committee_admin).post(f"/ratings/schemes/{draft.code}/indicators/create/")
+    assert response.status_code == 422
+    errors = response.context["form"].errors
+    assert (errors["code"], errors["name"], errors["weight"]) == (
+        ["请填写指标代码"],
+        ["请填写指标名称"],
+        ["请填写权重"],
+    )

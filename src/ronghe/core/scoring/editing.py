@@ -34,6 +34,8 @@ class Purpose:
 
 _PURPOSES: dict[str, Purpose] = {}
 
+DRAFTS_ONLY = "只有草稿方案可以修改；请先复制为新版本"
+
 
 def register_purpose(purpose: str, *, permission: str, noun: str) -> None:
     """Declare who may edit schemes of a purpose (called from the owning app's `ready()`)."""
@@ -63,7 +65,7 @@ def require_manage(actor: Actor, scheme: Scheme, organization: OrgNode | None = 
 def _editable(actor: Actor, scheme: Scheme) -> None:
     require_manage(actor, scheme)
     if not scheme.is_editable:
-        raise SchemeError("只有草稿方案可以修改；请先复制为新版本")
+        raise SchemeError(DRAFTS_ONLY)
 
 
 def _save_fields(

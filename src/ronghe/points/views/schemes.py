@@ -241,7 +241,7 @@ def scheme_update(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
         )
         return render(request, "points/scheme_detail.html", context)
     if not scheme.is_editable:
-        context["errors"] = {"__all__": "只有草稿方案可以修改；请先复制为新版本"}
+        context["errors"] = {"__all__": editing.DRAFTS_ONLY}
         return render(request, "points/scheme_detail.html", context, status=422)
     try:
         with transaction.atomic():
@@ -350,7 +350,7 @@ def _indicator_page(
 def _draft_for_editing(request: AuthenticatedRequest, code: UUID) -> Scheme:
     scheme = _managed_scheme(request, code)
     if not scheme.is_editable:
-        messages.error(request, "只有草稿方案可以修改；请先复制为新版本")
+        messages.error(request, editing.DRAFTS_ONLY)
     return scheme
 
 

@@ -11,7 +11,7 @@ from uuid import UUID
 from django import forms
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -147,6 +147,11 @@ def _draft(request: AuthenticatedRequest, code: UUID) -> Scheme:
     return scheme
 
 
+def _posted(request: AuthenticatedRequest) -> QueryDict | None:
+    """The data a form is bound to: what was posted (even nothing, so it says what is missing)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _edit_page(
     request: AuthenticatedRequest,
     scheme: Scheme,
@@ -158,7 +163,7 @@ def _edit_page(
     """The page of one form on a draft: GET shows it, POST saves through `save` (a core editing
     service) and goes back to the scheme, or shows every problem in Chinese with nothing written."""
     if not scheme.is_editable:
-        messages.error(request, "只有草稿方案可以修改；请先复制为新版本")
+        messages.error(request, editing.DRAFTS_ONLY)
         return redirect("ratings:scheme-detail", scheme.code)
     if request.method == "POST" and form.is_valid():
         try:
@@ -190,7 +195,7 @@ def _edit_page(
 def indicator_create(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     scheme = _draft(request, code)
     initial = {"kind": "entered", "weight": 1, "floor": 0}
-    form = RatingIndicatorForm(request.POST or None, scheme=scheme, initial=initial)
+    form = RatingIndicatorForm(_posted(request), scheme=scheme, initial=initial)
     return _edit_page(
         request,
         scheme,
@@ -209,7 +214,7 @@ def indicator_update(request: AuthenticatedRequest, code: UUID, pk: int) -> Http
         f: getattr(indicator, f) for f in ("code", "name", "dimension", "kind", "weight", "floor", "ceiling")
     }
     initial["source"] = indicator.sources[0] if indicator.sources else ""
-    form = RatingIndicatorForm(request.POST or None, scheme=scheme, initial=initial)
+    form = RatingIndicatorForm(_posted(request), scheme=scheme, initial=initial)
     return _edit_page(
         request,
         scheme,
@@ -236,7 +241,7 @@ def dimension_update(request: AuthenticatedRequest, code: UUID, pk: int) -> Http
     except Dimension.DoesNotExist as exc:
         raise Http404("未找到该维度") from exc
     initial = {"name": dimension.name, "weight": dimension.weight, "base": dimension.base}
-    form = DimensionForm(request.POST or None, initial=initial)
+    form = DimensionForm(_posted(request), initial=initial)
     return _edit_page(
         request,
         scheme,
