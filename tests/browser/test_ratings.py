@@ -296,6 +296,8 @@ def test_editing_a_draft_schemes_indicators(journey, cast):
     assert "维度“品牌示范”已保存" in page.inner_text("#messages")
     assert "品牌创建" in page.inner_text(f"#dimension-{draft.dimensions.get(code='brand').pk}-row")
     journey.screenshot("ratings-scheme-draft")
+    box = page.get_by_role("button", name="删除指标“理论学习与政治建设”").bounding_box()
+    assert box["x"] + box["width"] <= page.viewport_size["width"]  # the table fits: no sideways scroll
     if journey.viewport == "phone":
         no_horizontal_overflow(journey)
     journey.assert_clean()
