@@ -241,3 +241,65 @@ def _review_code(entry: Entry) -> str:
     from ronghe.ratings import services
 
     return str(services.review_of(entry.campaign).code)
+
+
+def test_editing_a_draft_schemes_indicators(journey, cast):
+    """The 工委 copies the active scheme, adds an automatically collected indicator (a range upside
+    down refused first), is refused deleting one a star names, deletes another and edits a dimension."""
+    from ronghe.core.scoring.models import Scheme
+    from ronghe.ratings import defaults, services
+
+    page = journey.page
+    page.on("dialog", lambda dialog: dialog.accept())  # the data-confirm prompts
+    active = services.seed_default_scheme(
+        organization=cast.committee, year=timezone.localdate().year, actor=cast.committee_admin
+    )
+    journey.login(cast.committee_admin)
+    journey.goto(f"/ratings/schemes/{active.code}/")
+    assert page.get_by_role("link", name="添加指标").count() == 0  # active: read only
+    click_and_wait(journey, page.get_by_role("button", name="复制为草稿"))
+    assert "草稿" in page.inner_text("#messages")
+    draft = Scheme.objects.get(purpose=active.purpose, status="draft")
+
+    click_and_wait(journey, page.get_by_role("link", name="添加指标"))
+    assert_labelled(journey)
+    page.get_by_label("指标代码").fill("vanguard")
+    page.get_by_label("指标名称").fill("先锋岗任务完成")
+    page.get_by_label("所属维度").select_option(label="实干担当")
+    page.get_by_label("类型").select_option(label="自动采集")
+    page.get_by_label("自动采集来源").select_option(label="党员先锋岗、突击队任务完成数（个）")
+    page.get_by_label("权重").fill("2")
+    page.get_by_label("取值下限").fill("10")
+    page.get_by_label("取值上限").fill("5")
+    click_and_wait(journey, page.get_by_role("button", name="保存"))
+    assert "上限不能低于下限" in page.inner_text("main")
+    journey.problems.clear()  # the 422 of the refused form was provoked on purpose
+    page.get_by_label("取值下限").fill("0")
+    journey.screenshot("ratings-scheme-indicator-form")
+    if journey.viewport == "phone":
+        no_horizontal_overflow(journey)
+    click_and_wait(journey, page.get_by_role("button", name="保存"))
+    assert "指标已添加" in page.inner_text("#messages")
+    row = page.locator(f"#indicator-{draft.indicators.get(code='vanguard').pk}-row")
+    assert "来源：党员先锋岗、突击队任务完成数" in row.inner_text()
+
+    click_and_wait(journey, page.get_by_role("button", name="删除指标“群众满意度（%）”"))
+    assert "用于定级规则中的“作风优良星”的评定条件" in page.inner_text("#messages")
+    click_and_wait(journey, page.get_by_role("button", name="删除指标“5A 党员占比（%）”"))
+    assert "指标“5A 党员占比（%）”已删除" in page.inner_text("#messages")
+
+    click_and_wait(journey, page.get_by_role("link", name="编辑维度“品牌示范”"))
+    assert_labelled(journey)
+    page.get_by_label("维度名称").fill("品牌创建")
+    page.get_by_label("权重").fill("1.5")
+    click_and_wait(journey, page.get_by_role("button", name="保存"))
+    assert "维度“品牌示范”已保存" in page.inner_text("#messages")
+    assert "品牌创建" in page.inner_text(f"#dimension-{draft.dimensions.get(code='brand').pk}-row")
+    journey.screenshot("ratings-scheme-draft")
+    box = page.get_by_role("button", name="删除指标“理论学习与政治建设”").bounding_box()
+    assert box["x"] + box["width"] <= page.viewport_size["width"]  # the table fits: no sideways scroll
+    if journey.viewport == "phone":
+        no_horizontal_overflow(journey)
+    journey.assert_clean()
+    kept = [code for code, *_ in defaults.INDICATORS if code != "share_5a"]
+    assert sorted(draft.indicators.values_list("code", flat=True)) == sorted([*kept, "vanguard"])

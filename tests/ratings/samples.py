@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from ronghe.core.judging.models import Panel, PanelSubject
 from ronghe.core.scoring.choices import SchemePurpose, SchemeStatus
-from ronghe.core.scoring.models import Campaign, Scheme
+from ronghe.core.scoring.models import Campaign, Dimension, Indicator, Scheme
 from ronghe.ratings import defaults
 from ronghe.ratings.models import Entry, Recheck
 from ronghe.ratings.rules import CAMPAIGN
@@ -107,3 +107,21 @@ for path in (
 
 for name in ("ratings:scheme-detail", "ratings:scheme-copy", "ratings:scheme-activate"):
     url_sample(name)(lambda cast: {"code": _rating_a(cast).campaign.scheme.code})
+
+
+def _scheme_parts_a(cast) -> tuple[Scheme, Dimension, Indicator]:
+    """A's sample scheme with one dimension and one indicator, for the scheme-editing routes."""
+    scheme = _rating_a(cast).campaign.scheme
+    dimension, _ = Dimension.objects.get_or_create(scheme=scheme, code="solid", defaults={"name": "支部过硬"})
+    indicator, _ = Indicator.objects.get_or_create(
+        scheme=scheme, code="brand", defaults={"name": "党建品牌", "dimension": dimension, "kind": "entered"}
+    )
+    return scheme, dimension, indicator
+
+
+url_sample("ratings:indicator-create")(lambda cast: {"code": _scheme_parts_a(cast)[0].code})
+for name in ("ratings:indicator-update", "ratings:indicator-delete"):
+    url_sample(name)(lambda cast: {"code": _scheme_parts_a(cast)[0].code, "pk": _scheme_parts_a(cast)[2].pk})
+url_sample("ratings:dimension-update")(
+    lambda cast: {"code": _scheme_parts_a(cast)[0].code, "pk": _scheme_parts_a(cast)[1].pk}
+)

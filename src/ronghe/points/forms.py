@@ -7,9 +7,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ronghe.core.forms import StyledForm
-from ronghe.core.scoring import rules as scoring
-from ronghe.core.scoring.choices import IndicatorKind
-from ronghe.core.scoring.models import Dimension, Indicator, Scheme
+from ronghe.core.scoring import editing
+from ronghe.core.scoring.forms import SchemeIndicatorForm
+from ronghe.core.scoring.forms import decimal_field as _decimal
+from ronghe.core.scoring.models import Indicator
 from ronghe.orglife.choices import MeetingKind
 
 
@@ -139,51 +140,13 @@ def source_choices() -> list[tuple[str, str]]:
     ]
 
 
-def _decimal(label: str, required: bool = False, help_text: str = "") -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        required=required,
-        max_digits=9,
-        decimal_places=2,
-        min_value=-10000,
-        max_value=10000,
-        help_text=help_text,
-        error_messages={
-            "required": f"请填写{label}",
-            "invalid": f"{label}必须是数字",
-            "max_digits": f"{label}位数过多",
-            "max_decimal_places": f"{label}最多两位小数",
-            "max_value": f"{label}不能超过 10000",
-            "min_value": f"{label}不能小于 -10000",
-        },
-    )
+class IndicatorForm(SchemeIndicatorForm):
+    """A points indicator: the common part plus points per event, caps, sources and claims."""
 
-
-class IndicatorForm(StyledForm):
-    """Add or edit one indicator of a draft scheme; the number rules are the engine's."""
-
-    code = forms.SlugField(
-        label="指标代码",
-        max_length=40,
-        help_text="英文字母、数字、下划线或连字符，方案内唯一",
-        error_messages={
-            "required": "请填写指标代码",
-            "invalid": "指标代码只能包含英文字母、数字、下划线或连字符",
-        },
-    )
-    name = forms.CharField(label="指标名称", max_length=100, error_messages={"required": "请填写指标名称"})
-    dimension = forms.ModelChoiceField(
-        label="所属维度",
-        queryset=Dimension.objects.none(),
-        error_messages={"required": "请选择所属维度", "invalid_choice": "请选择本方案的维度"},
-    )
-    kind = forms.ChoiceField(label="类型", choices=IndicatorKind.choices)
     points = _decimal("每次分值", required=True, help_text="扣分项填负数")
     cap_month = _decimal("月上限", help_text="留空表示不限")
     cap_quarter = _decimal("季度上限", help_text="留空表示不限")
     cap_year = _decimal("年上限", help_text="留空表示不限")
-    floor = _decimal("下限")
-    ceiling = _decimal("上限")
     sources = forms.MultipleChoiceField(
         label="自动采集来源",
         required=False,
@@ -192,31 +155,7 @@ class IndicatorForm(StyledForm):
         help_text="可多选（按住 Ctrl）；仅“自动采集”类指标使用",
     )
     claimable = forms.BooleanField(label="党员可申报", required=False)
-
-    def __init__(self, *args: Any, scheme: Scheme | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if scheme is not None:
-            dimension = self.fields["dimension"]
-            assert isinstance(dimension, forms.ModelChoiceField)
-            dimension.queryset = scheme.dimensions.order_by("order", "id")
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        if "kind" in data and "points" in data:
-            problems = scoring.indicator_problems(
-                kind=data["kind"],
-                points=data["points"],
-                cap_month=data.get("cap_month"),
-                cap_quarter=data.get("cap_quarter"),
-                cap_year=data.get("cap_year"),
-                floor=data.get("floor"),
-                ceiling=data.get("ceiling"),
-            )
-            for field, message in problems.items():
-                if field not in self.errors:
-                    self.add_error(field, message)
-        return data
+    field_order = editing.INDICATOR_FIELDS
 
 
 class SchemeSettingsForm(StyledForm):

@@ -14,8 +14,9 @@ from django.urls import reverse
 
 from ronghe.core.scope import paths_with, scope_q, scoped
 from ronghe.core.scoring.choices import SchemePurpose
-from ronghe.core.scoring.models import Campaign
+from ronghe.core.scoring.models import Campaign, Dimension, Indicator, Scheme
 from ronghe.core.types import Actor
+from ronghe.ratings import derived
 from ronghe.ratings.choices import CampaignState, EntryState
 from ronghe.ratings.models import Entry
 
@@ -172,3 +173,35 @@ def star_levels_by_unit(unit_ids: Sequence[int], year: int) -> dict[int, tuple[i
         .values_list("organization__unit_id", "n", "mean")
     )
     return {unit_id: (n, Decimal(str(mean))) for unit_id, n, mean in rows}
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    indicator: Indicator
+    source: str  # the derived value it reads, by name ("" when not collected automatically)
+
+
+def scheme_dimensions(scheme: Scheme) -> list[tuple[Dimension, list[IndicatorRow]]]:
+    """A scheme's dimensions in order, each with its indicators and, for those collected
+    automatically, the derived value they read by Chinese name (unfed ones marked 暂无数据)."""
+    indicators = list(scheme.indicators.order_by("order", "id"))
+    rows = []
+    for dimension in scheme.dimensions.order_by("order", "id"):
+        rows.append(
+            (
+                dimension,
+                [
+                    IndicatorRow(i, _source_name(i.sources[0]) if i.sources else "")
+                    for i in indicators
+                    if i.dimension_id == dimension.pk
+                ],
+            )
+        )
+    return rows
+
+
+def _source_name(code: str) -> str:
+    found = derived.INDICATORS.get(code)
+    if found is None:
+        return f"{code}（未知来源）"
+    return found.name if found.feeds else f"{found.name}（{derived.NO_DATA}）"

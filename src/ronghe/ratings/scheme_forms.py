@@ -1,4 +1,5 @@
-"""The form of a star-rating scheme's level rules: stars and their criteria, thresholds, caps, quotas.
+"""The forms of a star-rating scheme: its level rules (stars and their criteria, thresholds, caps,
+quotas), an indicator and a dimension of a draft.
 
 Conditions are written one per line by indicator name or code ("群众满意度（%） >= 80"); the form turns
 the fields into `levels.LevelRules` and reports every line it cannot read in Chinese.
@@ -13,7 +14,10 @@ from django import forms
 
 from ronghe.core.forms import StyledForm
 from ronghe.core.scoring import levels
+from ronghe.core.scoring.choices import IndicatorKind
+from ronghe.core.scoring.forms import SchemeIndicatorForm, decimal_field
 from ronghe.core.scoring.levels import Cap, Level, LevelRules, Quota, Star
+from ronghe.ratings import derived
 
 TEXTAREA = forms.Textarea(attrs={"rows": 2})
 EXTRA_ROWS = 1
@@ -148,3 +152,43 @@ class LevelRulesForm(StyledForm):
             tie_breakers=tuple(p if p in self.names else by_name[p] for p in breakers if p),
             aggregation=d["aggregation"],
         )
+
+
+def source_choices() -> list[tuple[str, str]]:
+    """The derived branch indicators a scheme may read, by Chinese name; those no module feeds yet
+    are marked (their value stays empty)."""
+    return [("", "（非自动采集）")] + [
+        (code, f"{i.name}（{i.unit}）" + ("" if i.feeds else f"·{derived.NO_DATA}"))
+        for code, i in derived.INDICATORS.items()
+    ]
+
+
+class RatingIndicatorForm(SchemeIndicatorForm):
+    """A star-rating indicator: the common part, its weight and, when collected automatically, which
+    derived value it reads. Its floor/ceiling are the valid range of the value (a judge's score)."""
+
+    weight = decimal_field("权重", required=True, help_text="每项计分 = 取值 × 权重")
+    floor = decimal_field("取值下限", help_text="留空为 0")
+    ceiling = decimal_field("取值上限", help_text="留空表示不设上限")
+    source = forms.ChoiceField(
+        label="自动采集来源",
+        required=False,
+        choices=source_choices,
+        help_text="仅“自动采集”类指标使用；标“暂无数据”的来源尚未接入，取值为空",
+        error_messages={"invalid_choice": "请选择有效的自动采集来源"},
+    )
+    field_order = ["code", "name", "dimension", "kind", "source", "weight", "floor", "ceiling"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        derived_kind = data.get("kind") == IndicatorKind.DERIVED
+        if derived_kind and "source" in data and not data["source"]:
+            self.add_error("source", "自动采集的指标请选择采集来源")
+        data["sources"] = [data["source"]] if derived_kind and data.get("source") else []
+        return data
+
+
+class DimensionForm(StyledForm):
+    name = forms.CharField(label="维度名称", max_length=50, error_messages={"required": "请填写维度名称"})
+    weight = decimal_field("权重", required=True, places=4, help_text="总分 = 各维度得分 × 维度权重之和")
+    base = decimal_field("基础分", required=True, help_text="维度得分 = 基础分 + 各指标计分")

@@ -10,6 +10,12 @@ urlpatterns = [
     path("schemes/<uuid:code>/", schemes.scheme_detail, name="scheme-detail"),
     path("schemes/<uuid:code>/copy/", schemes.scheme_copy, name="scheme-copy"),
     path("schemes/<uuid:code>/activate/", schemes.scheme_activate, name="scheme-activate"),
+    path("schemes/<uuid:code>/indicators/create/", schemes.indicator_create, name="indicator-create"),
+    path("schemes/<uuid:code>/indicators/<int:pk>/", schemes.indicator_update, name="indicator-update"),
+    path(
+        "schemes/<uuid:code>/indicators/<int:pk>/delete/", schemes.indicator_delete, name="indicator-delete"
+    ),
+    path("schemes/<uuid:code>/dimensions/<int:pk>/", schemes.dimension_update, name="dimension-update"),
     path("<uuid:code>/", campaigns.campaign_detail, name="campaign-detail"),
     path("<uuid:code>/propose/", campaigns.campaign_propose, name="campaign-propose"),
     path("<uuid:code>/publish/", campaigns.campaign_publish, name="campaign-publish"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -32,6 +33,8 @@ class Purpose:
 
 
 _PURPOSES: dict[str, Purpose] = {}
+
+DRAFTS_ONLY = "只有草稿方案可以修改；请先复制为新版本"
 
 
 def register_purpose(purpose: str, *, permission: str, noun: str) -> None:
@@ -62,7 +65,7 @@ def require_manage(actor: Actor, scheme: Scheme, organization: OrgNode | None = 
 def _editable(actor: Actor, scheme: Scheme) -> None:
     require_manage(actor, scheme)
     if not scheme.is_editable:
-        raise SchemeError("只有草稿方案可以修改；请先复制为新版本")
+        raise SchemeError(DRAFTS_ONLY)
 
 
 def _save_fields(
@@ -136,12 +139,18 @@ def archive_scheme(*, actor: Actor, scheme: Scheme) -> Scheme:
 
 
 def update_dimension(*, actor: Actor, dimension: Dimension, data: Mapping[str, Any]) -> Dimension:
-    """Edit a draft's dimension (name, base, A/B lines; B must not exceed A)."""
+    """Edit a draft's dimension (name, base, weight in a subject's total, A/B lines; B must not
+    exceed A, the weight is not negative). Fields not in `data` keep their values."""
     scheme = dimension.scheme
     _editable(actor, scheme)
-    fields = ["name", "base", "threshold_a", "threshold_b"]
+    fields = ["name", "base", "weight", "threshold_a", "threshold_b"]
     if "name" in data and not (data["name"] or "").strip():
         raise SchemeError("维度名称不能为空", field="name")
+    for f in ("base", "weight"):
+        if f in data and data[f] is None:
+            raise SchemeError(f"请填写维度{'基础分' if f == 'base' else '权重'}", field=f)
+    if data.get("weight") is not None and data["weight"] < 0:
+        raise SchemeError("维度权重不能为负数", field="weight")
     problems = rules.threshold_problems(
         threshold_a=data.get("threshold_a", dimension.threshold_a),
         threshold_b=data.get("threshold_b", dimension.threshold_b),
@@ -164,6 +173,7 @@ INDICATOR_FIELDS = [
     "dimension",
     "kind",
     "points",
+    "weight",
     "cap_month",
     "cap_quarter",
     "cap_year",
@@ -174,20 +184,30 @@ INDICATOR_FIELDS = [
 ]
 
 
+# What an indicator gets when the purpose's form does not ask for it (stars count weight, not points).
+INDICATOR_DEFAULTS: dict[str, Any] = {"points": rules.ZERO, "weight": Decimal("1")}
+
+
 def indicator_kinds() -> dict[str, str]:
     return dict(IndicatorKind.choices)
 
 
-def _check_indicator_values(scheme: Scheme, values: Mapping[str, Any], exclude_pk: int | None = None) -> None:
-    problems = rules.indicator_problems(
+def indicator_value_problems(values: Mapping[str, Any]) -> dict[str, str]:
+    """The engine's number rules (`rules.indicator_problems`) on an indicator's values; a number
+    the purpose does not use (absent) is not checked. For the forms and the services alike."""
+    return rules.indicator_problems(
         kind=values["kind"],
-        points=values["points"],
+        points=values.get("points"),
         cap_month=values.get("cap_month"),
         cap_quarter=values.get("cap_quarter"),
         cap_year=values.get("cap_year"),
         floor=values.get("floor"),
         ceiling=values.get("ceiling"),
     )
+
+
+def _check_indicator_values(scheme: Scheme, values: Mapping[str, Any], exclude_pk: int | None = None) -> None:
+    problems = indicator_value_problems(values)
     if problems:
         field, message = next(iter(problems.items()))
         raise SchemeError(message, field=field)
@@ -199,6 +219,19 @@ def _check_indicator_values(scheme: Scheme, values: Mapping[str, Any], exclude_p
         duplicate = duplicate.exclude(pk=exclude_pk)
     if duplicate.exists():
         raise SchemeError(f"指标代码“{values['code']}”已在本方案中使用", field="code")
+    if values.get("weight") is not None and values["weight"] < 0:
+        raise SchemeError("指标权重不能为负数", field="weight")
+
+
+def _refuse_if_ruled(scheme: Scheme, indicator: Indicator, doing: str) -> None:
+    """The level rules must keep working (`levels.level_rule_problems`): an indicator they name
+    (a star's criteria, a cap, a tie-breaker) is neither deleted nor recoded."""
+    places = levels.uses_of(scheme.to_level_rules(), indicator.code)
+    if places:
+        raise SchemeError(
+            f"指标“{indicator.name}”用于定级规则中的{'、'.join(places)}，不能{doing}；请先修改定级规则",
+            field="code",
+        )
 
 
 def _indicator_text(indicator: Indicator) -> dict[str, str]:
@@ -209,6 +242,9 @@ def create_indicator(*, actor: Actor, scheme: Scheme, data: Mapping[str, Any]) -
     """Add an indicator to a draft scheme (code unique within the scheme, numbers validated)."""
     _editable(actor, scheme)
     values = {f: data.get(f) for f in INDICATOR_FIELDS}
+    for f, default in INDICATOR_DEFAULTS.items():
+        if values[f] is None:
+            values[f] = default
     values["sources"] = list(values["sources"] or [])
     values["claimable"] = bool(values["claimable"])
     _check_indicator_values(scheme, values)
@@ -225,7 +261,12 @@ def update_indicator(*, actor: Actor, indicator: Indicator, data: Mapping[str, A
     _editable(actor, scheme)
     before = _indicator_text(indicator)
     values = {f: data[f] if f in data else getattr(indicator, f) for f in INDICATOR_FIELDS}
+    for f, default in INDICATOR_DEFAULTS.items():
+        if values[f] is None:
+            values[f] = default
     _check_indicator_values(scheme, values, exclude_pk=indicator.pk)
+    if values["code"] != indicator.code:
+        _refuse_if_ruled(scheme, indicator, "修改代码")
     with transaction.atomic():
         for f, v in values.items():
             setattr(indicator, f, v)
@@ -244,6 +285,7 @@ def delete_indicator(*, actor: Actor, indicator: Indicator) -> None:
     refers to it — the database's protected foreign keys say so, whichever app holds the record."""
     scheme = indicator.scheme
     _editable(actor, scheme)
+    _refuse_if_ruled(scheme, indicator, "删除")
     try:
         with transaction.atomic():
             audit.record(

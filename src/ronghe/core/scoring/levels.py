@@ -523,6 +523,17 @@ def describe_conditions(conditions: Iterable[Condition], names: Mapping[str, str
     return "\n".join(c.describe(names).replace("≥", ">=").replace("≤", "<=") for c in conditions)
 
 
+def uses_of(lr: LevelRules, code: str) -> tuple[str, ...]:
+    """Where the level rules name an indicator or dimension `code`, in words: each star whose
+    criteria, each cap whose conditions, and the tie-breakers. An indicator named there cannot be
+    removed or recoded without breaking the rules (`level_rule_problems` would then refuse them)."""
+    places = [f"“{s.name}”的评定条件" for s in lr.stars if any(c.ref == code for c in s.criteria)]
+    places += [f"限制“{c.label}”的条件" for c in lr.caps if any(w.ref == code for w in c.when)]
+    if code in lr.tie_breakers:
+        places.append("名额边界上并列时比较的指标")
+    return tuple(places)
+
+
 def level_rule_problems(rules: SchemeRules, lr: LevelRules) -> dict[str, str]:
     """{field: Chinese message} for level rules that cannot work with this scheme."""
     problems: dict[str, str] = {}

@@ -21,7 +21,7 @@ from ronghe.core.errors import DomainError, add_to_form
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
 from ronghe.core.scope import get_for_user_or_404, has_perm_at, paths_with, scoped
-from ronghe.core.scoring import editing
+from ronghe.core.scoring import editing, pages
 from ronghe.core.scoring import rules as scoring
 from ronghe.core.scoring.choices import SchemePurpose
 from ronghe.core.scoring.models import Indicator, Scheme
@@ -241,7 +241,7 @@ def scheme_update(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
         )
         return render(request, "points/scheme_detail.html", context)
     if not scheme.is_editable:
-        context["errors"] = {"__all__": "只有草稿方案可以修改；请先复制为新版本"}
+        context["errors"] = {"__all__": editing.DRAFTS_ONLY}
         return render(request, "points/scheme_detail.html", context, status=422)
     try:
         with transaction.atomic():
@@ -350,7 +350,7 @@ def _indicator_page(
 def _draft_for_editing(request: AuthenticatedRequest, code: UUID) -> Scheme:
     scheme = _managed_scheme(request, code)
     if not scheme.is_editable:
-        messages.error(request, "只有草稿方案可以修改；请先复制为新版本")
+        messages.error(request, editing.DRAFTS_ONLY)
     return scheme
 
 
@@ -374,17 +374,10 @@ def indicator_create(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     return _indicator_page(request, scheme, form, None, status=422)
 
 
-def _scheme_indicator(scheme: Scheme, pk: int) -> Indicator:
-    try:
-        return scheme.indicators.select_related("dimension").get(pk=pk)
-    except Indicator.DoesNotExist as exc:
-        raise Http404("未找到该指标") from exc
-
-
 @require("points.manage_scheme")
 def indicator_update(request: AuthenticatedRequest, code: UUID, pk: int) -> HttpResponse:
     scheme = _draft_for_editing(request, code)
-    indicator = _scheme_indicator(scheme, pk)
+    indicator = pages.indicator_or_404(scheme, pk)
     if not scheme.is_editable:
         return redirect(reverse("points:scheme-detail", kwargs={"code": scheme.code}))
     if request.method != "POST":
@@ -406,11 +399,5 @@ def indicator_update(request: AuthenticatedRequest, code: UUID, pk: int) -> Http
 @require_POST
 def indicator_delete(request: AuthenticatedRequest, code: UUID, pk: int) -> HttpResponse:
     scheme = _managed_scheme(request, code)
-    indicator = _scheme_indicator(scheme, pk)
-    try:
-        editing.delete_indicator(actor=request.user, indicator=indicator)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"指标“{indicator.name}”已删除")
+    pages.delete_indicator(request, request.user, scheme, pk)
     return redirect(reverse("points:scheme-detail", kwargs={"code": scheme.code}))
