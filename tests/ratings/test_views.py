@@ -254,3 +254,13 @@ def test_year_boundary_for_late_entries(client_for, cast, people, travel):
     assert services.late_entries(campaign).count() == 0  # the last day itself is not late
     travel.move_to(date(YEAR, 3, 21))
     assert services.late_entries(campaign).count() == 2
+
+
+def test_breadcrumbs_lead_back_to_the_list_and_the_campaign(client_for, cast, people):
+    campaign = open_campaign(cast)
+    entry = entry_of(campaign, cast.branch_a)
+    client = client_for(cast.committee_admin)
+    page = client.get(f"/ratings/{campaign.code}/").content.decode()
+    assert 'href="/ratings/"' in page and "ratings:campaign-list" not in page
+    page = client.get(f"/ratings/entries/{entry.code}/").content.decode()
+    assert f'href="/ratings/{campaign.code}/"' in page

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -122,7 +123,7 @@ def campaign_create(request: AuthenticatedRequest) -> HttpResponse:
             "node": node,
             "has_schemes": bool(choices),
             "year": year,
-            "breadcrumbs": [("评星定级", "ratings:campaign-list"), ("开启评星", None)],
+            "breadcrumbs": [("评星定级", reverse("ratings:campaign-list")), ("开启评星", None)],
         },
     )
 
@@ -180,7 +181,7 @@ def campaign_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
         ),
         "propose_form": ProposeForm(initial={"due_on": today + timedelta(days=7)}),
         "level_rules": campaign.level_rules(),
-        "breadcrumbs": [("评星定级", "ratings:campaign-list"), (campaign.name, None)],
+        "breadcrumbs": [("评星定级", reverse("ratings:campaign-list")), (campaign.name, None)],
     }
     return render_page_or_partial(request, "ratings/campaign_detail.html", context)
 
@@ -280,7 +281,7 @@ def campaign_what_if(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
             "rules": current,
             "tie_label": levels.TIE_RULES.get(current.tie_rule, current.tie_rule),
             "breadcrumbs": [
-                ("评星定级", "ratings:campaign-list"),
+                ("评星定级", reverse("ratings:campaign-list")),
                 (campaign.name, None),
                 ("调整模拟", None),
             ],

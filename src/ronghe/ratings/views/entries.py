@@ -160,8 +160,8 @@ def _page(request: AuthenticatedRequest, code: UUID, forms: dict[str, Any] | Non
         "star_history": services.history_of(entry.organization),
         "late": is_open and entry.state in rules.late_states(campaign.timetable, timezone.localdate()),
         "breadcrumbs": [
-            ("评星定级", "ratings:campaign-list"),
-            (campaign.name, None),
+            ("评星定级", reverse("ratings:campaign-list")),
+            (campaign.name, reverse("ratings:campaign-detail", args=[campaign.code])),
             (entry.organization.name, None),
         ],
     }
