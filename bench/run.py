@@ -371,7 +371,7 @@ def worker_main(task: str, args: list[str]) -> None:
 
         from ronghe.accounts.models import User
         from ronghe.accounts.services import issue_token
-        from ronghe.assessment import services as assessment_services
+        from ronghe.assessment import kpis as assessment_kpis
         from ronghe.orgs.models import Unit
 
         n, run_id = int(args[0]), args[1]
@@ -379,7 +379,7 @@ def worker_main(task: str, args: list[str]) -> None:
         gw = User.objects.get(username="gwadmin")
         unit = Unit.objects.filter(organizations__isnull=False).order_by("id").first()
         assert unit is not None
-        assessment_services.define_kpi(
+        assessment_kpis.define_kpi(
             actor=gw,
             unit=unit,
             year=int(args[2]),

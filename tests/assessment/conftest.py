@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from ronghe.accounts.choices import Role
-from ronghe.assessment import services
+from ronghe.assessment import kpis, services
 from tests.factories import UserFactory, grant
 
 TODAY = datetime(2026, 12, 10, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -50,7 +50,7 @@ def campaign(units, travel):
 
 
 def kpi(cast, unit, code="revenue", target="100", weight="1", direction="higher"):
-    return services.define_kpi(
+    return kpis.define_kpi(
         actor=cast.committee_admin,
         unit=unit,
         year=2026,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from ronghe.assessment import services
+from ronghe.assessment import debriefs, kpis, services
 from ronghe.assessment.models import Entry, KpiDefinition
 from tests.routes import ANY_LOGIN, url_sample
 
@@ -22,13 +22,13 @@ def _assessment_a(cast) -> Entry:
             actor=cast.committee_admin, organization=cast.org_a, year=2026, party_weight=Decimal(30)
         )
         cast._assessment_entry_a = Entry.objects.get(campaign=campaign)
-        cast._assessment_kpi_a = services.define_kpi(
+        cast._assessment_kpi_a = kpis.define_kpi(
             actor=cast.committee_admin,
             unit=cast.unit_a,
             year=2026,
             data={"code": "revenue", "name": "营业收入", "target": "100", "weight": "1"},
         )
-        cast._assessment_round_a = services.create_round(
+        cast._assessment_round_a = debriefs.create_round(
             actor=cast.committee_admin,
             organization=cast.org_a,
             year=2026,

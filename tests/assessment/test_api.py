@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 from ronghe.accounts.services import issue_token
-from ronghe.assessment import services
+from ronghe.assessment import kpis, services
 from ronghe.assessment.models import KpiResult
 from tests.assessment.conftest import kpi
 
@@ -66,7 +66,7 @@ def test_a_member_token_cannot_report(client, campaign, units):
 
 def test_assessment_results_by_year_are_scoped(client, campaign, units, people):
     kpi(units, units.unit_a)
-    services.record_result(
+    kpis.record_result(
         actor=people["system"],
         unit_code=units.unit_a.credit_code,
         kpi_code="revenue",

@@ -8,7 +8,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from ronghe.assessment import rules, services
+from ronghe.assessment import debriefs, kpis, rules, services
 from ronghe.assessment.models import Debrief, Entry, KpiResult
 from ronghe.core.audit import AuditEntry
 from ronghe.core.errors import Conflict, DomainError, InvalidInput
@@ -50,7 +50,7 @@ def test_a_unit_secretary_cannot_open_an_assessment(units, travel):
 
 
 def _report(cast, actor, key, value="80", kpi_code="revenue", period="2026", unit=None):
-    return services.record_result(
+    return kpis.record_result(
         actor=actor,
         unit_code=(unit or cast.unit_a).credit_code,
         kpi_code=kpi_code,
@@ -93,7 +93,7 @@ def test_bad_kpi_results_are_refused_with_nothing_written(campaign, units, peopl
 
 def test_an_unknown_unit_is_refused(campaign, units, people):
     with pytest.raises(DomainError, match="找不到单位“X123”"):
-        services.record_result(
+        kpis.record_result(
             actor=people["system"],
             unit_code="X123",
             kpi_code="a",
@@ -113,7 +113,7 @@ def test_a_unit_admin_reports_only_for_its_own_unit(campaign, units, people):
 def _round(cast):
     from datetime import date
 
-    return services.create_round(
+    return debriefs.create_round(
         actor=cast.committee_admin,
         organization=cast.committee,
         year=2026,
@@ -130,7 +130,7 @@ def _ballot(rnd):
 
 def test_debrief_vote_is_secret_one_per_attendee_and_closes(campaign, units, travel):
     rnd = _round(units)
-    services.open_vote(actor=units.committee_admin, rnd=rnd, minutes=30)
+    debriefs.open_vote(actor=units.committee_admin, rnd=rnd, minutes=30)
     ballot = _ballot(rnd)
     a, b = [str(d.pk) for d in rnd.debriefs.order_by("order")]
     voters = [UserFactory(username=f"v{i}") for i in range(4)]
@@ -154,7 +154,7 @@ def test_debrief_vote_is_secret_one_per_attendee_and_closes(campaign, units, tra
         "count",
     }
     assert not any("good" in str(e.changes) for e in AuditEntry.objects.filter(event="voting.cast"))
-    services.count_votes(actor=units.committee_admin, rnd=rnd)
+    debriefs.count_votes(actor=units.committee_admin, rnd=rnd)
     with pytest.raises(DomainError, match="投票已结束"):
         voting.cast(user=UserFactory(username="late"), ballot=_ballot(rnd), choices={a: "good", b: "good"})
     da, db = rnd.debriefs.order_by("order")
@@ -162,9 +162,9 @@ def test_debrief_vote_is_secret_one_per_attendee_and_closes(campaign, units, tra
     assert (da.vote_score, da.vote_rank) == (D(95), 4)  # (300 + 80) / 4
     assert (db.vote_score, db.vote_rank) == (D("50.00"), 1)  # (60 + 80 + 60 + 0) / 4 → 差
     with pytest.raises(DomainError, match="请填写调整理由"):
-        services.set_final_grade(actor=units.committee_admin, debrief=db, rank=2, reason="")
-    services.set_final_grade(actor=units.committee_admin, debrief=db, rank=2, reason="述职材料补充后复议")
-    services.finalize_round(actor=units.committee_admin, rnd=rnd)
+        debriefs.set_final_grade(actor=units.committee_admin, debrief=db, rank=2, reason="")
+    debriefs.set_final_grade(actor=units.committee_admin, debrief=db, rank=2, reason="述职材料补充后复议")
+    debriefs.finalize_round(actor=units.committee_admin, rnd=rnd)
     assert Debrief.objects.get(pk=db.pk).final_rank == 2
 
 
@@ -176,11 +176,11 @@ def test_evaluate_joins_party_and_business_with_the_linking_rules(campaign, unit
     _report(units, people["system"], "a2", "0", kpi_code="accidents")
     _report(units, people["system"], "b1", "40", unit=units.unit_b)
     rnd = _round(units)
-    services.open_vote(actor=units.committee_admin, rnd=rnd, minutes=30)
+    debriefs.open_vote(actor=units.committee_admin, rnd=rnd, minutes=30)
     a, b = [str(d.pk) for d in rnd.debriefs.order_by("order")]
     voting.cast(user=UserFactory(username="v1"), ballot=_ballot(rnd), choices={a: "good", b: "good"})
-    services.count_votes(actor=units.committee_admin, rnd=rnd)
-    services.finalize_round(actor=units.committee_admin, rnd=rnd)
+    debriefs.count_votes(actor=units.committee_admin, rnd=rnd)
+    debriefs.finalize_round(actor=units.committee_admin, rnd=rnd)
     assert services.evaluate(actor=units.committee_admin, campaign=campaign) == 2
     ea = Entry.objects.get(campaign=campaign, unit=units.unit_a)
     eb = Entry.objects.get(campaign=campaign, unit=units.unit_b)

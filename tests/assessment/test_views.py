@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from ronghe.assessment import services
+from ronghe.assessment import debriefs, kpis, services
 from ronghe.assessment.models import Entry
 from ronghe.core.scoring.models import Campaign
 from tests.assessment.conftest import kpi
@@ -29,7 +29,7 @@ def test_committee_opens_an_assessment_from_the_page(client, units, travel):
 
 def test_compute_show_reasons_and_finalize(client, campaign, units, people):
     kpi(units, units.unit_a)
-    services.record_result(
+    kpis.record_result(
         actor=people["system"],
         unit_code=units.unit_a.credit_code,
         kpi_code="revenue",
@@ -106,7 +106,7 @@ def test_vote_page_on_a_phone(client, campaign, units, travel):
     from ronghe.core.voting.models import Voter
     from tests.factories import UserFactory
 
-    rnd = services.create_round(
+    rnd = debriefs.create_round(
         actor=units.committee_admin,
         organization=units.committee,
         year=2026,

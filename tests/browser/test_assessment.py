@@ -94,9 +94,9 @@ def test_assessment_from_opening_to_quadrant(journey, cast):
     click_and_wait(journey, page.get_by_role("button", name="创建"))
     assert "请填写“甲局”的述职人" in page.inner_text("main")  # no secretary on record for 甲局
     journey.problems.clear()
-    from ronghe.assessment import services
+    from ronghe.assessment import debriefs
 
-    rnd = services.create_round(
+    rnd = debriefs.create_round(
         actor=cast.committee_admin,
         organization=cast.committee,
         year=year,

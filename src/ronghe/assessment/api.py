@@ -12,7 +12,8 @@ from ninja.errors import HttpError
 
 from ronghe.accounts.http import ApiRequest
 from ronghe.accounts.models import User
-from ronghe.assessment import queries, rules, services
+from ronghe.assessment import kpis as kpi_services
+from ronghe.assessment import queries, rules
 from ronghe.assessment.choices import Direction
 from ronghe.assessment.models import Debrief, Entry, KpiDefinition
 from ronghe.core.api import ERRORS, ErrorOut, Paging, year_param
@@ -134,8 +135,8 @@ class KpiIn(Schema):
 @router.post("/kpis", response={200: KpiOut, **ERRORS}, summary="新增或修改业务指标")
 def kpi_define(request: ApiRequest, payload: KpiIn) -> dict[str, Any]:
     user = _need(request, "assessment.manage")
-    unit = services._find_unit(payload.unit)
-    kpi = services.define_kpi(actor=user, unit=unit, year=payload.year, data=payload.dict())
+    unit = kpi_services.find_unit(payload.unit)
+    kpi = kpi_services.define_kpi(actor=user, unit=unit, year=payload.year, data=payload.dict())
     kpi.unit = unit
     return _kpi(kpi)
 
@@ -168,7 +169,7 @@ class KpiResultOut(Schema):
 def kpi_result(request: ApiRequest, payload: KpiResultIn) -> Status[dict[str, Any]]:
     user = _need(request, "assessment.report")
     try:
-        result, created = services.record_result(
+        result, created = kpi_services.record_result(
             actor=user,
             unit_code=payload.unit,
             kpi_code=payload.kpi,

@@ -17,7 +17,7 @@ from django.conf import settings
 
 from ronghe.accounts.choices import Role
 from ronghe.accounts.models import RoleAssignment, User
-from ronghe.assessment import services
+from ronghe.assessment import debriefs, kpis, services
 from ronghe.core.voting import services as voting
 from ronghe.demo.generator import County, step
 
@@ -80,7 +80,7 @@ def demo_assessment(county: County, rng: random.Random) -> None:
         for year in (last_year, this_year):
             for code, name, measure, direction, (low, high), weight in KPIS:
                 target = Decimal(rng.randint(low, high))
-                services.define_kpi(
+                kpis.define_kpi(
                     actor=admin,
                     unit=unit,
                     year=year,
@@ -99,7 +99,7 @@ def demo_assessment(county: County, rng: random.Random) -> None:
                     else [(f"{year}Q{q}", q / 4) for q in range(1, quarters_done + 1)]
                 )
                 for period, share in periods:
-                    services.record_result(
+                    kpis.record_result(
                         actor=erp,
                         unit_code=str(unit.code),
                         kpi_code=code,
@@ -110,8 +110,8 @@ def demo_assessment(county: County, rng: random.Random) -> None:
                     )
 
     # ---- last year's 述职评议: voted on phones, counted, finalized
-    names = services.secretaries_of([u for u, _ in units])
-    rnd = services.create_round(
+    names = debriefs.secretaries_of([u for u, _ in units])
+    rnd = debriefs.create_round(
         actor=admin,
         organization=county.committee,
         year=last_year,
@@ -119,18 +119,18 @@ def demo_assessment(county: County, rng: random.Random) -> None:
         held_on=date(last_year, 12, 26),
         secretaries=[(u, *names.get(u.pk, (f"{u.short_name or u.name}书记", "党组书记"))) for u, _ in units],
     )
-    services.open_vote(actor=admin, rnd=rnd, minutes=60)
+    debriefs.open_vote(actor=admin, rnd=rnd, minutes=60)
     rnd.refresh_from_db()
     assert rnd.ballot is not None
-    debriefs = list(rnd.debriefs.all())
-    leaning = {d.pk: rng.choice((0.75, 0.55, 0.4, 0.25)) for d in debriefs}  # share voting 好
+    speakers = list(rnd.debriefs.all())
+    leaning = {d.pk: rng.choice((0.75, 0.55, 0.4, 0.25)) for d in speakers}  # share voting 好
     attendees = User.objects.bulk_create(
         User(username=f"attendee{i:02d}", display_name=f"述职评议参会人员{i:02d}", is_active=True)
         for i in range(1, ATTENDEES + 1)
     )
     for attendee in attendees:
         choices = {}
-        for d in debriefs:
+        for d in speakers:
             x = rng.random()
             good = leaning[d.pk]
             choices[str(d.pk)] = (
@@ -138,11 +138,11 @@ def demo_assessment(county: County, rng: random.Random) -> None:
             )
         voting.cast(user=attendee, ballot=rnd.ballot, choices=choices)
     User.objects.filter(pk__in=[a.pk for a in attendees]).update(is_active=False)
-    services.count_votes(actor=admin, rnd=rnd)
-    services.finalize_round(actor=admin, rnd=rnd)
+    debriefs.count_votes(actor=admin, rnd=rnd)
+    debriefs.finalize_round(actor=admin, rnd=rnd)
 
     # ---- this year's round is prepared for the end of the year
-    services.create_round(
+    debriefs.create_round(
         actor=admin,
         organization=county.committee,
         year=this_year,

@@ -64,9 +64,15 @@ def _pct(part: int | Decimal, whole: int | Decimal) -> Decimal:
 
 
 def party_values(
-    unit_ids: Sequence[int], year: int, arules: rules.AssessmentRules, *, today: date | None = None
+    unit_ids: Sequence[int],
+    year: int,
+    arules: rules.AssessmentRules,
+    *,
+    today: date | None = None,
+    debriefs: dict[int, int] | None = None,
 ) -> dict[int, dict[str, DerivedValue]]:
     """{unit id: {code: DerivedValue}} for every unit of `unit_ids` that has a Party organization.
+    `debriefs` (`debrief_ranks`) when the caller has read them already.
 
     A fixed number of queries whatever the number of units: the units' organizations, the named star
     levels, orglife's compliance of each unit's main organization's subtree, the members' yearly
@@ -81,7 +87,7 @@ def party_values(
     tallies = orglife_facts.compliance_by_organization([pk for pk, _ in main.values()], year, today)
     points = points_queries.points_by_organization(all_ids, year)
     closure = rectification.closure_by_organization(all_ids, year)
-    debriefs = _debrief_ranks(list(orgs), year)
+    debriefs = debriefs if debriefs is not None else debrief_ranks(list(orgs), year)
     reviews = integration_queries.review_grades(list(orgs), year)
     out: dict[int, dict[str, DerivedValue]] = {}
     for unit_id, rows in orgs.items():
@@ -126,9 +132,13 @@ def _share_5a(rows: list[points_queries.OrganizationPoints]) -> DerivedValue:
     return DerivedValue(_pct(five, members), f"{members} 名党员中 {five} 名为 5A 党员")
 
 
-def _debrief_ranks(unit_ids: list[int], year: int) -> dict[int, int]:
+def debrief_ranks(unit_ids: Sequence[int], year: int) -> dict[int, int]:
+    """Per unit: its secretary's final 述职 grade of the year (finalized rounds only). One query."""
     rows = Debrief.objects.filter(
-        unit_id__in=unit_ids, round__year=year, round__state=RoundState.FINALIZED, final_rank__isnull=False
+        unit_id__in=list(unit_ids),
+        round__year=year,
+        round__state=RoundState.FINALIZED,
+        final_rank__isnull=False,
     ).values_list("unit_id", "final_rank")
     return {unit_id: rank for unit_id, rank in rows if rank is not None}
 

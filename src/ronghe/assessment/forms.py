@@ -90,7 +90,9 @@ class SettingsForm(StyledForm):
 class KpiForm(StyledForm):
     unit = forms.ChoiceField(label="单位")
     code = forms.CharField(
-        label="指标代码", max_length=40, help_text="业务系统报送时使用，如 <code>revenue</code>、<code>safety.accidents</code>"
+        label="指标代码",
+        max_length=40,
+        help_text="业务系统报送时使用，如 <code>revenue</code>、<code>safety.accidents</code>",
     )
     name = forms.CharField(label="指标名称", max_length=100)
     target = forms.DecimalField(label="目标值", max_digits=16, decimal_places=4)

@@ -15,7 +15,7 @@ from pathlib import Path
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from ronghe.assessment import rules, services
+from ronghe.assessment import kpis, rules, services
 from ronghe.assessment.models import KpiDefinition
 from ronghe.core.errors import DomainError
 from ronghe.core.imports.errors import RowError
@@ -128,7 +128,7 @@ def import_results(*, actor: Actor, upload: UploadedFile[bytes], dry_run: bool =
                 :32
             ]
             try:
-                _, created = services.record_result(
+                _, created = kpis.record_result(
                     actor=actor,
                     unit_code=str(row.unit.code),
                     kpi_code=row.kpi,

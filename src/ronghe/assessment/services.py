@@ -1,5 +1,5 @@
 """融合考核 use-cases: open a year's assessment, set its weights and rules, evaluate every unit,
-finalize; KPIs and their results; the 述职评议 round with its secret vote.
+finalize. KPIs and their results are `kpis.py`; the 述职评议 round is `debriefs.py`.
 
 Every refusal is a `DomainError` with a Chinese message (one error contract for pages and API);
 nothing is half-written (each use-case is one transaction).
@@ -10,23 +10,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from ronghe.assessment import defaults, derived, rules
-from ronghe.assessment.choices import CampaignState, Direction, RoundState
-from ronghe.assessment.models import Debrief, DebriefRound, Entry, KpiDefinition, KpiResult, Settings
+from ronghe.assessment.choices import CampaignState
+from ronghe.assessment.models import Entry, Settings
 from ronghe.core import audit
-from ronghe.core.errors import Conflict, DomainError, InvalidInput
+from ronghe.core.errors import DomainError, InvalidInput
 from ronghe.core.scope import require_at
 from ronghe.core.scoring import levels
 from ronghe.core.scoring.choices import SchemePurpose, SchemeStatus
 from ronghe.core.scoring.models import Campaign, Dimension, Indicator, Result, Scheme
 from ronghe.core.scoring.rules import SchemeRules
 from ronghe.core.types import Actor
-from ronghe.core.voting import services as voting
 from ronghe.core.workflow import services as workflow
 from ronghe.core.workflow.process import Process, Step
 from ronghe.orgs import queries as orgs_queries
@@ -36,7 +34,6 @@ MANAGE = "assessment.manage"
 VIEW = "assessment.view"
 REPORT = "assessment.report"
 SUBJECT_TYPE = "orgs.unit"
-ROUND_KIND = "assessment.debrief_round"
 FINALIZED = "考核结果已定档，不能修改"
 
 CAMPAIGN_PROCESS = Process(
@@ -50,20 +47,6 @@ CAMPAIGN_PROCESS = Process(
     action_labels={"finalize": "定档"},
     audit_event="assessment.campaign_{action}",
     refusal=FINALIZED,
-)
-
-ROUND_PROCESS = Process(
-    name="assessment.debrief_round",
-    noun="述职评议",
-    state_field="state",
-    steps={
-        (RoundState.PREPARING, "open_vote"): Step(RoundState.VOTING, MANAGE),
-        (RoundState.VOTING, "count"): Step(RoundState.COUNTED, MANAGE),
-        (RoundState.COUNTED, "finalize"): Step(RoundState.FINALIZED, MANAGE),
-    },
-    state_labels=dict(RoundState.choices),
-    action_labels={"open_vote": "开始测评", "count": "结束测评并计票", "finalize": "确定等次"},
-    audit_event="assessment.round_{action}",
 )
 
 
@@ -307,13 +290,9 @@ def evaluate(*, actor: Actor, campaign: Campaign, today: date | None = None) -> 
     labels = {lv.rank: lv.label for lv in lr.levels}
     entries = list(Entry.objects.filter(campaign=campaign).select_related("unit"))
     unit_ids = [e.unit_id for e in entries]
-    party = derived.party_values(unit_ids, campaign.year, arules, today=today)
+    debriefs = derived.debrief_ranks(unit_ids, campaign.year)
+    party = derived.party_values(unit_ids, campaign.year, arules, today=today, debriefs=debriefs)
     kpis = derived.kpi_lines(unit_ids, campaign.year)
-    debriefs = dict(
-        Debrief.objects.filter(
-            unit_id__in=unit_ids, round__year=campaign.year, round__state=RoundState.FINALIZED
-        ).values_list("unit_id", "final_rank")
-    )
     results = []
     for e in entries:
         shown = {
@@ -473,315 +452,3 @@ def reproduce(entry: Entry) -> tuple[Decimal | None, int | None]:
         scheme_rules, _ = rules.without_missing(scheme_rules, values)
     evaluation = levels.evaluate_values(scheme_rules, values)
     return evaluation.total, levels.level_for(scheme_rules, lr, evaluation).rank
-
-
-# ---------------------------------------------------------------- KPIs
-
-
-def _unit_org(unit: Unit) -> int:
-    mains = main_organizations([unit.pk])
-    if unit.pk not in mains:
-        raise DomainError(f"单位“{unit.name}”没有关联的党组织", field="unit")
-    return mains[unit.pk][0]
-
-
-def _org_path(org_id: int) -> str:
-    return Organization.objects.values_list("path", flat=True).get(pk=org_id)
-
-
-def define_kpi(*, actor: Actor, unit: Unit, year: int, data: Mapping[str, Any]) -> KpiDefinition:
-    """Add or change a unit's KPI for a year (by its code)."""
-    org_id = _unit_org(unit)
-    require_at(actor, MANAGE, _org_path(org_id))
-    labels = {
-        "code": "指标代码",
-        "name": "指标名称",
-        "target": "目标值",
-        "weight": "权重",
-        "direction": "方向",
-    }
-    errors: dict[str, list[str]] = {}
-    code = str(data.get("code") or "").strip()
-    name = str(data.get("name") or "").strip()
-    import re
-
-    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", code):
-        errors["code"] = ["应为 1–40 位字母、数字、点、下划线或连字符"]
-    if not name:
-        errors["name"] = ["请填写指标名称"]
-    target = weight = None
-    try:
-        target = _dec(data.get("target"), "target", "目标值")
-    except InvalidInput as exc:
-        errors |= exc.errors
-    try:
-        weight = _dec(data.get("weight"), "weight", "权重")
-        if weight <= 0:
-            errors["weight"] = ["权重应大于 0"]
-    except InvalidInput as exc:
-        errors |= exc.errors
-    direction = str(data.get("direction") or Direction.HIGHER)
-    if direction not in Direction.values:
-        errors["direction"] = ["方向应为“越高越好”或“越低越好”"]
-    if errors:
-        raise InvalidInput(errors, labels)
-    _require_year_open(unit, year)
-    assert target is not None and weight is not None
-    with transaction.atomic():
-        kpi, created = KpiDefinition.objects.update_or_create(
-            unit=unit,
-            year=year,
-            code=code,
-            defaults={
-                "organization_id": org_id,
-                "name": name,
-                "target": target,
-                "weight": weight,
-                "direction": direction,
-                "measure": str(data.get("measure") or "").strip()[:20],
-            },
-        )
-        audit.record(
-            "assessment.kpi_define" if created else "assessment.kpi_update",
-            actor=actor,
-            obj=kpi,
-            changes={"code": code, "target": target, "weight": weight, "direction": direction},
-        )
-    return kpi
-
-
-def _require_year_open(unit: Unit, year: int) -> None:
-    if Entry.objects.filter(unit=unit, campaign__year=year, campaign__state=CampaignState.FINALIZED).exists():
-        raise DomainError(f"{year} 年度{FINALIZED}", code="finalized")
-
-
-def record_result(
-    *,
-    actor: Actor,
-    unit_code: str,
-    kpi_code: str,
-    period: str,
-    value: object,
-    source_system: str,
-    idempotency_key: str,
-) -> tuple[KpiResult, bool]:
-    """Store one KPI result sent by a business system: (result, created). The same idempotency key
-    again with the same content returns the stored result; with different content it is refused (409)."""
-    key = (idempotency_key or "").strip()
-    if not key or len(key) > 100:
-        raise DomainError("请提供幂等键（idempotency_key，1–100 个字符）", field="idempotency_key")
-    unit = _find_unit(unit_code)
-    kpi_code = (kpi_code or "").strip()
-    period = (period or "").strip()
-    source = (source_system or "").strip()
-    if not source or len(source) > 50:
-        raise DomainError("请填写来源系统（1–50 个字符）", field="source_system")
-    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise DomainError("完成值应为数字", field="value")
-    number = _dec(value, "value", "完成值")
-    year_text = period[:4]
-    if problem := rules.period_problem(period):
-        raise DomainError(problem, field="period")
-    kpi = (
-        KpiDefinition.objects.select_related("organization")
-        .filter(unit=unit, year=int(year_text), code=kpi_code)
-        .first()
-    )
-    if kpi is None:
-        raise DomainError(f"单位“{unit.name}”{year_text} 年没有代码为“{kpi_code}”的业务指标", field="kpi")
-    require_at(actor, REPORT, kpi.organization.path)
-    existing = KpiResult.objects.filter(idempotency_key=key).select_related("definition").first()
-    if existing is not None:
-        return _same_or_conflict(existing, kpi, period, number), False
-    _require_year_open(unit, kpi.year)
-    try:
-        with transaction.atomic():
-            result = KpiResult.objects.create(
-                definition=kpi,
-                period=period,
-                value=number,
-                source_system=source,
-                idempotency_key=key,
-                received_by_id=actor.pk,
-            )
-            audit.record(
-                "assessment.kpi_result",
-                actor=actor,
-                obj=kpi,
-                changes={"period": period, "value": number, "source": source, "key": key},
-            )
-    except IntegrityError:
-        # A retry raced us with the same key: answer as if it came second.
-        existing = KpiResult.objects.select_related("definition").get(idempotency_key=key)
-        return _same_or_conflict(existing, kpi, period, number), False
-    return result, True
-
-
-def _same_or_conflict(existing: KpiResult, kpi: KpiDefinition, period: str, value: Decimal) -> KpiResult:
-    if existing.definition_id == kpi.pk and existing.period == period and existing.value == value:
-        return existing
-    raise Conflict(
-        f"幂等键“{existing.idempotency_key}”已用于另一条完成值"
-        f"（{existing.definition.code} {existing.period}：{levels.plain(existing.value)}），不能改写；"
-        "新的完成值请使用新的幂等键",
-    )
-
-
-def _find_unit(code: str) -> Unit:
-    code = (code or "").strip()
-    unit = Unit.objects.filter(credit_code=code.upper()).first() if code else None
-    if unit is None and code:
-        import uuid
-
-        try:
-            unit = Unit.objects.filter(code=uuid.UUID(code)).first()
-        except ValueError:
-            unit = None
-    if unit is None:
-        raise DomainError(f"找不到单位“{code}”（请使用统一社会信用代码）", field="unit")
-    return unit
-
-
-# ---------------------------------------------------------------- 述职评议
-
-
-def secretaries_of(units: Sequence[Unit], today: date | None = None) -> dict[int, tuple[str, str]]:
-    """Per unit: (name, post) of its main organization's current secretary, when one is on record."""
-    from django.db.models import Q
-
-    from ronghe.orgs.models import Officer
-
-    today = today or timezone.localdate()
-    mains = main_organizations([u.pk for u in units])
-    holding = Q(started_on__lte=today) & (Q(ended_on__isnull=True) | Q(ended_on__gt=today))
-    by_org = dict(
-        Officer.objects.filter(
-            holding, organization_id__in=[m[0] for m in mains.values()], post="secretary"
-        ).values_list("organization_id", "member__name")
-    )
-    return {u: (by_org[m[0]], "党组织书记") for u, m in mains.items() if m[0] in by_org}
-
-
-def create_round(
-    *,
-    actor: Actor,
-    organization: Organization,
-    year: int,
-    title: str,
-    held_on: date,
-    secretaries: Sequence[tuple[Unit, str, str]],
-) -> DebriefRound:
-    """A 述职评议 round with one 述职 per (unit, secretary's name, post)."""
-    require_at(actor, MANAGE, organization.path)
-    errors: dict[str, list[str]] = {}
-    title = (title or "").strip()
-    if not title:
-        errors["title"] = ["请填写名称"]
-    if held_on.year != year:
-        errors["held_on"] = [f"述职日期应在 {year} 年内"]
-    if not secretaries:
-        errors["units"] = ["请至少选择一个单位"]
-    mains = main_organizations([u.pk for u, _n, _p in secretaries])
-    for unit, name, _post in secretaries:
-        if unit.pk not in mains or not mains[unit.pk][1].startswith(organization.path):
-            errors.setdefault("units", []).append(f"单位“{unit.name}”不在本级管理范围内")
-        if not (name or "").strip():
-            errors.setdefault("units", []).append(f"请填写“{unit.name}”的述职人")
-    if len({u.pk for u, _n, _p in secretaries}) != len(secretaries):
-        errors.setdefault("units", []).append("同一单位只能述职一次")
-    if errors:
-        raise InvalidInput(errors, {"title": "名称", "held_on": "述职日期", "units": "述职单位"})
-    with transaction.atomic():
-        rnd = DebriefRound.objects.create(
-            organization=organization,
-            year=year,
-            title=title,
-            held_on=held_on,
-            rules=rules.DebriefRules().to_dict(),
-            created_by_id=actor.pk,
-        )
-        Debrief.objects.bulk_create(
-            Debrief(
-                round=rnd,
-                unit=u,
-                organization_id=mains[u.pk][0],
-                secretary=n.strip(),
-                post=(p or "").strip(),
-                order=i,
-            )
-            for i, (u, n, p) in enumerate(secretaries)
-        )
-        workflow.start(ROUND_PROCESS, rnd, by=actor)
-        audit.record("assessment.round_create", actor=actor, obj=rnd, changes={"debriefs": len(secretaries)})
-    return rnd
-
-
-def open_vote(*, actor: Actor, rnd: DebriefRound, minutes: int) -> DebriefRound:
-    """Start the secret 测评: one ballot with every secretary as a subject, options 好/较好/一般/差."""
-    debriefs = list(rnd.debriefs.select_related("unit"))
-    with transaction.atomic():
-        ballot = voting.open_ballot(
-            actor=actor,
-            kind=ROUND_KIND,
-            object_id=rnd.pk,
-            organization=rnd.organization,
-            title=f"{rnd.title} 民主测评",
-            subjects=[
-                {"key": str(d.pk), "label": f"{d.secretary}（{d.unit.name}{d.post}）"} for d in debriefs
-            ],
-            options=rules.OPTIONS,
-            minutes=minutes,
-            manage_permission=MANAGE,
-        )
-        workflow.transition(ROUND_PROCESS, rnd, "open_vote", by=actor, fields={"ballot": ballot})
-    return rnd
-
-
-def count_votes(*, actor: Actor, rnd: DebriefRound) -> DebriefRound:
-    """Close the ballot and give each secretary the score and grade of the votes (the 测评 grade)."""
-    if rnd.ballot is None:
-        raise DomainError("尚未开始测评")
-    drules = rules.DebriefRules.from_dict(rnd.rules)
-    with transaction.atomic():
-        workflow.transition(ROUND_PROCESS, rnd, "count", by=actor)
-        if rnd.ballot.state == "open":
-            voting.close(actor=actor, ballot=rnd.ballot)
-        counts = voting.counts(rnd.ballot)
-        debriefs = list(rnd.debriefs.all())
-        for d in debriefs:
-            d.counts = counts.get(str(d.pk), {})
-            d.vote_score, d.vote_rank = rules.debrief_outcome(d.counts, drules)
-            d.final_rank = d.vote_rank
-        Debrief.objects.bulk_update(debriefs, ["counts", "vote_score", "vote_rank", "final_rank"])
-    return rnd
-
-
-def set_final_grade(*, actor: Actor, debrief: Debrief, rank: int, reason: str) -> Debrief:
-    """The committee's final grade; a grade other than the vote's needs a reason."""
-    rnd = debrief.round
-    require_at(actor, MANAGE, rnd.organization.path)
-    if rnd.state != RoundState.COUNTED:
-        raise DomainError("只有计票后、确定等次前可以调整等次", code="state")
-    if rank not in rules.GRADE_LABELS:
-        raise DomainError("请选择等次", field="rank")
-    reason = (reason or "").strip()
-    if rank != debrief.vote_rank and not reason:
-        raise DomainError("与测评等次不同时，请填写调整理由", field="reason")
-    with transaction.atomic():
-        before = debrief.final_rank
-        debrief.final_rank, debrief.final_reason = rank, reason[:300]
-        debrief.save(update_fields=["final_rank", "final_reason"])
-        audit.record(
-            "assessment.debrief_grade",
-            actor=actor,
-            obj=debrief,
-            changes={"final_rank": [before, rank], "reason": reason},
-        )
-    return debrief
-
-
-def finalize_round(*, actor: Actor, rnd: DebriefRound) -> DebriefRound:
-    if rnd.debriefs.filter(final_rank__isnull=True).exists():
-        raise DomainError("还有述职人没有等次（无人投票时请直接评定）")
-    workflow.transition(ROUND_PROCESS, rnd, "finalize", by=actor)
-    return rnd

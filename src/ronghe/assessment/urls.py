@@ -1,5 +1,7 @@
 from django.urls import path
 
+from ronghe.assessment import debrief_views as dv
+from ronghe.assessment import kpi_views as kv
 from ronghe.assessment import vanguard_views as vv
 from ronghe.assessment import views
 
@@ -14,16 +16,16 @@ urlpatterns = [
     path("<uuid:code>/quadrant/", views.quadrant, name="quadrant"),
     path("<uuid:code>/export.<str:fmt>", views.campaign_export, name="campaign-export"),
     path("units/<uuid:code>/", views.entry_detail, name="entry-detail"),
-    path("kpis/", views.kpi_list, name="kpi-list"),
-    path("kpis/new/", views.kpi_create, name="kpi-create"),
-    path("kpis/import/", views.kpi_import, name="kpi-import"),
-    path("kpis/<int:pk>/", views.kpi_detail, name="kpi-detail"),
-    path("debriefs/", views.round_list, name="round-list"),
-    path("debriefs/new/", views.round_create, name="round-create"),
-    path("debriefs/<uuid:code>/", views.round_detail, name="round-detail"),
-    path("debriefs/<uuid:code>/<str:action>/", views.round_action, name="round-action"),
-    path("debrief/<uuid:code>/", views.debrief_materials, name="debrief-materials"),
-    path("debrief/<uuid:code>/grade/", views.debrief_grade, name="debrief-grade"),
+    path("kpis/", kv.kpi_list, name="kpi-list"),
+    path("kpis/new/", kv.kpi_create, name="kpi-create"),
+    path("kpis/import/", kv.kpi_import, name="kpi-import"),
+    path("kpis/<int:pk>/", kv.kpi_detail, name="kpi-detail"),
+    path("debriefs/", dv.round_list, name="round-list"),
+    path("debriefs/new/", dv.round_create, name="round-create"),
+    path("debriefs/<uuid:code>/", dv.round_detail, name="round-detail"),
+    path("debriefs/<uuid:code>/<str:action>/", dv.round_action, name="round-action"),
+    path("debrief/<uuid:code>/", dv.debrief_materials, name="debrief-materials"),
+    path("debrief/<uuid:code>/grade/", dv.debrief_grade, name="debrief-grade"),
     path("vanguards/", vv.vanguard_list, name="vanguard-list"),
     path("vanguards/new/", vv.vanguard_create, name="vanguard-create"),
     path("vanguards/<uuid:code>/", vv.vanguard_detail, name="vanguard-detail"),

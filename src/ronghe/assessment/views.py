@@ -16,32 +16,23 @@ from django.views.decorators.http import require_POST
 
 from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.assessment import exports, queries, rules, services
-from ronghe.assessment.choices import CampaignState, Quadrant, RoundState
+from ronghe.assessment.choices import CampaignState, Quadrant
 from ronghe.assessment.forms import (
     CampaignForm,
-    FinalGradeForm,
-    KpiForm,
-    KpiImportForm,
-    KpiResultForm,
-    RoundForm,
     SettingsForm,
-    VoteOpenForm,
 )
-from ronghe.assessment.models import Debrief, DebriefRound, Entry, KpiDefinition
+from ronghe.assessment.models import Entry
 from ronghe.core import audit, downloads
 from ronghe.core.errors import DomainError, InvalidInput, add_each_to_form, add_to_form
-from ronghe.core.evidence.views import evidence_panel
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
 from ronghe.core.scope import get_for_user_or_404, has_perm_at, paths_with
 from ronghe.core.scoring.models import Campaign, Indicator
-from ronghe.core.voting import services as voting
-from ronghe.core.voting.views import qr_svg, vote_url
+from ronghe.orgs import queries as orgs_queries
 from ronghe.orgs.models import Organization, Unit
 
 VIEW, MANAGE = services.VIEW, services.MANAGE
 STATE_LABELS = dict(CampaignState.choices)
-ROUND_LABELS = dict(RoundState.choices)
 
 
 def _nodes(request: AuthenticatedRequest) -> list[Organization]:
@@ -391,9 +382,6 @@ def campaign_export(request: AuthenticatedRequest, code: UUID, fmt: str) -> Http
     return downloads.generated(exports.results_xlsx(campaign, entries), downloads.XLSX, f"{name}.xlsx")
 
 
-# ---------------------------------------------------------------- KPIs
-
-
 def _year(request: AuthenticatedRequest) -> int:
     try:
         return int(request.GET.get("year") or timezone.localdate().year)
@@ -402,288 +390,4 @@ def _year(request: AuthenticatedRequest) -> int:
 
 
 def _units_managed(request: AuthenticatedRequest) -> list[Unit]:
-    paths = paths_with(request.user, MANAGE)
-    if not paths:
-        return []
-    from django.db.models import Q
-
-    cond = Q()
-    for p in paths:
-        cond |= Q(organizations__path__startswith=p)
-    return list(Unit.objects.filter(cond).distinct().order_by("name"))
-
-
-@require(VIEW)
-def kpi_list(request: AuthenticatedRequest) -> HttpResponse:
-    year = _year(request)
-    q = (request.GET.get("q") or "").strip()
-    rows = queries.visible_kpis(request.user, year)
-    if q:
-        rows = rows.filter(unit__name__icontains=q)
-    page = paginate(request, rows, per_page=30)
-    units = _units_managed(request)
-    form = KpiForm(units=[(str(u.code), u.name) for u in units]) if units else None
-    return render_page_or_partial(
-        request,
-        "assessment/kpi_list.html",
-        {"page": page, "year": year, "q": q, "query": query_without_page(request), "form": form},
-    )
-
-
-@require(MANAGE)
-@require_POST
-def kpi_create(request: AuthenticatedRequest) -> HttpResponse:
-    year = _year(request)
-    units = _units_managed(request)
-    form = KpiForm(request.POST, units=[(str(u.code), u.name) for u in units])
-    if form.is_valid():
-        unit = next(u for u in units if str(u.code) == form.cleaned_data["unit"])
-        try:
-            services.define_kpi(actor=request.user, unit=unit, year=year, data=form.cleaned_data)
-        except DomainError as exc:
-            add_each_to_form(form, exc)
-        else:
-            messages.success(request, "业务指标已保存")
-            return redirect(reverse("assessment:kpi-list") + f"?year={year}")
-    page = paginate(request, queries.visible_kpis(request.user, year), per_page=30)
-    return render(
-        request,
-        "assessment/kpi_list.html",
-        {"page": page, "year": year, "q": "", "query": "", "form": form},
-        status=400,
-    )
-
-
-@require(services.REPORT)
-def kpi_import(request: AuthenticatedRequest) -> HttpResponse:
-    """完成值 from an Excel sheet: checked row by row; any bad row writes nothing."""
-    from ronghe.assessment import imports
-
-    form = KpiImportForm(request.POST or None, request.FILES or None)
-    outcome = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            outcome = imports.import_results(
-                actor=request.user, upload=form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"]
-            )
-        except DomainError as exc:
-            add_to_form(form, exc)
-        else:
-            if not form.cleaned_data["dry_run"] and not outcome.invalid and outcome.valid:
-                messages.success(
-                    request,
-                    f"已导入 {outcome.created} 条完成值（重复的 {len(outcome.valid) - outcome.created} 条未重复保存）",
-                )
-                return redirect("assessment:kpi-list")
-    status = 400 if form.errors or (outcome and outcome.invalid) else 200
-    return render(
-        request,
-        "assessment/kpi_import.html",
-        {
-            "form": form,
-            "outcome": outcome,
-            "headers": ["单位", "指标代码", "期间", "完成值", "来源系统"],
-            "breadcrumbs": [("业务指标", reverse("assessment:kpi-list")), ("导入完成值", None)],
-        },
-        status=status,
-    )
-
-
-@require(VIEW)
-def kpi_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    kpi = get_for_user_or_404(KpiDefinition.objects.select_related("unit"), request.user, perm=VIEW, pk=pk)
-    can_report = has_perm_at(request.user, services.REPORT, kpi.organization.path)
-    form = KpiResultForm(request.POST or None) if can_report else None
-    if request.method == "POST" and form is not None and form.is_valid():
-        import uuid
-
-        try:
-            services.record_result(
-                actor=request.user,
-                unit_code=str(kpi.unit.code),
-                kpi_code=kpi.code,
-                period=form.cleaned_data["period"],
-                value=form.cleaned_data["value"],
-                source_system="手工录入",
-                idempotency_key=f"manual-{uuid.uuid4()}",
-            )
-        except DomainError as exc:
-            add_to_form(form, exc)
-        else:
-            messages.success(request, "完成值已录入")
-            return redirect("assessment:kpi-detail", pk=pk)
-    return render(
-        request,
-        "assessment/kpi_detail.html",
-        {
-            "kpi": kpi,
-            "results": kpi.results.order_by("-received_at")[:100],
-            "form": form,
-            "breadcrumbs": [
-                ("业务指标", reverse("assessment:kpi-list") + f"?year={kpi.year}"),
-                (kpi.name, None),
-            ],
-        },
-        status=400 if form is not None and form.errors else 200,
-    )
-
-
-# ---------------------------------------------------------------- 述职评议
-
-
-def _round(request: AuthenticatedRequest, code: UUID) -> DebriefRound:
-    rnd = get_for_user_or_404(
-        DebriefRound.objects.select_related("organization", "ballot"), request.user, perm=VIEW, code=code
-    )
-    rnd.state_label = ROUND_LABELS.get(rnd.state, rnd.state)  # type: ignore[attr-defined]
-    return rnd
-
-
-@require(VIEW)
-def round_list(request: AuthenticatedRequest) -> HttpResponse:
-    page = paginate(request, queries.visible_rounds(request.user), per_page=20)
-    for r in page.object_list:
-        r.state_label = ROUND_LABELS.get(r.state, r.state)  # type: ignore[attr-defined]
-    return render_page_or_partial(
-        request,
-        "assessment/round_list.html",
-        {"page": page, "query": query_without_page(request), "can_open": bool(_nodes(request))},
-    )
-
-
-@require(MANAGE)
-def round_create(request: AuthenticatedRequest) -> HttpResponse:
-    nodes = _nodes(request)
-    units = _units_managed(request)
-    names = services.secretaries_of(units)
-    choices = [
-        (str(u.code), f"{u.name}（{names[u.pk][0] if u.pk in names else '未配备书记'}）") for u in units
-    ]
-    form = RoundForm(
-        request.POST or None,
-        nodes=[(str(o.code), o.name) for o in nodes],
-        units=choices,
-        initial={
-            "year": timezone.localdate().year,
-            "title": f"{timezone.localdate().year}年度党组织书记抓党建述职评议",
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        org = next(o for o in nodes if str(o.code) == d["organization"])
-        chosen = [u for u in units if str(u.code) in set(d["units"])]
-        try:
-            rnd = services.create_round(
-                actor=request.user,
-                organization=org,
-                year=d["year"],
-                title=d["title"],
-                held_on=d["held_on"],
-                secretaries=[(u, *names.get(u.pk, ("", ""))) for u in chosen],
-            )
-        except DomainError as exc:
-            add_each_to_form(form, exc)
-        else:
-            messages.success(request, "述职评议已创建")
-            return redirect("assessment:round-detail", code=rnd.code)
-    return render(request, "assessment/round_form.html", {"form": form}, status=400 if form.errors else 200)
-
-
-@require(VIEW)
-def round_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
-    rnd = _round(request, code)
-    can_manage = has_perm_at(request.user, MANAGE, rnd.organization.path)
-    debriefs = list(rnd.debriefs.select_related("unit"))
-    for d in debriefs:
-        d.vote_label = rules.grade_label(d.vote_rank)  # type: ignore[attr-defined]
-        d.final_label = rules.grade_label(d.final_rank)  # type: ignore[attr-defined]
-        d.form = FinalGradeForm(prefix=f"d{d.pk}", initial={"rank": d.final_rank})  # type: ignore[attr-defined]
-        d.votes = [(o["label"], d.counts.get(o["key"], 0)) for o in rules.OPTIONS]  # type: ignore[attr-defined]
-    ctx: dict[str, Any] = {
-        "round": rnd,
-        "debriefs": debriefs,
-        "can_manage": can_manage,
-        "open_form": VoteOpenForm(),
-        "breadcrumbs": [("述职评议", reverse("assessment:round-list")), (rnd.title, None)],
-    }
-    ballot = rnd.ballot
-    if ballot is not None:
-        ctx["voters"] = voting.voter_count(ballot)
-        ctx["ballot_open"] = voting.is_open(ballot)
-        if can_manage and rnd.state == RoundState.VOTING:
-            ctx["vote_url"] = vote_url(request, ballot)
-            ctx["vote_qr"] = qr_svg(request, ballot)
-    return render(request, "assessment/round_detail.html", ctx)
-
-
-@require(MANAGE)
-@require_POST
-def round_action(request: AuthenticatedRequest, code: UUID, action: str) -> HttpResponse:
-    rnd = _round(request, code)
-    try:
-        if action == "open":
-            form = VoteOpenForm(request.POST)
-            minutes = form.cleaned_data["minutes"] if form.is_valid() else 0
-            services.open_vote(actor=request.user, rnd=rnd, minutes=minutes)
-            messages.success(request, "测评已开始：请参会人员扫码投票")
-        elif action == "count":
-            services.count_votes(actor=request.user, rnd=rnd)
-            messages.success(request, "测评已结束，票数已统计")
-        elif action == "finalize":
-            services.finalize_round(actor=request.user, rnd=rnd)
-            messages.success(request, "述职评议等次已确定")
-        else:
-            raise Http404
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("assessment:round-detail", code=code)
-
-
-@require(MANAGE)
-@require_POST
-def debrief_grade(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
-    debrief = get_for_user_or_404(
-        Debrief.objects.select_related("round", "round__organization"), request.user, perm=MANAGE, code=code
-    )
-    form = FinalGradeForm(request.POST, prefix=f"d{debrief.pk}")
-    if form.is_valid():
-        try:
-            services.set_final_grade(
-                actor=request.user,
-                debrief=debrief,
-                rank=form.cleaned_data["rank"],
-                reason=form.cleaned_data["reason"],
-            )
-        except DomainError as exc:
-            messages.error(request, f"{debrief.secretary}：{exc.message}")
-        else:
-            messages.success(request, f"已评定{debrief.secretary}的等次")
-    else:
-        messages.error(request, f"{debrief.secretary}：请选择等次")
-    return redirect("assessment:round-detail", code=debrief.round.code)
-
-
-@require(VIEW)
-def debrief_materials(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
-    """One secretary's 述职: the materials the unit uploads (core/evidence) and the result once counted."""
-    debrief = get_for_user_or_404(
-        Debrief.objects.select_related("round", "round__organization", "unit"),
-        request.user,
-        perm=VIEW,
-        code=code,
-    )
-    ctx: dict[str, Any] = {
-        "debrief": debrief,
-        "round": debrief.round,
-        "vote_label": rules.grade_label(debrief.vote_rank),
-        "final_label": rules.grade_label(debrief.final_rank),
-        "counted": debrief.round.state in (RoundState.COUNTED, RoundState.FINALIZED),
-        "votes": [(o["label"], debrief.counts.get(o["key"], 0)) for o in rules.OPTIONS],
-        "breadcrumbs": [
-            ("述职评议", reverse("assessment:round-list")),
-            (debrief.round.title, reverse("assessment:round-detail", args=[debrief.round.code])),
-            (debrief.secretary, None),
-        ],
-    }
-    ctx |= evidence_panel(request, kind="assessment.debrief", object_id=debrief.pk)
-    return render(request, "assessment/debrief_detail.html", ctx)
+    return list(orgs_queries.units_for_user(request.user, MANAGE).order_by("name"))
