@@ -12,6 +12,7 @@ from ronghe.accounts.choices import Role
 from ronghe.core.errors import DomainError
 from ronghe.core.models import AuditEntry
 from ronghe.dues import queries, services
+from ronghe.dues import relief as relief_services
 from ronghe.dues.choices import CaseState, Category, RecordState, ReliefKind, ReliefState
 from ronghe.dues.models import ArrearsCase, DuesRecord, DuesSetting, VoluntaryPayment
 from tests.factories import MemberFactory, UserFactory, grant
@@ -195,7 +196,7 @@ def test_reason_and_exemption_settle_months(based):
         paid_on=date(2026, 1, 2),
     )
     assert queries.arrears_by_member([based.member_a_record], TODAY)[based.member_a_record.pk].level == "case"
-    services.record_reason(
+    relief_services.record_reason(
         actor=based.secretary_a,
         member=based.member_a_record,
         from_period=date(2026, 6, 1),
@@ -223,15 +224,15 @@ def test_monthly_run_opens_a_case_at_six_months_and_never_expels(based):
     assert based.member_a_record.status == "full"
     todo = queries.todo(based.secretary_a, TODAY)
     assert (todo["case"], todo["open_cases"]) == (1, 1)
-    services.close_case(
+    relief_services.close_case(
         actor=based.secretary_a, case=case, decision="批评教育，限期一个月补交", decided_on=TODAY
     )
     with pytest.raises(DomainError, match="该事项已研究"):
-        services.close_case(actor=based.secretary_a, case=case, decision="再次", decided_on=TODAY)
+        relief_services.close_case(actor=based.secretary_a, case=case, decision="再次", decided_on=TODAY)
 
 
 def test_relief_needs_the_higher_party_committee(based):
-    relief = services.apply_relief(
+    relief = relief_services.apply_relief(
         actor=based.secretary_a,
         member=based.member_a_record,
         kind=ReliefKind.EXEMPT,
@@ -239,16 +240,16 @@ def test_relief_needs_the_higher_party_committee(based):
         to_period=date(2027, 4, 1),
         reason="重病住院",
     )
-    services.study_relief(actor=based.secretary_a, relief=relief)
+    relief_services.study_relief(actor=based.secretary_a, relief=relief)
     # a 党总支's administrator (unit admin at 甲局总支) cannot approve
     general = UserFactory(username="zongzhi")
     grant(general, Role.UNIT_ADMIN, based.org_a)
     with pytest.raises(DomainError, match="须经上一级党委批准"):
-        services.decide_relief(actor=general, relief=relief, approve=True)
+        relief_services.decide_relief(actor=general, relief=relief, approve=True)
     relief.refresh_from_db()
     assert relief.state == ReliefState.STUDIED
     # the 机关工委 (a committee above the branch) approves
-    services.decide_relief(actor=based.committee_admin, relief=relief, approve=True)
+    relief_services.decide_relief(actor=based.committee_admin, relief=relief, approve=True)
     relief.refresh_from_db()
     assert (relief.state, relief.approved_by_org) == (ReliefState.APPROVED, based.committee)
     services.run_month(

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from ronghe.dues import relief as relief_services
 from ronghe.dues import services
 from ronghe.dues.choices import Category, RecordState
 from ronghe.dues.models import DuesBase, DuesRecord, DuesSetting, DuesUse
@@ -274,7 +275,7 @@ def test_htmx_requests_get_the_fragment_or_the_page(client_for, based):
 def test_relief_list_and_home_to_do_for_the_committee(client_for, based):
     from ronghe.dues.choices import ReliefKind
 
-    relief = services.apply_relief(
+    relief = relief_services.apply_relief(
         actor=based.secretary_a,
         member=based.member_a_record,
         kind=ReliefKind.EXEMPT,
@@ -282,7 +283,7 @@ def test_relief_list_and_home_to_do_for_the_committee(client_for, based):
         to_period=date(2026, 3, 1),
         reason="困难",
     )
-    services.study_relief(actor=based.secretary_a, relief=relief)
+    relief_services.study_relief(actor=based.secretary_a, relief=relief)
     body = client_for(based.committee_admin).get(reverse("dues:relief-list")).content.decode()
     assert "张甲" in body and "支部已研究" in body
     home = client_for(based.committee_admin).get(reverse("home:home")).content.decode()

@@ -19,6 +19,8 @@ BRANCH_KINDS = frozenset({OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.TEMPORAR
 ELECTED_KINDS = frozenset(
     {OrgKind.COMMITTEE, OrgKind.PARTY_COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH, OrgKind.JOINT_BRANCH}
 )
+# The organizations that approve an admission, a 转正 or a 少交/免交 (a 党委 or the 工委, never a 党总支).
+APPROVING_KINDS = frozenset({OrgKind.PARTY_COMMITTEE, OrgKind.COMMITTEE})
 
 
 class OfficerPost(models.TextChoices):

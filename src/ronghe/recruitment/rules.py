@@ -20,7 +20,7 @@ from typing import Any
 from ronghe.core import workdays
 from ronghe.members.rules import add_years, years_between
 from ronghe.orglife.rules import evaluate_general_meeting_vote
-from ronghe.orgs.choices import OrgKind
+from ronghe.orgs.choices import APPROVING_KINDS
 from ronghe.recruitment.choices import FullOutcome, ReviewResult
 
 CASE = "recruitment.case"  # evidence and audit kind of a case
@@ -34,7 +34,6 @@ EXTENSION_MONTHS = (6, 12)
 FULL_APPROVAL_MONTHS = 3
 TALK_MONTHS = 1
 # Only a 党委 (工委) approves an admission; a 党总支, a 党支部 or a 党组 never does (domain-rules §3 step 17).
-APPROVING_KINDS = frozenset({OrgKind.PARTY_COMMITTEE, OrgKind.COMMITTEE})
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from ronghe.core.htmx import paginate, query_without_page, render_page_or_partia
 from ronghe.core.permissions import require
 from ronghe.core.scope import get_for_user_or_404, has_perm_at, scoped
 from ronghe.dues import queries, rules, services
+from ronghe.dues import relief as relief_services
 from ronghe.dues.choices import CaseState
 from ronghe.dues.forms import CaseForm
 from ronghe.dues.models import ArrearsCase
@@ -145,7 +146,7 @@ def case_close(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     form = CaseForm(request.POST)
     if form.is_valid():
         try:
-            services.close_case(
+            relief_services.close_case(
                 actor=request.user,
                 case=case,
                 decision=form.cleaned_data["decision"],

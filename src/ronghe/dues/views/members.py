@@ -21,6 +21,7 @@ from ronghe.core.htmx import paginate
 from ronghe.core.permissions import require
 from ronghe.core.scope import get_for_user_or_404, has_perm_at, scoped
 from ronghe.dues import queries, rules, services
+from ronghe.dues import relief as relief_services
 from ronghe.dues.forms import BaseForm, DecideForm, PaymentForm, ReasonForm, ReliefForm, VoluntaryForm
 from ronghe.dues.models import Relief
 from ronghe.dues.views.params import own_member, requested_year
@@ -149,7 +150,7 @@ def member_relief(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     form = ReliefForm(request.POST, prefix="relief")
     if form.is_valid():
         try:
-            services.apply_relief(
+            relief_services.apply_relief(
                 actor=request.user,
                 member=member,
                 kind=form.cleaned_data["kind"],
@@ -173,7 +174,7 @@ def member_reason(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     form = ReasonForm(request.POST, prefix="reason")
     if form.is_valid():
         try:
-            services.record_reason(
+            relief_services.record_reason(
                 actor=request.user,
                 member=member,
                 from_period=form.cleaned_data["from_period"],
@@ -203,15 +204,15 @@ def relief_decide(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
         action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
         try:
             if action == "study":
-                services.study_relief(actor=request.user, relief=relief, comment=comment)
+                relief_services.study_relief(actor=request.user, relief=relief, comment=comment)
             else:
-                services.decide_relief(
+                relief_services.decide_relief(
                     actor=request.user, relief=relief, approve=action == "approve", comment=comment
                 )
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"申请已{services.RELIEF.action_labels[action]}")
+            messages.success(request, f"申请已{relief_services.RELIEF.action_labels[action]}")
     return redirect(reverse("dues:member", kwargs={"code": relief.member.code}))
 
 
