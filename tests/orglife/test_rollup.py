@@ -13,7 +13,7 @@ from ronghe.accounts.choices import Role
 from ronghe.accounts.models import User
 from ronghe.core.scope import scoped
 from ronghe.demo.generator import build_county
-from ronghe.orglife import compliance, rollup
+from ronghe.orglife import compliance, facts, rollup
 from ronghe.orglife.choices import MeetingKind
 from ronghe.orglife.models import Meeting, MeetingRequirement
 from ronghe.orgs.choices import OrgKind
@@ -249,3 +249,20 @@ def test_the_compliance_page_marks_the_nodes_own_row(county, client):
     assert "本级" in body and county.branch.name in body
     group_page = client.get(reverse("orglife:compliance") + f"?year=2026&org={county.group.code}")
     assert "本级" not in group_page.content.decode()  # a leaf has no children to set itself apart from
+
+
+@pytest.mark.parametrize("case_limit", [0, 10**6], ids=["regrouped-in-python", "case-in-sql"])
+def test_every_branch_at_two_depths_counts_like_each_branch_alone(county, case_limit, monkeypatch):
+    # given every branch of the county, at two depths (under a 党委 and under a 总支), as a rating asks
+    branches = list(Organization.objects.filter(kind=OrgKind.BRANCH, is_active=True).order_by("path"))
+    assert len({b.depth for b in branches}) > 1 and len(branches) > 3
+    monkeypatch.setattr(rollup, "CASE_LIMIT", case_limit)
+    today = date(2026, 9, 20)
+    # when they are counted together
+    together = facts.compliance_by_organization([b.pk for b in branches], 2026, today)
+    # then each equals its subtree's obligations evaluated one by one
+    for b in branches:
+        alone = compliance.Tally()
+        for oc in compliance.compute_compliance(b.subtree(), 2026, today):
+            alone.merge(oc.tally)
+        assert astuple(together[b.pk]) == astuple(alone), b.name

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from ronghe.accounts.models import User
 from ronghe.core.scope import scoped
@@ -233,7 +233,13 @@ def roster_counts(organizations: QuerySet[Organization], since: date) -> RosterC
     )
     later: dict[int, list[History]] = defaultdict(list)
     stretches: dict[tuple[int, str], list[tuple[date | None, date | None, int]]] = defaultdict(list)
-    members = list(touched.prefetch_related("transfers"))  # no second query when nobody changed
+    # Only what `_standing` reads: a changed member's whole row (encrypted fields …) is not needed.
+    transfers = Transfer.objects.only("id", "member_id", "kind", "status", "completed_on", "from_organization_id")
+    members = list(  # no second query when nobody changed
+        touched.only("id", "organization_id", "status", "joined_on", "full_on").prefetch_related(
+            Prefetch("transfers", queryset=transfers)
+        )
+    )
     for change in changed.filter(object_id__in=touched.values("pk")) if members else ():
         later[change.object_id].append(change)
     for m in members:

@@ -16,6 +16,15 @@ class OrglifeConfig(AppConfig):
 
         # the home page's sections and the compliance table read these
         readcache.invalidate_on(Meeting, Attendance, MeetingRequirement)
+        # meetings held per organization, kind and month, kept as meetings are written
+        from django.db.models import signals
+
+        from ronghe.orglife import tallies
+
+        signals.pre_save.connect(tallies.before_save, sender=Meeting, dispatch_uid="orglife.tally.pre_save")
+        signals.post_save.connect(tallies.after_save, sender=Meeting, dispatch_uid="orglife.tally.post_save")
+        signals.pre_delete.connect(tallies.before_delete, sender=Meeting, dispatch_uid="orglife.tally.pre_del")
+        signals.post_delete.connect(tallies.after_delete, sender=Meeting, dispatch_uid="orglife.tally.post_del")
 
         def meeting_url(pk: int) -> str:
             code = Meeting.objects.filter(pk=pk).values_list("code", flat=True).first()

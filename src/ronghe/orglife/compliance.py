@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import ExtractMonth, ExtractQuarter
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from ronghe.accounts.models import User
@@ -27,12 +26,12 @@ from ronghe.members.models import Member
 from ronghe.members.queries import roster_counts
 from ronghe.orglife import rules
 from ronghe.orglife.choices import AttendanceStatus, ComplianceState, MeetingKind, MeetingState, Period
-from ronghe.orglife.models import Attendance, Meeting, MeetingRequirement, OrgLifePolicy
+from ronghe.orglife.models import Attendance, MeetingRequirement, MeetingTally, OrgLifePolicy
 from ronghe.orgs.choices import OrgKind
 from ronghe.orgs.models import Organization
 
 if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
+    pass
 
 
 @dataclass(frozen=True)
@@ -104,58 +103,53 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
     )
 
 
-class _PeriodIndex(TypedDict):
+class _Held(TypedDict):
+    organization_id: int
+    kind: str
     period_index: int
+    n: int
 
 
-def _counted_meetings(
+def held_per_period(
     orgs: QuerySet[Organization], year: int, reqs: list[MeetingRequirement], since: date | None = None
-) -> QuerySet[WithAnnotations[Meeting, _PeriodIndex]] | None:
-    """The meetings of `orgs` that count for `reqs` in the year, each annotated with its period index.
+) -> QuerySet[MeetingTally, _Held] | None:
+    """Meetings held per (organization, kind, period index) in the year, from the counts kept per
+    month (`tallies`): rows of organization_id, kind, period_index, n. None when `reqs` is empty.
 
-    A meeting counts for the date it was held (held_at), whenever it was entered, once held: a
-    planned one (ahead, or started with members unmarked) does not count yet. A 支委会
-    without quorum or a 民主生活会 below two thirds (quorum_met = False) is not counted.
-    None when `reqs` is empty.
+    Which meetings count: held (not planned), not refused for quorum, in the local month of
+    their start, whenever they were entered. With `since`, only months from its month on.
     """
     by_period: dict[str, list[str]] = defaultdict(list)
     for r in reqs:
         by_period[r.period].append(r.kind)
     if not by_period:
         return None
-    start, end = year_bounds(year)
-    if since is not None:  # only periods starting on or after `since` are asked about
-        start = max(start, datetime.combine(since, time.min, tzinfo=start.tzinfo))
     period_index = Case(
-        When(kind__in=by_period.get(Period.MONTH, []), then=ExtractMonth("held_at")),
-        When(kind__in=by_period.get(Period.QUARTER, []), then=ExtractQuarter("held_at")),
+        When(kind__in=by_period.get(Period.MONTH, []), then=F("month")),
+        When(kind__in=by_period.get(Period.QUARTER, []), then=(F("month") + 2) / 3),
         default=Value(1),
         output_field=IntegerField(),
     )
+    tallies = MeetingTally.objects.filter(
+        organization__in=orgs.values("pk"), year=year, kind__in=[r.kind for r in reqs], held__gt=0
+    )
+    if since is not None and since.year == year:
+        tallies = tallies.filter(month__gte=since.month)
     return (
-        Meeting.objects.filter(
-            organization__in=orgs.values("pk"),
-            kind__in=[r.kind for r in reqs],
-            held_at__gte=start,
-            held_at__lt=end,
-            state=MeetingState.HELD,
-        )
-        .exclude(quorum_met=False)
-        .annotate(period_index=period_index)
+        tallies.annotate(period_index=period_index)
+        .values("organization_id", "kind", "period_index")
+        .annotate(n=Sum("held"))
+        .order_by()
     )
 
 
 def held_counts(
     orgs: QuerySet[Organization], year: int, reqs: list[MeetingRequirement], since: date | None = None
 ) -> dict[tuple[int, str, int], int]:
-    """One aggregate: meetings held per (organization, kind, period index) in the year.
-
-    Which meetings count, and for which period: `_counted_meetings`.
-    """
-    meetings = _counted_meetings(orgs, year, reqs, since)
-    if meetings is None:
+    """One aggregate: meetings held per (organization, kind, period index) in the year (`held_per_period`)."""
+    rows = held_per_period(orgs, year, reqs, since)
+    if rows is None:
         return {}
-    rows = meetings.values("organization_id", "kind", "period_index").annotate(n=Count("id")).order_by()
     return {(r["organization_id"], r["kind"], r["period_index"]): r["n"] for r in rows}
 
 

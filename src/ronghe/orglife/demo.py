@@ -13,7 +13,7 @@ from ronghe.core.bulk import bulk_load
 from ronghe.demo.generator import County, step
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
-from ronghe.orglife import rules
+from ronghe.orglife import rules, tallies
 from ronghe.orglife.choices import MeetingKind
 from ronghe.orglife.compliance import requirements_for_year, study_days_by_month
 from ronghe.orglife.models import Attendance, Meeting, MeetingRequirement
@@ -84,12 +84,13 @@ def year_of_meetings(county: County, rng: random.Random) -> None:
     study = [d for days in study_days_by_month(year).values() for d in days if d < today]
     for i in range(0, len(orgs), ORG_CHUNK):
         meetings = _meetings(orgs[i : i + ORG_CHUNK], reqs, slots, study, rng, today)
-        Meeting.objects.bulk_create(meetings, batch_size=2000)
+        Meeting.objects.bulk_create(meetings, batch_size=2000)  # no signals: counted below
         bulk_load(
             Attendance,
             ("meeting", "member", "status", "reason", "is_voter", "source", "grade"),
             _attendance(meetings, members, rng, today),
         )
+    tallies.rebuild()
 
 
 def _meetings(

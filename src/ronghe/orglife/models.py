@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -180,6 +181,18 @@ class Meeting(models.Model):
             # the few planned meetings whose start has come (`services.advance_meetings`)
             models.Index(fields=["state", "held_at"], name="orglife_meeting_state_held"),
         ]
+
+    # What compliance counts a meeting by (`orglife.tallies`): the values as loaded are kept, so a
+    # save moves the meeting's count from the cell it was stored in to the one it is saved in.
+    TALLY_FIELDS = ("organization_id", "kind", "held_at", "state", "quorum_met")
+    NOT_LOADED = object()
+    _stored: tuple[Any, ...]
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any, **kwargs: Any) -> Meeting:
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._stored = tuple(instance.__dict__.get(f, cls.NOT_LOADED) for f in cls.TALLY_FIELDS)
+        return instance
 
     def __str__(self) -> str:
         return self.title
@@ -371,3 +384,27 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class MeetingTally(models.Model):
+    """Meetings that count for compliance held by an organization of a kind in a local month,
+    kept as meetings are written (`orglife.tallies`)."""
+
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=30, choices=MeetingKind.choices)
+    held = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "会议计数"
+        verbose_name_plural = "会议计数"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year", "month", "kind"], name="orglife_tally_cell"
+            )
+        ]
+        indexes = [models.Index(fields=["year", "kind", "organization"], name="orglife_tally_year")]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.year}-{self.month:02d} {self.kind} {self.held}"

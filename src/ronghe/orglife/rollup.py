@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Case, CharField, Count, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, QuerySet, Value, When
 from django.db.models.functions import Substr
 
 from ronghe.accounts.models import User
@@ -24,10 +24,10 @@ from ronghe.orglife.choices import MeetingKind, Period
 from ronghe.orglife.compliance import (
     Tally,
     _active_members,
-    _counted_meetings,
     _coverage,
     _covered_members,
     held_counts,
+    held_per_period,
     not_owed,
     requirements_for_year,
     study_days_by_month,
@@ -133,6 +133,9 @@ def subtree_tallies(
         .annotate(n=Count("id"))
         .order_by()
     }
+    node_of = _regroup(paths)
+    if node_of is not None:
+        applicable = _sum_by_node(applicable, node_of)
     counts = dict.fromkeys(paths, 0)
     for (path, _kind), n in applicable.items():
         if path in counts:  # the node itself, above its children, is in no row
@@ -141,6 +144,9 @@ def subtree_tallies(
         return {path: (tallies[path], 0) for path in paths}
     held = _held_histogram(orgs, paths, year, [r for r in reqs if not r.coverage])
     pairs = {r.kind: _coverage_histogram(orgs, paths, year, r) for r in reqs if r.coverage}
+    if node_of is not None:
+        held = _merge_by_node(held, node_of)
+        pairs = {kind: _merge_by_node(found, node_of) for kind, found in pairs.items()}
     scheduled = {r.kind for r in reqs if r.kind == MeetingKind.STUDY_DAY and r.period == Period.MONTH}
     study = study_days_by_month(year) if scheduled else {}
     for r in reqs:
@@ -167,6 +173,36 @@ def subtree_tallies(
                         tally.add(state, n)
     _take_out_not_owed(orgs, paths, tallies, year, today, reqs)
     return {path: (tallies[path], counts[path]) for path in paths}
+
+
+K = TypeVar("K", str, tuple[str, str], tuple[str, str, int])
+V = TypeVar("V")
+
+
+def _node_key(key: K, node_of: Callable[[str], str | None]) -> K | None:
+    path = key if isinstance(key, str) else key[0]
+    node = node_of(path)
+    if node is None:
+        return None
+    return node if isinstance(key, str) else (node, *key[1:])
+
+
+def _sum_by_node(found: dict[K, int], node_of: Callable[[str], str | None]) -> dict[K, int]:
+    """Per-organization counts keyed by path (first) added up per node."""
+    out: dict[K, int] = defaultdict(int)
+    for key, n in found.items():
+        if (node := _node_key(key, node_of)) is not None:
+            out[node] += n
+    return out
+
+
+def _merge_by_node(found: dict[K, list[V]], node_of: Callable[[str], str | None]) -> dict[K, list[V]]:
+    """Per-organization histograms keyed by path (first) joined per node."""
+    out: dict[K, list[V]] = defaultdict(list)
+    for key, rows in found.items():
+        if (node := _node_key(key, node_of)) is not None:
+            out[node].extend(rows)
+    return out
 
 
 # Organizations whose obligations are evaluated one by one per query when their setup rules some
@@ -228,19 +264,42 @@ def _take_out_not_owed(
         tallies[node].add(state, -1)
 
 
-def _subtree(field: str, paths: list[str]) -> Substr | Case:
+# Above this many nodes at different depths, the SQL groups per organization (its own path) and
+# `_regroup` adds the organizations up per node in Python: a CASE of one LIKE per node would be
+# tested on every organization (nodes × organizations).
+CASE_LIMIT = 20
+
+
+def _subtree(field: str, paths: list[str]) -> Substr | Case | F:
     """The path of the node of `paths` (nodes that do not nest) whose subtree holds the organization
     whose path is `field`: that path's first characters, as many as the node's path has. A value
-    that is none of `paths` means no node's subtree (the parent of the nodes, above them)."""
+    that is none of `paths` means no node's subtree (the parent of the nodes, above them).
+    Many nodes at different depths: the organization's own path (see `_regroup`)."""
     lengths = {len(p) for p in paths}
     if len(lengths) == 1:
         return Substr(field, 1, lengths.pop())
+    if len(paths) > CASE_LIMIT:
+        return F(field)
     # Top nodes at different depths (grants at a unit and at a branch of another): a few at most.
     return Case(
         *(When(**{f"{field}__startswith": p}, then=Value(p)) for p in paths),
         default=Value(""),
         output_field=CharField(),
     )
+
+
+def _regroup(paths: list[str]) -> Callable[[str], str | None] | None:
+    """When `_subtree` gave organizations' own paths: the node of `paths` holding a path (or None
+    when outside every node's subtree); None when `_subtree` gave node paths already."""
+    lengths = sorted({len(p) for p in paths})
+    if len(lengths) == 1 or len(paths) <= CASE_LIMIT:
+        return None
+    nodes = set(paths)
+
+    def node_of(path: str) -> str | None:
+        return next((path[:n] for n in lengths if path[:n] in nodes), None)
+
+    return node_of
 
 
 def _grouped(outer: str, inner: list[QuerySet[Any]], params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -265,15 +324,14 @@ def _held_histogram(
     """(subtree, kind, period index) → [(meetings held, organizations holding that many)], for the
     organizations that held at least one meeting that counts.
 
-    The meetings are counted per organization first (what `held_counts` does, with no join), and
-    these counts, not the meetings, are joined to their organizations' subtrees and kinds.
+    The counts kept per organization and month (`held_per_period`, what `held_counts` reads) are
+    joined to their organizations' subtrees and kinds; the meetings themselves are not read.
     """
-    meetings = _counted_meetings(orgs, year, reqs)
+    per_org = held_per_period(orgs, year, reqs)
     # Only meetings of organizations the kind's requirement applies to (a 党小组's 主题党日 is not one).
     applies = [(r.kind, org_kind) for r in reqs for org_kind in set(r.org_kinds)]
-    if meetings is None or not applies:
+    if per_org is None or not applies:
         return {}
-    per_org = meetings.values("organization_id", "kind", "period_index").annotate(n=Count("id")).order_by()
     subtrees = (
         orgs.annotate(subtree_path=_subtree("path", paths)).values("id", "subtree_path", "kind").order_by()
     )
