@@ -89,3 +89,83 @@ def test_assessment_results_by_year_are_scoped(client, campaign, units, people):
         client.get("/api/v1/integration/assessments?year=2025", headers=_auth(units.committee_admin)).json()
         == []
     )
+
+
+BATCH = URL + "/batch"
+
+
+def test_a_batch_is_stored_once_with_an_audit_row_each(client, campaign, units, people):
+    from ronghe.core import audit
+    from ronghe.core.models import AuditEntry
+
+    kpi(units, units.unit_a)
+    headers = _auth(people["system"])
+    items = [_body(units, key=f"erp-{m}", period=f"2026-{m:02d}", value=m * 10) for m in (1, 2, 3)]
+    before = AuditEntry.objects.filter(event="assessment.kpi_result").count()
+    first = client.post(BATCH, {"items": items}, content_type="application/json", headers=headers)
+    assert first.status_code == 200, first.content
+    assert first.json()["created"] == 3
+    assert [(i["period"], D(i["value"]), i["created"]) for i in first.json()["items"]] == [
+        ("2026-01", D(10), True),
+        ("2026-02", D(20), True),
+        ("2026-03", D(30), True),
+    ]
+    assert AuditEntry.objects.filter(event="assessment.kpi_result").count() == before + 3
+    assert audit.verify().ok
+    # the same batch again (a retry): nothing new, the same results
+    again = client.post(BATCH, {"items": items}, content_type="application/json", headers=headers)
+    assert again.status_code == 200 and again.json()["created"] == 0
+    assert [i["id"] for i in again.json()["items"]] == [i["id"] for i in first.json()["items"]]
+    assert KpiResult.objects.count() == 3
+
+
+def test_a_batch_with_a_bad_result_is_refused_whole(client, campaign, units, people):
+    kpi(units, units.unit_a)
+    headers = _auth(people["system"])
+    items = [
+        _body(units, key="ok-1"),
+        _body(units, key="bad-2", period="2026Q9"),
+        _body(units, key="bad-3", kpi="profit"),
+    ]
+    response = client.post(BATCH, {"items": items}, content_type="application/json", headers=headers)
+    assert response.status_code == 422, response.content
+    text = str(response.json())
+    assert "第 2 条" in text and "期间格式" in text, text
+    assert "第 3 条" in text and "没有代码为“profit”的业务指标" in text, text
+    assert KpiResult.objects.count() == 0
+    # a value that is no number is refused by the schema, named by its place in the batch
+    items[1] = _body(units, key="bad-2", value="很多")
+    response = client.post(BATCH, {"items": items}, content_type="application/json", headers=headers)
+    assert response.status_code == 422 and response.json()["errors"] == {"items.1.value": ["应为数字"]}
+    assert KpiResult.objects.count() == 0
+
+
+def test_a_batch_reusing_a_key_for_other_content_is_409(client, campaign, units, people):
+    kpi(units, units.unit_a)
+    headers = _auth(people["system"])
+    assert (
+        client.post(URL, _body(units, key="k"), content_type="application/json", headers=headers).status_code
+        == 201
+    )
+    items = [_body(units, key="new"), _body(units, key="k", value=1)]
+    response = client.post(BATCH, {"items": items}, content_type="application/json", headers=headers)
+    assert response.status_code == 409 and "幂等键“k”已用于另一条完成值" in response.json()["detail"]
+    # and twice in one batch with different values
+    items = [_body(units, key="twice", value=1), _body(units, key="twice", value=2)]
+    response = client.post(BATCH, {"items": items}, content_type="application/json", headers=headers)
+    assert response.status_code == 409
+    assert KpiResult.objects.count() == 1
+
+
+def test_a_batch_over_the_limit_or_from_a_member_is_refused(client, campaign, units, people):
+    kpi(units, units.unit_a)
+    items = [_body(units, key=f"k{i}") for i in range(kpis.BATCH_LIMIT + 1)]
+    response = client.post(
+        BATCH, {"items": items}, content_type="application/json", headers=_auth(people["system"])
+    )
+    assert response.status_code == 422 and f"一次最多报送 {kpis.BATCH_LIMIT} 条" in str(response.json())
+    response = client.post(
+        BATCH, {"items": items[:2]}, content_type="application/json", headers=_auth(units.member_a)
+    )
+    assert response.status_code == 403
+    assert KpiResult.objects.count() == 0

@@ -195,6 +195,52 @@ def kpi_result(request: ApiRequest, payload: KpiResultIn) -> Status[dict[str, An
     )
 
 
+class KpiBatchIn(Schema):
+    items: list[KpiResultIn] = Field(
+        ...,
+        description=f"完成值，一次最多 {kpi_services.BATCH_LIMIT} 条；有一条被拒绝则整批不保存",
+        min_length=1,
+    )
+
+
+class KpiBatchOut(Schema):
+    created: int = Field(..., description="本次新保存的条数")
+    items: list[KpiResultOut]
+
+
+@router.post(
+    "/kpi-results/batch",
+    response={200: KpiBatchOut, **WITH_CONFLICT},
+    summary="批量报送业务指标完成值（业务系统，整批保存或整批拒绝）",
+)
+def kpi_results_batch(request: ApiRequest, payload: KpiBatchIn) -> dict[str, Any]:
+    user = _need(request, "assessment.report")
+    try:
+        stored = kpi_services.record_results(
+            actor=user,
+            reports=[
+                kpi_services.Report(i.unit, i.kpi, i.period, i.value, i.source_system, i.idempotency_key)
+                for i in payload.items
+            ],
+        )
+    except Conflict as exc:
+        raise HttpError(409, exc.message) from None
+    items = [
+        {
+            "id": result.pk,
+            "unit": given.unit,
+            "kpi": result.definition.code,
+            "period": result.period,
+            "value": result.value,
+            "source_system": result.source_system,
+            "idempotency_key": result.idempotency_key,
+            "created": created,
+        }
+        for given, (result, created) in zip(payload.items, stored, strict=True)
+    ]
+    return {"created": sum(1 for _r, created in stored if created), "items": items}
+
+
 class DebriefOut(Schema):
     unit: str
     secretary: str

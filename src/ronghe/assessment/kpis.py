@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -95,6 +97,46 @@ def _require_year_open(unit: Unit, year: int) -> None:
         raise DomainError(f"{year} 年度{FINALIZED}", code="finalized")
 
 
+@dataclass(frozen=True)
+class Report:
+    """One KPI result as a business system sends it."""
+
+    unit: str
+    kpi: str
+    period: str
+    value: object
+    source_system: str
+    idempotency_key: str
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    key: str
+    kpi: str
+    period: str
+    year: int
+    source: str
+    value: Decimal
+
+
+def _parse(report: Report) -> _Parsed:
+    """The report's own fields checked (no lookups); refused with the field named."""
+    key = (report.idempotency_key or "").strip()
+    if not key or len(key) > 100:
+        raise DomainError("请提供幂等键（idempotency_key，1–100 个字符）", field="idempotency_key")
+    source = (report.source_system or "").strip()
+    if not source or len(source) > 50:
+        raise DomainError("请填写来源系统（1–50 个字符）", field="source_system")
+    value = report.value
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise DomainError("完成值应为数字", field="value")
+    number = _dec(value, "value", "完成值")
+    period = (report.period or "").strip()
+    if problem := rules.period_problem(period):
+        raise DomainError(problem, field="period")
+    return _Parsed(key, (report.kpi or "").strip(), period, int(period[:4]), source, number)
+
+
 def record_result(
     *,
     actor: Actor,
@@ -107,54 +149,151 @@ def record_result(
 ) -> tuple[KpiResult, bool]:
     """Store one KPI result sent by a business system: (result, created). The same idempotency key
     again with the same content returns the stored result; with different content it is refused (409)."""
-    key = (idempotency_key or "").strip()
-    if not key or len(key) > 100:
-        raise DomainError("请提供幂等键（idempotency_key，1–100 个字符）", field="idempotency_key")
-    unit = find_unit(unit_code)
-    kpi_code = (kpi_code or "").strip()
-    period = (period or "").strip()
-    source = (source_system or "").strip()
-    if not source or len(source) > 50:
-        raise DomainError("请填写来源系统（1–50 个字符）", field="source_system")
-    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise DomainError("完成值应为数字", field="value")
-    number = _dec(value, "value", "完成值")
-    year_text = period[:4]
-    if problem := rules.period_problem(period):
-        raise DomainError(problem, field="period")
-    kpi = (
-        KpiDefinition.objects.select_related("organization")
-        .filter(unit=unit, year=int(year_text), code=kpi_code)
-        .first()
+    return record_results(
+        actor=actor,
+        reports=[Report(unit_code, kpi_code, period, value, source_system, idempotency_key)],
+        single=True,
+    )[0]
+
+
+# A batch from a business system holds at most this many results (the API's limit too).
+BATCH_LIMIT = 1000
+
+
+def record_results(
+    *, actor: Actor, reports: Sequence[Report], single: bool = False
+) -> list[tuple[KpiResult, bool]]:
+    """Store a batch of KPI results, all or nothing: [(result, created)] in the reports' order.
+
+    Every report is checked first (its fields, its unit and KPI, the caller's right to report for
+    the unit, the year still open, its idempotency key); any refusal refuses the batch, each
+    report's problem named by its number ("第 3 条：…"), and nothing is written. A key already
+    stored (or repeated in the batch) with the same content gives that result (created False),
+    with other content a conflict (409). Constant number of queries for the whole batch.
+    """
+    if not reports:
+        raise DomainError("没有要保存的完成值", field="items")
+    if len(reports) > BATCH_LIMIT:
+        raise DomainError(f"一次最多报送 {BATCH_LIMIT} 条完成值（本次 {len(reports)} 条）", field="items")
+    problems: dict[str, list[str]] = {}
+
+    def refuse(i: int, exc: DomainError) -> None:
+        if single:
+            raise exc
+        problems.setdefault(f"第 {i + 1} 条", []).append(exc.message)
+
+    parsed: list[_Parsed | None] = []
+    for i, report in enumerate(reports):
+        try:
+            parsed.append(_parse(report))
+        except DomainError as exc:
+            refuse(i, exc)
+            parsed.append(None)
+    units = find_units([r.unit for r in reports])
+    wanted = {
+        (units[r.unit].pk, p.year, p.kpi)
+        for r, p in zip(reports, parsed, strict=True)
+        if p and r.unit in units
+    }
+    kpis = {
+        (k.unit_id, k.year, k.code): k
+        for k in KpiDefinition.objects.select_related("organization").filter(
+            unit_id__in={u for u, _y, _c in wanted}, year__in={y for _u, y, _c in wanted}
+        )
+        if (k.unit_id, k.year, k.code) in wanted
+    }
+    closed = set(
+        Entry.objects.filter(
+            unit_id__in={u for u, _y, _c in wanted},
+            campaign__year__in={y for _u, y, _c in wanted},
+            campaign__state=CampaignState.FINALIZED,
+        ).values_list("unit_id", "campaign__year")
     )
-    if kpi is None:
-        raise DomainError(f"单位“{unit.name}”{year_text} 年没有代码为“{kpi_code}”的业务指标", field="kpi")
-    require_at(actor, REPORT, kpi.organization.path)
-    existing = KpiResult.objects.filter(idempotency_key=key).select_related("definition").first()
-    if existing is not None:
-        return _same_or_conflict(existing, kpi, period, number), False
-    _require_year_open(unit, kpi.year)
-    try:
-        with transaction.atomic():
-            result = KpiResult.objects.create(
-                definition=kpi,
-                period=period,
-                value=number,
-                source_system=source,
-                idempotency_key=key,
-                received_by_id=actor.pk,
+    allowed: set[str] = set()
+    found: list[tuple[KpiDefinition, _Parsed] | None] = []
+    for i, (report, p) in enumerate(zip(reports, parsed, strict=True)):
+        found.append(None)
+        if p is None:
+            continue
+        unit = units.get(report.unit)
+        if unit is None:
+            refuse(
+                i, DomainError(f"找不到单位“{report.unit.strip()}”（请使用统一社会信用代码）", field="unit")
             )
-            audit.record(
-                "assessment.kpi_result",
-                actor=actor,
-                obj=kpi,
-                changes={"period": period, "value": number, "source": source, "key": key},
-            )
-    except IntegrityError:
-        # A retry raced us with the same key: answer as if it came second.
-        existing = KpiResult.objects.select_related("definition").get(idempotency_key=key)
-        return _same_or_conflict(existing, kpi, period, number), False
-    return result, True
+            continue
+        kpi = kpis.get((unit.pk, p.year, p.kpi))
+        if kpi is None:
+            refuse(i, DomainError(f"单位“{unit.name}”{p.year} 年没有代码为“{p.kpi}”的业务指标", field="kpi"))
+            continue
+        if kpi.organization.path not in allowed:  # no right for a unit refuses the whole batch
+            require_at(actor, REPORT, kpi.organization.path)
+            allowed.add(kpi.organization.path)
+        found[i] = (kpi, p)
+    stored = {
+        r.idempotency_key: r
+        for r in KpiResult.objects.filter(
+            idempotency_key__in=[f[1].key for f in found if f is not None]
+        ).select_related("definition")
+    }
+    out: list[tuple[KpiResult, bool] | None] = []
+    new: dict[str, KpiResult] = {}
+    for i, f in enumerate(found):
+        out.append(None)
+        if f is None:
+            continue
+        kpi, p = f
+        try:
+            if (earlier := stored.get(p.key) or new.get(p.key)) is not None:
+                out[i] = (_same_or_conflict(earlier, kpi, p.period, p.value), False)
+                continue
+            if (kpi.unit_id, kpi.year) in closed:
+                raise DomainError(f"{kpi.year} 年度{FINALIZED}", code="finalized")
+        except Conflict:
+            raise  # a key reused with other content: 409 for the batch, nothing written
+        except DomainError as exc:
+            refuse(i, exc)
+            continue
+        result = KpiResult(
+            definition=kpi,
+            period=p.period,
+            value=p.value,
+            source_system=p.source,
+            idempotency_key=p.key,
+            received_by_id=actor.pk,
+        )
+        new[p.key] = result
+        out[i] = (result, True)
+    if problems:
+        raise InvalidInput(problems)
+    if new:
+        try:
+            with transaction.atomic():
+                KpiResult.objects.bulk_create(list(new.values()))
+                audit.append(
+                    [
+                        audit.entry(
+                            "assessment.kpi_result",
+                            actor=actor,
+                            obj=r.definition,
+                            changes={
+                                "period": r.period,
+                                "value": r.value,
+                                "source": r.source_system,
+                                "key": r.idempotency_key,
+                            },
+                        )
+                        for r in new.values()
+                    ]
+                )
+        except IntegrityError:
+            # A retry raced us with some of these keys: answer as if this batch came second.
+            if single:
+                key = next(iter(new))
+                earlier = KpiResult.objects.select_related("definition").get(idempotency_key=key)
+                kpi = new[key].definition
+                return [(_same_or_conflict(earlier, kpi, new[key].period, new[key].value), False)]
+            raise Conflict("部分幂等键正由另一请求同时提交：请稍后用相同的幂等键重新报送本批") from None
+    return [o for o in out if o is not None]
 
 
 def _same_or_conflict(existing: KpiResult, kpi: KpiDefinition, period: str, value: Decimal) -> KpiResult:
@@ -168,13 +307,31 @@ def _same_or_conflict(existing: KpiResult, kpi: KpiDefinition, period: str, valu
 
 
 def find_unit(code: str) -> Unit:
-    code = (code or "").strip()
-    unit = Unit.objects.filter(credit_code=code.upper()).first() if code else None
-    if unit is None and code:
-        try:
-            unit = Unit.objects.filter(code=uuid.UUID(code)).first()
-        except ValueError:
-            unit = None
+    unit = find_units([code]).get(code)
     if unit is None:
-        raise DomainError(f"找不到单位“{code}”（请使用统一社会信用代码）", field="unit")
+        raise DomainError(f"找不到单位“{(code or '').strip()}”（请使用统一社会信用代码）", field="unit")
     return unit
+
+
+def find_units(codes: Sequence[str]) -> dict[str, Unit]:
+    """The units named by 统一社会信用代码 (or platform code), keyed by the code as given; unknown ones
+    left out. Two queries at most."""
+    wanted = {c: (c or "").strip() for c in codes}
+    by_credit = {
+        u.credit_code: u
+        for u in Unit.objects.filter(credit_code__in={c.upper() for c in wanted.values() if c})
+    }
+    uuids: dict[str, uuid.UUID] = {}
+    for given, c in wanted.items():
+        if c and c.upper() not in by_credit:
+            with contextlib.suppress(ValueError):  # neither a credit code nor a platform code
+                uuids[given] = uuid.UUID(c)
+    by_code = {u.code: u for u in Unit.objects.filter(code__in=set(uuids.values()))} if uuids else {}
+    out: dict[str, Unit] = {}
+    for given, c in wanted.items():
+        unit = by_credit.get(c.upper()) if c else None
+        if unit is None and given in uuids:
+            unit = by_code.get(uuids[given])
+        if unit is not None:
+            out[given] = unit
+    return out
