@@ -94,7 +94,7 @@ def test_assessment_results_by_year_are_scoped(client, campaign, units, people):
 BATCH = URL + "/batch"
 
 
-def test_a_batch_is_stored_once_with_an_audit_row_each(client, campaign, units, people):
+def test_a_batch_is_stored_once_with_an_audit_row_per_kpi(client, campaign, units, people):
     from ronghe.core import audit
     from ronghe.core.models import AuditEntry
 
@@ -110,7 +110,10 @@ def test_a_batch_is_stored_once_with_an_audit_row_each(client, campaign, units, 
         ("2026-02", D(20), True),
         ("2026-03", D(30), True),
     ]
-    assert AuditEntry.objects.filter(event="assessment.kpi_result").count() == before + 3
+    rows = AuditEntry.objects.filter(event="assessment.kpi_result").order_by("id")
+    assert rows.count() == before + 1  # one KPI: one row listing its three results
+    assert rows.last().changes["count"] == 3
+    assert [r[2] for r in rows.last().changes["results"]] == ["erp-1", "erp-2", "erp-3"]
     assert audit.verify().ok
     # the same batch again (a retry): nothing new, the same results
     again = client.post(BATCH, {"items": items}, content_type="application/json", headers=headers)

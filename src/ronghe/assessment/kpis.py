@@ -19,6 +19,7 @@ from ronghe.assessment.models import Entry, KpiDefinition, KpiResult
 from ronghe.assessment.services import FINALIZED, MANAGE, REPORT, _dec, main_organizations
 from ronghe.core import audit
 from ronghe.core.errors import Conflict, DomainError, InvalidInput
+from ronghe.core.models import AuditEntry
 from ronghe.core.scope import require_at
 from ronghe.core.scoring import levels
 from ronghe.core.types import Actor
@@ -269,22 +270,7 @@ def record_results(
         try:
             with transaction.atomic():
                 KpiResult.objects.bulk_create(list(new.values()))
-                audit.append(
-                    [
-                        audit.entry(
-                            "assessment.kpi_result",
-                            actor=actor,
-                            obj=r.definition,
-                            changes={
-                                "period": r.period,
-                                "value": r.value,
-                                "source": r.source_system,
-                                "key": r.idempotency_key,
-                            },
-                        )
-                        for r in new.values()
-                    ]
-                )
+                audit.append(_audit_rows(actor, list(new.values()), single))
         except IntegrityError:
             # A retry raced us with some of these keys: answer as if this batch came second.
             if single:
@@ -304,6 +290,30 @@ def _same_or_conflict(existing: KpiResult, kpi: KpiDefinition, period: str, valu
         f"（{existing.definition.code} {existing.period}：{levels.plain(existing.value)}），不能改写；"
         "新的完成值请使用新的幂等键",
     )
+
+
+def _audit_rows(actor: Actor, results: list[KpiResult], single: bool) -> list[AuditEntry]:
+    """One audit row per KPI of a batch, listing its results (one result: its fields, as ever)."""
+    if single:
+        r = results[0]
+        changes = {"period": r.period, "value": r.value, "source": r.source_system, "key": r.idempotency_key}
+        return [audit.entry("assessment.kpi_result", actor=actor, obj=r.definition, changes=changes)]
+    by_kpi: dict[int, list[KpiResult]] = {}
+    for r in results:
+        by_kpi.setdefault(r.definition_id, []).append(r)
+    return [
+        audit.entry(
+            "assessment.kpi_result",
+            actor=actor,
+            obj=rows[0].definition,
+            changes={
+                "count": len(rows),
+                "source": rows[0].source_system,
+                "results": [[r.period, r.value, r.idempotency_key] for r in rows],
+            },
+        )
+        for rows in by_kpi.values()
+    ]
 
 
 def find_unit(code: str) -> Unit:
