@@ -927,9 +927,10 @@ def compliance_uncached(size: int, db: str, user: Any) -> Result:
         started = time.perf_counter()
         compliance_rows(YEAR)
         floor.append(time.perf_counter() - started)
-    r = Result(size, db, "compliance rollup on a cache miss (in-process)", target="info (cached 60 s)")
+    # Issue 16 item 5: right on a cache miss from the kept meeting counts, ≤ 300 ms at 1M members.
+    r = Result(size, db, "compliance rollup on a cache miss (in-process)", target="p95 ≤ 300 ms")
     r.median, r.p95, r.floor, r.runs = statistics.median(page), p95(page), statistics.median(floor), len(page)
-    r.verdict = "INFO"
+    r.verdict = "PASS" if r.p95 is not None and r.p95 <= 0.3 else "FAIL"
     show(r)
     return r
 
