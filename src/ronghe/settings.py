@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from ronghe.envconf import env_bool, env_int, env_int_map, env_list, secret_from_env_or_file
 
@@ -15,7 +16,13 @@ DATA_DIR = Path(os.environ.get("RONGHE_DATA_DIR", PROJECT_DIR / "data")).resolve
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = secret_from_env_or_file("SECRET_KEY", DATA_DIR, "secret_key.txt", 48)
-# Field-encryption keys (AES-256-GCM + HMAC blind index); rotated with `ronghe rotate_keys`.
+# 国密 or not, per deployment (security.md DC-2, 密评): the algorithms new keys are generated in —
+# `aes` (AES-256-GCM, HMAC-SHA256) or `sm4` (SM4-GCM, HMAC-SM3) for the field keys and the audit chain.
+# A running system moves between them with `ronghe rotate_keys --algorithm sm4|aes` (docs/deployment.md).
+RONGHE_CRYPTO = os.environ.get("RONGHE_CRYPTO", "aes").strip().lower() or "aes"
+if RONGHE_CRYPTO not in {"aes", "sm4"}:
+    raise ImproperlyConfigured(f"RONGHE_CRYPTO must be aes or sm4, got {RONGHE_CRYPTO!r}")
+# Field-encryption keys (AES-256-GCM or SM4-GCM + HMAC blind index); rotated with `ronghe rotate_keys`.
 FIELD_KEYS_FILE = Path(os.environ.get("RONGHE_FIELD_KEYS_FILE", DATA_DIR / "field_keys.json"))
 # The audit chain's HMAC keys (core.auditkeys) and the signed heads `ronghe audit_anchor` appends;
 # both outside the database, so a database writer can neither rechain the log nor move its anchor.
@@ -25,6 +32,30 @@ AUDIT_ANCHOR_FILE = Path(os.environ.get("RONGHE_AUDIT_ANCHOR_FILE", DATA_DIR / "
 BACKUP_DIR = Path(os.environ.get("RONGHE_BACKUP_DIR", DATA_DIR / "backups"))
 BACKUP_LOG_FILE = Path(os.environ.get("RONGHE_BACKUP_LOG_FILE", DATA_DIR / "backups.jsonl"))
 RONGHE_RESTORE_DRILL_DAYS = env_int("RONGHE_RESTORE_DRILL_DAYS", 90)  # `check --deploy` warns after this
+
+# PostgreSQL fast paths (core.dbfeatures, docs/databases.md): 1 = all (default), 0 = none, or a
+# comma-separated list of the ones to keep, for PostgreSQL-compatible databases that lack one.
+_PG_FAST_PATHS = (
+    "copy",
+    "array_param",
+    "advisory_lock",
+    "filter_clause",
+    "set_based_recompute",
+    "side_connection",
+    "statistics",
+)
+_raw_fast = os.environ.get("RONGHE_PG_FAST_PATHS", "1").strip().lower()
+if _raw_fast in {"1", "true", "yes", "on", "all"}:
+    RONGHE_PG_FAST_PATHS = frozenset(_PG_FAST_PATHS)
+elif _raw_fast in {"0", "false", "no", "off", "none", ""}:
+    RONGHE_PG_FAST_PATHS = frozenset()
+else:
+    RONGHE_PG_FAST_PATHS = frozenset(x.strip() for x in _raw_fast.split(",") if x.strip())
+    if RONGHE_PG_FAST_PATHS - set(_PG_FAST_PATHS):
+        raise ImproperlyConfigured(
+            f"RONGHE_PG_FAST_PATHS: unknown {sorted(RONGHE_PG_FAST_PATHS - set(_PG_FAST_PATHS))}, "
+            f"expected 1, 0 or some of {', '.join(_PG_FAST_PATHS)}"
+        )
 
 DEBUG = env_bool("DEBUG", False)
 RONGHE_PRODUCTION = env_bool("RONGHE_PRODUCTION", False)
@@ -121,8 +152,21 @@ AUTHENTICATION_BACKENDS = [
     # Django's ModelBackend, loading the account with its roles in one statement
     "ronghe.accounts.backends.Backend",
 ]
+# The first hasher hashes new passwords; the others still verify (and re-hash at login) older ones.
+# RONGHE_PASSWORD_HASHER=pbkdf2_sm3 puts PBKDF2-HMAC-SM3 first for 密评 (whether assessors require an
+# SM3-based hash instead of Argon2 is UNCONFIRMED; docs/deployment.md).
+RONGHE_PASSWORD_HASHER = os.environ.get("RONGHE_PASSWORD_HASHER", "argon2").strip().lower() or "argon2"
+_HASHERS = {
+    "argon2": "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "pbkdf2_sm3": "ronghe.accounts.hashers.PBKDF2SM3PasswordHasher",
+}
+if RONGHE_PASSWORD_HASHER not in _HASHERS:
+    raise ImproperlyConfigured(
+        f"RONGHE_PASSWORD_HASHER must be argon2 or pbkdf2_sm3, got {RONGHE_PASSWORD_HASHER!r}"
+    )
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    _HASHERS[RONGHE_PASSWORD_HASHER],
+    *(path for name, path in _HASHERS.items() if name != RONGHE_PASSWORD_HASHER),
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
+from ronghe.core import dbfeatures
 from ronghe.members.models import Member
 
 
@@ -16,4 +17,8 @@ def test_names_are_sampled_for_the_planner():
             "SELECT attstattarget FROM pg_attribute WHERE attrelid = %s::regclass AND attname = 'name'",
             [Member._meta.db_table],
         )
-        assert cursor.fetchone()[0] == 1000
+        target = cursor.fetchone()[0]
+    if dbfeatures.enabled("statistics"):
+        assert target == 1000
+    else:  # RONGHE_PG_FAST_PATHS without `statistics` (docs/databases.md): the migration left the default
+        assert target in (-1, None)

@@ -32,9 +32,15 @@ def test_rotate_keys_reencrypts_every_row(cast):
         assert crypto.key_id_of(m.id_number_encrypted) == new
         assert crypto.key_id_of(m.phone_encrypted) == new
         assert (reveal_id_number(m), reveal_phone(m)) == before[m.pk]
-    assert "完成：重新加密 5 名党员的数据、1 个动态口令密钥。" in out.getvalue()
+    assert "完成：重新加密 5 名党员的数据、0 份发展党员纪实、1 个动态口令密钥。" in out.getvalue()
     entry = AuditEntry.objects.get(event="crypto.rotate_keys")
-    assert entry.changes == {"from_key": old, "to_key": new, "rows": 5, "otp_seeds": 1}
+    assert entry.changes == {
+        "from_key": old,
+        "to_key": new,
+        "rows": 5,
+        "otp_seeds": 1,
+        "algorithm": "aes-256-gcm",
+    }
     # and the two-factor seed is under the new key, unchanged
     assert crypto.key_id_of(OtpDevice.objects.get(user=cast.committee_admin).seed_encrypted) == new
     assert seed_of(cast.committee_admin) == seed

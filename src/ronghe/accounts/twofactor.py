@@ -202,8 +202,9 @@ def verify(*, user: User, code: str) -> None:
 def _use_recovery_code(device: OtpDevice, code: str) -> None:
     if device.locked_until is not None and device.locked_until > timezone.now():
         raise SecondFactorError("动态口令错误次数过多，账户已锁定，请稍后再试", field="code")
-    digest = crypto.blind_index(_normalise(code), RECOVERY_PURPOSE)
-    deleted, _ = RecoveryCode.objects.filter(user_id=device.user_id, digest=digest).delete()
+    # every MAC key in the file: a recovery code's digest cannot be rebuilt under a new MAC key
+    digests = crypto.all_digests(_normalise(code), RECOVERY_PURPOSE)
+    deleted, _ = RecoveryCode.objects.filter(user_id=device.user_id, digest__in=digests).delete()
     if not deleted:
         raise SecondFactorError("恢复码：不正确或已使用", field="code", code="wrong")
     device.failures = 0

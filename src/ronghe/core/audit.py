@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Model, QuerySet
 
-from ronghe.core import auditkeys
+from ronghe.core import auditkeys, dbfeatures
 from ronghe.core.auditkeys import AuditKey, AuditKeyring, keys
 from ronghe.core.models import AuditEntry, AuditHead
 from ronghe.core.requestctx import current_context
@@ -173,7 +173,9 @@ def append(entries: list[AuditEntry]) -> None:
 
 
 def _lock() -> None:
-    if connection.vendor == "postgresql":
+    """Serialise chain writers; the head's row lock below does it too, the advisory lock (a PostgreSQL
+    fast path, core.dbfeatures) also covers the first write, before the head row exists."""
+    if dbfeatures.enabled("advisory_lock"):
         with connection.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(727001)")
 

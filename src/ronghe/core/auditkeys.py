@@ -4,7 +4,8 @@ A JSON file in the data directory (``settings.AUDIT_KEYS_FILE``), generated on f
 ``{"active": "a1", "keys": {"a1": {"alg": "hmac-sha256", "key": "<b64>"}}}``.
 Every audit row stores the id of the key its hash was computed with, so a new key can be added
 and made active (`add_key`) while older rows keep verifying under theirs. The algorithm belongs
-to the key, not to the code path: HMAC-SM3 can be added to ``ALGORITHMS`` and given to a new key
+to the key, not to the code path: ``hmac-sha256`` or ``hmac-sm3`` (GB/T 32905, for 密评), chosen for
+the first key by settings.RONGHE_CRYPTO and for a new key by `add_key` (`rotate_keys --algorithm`),
 without changing the row format.
 """
 
@@ -12,20 +13,23 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import hashlib
-import hmac
 import json
 import os
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 
+from ronghe.core.crypto import FAMILIES, hmac_hex
+
 DEFAULT_ALG = "hmac-sha256"
-ALGORITHMS: dict[str, Callable[..., Any]] = {"hmac-sha256": hashlib.sha256}
+ALGORITHMS = ("hmac-sha256", "hmac-sm3")
+
+
+def default_alg() -> str:
+    """The first key's algorithm: HMAC-SM3 when the deployment chose 国密 (RONGHE_CRYPTO=sm4)."""
+    return FAMILIES[str(getattr(settings, "RONGHE_CRYPTO", "aes"))][1]
 
 
 class AuditKeyError(Exception):
@@ -39,7 +43,7 @@ class AuditKey:
     secret: bytes
 
     def mac(self, data: bytes) -> str:
-        return hmac.new(self.secret, data, ALGORITHMS[self.alg]).hexdigest()
+        return hmac_hex(self.alg, self.secret, data)
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,7 @@ def _write_tmp(path: Path, ring: AuditKeyring) -> Path:
 def _create_once(path: Path) -> None:
     """Generate the first key unless another process just did: link() refuses an existing name, so
     two workers starting together never chain rows under two different first keys."""
-    tmp = _write_tmp(path, AuditKeyring("a1", {"a1": AuditKey("a1", DEFAULT_ALG, secrets.token_bytes(32))}))
+    tmp = _write_tmp(path, AuditKeyring("a1", {"a1": AuditKey("a1", default_alg(), secrets.token_bytes(32))}))
     try:
         os.link(tmp, path)
     except FileExistsError:

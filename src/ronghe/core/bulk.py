@@ -14,6 +14,8 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 
+from ronghe.core import dbfeatures
+
 # PostgreSQL types for COPY's binary format, by the column type Django creates (modifiers dropped).
 BINARY_TYPES = {
     "varchar": "text",
@@ -50,7 +52,7 @@ def bulk_load(
     model_fields, columns = _columns(model, fields)
     total = 0
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if dbfeatures.enabled("copy"):
             raw = cursor.cursor
             chunk: list[Sequence[Any]] = []
 

@@ -18,8 +18,8 @@ def ronghe_security(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> l
         problems.append(Warning("会话空闲超时超过30分钟", id="ronghe.W001"))
     if not settings.AUTH_PASSWORD_VALIDATORS:
         problems.append(Error("未配置密码复杂度规则", id="ronghe.E002"))
-    if "Argon2" not in settings.PASSWORD_HASHERS[0]:
-        problems.append(Error("首选密码哈希算法必须为 Argon2", id="ronghe.E003"))
+    if not any(name in settings.PASSWORD_HASHERS[0] for name in ("Argon2", "PBKDF2SM3")):
+        problems.append(Error("首选密码哈希算法必须为 Argon2（或 PBKDF2-HMAC-SM3）", id="ronghe.E003"))
     return problems
 
 
@@ -76,3 +76,38 @@ def restore_drill_recent(app_configs: Sequence[AppConfig] | None, **kwargs: Any)
             id="ronghe.W005",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def guomi_keys_in_use(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[CheckMessage]:
+    """RONGHE_CRYPTO=sm4 promises 国密 for stored personal data (密评): warn while the active field or
+    audit key is still AES/SHA-256, or a blind-index move is unfinished, so the operator runs
+    `rotate_keys --algorithm sm4` (or `--resume`). Only existing key files are read."""
+    from pathlib import Path
+
+    from ronghe.core import auditkeys, crypto
+
+    if not Path(settings.FIELD_KEYS_FILE).exists():
+        return []
+    ring = crypto.keyring()
+    problems: list[CheckMessage] = []
+    if ring.mac_previous:
+        problems.append(
+            Warning(
+                f"盲索引正从密钥 {ring.mac_previous} 迁往 {ring.mac_active}，尚未完成",
+                hint="运行 ronghe rotate_keys --resume 完成。",
+                id="ronghe.W008",
+            )
+        )
+    wanted = crypto.FAMILIES[crypto.configured_family()]
+    audit_ring = auditkeys.load()
+    in_use = (ring.enc[ring.active].alg, ring.mac.alg, audit_ring.active.alg if audit_ring else wanted[1])
+    if in_use != (*wanted, wanted[1]):
+        problems.append(
+            Warning(
+                f"RONGHE_CRYPTO={crypto.configured_family()}，但当前密钥为 {'、'.join(in_use)}",
+                hint=f"运行 ronghe rotate_keys --algorithm {crypto.configured_family()}（docs/deployment.md）。",
+                id="ronghe.W009",
+            )
+        )
+    return problems

@@ -141,11 +141,13 @@ def read_payroll(
         raw_id = clean_text(cell("id_number"))
         if raw_id:
             try:
-                digest = crypto.blind_index(parse_id_number(raw_id).number, "id_number")
+                digests = crypto.blind_indexes(parse_id_number(raw_id).number, "id_number")
             except (DomainError, ValueError) as exc:
                 errors.append(RowError(number, header.labels.get("id_number", "公民身份号码"), str(exc)))
             else:
-                member = next((m for ms in by_name.values() for m in ms if m.id_number_index == digest), None)
+                member = next(
+                    (m for ms in by_name.values() for m in ms if m.id_number_index in digests), None
+                )
                 if member is None:
                     errors.append(
                         RowError(number, header.labels["id_number"], "本组织内没有该公民身份号码的党员")

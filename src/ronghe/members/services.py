@@ -14,6 +14,7 @@ from ronghe.accounts.models import User
 from ronghe.core import audit, crypto
 from ronghe.core.errors import DomainError, TransitionNotAllowed
 from ronghe.core.idnumbers import IdentifierError, mask_id_number, mask_phone, parse_id_number, parse_phone
+from ronghe.core.keyrotation import Sealed, reseal
 from ronghe.core.scope import has_perm_at, paths_with, require_at
 from ronghe.core.workflow import services as workflow
 from ronghe.core.workflow.models import History
@@ -53,7 +54,8 @@ def reveal_phone(member: Member) -> str:
 
 def find_by_id_number(raw: str) -> Member | None:
     info = parse_id_number(raw)
-    return Member.objects.filter(id_number_index=crypto.blind_index(info.number, "id_number")).first()
+    # both the new and the previous index while `rotate_keys` moves the blind index to a new MAC key
+    return Member.objects.filter(id_number_index__in=crypto.blind_indexes(info.number, "id_number")).first()
 
 
 class MemberError(DomainError):
@@ -88,9 +90,12 @@ def _snapshot(member: Member) -> dict[str, Any]:
 
 
 def _check_unique_id(member: Member) -> None:
-    if member.id_number_index and (
-        Member.objects.filter(id_number_index=member.id_number_index).exclude(pk=member.pk).exists()
-    ):
+    if not member.id_number_index:
+        return
+    indexes = [member.id_number_index]
+    if crypto.mac_moving():  # another member may still hold the number under the previous MAC key
+        indexes = crypto.blind_indexes(crypto.decrypt(member.id_number_encrypted, "id_number"), "id_number")
+    if Member.objects.filter(id_number_index__in=indexes).exclude(pk=member.pk).exists():
         raise MemberError("公民身份号码：该号码已登记在册，不能重复登记")
 
 
@@ -376,40 +381,11 @@ def receive_incoming(
     return transfer
 
 
-def reencrypt_members(*, batch_size: int = 500, log: Callable[[str], object] | None = None) -> int:
-    """Re-encrypt every member's ID and phone under the active key, in keyset-paginated batches.
+SEALED = (Sealed("id_number_encrypted", "id_number", "id_number_index"), Sealed("phone_encrypted", "phone"))
 
-    Each batch is its own transaction and rows are read by primary key order, so the roster
-    stays readable throughout: a row holds either its old or its new token, and every token
-    names the key it was written with. Returns the number of rows rewritten.
-    """
-    active = crypto.keyring().active
-    last_id = 0
-    done = 0
-    while True:
-        with transaction.atomic():
-            rows = list(
-                Member.objects.select_for_update()
-                .filter(pk__gt=last_id)
-                .order_by("pk")
-                .only("pk", "id_number_encrypted", "phone_encrypted")[:batch_size]
-            )
-            if not rows:
-                break
-            changed = []
-            for m in rows:
-                dirty = False
-                for field, purpose in (("id_number_encrypted", "id_number"), ("phone_encrypted", "phone")):
-                    token = getattr(m, field)
-                    if token and crypto.key_id_of(token) != active:
-                        setattr(m, field, crypto.encrypt(crypto.decrypt(token, purpose), purpose))
-                        dirty = True
-                if dirty:
-                    changed.append(m)
-            if changed:
-                Member.objects.bulk_update(changed, ["id_number_encrypted", "phone_encrypted"])
-            done += len(changed)
-            last_id = rows[-1].pk
-        if log:
-            log(f"已处理至第 {last_id} 行，重新加密 {done} 行")
-    return done
+
+def reencrypt_members(*, batch_size: int = 500, log: Callable[[str], object] | None = None) -> int:
+    """Re-encrypt every member's ID and phone under the active key (and the ID's blind index under the
+    active MAC key), in keyset-paginated batches (`core.keyrotation.reseal`). The roster stays readable
+    and searchable throughout. Returns the number of rows rewritten."""
+    return reseal(Member, SEALED, batch_size=batch_size, log=log)

@@ -137,9 +137,10 @@ def create_case(
     except IdentifierError as exc:
         raise RecruitmentError(f"公民身份号码：{exc}", "id_number") from exc
     index = crypto.blind_index(info.number, "id_number")
-    if RecruitmentCase.objects.filter(id_number_index=index).exists():
+    indexes = crypto.blind_indexes(info.number, "id_number")  # + the previous MAC key's, mid-rotation
+    if RecruitmentCase.objects.filter(id_number_index__in=indexes).exists():
         raise RecruitmentError("公民身份号码：此人已有发展党员纪实，不能重复登记", "id_number")
-    if Member.objects.filter(id_number_index=index).exists():
+    if Member.objects.filter(id_number_index__in=indexes).exists():
         raise RecruitmentError("公民身份号码：此人已是党员，不能再登记入党申请", "id_number")
     case = RecruitmentCase(
         organization=organization,
@@ -558,7 +559,10 @@ def import_case(
     found = breaches(facts_of(case, contacts=contacts, introducers=introducers))
     if found:
         _refuse(found)
-    if RecruitmentCase.objects.filter(id_number_index=case.id_number_index).exists():
+    indexes = [case.id_number_index]
+    if crypto.mac_moving():
+        indexes = crypto.blind_indexes(crypto.decrypt(case.id_number_encrypted, "id_number"), "id_number")
+    if RecruitmentCase.objects.filter(id_number_index__in=indexes).exists():
         raise RecruitmentError("公民身份号码：此人已有发展党员纪实，不能重复导入", "id_number")
     case.save()
     case.contacts.set(contacts)

@@ -36,6 +36,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
+from ronghe.core import dbfeatures
 from ronghe.core.imports.errors import ImportRefused, RowError
 from ronghe.core.imports.files import check_upload, limit
 from ronghe.core.models import ImportJob, ImportMode, ImportStatus
@@ -206,7 +207,11 @@ def _beat(job_id: int, count: int) -> None:
     else the progress bar stands still and `maintain` would take a long commit for a dead one. (On SQLite
     the writer holds the database; readers see the beat when the commit ends, as before.)"""
     now = timezone.now()
-    if connection.vendor == "postgresql" and connection.in_atomic_block and _beat_aside(job_id, count, now):
+    if (
+        dbfeatures.enabled("side_connection")
+        and connection.in_atomic_block
+        and _beat_aside(job_id, count, now)
+    ):
         return
     ImportJob.objects.filter(pk=job_id).update(processed_rows=count, heartbeat_at=now)
 

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from ronghe.core import dbfeatures
 from ronghe.core.scoring.rules import IndicatorRule, Kind, SchemeRules
 
 # SQLite sums DECIMAL columns as binary floats: round every step back to a decimal so 0.7 + 0.1
@@ -120,9 +121,15 @@ def evaluation_select(
     known = ", ".join([text] * len(rules.indicators)) or "NULL"
     params += counted_params + dim_params + veto_params + [i.code for i in rules.indicators]
     # FILTER adds each row's points to its own month only (CASE … ELSE 0 added twelve numbers a row).
-    pivot = ", ".join(
-        f"COALESCE(SUM(sm.total) FILTER (WHERE sm.month = {m}), 0) AS m{m}" for m in range(1, 13)
-    )
+    # Without FILTER (a switchable fast path, core.dbfeatures), the portable CASE form.
+    if dbfeatures.filter_clause(vendor):
+        pivot = ", ".join(
+            f"COALESCE(SUM(sm.total) FILTER (WHERE sm.month = {m}), 0) AS m{m}" for m in range(1, 13)
+        )
+    else:
+        pivot = ", ".join(
+            f"SUM(CASE WHEN sm.month = {m} THEN sm.total ELSE 0 END) AS m{m}" for m in range(1, 13)
+        )
     floor, ceiling = rules.floor, rules.ceiling
     veto_total = _lit(floor if floor is not None else Decimal("0"))
     query = f"""

@@ -19,7 +19,7 @@ from typing import Any
 from django.db import connection
 
 from ronghe.accounts.models import User
-from ronghe.core import crypto
+from ronghe.core import crypto, dbfeatures
 from ronghe.core.idnumbers import SHANGHAI, IdentifierError, parse_id_number, parse_phone
 from ronghe.core.imports.errors import CellError, RowError
 from ronghe.core.imports.files import formula_cells
@@ -282,8 +282,11 @@ def _existing(indexes: list[str]) -> dict[str, Member]:
     most batches find nobody."""
     table = connection.ops.quote_name(Member._meta.db_table)
     param: list[str] | str
-    if connection.vendor == "postgresql":
+    if dbfeatures.enabled("array_param"):
         sql, param = f"SELECT id_number_index FROM {table} WHERE id_number_index = ANY(%s)", indexes
+    elif connection.vendor != "sqlite":  # the generic path: an IN list
+        found = Member.objects.filter(id_number_index__in=indexes).values_list("id_number_index", flat=True)
+        return _members_by_index([i for i in found if i is not None])
     else:
         sql = (
             f"SELECT id_number_index FROM {table} WHERE id_number_index IN (SELECT value FROM json_each(%s))"
@@ -292,6 +295,10 @@ def _existing(indexes: list[str]) -> dict[str, Member]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [param])
         indexes = [found for (found,) in cursor.fetchall()]
+    return _members_by_index(indexes)
+
+
+def _members_by_index(indexes: list[str]) -> dict[str, Member]:
     if not indexes:
         return {}
     members = Member.objects.select_related("organization").filter(id_number_index__in=indexes)
@@ -302,12 +309,18 @@ def _check_against_roster(
     batch: list[MemberRow], orgs: OrgIndex, header: Header
 ) -> tuple[list[tuple[MemberRow, Member | None]], list[RowError]]:
     """Match a batch to existing members by ID index; refuse people registered outside the scope."""
-    existing = _existing([row.index for row in batch])
+    # mid-rotation a member may still hold the index under the previous MAC key: ask for both
+    lookups = (
+        {row.index: crypto.blind_indexes(row.id_number, "id_number") for row in batch}
+        if crypto.mac_moving()
+        else {row.index: [row.index] for row in batch}
+    )
+    existing = _existing([index for indexes in lookups.values() for index in indexes])
     ok: list[tuple[MemberRow, Member | None]] = []
     errors: list[RowError] = []
     label = header.labels
     for row in batch:
-        member = existing.get(row.index)
+        member = next((existing[i] for i in lookups[row.index] if i in existing), None)
         if member is None:
             ok.append((row, None))
             continue

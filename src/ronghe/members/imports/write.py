@@ -16,7 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ronghe.accounts.models import User
-from ronghe.core import audit, crypto
+from ronghe.core import audit, crypto, dbfeatures
 from ronghe.core.bulk import BackgroundCopy, bulk_load, larger_page_cache
 from ronghe.core.idnumbers import mask_id_number, mask_phone
 from ronghe.core.imports.errors import ImportRefused
@@ -65,7 +65,9 @@ IMPORT_LOCK = 0x52484D49  # "RHMI": the advisory lock key of member-import commi
 
 
 def _serialize_commits() -> None:
-    if connection.vendor == "postgresql":
+    """Without the advisory lock (a PostgreSQL fast path, core.dbfeatures) two overlapping imports
+    run together and the later one is refused by the unique ID index with a clear message."""
+    if dbfeatures.enabled("advisory_lock"):
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
 
@@ -122,7 +124,7 @@ def _commit(
 def _copier() -> AbstractContextManager[BackgroundCopy | None]:
     """New members go through a background COPY on PostgreSQL (the server writes one batch while
     the next is validated); elsewhere `_write` inserts them itself (SQLite with a larger page cache)."""
-    if connection.vendor == "postgresql":
+    if dbfeatures.enabled("copy"):
         return BackgroundCopy(Member, [f.name for f in MEMBER_COLUMNS])
     if connection.vendor == "sqlite":
         return larger_page_cache()
@@ -192,7 +194,9 @@ def _new_member_rows(rows: list[MemberRow], present: list[str], target: Organiza
         values[at_status] = row.values["status"]
         values[at_org] = (row.organization or target).pk
         values[at_id] = cipher.encrypt(row.id_number, "id_number")
-        values[at_index] = row.index
+        # the index under the same keyring as the token: a key rotation between the check and the write
+        # must not leave a token under the new key next to an index under the previous MAC key
+        values[at_index] = cipher.blind_index(row.id_number, "id_number")
         values[at_id_mask] = mask_id_number(row.id_number)
         if row.phone:
             values[at_phone] = cipher.encrypt(row.phone, "phone")

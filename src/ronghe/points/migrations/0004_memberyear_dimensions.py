@@ -4,6 +4,10 @@ from django.db import migrations, models
 
 def copy_year_totals(apps, schema_editor):
     """Fold each member's per-dimension rows into `MemberYear.dimensions` ({code: "12.50"})."""
+    with schema_editor.connection.cursor() as cursor:  # a new installation has nothing to fold, and a
+        cursor.execute("SELECT 1 FROM points_yeartotal LIMIT 1")  # compatible database may lack
+        if cursor.fetchone() is None:  # jsonb_object_agg
+            return
     if schema_editor.connection.vendor == "postgresql":
         sql = """UPDATE points_memberyear y SET dimensions = t.scores
             FROM (SELECT member_id, year, jsonb_object_agg(dimension, points::text) AS scores

@@ -16,6 +16,7 @@ from django.db.models import QuerySet, Value
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
+from ronghe.core import dbfeatures
 from ronghe.core.bulk import bulk_load
 from ronghe.core.scoring import rules as scoring
 from ronghe.core.scoring import sql as scoring_sql
@@ -152,6 +153,8 @@ def _recompute_scheme(
     *,
     whole_tree: bool,
 ) -> int:
+    if connection.vendor != "sqlite" and not dbfeatures.enabled("set_based_recompute"):
+        return _recompute_scheme_in_python(year, scheme, scheme_rules, members)
     entries = PointsEntry.objects.filter(year=year)
     if not whole_tree:  # only a speed-up: members outside `members` get no result either way
         entries = entries.filter(member__in=members.values("pk"))
@@ -239,3 +242,45 @@ def _recompute_scheme(
         cursor.execute("DROP TABLE rh_points_dims")
         cursor.execute("DROP TABLE rh_points_years")
     return evaluated
+
+
+def _recompute_scheme_in_python(
+    year: int, scheme: Scheme, scheme_rules: scoring.SchemeRules, members: QuerySet[Member]
+) -> int:
+    """The generic path of `_recompute_scheme` (PostgreSQL-compatible databases without
+    jsonb_object_agg and friends; RONGHE_PG_FAST_PATHS): the same engine in Python, `BATCH` members
+    at a time, rewriting only the rows whose result changed, like the SQL path."""
+    ids = list(members.order_by("pk").values_list("pk", flat=True))
+    for i in range(0, len(ids), BATCH):
+        chunk = ids[i : i + BATCH]
+        events: dict[int, list[scoring.Event]] = defaultdict(list)
+        for member_id, code, on, points, source_type, source_id in PointsEntry.objects.filter(
+            member_id__in=chunk, year=year
+        ).values_list("member_id", "indicator__code", "occurred_on", "points", "source_type", "source_id"):
+            events[member_id].append(scoring.Event(code, on, points, f"{source_type}:{source_id}"))
+        stored = {y.member_id: y for y in MemberYear.objects.filter(year=year, member_id__in=chunk)}
+        changed = []
+        for pk, organization_id in Member.objects.filter(pk__in=chunk).values_list("pk", "organization_id"):
+            result = MemberResult(
+                pk, organization_id, scheme, scoring.evaluate(scheme_rules, events.get(pk, []))
+            )
+            if not _same(stored.get(pk), result):
+                changed.append(result)
+        _write_results(year, changed)
+    return len(ids)
+
+
+def _same(row: MemberYear | None, result: MemberResult) -> bool:
+    if row is None:
+        return False
+    ev = result.evaluation
+    a_count = sum(1 for g in ev.grades.values() if g == "A")
+    return (
+        row.scheme_id == result.scheme.pk
+        and row.organization_id == result.organization_id
+        and row.total == ev.total
+        and row.a_count == a_count
+        and row.vetoed == ev.vetoed
+        and row.grades == ev.grades
+        and row.dimensions == {code: points_text(points) for code, points in ev.dimensions.items()}
+    )

@@ -101,7 +101,7 @@ def parse_row(number: int, cells: list[object], header: Header, ctx: Context, to
                 error("id_number", "与本文件中前面的行重复")
             ctx.seen.add(info.number)
             if RecruitmentCase.objects.filter(
-                id_number_index=crypto.blind_index(info.number, "id_number")
+                id_number_index__in=crypto.blind_indexes(info.number, "id_number")
             ).exists():
                 error("id_number", "此人已有发展党员纪实，不能重复导入")
     for name in DATE_FIELDS:
