@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ronghe.core.judging",
     "ronghe.core.rectification",
     "ronghe.core.voting",
+    "ronghe.discipline",
     "ronghe.points",
     "ronghe.ratings",
     "ronghe.recruitment",

@@ -38,6 +38,8 @@ PERMISSIONS: dict[str, str] = {
     "recruitment.import": "导入发展党员名单",
     "judging.score": "评委评分",
     "review.discipline": "纪检联审",
+    "discipline.view": "查看问题线索、案件和廉政风险点（纪检）",
+    "discipline.manage": "办理问题线索和案件、维护廉政风险点（纪检）",
     "assessment.view": "查看融合考核",
     "assessment.manage": "组织融合考核与述职评议",
     "assessment.report": "报送业务指标完成值和述职材料",
@@ -131,7 +133,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.MEMBER: frozenset({"self.view"}),
     Role.JUDGE: frozenset({"orgs.view", "ratings.view", "judging.score", "self.view"}),
     Role.DISCIPLINE_REVIEWER: frozenset(
-        {"orgs.view", "members.view", "ratings.view", "review.discipline", "reports.view", "self.view"}
+        {
+            "orgs.view",
+            "members.view",
+            "ratings.view",
+            "review.discipline",
+            "discipline.view",
+            "discipline.manage",
+            "reports.view",
+            "self.view",
+        }
     ),
     Role.AUDIT_ADMIN: frozenset({"audit.view"}),
     Role.SYSTEM_ADMIN: frozenset({"users.manage", "orgs.view", "orgs.edit"}),
