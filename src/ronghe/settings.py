@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "ronghe.discipline",
     "ronghe.points",
     "ronghe.ratings",
+    "ronghe.selections",
     "ronghe.recruitment",
     "ronghe.dues",
     "ronghe.integration",

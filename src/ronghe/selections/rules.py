@@ -157,11 +157,13 @@ class Eligibility:
 @dataclass(frozen=True)
 class Facts:
     """What the records say about one nominee. `status` is the member's status (None: not a member
-    nominee); `sanctions` the 处分 in force during the period; `stars` the branch's current named
+    nominee); `sanctions` the 处分 in force during the period; `under_review` a case open on the
+    member during it (立案审查期间不评先评优); `stars` the branch's current named
     level (None: never rated); `grade` the member's points grade for the year ("4A"; "" without one)."""
 
     status: str | None = None
     sanctions: tuple[SanctionLike, ...] = ()
+    under_review: bool = False
     stars: int | None = None
     grade: str = ""
 
@@ -183,9 +185,12 @@ def eligibility_failures(rules: Eligibility, facts: Facts, *, period: str) -> li
     failures: list[Failure] = []
     if rules.full_member and facts.status is not None and facts.status != "full":
         failures.append(Failure("full_member", "不符合“正式党员”条件：推荐对象不是正式党员"))
-    if rules.no_sanction and any(s.is_disciplinary for s in facts.sanctions):
+    if rules.no_sanction and (facts.under_review or any(s.is_disciplinary for s in facts.sanctions)):
         failures.append(
-            Failure("no_sanction", f"不符合“评选期内无党纪政务处分”条件：推荐对象在{period}期间有处分在影响期内")
+            Failure(
+                "no_sanction",
+                f"不符合“评选期内无党纪政务处分”条件：推荐对象在{period}受处分或正在接受审查，不能推荐",
+            )
         )
     if rules.min_stars and (facts.stars or 0) < rules.min_stars:
         now = f"现为{facts.stars}星" if facts.stars else "尚未评星"

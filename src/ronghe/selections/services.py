@@ -33,6 +33,7 @@ from ronghe.core.scoring.choices import IndicatorKind, SchemePurpose, SchemeStat
 from ronghe.core.scoring.models import Campaign, Dimension, Indicator, Scheme
 from ronghe.core.scoring.services import next_version
 from ronghe.core.workflow import services as workflow
+from ronghe.discipline import facts as discipline
 from ronghe.members.models import Member
 from ronghe.orgs.models import Organization
 from ronghe.selections import defaults, rules
@@ -240,12 +241,6 @@ def period_of(campaign: Campaign) -> tuple[date, date]:
     return date(campaign.year, 1, 1), date(campaign.year, 12, 31)
 
 
-def sanctions_of(member_ids: Sequence[int], start: date, end: date) -> dict[int, list[Any]]:
-    """The 处分 in force during the period, as facts without details (the discipline app's facts)."""
-    from ronghe.discipline.facts import sanctions_in_force
-
-    return sanctions_in_force(list(member_ids), start, end)
-
 
 def facts_for(campaign: Campaign, *, member: Member | None, organization: Organization) -> rules.Facts:
     """What the records say about a nominee: status, 处分 in force, the branch's stars, the points grade."""
@@ -259,7 +254,8 @@ def facts_for(campaign: Campaign, *, member: Member | None, organization: Organi
     start, end = period_of(campaign)
     return rules.Facts(
         status=member.status,
-        sanctions=tuple(sanctions_of([member.pk], start, end).get(member.pk, [])),
+        sanctions=tuple(discipline.sanctions_in_force([member.pk], start, end).get(member.pk, [])),
+        under_review=member.pk in discipline.members_with_cases([member.pk], start, end),
         stars=stars,
         grade=grades_of([member.pk], campaign.year).get(member.pk, ""),
     )
