@@ -52,4 +52,9 @@ def score(campaign, judge, nomination, total_each: dict[str, str]):
 
 def sheet(deeds: int, rest: int = 0) -> dict[str, str]:
     """A sheet scoring `deeds` on 事迹与成效 and `rest` on each other criterion."""
-    return {"deeds": str(deeds), "exemplary": str(rest), "innovation": str(min(rest, 20)), "recognition": str(min(rest, 10))}
+    return {
+        "deeds": str(deeds),
+        "exemplary": str(rest),
+        "innovation": str(min(rest, 20)),
+        "recognition": str(min(rest, 10)),
+    }

@@ -44,7 +44,10 @@ def test_opening_creates_the_scheme_and_the_panel(cast, people):
 def test_opening_refuses_bad_numbers(cast, people):
     with pytest.raises(InvalidInput) as exc:
         open_campaign(cast, places=0, unit_quota=0)
-    assert exc.value.errors == {"places": ["评选名额应为 1–100 个"], "unit_quota": ["每单位推荐名额应为 1–20 个"]}
+    assert exc.value.errors == {
+        "places": ["评选名额应为 1–100 个"],
+        "unit_quota": ["每单位推荐名额应为 1–20 个"],
+    }
 
 
 def test_a_unit_nominates_up_to_its_quota_and_not_one_more(cast, people):
@@ -105,7 +108,9 @@ def test_a_probationary_member_is_refused_as_not_a_full_member(cast, people):
 def test_an_organization_below_the_stars_is_refused(cast, people):
     campaign = open_campaign(cast, category="advanced_org", eligibility=rules.Eligibility(min_stars=4))
     with pytest.raises(InvalidInput, match="所在党支部尚未评星"):
-        services.nominate(actor=people["unit_a"], campaign=campaign, organization=cast.branch_a, summary="事迹")
+        services.nominate(
+            actor=people["unit_a"], campaign=campaign, organization=cast.branch_a, summary="事迹"
+        )
 
 
 def test_nominating_needs_the_reason(cast, people):
@@ -154,7 +159,12 @@ def test_a_judge_is_recused_from_their_own_units_nominees(cast, people):
 def test_a_score_out_of_range_is_refused_per_criterion(cast, people):
     campaign, a1, *_ = _to_judging(cast, people)
     with pytest.raises(InvalidInput) as exc:
-        score(campaign, people["judges"][1], a1, {"deeds": "41", "exemplary": "-1", "innovation": "x", "recognition": ""})
+        score(
+            campaign,
+            people["judges"][1],
+            a1,
+            {"deeds": "41", "exemplary": "-1", "innovation": "x", "recognition": ""},
+        )
     assert exc.value.errors == {
         "score_deeds": ["“事迹与成效”的分值应在 0–40 之间"],
         "score_exemplary": ["“示范引领作用”的分值应在 0–30 之间"],
@@ -228,7 +238,12 @@ def test_from_judging_to_announcement(cast, people, travel):
         services.publish(actor=admin, campaign=campaign)
     review = services.review_of(campaign)
     jointreview.give_opinion(
-        actor=jijian, review=review, department="discipline", verdict="object", reason="王二有信访举报待核实", objected_items=[str(a2.pk)]
+        actor=jijian,
+        review=review,
+        department="discipline",
+        verdict="object",
+        reason="王二有信访举报待核实",
+        objected_items=[str(a2.pk)],
     )
     a2.refresh_from_db()
     services.set_aside(actor=admin, nomination=a2, comment="纪委异议：待核实")
@@ -238,7 +253,9 @@ def test_from_judging_to_announcement(cast, people, travel):
     assert [i["label"] for i in publication.items] == ["李一", "王一"]
     with pytest.raises(DomainError, match="公示尚未结束"):
         services.announce(actor=admin, campaign=campaign)
-    objection = publicity.lodge_objection(actor=cast.member_a, publication=publication, text="王一事迹材料有夸大", item_key=str(a1.pk))
+    objection = publicity.lodge_objection(
+        actor=cast.member_a, publication=publication, text="王一事迹材料有夸大", item_key=str(a1.pk)
+    )
     publicity.handle_objection(actor=admin, objection=objection, upheld=False, reason="经核实事迹属实")
     travel.move_to(publication.ends_on + timedelta(days=1))
     with pytest.raises(DomainError, match="不能再提出异议"):
@@ -248,7 +265,10 @@ def test_from_judging_to_announcement(cast, people, travel):
     campaign.refresh_from_db()
     assert campaign.state == CampaignState.ANNOUNCED
     honours = list(queries.honours_list(campaign))
-    assert [(n.title, n.certificate_no) for n in honours] == [("李一", "2025-worker-001"), ("王一", "2025-worker-002")]
+    assert [(n.title, n.certificate_no) for n in honours] == [
+        ("李一", "2025-worker-001"),
+        ("王一", "2025-worker-002"),
+    ]
     a2.refresh_from_db()
     assert a2.state == NominationState.SET_ASIDE
     # the honour lands in the member's record
@@ -261,10 +281,14 @@ def test_an_upheld_objection_in_publicity_sets_the_winner_aside(cast, people, tr
     campaign, a1, a2, b1 = _to_judging(cast, people, places=1)
     _score_all(campaign, people, a1, a2, b1)
     services.propose(actor=admin, campaign=campaign, due_on=date(2026, 3, 9))
-    jointreview.give_opinion(actor=people["jijian"], review=services.review_of(campaign), department="discipline", verdict="agree")
+    jointreview.give_opinion(
+        actor=people["jijian"], review=services.review_of(campaign), department="discipline", verdict="agree"
+    )
     services.publish(actor=admin, campaign=campaign)
     publication = services.publication_of(campaign)
-    objection = publicity.lodge_objection(actor=cast.member_a, publication=publication, text="李一另有问题", item_key=str(b1.pk))
+    objection = publicity.lodge_objection(
+        actor=cast.member_a, publication=publication, text="李一另有问题", item_key=str(b1.pk)
+    )
     publicity.handle_objection(actor=admin, objection=objection, upheld=True, reason="经核实属实")
     travel.move_to(publication.ends_on + timedelta(days=1))
     publicity.close(actor=admin, publication=publication)

@@ -31,7 +31,9 @@ def test_a_nominee_meeting_every_rule_passes():
 
 
 def test_each_failed_rule_is_named():
-    failures = rules.eligibility_failures(ALL, Facts(status="probationary", sanctions=(Sanction(),), stars=3, grade="3A"), period="2025年度")
+    failures = rules.eligibility_failures(
+        ALL, Facts(status="probationary", sanctions=(Sanction(),), stars=3, grade="3A"), period="2025年度"
+    )
     assert [f.rule for f in failures] == ["full_member", "no_sanction", "min_stars", "min_grade"]
     messages = " ".join(f.message for f in failures)
     assert "不符合“正式党员”条件" in messages
@@ -41,13 +43,17 @@ def test_each_failed_rule_is_named():
 
 
 def test_a_sanction_is_named_as_a_rule_without_its_details():
-    (failure,) = rules.eligibility_failures(Eligibility(no_sanction=True), Facts(status="full", sanctions=(Sanction(),)), period="2025年度")
+    (failure,) = rules.eligibility_failures(
+        Eligibility(no_sanction=True), Facts(status="full", sanctions=(Sanction(),)), period="2025年度"
+    )
     assert failure.rule == "no_sanction"
     assert "警告" not in failure.message and "案件" not in failure.message
 
 
 def test_an_open_case_blocks_like_a_sanction_and_an_organizational_handling_does_not():
-    assert rule_names(Facts(status="full", under_review=True), Eligibility(no_sanction=True)) == ["no_sanction"]
+    assert rule_names(Facts(status="full", under_review=True), Eligibility(no_sanction=True)) == [
+        "no_sanction"
+    ]
     assert rule_names(Facts(status="full", sanctions=(Sanction(False),)), Eligibility(no_sanction=True)) == []
 
 
@@ -56,7 +62,9 @@ def test_stars_at_the_boundary(stars, ok):
     assert (rule_names(Facts(stars=stars), Eligibility(min_stars=4)) == []) is ok
 
 
-@pytest.mark.parametrize(("grade", "ok"), [("5A", True), ("4A", True), ("3A", False), ("", False), ("优秀", False)])
+@pytest.mark.parametrize(
+    ("grade", "ok"), [("5A", True), ("4A", True), ("3A", False), ("", False), ("优秀", False)]
+)
 def test_grade_at_the_boundary(grade, ok):
     assert (rule_names(Facts(status="full", grade=grade), Eligibility(min_grade=4)) == []) is ok
 
@@ -127,7 +135,9 @@ def test_the_tie_breaker_decides_before_the_tie_rule():
 
 
 def test_a_nominee_who_does_not_compete_never_wins():
-    placings = levels.select_winners([*cands("90"), levels.Candidate("z", None, D("99"))], 5, levels.TIES_INCLUDE)
+    placings = levels.select_winners(
+        [*cands("90"), levels.Candidate("z", None, D("99"))], 5, levels.TIES_INCLUDE
+    )
     assert winners(placings) == ["a"]
     assert placings[-1].place is None
 

@@ -70,9 +70,7 @@ def name_site(
             ends_on=ends_on,
             description=(description or "").strip(),
         )
-        audit.record(
-            "selections.site_named", actor=actor, obj=site, changes={"name": name, "level": level}
-        )
+        audit.record("selections.site_named", actor=actor, obj=site, changes={"name": name, "level": level})
     return site
 
 
@@ -93,7 +91,9 @@ def submit_case(
             submitted_by=actor,
         )
         workflow.start(CASE_PROCESS, case, by=actor)
-        audit.record("selections.case_submitted", actor=actor, obj=case, changes={"title": title, "tags": cleaned})
+        audit.record(
+            "selections.case_submitted", actor=actor, obj=case, changes={"title": title, "tags": cleaned}
+        )
     return case
 
 
@@ -110,6 +110,11 @@ def review_case(*, actor: User, case: InnovationCase, publish: bool, comment: st
         )
     else:
         workflow.transition(
-            CASE_PROCESS, case, "return", by=actor, comment=comment, fields={"review_comment": (comment or "").strip()}
+            CASE_PROCESS,
+            case,
+            "return",
+            by=actor,
+            comment=comment,
+            fields={"review_comment": (comment or "").strip()},
         )
     return case

@@ -83,18 +83,26 @@ class Nomination(models.Model):
     campaign = models.ForeignKey(
         "scoring.Campaign", on_delete=models.CASCADE, related_name="nominations", verbose_name="评选活动"
     )
-    unit = models.ForeignKey(
-        "orgs.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="推荐单位"
-    )
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="推荐单位")
     # the subject's organization (the member's branch, the nominated organization, the brand's owner)
     organization = models.ForeignKey(
         "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="所在党组织"
     )
     member = models.ForeignKey(
-        "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="党员"
+        "members.Member",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="党员",
     )
     brand = models.ForeignKey(
-        Brand, null=True, blank=True, on_delete=models.PROTECT, related_name="nominations", verbose_name="品牌"
+        Brand,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="nominations",
+        verbose_name="品牌",
     )
     title = models.CharField("推荐对象", max_length=100)
     summary = models.TextField("推荐理由和主要事迹")

@@ -33,7 +33,9 @@ def visible_campaigns(user: Actor | None) -> QuerySet[Campaign]:
 
 def visible_nominations(user: Actor | None, campaign: Campaign) -> QuerySet[Nomination]:
     """The campaign's nominations the user sees: all of them at the campaign's node, else their subtree's."""
-    qs = Nomination.objects.filter(campaign=campaign).select_related("organization", "unit", "member", "brand")
+    qs = Nomination.objects.filter(campaign=campaign).select_related(
+        "organization", "unit", "member", "brand"
+    )
     return scoped(qs, user, "selections.view")
 
 

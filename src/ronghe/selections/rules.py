@@ -54,12 +54,17 @@ NOMINATION_PROCESS = Process(
             comment_required="撤回时请填写理由",
             denied="您没有为该单位推荐的权限",
         ),
-        (NominationState.NOMINATED, "award"): Step(NominationState.AWARDED, "selections.manage", denied=_MANAGE),
+        (NominationState.NOMINATED, "award"): Step(
+            NominationState.AWARDED, "selections.manage", denied=_MANAGE
+        ),
         (NominationState.NOMINATED, "decline"): Step(
             NominationState.NOT_AWARDED, "selections.manage", denied=_MANAGE
         ),
         (NominationState.NOMINATED, "set_aside"): Step(
-            NominationState.SET_ASIDE, "selections.manage", comment_required="请填写暂缓授予的理由", denied=_MANAGE
+            NominationState.SET_ASIDE,
+            "selections.manage",
+            comment_required="请填写暂缓授予的理由",
+            denied=_MANAGE,
         ),
     },
     state_labels=dict(NominationState.choices),
@@ -175,7 +180,7 @@ class Failure:
 
 
 def grade_count(grade: str) -> int:
-    """"5A" → 5; anything else → 0."""
+    """ "5A" → 5; anything else → 0."""
     return int(grade[:-1]) if grade.endswith("A") and grade[:-1].isdigit() else 0
 
 
@@ -194,9 +199,7 @@ def eligibility_failures(rules: Eligibility, facts: Facts, *, period: str) -> li
         )
     if rules.min_stars and (facts.stars or 0) < rules.min_stars:
         now = f"现为{facts.stars}星" if facts.stars else "尚未评星"
-        failures.append(
-            Failure("min_stars", f"不符合“党支部{rules.min_stars}星及以上”条件：所在党支部{now}")
-        )
+        failures.append(Failure("min_stars", f"不符合“党支部{rules.min_stars}星及以上”条件：所在党支部{now}"))
     if rules.min_grade and grade_count(facts.grade) < rules.min_grade:
         now = f"为{facts.grade}" if facts.grade else "暂无等次"
         failures.append(Failure("min_grade", f"不符合“积分考评{rules.min_grade}A及以上”条件：年度考评{now}"))

@@ -241,7 +241,6 @@ def period_of(campaign: Campaign) -> tuple[date, date]:
     return date(campaign.year, 1, 1), date(campaign.year, 12, 31)
 
 
-
 def facts_for(campaign: Campaign, *, member: Member | None, organization: Organization) -> rules.Facts:
     """What the records say about a nominee: status, 处分 in force, the branch's stars, the points grade."""
     from ronghe.points.queries import grades_of
@@ -261,12 +260,16 @@ def facts_for(campaign: Campaign, *, member: Member | None, organization: Organi
     )
 
 
-def check_eligibility(campaign: Campaign, *, member: Member | None, organization: Organization) -> list[rules.Failure]:
+def check_eligibility(
+    campaign: Campaign, *, member: Member | None, organization: Organization
+) -> list[rules.Failure]:
     selection = campaign.selection
     start, end = period_of(campaign)
     period = f"{start.year}年度"
     facts = facts_for(campaign, member=member, organization=organization)
-    return rules.eligibility_failures(rules.Eligibility.from_dict(selection.eligibility), facts, period=period)
+    return rules.eligibility_failures(
+        rules.Eligibility.from_dict(selection.eligibility), facts, period=period
+    )
 
 
 def _subject(
@@ -315,7 +318,9 @@ def nominate(
     if _fresh_state(campaign) != CampaignState.NOMINATING:
         raise SelectionError("推荐已截止，不能再推荐")
     selection = campaign.selection
-    subject_org, label = _subject(selection, member=member, organization=organization, brand=brand, title=title)
+    subject_org, label = _subject(
+        selection, member=member, organization=organization, brand=brand, title=title
+    )
     require_at(actor, "selections.nominate", subject_org.path)
     if not subject_org.path.startswith(campaign.organization.path):
         raise SelectionError("推荐对象不在本次评选的范围内")
@@ -331,9 +336,11 @@ def nominate(
         raise InvalidInput({"__all__": [f.message for f in failures]})
     with transaction.atomic():
         # the unit's nominations, locked so two secretaries cannot both take the last place
-        active = Nomination.objects.select_for_update().filter(
-            campaign=campaign, unit_id=subject_org.unit_id
-        ).exclude(state=NominationState.WITHDRAWN)
+        active = (
+            Nomination.objects.select_for_update()
+            .filter(campaign=campaign, unit_id=subject_org.unit_id)
+            .exclude(state=NominationState.WITHDRAWN)
+        )
         taken = list(active.values_list("member_id", "organization_id", "brand_id", "title"))
         unit_name = subject_org.unit.name if subject_org.unit else ""
         problem = rules.quota_problem(len(taken), selection.unit_quota, unit_name)
@@ -414,7 +421,9 @@ def start_judging(*, actor: User, campaign: Campaign) -> Campaign:
     return campaign
 
 
-def standings(campaign: Campaign) -> list[tuple[Nomination, levels.Placing, Decimal, dict[str, Decimal | None]]]:
+def standings(
+    campaign: Campaign,
+) -> list[tuple[Nomination, levels.Placing, Decimal, dict[str, Decimal | None]]]:
     """Every nominee's combined scores, total and place under the campaign's rules, from the
     sheets submitted so far (nothing written). A nominee without a sheet does not compete."""
     scheme_rules = campaign.scheme.to_rules()
@@ -445,7 +454,9 @@ def propose(
     counts = judging.sheet_counts(panel)
     missing = [n.title for n in nominees(campaign) if not counts.get(str(n.pk))]
     if missing:
-        raise SelectionError(f"还有 {len(missing)} 个推荐对象没有评委评分（{'、'.join(missing[:5])}），不能结束评分")
+        raise SelectionError(
+            f"还有 {len(missing)} 个推荐对象没有评委评分（{'、'.join(missing[:5])}），不能结束评分"
+        )
     with transaction.atomic():
         judging.close(actor=actor, panel=panel)
         rows = standings(campaign)
@@ -474,7 +485,11 @@ def propose(
             view_permission="selections.view",
         )
         workflow.transition(
-            CAMPAIGN_PROCESS, campaign, "propose", by=actor, data={"winners": len(winners), "nominees": len(rows)}
+            CAMPAIGN_PROCESS,
+            campaign,
+            "propose",
+            by=actor,
+            data={"winners": len(winners), "nominees": len(rows)},
         )
     return campaign
 

@@ -7,139 +7,313 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('members', '0007_id_number_mask_area_only'),
-        ('orgs', '0004_unit_register'),
-        ('scoring', '0003_selection_campaigns_per_year'),
+        ("members", "0007_id_number_mask_area_only"),
+        ("orgs", "0004_unit_register"),
+        ("scoring", "0003_selection_campaigns_per_year"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Brand',
+            name="Brand",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=60, verbose_name='品牌名称')),
-                ('meaning', models.TextField(verbose_name='品牌内涵')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.organization', verbose_name='所属党组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=60, verbose_name="品牌名称")),
+                ("meaning", models.TextField(verbose_name="品牌内涵")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="orgs.organization",
+                        verbose_name="所属党组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '党建品牌',
-                'verbose_name_plural': '党建品牌',
-                'ordering': ['organization__path', 'name'],
+                "verbose_name": "党建品牌",
+                "verbose_name_plural": "党建品牌",
+                "ordering": ["organization__path", "name"],
             },
         ),
         migrations.CreateModel(
-            name='DemonstrationSite',
+            name="DemonstrationSite",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=100, verbose_name='示范点名称')),
-                ('level', models.CharField(choices=[('county', '县级'), ('city', '市级'), ('province', '省级')], max_length=10, verbose_name='命名级别')),
-                ('named_by', models.CharField(max_length=100, verbose_name='命名单位')),
-                ('starts_on', models.DateField(verbose_name='命名日期')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='有效期至')),
-                ('description', models.TextField(blank=True, verbose_name='示范内容')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.organization', verbose_name='党组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=100, verbose_name="示范点名称")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("county", "县级"), ("city", "市级"), ("province", "省级")],
+                        max_length=10,
+                        verbose_name="命名级别",
+                    ),
+                ),
+                ("named_by", models.CharField(max_length=100, verbose_name="命名单位")),
+                ("starts_on", models.DateField(verbose_name="命名日期")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="有效期至")),
+                ("description", models.TextField(blank=True, verbose_name="示范内容")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="orgs.organization",
+                        verbose_name="党组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '示范点',
-                'verbose_name_plural': '示范点',
-                'ordering': ['-starts_on', 'name'],
+                "verbose_name": "示范点",
+                "verbose_name_plural": "示范点",
+                "ordering": ["-starts_on", "name"],
             },
         ),
         migrations.CreateModel(
-            name='InnovationCase',
+            name="InnovationCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('title', models.CharField(max_length=100, verbose_name='案例标题')),
-                ('summary', models.TextField(verbose_name='案例内容')),
-                ('tags', models.CharField(blank=True, max_length=200, verbose_name='标签')),
-                ('state', models.CharField(choices=[('submitted', '待审核'), ('returned', '退回修改'), ('published', '已发布')], default='submitted', max_length=12, verbose_name='状态')),
-                ('review_comment', models.TextField(blank=True, verbose_name='审核意见')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='发布时间')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.organization', verbose_name='报送党组织')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("title", models.CharField(max_length=100, verbose_name="案例标题")),
+                ("summary", models.TextField(verbose_name="案例内容")),
+                ("tags", models.CharField(blank=True, max_length=200, verbose_name="标签")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("submitted", "待审核"), ("returned", "退回修改"), ("published", "已发布")],
+                        default="submitted",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("review_comment", models.TextField(blank=True, verbose_name="审核意见")),
+                ("published_at", models.DateTimeField(blank=True, null=True, verbose_name="发布时间")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="orgs.organization",
+                        verbose_name="报送党组织",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '创新案例',
-                'verbose_name_plural': '创新案例',
-                'ordering': ['-published_at', '-created_at'],
+                "verbose_name": "创新案例",
+                "verbose_name_plural": "创新案例",
+                "ordering": ["-published_at", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Nomination',
+            name="Nomination",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('title', models.CharField(max_length=100, verbose_name='推荐对象')),
-                ('summary', models.TextField(verbose_name='推荐理由和主要事迹')),
-                ('state', models.CharField(choices=[('nominated', '已推荐'), ('withdrawn', '已撤回'), ('awarded', '已授予'), ('not_awarded', '未入选'), ('set_aside', '暂缓授予')], default='nominated', max_length=20, verbose_name='状态')),
-                ('eligibility', models.JSONField(blank=True, default=list, verbose_name='资格审查')),
-                ('total', models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True, verbose_name='得分')),
-                ('scores', models.JSONField(blank=True, default=dict, verbose_name='各项得分')),
-                ('place', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='名次')),
-                ('winner', models.BooleanField(default=False, verbose_name='入选')),
-                ('place_note', models.CharField(blank=True, max_length=200, verbose_name='名次说明')),
-                ('certificate_no', models.CharField(blank=True, max_length=40, verbose_name='证书编号')),
-                ('awarded_at', models.DateTimeField(blank=True, null=True, verbose_name='授予时间')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('brand', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='nominations', to='selections.brand', verbose_name='品牌')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='nominations', to='scoring.campaign', verbose_name='评选活动')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='members.member', verbose_name='党员')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization', verbose_name='所在党组织')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.unit', verbose_name='推荐单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("title", models.CharField(max_length=100, verbose_name="推荐对象")),
+                ("summary", models.TextField(verbose_name="推荐理由和主要事迹")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("nominated", "已推荐"),
+                            ("withdrawn", "已撤回"),
+                            ("awarded", "已授予"),
+                            ("not_awarded", "未入选"),
+                            ("set_aside", "暂缓授予"),
+                        ],
+                        default="nominated",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("eligibility", models.JSONField(blank=True, default=list, verbose_name="资格审查")),
+                (
+                    "total",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=9, null=True, verbose_name="得分"
+                    ),
+                ),
+                ("scores", models.JSONField(blank=True, default=dict, verbose_name="各项得分")),
+                ("place", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="名次")),
+                ("winner", models.BooleanField(default=False, verbose_name="入选")),
+                ("place_note", models.CharField(blank=True, max_length=200, verbose_name="名次说明")),
+                ("certificate_no", models.CharField(blank=True, max_length=40, verbose_name="证书编号")),
+                ("awarded_at", models.DateTimeField(blank=True, null=True, verbose_name="授予时间")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "brand",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="nominations",
+                        to="selections.brand",
+                        verbose_name="品牌",
+                    ),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="nominations",
+                        to="scoring.campaign",
+                        verbose_name="评选活动",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="members.member",
+                        verbose_name="党员",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.organization",
+                        verbose_name="所在党组织",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.unit",
+                        verbose_name="推荐单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '推荐对象',
-                'verbose_name_plural': '推荐对象',
-                'ordering': ['campaign_id', 'place', 'id'],
+                "verbose_name": "推荐对象",
+                "verbose_name_plural": "推荐对象",
+                "ordering": ["campaign_id", "place", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Selection',
+            name="Selection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(max_length=40, verbose_name='评选类别')),
-                ('category_name', models.CharField(max_length=50, verbose_name='类别名称')),
-                ('subject_kind', models.CharField(choices=[('member', '党员'), ('organization', '党组织'), ('brand', '党建品牌'), ('lecture', '党课'), ('site', '党建阵地')], max_length=20, verbose_name='评选对象')),
-                ('places', models.PositiveSmallIntegerField(verbose_name='评选名额')),
-                ('unit_quota', models.PositiveSmallIntegerField(verbose_name='每单位推荐名额')),
-                ('eligibility', models.JSONField(blank=True, default=dict, verbose_name='参评条件')),
-                ('campaign', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='selection', to='scoring.campaign', verbose_name='评选活动')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("category", models.CharField(max_length=40, verbose_name="评选类别")),
+                ("category_name", models.CharField(max_length=50, verbose_name="类别名称")),
+                (
+                    "subject_kind",
+                    models.CharField(
+                        choices=[
+                            ("member", "党员"),
+                            ("organization", "党组织"),
+                            ("brand", "党建品牌"),
+                            ("lecture", "党课"),
+                            ("site", "党建阵地"),
+                        ],
+                        max_length=20,
+                        verbose_name="评选对象",
+                    ),
+                ),
+                ("places", models.PositiveSmallIntegerField(verbose_name="评选名额")),
+                ("unit_quota", models.PositiveSmallIntegerField(verbose_name="每单位推荐名额")),
+                ("eligibility", models.JSONField(blank=True, default=dict, verbose_name="参评条件")),
+                (
+                    "campaign",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="selection",
+                        to="scoring.campaign",
+                        verbose_name="评选活动",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评选',
-                'verbose_name_plural': '评选',
+                "verbose_name": "评选",
+                "verbose_name_plural": "评选",
             },
         ),
         migrations.AddConstraint(
-            model_name='brand',
-            constraint=models.UniqueConstraint(fields=('organization', 'name'), name='unique_brand_per_org'),
+            model_name="brand",
+            constraint=models.UniqueConstraint(fields=("organization", "name"), name="unique_brand_per_org"),
         ),
         migrations.AddIndex(
-            model_name='nomination',
-            index=models.Index(fields=['campaign', 'unit', 'state'], name='selections__campaig_b976ff_idx'),
+            model_name="nomination",
+            index=models.Index(fields=["campaign", "unit", "state"], name="selections__campaig_b976ff_idx"),
         ),
         migrations.AddIndex(
-            model_name='nomination',
-            index=models.Index(fields=['member', 'state'], name='selections__member__32f398_idx'),
+            model_name="nomination",
+            index=models.Index(fields=["member", "state"], name="selections__member__32f398_idx"),
         ),
         migrations.AddIndex(
-            model_name='nomination',
-            index=models.Index(fields=['organization', 'state'], name='selections__organiz_4a4bdb_idx'),
+            model_name="nomination",
+            index=models.Index(fields=["organization", "state"], name="selections__organiz_4a4bdb_idx"),
         ),
     ]
