@@ -168,7 +168,9 @@ def test_brands_sites_and_the_case_library(client_for, cast, people):
         actor=people["unit_a"], organization=cast.branch_a, name="红色引擎", meaning="党建引领业务"
     )
     with pytest.raises(Exception, match="已有名为“红色引擎”的品牌"):
-        brands.register_brand(actor=people["unit_a"], organization=cast.branch_a, name="红色引擎", meaning="x")
+        brands.register_brand(
+            actor=people["unit_a"], organization=cast.branch_a, name="红色引擎", meaning="x"
+        )
     brands.name_site(
         actor=cast.committee_admin,
         organization=cast.branch_a,
@@ -178,7 +180,11 @@ def test_brands_sites_and_the_case_library(client_for, cast, people):
         starts_on=date(2025, 7, 1),
     )
     case = brands.submit_case(
-        actor=people["unit_a"], organization=cast.branch_a, title="数字党建", summary="内容", tags="数字化，党建+业务"
+        actor=people["unit_a"],
+        organization=cast.branch_a,
+        title="数字党建",
+        summary="内容",
+        tags="数字化，党建+业务",
     )
     # before review: the member of B's subtree does not find it
     client_b = client_for(cast.outsider_b)
@@ -188,7 +194,12 @@ def test_brands_sites_and_the_case_library(client_for, cast, people):
     # published: anyone of the county finds it by tag, a plain member included
     found = client_for(cast.member_a).get(reverse("selections:case-list"), {"tag": "数字化"}).content.decode()
     assert "数字党建" in found
-    assert "数字党建" not in client_for(cast.member_a).get(reverse("selections:case-list"), {"tag": "品牌"}).content.decode()
+    assert (
+        "数字党建"
+        not in client_for(cast.member_a)
+        .get(reverse("selections:case-list"), {"tag": "品牌"})
+        .content.decode()
+    )
     api = client_for(cast.member_a).get("/api/v1/selections/cases?tag=党建%2B业务").json()
     assert [c["title"] for c in api] == ["数字党建"]
     listing = client_for(people["unit_a"]).get(reverse("selections:brand-list")).content.decode()
@@ -199,6 +210,8 @@ def test_brands_sites_and_the_case_library(client_for, cast, people):
 
 
 def test_returning_a_case_needs_a_comment(cast, people):
-    case = brands.submit_case(actor=people["unit_a"], organization=cast.branch_a, title="案例", summary="内容")
+    case = brands.submit_case(
+        actor=people["unit_a"], organization=cast.branch_a, title="案例", summary="内容"
+    )
     with pytest.raises(Exception, match="退回时请填写审核意见"):
         brands.review_case(actor=cast.committee_admin, case=case, publish=False, comment="")

@@ -22,13 +22,12 @@ class Category:
 
 
 MEMBER_RULES: dict[str, object] = {"full_member": True, "no_sanction": True, "min_grade": 4}
-ORG_RULES: dict[str, object] = {"min_stars": 4}
 
 CATEGORIES: tuple[Category, ...] = (
-    Category("brand", "优秀党建品牌", SubjectKind.BRAND, "五个十佳", {"min_stars": 3}),
+    Category("brand", "优秀党建品牌", SubjectKind.BRAND, "五个十佳", {}),
     Category("lecture", "精品党课", SubjectKind.LECTURE, "五个十佳", {"no_sanction": True}),
     Category("site", "基层党建阵地", SubjectKind.SITE, "五个十佳", {}),
-    Category("archive", "党建档案示范单位", SubjectKind.ORGANIZATION, "五个十佳", ORG_RULES),
+    Category("archive", "党建档案示范单位", SubjectKind.ORGANIZATION, "五个十佳", {}),
     Category("worker", "优秀党务工作者", SubjectKind.MEMBER, "五个十佳", MEMBER_RULES),
     Category("excellent_member", "优秀共产党员", SubjectKind.MEMBER, "两优一先", MEMBER_RULES),
     Category("excellent_worker", "优秀党务工作者（两优一先）", SubjectKind.MEMBER, "两优一先", MEMBER_RULES),

@@ -6,7 +6,7 @@ from django import forms
 
 from ronghe.core.forms import StyledForm
 from ronghe.core.scoring import levels
-from ronghe.selections import defaults
+from ronghe.selections import defaults, rules
 from ronghe.selections.choices import SiteLevel
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -35,7 +35,7 @@ class CampaignForm(StyledForm):
     aggregation = forms.ChoiceField(label="评委评分汇总", choices=list(levels.AGGREGATIONS.items()))
     tie_rule = forms.ChoiceField(
         label="名额边界并列时",
-        choices=list(levels.TIE_RULES.items()),
+        choices=list(rules.TIE_RULES.items()),
         help_text="先比较“事迹与成效”得分，仍相同时按此规则处理",
     )
     full_member = forms.BooleanField(label="须为正式党员", required=False)

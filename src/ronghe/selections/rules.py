@@ -96,6 +96,12 @@ CASE_PROCESS = Process(
     audit_event="selections.case_{action}",
 )
 
+# The declared tie rule at the cut, in a selection's words (levels.TIE_RULES speaks of levels).
+TIE_RULES = {
+    "exclude": "并列者均不入选（名额可空出）",
+    "include": "并列者同时入选（名额可超出）",
+}
+
 # Timetable keys: the last day of each step.
 TIMETABLE = {"nominate": "推荐截止", "judge": "评审截止"}
 
@@ -151,7 +157,7 @@ class Eligibility:
         if self.full_member:
             out.append("正式党员")
         if self.no_sanction:
-            out.append("评选期内无党纪政务处分")
+            out.append("评选期内无党纪政务处分、未在审查中")
         if self.min_stars:
             out.append(f"所在党支部评定为{self.min_stars}星及以上")
         if self.min_grade:

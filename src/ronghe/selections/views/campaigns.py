@@ -167,7 +167,7 @@ def _detail(
         "can_nominate": bool(usage) and campaign.state == CampaignState.NOMINATING,
         "eligibility": rules.Eligibility.from_dict(selection.eligibility).describe(),
         "aggregation_label": levels.AGGREGATIONS.get(level_rules.aggregation, ""),
-        "tie_label": levels.TIE_RULES.get(level_rules.tie_rule, ""),
+        "tie_label": rules.TIE_RULES.get(level_rules.tie_rule, ""),
         "criteria": panel.indicators,
         "judges": judges,
         "panel_open": panel.state == PanelState.OPEN,

@@ -141,6 +141,10 @@ def _detail(
         "campaign": campaign,
         "selection": campaign.selection,
         "scored": campaign.state not in (CampaignState.NOMINATING, CampaignState.JUDGING),
+        "score_rows": [
+            (ind["name"], nomination.scores.get(ind["code"]))
+            for ind in services.panel_of(campaign).indicators
+        ],
         "withdraw_form": (form if action == "withdraw" else ReasonForm()) if can_withdraw else None,
         "set_aside_form": (form if action == "set_aside" else ReasonForm()) if can_set_aside else None,
         "history": workflow.history_for(rules.NOMINATION_PROCESS, nomination),
