@@ -215,3 +215,24 @@ def test_returning_a_case_needs_a_comment(cast, people):
     )
     with pytest.raises(Exception, match="退回时请填写审核意见"):
         brands.review_case(actor=cast.committee_admin, case=case, publish=False, comment="")
+
+
+def test_an_honour_shows_on_the_members_and_the_organizations_page(client_for, cast, people):
+    from ronghe.selections.models import Selection
+
+    campaign = open_campaign(cast)
+    nomination = nominate_member(campaign, people["unit_a"], cast.branch_a, "王荣誉")
+    org_campaign = open_campaign(cast, category="archive")
+    org_nomination = services.nominate(
+        actor=people["unit_a"], campaign=org_campaign, organization=cast.branch_a, summary="档案规范"
+    )
+    Nomination.objects.filter(pk__in=[nomination.pk, org_nomination.pk]).update(
+        state="awarded", certificate_no="2025-x-001"
+    )
+    assert Selection.objects.count() == 2
+    client = client_for(cast.committee_admin)
+    member_page = client.get(reverse("members:member-detail", args=[nomination.member.code])).content.decode()
+    assert "2025年度 · 优秀党务工作者" in member_page
+    org_page = client.get(reverse("orgs:organization-detail", args=[cast.branch_a.code])).content.decode()
+    assert "2025年度 · 党建档案示范单位" in org_page
+    assert "2025年度 · 优秀党务工作者" not in org_page  # the member's honour is on the member's page

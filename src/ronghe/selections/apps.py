@@ -67,3 +67,22 @@ class SelectionsConfig(AppConfig):
             return {"honours": rows} if rows else None
 
         register_section("selections/_unit_section.html", unit_section)
+
+        from ronghe.members.sections import register_section as register_member_section
+        from ronghe.orgs.unit_sections import register_organization_section
+
+        def member_section(request, member):  # type: ignore[no-untyped-def]
+            from ronghe.selections import queries
+
+            rows = list(queries.honours_of_member(member.pk)[:20])
+            return {"honours": rows} if rows else None
+
+        def organization_section(request, organization):  # type: ignore[no-untyped-def]
+            from ronghe.selections import queries
+
+            rows = list(queries.honours_of_organizations([organization.pk]).filter(member__isnull=True)[:20])
+            return {"honours": rows} if rows else None
+
+        # an honour lands in the record of its subject: the member's page, the organization's page
+        register_member_section("selections/_record_section.html", member_section)
+        register_organization_section("selections/_record_section.html", organization_section)
