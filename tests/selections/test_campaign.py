@@ -304,3 +304,11 @@ def test_only_the_work_committee_runs_the_steps(cast, people):
     campaign, *_ = _to_judging(cast, people)
     with pytest.raises(PermissionDenied):
         services.propose(actor=people["unit_a"], campaign=campaign, due_on=date(2026, 3, 9))
+
+
+def test_a_member_who_left_cannot_be_nominated(cast, people):
+    campaign = open_campaign(cast)
+    member = MemberFactory(name="吴已出党", organization=cast.branch_a, status="left")
+    with pytest.raises(DomainError, match="“吴已出党”不是在册党员，不能推荐"):
+        services.nominate(actor=people["unit_a"], campaign=campaign, member=member, summary="事迹")
+    assert not Nomination.objects.exists()

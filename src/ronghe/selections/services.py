@@ -34,6 +34,7 @@ from ronghe.core.scoring.models import Campaign, Dimension, Indicator, Scheme
 from ronghe.core.scoring.services import next_version
 from ronghe.core.workflow import services as workflow
 from ronghe.discipline import facts as discipline
+from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.orgs.models import Organization
 from ronghe.selections import defaults, rules
@@ -285,6 +286,8 @@ def _subject(
     if kind == SubjectKind.MEMBER:
         if member is None:
             raise SelectionError("请选择推荐的党员", field="member")
+        if member.status not in ACTIVE_STATUSES:
+            raise SelectionError(f"“{member.name}”不是在册党员，不能推荐", field="member")
         return member.organization, member.name
     if kind == SubjectKind.BRAND:
         if brand is None:
