@@ -166,6 +166,7 @@ def _register_routers() -> None:
         "orglife",
         "points",
         "ratings",
+        "selections",
         "recruitment",
         "dues",
         "integration",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("orglife/", include("ronghe.orglife.urls")),
     path("points/", include("ronghe.points.urls")),
     path("ratings/", include("ronghe.ratings.urls")),
+    path("selections/", include("ronghe.selections.urls")),
     path("assessment/", include("ronghe.assessment.urls")),
     path("v/", include("ronghe.core.voting.urls")),
     path("integration/", include("ronghe.integration.urls")),

@@ -55,6 +55,7 @@ def test_building_a_county_finds_every_apps_steps_in_order():
         ("ronghe.orglife.demo", "year_of_meetings"),
         ("ronghe.points.demo", "demo_points"),
         ("ronghe.ratings.demo", "demo_ratings"),
+        ("ronghe.selections.demo", "demo_selections"),
         ("ronghe.recruitment.demo", "recruitment"),
         ("ronghe.dues.demo", "demo_dues"),
         ("ronghe.integration.demo", "demo_integration"),

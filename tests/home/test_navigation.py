@@ -22,6 +22,7 @@ def test_member_sees_own_points_pages_only(client_for, cast):
         "党员积分": ["我的积分", "我的申报"],
         "党费": ["我的党费"],
         "评星与评审": ["公示"],
+        "评选表彰与品牌": ["我的荣誉", "创新案例"],
     }
 
 
@@ -35,6 +36,7 @@ def test_secretary_sees_the_domain_pages_but_not_administration(client_for, cast
         "发展党员",
         "党费",
         "评星与评审",
+        "评选表彰与品牌",
         "同步部署与点评",
         "融合考核",
     ]
@@ -42,6 +44,7 @@ def test_secretary_sees_the_domain_pages_but_not_administration(client_for, cast
     assert groups["发展党员"] == ["发展党员纪实", "全县概况", "导入发展名单"]
     assert "党费设置" not in groups["党费"]  # dues.manage is the 工委's and the unit's
     assert groups["评星与评审"] == ["评星定级", "公示", "整改事项"]
+    assert groups["评选表彰与品牌"] == ["评选表彰", "党建品牌", "示范点", "创新案例"]
     assert groups["同步部署与点评"] == ["工作要点", "工作计划", "工作任务", "逾期任务", "同步点评"]
     assert "组织生活要求" not in groups["组织生活"]  # orglife.manage_requirements is the 工委's
     assert "年度评定" not in groups["党员积分"]

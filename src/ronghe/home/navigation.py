@@ -88,6 +88,16 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
         ],
     ),
     (
+        "评选表彰与品牌",
+        [
+            ("评选表彰", "selections:campaign-list", "selections.view"),
+            ("我的荣誉", "selections:my-honours", "self.member"),
+            ("党建品牌", "selections:brand-list", "selections.view"),
+            ("示范点", "selections:site-list", "selections.view"),
+            ("创新案例", "selections:case-list", "self.view"),
+        ],
+    ),
+    (
         "同步部署与点评",
         [
             ("工作要点", "integration:work-point-list", "integration.view"),

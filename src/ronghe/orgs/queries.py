@@ -259,6 +259,8 @@ def unit_organizations(unit_ids: Sequence[int]) -> dict[int, list[tuple[int, str
     for unit_id, pk, path in sorted(rows, key=lambda r: (len(r[2]), r[2])):
         out[unit_id].append((pk, path))
     return dict(out)
+
+
 # ---------------------------------------------------------------- units (scoped through their organizations)
 
 LEAD_KINDS = (OrgKind.PARTY_COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH, OrgKind.TEMPORARY)
@@ -313,3 +315,17 @@ def unit_rows(units: QuerySet[Unit]) -> QuerySet[Unit]:
         n_departments=Count("departments", distinct=True),
         n_leaders=Count("leaders", distinct=True),
     ).order_by("name")
+
+
+def committee_members(organization_ids: Sequence[int], start: date, end: date) -> dict[int, set[int]]:
+    """Per organization: the members who held a post on its committee (班子成员) at any time in
+    [start, end] (a post counts up to the day before `ended_on`). One query."""
+    out: dict[int, set[int]] = defaultdict(set)
+    rows = Officer.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=start),
+        organization_id__in=list(organization_ids),
+        started_on__lte=end,
+    ).values_list("organization_id", "member_id")
+    for org_id, member_id in rows:
+        out[org_id].add(member_id)
+    return dict(out)

@@ -353,3 +353,10 @@ def points_by_organization(organization_ids: Sequence[int], year: int) -> dict[i
         total = Decimal(total or 0).quantize(Decimal("0.01"))  # points carry two decimals
         out[org_id] = OrganizationPoints(n, total, five_a, claims.get(org_id, 0))
     return out
+
+
+def grades_of(member_ids: Sequence[int], year: int) -> dict[int, str]:
+    """Each member's stored points grade ("5A") for the year; members without a result are absent
+    (selections: the 5A eligibility rule)."""
+    rows = MemberYear.objects.filter(member_id__in=list(member_ids), year=year).values_list("member_id", "grade")
+    return dict(rows)

@@ -30,7 +30,7 @@ PANEL_PROCESS = Process(
 )
 
 NOT_A_JUDGE = "您不是本评审组的评委"
-RECUSED = "回避：评委不为本单位的党组织评分"
+RECUSED = "回避：评委不为本单位的评审对象评分"
 
 
 def open_panel(

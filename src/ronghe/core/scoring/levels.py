@@ -445,6 +445,53 @@ def apply_quotas(level_rules: LevelRules, candidates: Iterable[Candidate]) -> Qu
     return QuotaOutcome(ranks, tuple(pushed), allowed_by_rank)
 
 
+@dataclass(frozen=True)
+class Placing:
+    """One candidate's place in a selection: `place` is shared by candidates equal on every compared
+    value (1, 2, 2, 4); None for one who does not compete (vetoed, not eligible)."""
+
+    key: str
+    place: int | None
+    winner: bool
+    note: str = ""
+
+
+def select_winners(candidates: Iterable[Candidate], places: int, tie_rule: str) -> tuple[Placing, ...]:
+    """评选: the first `places` candidates by total, then by the tie-breaker values, win ("十佳" → 10).
+
+    A candidate whose `rank` is None competes for nothing. Candidates equal on every compared value
+    share a place. When such a group straddles the last place, the declared tie rule decides: `include`
+    lets the whole group win (more winners than places), `exclude` lets none of it win (a place stays
+    empty). Independent of input order; the result is in order of place, then key.
+    """
+    if places < 0:
+        raise ValueError("places must not be negative")
+    everyone = list(candidates)
+    competing = sorted(
+        (c for c in everyone if c.rank is not None), key=lambda c: (tuple(-v for v in c.order), c.key)
+    )
+    group_size: dict[tuple[Decimal, ...], int] = {}
+    for c in competing:
+        group_size[c.order] = group_size.get(c.order, 0) + 1
+    out: list[Placing] = []
+    place = 0
+    for i, cand in enumerate(competing):
+        if i == 0 or cand.order != competing[i - 1].order:
+            place = i + 1
+        others = group_size[cand.order] - 1
+        last_place = place + others
+        if last_place <= places:
+            out.append(Placing(cand.key, place, True))
+        elif place > places:
+            out.append(Placing(cand.key, place, False))
+        elif tie_rule == TIES_INCLUDE:
+            out.append(Placing(cand.key, place, True, f"与其他 {others} 个对象并列第 {place} 名，按规则同时入选"))
+        else:
+            out.append(Placing(cand.key, place, False, f"与其他 {others} 个对象并列第 {place} 名，超出名额，按规则均不入选"))
+    absent = sorted((c for c in everyone if c.rank is None), key=lambda c: c.key)
+    return (*out, *(Placing(c.key, None, False, "不参加排名") for c in absent))
+
+
 def changes(
     before: Mapping[str, int | None], after: Mapping[str, int | None]
 ) -> dict[str, tuple[int | None, int | None]]:

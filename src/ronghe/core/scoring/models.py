@@ -70,7 +70,8 @@ class Scheme(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["purpose", "organization", "year"],
-                condition=models.Q(status="active"),
+                # a selection's criteria are its own campaign's scheme: several are active in a year
+                condition=models.Q(status="active") & ~models.Q(purpose="selection"),
                 name="one_active_scheme_per_node_year",
             ),
         ]
@@ -249,7 +250,12 @@ class Campaign(models.Model):
         verbose_name_plural = "评价活动"
         ordering = ["-year", "purpose", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["purpose", "organization", "year"], name="one_campaign_per_node_year")
+            # a selection node runs several a year (五个十佳 is five campaigns, 两优一先 three more)
+            models.UniqueConstraint(
+                fields=["purpose", "organization", "year"],
+                condition=~models.Q(purpose="selection"),
+                name="one_campaign_per_node_year",
+            )
         ]
 
     def __str__(self) -> str:

@@ -28,6 +28,7 @@ from ronghe.members.forms import (
     TransferFilterForm,
 )
 from ronghe.members.models import Member, Transfer
+from ronghe.members.sections import sections_for
 
 
 def _crumbs(*tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
@@ -55,6 +56,7 @@ def _detail_context(request: AuthenticatedRequest, member: Member, **extra: Any)
         "can_unmask": can(request.user, "members.view_sensitive", member),
         "is_active": member.status in ACTIVE_STATUSES,
         "today": today,
+        "sections": sections_for(request, member),
         "breadcrumbs": _crumbs((member.name, None)),
     }
     if editable:

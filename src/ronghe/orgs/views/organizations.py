@@ -30,6 +30,7 @@ from ronghe.orgs.forms import (
 )
 from ronghe.orgs.models import Officer, Organization, PartyWorker
 from ronghe.orgs.queries import org_rows, organizations_for_user
+from ronghe.orgs.unit_sections import organization_sections_for
 
 POST_ORDER = list(OfficerPost.values)
 
@@ -95,6 +96,7 @@ def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
             "officer_form": OfficerForm(org=org, initial={"started_on": today}) if editable else None,
             "worker_form": WorkerForm(initial={"started_on": today}) if editable else None,
             "today": today,
+            "sections": organization_sections_for(request, org),
             "breadcrumbs": _crumbs(None, (org.name, None)),
         },
     )
