@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "ronghe.dues",
     "ronghe.integration",
     "ronghe.assessment",
+    "ronghe.education",
+    "ronghe.outreach",
     "ronghe.home",
     "ronghe.demo",
 ]

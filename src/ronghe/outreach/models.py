@@ -1,0 +1,117 @@
+"""Surveys (问卷) answered on the phone, stored so that no answer can be linked to a person.
+
+Like the secret votes of `core.voting`: `Respondent` records that an account answered (never what), and
+the answers are kept only as counts per option (`Tally`, no person and no time) and, for text questions,
+as one list per question and group into which each text is inserted at a random position (`TextBag`),
+so neither row order nor time ties a text to the account that wrote it. Counts are kept per group (the
+respondent's own organization), and results are shown only for groups of at least five respondents.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from ronghe.outreach.choices import QuestionKind, SurveyState
+
+
+class Survey(models.Model):
+    scope_org_field = "organization"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="发布党组织"
+    )
+    title = models.CharField("问卷名称", max_length=200)
+    description = models.TextField("说明", blank=True)
+    year = models.PositiveSmallIntegerField("年度")
+    anonymous = models.BooleanField("匿名", default=True)
+    satisfaction = models.BooleanField("计入群众满意度", default=False)
+    state = models.CharField("状态", max_length=10, choices=SurveyState.choices, default=SurveyState.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField("发布时间", null=True, blank=True)
+    closed_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "问卷"
+        verbose_name_plural = "问卷"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def audit_org_path(self) -> str:
+        return self.organization.path
+
+
+class Question(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField("序号")
+    kind = models.CharField("题型", max_length=10, choices=QuestionKind.choices)
+    text = models.CharField("题目", max_length=300)
+    options = models.JSONField("选项", default=list)  # labels; their index is the option key
+
+    class Meta:
+        verbose_name = "题目"
+        verbose_name_plural = "题目"
+        ordering = ["survey_id", "order"]
+        constraints = [models.UniqueConstraint(fields=["survey", "order"], name="one_question_per_order")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Respondent(models.Model):
+    """That an account answered a survey (never what it answered), and the group it was counted in."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="respondents")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "已答卷人"
+        verbose_name_plural = "已答卷人"
+        constraints = [models.UniqueConstraint(fields=["survey", "user"], name="one_answer_per_account")]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}:{self.user_id}"
+
+
+class Tally(models.Model):
+    """How many of a group chose option `option` of a question: counts only."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="tallies")
+    group = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
+    option = models.PositiveSmallIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "选项计数"
+        verbose_name_plural = "选项计数"
+        constraints = [
+            models.UniqueConstraint(fields=["question", "group", "option"], name="one_tally_per_group_option")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}:{self.option}={self.count}"
+
+
+class TextBag(models.Model):
+    """The texts a group wrote for a question, in random order (each inserted at a random position)."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="bags")
+    group = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
+    texts = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = "文字答案"
+        verbose_name_plural = "文字答案"
+        constraints = [models.UniqueConstraint(fields=["question", "group"], name="one_bag_per_group")]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}:{len(self.texts)}"
