@@ -20,6 +20,7 @@ from ronghe.members.models import Member
 from ronghe.orgs.models import Officer, Organization, Unit, subtree_filter
 
 VIEW = "education.view"
+TENTH = Decimal("0.1")
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def hours_of(member_ids: Iterable[int], year: int) -> dict[int, Decimal]:
         .values("member_id")
         .annotate(total=Sum("hours"))
     )
-    return {r["member_id"]: r["total"] or Decimal(0) for r in rows}
+    return {r["member_id"]: Decimal(r["total"] or 0).quantize(TENTH) for r in rows}
 
 
 def officer_ids(member_ids: Iterable[int], on: date) -> set[int]:
@@ -79,7 +80,7 @@ def member_hours(members: Sequence[Member] | QuerySet[Member], year: int, on: da
             m.pk,
             m.name,
             m.organization.name,
-            done.get(m.pk, Decimal(0)),
+            done.get(m.pk, Decimal(0).quantize(TENTH)),
             rules.required_hours(
                 is_officer=m.pk in officers,
                 member_hours=policy.member_hours,
@@ -126,7 +127,9 @@ def completion_by_organization(organization_ids: Sequence[int], year: int, on: d
     for org in orgs:
         mine = [table[pk] for pk, p in paths.items() if p.startswith(org.path)]
         out[org.pk] = Completion(
-            len(mine), sum(1 for r in mine if not r.behind), sum((r.hours for r in mine), Decimal(0))
+            len(mine),
+            sum(1 for r in mine if not r.behind),
+            sum((r.hours for r in mine), Decimal(0).quantize(TENTH)),
         )
     return out
 
@@ -164,9 +167,9 @@ def study_ranking(user: Actor | None, year: int, month: str = "") -> list[tuple[
     for row in (
         scores.exclude(member__organization__unit__isnull=True)
         .values("member__organization__unit")
-        .annotate(points=Sum("points"), participants=Count("member", distinct=True, filter=Q(points__gt=0)))
+        .annotate(total=Sum("points"), participants=Count("member", distinct=True, filter=Q(points__gt=0)))
     ):
-        per_unit[row["member__organization__unit"]] = (row["points"] or 0, row["participants"])
+        per_unit[row["member__organization__unit"]] = (row["total"] or 0, row["participants"])
     names = dict(Unit.objects.filter(pk__in=list(counts)).values_list("pk", "name"))
     rows = [
         rules.UnitStudy(

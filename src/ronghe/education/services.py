@@ -189,7 +189,7 @@ def check_in(*, user: Actor, code: str, now: datetime | None = None) -> SessionA
                 year=timezone.localtime(session.starts_at).year,
             )
             audit.record("education.checkin", actor=user, obj=row)
-            _sync_points(session, user)
+            sync_session_points(session, user)
     except IntegrityError:
         raise DomainError("您已签到，不能重复签到", "code") from None
     return row
@@ -224,11 +224,12 @@ def record_attendance(
             obj=row,
             changes={"hours": str(value), "note": note.strip()[:200], "created": created},
         )
-        _sync_points(session, actor)
+        sync_session_points(session, actor)
     return row
 
 
-def _sync_points(session: TrainingSession, actor: Actor | None) -> None:
+def sync_session_points(session: TrainingSession, actor: Actor | None) -> None:
+    """The members present at the session earn the training indicator of their points scheme."""
     # the ledger's own entry point for training: idempotent per session, the members present earn it
     ledger.record_activity_points(
         source_type=SourceType.TRAINING,

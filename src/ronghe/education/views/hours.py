@@ -118,38 +118,32 @@ def policy_page(request: AuthenticatedRequest) -> HttpResponse:
         else:
             messages.success(request, "学时要求已保存")
             return redirect("education:policy")
-    return render(
-        request, "education/policy.html", {"form": form}, status=400 if request.method == "POST" else 200
-    )
+    return render(request, "education/policy.html", {"form": form})
 
 
 @require(imports.IMPORT)
 def study_import(request: AuthenticatedRequest) -> HttpResponse:
     form = StudyImportForm(request.POST or None, request.FILES or None)
     preview = None
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                preview = imports.import_scores(
-                    actor=request.user,
-                    upload=form.cleaned_data["file"],
-                    month=form.cleaned_data["month"].strip(),
-                    confirm=form.cleaned_data["confirm"],
+    if request.method == "POST" and form.is_valid():
+        try:
+            preview = imports.import_scores(
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                month=form.cleaned_data["month"].strip(),
+                confirm=form.cleaned_data["confirm"],
+            )
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            if form.cleaned_data["confirm"]:
+                messages.success(
+                    request,
+                    f"已导入 {preview.created + preview.updated} 人的 {preview.month} 学习强国积分"
+                    f"（新增 {preview.created}，更新 {preview.updated}；未匹配 {len(preview.unmatched)} 人未导入）",
                 )
-            except DomainError as exc:
-                add_to_form(form, exc)
-            else:
-                status = 200
-                if form.cleaned_data["confirm"]:
-                    messages.success(
-                        request,
-                        f"已导入 {preview.created + preview.updated} 人的 {preview.month} 学习强国积分"
-                        f"（新增 {preview.created}，更新 {preview.updated}；未匹配 {len(preview.unmatched)} 人未导入）",
-                    )
-                    return redirect("education:study-ranking")
-    return render(request, "education/study_import.html", {"form": form, "preview": preview}, status=status)
+                return redirect("education:study-ranking")
+    return render(request, "education/study_import.html", {"form": form, "preview": preview})
 
 
 @require(services.VIEW)

@@ -71,7 +71,6 @@ def class_create(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "education/class_form.html",
         {"form": form, "nodes": nodes},
-        status=400 if request.method == "POST" else 200,
     )
 
 

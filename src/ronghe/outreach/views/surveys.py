@@ -66,7 +66,6 @@ def survey_create(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "outreach/survey_form.html",
         {"form": form, "nodes": nodes},
-        status=400 if request.method == "POST" else 200,
     )
 
 

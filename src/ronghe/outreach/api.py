@@ -1,0 +1,95 @@
+"""联系服务 under /api/v1/outreach: surveys and their results — the same figures as the page, under the
+same rule (shown after closing, and only for groups of at least five respondents)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+
+from ronghe.accounts.http import ApiRequest
+from ronghe.core.api import ERRORS, Paging
+from ronghe.core.scope import get_for_user_or_404, has_perm_anywhere
+from ronghe.outreach import queries
+from ronghe.outreach.models import Survey
+
+router = Router(tags=["联系服务"])
+VIEW = "outreach.view"
+
+
+class SurveyOut(Schema):
+    code: UUID
+    title: str
+    organization: str
+    year: int
+    state: str
+    anonymous: bool
+    satisfaction: bool = Field(..., description="计入群众满意度")
+    respondents: int
+
+
+@router.get("/surveys", response={200: list[SurveyOut], **ERRORS}, summary="问卷（权限范围内）")
+def surveys(request: ApiRequest, paging: Query[Paging]) -> list[dict[str, Any]]:
+    if not has_perm_anywhere(request.auth, VIEW):
+        raise HttpError(403, "您没有访问此接口的权限")
+    rows = queries.surveys_for_user(request.auth).order_by("-created_at", "-id")
+    return [
+        {
+            "code": s.code,
+            "title": s.title,
+            "organization": s.organization.name,
+            "year": s.year,
+            "state": s.get_state_display(),
+            "anonymous": s.anonymous,
+            "satisfaction": s.satisfaction,
+            "respondents": s.n_respondents,  # type: ignore[attr-defined]
+        }
+        for s in paging.window(rows)
+    ]
+
+
+class OptionOut(Schema):
+    label: str
+    count: int
+    percent: Decimal
+
+
+class QuestionOut(Schema):
+    order: int
+    text: str
+    kind: str
+    options: list[OptionOut]
+    texts: list[str] = Field(..., description="文字回答（不按答卷人排列）")
+    satisfaction: Decimal | None = None
+
+
+class GroupOut(Schema):
+    name: str
+    respondents: int
+    satisfaction: Decimal | None = None
+
+
+class ResultsOut(Schema):
+    respondents: int
+    visible: bool = Field(..., description="是否显示结果（结束后且不少于 5 人）")
+    message: str
+    questions: list[QuestionOut]
+    groups: list[GroupOut]
+    groups_message: str
+
+
+@router.get("/surveys/{code}/results", response={200: ResultsOut, **ERRORS}, summary="问卷结果")
+def results(request: ApiRequest, code: UUID) -> dict[str, Any]:
+    survey = get_for_user_or_404(Survey.objects.all(), request.auth, perm=VIEW, code=code)
+    res = queries.results(survey)
+    return {
+        "respondents": res.respondents,
+        "visible": res.visible,
+        "message": res.message,
+        "questions": [q.__dict__ | {"options": [o.__dict__ for o in q.options]} for q in res.questions],
+        "groups": [g.__dict__ for g in res.groups],
+        "groups_message": res.groups_message,
+    }
