@@ -197,3 +197,19 @@ def test_api_hours_are_scoped(client_for, cast):
     ]
     assert client_for(cast.member_a).get("/api/v1/education/hours").status_code == 403
     assert services.VIEW == "education.view"
+
+
+def test_the_to_do_names_who_is_behind_from_october_and_the_member_sees_open_surveys(
+    client_for, cast, time_machine
+):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tests.outreach.samples import sample_survey
+
+    time_machine.move_to(datetime(2026, 10, 8, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    sample_survey(cast)
+    page = client_for(cast.secretary_a).get("/").content.decode()
+    assert 'id="home-education-behind">1<' in page  # 张甲: 0 of 32 学时
+    mine = client_for(cast.member_a).get("/").content.decode()
+    assert 'id="home-surveys-waiting">1<' in mine

@@ -9,7 +9,21 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from ronghe.core.scope import scoped
 from ronghe.core.types import Actor
@@ -135,11 +149,27 @@ def completion_by_organization(organization_ids: Sequence[int], year: int, on: d
 
 
 def behind_count(user: Actor | None, year: int, on: date, perm: str = "education.edit") -> int:
-    """Members in the user's scope below their 学时 requirement for `year` (the to-do count)."""
-    members = scoped(Member.objects.filter(status__in=ACTIVE_STATUSES), user, perm).select_related(
-        "organization"
+    """Active members in the user's scope whose 学时 of `year` are below their requirement (the to-do
+    count): one COUNT with the year's hours and the officer test as subqueries, whatever the size."""
+    policy = EducationPolicy.current()
+    hours = (
+        SessionAttendance.objects.filter(member_id=OuterRef("pk"), year=year)
+        .values("member_id")
+        .annotate(total=Sum("hours"))
+        .values("total")
     )
-    return sum(1 for r in member_hours(members, year, on) if r.behind)
+    officer = Officer.objects.filter(member_id=OuterRef("pk"), started_on__lte=on).exclude(ended_on__lt=on)
+    members = scoped(Member.objects.filter(status__in=ACTIVE_STATUSES), user, perm).annotate(
+        done=Coalesce(
+            Subquery(hours, output_field=DecimalField()), Value(Decimal(0)), output_field=DecimalField()
+        ),
+        required=Case(
+            When(Exists(officer), then=Value(policy.officer_hours)),
+            default=Value(policy.member_hours),
+            output_field=DecimalField(),
+        ),
+    )
+    return members.filter(done__lt=F("required")).count()
 
 
 def my_sessions(member_id: int, year: int) -> QuerySet[SessionAttendance]:

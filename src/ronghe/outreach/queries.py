@@ -41,6 +41,17 @@ def open_for_member(member: Member) -> list[Survey]:
     )
 
 
+def unanswered_for_member(member: Member, user: Actor) -> int:
+    """How many open surveys ask the member and have no answer from this account (the to-do count)."""
+    surveys = open_for_member(member)
+    answered = set(
+        Respondent.objects.filter(survey__in=surveys, user_id=getattr(user, "pk", None) or 0).values_list(
+            "survey_id", flat=True
+        )
+    )
+    return sum(1 for s in surveys if s.pk not in answered)
+
+
 @dataclass
 class OptionResult:
     label: str
