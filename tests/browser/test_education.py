@@ -36,7 +36,7 @@ def test_secretary_runs_a_class_with_check_in_and_the_member_sees_their_hours(jo
     journey.page.select_option("#id_audience", "all")
     journey.page.fill("#id_starts_on", today.isoformat())
     journey.page.fill("#id_ends_on", (today + timedelta(days=2)).isoformat())
-    journey.page.click("button[type=submit]")
+    journey.page.click("#class-submit")
     journey.page.wait_for_selector("#enrol-audience")
     tc = TrainingClass.objects.get()
     journey.page.click("#enrol-audience")
@@ -47,7 +47,7 @@ def test_secretary_runs_a_class_with_check_in_and_the_member_sees_their_hours(jo
     journey.page.fill("#s-start", (now - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M"))
     journey.page.fill("#s-end", (now + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
     journey.page.fill("#s-hours", "2")
-    journey.page.click("form[aria-label=添加课程] button[type=submit]")
+    journey.page.click("#session-submit")
     journey.page.wait_for_selector(".alert-success")
     session = tc.sessions.get()
     journey.page.click(f"#session-{session.code} form button")
@@ -126,7 +126,7 @@ def test_a_survey_is_answered_on_the_phone_and_results_show_from_five(journey, c
     journey.page.fill(
         "#id_questions", "单选|主要学习方式|集中学习/学习强国/自学\n满意度|对支部工作是否满意\n文字|意见建议"
     )
-    journey.page.click("button[type=submit]")
+    journey.page.click("#survey-submit")
     journey.page.wait_for_selector("#survey-publish")
     journey.page.click("#survey-publish")
     journey.page.wait_for_selector("#survey-close")

@@ -38,3 +38,32 @@ for name in (
 api_sample("/api/v1/outreach/surveys/{code}/results")(_survey)
 
 routes.SELF_SERVICE.update({"outreach:survey-answer", "outreach:my-surveys"})
+
+
+def sample_activity(cast):  # noqa: ANN001, ANN201
+    if getattr(cast, "_outreach_activity", None) is None:
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from ronghe.outreach import volunteering
+
+        now = timezone.now()
+        activity = volunteering.create_activity(
+            actor=cast.secretary_a,
+            organization=cast.branch_a,
+            data={
+                "title": "样例志愿服务",
+                "starts_at": now - timedelta(minutes=5),
+                "ends_at": now + timedelta(hours=2),
+                "hours": "2",
+            },
+        )
+        cast._outreach_activity = volunteering.open_checkin(actor=cast.secretary_a, activity=activity)
+    return cast._outreach_activity
+
+
+for name in ("outreach:activity-detail", "outreach:activity-checkin-open", "outreach:activity-sign-up"):
+    url_sample(name)(lambda cast: {"code": sample_activity(cast).code})
+url_sample("outreach:checkin")(lambda cast: {"code": sample_activity(cast).checkin_code})
+routes.SELF_SERVICE.update({"outreach:checkin", "outreach:my-volunteering", "outreach:activity-sign-up"})

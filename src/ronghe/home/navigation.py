@@ -91,7 +91,9 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
     (
         "联系服务",
         [
+            ("我的志愿服务", "outreach:my-volunteering", "self.member"),
             ("我的问卷", "outreach:my-surveys", "self.member"),
+            ("志愿服务", "outreach:activity-list", "outreach.view"),
             ("问卷调查", "outreach:survey-list", "outreach.view"),
         ],
     ),

@@ -7,13 +7,15 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from django.db.models import Count, Q
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from ronghe.accounts.http import ApiRequest
 from ronghe.core.api import ERRORS, Paging
 from ronghe.core.scope import get_for_user_or_404, has_perm_anywhere
-from ronghe.outreach import queries
+from ronghe.outreach import queries, volunteering
 from ronghe.outreach.models import Survey
 
 router = Router(tags=["联系服务"])
@@ -93,3 +95,41 @@ def results(request: ApiRequest, code: UUID) -> dict[str, Any]:
         "groups": [g.__dict__ for g in res.groups],
         "groups_message": res.groups_message,
     }
+
+
+class ActivityOut(Schema):
+    code: UUID
+    title: str
+    organization: str
+    starts_at: str
+    hours: Decimal = Field(..., description="服务时长（小时）")
+    signed_up: int
+    served: int = Field(..., description="已签到人数")
+
+
+@router.get(
+    "/volunteering", response={200: list[ActivityOut], **ERRORS}, summary="志愿服务活动（权限范围内）"
+)
+def activities(request: ApiRequest, paging: Query[Paging]) -> list[dict[str, Any]]:
+    if not has_perm_anywhere(request.auth, VIEW):
+        raise HttpError(403, "您没有访问此接口的权限")
+    rows = (
+        volunteering.activities_for_user(request.auth)
+        .annotate(
+            n=Count("records"),
+            served=Count("records", filter=Q(records__checked_in_at__isnull=False)),
+        )
+        .order_by("-starts_at", "-id")
+    )
+    return [
+        {
+            "code": a.code,
+            "title": a.title,
+            "organization": a.organization.name,
+            "starts_at": timezone.localtime(a.starts_at).isoformat(),
+            "hours": a.hours,
+            "signed_up": a.n,
+            "served": a.served,
+        }
+        for a in paging.window(rows)
+    ]

@@ -93,3 +93,66 @@ def demo_outreach(county: County, rng: random.Random) -> None:
         data={"title": f"{year}年党员思想状况调查", "year": year, "anonymous": True, "questions": THINKING},
     )
     services.publish(actor=admin, survey=thinking)  # open: the demo member can answer it on the phone
+    _volunteering(county, rng, admin, branch)
+
+
+ACTIVITIES = (
+    ("社区环境整治志愿服务", "城关镇幸福社区"),
+    ("“学雷锋”便民服务", "县政务服务中心广场"),
+    ("文明交通劝导", "人民路与解放路口"),
+    ("关爱空巢老人走访", "城关镇敬老院"),
+    ("防汛值守与巡查", "县城河堤"),
+    ("义务植树", "城北林场"),
+)
+
+
+def _volunteering(county: County, rng: random.Random, admin: User, branch: Organization) -> None:
+    """A year of 志愿服务 in the demo member's branch and a few others: an activity most months with
+    check-ins (written as the phone check-in writes them), hours and points; one ahead to sign up for."""
+    from datetime import datetime, time, timedelta
+    from decimal import Decimal
+    from zoneinfo import ZoneInfo
+
+    from ronghe.outreach import volunteering
+    from ronghe.outreach.models import VolunteerRecord
+
+    tz = ZoneInfo("Asia/Shanghai")
+    year = county.today.year
+    branches = [branch, *[b for b in county.branches[:6] if b.pk != branch.pk]]
+    for n, org in enumerate(branches):
+        members = list(
+            Member.objects.filter(organization=org, status__in=ACTIVE_STATUSES).values_list("pk", flat=True)
+        )
+        for month in range(3 + n % 2, 13, 2):
+            day = datetime.combine(
+                county.today.replace(year=year, month=month, day=1) + timedelta(days=rng.randint(5, 24)),
+                time(8, 30),
+                tzinfo=tz,
+            )
+            title, place = ACTIVITIES[(month + n) % len(ACTIVITIES)]
+            activity = volunteering.create_activity(
+                actor=admin,
+                organization=org,
+                data={
+                    "title": title,
+                    "place": place,
+                    "starts_at": day,
+                    "ends_at": day + timedelta(hours=3),
+                    "hours": Decimal(3),
+                },
+            )
+            if day.date() >= county.today:
+                continue
+            VolunteerRecord.objects.bulk_create(
+                VolunteerRecord(
+                    activity=activity,
+                    member_id=m,
+                    signed_up_at=day - timedelta(days=3),
+                    checked_in_at=day + timedelta(minutes=rng.randint(0, 20)),
+                    hours=Decimal(3),
+                    year=year,
+                )
+                for m in members
+                if rng.random() < 0.45
+            )
+            volunteering.sync_points(activity, admin)

@@ -16,3 +16,16 @@ class SurveyForm(StyledForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="格式：单选|题目|选项1/选项2；多选|题目|选项1/选项2；满意度|题目；文字|题目",
     )
+
+
+class ActivityForm(StyledForm):
+    title = forms.CharField(label="活动名称", max_length=200)
+    place = forms.CharField(label="地点", max_length=200, required=False)
+    starts_at = forms.DateTimeField(
+        label="开始时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ends_at = forms.DateTimeField(
+        label="结束时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    hours = forms.DecimalField(label="服务时长（小时）", max_digits=4, decimal_places=1)
+    description = forms.CharField(label="服务内容", required=False, widget=forms.Textarea(attrs={"rows": 2}))

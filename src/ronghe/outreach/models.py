@@ -115,3 +115,62 @@ class TextBag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}:{len(self.texts)}"
+
+
+class VolunteerActivity(models.Model):
+    """志愿服务: an activity published by a branch or unit for its members, checked into by phone."""
+
+    scope_org_field = "organization"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="组织党组织"
+    )
+    title = models.CharField("活动名称", max_length=200)
+    place = models.CharField("地点", max_length=200, blank=True)
+    description = models.TextField("服务内容", blank=True)
+    starts_at = models.DateTimeField("开始时间")
+    ends_at = models.DateTimeField("结束时间")
+    hours = models.DecimalField("服务时长（小时）", max_digits=4, decimal_places=1)
+    checkin_code = models.CharField(max_length=16, null=True, blank=True, unique=True)
+    checkin_expires_at = models.DateTimeField("签到码失效时间", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "志愿服务活动"
+        verbose_name_plural = "志愿服务活动"
+        ordering = ["-starts_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def audit_org_path(self) -> str:
+        return self.organization.path
+
+
+class VolunteerRecord(models.Model):
+    """A member's sign-up for an activity and, once checked in, the hours served."""
+
+    scope_org_field = "member__organization"
+    scope_member_field = "member"
+
+    activity = models.ForeignKey(VolunteerActivity, on_delete=models.CASCADE, related_name="records")
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
+    signed_up_at = models.DateTimeField("报名时间", null=True, blank=True)
+    checked_in_at = models.DateTimeField("签到时间", null=True, blank=True)
+    hours = models.DecimalField("服务时长（小时）", max_digits=4, decimal_places=1, default=0)
+    year = models.PositiveSmallIntegerField("年度", db_index=True)
+
+    class Meta:
+        verbose_name = "志愿服务记录"
+        verbose_name_plural = "志愿服务记录"
+        constraints = [models.UniqueConstraint(fields=["activity", "member"], name="one_record_per_activity")]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id}:{self.member_id}"
+
+    def audit_org_path(self) -> str:
+        return self.activity.organization.path
