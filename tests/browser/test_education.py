@@ -156,3 +156,44 @@ def test_a_survey_is_answered_on_the_phone_and_results_show_from_five(journey, c
     assert "希望多开展现场教学" in journey.page.inner_text("#question-3")
     journey.screenshot("outreach-survey-results")
     journey.assert_clean()
+
+
+def test_secretary_runs_a_volunteer_activity_with_check_in_and_the_member_sees_the_hours(journey, cast):
+    from ronghe.outreach.models import VolunteerActivity, VolunteerRecord
+
+    _as(journey, cast.secretary_a)
+    journey.goto("/outreach/volunteering/")
+    journey.page.click("#activity-new")
+    journey.page.select_option("#id_org", str(cast.branch_a.code))
+    now = timezone.localtime()
+    journey.page.fill("#id_title", "社区环境整治志愿服务")
+    journey.page.fill("#id_place", "幸福社区")
+    journey.page.fill("#id_starts_at", (now - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M"))
+    journey.page.fill("#id_ends_at", (now + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"))
+    journey.page.fill("#id_hours", "3")
+    journey.page.click("#activity-submit")
+    journey.page.wait_for_selector("#activity-checkin-open")
+    activity = VolunteerActivity.objects.get()
+
+    _as(journey, cast.member_a)  # the member signs up on the phone
+    journey.goto("/outreach/volunteering/mine/")
+    journey.page.click(f"#sign-up-{activity.code}")
+    journey.page.wait_for_selector(".alert-success")
+
+    _as(journey, cast.secretary_a)
+    journey.goto(f"/outreach/volunteering/{activity.code}/")
+    journey.page.click("#activity-checkin-open")
+    journey.page.wait_for_selector("#activity-qr svg")
+    journey.screenshot("outreach-volunteer-qr")
+    journey.assert_clean()
+    link = journey.page.get_attribute("#activity-qr a", "href")
+
+    _as(journey, cast.member_a)
+    journey.page.goto(link)
+    journey.page.click("#checkin-button")
+    journey.page.wait_for_selector("#checkin-done")
+    assert VolunteerRecord.objects.get(activity=activity).hours == 3
+    journey.goto("/outreach/volunteering/mine/")
+    assert journey.page.inner_text("#my-volunteer-hours") == "3.0 小时"
+    journey.screenshot("outreach-my-volunteering")
+    journey.assert_clean()
