@@ -213,3 +213,32 @@ def test_the_to_do_names_who_is_behind_from_october_and_the_member_sees_open_sur
     assert 'id="home-education-behind">1<' in page  # 张甲: 0 of 32 学时
     mine = client_for(cast.member_a).get("/").content.decode()
     assert 'id="home-surveys-waiting">1<' in mine
+
+
+def test_the_committee_sees_units_short_of_staff_or_with_untrained_staff(client_for, cast):
+    from datetime import date
+
+    from ronghe.orgs.models import PartyWorker
+
+    cast.unit_a.staff_count, cast.unit_b.staff_count = 250, 80
+    cast.unit_a.save()
+    cast.unit_b.save()
+    # A: one full-time worker for 250 staff (3 needed); B: one, enough, linked to a member without 学时
+    PartyWorker.objects.create(
+        organization=cast.org_a, name="赵专", kind="full_time", started_on=date(2020, 3, 1)
+    )
+    PartyWorker.objects.create(
+        organization=cast.org_b,
+        name="钱专",
+        member=cast.member_b_record,
+        kind="full_time",
+        started_on=date(2025, 1, 1),
+    )
+    page = (
+        client_for(cast.committee_admin).get(reverse("education:staffing"), {"year": 2026}).content.decode()
+    )
+    assert "配备不足 <strong>1</strong> 个单位，有党务干部学时不足 <strong>2</strong> 个单位" in page
+    assert "1（3）" in page and "赵专（专职 ·" in page and "未关联党员" in page
+    # a branch secretary of B sees B only
+    only_b = client_for(cast.outsider_b).get(reverse("education:staffing"), {"year": 2026}).content.decode()
+    assert "钱专" in only_b and "赵专" not in only_b

@@ -227,3 +227,81 @@ def members_by_month_points(member_ids: Iterable[int], year: int) -> dict[int, i
     ):
         out[mid] += pts
     return dict(out)
+
+
+@dataclass(frozen=True)
+class WorkerRow:
+    name: str
+    kind: str
+    organization: str
+    started_on: date
+    years_in_post: int
+    hours: Decimal | None  # None: not linked to a member record, hours unknown
+
+
+@dataclass(frozen=True)
+class UnitStaffing:
+    unit: Unit
+    staff_count: int
+    required: int
+    full_time: int
+    part_time: int
+    left_this_year: int  # rotations: workers whose post ended this year
+    workers: list[WorkerRow]
+    untrained: int  # workers below the officer requirement of 学时 (or hours unknown)
+
+    @property
+    def short(self) -> bool:
+        return self.full_time < self.required
+
+
+def staffing(user: Actor | None, year: int, on: date) -> list[UnitStaffing]:
+    """党务干部 per unit in the user's scope: full-time workers against 1% of the 在编人数 (机关条例 第三十条,
+    `orgs.rules.required_full_time_workers`), part-time ones, those who left this year, and each worker's
+    学时 of the year against the officers' requirement. Four queries."""
+    from ronghe.orgs import rules as orgs_rules
+    from ronghe.orgs.choices import WorkerKind
+    from ronghe.orgs.models import PartyWorker
+    from ronghe.orgs.queries import units_for_user
+
+    units = list(units_for_user(user, VIEW).order_by("name"))
+    workers = list(
+        PartyWorker.objects.filter(organization__unit__in=units)
+        .exclude(ended_on__lt=date(year, 1, 1))
+        .select_related("organization")
+        .order_by("organization__path", "kind", "name")
+    )
+    hours = hours_of([w.member_id for w in workers if w.member_id], year)
+    need = EducationPolicy.current().officer_hours
+    by_unit: dict[int, list[PartyWorker]] = defaultdict(list)
+    for w in workers:
+        if w.organization.unit_id is not None:
+            by_unit[w.organization.unit_id].append(w)
+    out = []
+    for unit in units:
+        mine = by_unit.get(unit.pk, [])
+        current = [w for w in mine if w.ended_on is None or w.ended_on >= on]
+        rows = [
+            WorkerRow(
+                w.name,
+                w.get_kind_display(),
+                w.organization.name,
+                w.started_on,
+                max(0, (on - w.started_on).days // 365),
+                hours.get(w.member_id, Decimal("0.0")) if w.member_id else None,
+            )
+            for w in current
+        ]
+        out.append(
+            UnitStaffing(
+                unit,
+                unit.staff_count,
+                orgs_rules.required_full_time_workers(unit.staff_count),
+                sum(1 for w in current if w.kind == WorkerKind.FULL_TIME),
+                sum(1 for w in current if w.kind == WorkerKind.PART_TIME),
+                sum(1 for w in mine if w.ended_on is not None and w.ended_on < on),
+                rows,
+                sum(1 for r in rows if r.hours is None or r.hours < need),
+            )
+        )
+    return out

@@ -17,6 +17,7 @@ urlpatterns = [
     path("hours/", hv.hours_overview, name="hours"),
     path("me/", hv.my_learning, name="my-learning"),
     path("policy/", hv.policy_page, name="policy"),
+    path("staffing/", hv.staffing_page, name="staffing"),
     path("xuexi/", hv.study_ranking, name="study-ranking"),
     path("xuexi/import/", hv.study_import, name="study-import"),
 ]

@@ -85,6 +85,7 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
             ("学时完成情况", "education:hours", "education.view"),
             ("学习强国排名", "education:study-ranking", "education.view"),
             ("导入学习强国", "education:study-import", "education.edit"),
+            ("党务干部配备", "education:staffing", "education.view"),
             ("学时要求", "education:policy", "education.manage"),
         ],
     ),

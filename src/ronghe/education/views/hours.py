@@ -164,3 +164,26 @@ def study_ranking(request: AuthenticatedRequest) -> HttpResponse:
             "can_import": has_perm_anywhere(request.user, imports.IMPORT),
         },
     )
+
+
+@require(services.VIEW)
+def staffing_page(request: AuthenticatedRequest) -> HttpResponse:
+    """党务干部配备: units short of full-time staff (1% of 在编人数) or with staff below the 学时 requirement."""
+    year = _year(request)
+    today = timezone.localdate()
+    units = queries.staffing(request.user, year, min(today, today.replace(year=year, month=12, day=31)))
+    only = request.GET.get("gaps") == "1"
+    if only:
+        units = [u for u in units if u.short or u.untrained]
+    return render(
+        request,
+        "education/staffing.html",
+        {
+            "units": units,
+            "year": year,
+            "only": only,
+            "need": EducationPolicy.current().officer_hours,
+            "short": sum(1 for u in units if u.short),
+            "untrained": sum(1 for u in units if u.untrained),
+        },
+    )
