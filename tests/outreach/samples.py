@@ -67,3 +67,34 @@ for name in ("outreach:activity-detail", "outreach:activity-checkin-open", "outr
     url_sample(name)(lambda cast: {"code": sample_activity(cast).code})
 url_sample("outreach:checkin")(lambda cast: {"code": sample_activity(cast).checkin_code})
 routes.SELF_SERVICE.update({"outreach:checkin", "outreach:my-volunteering", "outreach:activity-sign-up"})
+
+
+def sample_pairing(cast):  # noqa: ANN001, ANN201
+    if getattr(cast, "_outreach_pairing", None) is None:
+        from datetime import date
+
+        from ronghe.outreach import pairing
+
+        p = pairing.add_pairing(
+            actor=cast.secretary_a,
+            organization=cast.branch_a,
+            data={"kind": "community", "partner": "样例社区", "started_on": date(2026, 1, 1)},
+        )
+        cast._outreach_visit = pairing.record_visit(
+            actor=cast.secretary_a,
+            pairing=p,
+            data={
+                "visited_on": date(2026, 3, 1),
+                "summary": "走访",
+                "issue": "路灯损坏",
+                "follow_up_due": date(2026, 3, 31),
+            },
+        )
+        cast._outreach_pairing = p
+    return cast._outreach_pairing
+
+
+url_sample("outreach:pairing-detail")(lambda cast: {"code": sample_pairing(cast).code})
+url_sample("outreach:visit-close")(
+    lambda cast: {"code": sample_pairing(cast).code, "pk": cast._outreach_visit.pk}
+)

@@ -96,6 +96,7 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
             ("我的问卷", "outreach:my-surveys", "self.member"),
             ("志愿服务", "outreach:activity-list", "outreach.view"),
             ("问卷调查", "outreach:survey-list", "outreach.view"),
+            ("结对联系", "outreach:pairing-list", "outreach.view"),
         ],
     ),
     (

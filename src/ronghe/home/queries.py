@@ -26,6 +26,7 @@ from ronghe.orglife.rollup import rollup
 from ronghe.orgs.models import Organization
 from ronghe.orgs.queries import org_rows, organizations_for_user
 from ronghe.orgs.rules import DANGER
+from ronghe.outreach import pairing as outreach_pairing
 from ronghe.outreach import queries as outreach_queries
 from ronghe.points import queries as points_queries
 from ronghe.points.queries import member_summary
@@ -172,12 +173,17 @@ def home_dues(user: User, today: date) -> dict[str, Any]:
 
 def home_education(user: User, today: date) -> dict[str, Any]:
     """学习教育 to-do: for branch staff, the members in scope below this year's 学时 requirement (from
-    October, when the year's training is to be completed); for a member, open surveys not yet answered."""
+    October, when the year's training is to be completed) and the issues raised at 结对/联系点 visits past
+    their deadline; for a member, open surveys not yet answered."""
     out: dict[str, Any] = {}
     if today.month >= 10 and has_perm_anywhere(user, "education.edit"):
         behind = education_queries.behind_count(user, today.year, today)
         if behind:
             out["education_behind"] = behind
+    if has_perm_anywhere(user, "outreach.edit"):
+        overdue = outreach_pairing.overdue_count(user, today)
+        if overdue:
+            out["contacts_overdue"] = overdue
     if user.member_id and has_perm_anywhere(user, "self.view"):
         member = Member.objects.select_related("organization").filter(pk=user.member_id).first()
         if member is not None:

@@ -62,6 +62,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         or "recruitment_late" in context
         or "education_behind" in context
         or "surveys_waiting" in context
+        or "contacts_overdue" in context
         or member is not None
     )
     return render(request, "home/home.html", context)

@@ -15,7 +15,7 @@ from ninja.errors import HttpError
 from ronghe.accounts.http import ApiRequest
 from ronghe.core.api import ERRORS, Paging
 from ronghe.core.scope import get_for_user_or_404, has_perm_anywhere
-from ronghe.outreach import queries, volunteering
+from ronghe.outreach import pairing, queries, volunteering
 from ronghe.outreach.models import Survey
 
 router = Router(tags=["联系服务"])
@@ -132,4 +132,37 @@ def activities(request: ApiRequest, paging: Query[Paging]) -> list[dict[str, Any
             "served": a.served,
         }
         for a in paging.window(rows)
+    ]
+
+
+class PairingOut(Schema):
+    code: UUID
+    kind: str
+    partner: str
+    organization: str
+    leader: str
+    visits: int = Field(..., description="联系次数")
+    open_issues: int = Field(..., description="未办结的问题")
+    overdue_issues: int = Field(..., description="逾期未办结的问题")
+
+
+@router.get(
+    "/pairings", response={200: list[PairingOut], **ERRORS}, summary="结对联系与基层联系点（权限范围内）"
+)
+def pairings(request: ApiRequest, paging: Query[Paging]) -> list[dict[str, Any]]:
+    if not has_perm_anywhere(request.auth, VIEW):
+        raise HttpError(403, "您没有访问此接口的权限")
+    rows = pairing.pairings_for_user(request.auth).order_by("organization__path", "kind", "id")
+    return [
+        {
+            "code": p.code,
+            "kind": p.get_kind_display(),
+            "partner": p.partner,
+            "organization": p.organization.name,
+            "leader": p.leader,
+            "visits": p.n_visits,  # type: ignore[attr-defined]
+            "open_issues": p.n_open,  # type: ignore[attr-defined]
+            "overdue_issues": p.n_overdue,  # type: ignore[attr-defined]
+        }
+        for p in paging.window(rows)
     ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from ronghe.core.forms import StyledForm
+from ronghe.outreach.choices import PartnerKind
 
 
 class SurveyForm(StyledForm):
@@ -29,3 +30,20 @@ class ActivityForm(StyledForm):
     )
     hours = forms.DecimalField(label="服务时长（小时）", max_digits=4, decimal_places=1)
     description = forms.CharField(label="服务内容", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PairingForm(StyledForm):
+    kind = forms.ChoiceField(label="类型", choices=PartnerKind.choices)
+    partner = forms.CharField(label="结对对象 / 联系点", max_length=200)
+    leader = forms.CharField(label="联系领导", max_length=50, required=False)
+    duties = forms.CharField(label="联系内容", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    started_on = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class VisitForm(StyledForm):
+    visited_on = forms.DateField(label="联系日期", widget=forms.DateInput(attrs={"type": "date"}))
+    summary = forms.CharField(label="联系情况", widget=forms.Textarea(attrs={"rows": 2}))
+    issue = forms.CharField(label="反映的问题", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    follow_up_due = forms.DateField(
+        label="办结期限", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -14,7 +14,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from ronghe.outreach.choices import QuestionKind, SurveyState
+from ronghe.outreach.choices import PartnerKind, QuestionKind, SurveyState
 
 
 class Survey(models.Model):
@@ -174,3 +174,59 @@ class VolunteerRecord(models.Model):
 
     def audit_org_path(self) -> str:
         return self.activity.organization.path
+
+
+class Pairing(models.Model):
+    """A branch's partner of "三结对五联系" (1–3 a branch), or a leader's grassroots contact point."""
+
+    scope_org_field = "organization"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="党组织"
+    )
+    kind = models.CharField("类型", max_length=20, choices=PartnerKind.choices)
+    partner = models.CharField("结对对象 / 联系点", max_length=200)
+    leader = models.CharField("联系领导", max_length=50, blank=True)
+    duties = models.TextField("联系内容", blank=True)
+    started_on = models.DateField("开始日期")
+    ended_on = models.DateField("结束日期", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "结对联系"
+        verbose_name_plural = "结对联系"
+        ordering = ["organization_id", "kind", "id"]
+
+    def __str__(self) -> str:
+        return self.partner
+
+    def audit_org_path(self) -> str:
+        return self.organization.path
+
+
+class ContactVisit(models.Model):
+    """One visit or contact: what was done, the issue raised and its follow-up until closed."""
+
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="visits")
+    visited_on = models.DateField("联系日期")
+    summary = models.TextField("联系情况")
+    issue = models.TextField("反映的问题", blank=True)
+    follow_up_due = models.DateField("办结期限", null=True, blank=True)
+    closed_on = models.DateField("办结日期", null=True, blank=True)
+    outcome = models.TextField("办理结果", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "联系记录"
+        verbose_name_plural = "联系记录"
+        ordering = ["-visited_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.pairing_id}:{self.visited_on}"
+
+    def audit_org_path(self) -> str:
+        return self.pairing.organization.path

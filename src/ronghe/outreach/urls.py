@@ -1,5 +1,6 @@
 from django.urls import path
 
+from ronghe.outreach.views import pairing as pv
 from ronghe.outreach.views import surveys as sv
 from ronghe.outreach.views import volunteering as vv
 
@@ -20,4 +21,7 @@ urlpatterns = [
     path("volunteering/<uuid:code>/checkin/", vv.activity_checkin_open, name="activity-checkin-open"),
     path("volunteering/<uuid:code>/sign-up/", vv.activity_sign_up, name="activity-sign-up"),
     path("v/<str:code>/", vv.checkin_page, name="checkin"),
+    path("pairings/", pv.pairing_list, name="pairing-list"),
+    path("pairings/<uuid:code>/", pv.pairing_detail, name="pairing-detail"),
+    path("pairings/<uuid:code>/visits/<int:pk>/close/", pv.visit_close, name="visit-close"),
 ]
