@@ -116,6 +116,14 @@ def test_committee_imports_xuexi_figures_and_sees_the_ranking(journey, cast, tmp
     journey.screenshot("education-xuexi-ranking")
     journey.assert_clean()
 
+    # the staffing gaps: unit A has 250 staff and no full-time 党务干部
+    cast.unit_a.staff_count = 250
+    cast.unit_a.save()
+    journey.goto("/education/staffing/?gaps=1")
+    assert "甲局" in journey.page.inner_text("#staffing-table")
+    journey.screenshot("education-staffing")
+    journey.assert_clean()
+
 
 def test_a_survey_is_answered_on_the_phone_and_results_show_from_five(journey, cast):
     _as(journey, cast.secretary_a)

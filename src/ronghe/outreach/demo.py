@@ -94,6 +94,82 @@ def demo_outreach(county: County, rng: random.Random) -> None:
     )
     services.publish(actor=admin, survey=thinking)  # open: the demo member can answer it on the phone
     _volunteering(county, rng, admin, branch)
+    _pairings(county, rng, admin, branch)
+
+
+PARTNERS = (
+    ("community", "城关镇幸福社区"),
+    ("grassroots", "石桥村党支部"),
+    ("service_target", "县特殊教育学校"),
+    ("key_project", "城区老旧小区改造项目"),
+)
+ISSUES = ("小区路灯损坏，夜间出行不便", "村里缺少党员活动场地", "希望提供就业技能培训", "")
+
+
+def _pairings(county: County, rng: random.Random, admin: User, branch: Organization) -> None:
+    """三结对五联系 for the demo branch and a few others, a leader's contact point, a year of visits:
+    most issues closed, one left overdue for the to-do."""
+    from datetime import date, timedelta
+
+    from ronghe.outreach import pairing
+    from ronghe.outreach.models import ContactVisit
+
+    year = county.today.year
+    branches = [branch, *[b for b in county.branches[:5] if b.pk != branch.pk]]
+    for n, org in enumerate(branches):
+        for kind, partner in (PARTNERS[n % 4], PARTNERS[(n + 1) % 4]):
+            p = pairing.add_pairing(
+                actor=admin,
+                organization=org,
+                data={"kind": kind, "partner": partner, "started_on": date(year, 1, 10)},
+            )
+            for month in range(2, county.today.month + 1, 3):
+                on = date(year, month, rng.randint(3, 25))
+                if on > county.today:
+                    continue
+                issue = rng.choice(ISSUES)
+                visit = pairing.record_visit(
+                    actor=admin,
+                    pairing=p,
+                    data={
+                        "visited_on": on,
+                        "summary": "走访座谈，了解需求",
+                        "issue": issue,
+                        "follow_up_due": on + timedelta(days=30),
+                    },
+                )
+                if issue and on + timedelta(days=30) < county.today and rng.random() < 0.85:
+                    pairing.close_issue(
+                        actor=admin,
+                        visit=visit,
+                        outcome="已协调有关部门解决",
+                        on=on + timedelta(days=rng.randint(5, 28)),
+                    )
+    top = branch.parent if branch.parent_id and branch.parent_id != county.committee.pk else branch
+    assert top is not None
+    point = pairing.add_pairing(
+        actor=admin,
+        organization=top,
+        data={
+            "kind": "contact_point",
+            "partner": "城关镇幸福社区",
+            "leader": "单位主要负责人",
+            "duties": "每季度至少走访一次，帮助解决实际困难",
+            "started_on": date(year, 1, 5),
+        },
+    )
+    on = max(county.today - timedelta(days=45), date(year, 1, 6))
+    pairing.record_visit(
+        actor=admin,
+        pairing=point,
+        data={
+            "visited_on": on,
+            "summary": "到联系点调研",
+            "issue": "社区养老服务站缺少志愿者",
+            "follow_up_due": on + timedelta(days=20),
+        },
+    )  # left open past its deadline: it shows on the to-do
+    assert ContactVisit.objects.exists()
 
 
 ACTIVITIES = (
