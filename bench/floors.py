@@ -404,7 +404,39 @@ def dues_run_floor(org_path: str, period: str) -> int:
     return len(rows)
 
 
+@public
+def education_hours_floor(request: HttpRequest) -> HttpResponse:
+    """The 学时 page's least work for a subtree: each active member's hours of the year, one GROUP BY."""
+    from ronghe.education.models import SessionAttendance
+
+    rows = list(
+        SessionAttendance.objects.filter(
+            member__organization__path__startswith=request.GET["path"], year=int(request.GET["year"])
+        )
+        .values_list("member_id")
+        .annotate(total=Sum("hours"))
+        .order_by()[:50]
+    )
+    return _table(rows)
+
+
+@public
+def study_ranking_floor(request: HttpRequest) -> HttpResponse:
+    """学习强国 among units: the year's points and participants grouped by unit, one query."""
+    from ronghe.education.models import StudyScore
+
+    rows = list(
+        StudyScore.objects.filter(year=int(request.GET["year"]))
+        .values_list("member__organization__unit_id")
+        .annotate(total=Sum("points"), n=Count("member_id", distinct=True))
+        .order_by()
+    )
+    return _table(rows)
+
+
 urlpatterns = [
+    path("education-hours", education_hours_floor, name="education-hours-floor"),
+    path("study-ranking", study_ranking_floor, name="study-ranking-floor"),
     path("assessment-quadrant", assessment_quadrant_floor, name="assessment-quadrant-floor"),
     path("plan", plan_floor, name="plan-floor"),
     path("overdue-tasks", overdue_tasks_floor, name="overdue-tasks-floor"),

@@ -782,6 +782,20 @@ def measure(
             "dues:statement",
         ),
         (
+            f"学时完成情况 {YEAR} (工委, whole county)",
+            "gwadmin",
+            route("education:hours", org=str(committee.code), year=YEAR),
+            f"{floor_url}education-hours?{urlencode({'path': committee.path, 'year': YEAR})}",
+            "education:hours",
+        ),
+        (
+            f"学习强国各单位排名 {YEAR} (工委, whole county)",
+            "gwadmin",
+            route("education:study-ranking", year=YEAR),
+            f"{floor_url}study-ranking?year={YEAR}",
+            "education:study-ranking",
+        ),
+        (
             "发展党员 pipeline board (工委, whole county)",
             "gwadmin",
             route("recruitment:case-list"),

@@ -171,6 +171,8 @@ def _register_routers() -> None:
         "dues",
         "integration",
         "assessment",
+        "education",
+        "outreach",
     ):
         try:
             module = importlib.import_module(f"ronghe.{name}.api")

@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "ronghe.dues",
     "ronghe.integration",
     "ronghe.assessment",
+    "ronghe.education",
+    "ronghe.outreach",
     "ronghe.home",
     "ronghe.demo",
 ]

@@ -16,6 +16,8 @@ urlpatterns = [
     path("v/", include("ronghe.core.voting.urls")),
     path("integration/", include("ronghe.integration.urls")),
     path("dues/", include("ronghe.dues.urls")),
+    path("education/", include("ronghe.education.urls")),
+    path("outreach/", include("ronghe.outreach.urls")),
     path("recruitment/", include("ronghe.recruitment.urls")),
     path("judging/", include("ronghe.core.judging.urls")),
     path("evidence/", include("ronghe.core.evidence.urls")),

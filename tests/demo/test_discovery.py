@@ -60,6 +60,8 @@ def test_building_a_county_finds_every_apps_steps_in_order():
         ("ronghe.dues.demo", "demo_dues"),
         ("ronghe.integration.demo", "demo_integration"),
         ("ronghe.assessment.demo", "demo_assessment"),
+        ("ronghe.education.demo", "demo_education"),
+        ("ronghe.outreach.demo", "demo_outreach"),
         ("ronghe.demo.story", "story"),
     ]
     assert demo_steps() == steps  # finding them again registers nothing twice

@@ -21,6 +21,8 @@ def test_member_sees_own_points_pages_only(client_for, cast):
         "": ["工作台"],
         "党员积分": ["我的积分", "我的申报"],
         "党费": ["我的党费"],
+        "学习教育": ["我的学习"],
+        "联系服务": ["我的志愿服务", "我的问卷"],
         "评星与评审": ["公示"],
         "评选表彰与品牌": ["我的荣誉", "创新案例"],
     }
@@ -35,11 +37,15 @@ def test_secretary_sees_the_domain_pages_but_not_administration(client_for, cast
         "党员积分",
         "发展党员",
         "党费",
+        "学习教育",
+        "联系服务",
         "评星与评审",
         "评选表彰与品牌",
         "同步部署与点评",
         "融合考核",
     ]
+    assert groups["学习教育"] == ["培训班", "学时完成情况", "学习强国排名", "导入学习强国", "党务干部配备"]
+    assert groups["联系服务"] == ["志愿服务", "问卷调查", "结对联系"]
     assert groups["融合考核"] == ["融合考核", "业务指标", "述职评议", "党员先锋岗"]
     assert groups["发展党员"] == ["发展党员纪实", "全县概况", "导入发展名单"]
     assert "党费设置" not in groups["党费"]  # dues.manage is the 工委's and the unit's

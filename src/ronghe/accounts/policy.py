@@ -47,6 +47,11 @@ PERMISSIONS: dict[str, str] = {
     "assessment.manage": "组织融合考核与述职评议",
     "assessment.report": "报送业务指标完成值和述职材料",
     "assessment.vanguard": "设立党员先锋岗、突击队、责任区",
+    "education.view": "查看学习教育（培训、学时、学习强国）",
+    "education.edit": "举办培训、记录学时、导入学习强国积分",
+    "education.manage": "设置年度学时要求",
+    "outreach.view": "查看志愿服务与问卷",
+    "outreach.edit": "发布问卷、组织志愿服务",
     "reports.view": "查看统计",
     "audit.view": "查看审计日志",
     "users.manage": "管理用户账户",
@@ -68,6 +73,8 @@ _DOMAIN_READ = {
     "integration.view",
     "dues.view",
     "recruitment.view",
+    "education.view",
+    "outreach.view",
 }
 _DOMAIN_WRITE = {
     "orgs.edit",
@@ -85,6 +92,8 @@ _DOMAIN_WRITE = {
     "dues.import",
     "recruitment.edit",
     "recruitment.import",
+    "education.edit",
+    "outreach.edit",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -101,6 +110,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "assessment.manage",
             "assessment.report",
             "integration.manage",
+            "education.manage",
             "dues.approve_relief",
             "dues.manage",
             "recruitment.approve",

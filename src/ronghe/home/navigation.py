@@ -78,6 +78,28 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
         ],
     ),
     (
+        "学习教育",
+        [
+            ("我的学习", "education:my-learning", "self.member"),
+            ("培训班", "education:class-list", "education.view"),
+            ("学时完成情况", "education:hours", "education.view"),
+            ("学习强国排名", "education:study-ranking", "education.view"),
+            ("导入学习强国", "education:study-import", "education.edit"),
+            ("党务干部配备", "education:staffing", "education.view"),
+            ("学时要求", "education:policy", "education.manage"),
+        ],
+    ),
+    (
+        "联系服务",
+        [
+            ("我的志愿服务", "outreach:my-volunteering", "self.member"),
+            ("我的问卷", "outreach:my-surveys", "self.member"),
+            ("志愿服务", "outreach:activity-list", "outreach.view"),
+            ("问卷调查", "outreach:survey-list", "outreach.view"),
+            ("结对联系", "outreach:pairing-list", "outreach.view"),
+        ],
+    ),
+    (
         "评星与评审",
         [
             ("评星定级", "ratings:campaign-list", "ratings.view"),

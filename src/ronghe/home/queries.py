@@ -14,6 +14,7 @@ from ronghe.core.rectification import services as rectification
 from ronghe.core.rectification.models import Item
 from ronghe.core.scope import has_perm_anywhere, paths_with, scoped
 from ronghe.dues import queries as dues_queries
+from ronghe.education import queries as education_queries
 from ronghe.integration.queries import overdue_task_count
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
@@ -25,6 +26,8 @@ from ronghe.orglife.rollup import rollup
 from ronghe.orgs.models import Organization
 from ronghe.orgs.queries import org_rows, organizations_for_user
 from ronghe.orgs.rules import DANGER
+from ronghe.outreach import pairing as outreach_pairing
+from ronghe.outreach import queries as outreach_queries
 from ronghe.points import queries as points_queries
 from ronghe.points.queries import member_summary
 from ronghe.ratings import queries as ratings_queries
@@ -166,6 +169,30 @@ def home_dues(user: User, today: date) -> dict[str, Any]:
     open cases and 少交/免交 applications waiting for the branch."""
     counts = dues_queries.todo(user, today)
     return {"dues_todo": counts} if counts and any(counts.values()) else {}
+
+
+def home_education(user: User, today: date) -> dict[str, Any]:
+    """学习教育 to-do: for branch staff, the members in scope below this year's 学时 requirement (from
+    October, when the year's training is to be completed) and the issues raised at 结对/联系点 visits past
+    their deadline; for a member, open surveys not yet answered."""
+    out: dict[str, Any] = {}
+    if today.month >= 10 and has_perm_anywhere(user, "education.edit"):
+        behind = education_queries.behind_count(user, today.year, today)
+        if behind:
+            out["education_behind"] = behind
+    if has_perm_anywhere(user, "outreach.edit"):
+        overdue = outreach_pairing.overdue_count(user, today)
+        if overdue:
+            out["contacts_overdue"] = overdue
+    if user.member_id and has_perm_anywhere(user, "self.view"):
+        member = Member.objects.select_related("organization").filter(pk=user.member_id).first()
+        if member is not None:
+            waiting = outreach_queries.unanswered_for_member(member, user)
+            if waiting:
+                out["surveys_waiting"] = waiting
+    return out
+
+
 def home_recruitment(user: User, today: date) -> dict[str, Any]:
     """发展党员 reminders: people whose next step is past its deadline, and those with a step due."""
     if not has_perm_anywhere(user, "recruitment.edit"):

@@ -12,6 +12,7 @@ from ronghe.core.permissions import public
 from ronghe.core.scope import has_perm_anywhere
 from ronghe.home.queries import (
     home_dues,
+    home_education,
     home_member,
     home_oversight,
     home_ratings,
@@ -47,6 +48,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     context.update(home_ratings(user, today))
     context.update(home_dues(user, today))
     context.update(home_recruitment(user, today))
+    context.update(home_education(user, today))
     member = user.member if user.member_id and has_perm_anywhere(user, "self.view") else None
     if member is not None:
         context.update(home_member(member, today), member=member)
@@ -58,6 +60,9 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         or bool(context.get("overdue_task_count"))
         or "dues_todo" in context
         or "recruitment_late" in context
+        or "education_behind" in context
+        or "surveys_waiting" in context
+        or "contacts_overdue" in context
         or member is not None
     )
     return render(request, "home/home.html", context)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
+from ronghe.core import checkin
 from ronghe.orglife.choices import ComplianceState, ExpectedAttendees, Grade, Period
 from ronghe.orgs.choices import OrgKind
 from ronghe.orgs.rules import has_committee
@@ -198,9 +199,9 @@ def late_entry(*, held_on: date, entered_on: date, after_days: int, refuse: bool
 def checkin_window(
     *, held_at: datetime, ends_at: datetime | None, early_minutes: int
 ) -> tuple[datetime, datetime]:
-    """Members may check in from `early_minutes` before the start until the end (start + 3 h if none)."""
-    end = ends_at or held_at + timedelta(hours=3)
-    return held_at - timedelta(minutes=early_minutes), end
+    """Members may check in from `early_minutes` before the start until the end (start + 3 h if none):
+    the one rule of `core.checkin`, named for meetings."""
+    return checkin.window(starts_at=held_at, ends_at=ends_at, early_minutes=early_minutes)
 
 
 def committee_quorum(*, present: int, expected: int) -> bool:

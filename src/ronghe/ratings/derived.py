@@ -6,7 +6,7 @@ ratings app calls `branch_values` once for all the branches it rates. Every valu
 Chinese explanation and the page that shows the records behind it for that branch.
 
 Codes of modules not built yet are declared (so schemes may reference them) but not fed: their
-value is None, "暂无数据".
+value is None, "暂无数据" (none at present: every declared code is fed).
 
 What "no data" gives (documented for the scheme author):
 - orglife.compliance_rate: None when no obligation of the year was judged yet (none due, or the
@@ -16,6 +16,11 @@ What "no data" gives (documented for the scheme author):
 - points.average, points.share_5a: None when no member of the branch has a result for the year.
 - points.claims_approved: a count, 0 when there is none.
 - assessment.vanguard_achieved: a count of the branch's 先锋岗/突击队/责任区 achieved in the year, 0 when none.
+- education.hours_completion: None for a branch without active members; otherwise the share of its
+  active members (whole subtree) whose 学时 of the year reached their requirement (32, or 56 for
+  secretaries and committee members, `education.EducationPolicy`) × 100.
+- outreach.survey_satisfaction: None when no closed 满意度 survey of the year has respondents in the
+  branch, or fewer than five (anonymity); otherwise 满意 + 非常满意 over all 1–5 answers × 100.
 - dues.paid_rate: None when no 党费 month of the year was due for the branch yet (no records, or all
   exempt); otherwise months paid in their month or ahead (按月/预交, not 补交) over months due × 100,
   counting complete months only (`dues.queries.collection_by_organization`).
@@ -33,8 +38,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ronghe.dues import queries as dues_queries
+from ronghe.education import queries as education_queries
 from ronghe.orglife import facts as orglife_facts
 from ronghe.orgs import queries as orgs_queries
+from ronghe.outreach import queries as outreach_queries
 from ronghe.points import queries as points_queries
 
 NO_DATA = "暂无数据"
@@ -66,9 +73,9 @@ INDICATORS: dict[str, DerivedIndicator] = {
         DerivedIndicator("points.share_5a", "5A 党员占比", "%", True),
         DerivedIndicator("points.claims_approved", "积分申报通过数", "件", True),
         DerivedIndicator("assessment.vanguard_achieved", "党员先锋岗、突击队任务完成数", "个", True),
-        DerivedIndicator("education.hours_completion", "党员教育培训学时完成率", "%", False),
+        DerivedIndicator("education.hours_completion", "党员教育培训学时完成率", "%", True),
         DerivedIndicator("dues.paid_rate", "党费按时足额交纳率", "%", True),
-        DerivedIndicator("outreach.survey_satisfaction", "群众满意度", "%", False),
+        DerivedIndicator("outreach.survey_satisfaction", "群众满意度", "%", True),
     )
 }
 
@@ -83,9 +90,9 @@ def branch_values(
     """Every derived indicator (`INDICATORS`) of each organization of `organization_ids` for `year`:
     {organization id: {code: DerivedValue}}. Unknown ids are left out.
 
-    A fixed number of queries whatever the number of branches (sixteen for a set of branches:
+    A fixed number of queries whatever the number of branches (about twenty-four for a set of branches:
     orgs 3, orglife's compliance about 9 — once more per nesting level when a 总支 and its 支部 are
-    both asked —, points 2, 先锋岗 1, dues 1). The term and officers are judged as of the year's last day, or today while
+    both asked —, points 2, 先锋岗 1, dues 1, 学时 5, 满意度 3). The term and officers are judged as of the year's last day, or today while
     the year runs (a term due later this year is not overdue yet); `today` is for tests.
     """
     today = today or timezone.localdate()
@@ -100,6 +107,8 @@ def branch_values(
 
     vanguard = vanguards.achieved_by_organization(ids, year)
     dues = dues_queries.collection_by_organization(ids, year, today)
+    hours = education_queries.completion_by_organization(ids, year, as_of)
+    satisfaction = outreach_queries.satisfaction_by_organization(ids, year)
     out: dict[int, dict[str, DerivedValue]] = {}
     for pk in ids:
         st = standing[pk]
@@ -114,12 +123,37 @@ def branch_values(
                 reverse("assessment:vanguard-list") + f"?org={st.code}&year={year}",
             ),
             "dues.paid_rate": _dues(dues[pk], st.code, year),
+            "education.hours_completion": _hours(hours.get(pk), st.code, year),
+            "outreach.survey_satisfaction": _satisfaction(satisfaction.get(pk), year),
         }
         for code, indicator in INDICATORS.items():
             if not indicator.feeds:
                 values[code] = DerivedValue(None, NO_DATA, "")
         out[pk] = values
     return out
+
+
+def _hours(done: education_queries.Completion | None, code: UUID, year: int) -> DerivedValue:
+    # The 学时 page of the branch for the year lists each member's hours against the requirement.
+    url = reverse("education:hours") + f"?org={code}&year={year}"
+    if done is None or done.members == 0:
+        return DerivedValue(None, "支部没有在册党员", url)
+    return DerivedValue(
+        done.percent,
+        f"在册党员 {done.members} 人，{done.completed} 人达到年度学时要求（共 {done.hours} 学时）",
+        url,
+    )
+
+
+def _satisfaction(found: outreach_queries.Satisfaction | None, year: int) -> DerivedValue:
+    url = reverse("outreach:survey-list")
+    if found is None or found.respondents == 0:
+        return DerivedValue(None, f"{year} 年没有已结束的满意度问卷", url)
+    if found.percent is None:
+        return DerivedValue(None, f"满意度问卷答卷 {found.respondents} 人，不足 5 人，为保护匿名不计算", url)
+    return DerivedValue(
+        found.percent, f"满意度问卷答卷 {found.respondents} 人，满意及非常满意占 {found.percent}%", url
+    )
 
 
 def _compliance(tally: orglife_facts.Tally | None, code: UUID, year: int) -> DerivedValue:

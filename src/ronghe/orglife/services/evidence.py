@@ -3,15 +3,14 @@ phone check-in with its corrections."""
 
 from __future__ import annotations
 
-import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from ronghe.accounts.models import User
-from ronghe.core import audit
+from ronghe.core import audit, checkin
 from ronghe.core.errors import DomainError
 from ronghe.core.evidence import files
 from ronghe.core.scope import require_at
@@ -75,10 +74,12 @@ def open_checkin(*, actor: User, meeting: Meeting, now: datetime | None = None) 
     start, end = rules.checkin_window(
         held_at=meeting.held_at, ends_at=meeting.ends_at, early_minutes=policy.checkin_early_minutes
     )
-    if now > end:
-        raise OrgLifeError("会议已结束，不能再开启签到", "checkin")
-    meeting.checkin_code = secrets.token_urlsafe(6)[:8]
-    meeting.checkin_expires_at = min(now + timedelta(minutes=policy.checkin_code_minutes), end)
+    try:  # the one check-in mechanism (core.checkin), shared with training and volunteering
+        meeting.checkin_code, meeting.checkin_expires_at = checkin.issue_code(
+            now=now, end=end, minutes=policy.checkin_code_minutes
+        )
+    except DomainError as exc:
+        raise OrgLifeError(exc.message, exc.field) from None
     meeting.save(update_fields=["checkin_code", "checkin_expires_at", "updated_at"])
     audit.record("orglife.checkin.open", obj=meeting, changes={"expires_at": str(meeting.checkin_expires_at)})
     return meeting
@@ -96,8 +97,10 @@ def _checkin_target(*, user: User, code: str, now: datetime) -> tuple[Meeting, A
     start, end = rules.checkin_window(
         held_at=meeting.held_at, ends_at=meeting.ends_at, early_minutes=policy.checkin_early_minutes
     )
-    if not (start <= now <= end):
-        raise OrgLifeError("不在会议签到时间内", "code")
+    try:
+        checkin.check_window(now=now, start=start, end=end)
+    except DomainError as exc:
+        raise OrgLifeError(exc.message, exc.field) from None
     return meeting, row
 
 
@@ -105,8 +108,10 @@ def check_in(*, user: User, code: str, now: datetime | None = None) -> Attendanc
     """A member marks themselves present: own organization only, inside the window, once."""
     now = now or timezone.now()
     meeting, row = _checkin_target(user=user, code=code, now=now)
-    if meeting.checkin_expires_at is None or now > meeting.checkin_expires_at:
-        raise OrgLifeError("签到码已过期，请向会议组织者索取新的签到码", "code")
+    try:
+        checkin.check_code(now=now, expires_at=meeting.checkin_expires_at)
+    except DomainError as exc:
+        raise OrgLifeError(exc.message, exc.field) from None
     if row.checked_in_at is not None:
         raise OrgLifeError("您已签到，不能重复签到", "code")
     with transaction.atomic():

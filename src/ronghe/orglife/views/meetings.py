@@ -8,7 +8,6 @@ from datetime import date, datetime, time
 from typing import Any
 from uuid import UUID
 
-import segno
 from django.contrib import messages
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpResponse
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core import audit
+from ronghe.core import checkin as checkin_codes
 from ronghe.core.errors import add_to_form
 from ronghe.core.evidence import files
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
@@ -124,7 +124,7 @@ def _detail_context(request: AuthenticatedRequest, meeting: Meeting, **extra: An
     if meeting.checkin_code and meeting.checkin_expires_at and meeting.checkin_expires_at > now:
         url = request.build_absolute_uri(reverse("orglife:checkin", kwargs={"code": meeting.checkin_code}))
         ctx["checkin_url"] = url
-        ctx["checkin_qr"] = segno.make(url, error="m").svg_inline(scale=5, title="签到二维码")
+        ctx["checkin_qr"] = checkin_codes.qr_svg(url)
     if meeting.kind == MeetingKind.GENERAL_MEETING:
         parent = meeting.organization.parent
         ctx["exclusions"] = list(meeting.voter_exclusions.select_related("member", "created_by"))
@@ -451,7 +451,22 @@ def checkin(request: AuthenticatedRequest, code: str) -> HttpResponse:
     return render(
         request,
         "orglife/checkin.html",
-        {"meeting": meeting, "row": row, "error": error, "window_start": start, "window_end": end},
+        {
+            "meeting": meeting,
+            "row": row,
+            "error": error,
+            "window_start": start,
+            "window_end": end,
+            "subtitle": " · ".join(
+                x
+                for x in (
+                    meeting.organization.name,
+                    f"{timezone.localtime(meeting.held_at):%Y-%m-%d %H:%M}",
+                    meeting.place,
+                )
+                if x
+            ),
+        },
         status=400 if error else 200,
     )
 

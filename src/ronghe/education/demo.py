@@ -1,0 +1,151 @@
+"""Demo step: a year of training and 学习强国 in the demo county.
+
+Each of the first branches ran this year's 党员集中轮训 (a class for all members, a session most
+months up to today, members checked in with their phones); the 工委 ran a 书记 class. The classes,
+enrolments and sessions go through the services; the check-ins of past sessions are written in bulk
+(the same rows a phone check-in writes) and the training points synced once per session. 学习强国:
+every member's figures for the last three complete months, so the ranking among units has data.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from ronghe.accounts.models import User
+from ronghe.demo.generator import County, step
+from ronghe.education import services
+from ronghe.education.choices import AttendanceSource, Audience
+from ronghe.education.models import SessionAttendance, StudyScore, TrainingClass
+from ronghe.members.choices import ACTIVE_STATUSES
+from ronghe.members.models import Member
+
+TZ = ZoneInfo("Asia/Shanghai")
+BRANCHES = 12  # bounded: the demo stays quick at any county size
+TOPICS = (
+    "学习党章党规",
+    "习近平新时代中国特色社会主义思想专题",
+    "党史学习教育",
+    "党纪学习教育",
+    "廉洁文化教育",
+    "业务能力与作风建设",
+    "意识形态工作",
+    "保密教育",
+    "法治教育",
+    "二十届全会精神",
+)
+
+
+def _session_start(day: date) -> datetime:
+    return datetime.combine(day, time(14, 30), tzinfo=TZ)
+
+
+def _held(
+    county: County,
+    rng: random.Random,
+    tc: TrainingClass,
+    actor: User,
+    days: list[date],
+    hours: Decimal,
+    share: float,
+) -> None:
+    members = list(tc.enrolments.values_list("member_id", flat=True))
+    for i, day in enumerate(days):
+        start = _session_start(day)
+        session = services.add_session(
+            actor=actor,
+            training_class=tc,
+            title=TOPICS[i % len(TOPICS)],
+            starts_at=start,
+            ends_at=start + timedelta(hours=float(hours) + 0.5),
+            hours=hours,
+        )
+        if day >= county.today:
+            continue  # ahead: the secretary will open the check-in on the day
+        SessionAttendance.objects.bulk_create(
+            SessionAttendance(
+                session=session,
+                member_id=m,
+                hours=hours,
+                source=AttendanceSource.CHECKIN,
+                checked_in_at=start - timedelta(minutes=rng.randint(0, 15)),
+                year=day.year,
+            )
+            for m in members
+            if rng.random() < share
+        )
+        services.sync_session_points(session, actor)
+
+
+@step
+def demo_education(county: County, rng: random.Random) -> None:
+    admin = User.objects.filter(username="gwadmin").first()
+    if admin is None or not county.branches:
+        return
+    year = county.today.year
+    for branch in county.branches[:BRANCHES]:
+        tc = services.create_class(
+            actor=admin,
+            organization=branch,
+            data={
+                "title": f"{year}年党员集中轮训",
+                "audience": Audience.ALL,
+                "starts_on": date(year, 1, 15),
+                "ends_on": date(year, 12, 20),
+                "description": "每月一次集中学习，扫码签到计学时。",
+            },
+        )
+        services.enrol(actor=admin, training_class=tc)
+        days = [date(year, month, 15) for month in range(1, 13) if month not in (2, 8)]
+        _held(county, rng, tc, admin, days, Decimal("3.5"), rng.uniform(0.7, 0.95))
+    probe = TrainingClass(
+        organization=county.committee, audience=Audience.SECRETARIES, starts_on=date(year, 4, 8)
+    )
+    if services.audience_members(probe):  # unsaved: only to find who the class would enrol
+        tc = services.create_class(
+            actor=admin,
+            organization=county.committee,
+            data={
+                "title": f"{year}年党支部书记示范培训班",
+                "audience": Audience.SECRETARIES,
+                "starts_on": date(year, 4, 8),
+                "ends_on": date(year, 4, 10),
+                "description": "县直机关工委举办，书记全员轮训。",
+            },
+        )
+        services.enrol(actor=admin, training_class=tc)
+        _held(
+            county, rng, tc, admin, [date(year, 4, 8), date(year, 4, 9), date(year, 4, 10)], Decimal(8), 0.9
+        )
+    _study_scores(county, rng)
+
+
+def _study_scores(county: County, rng: random.Random) -> None:
+    """学习强国: the last three complete months, each unit with its own habit of study."""
+    first = county.today.replace(day=1)
+    months = []
+    for _ in range(3):
+        first = (first - timedelta(days=1)).replace(day=1)
+        months.append(f"{first:%Y-%m}")
+    members = list(
+        Member.objects.filter(status__in=ACTIVE_STATUSES).values_list("pk", "organization__unit_id")
+    )
+    habit: dict[int | None, float] = {}
+    rows = []
+    for member_id, unit_id in members:
+        keen = habit.setdefault(unit_id, rng.uniform(0.55, 0.98))
+        for month in months:
+            active = rng.random() < keen
+            days = rng.randint(8, 31) if active else 0
+            rows.append(
+                StudyScore(
+                    member_id=member_id,
+                    month=month,
+                    year=int(month[:4]),
+                    points=days * rng.randint(25, 48) if active else 0,
+                    active_days=days,
+                )
+            )
+    StudyScore.objects.bulk_create(rows, batch_size=2000)

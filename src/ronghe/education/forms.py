@@ -1,0 +1,44 @@
+"""Input parsing for the training pages (rules and checks live in services)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from ronghe.core.forms import StyledForm
+from ronghe.education.choices import Audience
+
+
+class ClassForm(StyledForm):
+    title = forms.CharField(label="培训班名称", max_length=200)
+    audience = forms.ChoiceField(label="培训对象", choices=Audience.choices)
+    starts_on = forms.DateField(label="开班日期", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label="结业日期", widget=forms.DateInput(attrs={"type": "date"}))
+    description = forms.CharField(label="培训内容", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SessionForm(StyledForm):
+    title = forms.CharField(label="课程", max_length=200)
+    starts_at = forms.DateTimeField(
+        label="开始时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ends_at = forms.DateTimeField(
+        label="结束时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    hours = forms.DecimalField(label="学时", max_digits=4, decimal_places=1)
+
+
+class AttendanceForm(StyledForm):
+    member = forms.IntegerField(label="学员", widget=forms.Select)
+    hours = forms.DecimalField(label="学时", max_digits=4, decimal_places=1)
+    note = forms.CharField(label="补录理由", max_length=200)
+
+
+class StudyImportForm(StyledForm):
+    month = forms.CharField(label="月份（YYYY-MM）", max_length=7)
+    file = forms.FileField(label="学习强国导出表（xlsx/csv）")
+    confirm = forms.BooleanField(label="确认导入已匹配的行", required=False)
+
+
+class PolicyForm(StyledForm):
+    member_hours = forms.DecimalField(label="党员年度学时要求", max_digits=5, decimal_places=1)
+    officer_hours = forms.DecimalField(label="书记、委员年度学时要求", max_digits=5, decimal_places=1)

@@ -1,0 +1,157 @@
+"""Training (培训班): classes, their sessions, enrolment and attendance with hours; the 学时 policy;
+学习强国 monthly figures imported from the platform's export."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from ronghe.education.choices import AttendanceSource, Audience
+
+
+class EducationPolicy(models.Model):
+    """The yearly 学时 requirement (domain-rules §1.1): one row, configurable by the 工委."""
+
+    member_hours = models.DecimalField(
+        "党员年度学时要求", max_digits=5, decimal_places=1, default=Decimal(32)
+    )
+    officer_hours = models.DecimalField(
+        "书记、委员年度学时要求", max_digits=5, decimal_places=1, default=Decimal(56)
+    )
+    checkin_code_minutes = models.PositiveSmallIntegerField("签到码有效期（分钟）", default=15)
+    checkin_early_minutes = models.PositiveSmallIntegerField("开课前可签到（分钟）", default=30)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "学时要求"
+        verbose_name_plural = "学时要求"
+
+    def __str__(self) -> str:
+        return f"{self.member_hours}/{self.officer_hours}"
+
+    @classmethod
+    def current(cls) -> EducationPolicy:
+        policy = cls.objects.order_by("pk").first()
+        return policy or cls.objects.create()
+
+
+class TrainingClass(models.Model):
+    scope_org_field = "organization"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="举办党组织"
+    )
+    title = models.CharField("培训班名称", max_length=200)
+    audience = models.CharField("培训对象", max_length=20, choices=Audience.choices, default=Audience.ALL)
+    year = models.PositiveSmallIntegerField("年度")
+    starts_on = models.DateField("开班日期")
+    ends_on = models.DateField("结业日期")
+    description = models.TextField("培训内容", blank=True)
+    members = models.ManyToManyField("members.Member", through="Enrolment", related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "培训班"
+        verbose_name_plural = "培训班"
+        ordering = ["-starts_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def audit_org_path(self) -> str:
+        return self.organization.path
+
+
+class Enrolment(models.Model):
+    training_class = models.ForeignKey(TrainingClass, on_delete=models.CASCADE, related_name="enrolments")
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "参训学员"
+        verbose_name_plural = "参训学员"
+        constraints = [models.UniqueConstraint(fields=["training_class", "member"], name="one_enrolment")]
+
+    def __str__(self) -> str:
+        return f"{self.training_class_id}:{self.member_id}"
+
+
+class TrainingSession(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    training_class = models.ForeignKey(TrainingClass, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField("课程", max_length=200)
+    starts_at = models.DateTimeField("开始时间")
+    ends_at = models.DateTimeField("结束时间")
+    hours = models.DecimalField(
+        "学时", max_digits=4, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
+    )
+    checkin_code = models.CharField(max_length=16, null=True, blank=True, unique=True)
+    checkin_expires_at = models.DateTimeField("签到码失效时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "培训课程"
+        verbose_name_plural = "培训课程"
+        ordering = ["starts_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def audit_org_path(self) -> str:
+        return self.training_class.organization.path
+
+
+class SessionAttendance(models.Model):
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="attendances")
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
+    hours = models.DecimalField("学时", max_digits=4, decimal_places=1)
+    source = models.CharField("来源", max_length=10, choices=AttendanceSource.choices)
+    checked_in_at = models.DateTimeField("签到时间", null=True, blank=True)
+    year = models.PositiveSmallIntegerField("年度", db_index=True)
+
+    class Meta:
+        verbose_name = "培训出勤"
+        verbose_name_plural = "培训出勤"
+        constraints = [
+            models.UniqueConstraint(fields=["session", "member"], name="one_attendance_per_session")
+        ]
+        indexes = [models.Index(fields=["member", "year"])]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}:{self.member_id}"
+
+    def audit_org_path(self) -> str:
+        return self.session.training_class.organization.path
+
+
+class StudyScore(models.Model):
+    """One member's 学习强国 figures of one month, as exported by the platform."""
+
+    scope_org_field = "member__organization"
+    scope_member_field = "member"
+
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
+    month = models.CharField("月份", max_length=7)  # "2026-03"
+    year = models.PositiveSmallIntegerField("年度", db_index=True)
+    points = models.PositiveIntegerField("学习积分")
+    active_days = models.PositiveSmallIntegerField("活跃天数")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "学习强国积分"
+        verbose_name_plural = "学习强国积分"
+        ordering = ["month", "member_id"]
+        constraints = [models.UniqueConstraint(fields=["member", "month"], name="one_study_score_per_month")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}:{self.month}={self.points}"

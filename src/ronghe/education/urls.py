@@ -1,0 +1,23 @@
+from django.urls import path
+
+from ronghe.education.views import hours as hv
+from ronghe.education.views import training as tv
+
+app_name = "education"
+
+urlpatterns = [
+    path("classes/", tv.class_list, name="class-list"),
+    path("classes/new/", tv.class_create, name="class-create"),
+    path("classes/<uuid:code>/", tv.class_detail, name="class-detail"),
+    path("classes/<uuid:code>/enrol/", tv.class_enrol, name="class-enrol"),
+    path("classes/<uuid:code>/sessions/", tv.session_create, name="session-create"),
+    path("sessions/<uuid:code>/checkin/", tv.session_checkin_open, name="session-checkin-open"),
+    path("sessions/<uuid:code>/attendance/", tv.session_attendance, name="session-attendance"),
+    path("c/<str:code>/", tv.checkin_page, name="checkin"),
+    path("hours/", hv.hours_overview, name="hours"),
+    path("me/", hv.my_learning, name="my-learning"),
+    path("policy/", hv.policy_page, name="policy"),
+    path("staffing/", hv.staffing_page, name="staffing"),
+    path("xuexi/", hv.study_ranking, name="study-ranking"),
+    path("xuexi/import/", hv.study_import, name="study-import"),
+]

@@ -1,0 +1,65 @@
+"""Route samples for the scope tests: a training class of A's branch with one session whose check-in is
+open, and its enrolled member (张甲). B's users and plain members must see none of it; the check-in
+page, like the meeting's, is the member's own (self-service)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from ronghe.education import services
+from ronghe.education.models import TrainingSession
+from tests import routes
+from tests.routes import api_sample, url_sample
+
+
+def sample_session(cast) -> TrainingSession:  # noqa: ANN001
+    if getattr(cast, "_education_session", None) is None:
+        today = timezone.localdate()
+        tc = services.create_class(
+            actor=cast.secretary_a,
+            organization=cast.branch_a,
+            data={
+                "title": "样例培训班",
+                "audience": "all",
+                "starts_on": today,
+                "ends_on": today + timedelta(days=2),
+            },
+        )
+        services.enrol(actor=cast.secretary_a, training_class=tc, members=[cast.member_a_record])
+        now = timezone.now()
+        session = services.add_session(
+            actor=cast.secretary_a,
+            training_class=tc,
+            title="样例课程",
+            starts_at=now - timedelta(minutes=10),
+            ends_at=now + timedelta(hours=2),
+            hours="2",
+        )
+        cast._education_session = services.open_checkin(actor=cast.secretary_a, session=session)
+    return cast._education_session
+
+
+def _class(cast) -> dict:  # noqa: ANN001
+    return {"code": sample_session(cast).training_class.code}
+
+
+def _session(cast) -> dict:  # noqa: ANN001
+    return {"code": sample_session(cast).code}
+
+
+for name in ("education:class-detail", "education:class-enrol", "education:session-create"):
+    url_sample(name)(_class)
+for name in ("education:session-checkin-open", "education:session-attendance"):
+    url_sample(name)(_session)
+
+
+@url_sample("education:checkin")
+def _checkin(cast) -> dict:  # noqa: ANN001
+    return {"code": sample_session(cast).checkin_code}
+
+
+api_sample("/api/v1/education/classes/{code}/attendance")(_class)
+
+routes.SELF_SERVICE.update({"education:checkin", "education:my-learning"})

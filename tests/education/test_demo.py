@@ -1,0 +1,30 @@
+"""The demo county has a year of training, 学习强国, volunteering and one finished survey with results."""
+
+from datetime import date
+
+import pytest
+
+from ronghe.demo.generator import build_county
+from ronghe.education import queries
+from ronghe.education.models import SessionAttendance, StudyScore, TrainingClass
+from ronghe.outreach import queries as outreach_queries
+from ronghe.outreach.models import Survey, VolunteerRecord
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_county_has_a_year_of_education_and_outreach():
+    build_county(300, seed=5, today=date(2026, 11, 24))
+    assert TrainingClass.objects.filter(year=2026).count() >= 2
+    assert SessionAttendance.objects.filter(year=2026).count() > 100
+    from ronghe.accounts.models import User
+
+    ranked = queries.study_ranking(User.objects.get(username="gwadmin"), 2026)
+    counted = [u for rank, u in ranked if rank]
+    assert len(counted) >= 8 and ranked[0][0] == 1 and counted[0].per_capita > counted[-1].per_capita
+    assert StudyScore.objects.values("month").distinct().count() == 3
+    assert VolunteerRecord.objects.filter(checked_in_at__isnull=False).exists()
+    finished = Survey.objects.get(state="closed")
+    results = outreach_queries.results(finished)
+    assert results.visible and results.respondents >= 5
+    assert Survey.objects.filter(state="open").count() == 1

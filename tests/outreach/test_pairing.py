@@ -1,0 +1,77 @@
+"""三结对五联系 and contact points: 1–3 partners a branch, visits, issues followed up, overdue on the to-do."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from ronghe.core.errors import DomainError
+from ronghe.outreach import pairing
+from ronghe.outreach.models import ContactVisit, Pairing
+
+pytestmark = pytest.mark.django_db
+
+
+def _pair(cast, n=1, kind="community"):
+    return pairing.add_pairing(
+        actor=cast.secretary_a,
+        organization=cast.branch_a,
+        data={"kind": kind, "partner": f"结对对象{n}", "started_on": date(2026, 1, 1)},
+    )
+
+
+def test_a_branch_pairs_with_at_most_three_partners(cast):
+    for n in range(3):
+        _pair(cast, n)
+    with pytest.raises(DomainError, match="每个党组织结对 1 至 3 个对象，甲局第一党支部已有 3 个"):
+        _pair(cast, 4)
+    assert Pairing.objects.count() == 3
+    with pytest.raises(DomainError, match="基层联系点请填写联系领导"):
+        _pair(cast, 5, kind="contact_point")
+
+
+def test_an_issue_needs_a_deadline_is_followed_up_and_counted_when_overdue(cast, client_for, time_machine):
+    time_machine.move_to(date(2026, 4, 10))
+    p = _pair(cast)
+    with pytest.raises(DomainError, match="反映了问题，请填写办结期限"):
+        pairing.record_visit(
+            actor=cast.secretary_a,
+            pairing=p,
+            data={"visited_on": date(2026, 3, 1), "summary": "走访", "issue": "路灯损坏"},
+        )
+    visit = pairing.record_visit(
+        actor=cast.secretary_a,
+        pairing=p,
+        data={
+            "visited_on": date(2026, 3, 1),
+            "summary": "走访",
+            "issue": "路灯损坏",
+            "follow_up_due": date(2026, 3, 31),
+        },
+    )
+    assert pairing.overdue_count(cast.secretary_a, date(2026, 4, 10)) == 1
+    assert pairing.overdue_count(cast.outsider_b, date(2026, 4, 10)) == 0
+    page = client_for(cast.secretary_a).get("/").content.decode()
+    assert 'id="home-contacts-overdue">1<' in page
+    # when: closed with its outcome through the page
+    response = client_for(cast.secretary_a).post(
+        reverse("outreach:visit-close", args=[p.code, visit.pk]), {"outcome": "已协调住建部门修复"}
+    )
+    assert response.status_code == 302
+    visit = ContactVisit.objects.get()
+    assert (visit.closed_on, visit.outcome) == (date(2026, 4, 10), "已协调住建部门修复")
+    assert pairing.overdue_count(cast.secretary_a, date(2026, 4, 10)) == 0
+    assert (
+        client_for(cast.outsider_b).get(reverse("outreach:pairing-detail", args=[p.code])).status_code == 404
+    )
+
+
+def test_the_overview_counts_partners_and_contacts_by_kind(cast, client_for):
+    p = _pair(cast)
+    pairing.record_visit(
+        actor=cast.secretary_a, pairing=p, data={"visited_on": date(2026, 2, 1), "summary": "座谈"}
+    )
+    counts = {label: (n, v) for label, n, v in pairing.counts_by_kind(cast.committee_admin, 2026)}
+    assert counts["村（社区）"] == (1, 1) and counts["领导干部基层联系点"] == (0, 0)
+    api = client_for(cast.committee_admin).get("/api/v1/outreach/pairings").json()
+    assert [(r["partner"], r["visits"], r["open_issues"]) for r in api] == [("结对对象1", 1, 0)]
