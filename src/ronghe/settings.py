@@ -107,10 +107,18 @@ TEMPLATES = [
 
 _default_db = f"sqlite:///{DATA_DIR / 'ronghe.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db), conn_max_age=60)}
+# SQLite holds one writer at a time. A transaction that writes takes the lock when it begins
+# (IMMEDIATE), so it waits for the writer before it instead of failing half-way ("database is locked"
+# on the upgrade of a read transaction, which no busy timeout helps). The busy timeout is longer
+# than any write transaction the platform makes (an import writes in batches of ~2 s at most), so a
+# check-in during an import waits briefly instead of failing (issue 22).
+RONGHE_SQLITE_BUSY_SECONDS = env_int("RONGHE_SQLITE_BUSY_SECONDS", 30)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        f"PRAGMA busy_timeout={RONGHE_SQLITE_BUSY_SECONDS * 1000};",
+        "timeout": RONGHE_SQLITE_BUSY_SECONDS,
         "transaction_mode": "IMMEDIATE",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
