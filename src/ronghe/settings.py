@@ -147,10 +147,13 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Lockout: 5 failures → 15 minutes, counted per account and per IP (django-axes).
+# Lockout (accounts/lockout.py): 5 failures of one account from one address → 15 minutes; 30 failures
+# of any accounts from one address lock that address (a meeting room behind one NAT shares it).
 AXES_FAILURE_LIMIT = env_int("RONGHE_LOCKOUT_FAILURES", 5)
+RONGHE_LOCKOUT_ADDRESS_FAILURES = env_int("RONGHE_LOCKOUT_ADDRESS_FAILURES", 30)
 AXES_COOLOFF_TIME = env_int("RONGHE_LOCKOUT_MINUTES", 15) / 60
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "ronghe.accounts.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ronghe.accounts.views.auth.lockout_response"
 AXES_VERBOSE = False

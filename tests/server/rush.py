@@ -204,7 +204,9 @@ class Client:
                 headers["Content-Type"] = "application/x-www-form-urlencoded"
             conn.request(method, path, body=body, headers=headers)
             raw = conn.getresponse()
-            response = Response(raw.status, raw.getheader("Location", ""), raw.read().decode(errors="replace"))
+            response = Response(
+                raw.status, raw.getheader("Location", ""), raw.read().decode(errors="replace")
+            )
             for header in raw.msg.get_all("Set-Cookie") or []:
                 cookie = SimpleCookie()
                 cookie.load(header)

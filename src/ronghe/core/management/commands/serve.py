@@ -18,7 +18,9 @@ class Command(BaseCommand):
     help = "用 waitress（多线程 WSGI 服务器）启动演示站点，静态文件由本进程提供"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000", help="监听地址，默认 127.0.0.1:8000")
+        parser.add_argument(
+            "addrport", nargs="?", default="127.0.0.1:8000", help="监听地址，默认 127.0.0.1:8000"
+        )
         parser.add_argument("--threads", type=int, default=16, help="工作线程数（默认 16）")
 
     def handle(self, *args: Any, **options: Any) -> None:
