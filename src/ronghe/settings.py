@@ -238,9 +238,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 RONGHE_UPLOAD_MAX_BYTES = env_int("RONGHE_UPLOAD_MAX_MB", 20) * 1024 * 1024
 # Import files hold personal data in clear: uploads and rejected-row files are deleted this many hours
-# after the upload (`ronghe import_maintenance`, run hourly); a running import silent this long failed.
+# after the upload (`ronghe import_maintenance`, run hourly); a running import silent this many minutes
+# (it beats every 10 s) failed: its worker died, and the page offers to retry or cancel it.
 RONGHE_IMPORT_FILE_HOURS = env_int("RONGHE_IMPORT_FILE_HOURS", 24)
-RONGHE_IMPORT_STALE_MINUTES = env_int("RONGHE_IMPORT_STALE_MINUTES", 15)
+RONGHE_IMPORT_STALE_MINUTES = env_int("RONGHE_IMPORT_STALE_MINUTES", 2)
 RONGHE_CLAIM_PHOTO_MAX_BYTES = env_int("RONGHE_CLAIM_PHOTO_MAX_MB", 5) * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": os.environ.get("RONGHE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}

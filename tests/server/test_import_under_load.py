@@ -18,7 +18,7 @@ from tests.server.rush import CODE, Client, login_and_check_in, server
 pytestmark = pytest.mark.server
 
 MEMBERS = 40
-ROSTER = 3000
+ROSTER = 2000
 
 
 def _import(site, path, org: str) -> subprocess.Popen[str]:
