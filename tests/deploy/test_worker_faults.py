@@ -31,7 +31,7 @@ from tests.deploy.site import Site, production_site, wait_for
 pytestmark = pytest.mark.postgres
 
 ROWS = 20_000
-DEAD = "导入进程异常中止（例如服务器重启），未完成的部分可以重试继续，或取消本次导入"
+DEAD = "导入进程异常中止（例如服务器重启），本次导入没有完成"
 
 RETRY = """
 from ronghe.core.imports.jobs import retry

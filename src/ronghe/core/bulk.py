@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
-from types import TracebackType
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
@@ -169,60 +167,6 @@ def _binary_types(model_fields: Sequence[Field[Any, Any]]) -> list[str] | None:
             return None
         types.append(BINARY_TYPES[db_type])
     return types
-
-
-class BackgroundCopy:
-    """Binary COPY of one batch at a time on a worker thread (PostgreSQL; see `bulk_load`).
-
-    `send(rows)` waits for the previous batch, starts copying `rows` and returns at once, so the
-    server inserts and indexes one batch while the caller validates and encrypts the next (on two
-    cores). A psycopg connection runs one operation at a time: a query the caller makes meanwhile
-    simply waits for the COPY. Used as a context manager, leaving waits for the last batch; a failed
-    COPY is raised as Django's database error (IntegrityError …) from `send`, `wait` or the exit,
-    taking precedence over the error it caused in the caller (an aborted transaction).
-    """
-
-    def __init__(self, model: type[Model], fields: Sequence[str]) -> None:
-        model_fields, columns = _columns(model, fields)
-        types = _binary_types(model_fields)
-        if connection.vendor != "postgresql" or types is None:
-            raise ValueError("BackgroundCopy needs PostgreSQL and columns with binary COPY types")
-        table = connection.ops.quote_name(model._meta.db_table)
-        self.sql = f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)"
-        self.types = types
-        connection.ensure_connection()
-        self.raw = connection.connection
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk-copy")
-        self.pending: Future[int] | None = None
-        self.total = 0
-
-    def send(self, rows: list[Sequence[Any]]) -> None:
-        self.wait()
-        self.pending = self.pool.submit(self._copy, rows)
-
-    def _copy(self, rows: list[Sequence[Any]]) -> int:
-        with self.raw.cursor() as cursor, cursor.copy(self.sql) as copy:
-            copy.set_types(self.types)
-            for row in rows:
-                copy.write_row(row)
-        return len(rows)
-
-    def wait(self) -> None:
-        pending, self.pending = self.pending, None
-        if pending is not None:
-            with connection.wrap_database_errors:
-                self.total += pending.result()
-
-    def __enter__(self) -> BackgroundCopy:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        try:
-            self.wait()
-        finally:
-            self.pool.shutdown(wait=True)
 
 
 class Stage:

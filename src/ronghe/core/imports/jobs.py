@@ -46,7 +46,7 @@ from ronghe.core.types import Actor, OrgNode
 
 PROGRESS_EVERY = 1000
 RUNNING = (ImportStatus.VALIDATING, ImportStatus.COMMITTING)
-DEAD = "导入进程异常中止（例如服务器重启），未完成的部分可以重试继续，或取消本次导入"
+DEAD = "导入进程异常中止（例如服务器重启），本次导入没有完成"
 # A running pass beats this often from a thread of its own, whatever the pass is doing.
 HEARTBEAT_SECONDS = 10
 EXPIRED = "上传的文件超过 {hours} 小时未导入，已按规定删除，请重新上传"
