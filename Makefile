@@ -69,7 +69,7 @@ demo: setup
 	$(RONGHE) migrate --noinput -v 0
 	$(RONGHE) demo --if-empty
 	@echo "打开 http://$(HOST)/ ，用上面任一演示账户登录（Ctrl+C 停止）。"
-	DEBUG=$${DEBUG:-0} $(RONGHE) runserver --insecure $(HOST)
+	DEBUG=$${DEBUG:-0} $(RONGHE) serve $(HOST)
 
 # The browser journeys drive Debian's chromium; as root, install it when it is missing.
 browser:

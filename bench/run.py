@@ -485,6 +485,45 @@ def worker_main(task: str, args: list[str]) -> None:
             )
             assert response.status_code == 200, response.content[:500]
         info["rows"] = n
+    elif task == "import-floor":
+        # What the database must do for an import anyway (issue 16.13): calamine's read of the file, plus
+        # one COPY (PostgreSQL; executemany INSERT on SQLite) of the rows already prepared — encrypted,
+        # indexed, defaulted — into the members table with its indexes, rolled back. Preparing the rows
+        # is not timed.
+        import uuid as uuid_mod
+
+        from django.db import transaction
+        from python_calamine import CalamineWorkbook
+
+        from ronghe.core.bulk import bulk_load
+        from ronghe.members.imports.write import MEMBER_COLUMNS
+        from ronghe.members.models import Member
+
+        template = Member.objects.values_list(*(f.attname for f in MEMBER_COLUMNS)).first()
+        assert template is not None
+        at_code = [f.attname for f in MEMBER_COLUMNS].index("code")
+        at_index = [f.attname for f in MEMBER_COLUMNS].index("id_number_index")
+        count = int(CalamineWorkbook.from_path(args[0]).get_sheet_by_index(0).height) - 1
+        prepared = []
+        for _ in range(count):
+            row = list(template)
+            row[at_code], row[at_index] = uuid_mod.uuid4(), uuid_mod.uuid4().hex * 2
+            prepared.append(row)
+
+        class _Rollback(Exception):
+            pass
+
+        started = time.perf_counter()
+        rows = 0
+        for _ in CalamineWorkbook.from_path(args[0]).get_sheet_by_index(0).iter_rows():
+            rows += 1
+        try:
+            with transaction.atomic():
+                bulk_load(Member, [f.name for f in MEMBER_COLUMNS], prepared)
+                raise _Rollback
+        except _Rollback:
+            pass
+        info["rows"] = rows
     elif task == "calamine":
         from python_calamine import CalamineWorkbook
 
@@ -882,6 +921,7 @@ def measure(
         ("assessment", lambda: assessment_runs(env, size, db)),
         ("dues", lambda: dues_run(env, size, db)),
         ("import", lambda: import_roster(env, size, db, committee_code=str(committee.code))),
+        ("reimport", lambda: reimport_roster(env, size, db)),
         ("export", lambda: export_roster(env, size, db, scope.path, str(scope.code))),
     ]
     for key, run in batch:
@@ -1246,7 +1286,11 @@ def write_roster_xlsx(path: Path, rows: int, seed: int = 77) -> None:
 
 
 def import_roster(env: dict[str, str], size: int, db: str, committee_code: str) -> Result:
-    r = Result(size, db, f"import {IMPORT_ROWS:,}-row roster .xlsx", target="≤ 3 × calamine, RSS ≤ 500 MB")
+    # The floor is what the database must do anyway (issue 16.13): calamine's read + a COPY of the
+    # prepared rows into the members table with its indexes (`--worker import-floor`).
+    r = Result(
+        size, db, f"import {IMPORT_ROWS:,}-row roster .xlsx", target="≤ 2 × import floor, RSS ≤ 500 MB"
+    )
     if not command_exists(env, "import_members"):
         r.note = "command not present (ronghe import_members)"
         show(r)
@@ -1264,7 +1308,7 @@ def import_roster(env: dict[str, str], size: int, db: str, committee_code: str) 
         rep = run_worker(scratch_env, "command", "import_members", str(xlsx), "--org", code)
         times.append(rep["seconds"])
         rss = max(rss, rep["rss_mb"])
-    floor, _ = repeat_worker(env, 3, "calamine", str(xlsx))
+    floor, _ = repeat_worker(scratch_env, 3, "import-floor", str(xlsx))
     r.median, r.p95, r.floor, r.rss_mb, r.runs = (
         statistics.median(times),
         p95(times),
@@ -1272,7 +1316,47 @@ def import_roster(env: dict[str, str], size: int, db: str, committee_code: str) 
         rss,
         2,
     )
-    ok = r.ratio is not None and r.ratio <= 3 and rss <= 500
+    ok = r.ratio is not None and r.ratio <= 2 and rss <= 500
+    r.verdict = "PASS" if ok else "FAIL"
+    show(r)
+    return r
+
+
+def reimport_roster(env: dict[str, str], size: int, db: str) -> Result:
+    """The same 100,000-row file imported a second time: every row updates a member (issue 22.2). Same
+    target as the first import: the staged rows are applied set-based (UPDATE … FROM per batch)."""
+    r = Result(
+        size,
+        db,
+        f"re-import {IMPORT_ROWS:,}-row roster .xlsx (all updates)",
+        target="≤ 2 × import floor, RSS ≤ 500 MB",
+    )
+    if not command_exists(env, "import_members"):
+        r.note = "command not present (ronghe import_members)"
+        show(r)
+        return r
+    xlsx = BASE_DIR / f"roster-{IMPORT_ROWS}.xlsx"
+    if not xlsx.exists():
+        write_roster_xlsx(xlsx, IMPORT_ROWS)
+    times: list[float] = []
+    rss = 0.0
+    scratch_env = scratch_database(env, db)
+    for _ in range(2):
+        scratch_env = scratch_database(env, db, reset=True)
+        code = scratch_branch_code(scratch_env)
+        run_worker(scratch_env, "command", "import_members", str(xlsx), "--org", code)  # untimed: creates
+        rep = run_worker(scratch_env, "command", "import_members", str(xlsx), "--org", code)
+        times.append(rep["seconds"])
+        rss = max(rss, rep["rss_mb"])
+    floor, _ = repeat_worker(scratch_env, 3, "import-floor", str(xlsx))
+    r.median, r.p95, r.floor, r.rss_mb, r.runs = (
+        statistics.median(times),
+        p95(times),
+        statistics.median(floor),
+        rss,
+        2,
+    )
+    ok = r.ratio is not None and r.ratio <= 2 and rss <= 500
     r.verdict = "PASS" if ok else "FAIL"
     show(r)
     return r

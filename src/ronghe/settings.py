@@ -142,10 +142,18 @@ TEMPLATES = [
 
 _default_db = f"sqlite:///{DATA_DIR / 'ronghe.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db), conn_max_age=60)}
+# SQLite holds one writer at a time. A transaction that writes takes the lock when it begins
+# (IMMEDIATE), so it waits for the writer before it instead of failing half-way ("database is locked"
+# on the upgrade of a read transaction, which no busy timeout helps). The busy timeout is longer
+# than any write transaction the platform makes (an import writes in batches of ~2 s at most), so a
+# check-in during an import waits briefly instead of failing (issue 22).
+RONGHE_SQLITE_BUSY_SECONDS = env_int("RONGHE_SQLITE_BUSY_SECONDS", 30)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        f"PRAGMA busy_timeout={RONGHE_SQLITE_BUSY_SECONDS * 1000};",
+        "timeout": RONGHE_SQLITE_BUSY_SECONDS,
         "transaction_mode": "IMMEDIATE",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -187,10 +195,13 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Lockout: 5 failures → 15 minutes, counted per account and per IP (django-axes).
+# Lockout (accounts/lockout.py): 5 failures of one account from one address → 15 minutes; 30 failures
+# of any accounts from one address lock that address (a meeting room behind one NAT shares it).
 AXES_FAILURE_LIMIT = env_int("RONGHE_LOCKOUT_FAILURES", 5)
+RONGHE_LOCKOUT_ADDRESS_FAILURES = env_int("RONGHE_LOCKOUT_ADDRESS_FAILURES", 30)
 AXES_COOLOFF_TIME = env_int("RONGHE_LOCKOUT_MINUTES", 15) / 60
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "ronghe.accounts.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ronghe.accounts.views.auth.lockout_response"
 AXES_VERBOSE = False
@@ -275,9 +286,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 RONGHE_UPLOAD_MAX_BYTES = env_int("RONGHE_UPLOAD_MAX_MB", 20) * 1024 * 1024
 # Import files hold personal data in clear: uploads and rejected-row files are deleted this many hours
-# after the upload (`ronghe import_maintenance`, run hourly); a running import silent this long failed.
+# after the upload (`ronghe import_maintenance`, run hourly); a running import silent this many minutes
+# (it beats every 10 s) failed: its worker died, and the page offers to retry or cancel it.
 RONGHE_IMPORT_FILE_HOURS = env_int("RONGHE_IMPORT_FILE_HOURS", 24)
-RONGHE_IMPORT_STALE_MINUTES = env_int("RONGHE_IMPORT_STALE_MINUTES", 15)
+RONGHE_IMPORT_STALE_MINUTES = env_int("RONGHE_IMPORT_STALE_MINUTES", 2)
 RONGHE_CLAIM_PHOTO_MAX_BYTES = env_int("RONGHE_CLAIM_PHOTO_MAX_MB", 5) * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": os.environ.get("RONGHE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}

@@ -19,6 +19,7 @@ def _job(cast) -> ImportJob:  # noqa: ANN001
 @url_sample("member_io:import-job")
 @url_sample("member_io:import-commit")
 @url_sample("member_io:import-cancel")
+@url_sample("member_io:import-retry")
 @url_sample("member_io:import-rejected")
 def job_sample(cast):  # noqa: ANN001, ANN201
     return {"code": _job(cast).code}

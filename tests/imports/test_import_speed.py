@@ -1,6 +1,6 @@
 """The fast paths of the roster import give the same results as the plain ones they replaced:
 per-file RowParser memo, BatchCipher, the ISO date shortcut, whitespace cleaning, and a unique
-conflict met by the (background) COPY itself."""
+member registered between the check and the write."""
 
 import re
 import unicodedata
@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from ronghe.core import crypto
-from ronghe.core.imports.errors import CellError, ImportRefused
+from ronghe.core.imports.errors import CellError
 from ronghe.core.imports.reading import Header
 from ronghe.core.imports.values import clean_text, parse_date
 from ronghe.core.models import AuditEntry
@@ -111,8 +111,9 @@ def test_new_member_rows_match_what_a_saved_member_holds(cast):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_unique_conflict_met_by_the_insert_refuses_the_import(cast, tmp_path, monkeypatch):
-    """A member registered after the batch lookup: the COPY (or INSERT) itself hits the unique index."""
+def test_a_member_registered_after_the_check_is_updated_not_duplicated(cast, tmp_path, monkeypatch):
+    """A member registered after the batch lookup (by hand, or by another import): applying the staged
+    rows finds them by the ID number's index and updates them (issue 22: no refusal half-way)."""
     number = valid_id_number(date(1981, 2, 3), "男")
     member = Member(name="孙零", gender="男", birth_date=date(1981, 2, 3), joined_on=date(2010, 1, 1))
     member.organization = cast.org_a
@@ -126,10 +127,11 @@ def test_a_unique_conflict_met_by_the_insert_refuses_the_import(cast, tmp_path, 
     rows.append(["孙一", "男", number, None, "", "", "2019-07-01"])
     path = write_csv(tmp_path / "clash.csv", [HEADER, *rows])
     before = Member.objects.count()
-    with pytest.raises(ImportRefused) as exc:
-        member_imports.commit(
-            path=path, kind="csv", target=cast.org_a, user=None, valid_only=False, original_name="clash.csv"
-        )
-    assert exc.value.message == "导入期间有相同公民身份号码的党员被登记，本次未导入任何数据，请重新导入"
-    assert Member.objects.count() == before
-    assert not AuditEntry.objects.filter(event="member.import").exists()
+    outcome = member_imports.commit(
+        path=path, kind="csv", target=cast.org_a, user=None, valid_only=False, original_name="clash.csv"
+    )
+    assert (outcome.created, outcome.updated) == (3, 1)
+    assert Member.objects.count() == before + 3
+    member.refresh_from_db()
+    assert member.name == "孙一"
+    assert AuditEntry.objects.filter(event="member.import").count() == 1

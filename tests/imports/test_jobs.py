@@ -15,6 +15,7 @@ from ronghe.core import dbfeatures
 from ronghe.core.imports import jobs
 from ronghe.core.models import ImportJob
 from ronghe.members import imports as member_imports
+from ronghe.members.models import Member
 from tests.factories import valid_id_number
 from tests.imports.sheets import HEADER, write_xlsx
 
@@ -71,11 +72,11 @@ def test_a_stale_running_job_is_shown_failed_and_a_new_import_runs(client_for, c
     # when the user looks at it
     page = client.get(reverse("member_io:import-job", kwargs={"code": dead.code})).content.decode()
 
-    # then it is failed, says so, and its upload is gone
+    # then it is failed, says so and offers to retry or cancel (the upload is kept for that)
     dead.refresh_from_db()
-    assert (dead.status, dead.message, dead.stored_name) == ("failed", "导入进程异常中止，请重新导入", "")
-    assert "导入失败：导入进程异常中止，请重新导入" in page and 'hx-trigger="every 1s"' not in page
-    assert not (jobs.storage_dir() / "dead.upload").exists()
+    assert (dead.status, dead.message, dead.stored_name) == ("failed", jobs.DEAD, "dead.upload")
+    assert f"导入失败：{jobs.DEAD}" in page and 'hx-trigger="every 1s"' not in page
+    assert 'id="retry-import"' in page and 'id="cancel-import"' in page
     assert "导入失败" in client.get(reverse("member_io:import")).content.decode()
     # and the next import is not held up by it
     path = write_xlsx(tmp_path / "a.xlsx", [HEADER, ["张三", "男", valid_id_number(date(1980, 1, 2), "男")]])
@@ -83,6 +84,51 @@ def test_a_stale_running_job_is_shown_failed_and_a_new_import_runs(client_for, c
         data = {"organization": str(cast.org_a.code), "file": SimpleUploadedFile("a.xlsx", fh.read())}
     assert client.post(reverse("member_io:import"), data).status_code == 302
     assert ImportJob.objects.latest("id").status == "validated"
+
+
+@pytest.mark.django_db
+def test_a_job_whose_worker_died_is_retried_from_the_page(client_for, cast, tmp_path, settings):
+    # given: a previewed file whose commit's worker was killed (it stopped beating 20 minutes ago)
+    settings.RONGHE_IMPORT_STALE_MINUTES = 15
+    number = valid_id_number(date(1980, 1, 3), "男")
+    path = write_xlsx(tmp_path / "a.xlsx", [HEADER, ["李四", "男", number, None, "", "", "2019-07-01"]])
+    client = client_for(cast.secretary_a)
+    with path.open("rb") as fh:
+        data = {"organization": str(cast.org_a.code), "file": SimpleUploadedFile("a.xlsx", fh.read())}
+    client.post(reverse("member_io:import"), data)
+    job = ImportJob.objects.latest("id")
+    ImportJob.objects.filter(pk=job.pk).update(
+        status="committing", heartbeat_at=timezone.now() - timedelta(minutes=20)
+    )
+    url = reverse("member_io:import-job", kwargs={"code": job.code})
+    assert "导入失败" in client.get(url).content.decode()
+    # when: the user presses 重试, then confirms the import again
+    assert client.post(reverse("member_io:import-retry", kwargs={"code": job.code})).status_code == 302
+    job.refresh_from_db()
+    assert job.status == "validated", job.message
+    assert (job.valid_count, job.invalid_count) == (1, 0), job.errors
+    client.post(reverse("member_io:import-commit", kwargs={"code": job.code}), {"mode": "atomic"})
+    # then: the member is imported once
+    job.refresh_from_db()
+    assert job.status == "committed", job.message
+    assert Member.objects.filter(name="李四").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_job_whose_worker_died_can_be_cancelled_and_its_upload_goes(client_for, cast, settings):
+    settings.RONGHE_IMPORT_STALE_MINUTES = 15
+    dead = _running(cast, minutes_ago=60)
+    (jobs.storage_dir() / "dead.upload").write_bytes(b"personal data")
+    client = client_for(cast.secretary_a)
+    client.get(reverse("member_io:import-job", kwargs={"code": dead.code}))
+    assert client.post(reverse("member_io:import-cancel", kwargs={"code": dead.code})).status_code == 302
+    dead.refresh_from_db()
+    assert (dead.status, dead.stored_name) == ("cancelled", "")
+    assert not (jobs.storage_dir() / "dead.upload").exists()
+    # a cancelled job cannot be retried
+    client.post(reverse("member_io:import-retry", kwargs={"code": dead.code}))
+    dead.refresh_from_db()
+    assert dead.status == "cancelled"
 
 
 @pytest.mark.django_db
@@ -174,4 +220,4 @@ def test_a_running_job_without_any_heartbeat_counts_from_its_last_update(client_
     page = client_for(cast.secretary_a).get(reverse("member_io:import-job", kwargs={"code": job.code}))
     job.refresh_from_db()
     assert job.status == "failed"
-    assert "导入进程异常中止，请重新导入" in page.content.decode()
+    assert jobs.DEAD in page.content.decode()

@@ -262,3 +262,19 @@ def test_seeded_requirements_match_the_rules(db):
     assert reqs["democratic_appraisal"] == ("year", 1, False)
     assert reqs["heart_talk"] == ("year", 1, True)
     _ = BytesIO, timedelta
+
+
+def test_a_double_tap_on_check_in_records_one_check_in(cast, branch_members, record, monkeypatch):
+    """Both requests of a double tap read the attendance before either wrote it (issue 22)."""
+    from ronghe.core.models import AuditEntry
+    from ronghe.orglife.services import evidence
+
+    meeting = record(present=0, held=at(2026, 11, 20, 9), ends_at=at(2026, 11, 20, 11))
+    meeting = services.open_checkin(actor=cast.secretary_a, meeting=meeting, now=at(2026, 11, 20, 8, 50))
+    stale = evidence._checkin_target(user=cast.member_a, code=meeting.checkin_code, now=at(2026, 11, 20, 8, 55))
+    services.check_in(user=cast.member_a, code=meeting.checkin_code, now=at(2026, 11, 20, 8, 55))
+    monkeypatch.setattr(evidence, "_checkin_target", lambda **kw: stale)
+    with pytest.raises(services.OrgLifeError, match="您已签到"):
+        services.check_in(user=cast.member_a, code=meeting.checkin_code, now=at(2026, 11, 20, 8, 55))
+    assert AuditEntry.objects.filter(event="orglife.checkin").count() == 1
+    assert meeting.attendances.filter(member=cast.member_a_record, checked_in_at__isnull=False).count() == 1

@@ -16,6 +16,7 @@ PROXY = "10.0.0.2"
 @pytest.fixture(autouse=True)
 def trusted(settings):
     settings.RONGHE_TRUSTED_PROXIES = frozenset({PROXY})
+    settings.RONGHE_LOCKOUT_ADDRESS_FAILURES = 5  # the per-address limit, low enough to reach here
 
 
 def _login(client, username, password, remote, forwarded=None):

@@ -10,6 +10,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from ronghe.accounts import lockout
 from ronghe.core import audit
 
 if TYPE_CHECKING:
@@ -62,9 +63,11 @@ def _locked_out(
     those attempts are recorded once each, as refused failures, by `_login_failed` (which runs after this)."""
     # The lock starts on the failure that reaches the limit; later failures (axes keeps counting) are refusals.
     failures = getattr(request, "axes_failures_since_start", None)
-    if request is not None and (failures is None or failures > settings.AXES_FAILURE_LIMIT):
+    limit = getattr(request, lockout.LIMIT_ATTR, settings.AXES_FAILURE_LIMIT)
+    if request is not None and (failures is None or failures > limit):
         setattr(request, _REFUSED, True)
         return
-    audit.record(
-        "auth.lockout", username=(username or "")[:150], outcome="failure", changes={"ip": ip_address or ""}
-    )
+    changes = {"ip": ip_address or ""}
+    if getattr(request, lockout.BY_ADDRESS_ATTR, False):
+        changes["scope"] = "address"  # every account from this address, not only this one
+    audit.record("auth.lockout", username=(username or "")[:150], outcome="failure", changes=changes)

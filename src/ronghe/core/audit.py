@@ -151,6 +151,10 @@ def append(entries: list[AuditEntry]) -> None:
         _lock()
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
         if ring is None:
+            # read again under the lock: a concurrent first record may have made the keys meanwhile
+            # (40 check-ins racing on a fresh site found the file missing and a record present)
+            ring = auditkeys.load()
+        if ring is None:
             if head.last_id:
                 raise auditkeys.AuditKeyError(
                     "审计密钥文件缺失，而数据库中已有审计记录：请从备份恢复 audit_keys.json，不要让系统重新生成"

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
-from types import TracebackType
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 
@@ -37,6 +35,8 @@ def bulk_load(
     batch: int = 20000,
     *,
     binary: bool = False,
+    table: str | None = None,
+    leading: Sequence[str] = (),
 ) -> int:
     """Insert raw value tuples (in `fields` order; a foreign key takes its id) without model instances.
 
@@ -47,16 +47,24 @@ def bulk_load(
     `binary=True` uses COPY's binary format when every column has a type in BINARY_TYPES: less work
     for the client and the server, but each value must already be of its column's Python type
     (str, int, date, aware datetime, UUID); the text format also accepts e.g. "3" for an integer.
+
+    `table` writes into another table with the model's columns (a `Stage`), and each row then starts
+    with the values of the `leading` raw columns (keys and integers, passed as they are).
     """
-    table = connection.ops.quote_name(model._meta.db_table)
+    table = connection.ops.quote_name(table or model._meta.db_table)
     model_fields, columns = _columns(model, fields)
+    if leading:
+        columns = ", ".join([*(connection.ops.quote_name(c) for c in leading), columns])
+        binary = False
     total = 0
     with connection.cursor() as cursor:
         if dbfeatures.enabled("copy"):
             raw = cursor.cursor
             chunk: list[Sequence[Any]] = []
 
-            jsons = [i for i, f in enumerate(model_fields) if f.get_internal_type() == "JSONField"]
+            jsons = [
+                i + len(leading) for i, f in enumerate(model_fields) if f.get_internal_type() == "JSONField"
+            ]
             types = _binary_types(model_fields) if binary else None
 
             def flush_copy() -> None:
@@ -84,9 +92,9 @@ def bulk_load(
                 flush_copy()
                 total += len(chunk)
             return total
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * (len(leading) + len(fields)))})"
         conn = connections[DEFAULT_DB_ALIAS]
-        preps = [_prep(f, conn) for f in model_fields]
+        preps = [None] * len(leading) + [_prep(f, conn) for f in model_fields]
         pending: list[list[Any]] = []
         for row in rows:
             pending.append([v if p is None or v is None else p(v) for p, v in zip(preps, row, strict=True)])
@@ -163,55 +171,131 @@ def _binary_types(model_fields: Sequence[Field[Any, Any]]) -> list[str] | None:
     return types
 
 
-class BackgroundCopy:
-    """Binary COPY of one batch at a time on a worker thread (PostgreSQL; see `bulk_load`).
+class Stage:
+    """A work table shaped like `model`'s columns, where a bulk write is prepared before it is applied.
 
-    `send(rows)` waits for the previous batch, starts copying `rows` and returns at once, so the
-    server inserts and indexes one batch while the caller validates and encrypts the next (on two
-    cores). A psycopg connection runs one operation at a time: a query the caller makes meanwhile
-    simply waits for the COPY. Used as a context manager, leaving waits for the last batch; a failed
-    COPY is raised as Django's database error (IntegrityError …) from `send`, `wait` or the exit,
-    taking precedence over the error it caused in the caller (an aborted transaction).
+    Rows are staged under a key (the job's file) with a sequence number and, for rows that update an
+    existing record, its id (`target_id`). `apply(key, fields)` then writes them in batches of `batch`
+    rows, each batch one short transaction: new rows with `INSERT … SELECT`, existing ones with one
+    set-based `UPDATE … FROM` (PostgreSQL; SQLite ≥ 3.33), and the batch's staged rows deleted in the
+    same transaction — so a rerun after a crash applies exactly what is left (idempotent), and no
+    transaction holds SQLite's write lock for long (issue 22). A row at sequence 0 marks the staging
+    as complete. The table is created on first use (`CREATE TABLE IF NOT EXISTS`): a work table, not
+    part of the model, its rows gone once applied.
     """
 
-    def __init__(self, model: type[Model], fields: Sequence[str]) -> None:
-        model_fields, columns = _columns(model, fields)
-        types = _binary_types(model_fields)
-        if connection.vendor != "postgresql" or types is None:
-            raise ValueError("BackgroundCopy needs PostgreSQL and columns with binary COPY types")
-        table = connection.ops.quote_name(model._meta.db_table)
-        self.sql = f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)"
-        self.types = types
-        connection.ensure_connection()
-        self.raw = connection.connection
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk-copy")
-        self.pending: Future[int] | None = None
-        self.total = 0
+    def __init__(self, model: type[Model], fields: Sequence[str], *, unique: str) -> None:
+        self.model = model
+        self.fields = list(fields)
+        self.unique = unique  # the column that identifies a record (a staged new row may exist by now)
+        self.table = f"{model._meta.db_table}_stage"
+        self.model_fields, self.columns = _columns(model, fields)
 
-    def send(self, rows: list[Sequence[Any]]) -> None:
-        self.wait()
-        self.pending = self.pool.submit(self._copy, rows)
+    def _q(self, name: str) -> str:
+        return str(connection.ops.quote_name(name))
 
-    def _copy(self, rows: list[Sequence[Any]]) -> int:
-        with self.raw.cursor() as cursor, cursor.copy(self.sql) as copy:
-            copy.set_types(self.types)
-            for row in rows:
-                copy.write_row(row)
-        return len(rows)
+    def ensure(self) -> None:
+        specs = [
+            f"{self._q(f.column)} {f.db_type(connection)}"
+            for f in self.model_fields
+            if f.column is not None and f.db_type(connection)
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {self._q(self.table)} (stage_key varchar(200) NOT NULL, "
+                f"stage_seq bigint NOT NULL, target_id bigint NULL, {', '.join(specs)})"
+            )
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS {self._q(self.table + '_key')} "
+                f"ON {self._q(self.table)} (stage_key, stage_seq)"
+            )
 
-    def wait(self) -> None:
-        pending, self.pending = self.pending, None
-        if pending is not None:
-            with connection.wrap_database_errors:
-                self.total += pending.result()
+    def is_complete(self, key: str) -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {self._q(self.table)} WHERE stage_key = %s AND stage_seq = 0", [key]
+            )
+            return cursor.fetchone() is not None
 
-    def __enter__(self) -> BackgroundCopy:
-        return self
+    def clear(self, key: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {self._q(self.table)} WHERE stage_key = %s", [key])
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        try:
-            self.wait()
-        finally:
-            self.pool.shutdown(wait=True)
+    def add(self, key: str, first_seq: int, rows: Sequence[tuple[int | None, Sequence[Any]]]) -> int:
+        """Stage `rows` — (target id or None, values in `fields` order) — from sequence `first_seq`."""
+        staged = ([key, first_seq + i, target, *values] for i, (target, values) in enumerate(rows))
+        with transaction.atomic():
+            return bulk_load(
+                self.model,
+                self.fields,
+                staged,
+                table=self.table,
+                leading=["stage_key", "stage_seq", "target_id"],
+            )
+
+    def complete(self, key: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {self._q(self.table)} (stage_key, stage_seq) VALUES (%s, 0)", [key])
+
+    def pending(self, key: str) -> tuple[int, int]:
+        """(new rows, updates) still staged under `key`."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*) - COUNT(target_id), COUNT(target_id) FROM {self._q(self.table)} "
+                "WHERE stage_key = %s AND stage_seq > 0",
+                [key],
+            )
+            new, updates = cursor.fetchone()
+        return int(new), int(updates)
+
+    def apply(
+        self,
+        key: str,
+        update_fields: Sequence[str],
+        *,
+        batch: int = 2000,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> tuple[int, int]:
+        """Write what is staged under `key` into the model's table, batch by batch; returns (created,
+        updated). Updates set only `update_fields`; inserts write every staged column."""
+        stage, table = self._q(self.table), self._q(self.model._meta.db_table)
+        unique = self._q(_columns(self.model, [self.unique])[0][0].column or self.unique)
+        pk = self._q(str(getattr(self.model._meta.pk, "column", "id")))
+        _, update_columns = _columns(self.model, update_fields)
+        sets = ", ".join(f"{c} = s.{c}" for c in update_columns.split(", "))
+        window = "stage_key = %s AND stage_seq >= %s AND stage_seq < %s"
+        created = updated = 0
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT MIN(stage_seq), MAX(stage_seq) FROM {stage} WHERE stage_key = %s AND stage_seq > 0",
+                [key],
+            )
+            low, high = cursor.fetchone()
+        if low is None:
+            return 0, 0
+        for start in range(int(low), int(high) + 1, batch):
+            params: list[str | int] = [key, start, start + batch]
+            with transaction.atomic(), connection.cursor() as cursor:
+                # a record registered since the row was staged (by hand, or by another import) is updated
+                cursor.execute(
+                    f"UPDATE {stage} SET target_id = (SELECT m.{pk} FROM {table} m WHERE m.{unique} = {stage}.{unique}) "
+                    f"WHERE {window} AND target_id IS NULL "
+                    f"AND EXISTS (SELECT 1 FROM {table} m WHERE m.{unique} = {stage}.{unique})",
+                    params,
+                )
+                cursor.execute(
+                    f"UPDATE {table} SET {sets} FROM {stage} s WHERE s.target_id = {table}.{pk} AND s.{window}",
+                    params,
+                )
+                updated += max(cursor.rowcount, 0)
+                cursor.execute(
+                    f"INSERT INTO {table} ({self.columns}) SELECT {self.columns} FROM {stage} "
+                    f"WHERE {window} AND target_id IS NULL",
+                    params,
+                )
+                created += max(cursor.rowcount, 0)
+                cursor.execute(f"DELETE FROM {stage} WHERE {window}", params)
+            if progress is not None:
+                progress(created, updated)
+        self.clear(key)  # the completion mark
+        return created, updated

@@ -28,6 +28,7 @@ io_urlpatterns = [
     path("import/<uuid:code>/", io.import_job, name="import-job"),
     path("import/<uuid:code>/commit/", io.import_commit, name="import-commit"),
     path("import/<uuid:code>/cancel/", io.import_cancel, name="import-cancel"),
+    path("import/<uuid:code>/retry/", io.import_retry, name="import-retry"),
     path("import/<uuid:code>/rejected.xlsx", io.import_rejected, name="import-rejected"),
     path("export/", io.export_roster, name="export"),
     path("<uuid:code>/card.docx", io.member_card, name="member-card"),

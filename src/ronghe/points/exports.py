@@ -14,6 +14,8 @@ from ronghe.points import queries
 from ronghe.points.models import MemberYear, PointsEntry
 
 BATCH = 2000
+# Excel's limit of hyperlinks in one worksheet (xlsxwriter refuses more, with a warning only).
+LINKS_PER_SHEET = 65_530
 
 
 def _workbook(buffer: io.BytesIO) -> xlsxwriter.Workbook:
@@ -90,8 +92,21 @@ def ledger_xlsx(org: Organization, year: int, base_url: str = "") -> bytes:
                 ]
             ),
         )
-        ws2.write_url(row, 8, f"{prefix}{e.code}/", string="查看来源")
+        url = f"{prefix}{e.code}/"
+        if row <= LINKS_PER_SHEET:
+            ws2.write_url(row, 8, url, string="查看来源")
+        else:
+            # Excel keeps at most 65,530 hyperlinks a sheet and drops the rest silently (35,800 rows of
+            # the county ledger lost their link): past it the address is written as text, said below.
+            ws2.write_string(row, 8, url)
         row += 1
+    if row - 1 > LINKS_PER_SHEET:
+        ws2.write_string(
+            row + 1,
+            0,
+            f"说明：Excel 每个工作表最多保存 {LINKS_PER_SHEET} 个超链接，第 {LINKS_PER_SHEET + 2} 行起的“来源链接”以网址文字给出，"
+            "复制到浏览器即可打开。",
+        )
     wb.close()
     return buffer.getvalue()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -12,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from ronghe.accounts import services
+from ronghe.accounts import lockout, services
 from ronghe.accounts.forms import ChangePasswordForm, LoginForm
 from ronghe.core.errors import add_to_form
 from ronghe.core.permissions import public
@@ -34,11 +35,13 @@ def lockout_response(
     request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any
 ) -> HttpResponse:
     form = LoginForm(request)
+    minutes = round(settings.AXES_COOLOFF_TIME * 60)
+    if getattr(request, lockout.BY_ADDRESS_ATTR, False):
+        message = f"本网络地址登录失败次数过多，已暂停从此地址登录{minutes}分钟，请稍后再试。"
+    else:
+        message = f"登录失败次数过多，账户已锁定{minutes}分钟，请稍后再试。"
     return render(
-        request,
-        "accounts/login.html",
-        {"form": form, "locked": True, "lockout_message": "登录失败次数过多，账户已锁定15分钟，请稍后再试。"},
-        status=429,
+        request, "accounts/login.html", {"form": form, "locked": True, "lockout_message": message}, status=429
     )
 
 

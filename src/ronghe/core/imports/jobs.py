@@ -9,9 +9,10 @@ States: `start_import` refuses an unsafe file at once and queues the preview of 
 (VALIDATING → VALIDATED, or REFUSED when it cannot be read); `request_commit` queues the commit (VALIDATED → COMMITTING →
 COMMITTED; back to VALIDATED when an all-or-nothing commit met bad rows and wrote nothing).
 
-A running pass beats `heartbeat_at` with its progress. A job left VALIDATING or COMMITTING without a
-heartbeat for RONGHE_IMPORT_STALE_MINUTES (its worker was killed) is marked FAILED when someone looks
-at it (`fail_if_stale`) and by `ronghe import_maintenance` (`maintain`); nothing waits on it.
+A running pass beats `heartbeat_at` every HEARTBEAT_SECONDS from a thread of its own, and with its
+progress. A job left VALIDATING or COMMITTING without a heartbeat for RONGHE_IMPORT_STALE_MINUTES
+(its worker was killed) is marked FAILED when someone looks at it (`fail_if_stale`) and by `ronghe
+import_maintenance` (`maintain`); its upload is kept, so the page offers `retry` and `cancel`.
 
 Files hold personal data in clear: they are written 0600 in a 0700 directory, the upload is deleted
 once committed, refused, failed or cancelled (`cancel`, VALIDATED → CANCELLED), and `maintain` deletes the upload and the rejected-rows file of
@@ -20,7 +21,9 @@ every job older than RONGHE_IMPORT_FILE_HOURS (a previewed job not committed by 
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -31,7 +34,7 @@ from typing import Any, Protocol
 import python_calamine as pc
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, OperationalError, connection, connections
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
@@ -44,7 +47,9 @@ from ronghe.core.types import Actor, OrgNode
 
 PROGRESS_EVERY = 1000
 RUNNING = (ImportStatus.VALIDATING, ImportStatus.COMMITTING)
-DEAD = "导入进程异常中止，请重新导入"
+DEAD = "导入进程异常中止（例如服务器重启），本次导入没有完成"
+# A running pass beats this often from a thread of its own, whatever the pass is doing.
+HEARTBEAT_SECONDS = 10
 EXPIRED = "上传的文件超过 {hours} 小时未导入，已按规定删除，请重新上传"
 CRASHED = "导入过程中出现错误，未导入任何数据，请重新导入；如再次出现请联系系统管理员"
 
@@ -136,7 +141,7 @@ def write_private(path: Path, chunks: Iterable[bytes]) -> None:
 
 
 def stale_after() -> timedelta:
-    return timedelta(minutes=limit("RONGHE_IMPORT_STALE_MINUTES", 15))
+    return timedelta(minutes=limit("RONGHE_IMPORT_STALE_MINUTES", 2))
 
 
 def keep_files_for() -> timedelta:
@@ -234,8 +239,43 @@ def _beat_aside(job_id: int, count: int, now: datetime) -> bool:
         side.close()
 
 
+class _Heartbeat:
+    """Beats the job's `heartbeat_at` every HEARTBEAT_SECONDS from a thread with its own database
+    connection, so a long step (a big sheet opened, a batch applied) never looks like a dead worker,
+    and a killed worker's job stops beating at once. A beat that cannot be written is skipped."""
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, name=f"import-heartbeat-{job_id}", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            while not self.stop.wait(HEARTBEAT_SECONDS):
+                # the database busy or gone: the next beat tries again
+                with contextlib.suppress(DatabaseError):
+                    ImportJob.objects.filter(pk=self.job_id, status__in=RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    def __enter__(self) -> _Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join(timeout=HEARTBEAT_SECONDS)
+
+
 @task()
 def run_import(job_id: int, phase: str) -> None:
+    with _Heartbeat(job_id):
+        _run_import(job_id, phase)
+
+
+def _run_import(job_id: int, phase: str) -> None:
     """The background half of an import: the preview pass or the commit pass of one job."""
     job = ImportJob.objects.select_related("organization", "created_by").get(pk=job_id)
     if job.status not in RUNNING or not job.stored_name:
@@ -303,9 +343,17 @@ def _delete_files(job: ImportJob) -> None:
             (storage_dir() / name).unlink(missing_ok=True)
 
 
-def _fail(job_id: int, message: str, *, running_only: bool = True, before: datetime | None = None) -> bool:
+def _fail(
+    job_id: int,
+    message: str,
+    *,
+    running_only: bool = True,
+    before: datetime | None = None,
+    keep_upload: bool = False,
+) -> bool:
     """Mark a job FAILED and delete its files; with `running_only`, only if it is still running
-    (and, with `before`, its heartbeat is older than that)."""
+    (and, with `before`, its heartbeat is older than that). `keep_upload` keeps the uploaded file so
+    the job can be retried (it is deleted with the others after RONGHE_IMPORT_FILE_HOURS)."""
     jobs = ImportJob.objects.filter(pk=job_id)
     if running_only:
         jobs = jobs.filter(status__in=RUNNING)
@@ -314,15 +362,18 @@ def _fail(job_id: int, message: str, *, running_only: bool = True, before: datet
     job = jobs.first()
     if job is None:
         return False
-    if not jobs.update(status=ImportStatus.FAILED, message=message, stored_name="", rejected_name=""):
+    kept = job.stored_name if keep_upload else ""
+    if not jobs.update(status=ImportStatus.FAILED, message=message, stored_name=kept, rejected_name=""):
         return False
+    if keep_upload:
+        job.stored_name = ""
     _delete_files(job)
     return True
 
 
 def fail_if_stale(job: ImportJob) -> ImportJob:
     """A running job whose heartbeat stopped is FAILED (its worker died); returns the job as it is now."""
-    if job.is_running and _fail(job.pk, DEAD, before=timezone.now() - stale_after()):
+    if job.is_running and _fail(job.pk, DEAD, before=timezone.now() - stale_after(), keep_upload=True):
         job.refresh_from_db()
     return job
 
@@ -333,7 +384,7 @@ def maintain(now: datetime | None = None) -> dict[str, int]:
     stray files in the imports directory that no job names."""
     now = now or timezone.now()
     stale = sum(
-        _fail(pk, DEAD, before=now - stale_after())
+        _fail(pk, DEAD, before=now - stale_after(), keep_upload=True)
         for pk in ImportJob.objects.filter(status__in=RUNNING).values_list("pk", flat=True)
     )
     cutoff = now - keep_files_for()
@@ -342,7 +393,7 @@ def maintain(now: datetime | None = None) -> dict[str, int]:
     for job in old.exclude(stored_name="", rejected_name=""):
         _delete_files(job)
         fields = {"stored_name": "", "rejected_name": ""}
-        if job.status == ImportStatus.VALIDATED:
+        if job.status in (ImportStatus.VALIDATED, ImportStatus.FAILED):
             hours = int(keep_files_for().total_seconds() // 3600)
             fields |= {"status": ImportStatus.FAILED, "message": EXPIRED.format(hours=hours)}
         expired += ImportJob.objects.filter(pk=job.pk).exclude(status__in=RUNNING).update(**fields)
@@ -362,11 +413,36 @@ def maintain(now: datetime | None = None) -> dict[str, int]:
     return {"stale": stale, "expired": expired, "strays": strays}
 
 
-def cancel(job: ImportJob) -> bool:
-    """Drop a previewed job that will not be committed: CANCELLED, its upload and rejected rows deleted."""
-    done = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATED).update(
-        status=ImportStatus.CANCELLED, message="", stored_name="", rejected_name=""
+def can_retry(job: ImportJob) -> bool:
+    """A job whose worker died, its upload still kept."""
+    return (
+        job.status == ImportStatus.FAILED
+        and bool(job.stored_name)
+        and (storage_dir() / job.stored_name).exists()
     )
+
+
+def retry(job: ImportJob) -> bool:
+    """Run a failed job again from its upload: the preview first, then the user confirms as before. A
+    commit that died half-way is finished by the next commit (the app's commit pass resumes)."""
+    if not can_retry(job):
+        return False
+    done = (
+        ImportJob.objects.filter(pk=job.pk, status=ImportStatus.FAILED)
+        .exclude(stored_name="")
+        .update(status=ImportStatus.VALIDATING, message="", processed_rows=0, heartbeat_at=timezone.now())
+    )
+    if done:
+        run_import.enqueue(job.pk, "preview")
+    return bool(done)
+
+
+def cancel(job: ImportJob) -> bool:
+    """Drop a previewed or failed job that will not be committed: CANCELLED, its upload and rejected
+    rows deleted."""
+    done = ImportJob.objects.filter(
+        pk=job.pk, status__in=[ImportStatus.VALIDATED, ImportStatus.FAILED]
+    ).update(status=ImportStatus.CANCELLED, message="", stored_name="", rejected_name="")
     if done:
         _delete_files(job)
     return bool(done)

@@ -1,30 +1,31 @@
-"""The commit pass: write the valid rows of a roster file in one transaction.
+"""The commit pass: stage the valid rows of a roster file, then apply them in short batches.
 
-New members are inserted without building model instances (a background COPY on PostgreSQL,
-`core.bulk.bulk_load` elsewhere); members already registered under the same ID number are updated
-with the columns the file has. Commits run one at a time, and each is audited as member.import.
+New members are staged without building model instances; members already registered under the same
+ID number are staged as they will be. Applying is set-based (`core.bulk.Stage`: INSERT … SELECT and
+UPDATE … FROM per batch), so an update writes as fast as a creation. Commits run one at a time, and
+each is audited as member.import.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection
 from django.utils import timezone
 
 from ronghe.accounts.models import User
 from ronghe.core import audit, crypto, dbfeatures
-from ronghe.core.bulk import BackgroundCopy, bulk_load, larger_page_cache
+from ronghe.core.bulk import Stage, larger_page_cache
 from ronghe.core.idnumbers import mask_id_number, mask_phone
 from ronghe.core.imports.errors import ImportRefused
 from ronghe.core.imports.jobs import Outcome
-from ronghe.core.imports.reading import Header
+from ronghe.core.imports.reading import Header, locate_header, open_rows
 from ronghe.core.readcache import invalidate_home_summary
-from ronghe.members.imports.columns import PLAIN_FIELDS
-from ronghe.members.imports.rows import BATCH, MemberRow, iterate
+from ronghe.members.imports.columns import ALIASES, PLAIN_FIELDS, REQUIRED
+from ronghe.members.imports.rows import MemberRow, iterate
 from ronghe.members.models import Member
 from ronghe.members.services import set_sensitive_numbers
 from ronghe.orgs.models import Organization
@@ -42,11 +43,12 @@ def commit(
     original_name: str,
     progress: Callable[[int], None] | None = None,
 ) -> Outcome:
-    """Write the rows in one transaction. All-or-nothing unless `valid_only`; audited as member.import.
+    """Stage the rows, then apply them in short batches. All-or-nothing unless `valid_only` (a bad row
+    leaves the roster untouched); audited as member.import.
 
-    Commits run one at a time (a PostgreSQL transaction lock), so two imports naming the same people
-    cannot both insert them: the later one finds the earlier one's rows and updates them (FILE-10).
-    A unique-index conflict with a member registered meanwhile by hand refuses the whole import."""
+    Commits run one at a time (a PostgreSQL advisory lock), so two imports naming the same people
+    cannot both insert them: the later one finds the earlier one's rows and updates them (FILE-10);
+    a member registered by hand meanwhile is updated too (`Stage.apply`)."""
     try:
         return _commit(
             path=path,
@@ -62,14 +64,35 @@ def commit(
 
 
 IMPORT_LOCK = 0x52484D49  # "RHMI": the advisory lock key of member-import commits
+# Rows applied per transaction. Each batch is one INSERT … SELECT and one UPDATE … FROM of this many
+# rows: milliseconds, far below the ~2 s the SQLite write lock may be held while others wait (issue 22).
+APPLY_BATCH = 2000
+
+STAGE = Stage(Member, [f.name for f in MEMBER_COLUMNS], unique="id_number_index")
 
 
-def _serialize_commits() -> None:
-    """Without the advisory lock (a PostgreSQL fast path, core.dbfeatures) two overlapping imports
-    run together and the later one is refused by the unique ID index with a clear message."""
-    if dbfeatures.enabled("advisory_lock"):
+@contextmanager
+def _one_commit_at_a_time() -> Iterator[None]:
+    """PostgreSQL: a session advisory lock held from the roster check to the last batch applied, so a
+    second import sees the first one's members and updates them. (SQLite has one writer anyway.)
+    Without the advisory lock (a PostgreSQL fast path, core.dbfeatures) two overlapping imports run
+    together and the later one is refused by the unique ID index with a clear message."""
+    if not dbfeatures.enabled("advisory_lock"):
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [IMPORT_LOCK])
+    try:
+        yield
+    finally:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK])
+
+
+def stage_key(path: Path) -> str:
+    """The staging area of one file: its stored name, size and time, so a rerun of the same job finds it."""
+    stat = path.stat()
+    return f"{path.name}:{stat.st_size}:{int(stat.st_mtime)}"
 
 
 def _commit(
@@ -82,83 +105,105 @@ def _commit(
     original_name: str,
     progress: Callable[[int], None] | None,
 ) -> Outcome:
+    """Two steps. Staging: every row is read, checked and, while the import may still go ahead, written
+    to the staging area in its final form, a batch per short transaction; nothing of the roster changes.
+    An all-or-nothing import with a bad row then clears the staging area: nothing was written. Applying:
+    the staged rows go into the roster a batch per short transaction (`core.bulk.Stage`). A rerun after
+    a crash finds the staging complete and applies what is left, so the user gets the whole file."""
     outcome = Outcome()
-    with transaction.atomic():
-        _serialize_commits()
-        with _copier() as copier:
-            for header, ok, errors, count in iterate(path, kind, target, user):
-                outcome.total = count
-                outcome.invalid.extend(errors)
-                outcome.invalid_rows += len({e.row for e in errors})
-                if not outcome.invalid or valid_only:
-                    created, updated = _write(ok, header, target, copier)
-                    outcome.created += created
-                    outcome.updated += updated
-                outcome.valid += len(ok)
-                if progress is not None:
-                    progress(count)
-        if outcome.invalid and not valid_only:
-            transaction.set_rollback(True)
-            outcome.created = outcome.updated = 0
-            return outcome
-        audit.record(
-            "member.import",
-            actor=user,
-            object_type="orgs.organization",
-            object_id=str(target.code),
-            object_repr=target.name,
-            org_path=target.path,
-            changes={
-                "file": original_name,
-                "mode": "valid_only" if valid_only else "atomic",
-                "created": outcome.created,
-                "updated": outcome.updated,
-                "rejected": outcome.invalid_rows,
-            },
+    STAGE.ensure()
+    key = stage_key(path)
+    with _one_commit_at_a_time():
+        if not STAGE.is_complete(key):
+            STAGE.clear(key)
+            seq = 1
+            with _larger_cache():
+                for header, ok, errors, count in iterate(path, kind, target, user):
+                    outcome.total = count
+                    outcome.invalid.extend(errors)
+                    outcome.invalid_rows += len({e.row for e in errors})
+                    if ok and (not outcome.invalid or valid_only):
+                        rows = _staged_rows(ok, header, target)
+                        seq += STAGE.add(key, seq, rows)
+                    outcome.valid += len(ok)
+                    if progress is not None:
+                        progress(count // 2)  # reading and checking is the first half of the bar
+            if outcome.invalid and not valid_only:
+                STAGE.clear(key)
+                return outcome
+            STAGE.complete(key)
+        else:
+            new, updates = STAGE.pending(key)
+            outcome.total = outcome.valid = new + updates
+        total = max(outcome.total, 1)
+        done_before = [0]
+
+        def applied(created: int, updated: int) -> None:
+            if progress is not None:
+                done_before[0] = created + updated
+                progress(total // 2 + done_before[0] * total // max(2 * outcome.valid, 1))
+
+        outcome.created, outcome.updated = STAGE.apply(
+            key, _update_fields(path, kind), batch=APPLY_BATCH, progress=applied
         )
-        # COPY bypasses the model signals: drop the cached counts and summaries here.
-        invalidate_home_summary()
+    audit.record(
+        "member.import",
+        actor=user,
+        object_type="orgs.organization",
+        object_id=str(target.code),
+        object_repr=target.name,
+        org_path=target.path,
+        changes={
+            "file": original_name,
+            "mode": "valid_only" if valid_only else "atomic",
+            "created": outcome.created,
+            "updated": outcome.updated,
+            "rejected": outcome.invalid_rows,
+        },
+    )
+    # Set-based SQL bypasses the model signals: drop the cached counts and summaries here.
+    invalidate_home_summary()
     return outcome
 
 
-def _copier() -> AbstractContextManager[BackgroundCopy | None]:
-    """New members go through a background COPY on PostgreSQL (the server writes one batch while
-    the next is validated); elsewhere `_write` inserts them itself (SQLite with a larger page cache)."""
-    if dbfeatures.enabled("copy"):
-        return BackgroundCopy(Member, [f.name for f in MEMBER_COLUMNS])
-    if connection.vendor == "sqlite":
-        return larger_page_cache()
-    return nullcontext()
+def _larger_cache() -> AbstractContextManager[None]:
+    return larger_page_cache() if connection.vendor == "sqlite" else nullcontext()
 
 
-def _write(
-    rows: list[tuple[MemberRow, Member | None]],
-    header: Header,
-    target: Organization,
-    copier: BackgroundCopy | None = None,
-) -> tuple[int, int]:
-    present = [f for f in PLAIN_FIELDS if f in header.columns or f in ("gender", "birth_date")]
-    present_status = "status" in header.columns
+def _present(header: Header) -> list[str]:
+    """The member columns the file sets (gender and birth date follow from the ID number)."""
+    return [f for f in PLAIN_FIELDS if f in header.columns or f in ("gender", "birth_date")]
+
+
+def _update_fields(path: Path, kind: str) -> list[str]:
+    """What the import changes on a member already registered: the columns the file has, the phone and
+    the time (the status is never changed by an import: a different one is a row error)."""
+    header = locate_header(open_rows(path, kind), ALIASES, REQUIRED)
+    return [*_present(header), "phone_encrypted", "phone_masked", "updated_at"]
+
+
+def _staged_rows(
+    rows: list[tuple[MemberRow, Member | None]], header: Header, target: Organization
+) -> list[tuple[int | None, list[Any]]]:
+    """Each row in its final form, in MEMBER_COLUMNS order: a new member as `_new_member_rows` builds
+    it, a registered one as it will be after the update (its other columns as they are)."""
+    present = _present(header)
     new = [row for row, member in rows if member is None]
-    changed: list[Member] = []
+    staged: list[tuple[int | None, list[Any]]] = [
+        (None, values) for values in _new_member_rows(new, present, target)
+    ]
+    now = timezone.now()
     for row, member in rows:
-        if member is not None:
-            for name in present:
-                if name in row.values:
-                    setattr(member, name, row.values[name])
-            if row.phone is not None:
-                set_sensitive_numbers(member, phone=row.phone)
-            changed.append(member)
-    if new and copier is not None:
-        copier.send(list(_new_member_rows(new, present, target)))
-    elif new:
-        bulk_load(Member, [f.name for f in MEMBER_COLUMNS], _new_member_rows(new, present, target))
-    if changed:
-        fields = [*present, "phone_encrypted", "phone_masked", "updated_at"]
-        if present_status:
-            fields.append("status")
-        Member.objects.bulk_update(changed, fields, batch_size=BATCH)
-    return len(new), len(changed)
+        if member is None:
+            continue
+        for name in present:
+            if name in row.values:
+                setattr(member, name, row.values[name])
+        if row.phone is not None:
+            set_sensitive_numbers(member, phone=row.phone)
+        member.updated_at = now
+        staged.append((member.pk, [getattr(member, f.attname) for f in MEMBER_COLUMNS]))
+    return staged
 
 
 def _new_member_rows(rows: list[MemberRow], present: list[str], target: Organization) -> Iterator[list[Any]]:

@@ -109,6 +109,7 @@ def import_job(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
         "commit_form": CommitForm(),
         "can_download": _may_download(request, job),
         "keep_hours": int(jobs.keep_files_for().total_seconds() // 3600),
+        "can_retry": jobs.can_retry(job),
         "members": imports.imported_members(job, request.user)[:200]
         if job.status == ImportStatus.COMMITTED
         else [],
@@ -132,6 +133,17 @@ def import_commit(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
         )
     else:
         jobs.request_commit(job=job, valid_only=form.cleaned_data["mode"] == "valid_only")
+    return redirect("member_io:import-job", code=job.code)
+
+
+@require("members.import")
+@require_POST
+def import_retry(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    job = _job(request, code)
+    if jobs.retry(job):
+        messages.success(request, "已重新开始：先检查文件，检查完成后请再次确认导入")
+    else:
+        messages.error(request, "该导入任务不能重试，请重新上传文件")
     return redirect("member_io:import-job", code=job.code)
 
 

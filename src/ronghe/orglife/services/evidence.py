@@ -115,13 +115,18 @@ def check_in(*, user: User, code: str, now: datetime | None = None) -> Attendanc
     if row.checked_in_at is not None:
         raise OrgLifeError("您已签到，不能重复签到", "code")
     with transaction.atomic():
-        row.status, row.reason, row.source, row.checked_in_at = (
-            AttendanceStatus.PRESENT,
-            "",
-            AttendanceSource.CHECKIN,
-            now,
-        )
-        row.save(update_fields=["status", "reason", "source", "checked_in_at"])
+        # Conditional on "not yet checked in": of a double tap's two requests only one writes the
+        # check-in and its audit row; the other is told it is already done (issue 22).
+        fields = {
+            "status": AttendanceStatus.PRESENT,
+            "reason": "",
+            "source": AttendanceSource.CHECKIN,
+            "checked_in_at": now,
+        }
+        if not Attendance.objects.filter(pk=row.pk, checked_in_at__isnull=True).update(**fields):
+            raise OrgLifeError("您已签到，不能重复签到", "code")
+        for name, value in fields.items():
+            setattr(row, name, value)
         audit.record("orglife.checkin", obj=row, actor=user)
         refresh_quorum(meeting)
         points_services.sync_meeting_points(meeting=meeting)

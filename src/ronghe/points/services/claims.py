@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -18,7 +18,7 @@ from ronghe.core.scoring.models import Indicator
 from ronghe.core.workflow import services as workflow
 from ronghe.members.models import Member
 from ronghe.points import rules
-from ronghe.points.choices import ClaimAction, SourceType
+from ronghe.points.choices import ClaimAction, ClaimState, SourceType
 from ronghe.points.models import Claim, PointsEntry
 from ronghe.points.services.ledger import check_indicator
 from ronghe.points.services.resolve import (
@@ -27,6 +27,9 @@ from ronghe.points.services.resolve import (
     refuse_if_frozen,
 )
 from ronghe.points.services.results import refresh_member_years
+
+# The same claim submitted again within this window is the same tap, not a second activity.
+REPEAT_WINDOW = timedelta(minutes=2)
 
 
 def submit_claim(
@@ -70,6 +73,22 @@ def submit_claim(
         except ValueError as exc:
             raise PointsError(str(exc), field="photo") from exc
     with transaction.atomic():
+        # A double tap sends the same claim twice: the repeat returns the first instead of a second claim
+        # and audit row (issue 22). The member's row lock makes the two requests take turns (PostgreSQL;
+        # SQLite's IMMEDIATE transactions already do).
+        Member.objects.select_for_update().filter(pk=member.pk).exists()
+        repeat = Claim.objects.filter(
+            member=member,
+            indicator=indicator,
+            occurred_on=occurred_on,
+            points=value,
+            description=description,
+            submitted_by=actor,
+            state=ClaimState.SUBMITTED,
+            created_at__gte=timezone.now() - REPEAT_WINDOW,
+        ).first()
+        if repeat is not None:
+            return repeat
         claim = Claim(
             member=member,
             indicator=indicator,
