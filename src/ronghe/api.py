@@ -170,6 +170,7 @@ def _register_routers() -> None:
         "dues",
         "integration",
         "assessment",
+        "discipline",
     ):
         try:
             module = importlib.import_module(f"ronghe.{name}.api")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("integration/", include("ronghe.integration.urls")),
     path("dues/", include("ronghe.dues.urls")),
     path("recruitment/", include("ronghe.recruitment.urls")),
+    path("discipline/", include("ronghe.discipline.urls")),
     path("judging/", include("ronghe.core.judging.urls")),
     path("evidence/", include("ronghe.core.evidence.urls")),
     path("rectification/", include("ronghe.core.rectification.urls")),

@@ -13,6 +13,7 @@ from ronghe.core.readcache import cached_aggregate, summary_version
 from ronghe.core.rectification import services as rectification
 from ronghe.core.rectification.models import Item
 from ronghe.core.scope import has_perm_anywhere, paths_with, scoped
+from ronghe.discipline import queries as discipline_queries
 from ronghe.dues import queries as dues_queries
 from ronghe.integration.queries import overdue_task_count
 from ronghe.members.choices import ACTIVE_STATUSES
@@ -166,6 +167,16 @@ def home_dues(user: User, today: date) -> dict[str, Any]:
     open cases and 少交/免交 applications waiting for the branch."""
     counts = dues_queries.todo(user, today)
     return {"dues_todo": counts} if counts and any(counts.values()) else {}
+
+
+def home_discipline(user: User, today: date) -> dict[str, Any]:
+    """纪检 to-do, for 纪检 roles only: open clues and cases, and 廉政风险点 whose periodic review is overdue."""
+    if not has_perm_anywhere(user, discipline_queries.VIEW):
+        return {}
+    counts = discipline_queries.summary_for_user(user, today)
+    return {"discipline_todo": counts} if any(counts.values()) else {}
+
+
 def home_recruitment(user: User, today: date) -> dict[str, Any]:
     """发展党员 reminders: people whose next step is past its deadline, and those with a step due."""
     if not has_perm_anywhere(user, "recruitment.edit"):

@@ -11,6 +11,7 @@ from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core.permissions import public
 from ronghe.core.scope import has_perm_anywhere
 from ronghe.home.queries import (
+    home_discipline,
     home_dues,
     home_member,
     home_oversight,
@@ -47,6 +48,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     context.update(home_ratings(user, today))
     context.update(home_dues(user, today))
     context.update(home_recruitment(user, today))
+    context.update(home_discipline(user, today))
     member = user.member if user.member_id and has_perm_anywhere(user, "self.view") else None
     if member is not None:
         context.update(home_member(member, today), member=member)
@@ -58,6 +60,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         or bool(context.get("overdue_task_count"))
         or "dues_todo" in context
         or "recruitment_late" in context
+        or "discipline_todo" in context
         or member is not None
     )
     return render(request, "home/home.html", context)
