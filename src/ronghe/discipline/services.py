@@ -19,7 +19,7 @@ from ronghe.core import audit
 from ronghe.core.errors import DomainError
 from ronghe.core.scope import require_at
 from ronghe.core.workflow import services as workflow
-from ronghe.discipline import rules
+from ronghe.discipline import facts, rules
 from ronghe.discipline.choices import CaseAction, CommitteeKind, CommitteeTitle
 from ronghe.discipline.models import Case, Committee, CommitteeSeat, Risk, RiskReview, Sanction
 from ronghe.members.choices import ACTIVE_STATUSES
@@ -160,7 +160,23 @@ def advance_case(
                     "ends_on": [None, sanction.ends_on],
                 },
             )
+            _sync_points_veto(sanction, actor, today)
     return case
+
+
+def _sync_points_veto(sanction: Sanction, actor: User | None, today: date) -> None:
+    """Points' `sanction` veto follows the fact at once (called explicitly, no signal — as orglife calls
+    points after a meeting). A year already finalized in points stays as it was closed."""
+    if sanction.category not in facts.DISCIPLINARY:
+        return
+    from ronghe.points import services as points
+
+    last = min(sanction.ends_on or today, today).year
+    for year in range(sanction.starts_on.year, last + 1):
+        try:
+            points.sync_sanction_vetoes(year=year, member_ids=[sanction.member_id], actor=actor)
+        except points.PointsError:
+            continue
 
 
 def allowed_actions(case: Case) -> list[str]:
