@@ -226,3 +226,24 @@ def test_risk_review_through_the_page(client, cast, jijian_a):
     risk.refresh_from_db()
     assert (risk.level, risk.last_reviewed_on) == ("medium", today)
     assert AuditEntry.objects.filter(event="discipline.risk_review").count() == 1
+
+
+# session, user, grants, the page's cases (count and page), the audit row (head lock, key, insert, head)
+QUERIES = 9
+
+
+@pytest.mark.parametrize("n", [2, 6])
+def test_case_list_runs_a_constant_number_of_queries(client, cast, jijian_a, django_assert_num_queries, n):
+    for i in range(n):
+        Case.objects.create(
+            organization=cast.branch_a,
+            member=cast.member_a_record,
+            source=CaseSource.LETTER,
+            received_on=date(2026, 1, 1 + i),
+            summary=f"线索{i}",
+        )
+    client.force_login(jijian_a)
+    client.get(reverse("discipline:case-list"))  # warm the session and the grants
+    with django_assert_num_queries(QUERIES):
+        response = client.get(reverse("discipline:case-list"))
+    assert response.status_code == 200
