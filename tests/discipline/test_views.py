@@ -247,3 +247,69 @@ def test_case_list_runs_a_constant_number_of_queries(client, cast, jijian_a, dja
     with django_assert_num_queries(QUERIES):
         response = client.get(reverse("discipline:case-list"))
     assert response.status_code == 200
+
+
+def test_registering_a_risk_through_the_page(client, cast, jijian_a):
+    client.force_login(jijian_a)
+    data = {
+        "organization": cast.branch_a.pk,
+        "post": "政府采购岗",
+        "description": "采购需求设置倾向性条款",
+        "level": "high",
+        "measures": "需求集体研究",
+        "owner": "王科长",
+        "review_months": "6",
+    }
+    response = client.post(reverse("discipline:risk-create"), data)
+    risk = Risk.objects.get()
+    assert response["Location"] == reverse("discipline:risk-detail", args=[risk.code])
+    assert (risk.post, risk.level, risk.organization) == ("政府采购岗", "high", cast.branch_a)
+    # a review period of 30 months is refused, nothing more written
+    bad = client.post(reverse("discipline:risk-create"), data | {"review_months": "30"})
+    assert bad.status_code == 422
+    assert "复核周期：应为 1 至 24 个月" in bad.content.decode()
+    assert Risk.objects.count() == 1
+    # B's organization is not offered to A's 纪检
+    other = client.post(reverse("discipline:risk-create"), data | {"organization": cast.branch_b.pk})
+    assert other.status_code == 422
+    assert Risk.objects.count() == 1
+
+
+def test_a_discipline_body_and_its_member(client, cast, jijian_a):
+    from ronghe.discipline.models import Committee, CommitteeSeat
+
+    client.force_login(jijian_a)
+    response = client.post(
+        reverse("discipline:committee-create"),
+        {"organization": cast.org_a.pk, "kind": "commissioner", "name": "甲局总支纪检委员"},
+    )
+    assert response.status_code == 302
+    committee = Committee.objects.get()
+    prefix = f"seat-{committee.code}"
+    client.post(
+        reverse("discipline:seat-add", args=[committee.code]),
+        {
+            f"{prefix}-member": cast.member_a_record.pk,
+            f"{prefix}-title": "member",
+            f"{prefix}-started_on": "2026-01-05",
+        },
+    )
+    seat = CommitteeSeat.objects.get()
+    assert (seat.member, seat.title, seat.started_on) == (cast.member_a_record, "member", date(2026, 1, 5))
+    # the same member twice is refused with the reason shown
+    client.post(
+        reverse("discipline:seat-add", args=[committee.code]),
+        {
+            f"{prefix}-member": cast.member_a_record.pk,
+            f"{prefix}-title": "member",
+            f"{prefix}-started_on": "2026-02-05",
+        },
+    )
+    assert CommitteeSeat.objects.count() == 1
+    page = client.get(reverse("discipline:committee-list")).content.decode()
+    assert "委员：张甲" in page
+    # B's 纪检 cannot add to A's body
+    other = UserFactory(username="jijian_b2")
+    grant(other, "discipline_reviewer", cast.org_b)
+    client.force_login(other)
+    assert client.post(reverse("discipline:seat-add", args=[committee.code]), {}).status_code == 404
