@@ -4,10 +4,12 @@ of the same subtree then finds no such page."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from ronghe.accounts.choices import Role
-from ronghe.discipline.models import Case, Sanction
+from ronghe.discipline.models import Case, Risk, Sanction
 from tests.browser.test_ratings import assert_labelled, click_and_wait, no_horizontal_overflow
 from tests.factories import UserFactory, grant
 
@@ -73,8 +75,25 @@ def test_discipline_records_a_clue_a_case_and_a_sanction(journey, cast):
     journey.goto("/discipline/cases/")
     assert page.locator(f"#case-{case.code}-row").is_visible()
     journey.screenshot("discipline-case-list")
+    risk = Risk.objects.create(
+        organization=cast.branch_a,
+        post="财务报销审核岗",
+        description="报销凭证审核把关不严，存在虚列、套取资金风险",
+        level="high",
+        measures="双人审核、负责人审批",
+        owner="王科长",
+        next_review_on=date.today() - timedelta(days=3),
+    )
     journey.goto("/discipline/risks/")
     assert page.text_content("h1") == "廉政风险点"
+    assert "逾期" in page.inner_text(f"#risk-{risk.code}-row")
+    journey.screenshot("discipline-risk-list")
+    journey.goto(f"/discipline/risks/{risk.code}/")
+    assert_labelled(journey)
+    assert page.inner_text("#risk-overdue") == "逾期未复核"
+    journey.screenshot("discipline-risk-detail")
+    if journey.viewport == "phone":
+        no_horizontal_overflow(journey)
     journey.assert_clean()
 
     # ---- the branch secretary of the same subtree finds nothing

@@ -20,7 +20,7 @@ from ronghe.discipline.models import Case, Risk
 router = Router(tags=["纪检监察"])
 
 
-class SanctionOut(Schema):
+class DisciplineSanctionOut(Schema):
     category: str = Field(..., description="party / government / handling")
     kind: str
     kind_label: str
@@ -29,7 +29,7 @@ class SanctionOut(Schema):
     document_number: str
 
 
-class CaseOut(Schema):
+class DisciplineCaseOut(Schema):
     code: UUID
     member: UUID = Field(..., description="被反映人（党员编码）")
     member_name: str
@@ -41,15 +41,15 @@ class CaseOut(Schema):
     state_label: str
 
 
-class CaseDetailOut(CaseOut):
+class DisciplineCaseDetailOut(DisciplineCaseOut):
     summary: str
     findings: str
     filed_on: date | None
     finished_on: date | None
-    sanctions: list[SanctionOut]
+    sanctions: list[DisciplineSanctionOut]
 
 
-class RiskOut(Schema):
+class DisciplineRiskOut(Schema):
     code: UUID
     organization: UUID
     organization_name: str
@@ -63,11 +63,11 @@ class RiskOut(Schema):
     next_review_on: date
 
 
-class CaseFilter(Paging):
+class DisciplineCaseFilter(Paging):
     state: CaseState | None = None
 
 
-class RiskFilter(Paging):
+class DisciplineRiskFilter(Paging):
     level: RiskLevel | None = None
 
 
@@ -91,8 +91,8 @@ def _row(case: Case) -> dict[str, Any]:
     }
 
 
-@router.get("/cases", response={200: list[CaseOut], **ERRORS}, summary="问题线索和案件列表（纪检）")
-def cases(request: ApiRequest, filters: Query[CaseFilter]) -> list[dict[str, Any]]:
+@router.get("/cases", response={200: list[DisciplineCaseOut], **ERRORS}, summary="问题线索和案件列表（纪检）")
+def cases(request: ApiRequest, filters: Query[DisciplineCaseFilter]) -> list[dict[str, Any]]:
     _need(request)
     qs = queries.cases_for_user(request.auth)
     if filters.state:
@@ -102,7 +102,9 @@ def cases(request: ApiRequest, filters: Query[CaseFilter]) -> list[dict[str, Any
     return [_row(c) for c in rows]
 
 
-@router.get("/cases/{code}", response={200: CaseDetailOut, **ERRORS}, summary="一件问题线索或案件（纪检）")
+@router.get(
+    "/cases/{code}", response={200: DisciplineCaseDetailOut, **ERRORS}, summary="一件问题线索或案件（纪检）"
+)
 def case_detail(request: ApiRequest, code: UUID) -> dict[str, Any]:
     _need(request)
     case = queries.case_for_user_or_404(request.auth, code)
@@ -126,8 +128,8 @@ def case_detail(request: ApiRequest, code: UUID) -> dict[str, Any]:
     }
 
 
-@router.get("/risks", response={200: list[RiskOut], **ERRORS}, summary="廉政风险点列表（纪检）")
-def risks(request: ApiRequest, filters: Query[RiskFilter]) -> list[dict[str, Any]]:
+@router.get("/risks", response={200: list[DisciplineRiskOut], **ERRORS}, summary="廉政风险点列表（纪检）")
+def risks(request: ApiRequest, filters: Query[DisciplineRiskFilter]) -> list[dict[str, Any]]:
     _need(request)
     qs = queries.risks_for_user(request.auth)
     if filters.level:
