@@ -204,9 +204,7 @@ def closed_sheets(panel: Panel, subject_key: str) -> list[Sheet]:
     calling module decides who may read them (ratings: the 工委, and the branch after publication)."""
     if panel.state != PanelState.CLOSED:
         return []
-    return list(
-        Sheet.objects.filter(panel=panel, subject__key=subject_key).select_related("judge").order_by("id")
-    )
+    return list(Sheet.objects.filter(panel=panel, subject__key=subject_key).select_related("judge").order_by("id"))
 
 
 def panels_for_judge(actor: Actor | None) -> QuerySet[Panel]:

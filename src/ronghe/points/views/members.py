@@ -170,6 +170,8 @@ def ranking(request: AuthenticatedRequest) -> HttpResponse:
     return render_page_or_partial(request, "points/ranking.html", context)
 
 
+
+
 @require("points.view")
 def ledger_export(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     org = get_for_user_or_404(Organization, request.user, perm="points.view", code=code)
