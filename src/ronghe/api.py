@@ -173,6 +173,7 @@ def _register_routers() -> None:
         "assessment",
         "education",
         "outreach",
+        "discipline",
     ):
         try:
             module = importlib.import_module(f"ronghe.{name}.api")

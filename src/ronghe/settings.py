@@ -89,8 +89,8 @@ INSTALLED_APPS = [
     "ronghe.core.judging",
     "ronghe.core.rectification",
     "ronghe.core.voting",
-    "ronghe.discipline",
     "ronghe.points",
+    "ronghe.discipline",  # after points (its veto lines need the year's scheme), before ratings (the veto)
     "ronghe.ratings",
     "ronghe.selections",
     "ronghe.recruitment",

@@ -65,7 +65,13 @@ def test_same_seed_same_county():
     Vanguard.objects.all().delete()
     Ballot.objects.all().delete()
     from ronghe.core.models import ImportJob
+    from ronghe.discipline.models import Case, Committee, Risk, Sanction
     from ronghe.recruitment.models import RecruitmentCase
+
+    Sanction.objects.all().delete()  # 纪检 rows keep their member and organization (PROTECT)
+    Case.objects.all().delete()
+    Committee.objects.all().delete()
+    Risk.objects.all().delete()
 
     RecruitmentCase.objects.all().delete()  # a case keeps the member its admission created (PROTECT)
     ImportJob.objects.all().delete()

@@ -54,6 +54,7 @@ def test_building_a_county_finds_every_apps_steps_in_order():
         ("ronghe.orgs.demo", "unit_profiles"),
         ("ronghe.orglife.demo", "year_of_meetings"),
         ("ronghe.points.demo", "demo_points"),
+        ("ronghe.discipline.demo", "demo_discipline"),
         ("ronghe.ratings.demo", "demo_ratings"),
         ("ronghe.selections.demo", "demo_selections"),
         ("ronghe.recruitment.demo", "recruitment"),

@@ -22,6 +22,7 @@ from ronghe.assessment import rules
 from ronghe.assessment.choices import RoundState
 from ronghe.assessment.models import Debrief, KpiDefinition, KpiResult
 from ronghe.core.rectification import services as rectification
+from ronghe.discipline import facts as discipline_facts
 from ronghe.integration import queries as integration_queries
 from ronghe.orglife import facts as orglife_facts
 from ronghe.orgs import queries as orgs_queries
@@ -54,7 +55,7 @@ INDICATORS: dict[str, DerivedIndicator] = {
         DerivedIndicator("assessment.debrief", "书记抓党建述职评议", True),
         DerivedIndicator("rectification.closure", "整改完成率", True),
         DerivedIndicator("integration.review_mean", "季度同步点评", True),
-        DerivedIndicator("discipline.major_case", "违纪违法案件", False),
+        DerivedIndicator("discipline.major_case", "违纪违法案件", True),
     )
 }
 
@@ -89,6 +90,7 @@ def party_values(
     closure = rectification.closure_by_organization(all_ids, year)
     debriefs = debriefs if debriefs is not None else debrief_ranks(list(orgs), year)
     reviews = integration_queries.review_grades(list(orgs), year)
+    majors = discipline_facts.major_sanction_counts(all_ids, year)
     out: dict[int, dict[str, DerivedValue]] = {}
     for unit_id, rows in orgs.items():
         main_pk, _ = main[unit_id]
@@ -100,12 +102,21 @@ def party_values(
             "assessment.debrief": _debrief(debriefs.get(unit_id), arules),
             "rectification.closure": _closure([closure[pk] for pk in ids if pk in closure], year),
             "integration.review_mean": _reviews(reviews.get(unit_id, []), year, arules),
+            "discipline.major_case": _major_case(sum(majors.get(pk, 0) for pk in ids), year),
         }
         for code, indicator in INDICATORS.items():
             if not indicator.feeds:
                 values[code] = DerivedValue(None, NO_DATA)
         out[unit_id] = values
     return out
+
+
+def _major_case(count: int, year: int) -> DerivedValue:
+    """1 (the veto) when a member of the unit's organizations had a 重处分 in force in the year
+    (`discipline.facts`: how many, never who or why), else 0."""
+    if count:
+        return DerivedValue(Decimal(1), f"{year} 年本单位有党员受重处分（一票否决），详情仅纪检可见")
+    return DerivedValue(Decimal(0), f"{year} 年本单位没有党员受重处分")
 
 
 def _stars(row: tuple[int, Decimal] | None, year: int) -> DerivedValue:

@@ -316,8 +316,11 @@ def evaluate(*, actor: Actor, campaign: Campaign, today: date | None = None) -> 
         business_dim = evaluation.dimensions.get(rules.BUSINESS)
         e.party_score = None if party_dim is None else rules.q(party_dim)
         e.business_score = None if business is None or business_dim is None else rules.q(business_dim)
+        # a veto (违纪违法案件) is a fact, not Party-building data: it alone does not make the side complete
         no_party = all(
-            values.get(i.code) is None for i in scheme_rules.indicators if i.dimension == rules.PARTY
+            values.get(i.code) is None
+            for i in scheme_rules.indicators
+            if i.dimension == rules.PARTY and i.kind != "veto"
         )
         incomplete = rules.incomplete(no_party, business is None)
         if no_party:

@@ -135,6 +135,15 @@ EVENTS: dict[str, str] = {
     "scoring.indicator_updated": "修改指标",
     "scoring.indicator_deleted": "删除指标",
     "scoring.dimension_updated": "修改维度",
+    "discipline.case_create": "受理问题线索",
+    "discipline.case_view": "查看案件",
+    "discipline.case_list": "查看案件列表",
+    "discipline.sanction_record": "记录处分或处理",
+    "discipline.committee_create": "设立纪检组织",
+    "discipline.seat_add": "增加纪检委员",
+    "discipline.risk_create": "登记廉政风险点",
+    "discipline.risk_view": "查看廉政风险点",
+    "discipline.risk_review": "复核廉政风险点",
 }
 
 AREAS: dict[str, str] = {
@@ -160,6 +169,7 @@ AREAS: dict[str, str] = {
     "integration": "同步部署与点评",
     "rectification": "整改",
     "scoring": "评分方案",
+    "discipline": "纪检",
 }
 
 VERBS: dict[str, str] = {

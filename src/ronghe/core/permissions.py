@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponseBase
 
 from ronghe.core.scope import has_perm_anywhere
 
@@ -44,13 +44,18 @@ def public(view: V) -> V:
 View = Callable[..., HttpResponseBase]  # a page, a download (FileResponse) or a stream
 
 
-def require(perm: str) -> Callable[[View], View]:
+def require(perm: str, *, hide: bool = False) -> Callable[[View], View]:
+    """`hide`: a user without `perm` anywhere gets 404, not 403, so nobody outside the area learns that
+    it exists (纪检: a case is visible only to 纪检 roles; everyone else finds nothing there)."""
+
     def decorator(func: View) -> View:
         @wraps(func)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not has_perm_anywhere(request.user, perm):
+                if hide:
+                    raise Http404("未找到或无权访问")
                 raise PermissionDenied("您没有访问此页面的权限")
             return func(request, *args, **kwargs)
 

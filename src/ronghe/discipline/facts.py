@@ -76,6 +76,15 @@ def sanctions_in_force(
     return dict(out)
 
 
+def sanctioned_members(start: date, end: date) -> set[int]:
+    """Every member with a 处分 (党纪 or 政务) in force at some time in [start, end]. One query."""
+    return set(
+        Sanction.objects.filter(_in_force(start, end), category__in=DISCIPLINARY).values_list(
+            "member_id", flat=True
+        )
+    )
+
+
 def members_on_probation(member_ids: Iterable[int], on: date) -> set[int]:
     """The members under 留党察看 on `on` whose rights are not yet restored (细则 第十四条: they cannot be
     入党介绍人; 选举条例 第五条: no vote). One query."""

@@ -41,6 +41,9 @@ class Committee(models.Model):
         verbose_name_plural = "纪检组织"
         ordering = ["organization__path", "name"]
 
+    def audit_org_path(self) -> str:
+        return self.organization.path
+
     def __str__(self) -> str:
         return self.name
 
@@ -110,6 +113,9 @@ class Case(models.Model):
         ordering = ["-received_on", "-id"]
         indexes = [models.Index(fields=["member", "state"])]
 
+    def audit_org_path(self) -> str:
+        return self.organization.path
+
     def __str__(self) -> str:
         return f"案件 {str(self.code)[:8]}"
 
@@ -146,6 +152,9 @@ class Sanction(models.Model):
             )
         ]
 
+    def audit_org_path(self) -> str:
+        return self.organization.path
+
     def __str__(self) -> str:
         return self.get_kind_display()
 
@@ -177,6 +186,9 @@ class Risk(models.Model):
         verbose_name_plural = "廉政风险点"
         ordering = ["next_review_on", "id"]
         indexes = [models.Index(fields=["organization", "next_review_on"])]
+
+    def audit_org_path(self) -> str:
+        return self.organization.path
 
     def __str__(self) -> str:
         return f"{self.post}：{self.description[:20]}"

@@ -120,6 +120,14 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
         ],
     ),
     (
+        "纪检监察",
+        [
+            ("问题线索和案件", "discipline:case-list", "discipline.view"),
+            ("廉政风险点", "discipline:risk-list", "discipline.view"),
+            ("纪检组织", "discipline:committee-list", "discipline.view"),
+        ],
+    ),
+    (
         "同步部署与点评",
         [
             ("工作要点", "integration:work-point-list", "integration.view"),

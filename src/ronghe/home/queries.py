@@ -13,6 +13,7 @@ from ronghe.core.readcache import cached_aggregate, summary_version
 from ronghe.core.rectification import services as rectification
 from ronghe.core.rectification.models import Item
 from ronghe.core.scope import has_perm_anywhere, paths_with, scoped
+from ronghe.discipline import queries as discipline_queries
 from ronghe.dues import queries as dues_queries
 from ronghe.education import queries as education_queries
 from ronghe.integration.queries import overdue_task_count
@@ -191,6 +192,14 @@ def home_education(user: User, today: date) -> dict[str, Any]:
             if waiting:
                 out["surveys_waiting"] = waiting
     return out
+
+
+def home_discipline(user: User, today: date) -> dict[str, Any]:
+    """纪检 to-do, for 纪检 roles only: open clues and cases, and 廉政风险点 whose periodic review is overdue."""
+    if not has_perm_anywhere(user, discipline_queries.VIEW):
+        return {}
+    counts = discipline_queries.summary_for_user(user, today)
+    return {"discipline_todo": counts} if any(counts.values()) else {}
 
 
 def home_recruitment(user: User, today: date) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core.permissions import public
 from ronghe.core.scope import has_perm_anywhere
 from ronghe.home.queries import (
+    home_discipline,
     home_dues,
     home_education,
     home_member,
@@ -49,6 +50,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     context.update(home_dues(user, today))
     context.update(home_recruitment(user, today))
     context.update(home_education(user, today))
+    context.update(home_discipline(user, today))
     member = user.member if user.member_id and has_perm_anywhere(user, "self.view") else None
     if member is not None:
         context.update(home_member(member, today), member=member)
@@ -63,6 +65,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         or "education_behind" in context
         or "surveys_waiting" in context
         or "contacts_overdue" in context
+        or "discipline_todo" in context
         or member is not None
     )
     return render(request, "home/home.html", context)

@@ -8,6 +8,7 @@ class SourceType(models.TextChoices):
     VANGUARD = "vanguard", "先锋岗与突击队"
     CLAIM = "claim", "积分申报"
     ADJUSTMENT = "adjustment", "调整"
+    SANCTION = "sanction", "党纪政务处分"
 
 
 class ClaimState(models.TextChoices):

@@ -21,6 +21,23 @@ class RatingsConfig(AppConfig):
 
         register_kind(CAMPAIGN, subject_url=subject_url)
 
+        from collections.abc import Sequence
+        from datetime import date
+
+        from ronghe.core.jointreview.registry import Subject, register_subjects
+
+        def review_subjects(campaign_id: int, keys: Sequence[str]) -> dict[str, Subject]:
+            # a rating's 联审 item is an entry: its branch, in the campaign's year
+            rows = Entry.objects.filter(
+                campaign_id=campaign_id, pk__in=[int(k) for k in keys if k.isdigit()]
+            ).values_list("pk", "organization_id", "campaign__year")
+            return {
+                str(pk): Subject(date(year, 1, 1), date(year, 12, 31), organization_ids=(org_id,))
+                for pk, org_id, year in rows
+            }
+
+        register_subjects(CAMPAIGN, review_subjects)
+
         from ronghe.core.scoring.choices import SchemePurpose
         from ronghe.core.scoring.editing import register_purpose
 

@@ -34,6 +34,7 @@ from ronghe.core.scoring.models import Campaign, Dimension, Indicator, Result, S
 from ronghe.core.scoring.rules import SchemeRules
 from ronghe.core.scoring.services import next_version
 from ronghe.core.workflow import services as workflow
+from ronghe.discipline import facts as discipline_facts
 from ronghe.orgs.choices import BRANCH_KINDS
 from ronghe.orgs.models import Organization, subtree_filter
 from ronghe.ratings import defaults, derived, rules
@@ -368,6 +369,25 @@ def entry_values(
     return values, shown
 
 
+# The veto indicator fed by discipline's fact (ratings/defaults.py): a 班子成员 with a 处分 in force.
+DISCIPLINE_VETO = "discipline_case"
+DISCIPLINE_VETO_DETAIL = "班子成员受处分（一票否决）"
+
+
+def discipline_vetoes(organization_id: int, year: int, veto_codes: set[str]) -> dict[str, dict[str, Any]]:
+    """The vetoes the records decide, as shown on the entry: `discipline_case` when a member of the
+    branch's committee had a 处分 (党纪 or 政务) in force in the year (`discipline.facts`). Only that
+    it did — never who, which kind, or the case. The 工委's manual veto on the evaluation form adds to
+    it and cannot lift it."""
+    if DISCIPLINE_VETO not in veto_codes:
+        return {}
+    if not discipline_facts.organization_sanctions([organization_id], year):
+        return {}
+    return {
+        DISCIPLINE_VETO: {"source": "discipline", "value": "1", "detail": DISCIPLINE_VETO_DETAIL, "url": ""}
+    }
+
+
 def _indicator_sources(scheme: Scheme) -> dict[str, str]:
     return {code: (src[0] if src else "") for code, src in scheme.indicators.values_list("code", "sources")}
 
@@ -393,7 +413,10 @@ def evaluate(
     )
     veto_codes = {i.code for i in scheme_rules.indicators if i.kind == IndicatorKind.VETO}
     chosen = {k: bool(v) for k, v in (vetoes or {}).items() if k in veto_codes}
+    from_facts = discipline_vetoes(entry.organization_id, campaign.year, veto_codes)
+    chosen.update(dict.fromkeys(from_facts, True))
     values, shown = entry_values(scheme_rules, _indicator_sources(scheme), derived_values, judged, chosen)
+    shown.update(from_facts)
     with transaction.atomic():
         _store_evaluation(entry, scheme, scheme_rules, level_rules, values, shown, counts[str(entry.pk)])
         workflow.transition(
@@ -402,7 +425,12 @@ def evaluate(
             "evaluate",
             by=actor,
             comment=comment,
-            data={"total": entry.total, "score_level": entry.score_level, "vetoes": chosen},
+            data={
+                "total": entry.total,
+                "score_level": entry.score_level,
+                "vetoes": chosen,
+                "vetoes_from_records": sorted(from_facts),
+            },
         )
     return entry
 

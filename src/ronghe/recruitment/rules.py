@@ -77,7 +77,7 @@ class Breach:
 @dataclass(frozen=True)
 class Person:
     """A member as an introducer or 培养联系人 sees it: their name, status, and whether they are under
-    留党察看 without restored rights (members records no sanctions yet: False unless told)."""
+    留党察看 without restored rights (from `discipline.facts`; False unless told)."""
 
     name: str
     status: str

@@ -19,6 +19,7 @@ from ronghe.core.idnumbers import IdentifierError, mask_id_number, parse_id_numb
 from ronghe.core.publicity import services as publicity
 from ronghe.core.scope import has_perm_at, require_at
 from ronghe.core.workflow import services as workflow
+from ronghe.discipline import facts as discipline_facts
 from ronghe.members import services as members
 from ronghe.members.choices import MemberStatus, StatusAction
 from ronghe.members.models import Member
@@ -38,10 +39,10 @@ def policy() -> rules.Policy:
     return rules.policy_from(getattr(settings, "RONGHE_RECRUITMENT", None))
 
 
-def person(member: Member) -> rules.Person:
-    """A member as an introducer or contact. members records no 留党察看 (no sanctions model yet),
-    so only the status is known; the rule is in place for when discipline records it."""
-    return rules.Person(member.name, member.status)
+def person(member: Member, on_probation: Iterable[int] = ()) -> rules.Person:
+    """A member as an introducer or contact; `on_probation` are the members under 留党察看 whose rights
+    are not yet restored (`discipline.facts.members_on_probation`: the fact only, no case detail)."""
+    return rules.Person(member.name, member.status, member.pk in set(on_probation))
 
 
 def _publicity(raw: Mapping[str, Any]) -> dict[str, tuple[date, date]]:
@@ -68,10 +69,15 @@ def facts_of(
     if case.pk:
         contacts = case.contacts.all() if contacts is None else contacts
         introducers = case.introducers.all() if introducers is None else introducers
+    introducers = list(introducers or ())
+    # 留党察看 on the day the introducers are settled (the 发展对象 date), else today.
+    probation = discipline_facts.members_on_probation(
+        [m.pk for m in introducers], case.candidate_on or timezone.localdate()
+    )
     return rules.Facts(
         **values,
         contacts=tuple(person(m) for m in contacts or ()),
-        introducers=tuple(person(m) for m in introducers or ()),
+        introducers=tuple(person(m, probation) for m in introducers),
         approver_kind=case.approver.kind if case.approver_id and case.approver else "",
         publicity=_publicity(case.publicity),
     )

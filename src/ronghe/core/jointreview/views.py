@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ronghe.core.errors import DomainError, add_to_form
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
-from ronghe.core.jointreview import services
+from ronghe.core.jointreview import registry, services
 from ronghe.core.jointreview.choices import ReviewState, Verdict
 from ronghe.core.jointreview.forms import OpinionForm, OverrideForm
 from ronghe.core.jointreview.models import JointReview
@@ -60,9 +60,20 @@ def _detail(
             }
         )
     objected = {key for key in result.objections if key}
+    notes = registry.notes_for(
+        user,
+        kind=review.kind,
+        object_id=review.object_id,
+        org_path=review.organization.path,
+        keys=[item["key"] for item in review.items],
+    )
     context: dict[str, Any] = {
         "review": review,
-        "items": [{**item, "objected": item["key"] in objected} for item in review.items],
+        "items": [
+            {**item, "objected": item["key"] in objected, "notes": notes.get(item["key"], [])}
+            for item in review.items
+        ],
+        "has_notes": bool(notes),
         "departments": departments,
         "outcome": result,
         "object_verdict": Verdict.OBJECT,

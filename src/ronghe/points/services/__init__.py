@@ -16,6 +16,7 @@ from ronghe.points.services.ledger import (
 )
 from ronghe.points.services.resolve import FROZEN_MESSAGE, PointsError, Resolver, scheme_for
 from ronghe.points.services.results import recompute_year, refresh_member_years
+from ronghe.points.services.sanctions import sync_sanction_vetoes
 from ronghe.points.services.schemes import activate_points_scheme, seed_default_scheme
 from ronghe.points.services.year_end import finalize_year, start_publicity
 
@@ -35,5 +36,6 @@ __all__ = [
     "start_publicity",
     "submit_claim",
     "sync_meeting_points",
+    "sync_sanction_vetoes",
     "transition_claim",
 ]
