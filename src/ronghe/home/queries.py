@@ -20,7 +20,7 @@ from ronghe.members.models import Member
 from ronghe.members.rules import AGE_BANDS
 from ronghe.orglife.choices import MeetingState
 from ronghe.orglife.models import Meeting
-from ronghe.orglife.queries import todo_summary
+from ronghe.orglife.queries import todo_sections, todo_summary
 from ronghe.orglife.rollup import rollup
 from ronghe.orgs.models import Organization
 from ronghe.orgs.queries import org_rows, organizations_for_user
@@ -91,7 +91,7 @@ def compute_home_summary(user: User, today: date) -> dict[str, Any]:
 # Each section calls the owning app's read side (orgs.queries, orglife.compliance and .queries, points.queries) and
 # runs a constant number of queries whatever the size of the scope.
 
-TODO_LIMIT = 8
+TODO_LIMIT = 5  # per list: overdue, due soon, before year end
 CLAIM_LIMIT = 5
 UPCOMING_LIMIT = 5
 
@@ -115,11 +115,13 @@ def compute_home_oversight(user: User, today: date) -> dict[str, Any]:
 
 
 def home_secretary(user: User, today: date) -> dict[str, Any]:
-    """The 14-day to-do of organizational life, the points claims waiting for this user's approval, the
+    """The year's to-do of organizational life (overdue, due in 14 days, before year end), the points claims waiting for this user's approval, the
     late 整改 items and the overdue tasks of the joint plans (同步部署)."""
     out: dict[str, Any] = {}
     if has_perm_anywhere(user, "orglife.edit"):
-        out["todo"], out["todo_count"] = todo_summary(user, today, TODO_LIMIT)
+        todo, counts = todo_summary(user, today, TODO_LIMIT)
+        out["todo"], out["todo_count"] = todo, counts.total
+        out["todo_sections"] = todo_sections(todo, counts)
     if has_perm_anywhere(user, "points.approve"):
         out["pending_claims"] = list(points_queries.claims_awaiting_review(user)[:CLAIM_LIMIT])
         out["pending_claim_count"], out["overdue_claim_count"] = points_queries.claims_awaiting_review_counts(
@@ -166,6 +168,8 @@ def home_dues(user: User, today: date) -> dict[str, Any]:
     open cases and 少交/免交 applications waiting for the branch."""
     counts = dues_queries.todo(user, today)
     return {"dues_todo": counts} if counts and any(counts.values()) else {}
+
+
 def home_recruitment(user: User, today: date) -> dict[str, Any]:
     """发展党员 reminders: people whose next step is past its deadline, and those with a step due."""
     if not has_perm_anywhere(user, "recruitment.edit"):

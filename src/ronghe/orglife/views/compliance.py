@@ -85,7 +85,8 @@ def org_calendar(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
 @require("orglife.view")
 def todo(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
-    items = queries.todo_for(request.user, today)
+    todo = queries.year_todo(request.user, today)
+    queries.remember_todo_count(request.user, today, todo.count)  # the side navigation's badge
     orgs = scoped(Organization.objects.all(), request.user, "orglife.view")
     reminders = list(
         Reminder.objects.filter(organization__in=orgs.values("pk"))
@@ -96,10 +97,11 @@ def todo(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "orglife/todo.html",
         {
-            "items": items,
+            "todo": todo,
+            "todo_sections": queries.todo_sections(todo),
             "today": today,
             "reminders": reminders,
-            "breadcrumbs": [("落实情况", reverse("orglife:compliance")), ("14 天内到期", None)],
+            "breadcrumbs": [("落实情况", reverse("orglife:compliance")), ("待办事项", None)],
         },
     )
 

@@ -221,6 +221,8 @@ def meeting_create(request: AuthenticatedRequest) -> HttpResponse:
     initial: dict[str, Any] = {"kind": kind}
     if request.GET.get("on"):
         initial["held_at"] = datetime.combine(on, time(9, 0))
+    if request.GET.get("title"):  # proposed by the to-do's 记录 button
+        initial["title"] = request.GET["title"].strip()[:200]
     form = MeetingForm(request.POST or None, members=members, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
