@@ -188,13 +188,16 @@ HOME = {
     "committee_admin": ["django_session", "accounts_user", *OVERSIGHT, "dues_relief", *RECRUITMENT],
     "secretary_a": ["django_session", "accounts_user", *OVERSIGHT, *RECRUITMENT],
     # the member record came with the account; the year's result, the scheme in force (no result
-    # yet), the meetings ahead, the branch's stars
+    # yet), the meetings ahead, the meetings open for check-in now and the latest attendance (the phone
+    # home, issue 16), the branch's stars
     "member_a": [
         "django_session",
         "accounts_user",
         "points_memberyear",
         "scoring_scheme",
         "orglife_meeting",
+        "orglife_attendance",
+        "orglife_attendance",
         "ratings_entry",
     ],
 }
@@ -210,7 +213,7 @@ def test_home_is_a_fixed_number_of_statements(client_for, cast, branch_of, who, 
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_my_points_is_eight_statements(client_for, cast, ind, make_meeting, size):  # noqa: F811
+def test_my_points_is_nine_statements(client_for, cast, ind, make_meeting, size):  # noqa: F811
     # given: `size` entries of the year: from meetings, approved claims and adjustments
     for k in range(size):
         if k % 3 == 0:
@@ -240,7 +243,7 @@ def test_my_points_is_eight_statements(client_for, cast, ind, make_meeting, size
     got = counted(client_for(cast.member_a), reverse("points:my-points"), data={"year": 2026})
     # the session, the account with its member record, the year's result with its scheme (the rules
     # are cached), the entries' count and page, the claims and meetings the page's entries link to,
-    # the open claims
+    # the year's ledger summed per indicator and month for the total's formula (issue 16), the open claims
     assert got.tables == [
         "django_session",
         "accounts_user",
@@ -249,6 +252,7 @@ def test_my_points_is_eight_statements(client_for, cast, ind, make_meeting, size
         "points_pointsentry",
         "points_claim",
         "orglife_meeting",
+        "points_pointsentry",
         "points_claim",
     ], got.work
     assert got.writes == []

@@ -116,4 +116,4 @@ def _api_meeting(cast):  # noqa: ANN001, ANN202
 
 api_sample("/api/v1/orglife/meetings/{code}/attendance")(_api_meeting)
 
-routes.SELF_SERVICE.add("orglife:checkin")
+routes.SELF_SERVICE.update({"orglife:checkin", "orglife:checkin-enter"})

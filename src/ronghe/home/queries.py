@@ -20,7 +20,12 @@ from ronghe.members.models import Member
 from ronghe.members.rules import AGE_BANDS
 from ronghe.orglife.choices import MeetingState
 from ronghe.orglife.models import Meeting
-from ronghe.orglife.queries import todo_sections, todo_summary
+from ronghe.orglife.queries import (
+    member_attendance_history,
+    member_checkin_now,
+    todo_sections,
+    todo_summary,
+)
 from ronghe.orglife.rollup import rollup
 from ronghe.orgs.models import Organization
 from ronghe.orgs.queries import org_rows, organizations_for_user
@@ -94,6 +99,7 @@ def compute_home_summary(user: User, today: date) -> dict[str, Any]:
 TODO_LIMIT = 5  # per list: overdue, due soon, before year end
 CLAIM_LIMIT = 5
 UPCOMING_LIMIT = 5
+HISTORY_LIMIT = 5
 
 
 def home_oversight(user: User, today: date) -> dict[str, Any]:
@@ -140,7 +146,8 @@ def late_rectifications(user: User, today: date) -> int:
 
 
 def home_member(member: Member, today: date) -> dict[str, Any]:
-    """A member's own points this year (total and grade) and the meetings ahead of them."""
+    """A member's phone home: meetings open for check-in now, the meetings ahead, their latest
+    attendance, and their points this year as a formula with what is missing for the next grade."""
     now = timezone.now()
     upcoming = (
         Meeting.objects.filter(
@@ -150,9 +157,14 @@ def home_member(member: Member, today: date) -> dict[str, Any]:
         .distinct()
         .order_by("held_at")[:UPCOMING_LIMIT]
     )
+    summary = member_summary(member, today.year)
     return {
-        "points": member_summary(member, today.year),
+        "points": summary,
+        "points_formula": points_queries.member_formula(member, summary),
         "upcoming_meetings": list(upcoming),
+        "checkin_now": member_checkin_now(member.pk, now),
+        "now": now,
+        "attendance_history": member_attendance_history(member.pk, HISTORY_LIMIT),
         "branch_rating": ratings_queries.current_stars(member.organization_id),
     }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.cache import cache
@@ -31,7 +31,7 @@ from ronghe.orglife.compliance import (
     study_days_by_month,
     year_bounds,
 )
-from ronghe.orglife.models import Attendance, Meeting
+from ronghe.orglife.models import Attendance, Meeting, OrgLifePolicy
 from ronghe.orglife.rollup import ROLLUP_CACHE_SECONDS
 from ronghe.orgs.choices import OrgKind
 from ronghe.orgs.models import Officer, Organization
@@ -373,3 +373,46 @@ def meeting_evidence_choices(actor: Actor, organization: OrgNode) -> list[tuple[
     return [
         (m.pk, f"{m.held_at.astimezone(tz):%Y-%m-%d} {m.get_kind_display()}：{m.title}") for m in meetings
     ]
+
+
+# ---------------------------------------------------------------- a member's own organizational life
+
+# The candidates are the member's meetings starting from 12 hours ago (longer than any window without an end
+# time, rules.checkin_window: 3 h) to a day ahead (more than any 会前可签到 setting in use): one indexed
+# range, and the county setting is read only when there is a candidate.
+CHECKIN_LOOKBACK = timedelta(hours=12)
+CHECKIN_LOOKAHEAD = timedelta(days=1)
+
+
+def member_checkin_now(member_id: int, now: datetime) -> list[Attendance]:
+    """The member's rows at meetings whose check-in window is open now (in progress or about to start),
+    soonest first: what the phone home shows with its 去签到 button."""
+    rows = list(
+        Attendance.objects.filter(
+            member_id=member_id,
+            meeting__held_at__gte=now - CHECKIN_LOOKBACK,
+            meeting__held_at__lte=now + CHECKIN_LOOKAHEAD,
+        )
+        .select_related("meeting__organization")
+        .order_by("meeting__held_at")
+    )
+    if not rows:
+        return []
+    early = OrgLifePolicy.current().checkin_early_minutes
+    out = []
+    for row in rows:
+        start, end = rules.checkin_window(
+            held_at=row.meeting.held_at, ends_at=row.meeting.ends_at, early_minutes=early
+        )
+        if start <= now <= end:
+            out.append(row)
+    return out
+
+
+def member_attendance_history(member_id: int, limit: int) -> list[Attendance]:
+    """The member's latest held meetings with how they attended, newest first."""
+    return list(
+        Attendance.objects.filter(member_id=member_id, meeting__state=MeetingState.HELD)
+        .select_related("meeting__organization")
+        .order_by("-meeting__held_at", "-id")[:limit]
+    )

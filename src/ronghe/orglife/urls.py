@@ -23,6 +23,7 @@ urlpatterns = [
     path("meetings/<uuid:code>/checkin/", mv.checkin_open, name="checkin-open"),
     path("meetings/<uuid:code>/record.docx", ev.meeting_docx, name="meeting-docx"),
     path("attachments/<uuid:code>/", mv.attachment_download, name="attachment-download"),
+    path("c/", mv.checkin_enter, name="checkin-enter"),
     path("c/<str:code>/", mv.checkin, name="checkin"),
     path("compliance/", cv.compliance, name="compliance"),
     path("todo/", cv.todo, name="todo"),

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
-from django.db.models.functions import Rank
+from django.db.models.functions import ExtractMonth, Rank
 from django.urls import reverse
 from django.utils import timezone
 
@@ -88,6 +88,28 @@ def member_summary(member: Member, year: int) -> MemberSummary:
         ],
         shortfalls=scoring.shortfalls(scheme_rules, evaluation),
     )
+
+
+def member_formula(member: Member, summary: MemberSummary) -> scoring.Formula | None:
+    """The member's total as its formula (基础分 + 加分 − 扣分 = 总分), each term as counted after the
+    indicators' caps: one aggregate of the year's ledger, evaluated by the scheme the total came from."""
+    if summary.scheme is None:
+        return None
+    sums = [
+        (row["indicator__code"], summary.year, row["month"], Decimal(row["total"]), row["n"])
+        for row in PointsEntry.objects.filter(member=member, year=summary.year)
+        .annotate(month=ExtractMonth("occurred_on"))
+        .values("indicator__code", "month")
+        .annotate(total=Sum("points"), n=Count("id"))
+        .order_by()
+    ]
+    scheme_rules = Resolver().rules(summary.scheme)
+    evaluation = scoring.evaluate_sums(scheme_rules, sums)
+    if evaluation.total != summary.total:  # stored with another version of the rules: say the stored total
+        evaluation = scoring.Evaluation(
+            summary.total, evaluation.dimensions, evaluation.grades, evaluation.indicators, summary.vetoed
+        )
+    return scoring.formula(scheme_rules, evaluation)
 
 
 def entries_for_member(member: Member, year: int) -> QuerySet[PointsEntry]:
@@ -224,9 +246,6 @@ def what_if(
     *, scheme_rules: scoring.SchemeRules, root: Organization, year: int, limit: int = 2000
 ) -> list[WhatIfRow]:
     """Re-evaluate a subtree's members with edited rules, in memory, beside their current results."""
-    from django.db.models import Sum
-    from django.db.models.functions import ExtractMonth
-
     current = list(
         MemberYear.objects.filter(year=year, organization__path__startswith=root.path)
         .select_related("member", "organization")

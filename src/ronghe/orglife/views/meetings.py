@@ -429,6 +429,25 @@ def _checkin_meeting(request: AuthenticatedRequest, code: str) -> tuple[Meeting,
 
 
 @require("self.view")
+def checkin_enter(request: AuthenticatedRequest) -> HttpResponse:
+    """去签到 from the phone home: the member types the code shown under the meeting's QR code (or scans
+    it with the phone's camera, which opens the check-in page itself); being shown the code is what
+    proves presence, so the home page does not hand it out."""
+    raw = request.GET.get("code", "").strip()
+    error = None
+    if raw:
+        if Meeting.objects.filter(checkin_code=raw).exists():
+            return redirect("orglife:checkin", code=raw)
+        error = "签到码不正确或已过期，请核对会场屏幕上的签到码"
+    return render(
+        request,
+        "orglife/checkin_enter.html",
+        {"code": raw, "error": error, "breadcrumbs": [("会议签到", None)]},
+        status=400 if error else 200,
+    )
+
+
+@require("self.view")
 def checkin(request: AuthenticatedRequest, code: str) -> HttpResponse:
     meeting, row = _checkin_meeting(request, code)
     error = None
