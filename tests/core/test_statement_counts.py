@@ -225,7 +225,7 @@ def test_my_points_is_nine_statements(client_for, cast, ind, make_meeting, size)
                 member=cast.member_a_record,
                 indicator=ind("article"),
                 occurred_on=date(2026, 5, 1 + k),
-                points="1",
+                points="3",  # the indicator's value (issue 16)
                 description=f"心得{k}",
                 photo=None,
             )
