@@ -47,6 +47,7 @@ for _name in (
     "orglife:grades-update",
     "orglife:attachment-upload",
     "orglife:checkin-open",
+    "orglife:checkin-projector",
     "orglife:meeting-docx",
     "orglife:exclusion-create",
 ):

@@ -6,7 +6,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from ronghe.orglife.choices import ComplianceState, ExpectedAttendees, Grade, Period
+from ronghe.orglife.choices import ComplianceState, ExpectedAttendees, Grade, MeetingKind, Period
 from ronghe.orgs.choices import OrgKind
 from ronghe.orgs.rules import has_committee
 
@@ -201,6 +201,16 @@ def checkin_window(
     """Members may check in from `early_minutes` before the start until the end (start + 3 h if none)."""
     end = ends_at or held_at + timedelta(hours=3)
     return held_at - timedelta(minutes=early_minutes), end
+
+
+# The meetings that decide by vote (支部条例 第十一、十二条): the 支部党员大会 and the 支委会. The other
+# kinds (党课, 主题党日, 组织生活会…) study, review or talk; they record no resolutions.
+VOTING_KINDS = frozenset({MeetingKind.GENERAL_MEETING, MeetingKind.COMMITTEE_MEETING})
+
+
+def votes(kind: str) -> bool:
+    """Whether a meeting of `kind` records resolutions and their votes."""
+    return kind in VOTING_KINDS
 
 
 def committee_quorum(*, present: int, expected: int) -> bool:

@@ -21,6 +21,7 @@ urlpatterns = [
     path("meetings/<uuid:code>/grades/", mv.grades_update, name="grades-update"),
     path("meetings/<uuid:code>/attachments/", mv.attachment_upload, name="attachment-upload"),
     path("meetings/<uuid:code>/checkin/", mv.checkin_open, name="checkin-open"),
+    path("meetings/<uuid:code>/projector/", mv.checkin_projector, name="checkin-projector"),
     path("meetings/<uuid:code>/record.docx", ev.meeting_docx, name="meeting-docx"),
     path("attachments/<uuid:code>/", mv.attachment_download, name="attachment-download"),
     path("c/", mv.checkin_enter, name="checkin-enter"),

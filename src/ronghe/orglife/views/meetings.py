@@ -59,6 +59,8 @@ def meeting_list(request: AuthenticatedRequest) -> HttpResponse:
             qs = qs.filter(Q(title__icontains=d["q"]) | Q(organization__name__icontains=d["q"]))
         if d["kind"]:
             qs = qs.filter(kind=d["kind"])
+        if d["member"]:
+            qs = qs.filter(attendances__member__code=d["member"])
         if d["year"]:
             tz = timezone.get_current_timezone()
             qs = qs.filter(
@@ -105,6 +107,7 @@ def _detail_context(request: AuthenticatedRequest, meeting: Meeting, **extra: An
         "attachment_form": AttachmentForm(),
         "correction_form": CorrectionForm(),
         "vote": _vote_summary(meeting) if meeting.kind == MeetingKind.GENERAL_MEETING else None,
+        "votes": rules.votes(meeting.kind),
         "is_appraisal": meeting.kind == MeetingKind.DEMOCRATIC_APPRAISAL,
         "two_thirds": rules.meets_two_thirds(present=counts[AttendanceStatus.PRESENT], expected=len(rows))
         if meeting.kind == MeetingKind.LEADERSHIP_LIFE_MEETING
@@ -417,6 +420,33 @@ def checkin_open(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     else:
         messages.success(request, "签到码已生成")
     return redirect("orglife:meeting-detail", code=meeting.code)
+
+
+def _projector_context(request: AuthenticatedRequest, meeting: Meeting) -> dict[str, Any]:
+    rows = list(meeting.attendances.values_list("status", flat=True))
+    now = timezone.now()
+    ctx: dict[str, Any] = {
+        "meeting": meeting,
+        "expected": len(rows),
+        "present": sum(1 for s in rows if s == AttendanceStatus.PRESENT),
+        "now": now,
+    }
+    if meeting.checkin_code and meeting.checkin_expires_at and meeting.checkin_expires_at > now:
+        url = request.build_absolute_uri(reverse("orglife:checkin", kwargs={"code": meeting.checkin_code}))
+        ctx["checkin_url"] = url
+        ctx["checkin_qr"] = segno.make(url, error="m").svg_inline(scale=12, title="签到二维码")
+    return ctx
+
+
+@require("orglife.edit")
+def checkin_projector(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    """投屏签到: the QR code large, the code beneath it, and 已签到 x/y refreshed every few seconds
+    (htmx polls this same view for the count)."""
+    meeting = _meeting(request, code, "orglife.edit")
+    ctx = _projector_context(request, meeting)
+    if request.headers.get("HX-Request"):
+        return render(request, "orglife/_projector_count.html", ctx)
+    return render(request, "orglife/checkin_projector.html", ctx)
 
 
 def _checkin_meeting(request: AuthenticatedRequest, code: str) -> tuple[Meeting, Attendance]:
