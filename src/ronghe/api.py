@@ -170,6 +170,7 @@ def _register_routers() -> None:
         "dues",
         "integration",
         "assessment",
+        "notices",
     ):
         try:
             module = importlib.import_module(f"ronghe.{name}.api")

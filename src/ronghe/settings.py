@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "ronghe.dues",
     "ronghe.integration",
     "ronghe.assessment",
+    "ronghe.notices",
     "ronghe.home",
     "ronghe.demo",
 ]

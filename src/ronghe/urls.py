@@ -15,6 +15,7 @@ urlpatterns = [
     path("v/", include("ronghe.core.voting.urls")),
     path("integration/", include("ronghe.integration.urls")),
     path("dues/", include("ronghe.dues.urls")),
+    path("notices/", include("ronghe.notices.urls")),
     path("recruitment/", include("ronghe.recruitment.urls")),
     path("judging/", include("ronghe.core.judging.urls")),
     path("evidence/", include("ronghe.core.evidence.urls")),

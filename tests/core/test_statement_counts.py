@@ -172,6 +172,7 @@ def test_roster_of_one_branch_is_four_statements(client_for, cast, branch_of, si
 # summaries, compliance and warnings come from the read cache). After the session and the account:
 OVERSIGHT = [
     "orglife_meeting",  # planned meetings whose start has come, to move on (`advance_meetings`)
+    "notices_notice",  # 通知公告 not yet read (issue 16)
     "points_claim",  # the first claims waiting for review
     "workflow_history",  # how many claims wait and how many are overdue (named by its subquery's table)
     "rectification_item",  # late 整改 items
@@ -187,12 +188,13 @@ HOME = {
     # and the 少交/免交 applications waiting on the higher 党委's approval
     "committee_admin": ["django_session", "accounts_user", *OVERSIGHT, "dues_relief", *RECRUITMENT],
     "secretary_a": ["django_session", "accounts_user", *OVERSIGHT, *RECRUITMENT],
-    # the member record came with the account; the year's result, the scheme in force (no result
+    # the member record came with the account; the unread 通知公告, the year's result, the scheme in force (no result
     # yet), the meetings ahead, the meetings open for check-in now and the latest attendance (the phone
     # home, issue 16), the branch's stars
     "member_a": [
         "django_session",
         "accounts_user",
+        "notices_notice",
         "points_memberyear",
         "scoring_scheme",
         "orglife_meeting",

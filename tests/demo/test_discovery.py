@@ -59,6 +59,7 @@ def test_building_a_county_finds_every_apps_steps_in_order():
         ("ronghe.dues.demo", "demo_dues"),
         ("ronghe.integration.demo", "demo_integration"),
         ("ronghe.assessment.demo", "demo_assessment"),
+        ("ronghe.notices.demo", "demo_notices"),
         ("ronghe.demo.story", "story"),
     ]
     assert demo_steps() == steps  # finding them again registers nothing twice

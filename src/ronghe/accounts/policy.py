@@ -48,6 +48,7 @@ PERMISSIONS: dict[str, str] = {
     "roles.grant": "授予角色",
     "security.policy": "安全策略",
     "tokens.manage": "管理接口令牌",
+    "notices.publish": "发布通知公告",
     "self.view": "查看本人信息",
 }
 
@@ -96,6 +97,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "dues.approve_relief",
             "dues.manage",
             "recruitment.approve",
+            "notices.publish",
             "self.view",
         }
     ),
@@ -109,6 +111,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "dues.approve_relief",
             "dues.manage",
             "recruitment.approve",
+            "notices.publish",
             "self.view",
         }
     ),

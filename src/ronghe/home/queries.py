@@ -18,6 +18,7 @@ from ronghe.integration.queries import overdue_task_count
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.members.rules import AGE_BANDS
+from ronghe.notices import queries as notices_queries
 from ronghe.orglife.choices import MeetingState
 from ronghe.orglife.models import Meeting
 from ronghe.orglife.queries import (
@@ -167,6 +168,17 @@ def home_member(member: Member, today: date) -> dict[str, Any]:
         "attendance_history": member_attendance_history(member.pk, HISTORY_LIMIT),
         "branch_rating": ratings_queries.current_stars(member.organization_id),
     }
+
+
+NOTICE_LIMIT = 5
+
+
+def home_notices(user: User) -> dict[str, Any]:
+    """通知公告 not yet read by the user (one query: a row past the limit says there are more)."""
+    if not has_perm_anywhere(user, "self.view"):
+        return {}
+    unread = list(notices_queries.unread_for_user(user)[: NOTICE_LIMIT + 1])
+    return {"notices_unread": unread[:NOTICE_LIMIT], "notices_more": len(unread) > NOTICE_LIMIT}
 
 
 def home_ratings(user: User, today: date) -> dict[str, Any]:

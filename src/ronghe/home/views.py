@@ -13,6 +13,7 @@ from ronghe.core.scope import has_perm_anywhere
 from ronghe.home.queries import (
     home_dues,
     home_member,
+    home_notices,
     home_oversight,
     home_ratings,
     home_recruitment,
@@ -43,6 +44,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         context.update(home_summary(user, today))
     if context["can_oversee"]:
         context.update(home_oversight(user, today))
+    context.update(home_notices(user))
     context.update(home_secretary(user, today))
     context.update(home_ratings(user, today))
     context.update(home_dues(user, today))
@@ -59,5 +61,6 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         or "dues_todo" in context
         or "recruitment_late" in context
         or member is not None
+        or bool(context.get("notices_unread"))
     )
     return render(request, "home/home.html", context)

@@ -31,7 +31,7 @@ from ronghe.orglife.compliance import (
     study_days_by_month,
     year_bounds,
 )
-from ronghe.orglife.models import Attendance, Meeting, OrgLifePolicy
+from ronghe.orglife.models import Attendance, Meeting, OrgLifePolicy, Reminder
 from ronghe.orglife.rollup import ROLLUP_CACHE_SECONDS
 from ronghe.orgs.choices import OrgKind
 from ronghe.orgs.models import Officer, Organization
@@ -415,4 +415,14 @@ def member_attendance_history(member_id: int, limit: int) -> list[Attendance]:
         Attendance.objects.filter(member_id=member_id, meeting__state=MeetingState.HELD)
         .select_related("meeting__organization")
         .order_by("-meeting__held_at", "-id")[:limit]
+    )
+
+
+def reminders_for(user: User, limit: int) -> list[Reminder]:
+    """The daily task's latest reminders for the organizations the user sees (the to-do and 通知公告 pages)."""
+    orgs = scoped(Organization.objects.all(), user, "orglife.view")
+    return list(
+        Reminder.objects.filter(organization__in=orgs.values("pk"))
+        .select_related("organization")
+        .order_by("-created_at", "period_end")[:limit]
     )
