@@ -203,6 +203,16 @@ def checkin_window(
     return held_at - timedelta(minutes=early_minutes), end
 
 
+# Below this compliance rate a unit's row is highlighted as weak on the 落实情况 table (a display aid, not a
+# regulation: domain-rules give no threshold).
+WEAK_COMPLIANCE_RATE = 0.8
+
+
+def is_weak(rate: float | None) -> bool:
+    """Whether a compliance rate is below the highlight threshold (None: nothing judged yet)."""
+    return rate is not None and rate < WEAK_COMPLIANCE_RATE
+
+
 # The meetings that decide by vote (支部条例 第十一、十二条): the 支部党员大会 and the 支委会. The other
 # kinds (党课, 主题党日, 组织生活会…) study, review or talk; they record no resolutions.
 VOTING_KINDS = frozenset({MeetingKind.GENERAL_MEETING, MeetingKind.COMMITTEE_MEETING})

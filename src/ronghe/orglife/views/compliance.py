@@ -17,7 +17,7 @@ from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core.htmx import paginate, query_without_page
 from ronghe.core.permissions import require
 from ronghe.core.scope import can, get_for_user_or_404, has_perm_anywhere, scoped
-from ronghe.orglife import queries, services
+from ronghe.orglife import queries, rules, services
 from ronghe.orglife.forms import CopyRequirementsForm, PolicyForm, RequirementForm
 from ronghe.orglife.models import MeetingRequirement, OrgLifePolicy, Reminder
 from ronghe.orglife.rollup import rollup
@@ -40,6 +40,12 @@ def compliance(request: AuthenticatedRequest) -> HttpResponse:
     if request.GET.get("org"):
         node = get_for_user_or_404(Organization, request.user, perm="orglife.view", code=request.GET["org"])
     rows, total = rollup(request.user, node, year, today)
+    sort = request.GET.get("sort", "")
+    if sort == "rate":  # worst first; rows with nothing judged yet last
+        rows = sorted(rows, key=lambda r: (r.tally.rate is None, r.tally.rate or 0, -r.tally.overdue))
+    elif sort == "overdue":
+        rows = sorted(rows, key=lambda r: -r.tally.overdue)
+    weak = {r.organization.pk for r in rows if rules.is_weak(r.tally.rate)}
     crumbs: list[tuple[str, Any]] = [("落实情况", reverse("orglife:compliance") + f"?year={year}")]
     if node is not None:
         visible = {o.pk for o in scoped(node.ancestors(), request.user, "orglife.view")}
@@ -55,6 +61,8 @@ def compliance(request: AuthenticatedRequest) -> HttpResponse:
             "total": total,
             "year": year,
             "node": node,
+            "sort": sort,
+            "weak": weak,
             "breadcrumbs": crumbs,
             "years": range(today.year - 3, today.year + 2),
         },
