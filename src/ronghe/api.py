@@ -174,6 +174,7 @@ def _register_routers() -> None:
         "education",
         "outreach",
         "discipline",
+        "notices",
     ):
         try:
             module = importlib.import_module(f"ronghe.{name}.api")

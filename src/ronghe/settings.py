@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "ronghe.assessment",
     "ronghe.education",
     "ronghe.outreach",
+    "ronghe.notices",
     "ronghe.home",
     "ronghe.demo",
 ]

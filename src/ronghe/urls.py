@@ -18,6 +18,7 @@ urlpatterns = [
     path("dues/", include("ronghe.dues.urls")),
     path("education/", include("ronghe.education.urls")),
     path("outreach/", include("ronghe.outreach.urls")),
+    path("notices/", include("ronghe.notices.urls")),
     path("recruitment/", include("ronghe.recruitment.urls")),
     path("discipline/", include("ronghe.discipline.urls")),
     path("judging/", include("ronghe.core.judging.urls")),

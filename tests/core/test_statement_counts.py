@@ -172,6 +172,7 @@ def test_roster_of_one_branch_is_four_statements(client_for, cast, branch_of, si
 # summaries, compliance and warnings come from the read cache). After the session and the account:
 OVERSIGHT = [
     "orglife_meeting",  # planned meetings whose start has come, to move on (`advance_meetings`)
+    "notices_notice",  # 通知公告 not yet read (issue 16)
     "points_claim",  # the first claims waiting for review
     "workflow_history",  # how many claims wait and how many are overdue (named by its subquery's table)
     "rectification_item",  # late 整改 items
@@ -187,14 +188,18 @@ HOME = {
     # and the 少交/免交 applications waiting on the higher 党委's approval
     "committee_admin": ["django_session", "accounts_user", *OVERSIGHT, "dues_relief", *RECRUITMENT],
     "secretary_a": ["django_session", "accounts_user", *OVERSIGHT, *RECRUITMENT],
-    # the member record came with the account; the year's result, the scheme in force (no result
-    # yet), the meetings ahead, the branch's stars
+    # the member record came with the account; the unread 通知公告, the year's result, the scheme in force (no result
+    # yet), the meetings ahead, the meetings open for check-in now and the latest attendance (the phone
+    # home, issue 16), the branch's stars
     "member_a": [
         "django_session",
         "accounts_user",
+        "notices_notice",
         "points_memberyear",
         "scoring_scheme",
         "orglife_meeting",
+        "orglife_attendance",
+        "orglife_attendance",
         "ratings_entry",
     ],
 }
@@ -210,7 +215,7 @@ def test_home_is_a_fixed_number_of_statements(client_for, cast, branch_of, who, 
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_my_points_is_eight_statements(client_for, cast, ind, make_meeting, size):  # noqa: F811
+def test_my_points_is_nine_statements(client_for, cast, ind, make_meeting, size):  # noqa: F811
     # given: `size` entries of the year: from meetings, approved claims and adjustments
     for k in range(size):
         if k % 3 == 0:
@@ -222,7 +227,7 @@ def test_my_points_is_eight_statements(client_for, cast, ind, make_meeting, size
                 member=cast.member_a_record,
                 indicator=ind("article"),
                 occurred_on=date(2026, 5, 1 + k),
-                points="1",
+                points="3",  # the indicator's value (issue 16)
                 description=f"心得{k}",
                 photo=None,
             )
@@ -240,7 +245,7 @@ def test_my_points_is_eight_statements(client_for, cast, ind, make_meeting, size
     got = counted(client_for(cast.member_a), reverse("points:my-points"), data={"year": 2026})
     # the session, the account with its member record, the year's result with its scheme (the rules
     # are cached), the entries' count and page, the claims and meetings the page's entries link to,
-    # the open claims
+    # the year's ledger summed per indicator and month for the total's formula (issue 16), the open claims
     assert got.tables == [
         "django_session",
         "accounts_user",
@@ -249,6 +254,7 @@ def test_my_points_is_eight_statements(client_for, cast, ind, make_meeting, size
         "points_pointsentry",
         "points_claim",
         "orglife_meeting",
+        "points_pointsentry",
         "points_claim",
     ], got.work
     assert got.writes == []

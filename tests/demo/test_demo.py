@@ -57,6 +57,9 @@ def test_same_seed_same_county():
     Publication.objects.all().delete()  # 公示, 联审 and campaigns (with their entries) keep theirs too
     JointReview.objects.all().delete()
     Campaign.objects.all().delete()
+    from ronghe.notices.models import Notice
+
+    Notice.objects.all().delete()  # 通知公告 keep their organization (PROTECT)
     from ronghe.assessment.models import DebriefRound, KpiDefinition, Vanguard
     from ronghe.core.voting.models import Ballot
 

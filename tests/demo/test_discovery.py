@@ -63,6 +63,7 @@ def test_building_a_county_finds_every_apps_steps_in_order():
         ("ronghe.assessment.demo", "demo_assessment"),
         ("ronghe.education.demo", "demo_education"),
         ("ronghe.outreach.demo", "demo_outreach"),
+        ("ronghe.notices.demo", "demo_notices"),
         ("ronghe.demo.story", "story"),
     ]
     assert demo_steps() == steps  # finding them again registers nothing twice

@@ -37,6 +37,7 @@ def test_story_step_runs_after_the_bulk_steps():
         "demo_dues",
         "demo_integration",
         "demo_assessment",
+        "demo_notices",
         "story",
     ]
 

@@ -47,6 +47,7 @@ for _name in (
     "orglife:grades-update",
     "orglife:attachment-upload",
     "orglife:checkin-open",
+    "orglife:checkin-projector",
     "orglife:meeting-docx",
     "orglife:exclusion-create",
 ):
@@ -116,4 +117,4 @@ def _api_meeting(cast):  # noqa: ANN001, ANN202
 
 api_sample("/api/v1/orglife/meetings/{code}/attendance")(_api_meeting)
 
-routes.SELF_SERVICE.add("orglife:checkin")
+routes.SELF_SERVICE.update({"orglife:checkin", "orglife:checkin-enter"})

@@ -145,7 +145,7 @@ def _more_sources(cast, ind, make_meeting, n):
             member=cast.member_a_record,
             indicator=ind("article"),
             occurred_on=date(YEAR, 5, 1 + k),
-            points="1",
+            points="3",  # the indicator's value (issue 16: claims follow the indicator)
             description=f"心得{k}",
             photo=None,
         )

@@ -328,7 +328,7 @@ def test_review_queue_marks_and_filters_overdue_claims(client_for, cast, scheme,
             member=cast.member_a_record,
             indicator=ind("article"),
             occurred_on=date(YEAR, 9, 1),
-            points="2",
+            points="3",  # the indicator's value (issue 16)
             description=text,
         )
 

@@ -89,7 +89,7 @@ def test_required_comment_names_its_field(cast, scheme_2026, claimable):
         member=cast.member_a_record,
         indicator=claimable,
         occurred_on=date(2026, 3, 1),
-        points="2",
+        points=claimable.points,  # the indicator's value (issue 16)
         description="读书心得",
     )
     with pytest.raises(DomainError) as err:
@@ -128,7 +128,7 @@ def _claim_at(cast, claimable, when, time_machine):
         member=cast.member_a_record,
         indicator=claimable,
         occurred_on=date(2026, 9, 1),
-        points="2",
+        points=claimable.points,  # the indicator's value (issue 16)
         description="志愿服务",
     )
 

@@ -58,6 +58,7 @@ PERMISSIONS: dict[str, str] = {
     "roles.grant": "授予角色",
     "security.policy": "安全策略",
     "tokens.manage": "管理接口令牌",
+    "notices.publish": "发布通知公告",
     "self.view": "查看本人信息",
 }
 
@@ -114,6 +115,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "dues.approve_relief",
             "dues.manage",
             "recruitment.approve",
+            "notices.publish",
             "self.view",
         }
     ),
@@ -127,6 +129,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "dues.approve_relief",
             "dues.manage",
             "recruitment.approve",
+            "notices.publish",
             "self.view",
         }
     ),

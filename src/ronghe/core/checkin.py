@@ -39,8 +39,8 @@ def check_code(*, now: datetime, expires_at: datetime | None, what: str = "会�
         raise DomainError(f"签到码已过期，请向{what}组织者索取新的签到码", "code")
 
 
-def qr_svg(url: str, title: str = "签到二维码") -> str:
-    """The check-in link as an inline SVG QR code for the organizer's screen."""
+def qr_svg(url: str, title: str = "签到二维码", scale: int = 5) -> str:
+    """The check-in link as an inline SVG QR code for the organizer's screen (a projector: larger scale)."""
     import segno
 
-    return str(segno.make(url, error="m").svg_inline(scale=5, title=title))
+    return str(segno.make(url, error="m").svg_inline(scale=scale, title=title))

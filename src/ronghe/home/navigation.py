@@ -6,21 +6,27 @@ app adds its entries to `NAVIGATION`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils import timezone
 
 from ronghe.core.scope import has_perm_anywhere
 from ronghe.core.types import Actor
+from ronghe.orglife.queries import last_todo_count
+
+if TYPE_CHECKING:
+    from ronghe.accounts.models import User
 
 # The side navigation in groups: (group label, [(label, url name, permission)]). An entry shows when the
 # user holds the permission somewhere; "public" shows to everyone signed in; "self.member" needs
 # `self.view` and a linked 党员 record (self-service pages). Entries whose URL does not exist are skipped.
 NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
-    ("", [("工作台", "home:home", "public")]),
+    ("", [("工作台", "home:home", "public"), ("通知公告", "notices:notice-list", "self.view")]),
     (
         "党组织与党员",
         [
@@ -39,7 +45,7 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
         "组织生活",
         [
             ("会议记录", "orglife:meeting-list", "orglife.view"),
-            ("近期待办", "orglife:todo", "orglife.view"),
+            ("待办事项", "orglife:todo", "orglife.view"),
             ("落实情况", "orglife:compliance", "orglife.view"),
             ("双重组织生活", "orglife:leaders", "orglife.view"),
             ("组织生活要求", "orglife:requirement-list", "orglife.manage_requirements"),
@@ -159,10 +165,23 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
 ]
 
 
+def _todo_badge(request: HttpRequest, user: Actor) -> int:
+    """Open organizational-life items (overdue, due soon, before year end) for those who record them,
+    as last counted by the home page or the to-do page: no query."""
+    if not has_perm_anywhere(user, "orglife.edit"):
+        return 0
+    return last_todo_count(cast("User", user), timezone.localdate())
+
+
+# Counts next to an entry, by URL name: the user's open items there.
+BADGES: dict[str, Callable[[HttpRequest, Actor], int]] = {"orglife:todo": _todo_badge}
+
+
 class NavItem(TypedDict):
     label: str
     url: str
     active: bool
+    badge: int  # a count shown next to the label (0: none)
 
 
 class NavGroup(TypedDict):
@@ -206,7 +225,8 @@ def navigation(request: HttpRequest) -> dict[str, list[NavGroup]]:
             url = _url(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
             if url is None:
                 continue
-            items.append({"label": label, "url": url, "active": False})
+            badge = BADGES[name](request, user) if name in BADGES else 0
+            items.append({"label": label, "url": url, "active": False, "badge": badge})
         if items:
             groups.append({"label": group_label, "items": items})
     path = request.path

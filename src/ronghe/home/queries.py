@@ -20,9 +20,15 @@ from ronghe.integration.queries import overdue_task_count
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.members.rules import AGE_BANDS
+from ronghe.notices import queries as notices_queries
 from ronghe.orglife.choices import MeetingState
 from ronghe.orglife.models import Meeting
-from ronghe.orglife.queries import todo_summary
+from ronghe.orglife.queries import (
+    member_attendance_history,
+    member_checkin_now,
+    todo_sections,
+    todo_summary,
+)
 from ronghe.orglife.rollup import rollup
 from ronghe.orgs.models import Organization
 from ronghe.orgs.queries import org_rows, organizations_for_user
@@ -95,9 +101,10 @@ def compute_home_summary(user: User, today: date) -> dict[str, Any]:
 # Each section calls the owning app's read side (orgs.queries, orglife.compliance and .queries, points.queries) and
 # runs a constant number of queries whatever the size of the scope.
 
-TODO_LIMIT = 8
+TODO_LIMIT = 5  # per list: overdue, due soon, before year end
 CLAIM_LIMIT = 5
 UPCOMING_LIMIT = 5
+HISTORY_LIMIT = 5
 
 
 def home_oversight(user: User, today: date) -> dict[str, Any]:
@@ -119,11 +126,13 @@ def compute_home_oversight(user: User, today: date) -> dict[str, Any]:
 
 
 def home_secretary(user: User, today: date) -> dict[str, Any]:
-    """The 14-day to-do of organizational life, the points claims waiting for this user's approval, the
+    """The year's to-do of organizational life (overdue, due in 14 days, before year end), the points claims waiting for this user's approval, the
     late 整改 items and the overdue tasks of the joint plans (同步部署)."""
     out: dict[str, Any] = {}
     if has_perm_anywhere(user, "orglife.edit"):
-        out["todo"], out["todo_count"] = todo_summary(user, today, TODO_LIMIT)
+        todo, counts = todo_summary(user, today, TODO_LIMIT)
+        out["todo"], out["todo_count"] = todo, counts.total
+        out["todo_sections"] = todo_sections(todo, counts)
     if has_perm_anywhere(user, "points.approve"):
         out["pending_claims"] = list(points_queries.claims_awaiting_review(user)[:CLAIM_LIMIT])
         out["pending_claim_count"], out["overdue_claim_count"] = points_queries.claims_awaiting_review_counts(
@@ -142,7 +151,8 @@ def late_rectifications(user: User, today: date) -> int:
 
 
 def home_member(member: Member, today: date) -> dict[str, Any]:
-    """A member's own points this year (total and grade) and the meetings ahead of them."""
+    """A member's phone home: meetings open for check-in now, the meetings ahead, their latest
+    attendance, and their points this year as a formula with what is missing for the next grade."""
     now = timezone.now()
     upcoming = (
         Meeting.objects.filter(
@@ -152,11 +162,27 @@ def home_member(member: Member, today: date) -> dict[str, Any]:
         .distinct()
         .order_by("held_at")[:UPCOMING_LIMIT]
     )
+    summary = member_summary(member, today.year)
     return {
-        "points": member_summary(member, today.year),
+        "points": summary,
+        "points_formula": points_queries.member_formula(member, summary),
         "upcoming_meetings": list(upcoming),
+        "checkin_now": member_checkin_now(member.pk, now),
+        "now": now,
+        "attendance_history": member_attendance_history(member.pk, HISTORY_LIMIT),
         "branch_rating": ratings_queries.current_stars(member.organization_id),
     }
+
+
+NOTICE_LIMIT = 5
+
+
+def home_notices(user: User) -> dict[str, Any]:
+    """通知公告 not yet read by the user (one query: a row past the limit says there are more)."""
+    if not has_perm_anywhere(user, "self.view"):
+        return {}
+    unread = list(notices_queries.unread_for_user(user)[: NOTICE_LIMIT + 1])
+    return {"notices_unread": unread[:NOTICE_LIMIT], "notices_more": len(unread) > NOTICE_LIMIT}
 
 
 def home_ratings(user: User, today: date) -> dict[str, Any]:

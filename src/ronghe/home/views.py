@@ -15,6 +15,7 @@ from ronghe.home.queries import (
     home_dues,
     home_education,
     home_member,
+    home_notices,
     home_oversight,
     home_ratings,
     home_recruitment,
@@ -45,6 +46,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         context.update(home_summary(user, today))
     if context["can_oversee"]:
         context.update(home_oversight(user, today))
+    context.update(home_notices(user))
     context.update(home_secretary(user, today))
     context.update(home_ratings(user, today))
     context.update(home_dues(user, today))
@@ -67,5 +69,6 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         or "contacts_overdue" in context
         or "discipline_todo" in context
         or member is not None
+        or bool(context.get("notices_unread"))
     )
     return render(request, "home/home.html", context)

@@ -114,6 +114,8 @@ class MeetingFilterForm(StyledForm):
     q = forms.CharField(label="会议名称/党组织", required=False)
     kind = forms.ChoiceField(label="会议类型", required=False, choices=[("", "全部"), *MeetingKind.choices])
     year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
+    # from a member's profile (参会记录): the meetings the member was expected at
+    member = forms.UUIDField(label="党员", required=False, widget=forms.HiddenInput)
 
 
 class DecisionForm(StyledForm):

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -20,7 +21,7 @@ from ronghe.core.readcache import cached_aggregate, summary_version
 from ronghe.core.scope import paths_with, scoped
 from ronghe.core.types import Actor, OrgNode
 from ronghe.orglife import rules
-from ronghe.orglife.choices import AttendanceStatus, ComplianceState, MeetingKind, MeetingState
+from ronghe.orglife.choices import AttendanceStatus, ComplianceState, MeetingKind, MeetingState, Period
 from ronghe.orglife.compliance import (
     Obligation,
     Tally,
@@ -30,7 +31,7 @@ from ronghe.orglife.compliance import (
     study_days_by_month,
     year_bounds,
 )
-from ronghe.orglife.models import Attendance, Meeting
+from ronghe.orglife.models import Attendance, Meeting, OrgLifePolicy, Reminder
 from ronghe.orglife.rollup import ROLLUP_CACHE_SECONDS
 from ronghe.orgs.choices import OrgKind
 from ronghe.orgs.models import Officer, Organization
@@ -114,23 +115,115 @@ def study_day_schedule(
     return out
 
 
-def todo_summary(user: User, today: date, limit: int) -> tuple[list[tuple[Organization, Obligation]], int]:
-    """The first `limit` to-do items and how many there are, for the home page (cached like the rollup).
+TodoEntry = tuple[Organization, Obligation]
 
-    Only the head is cached: at a province the whole list has tens of thousands of items, and
+
+@dataclass
+class YearTodo:
+    """What an organization still owes this year, in three lists a secretary works through:
+    periods already ended and not met (逾期), periods ending within the window (即将到期), and the
+    yearly obligations still open (年底前完成: 组织生活会, 民主评议党员, 谈心谈话 coverage…)."""
+
+    overdue: list[TodoEntry] = field(default_factory=list)
+    due_soon: list[TodoEntry] = field(default_factory=list)
+    year_end: list[TodoEntry] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.overdue) + len(self.due_soon) + len(self.year_end)
+
+    def head(self, limit: int) -> YearTodo:
+        """The first `limit` items of each list (the home page's card)."""
+        return YearTodo(self.overdue[:limit], self.due_soon[:limit], self.year_end[:limit])
+
+
+@dataclass(frozen=True)
+class TodoCounts:
+    overdue: int
+    due_soon: int
+    year_end: int
+
+    @property
+    def total(self) -> int:
+        return self.overdue + self.due_soon + self.year_end
+
+
+def todo_summary(user: User, today: date, limit: int) -> tuple[YearTodo, TodoCounts]:
+    """The first `limit` items of each to-do list and how many each has, for the home page and the
+    navigation's badge (cached like the rollup).
+
+    Only the heads are cached: at a province the whole list has tens of thousands of items, and
     unpickling them cost more than the page.
     """
     raw = repr((paths_with(user, "orglife.view"), today.isoformat(), limit, summary_version()))
     key = "orglife:todo:" + hashlib.sha256(raw.encode()).hexdigest()
 
-    def head() -> tuple[list[tuple[Organization, Obligation]], int]:
-        items = todo_for(user, today)
-        return items[:limit], len(items)
+    def head() -> tuple[YearTodo, TodoCounts]:
+        todo = year_todo(user, today)
+        counts = TodoCounts(len(todo.overdue), len(todo.due_soon), len(todo.year_end))
+        remember_todo_count(user, today, counts.total)
+        return todo.head(limit), counts
 
     return cached_aggregate(key, head, ROLLUP_CACHE_SECONDS)
 
 
-def todo_for(user: User, today: date, days: int = 14) -> list[tuple[Organization, Obligation]]:
+# The side navigation's badge shows the count last computed for the scope (by the home page or the
+# to-do page) and never computes it itself: computing it on every page after each save would run the
+# year's compliance for a whole county on pages that do not show the to-do.
+BADGE_SECONDS = 24 * 3600
+
+
+def _badge_key(user: User, today: date) -> str:
+    raw = repr((paths_with(user, "orglife.view"), today.isoformat()))
+    return "orglife:todo-badge:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def remember_todo_count(user: User, today: date, total: int) -> None:
+    cache.set(_badge_key(user, today), total, BADGE_SECONDS)
+
+
+def last_todo_count(user: User, today: date) -> int:
+    """The to-do's size as last computed for the user's scope today (0 when not computed yet)."""
+    found: int = cache.get(_badge_key(user, today), 0)
+    return found
+
+
+def year_todo(user: User, today: date, days: int = 14) -> YearTodo:
+    """The to-do of the user's scope: this year's obligations not met, sorted into overdue, due within
+    `days` days (across the new year too), and the yearly ones to finish before year end.
+
+    Overdue items are oldest first (longest waiting), the others by their last day.
+    """
+    horizon = today + timedelta(days=days)
+    todo = YearTodo()
+    for oc in compliance_in_scope(user, today.year, today):
+        for ob in oc.obligations:
+            if ob.state == ComplianceState.MET:
+                continue
+            entry = (oc.organization, ob)
+            if ob.slot.end < today:
+                todo.overdue.append(entry)
+            elif ob.slot.end <= horizon:
+                todo.due_soon.append(entry)
+            elif ob.slot.period == Period.YEAR:
+                todo.year_end.append(entry)
+    if horizon.year != today.year:  # late December: next year's first periods
+        todo.due_soon.extend(_due_within(user, today, horizon, horizon.year))
+    for items in (todo.overdue, todo.due_soon, todo.year_end):
+        items.sort(key=lambda t: (t[1].slot.end, t[0].path, t[1].kind))
+    return todo
+
+
+def _due_within(user: User, today: date, horizon: date, year: int) -> list[TodoEntry]:
+    out = []
+    for oc in compliance_in_scope(user, year, today, ending_within=(today, horizon)):
+        for ob in oc.obligations:
+            if ob.state != ComplianceState.MET and today <= ob.slot.end <= horizon:
+                out.append((oc.organization, ob))
+    return out
+
+
+def todo_for(user: User, today: date, days: int = 14) -> list[TodoEntry]:
     """Obligations not yet met whose period ends within the next `days` days.
 
     Only the periods ending in the window are evaluated: a few per organization.
@@ -138,13 +231,27 @@ def todo_for(user: User, today: date, days: int = 14) -> list[tuple[Organization
     horizon = today + timedelta(days=days)
     out = []
     for year in sorted({today.year, horizon.year}):
-        window = (today, horizon)
-        for oc in compliance_in_scope(user, year, today, ending_within=window):
-            for ob in oc.obligations:
-                if ob.state != ComplianceState.MET and today <= ob.slot.end <= horizon:
-                    out.append((oc.organization, ob))
+        out.extend(_due_within(user, today, horizon, year))
     out.sort(key=lambda t: (t[1].slot.end, t[0].path))
     return out
+
+
+def todo_sections(
+    todo: YearTodo, counts: TodoCounts | None = None
+) -> list[tuple[str, str, list[TodoEntry], int, str, str]]:
+    """The to-do's three lists for the pages: (key, heading, items, how many in all, badge tone, empty text)."""
+    n = counts or TodoCounts(len(todo.overdue), len(todo.due_soon), len(todo.year_end))
+    return [
+        ("overdue", "已逾期", todo.overdue, n.overdue, "danger", "没有逾期未完成的组织生活。"),
+        ("due_soon", "14 天内到期", todo.due_soon, n.due_soon, "warning", "未来 14 天没有到期的组织生活。"),
+        ("year_end", "年底前完成", todo.year_end, n.year_end, "primary", "本年度的年度事项均已完成。"),
+    ]
+
+
+def record_title(ob: Obligation) -> str:
+    """The title the 记录 button proposes for a meeting meeting an obligation ("2026年第四季度党员大会")."""
+    when = "" if ob.slot.period == Period.YEAR else ob.slot.label
+    return f"{ob.slot.start.year}年{when}{ob.kind_label}"
 
 
 class Turnout(TypedDict):
@@ -266,3 +373,56 @@ def meeting_evidence_choices(actor: Actor, organization: OrgNode) -> list[tuple[
     return [
         (m.pk, f"{m.held_at.astimezone(tz):%Y-%m-%d} {m.get_kind_display()}：{m.title}") for m in meetings
     ]
+
+
+# ---------------------------------------------------------------- a member's own organizational life
+
+# The candidates are the member's meetings starting from 12 hours ago (longer than any window without an end
+# time, rules.checkin_window: 3 h) to a day ahead (more than any 会前可签到 setting in use): one indexed
+# range, and the county setting is read only when there is a candidate.
+CHECKIN_LOOKBACK = timedelta(hours=12)
+CHECKIN_LOOKAHEAD = timedelta(days=1)
+
+
+def member_checkin_now(member_id: int, now: datetime) -> list[Attendance]:
+    """The member's rows at meetings whose check-in window is open now (in progress or about to start),
+    soonest first: what the phone home shows with its 去签到 button."""
+    rows = list(
+        Attendance.objects.filter(
+            member_id=member_id,
+            meeting__held_at__gte=now - CHECKIN_LOOKBACK,
+            meeting__held_at__lte=now + CHECKIN_LOOKAHEAD,
+        )
+        .select_related("meeting__organization")
+        .order_by("meeting__held_at")
+    )
+    if not rows:
+        return []
+    early = OrgLifePolicy.current().checkin_early_minutes
+    out = []
+    for row in rows:
+        start, end = rules.checkin_window(
+            held_at=row.meeting.held_at, ends_at=row.meeting.ends_at, early_minutes=early
+        )
+        if start <= now <= end:
+            out.append(row)
+    return out
+
+
+def member_attendance_history(member_id: int, limit: int) -> list[Attendance]:
+    """The member's latest held meetings with how they attended, newest first."""
+    return list(
+        Attendance.objects.filter(member_id=member_id, meeting__state=MeetingState.HELD)
+        .select_related("meeting__organization")
+        .order_by("-meeting__held_at", "-id")[:limit]
+    )
+
+
+def reminders_for(user: User, limit: int) -> list[Reminder]:
+    """The daily task's latest reminders for the organizations the user sees (the to-do and 通知公告 pages)."""
+    orgs = scoped(Organization.objects.all(), user, "orglife.view")
+    return list(
+        Reminder.objects.filter(organization__in=orgs.values("pk"))
+        .select_related("organization")
+        .order_by("-created_at", "period_end")[:limit]
+    )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ronghe.core import checkin
-from ronghe.orglife.choices import ComplianceState, ExpectedAttendees, Grade, Period
+from ronghe.orglife.choices import ComplianceState, ExpectedAttendees, Grade, MeetingKind, Period
 from ronghe.orgs.choices import OrgKind
 from ronghe.orgs.rules import has_committee
 
@@ -202,6 +202,26 @@ def checkin_window(
     """Members may check in from `early_minutes` before the start until the end (start + 3 h if none):
     the one rule of `core.checkin`, named for meetings."""
     return checkin.window(starts_at=held_at, ends_at=ends_at, early_minutes=early_minutes)
+
+
+# Below this compliance rate a unit's row is highlighted as weak on the 落实情况 table (a display aid, not a
+# regulation: domain-rules give no threshold).
+WEAK_COMPLIANCE_RATE = 0.8
+
+
+def is_weak(rate: float | None) -> bool:
+    """Whether a compliance rate is below the highlight threshold (None: nothing judged yet)."""
+    return rate is not None and rate < WEAK_COMPLIANCE_RATE
+
+
+# The meetings that decide by vote (支部条例 第十一、十二条): the 支部党员大会 and the 支委会. The other
+# kinds (党课, 主题党日, 组织生活会…) study, review or talk; they record no resolutions.
+VOTING_KINDS = frozenset({MeetingKind.GENERAL_MEETING, MeetingKind.COMMITTEE_MEETING})
+
+
+def votes(kind: str) -> bool:
+    """Whether a meeting of `kind` records resolutions and their votes."""
+    return kind in VOTING_KINDS
 
 
 def committee_quorum(*, present: int, expected: int) -> bool:

@@ -59,10 +59,16 @@ class ClaimForm(_IndicatorForm):
     )
     occurred_on = forms.DateField(
         label="活动日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # a date input only shows an ISO value: without the format the prefilled date came out empty
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "活动日期格式应为 YYYY-MM-DD"},
     )
-    points = forms.CharField(label="申报分值", max_length=12)
+    points = forms.CharField(
+        label="申报分值",
+        max_length=12,
+        required=False,
+        help_text="按指标计分：固定分值的指标可不填；评分类指标填 0 到每次分值之间的分数",
+    )
     description = forms.CharField(label="活动说明", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
     photo = forms.FileField(
         label="照片（可选）", required=False, widget=forms.ClearableFileInput(attrs={"accept": "image/*"})

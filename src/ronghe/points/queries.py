@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
-from django.db.models.functions import Rank
+from django.db.models.functions import ExtractMonth, Rank
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,7 +17,7 @@ from ronghe.accounts.models import User
 from ronghe.core import workdays
 from ronghe.core.scope import paths_with, scoped
 from ronghe.core.scoring import rules as scoring
-from ronghe.core.scoring.models import Dimension, Scheme
+from ronghe.core.scoring.models import Dimension, Indicator, Scheme
 from ronghe.core.workflow import services as workflow
 from ronghe.members.models import Member
 from ronghe.orgs.models import Organization
@@ -88,6 +88,71 @@ def member_summary(member: Member, year: int) -> MemberSummary:
         ],
         shortfalls=scoring.shortfalls(scheme_rules, evaluation),
     )
+
+
+@dataclass(frozen=True)
+class ClaimRoom:
+    """An indicator's rule as the member and the reviewer see it beside a claim: the points per event,
+    the caps, what the member already has counted this year and what is left under the caps."""
+
+    indicator: Indicator
+    per_event: Decimal
+    ranged: bool  # an entered indicator: a score from 0 up to per_event
+    caps: str
+    counted: Decimal
+    left: Decimal | None  # None: no cap
+
+
+def claim_rooms(member: Member, indicators: Iterable[Indicator], on: date) -> list[ClaimRoom]:
+    """`ClaimRoom` for each indicator on the day `on`: one aggregate of the member's ledger."""
+    indicators = list(indicators)
+    months: dict[int, dict[tuple[int, int], Decimal]] = {i.pk: {} for i in indicators}
+    for row in (
+        PointsEntry.objects.filter(member=member, year=on.year, indicator__in=[i.pk for i in indicators])
+        .annotate(month=ExtractMonth("occurred_on"))
+        .values("indicator_id", "month")
+        .annotate(total=Sum("points"))
+        .order_by()
+    ):
+        months[row["indicator_id"]][(on.year, row["month"])] = Decimal(row["total"])
+    resolver = Resolver()
+    out = []
+    for indicator in indicators:
+        rule = next(r for r in resolver.rules(indicator.scheme).indicators if r.code == indicator.code)
+        sums = months[indicator.pk]
+        out.append(
+            ClaimRoom(
+                indicator=indicator,
+                per_event=indicator.points,
+                ranged=indicator.kind == "entered",
+                caps=rules.cap_text(rule),
+                counted=scoring.capped_indicator_total(rule, sums) if sums else Decimal("0"),
+                left=rules.room_under_caps(rule, sums, on),
+            )
+        )
+    return out
+
+
+def member_formula(member: Member, summary: MemberSummary) -> scoring.Formula | None:
+    """The member's total as its formula (基础分 + 加分 − 扣分 = 总分), each term as counted after the
+    indicators' caps: one aggregate of the year's ledger, evaluated by the scheme the total came from."""
+    if summary.scheme is None:
+        return None
+    sums = [
+        (row["indicator__code"], summary.year, row["month"], Decimal(row["total"]), row["n"])
+        for row in PointsEntry.objects.filter(member=member, year=summary.year)
+        .annotate(month=ExtractMonth("occurred_on"))
+        .values("indicator__code", "month")
+        .annotate(total=Sum("points"), n=Count("id"))
+        .order_by()
+    ]
+    scheme_rules = Resolver().rules(summary.scheme)
+    evaluation = scoring.evaluate_sums(scheme_rules, sums)
+    if evaluation.total != summary.total:  # stored with another version of the rules: say the stored total
+        evaluation = scoring.Evaluation(
+            summary.total, evaluation.dimensions, evaluation.grades, evaluation.indicators, summary.vetoed
+        )
+    return scoring.formula(scheme_rules, evaluation)
 
 
 def entries_for_member(member: Member, year: int) -> QuerySet[PointsEntry]:
@@ -224,9 +289,6 @@ def what_if(
     *, scheme_rules: scoring.SchemeRules, root: Organization, year: int, limit: int = 2000
 ) -> list[WhatIfRow]:
     """Re-evaluate a subtree's members with edited rules, in memory, beside their current results."""
-    from django.db.models import Sum
-    from django.db.models.functions import ExtractMonth
-
     current = list(
         MemberYear.objects.filter(year=year, organization__path__startswith=root.path)
         .select_related("member", "organization")

@@ -6,9 +6,11 @@ The scheme arithmetic itself lives in `ronghe.core.scoring.rules`. Local practic
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from ronghe.core.scoring import rules as scoring
 from ronghe.core.workflow import OWNER, Process, Step
 from ronghe.points.choices import ClaimAction, ClaimState
 
@@ -111,3 +113,56 @@ CLAIM_PROCESS = Process(
 def is_frozen(year: int, finalized: dict[str, set[int]], org_path: str) -> bool:
     """A year is frozen for an organization when any ancestor-or-self node finalized it."""
     return any(org_path.startswith(path) and year in years for path, years in finalized.items())
+
+
+def claim_points(*, kind: str, per_event: Decimal, requested: object) -> Decimal:
+    """A claim's points come from its indicator: a derived indicator's fixed value per event (what the
+    member types, if anything, must be that value); an entered one's score from 0 up to its value
+    per event (the reviewer's scale). Raises ValueError with the Chinese message to show."""
+    text = str(requested).strip() if requested is not None else ""
+    if kind != "entered":
+        if text and parse_points(text, positive=True) != per_event:
+            raise ValueError(
+                f"该指标每次计 {per_event.normalize():f} 分，申报分值应为 {per_event.normalize():f}"
+            )
+        return per_event
+    if not text:
+        raise ValueError(f"请填写申报分值（0 到 {per_event.normalize():f} 分）")
+    points = parse_points(text, positive=True)
+    if points > per_event:
+        raise ValueError(f"申报分值应在 0 到 {per_event.normalize():f} 分之间")
+    return points
+
+
+def added_under_caps(
+    rule: scoring.IndicatorRule, month_sums: Mapping[tuple[int, int], Decimal], on: date, points: Decimal
+) -> Decimal:
+    """What `points` on `on` add to an indicator's counted total (its caps applied month → quarter → year)
+    given the member's sums so far: the capped total with them minus without them."""
+    before = scoring.capped_indicator_total(rule, month_sums)
+    after = dict(month_sums)
+    after[(on.year, on.month)] = after.get((on.year, on.month), Decimal("0")) + points
+    return scoring.capped_indicator_total(rule, after) - before
+
+
+def room_under_caps(
+    rule: scoring.IndicatorRule, month_sums: Mapping[tuple[int, int], Decimal], on: date
+) -> Decimal | None:
+    """How many more points of the indicator on `on` would still count; None when it has no cap."""
+    if rule.cap_month is None and rule.cap_quarter is None and rule.cap_year is None and rule.ceiling is None:
+        return None
+    return added_under_caps(rule, month_sums, on, MAX_CLAIM_POINTS * 1000)
+
+
+def cap_text(rule: scoring.IndicatorRule) -> str:
+    """The indicator's caps as people read them: "季度上限 3 分、年上限 9 分" ("" when none)."""
+    parts = [
+        f"{label} {value.normalize():f} 分"
+        for label, value in (
+            ("月上限", rule.cap_month),
+            ("季度上限", rule.cap_quarter),
+            ("年上限", rule.cap_year),
+        )
+        if value is not None
+    ]
+    return "、".join(parts)

@@ -453,3 +453,29 @@ def threshold_problems(*, threshold_a: Decimal, threshold_b: Decimal) -> dict[st
     if threshold_b > threshold_a:
         return {"threshold_b": "B 等线不能高于 A 等线"}
     return {}
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A total as people read it: 基础分 + 加分 − 扣分 (± 保底/封顶) = 总分, every term as counted.
+
+    `added` and `deducted` are the indicators' counted (capped) totals, so the formula never shows
+    more than the total holds; `adjustment` is what the floors, the ceiling or a veto changed."""
+
+    base: Decimal
+    added: Decimal
+    deducted: Decimal  # a positive number: the magnitude taken off
+    adjustment: Decimal
+    total: Decimal
+
+    @property
+    def adjustment_size(self) -> Decimal:
+        return abs(self.adjustment)
+
+
+def formula(rules: SchemeRules, evaluation: Evaluation) -> Formula:
+    """The terms of `evaluation.total` (base + counted additions − counted deductions + adjustment)."""
+    added = sum((i.counted for i in evaluation.indicators if i.counted > 0), ZERO)
+    deducted = -sum((i.counted for i in evaluation.indicators if i.counted < 0), ZERO)
+    adjustment = evaluation.total - (rules.base + added - deducted)
+    return Formula(rules.base, added, deducted, adjustment, evaluation.total)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
-from ronghe.core.scope import can, get_for_user_or_404, has_perm_anywhere
+from ronghe.core.scope import can, get_for_user_or_404, has_perm_anywhere, has_perm_at
 from ronghe.members import queries, services
 from ronghe.members.choices import ACTIVE_STATUSES, TransferAction, TransferStatus
 from ronghe.members.forms import (
@@ -55,6 +55,11 @@ def _detail_context(request: AuthenticatedRequest, member: Member, **extra: Any)
         "editable": editable,
         "can_unmask": can(request.user, "members.view_sensitive", member),
         "is_active": member.status in ACTIVE_STATUSES,
+        # the member's points and attendance, for those who may read them at the member's branch
+        "perms_links": {
+            "points": has_perm_at(request.user, "points.view", member.organization.path),
+            "orglife": has_perm_at(request.user, "orglife.view", member.organization.path),
+        },
         "today": today,
         "sections": sections_for(request, member),
         "breadcrumbs": _crumbs((member.name, None)),

@@ -106,6 +106,8 @@ def add_decision(
 ) -> Decision:
     """Record a decision and its votes. At a 党员大会, refuse it without quorum (§1.3)."""
     require_at(actor, "orglife.edit", meeting.organization.path)
+    if not rules.votes(meeting.kind):
+        raise OrgLifeError(f"{meeting.get_kind_display()}不作决议表决，决议在党员大会或支委会上表决", "text")
     if not text.strip():
         raise OrgLifeError("请填写决议内容", "text")
     expected, present = voters_of(meeting)

@@ -17,7 +17,7 @@ from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core.htmx import paginate, query_without_page
 from ronghe.core.permissions import require
 from ronghe.core.scope import can, get_for_user_or_404, has_perm_anywhere, scoped
-from ronghe.orglife import queries, services
+from ronghe.orglife import queries, rules, services
 from ronghe.orglife.forms import CopyRequirementsForm, PolicyForm, RequirementForm
 from ronghe.orglife.models import MeetingRequirement, OrgLifePolicy, Reminder
 from ronghe.orglife.rollup import rollup
@@ -40,6 +40,12 @@ def compliance(request: AuthenticatedRequest) -> HttpResponse:
     if request.GET.get("org"):
         node = get_for_user_or_404(Organization, request.user, perm="orglife.view", code=request.GET["org"])
     rows, total = rollup(request.user, node, year, today)
+    sort = request.GET.get("sort", "")
+    if sort == "rate":  # worst first; rows with nothing judged yet last
+        rows = sorted(rows, key=lambda r: (r.tally.rate is None, r.tally.rate or 0, -r.tally.overdue))
+    elif sort == "overdue":
+        rows = sorted(rows, key=lambda r: -r.tally.overdue)
+    weak = {r.organization.pk for r in rows if rules.is_weak(r.tally.rate)}
     crumbs: list[tuple[str, Any]] = [("落实情况", reverse("orglife:compliance") + f"?year={year}")]
     if node is not None:
         visible = {o.pk for o in scoped(node.ancestors(), request.user, "orglife.view")}
@@ -55,6 +61,8 @@ def compliance(request: AuthenticatedRequest) -> HttpResponse:
             "total": total,
             "year": year,
             "node": node,
+            "sort": sort,
+            "weak": weak,
             "breadcrumbs": crumbs,
             "years": range(today.year - 3, today.year + 2),
         },
@@ -85,7 +93,8 @@ def org_calendar(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
 @require("orglife.view")
 def todo(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
-    items = queries.todo_for(request.user, today)
+    todo = queries.year_todo(request.user, today)
+    queries.remember_todo_count(request.user, today, todo.count)  # the side navigation's badge
     orgs = scoped(Organization.objects.all(), request.user, "orglife.view")
     reminders = list(
         Reminder.objects.filter(organization__in=orgs.values("pk"))
@@ -96,10 +105,11 @@ def todo(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "orglife/todo.html",
         {
-            "items": items,
+            "todo": todo,
+            "todo_sections": queries.todo_sections(todo),
             "today": today,
             "reminders": reminders,
-            "breadcrumbs": [("落实情况", reverse("orglife:compliance")), ("14 天内到期", None)],
+            "breadcrumbs": [("落实情况", reverse("orglife:compliance")), ("待办事项", None)],
         },
     )
 

@@ -59,6 +59,8 @@ def meeting_list(request: AuthenticatedRequest) -> HttpResponse:
             qs = qs.filter(Q(title__icontains=d["q"]) | Q(organization__name__icontains=d["q"]))
         if d["kind"]:
             qs = qs.filter(kind=d["kind"])
+        if d["member"]:
+            qs = qs.filter(attendances__member__code=d["member"])
         if d["year"]:
             tz = timezone.get_current_timezone()
             qs = qs.filter(
@@ -105,6 +107,7 @@ def _detail_context(request: AuthenticatedRequest, meeting: Meeting, **extra: An
         "attachment_form": AttachmentForm(),
         "correction_form": CorrectionForm(),
         "vote": _vote_summary(meeting) if meeting.kind == MeetingKind.GENERAL_MEETING else None,
+        "votes": rules.votes(meeting.kind),
         "is_appraisal": meeting.kind == MeetingKind.DEMOCRATIC_APPRAISAL,
         "two_thirds": rules.meets_two_thirds(present=counts[AttendanceStatus.PRESENT], expected=len(rows))
         if meeting.kind == MeetingKind.LEADERSHIP_LIFE_MEETING
@@ -221,6 +224,8 @@ def meeting_create(request: AuthenticatedRequest) -> HttpResponse:
     initial: dict[str, Any] = {"kind": kind}
     if request.GET.get("on"):
         initial["held_at"] = datetime.combine(on, time(9, 0))
+    if request.GET.get("title"):  # proposed by the to-do's 记录 button
+        initial["title"] = request.GET["title"].strip()[:200]
     form = MeetingForm(request.POST or None, members=members, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -417,6 +422,33 @@ def checkin_open(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     return redirect("orglife:meeting-detail", code=meeting.code)
 
 
+def _projector_context(request: AuthenticatedRequest, meeting: Meeting) -> dict[str, Any]:
+    rows = list(meeting.attendances.values_list("status", flat=True))
+    now = timezone.now()
+    ctx: dict[str, Any] = {
+        "meeting": meeting,
+        "expected": len(rows),
+        "present": sum(1 for s in rows if s == AttendanceStatus.PRESENT),
+        "now": now,
+    }
+    if meeting.checkin_code and meeting.checkin_expires_at and meeting.checkin_expires_at > now:
+        url = request.build_absolute_uri(reverse("orglife:checkin", kwargs={"code": meeting.checkin_code}))
+        ctx["checkin_url"] = url
+        ctx["checkin_qr"] = checkin_codes.qr_svg(url, scale=12)
+    return ctx
+
+
+@require("orglife.edit")
+def checkin_projector(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    """投屏签到: the QR code large, the code beneath it, and 已签到 x/y refreshed every few seconds
+    (htmx polls this same view for the count)."""
+    meeting = _meeting(request, code, "orglife.edit")
+    ctx = _projector_context(request, meeting)
+    if request.headers.get("HX-Request"):
+        return render(request, "orglife/_projector_count.html", ctx)
+    return render(request, "orglife/checkin_projector.html", ctx)
+
+
 def _checkin_meeting(request: AuthenticatedRequest, code: str) -> tuple[Meeting, Attendance]:
     meeting = Meeting.objects.select_related("organization").filter(checkin_code=code).first()
     member_id = getattr(request.user, "member_id", None)
@@ -424,6 +456,25 @@ def _checkin_meeting(request: AuthenticatedRequest, code: str) -> tuple[Meeting,
     if meeting is None or row is None:
         raise Http404("签到码无效，或您不是该党组织的党员")
     return meeting, row
+
+
+@require("self.view")
+def checkin_enter(request: AuthenticatedRequest) -> HttpResponse:
+    """去签到 from the phone home: the member types the code shown under the meeting's QR code (or scans
+    it with the phone's camera, which opens the check-in page itself); being shown the code is what
+    proves presence, so the home page does not hand it out."""
+    raw = request.GET.get("code", "").strip()
+    error = None
+    if raw:
+        if Meeting.objects.filter(checkin_code=raw).exists():
+            return redirect("orglife:checkin", code=raw)
+        error = "签到码不正确或已过期，请核对会场屏幕上的签到码"
+    return render(
+        request,
+        "orglife/checkin_enter.html",
+        {"code": raw, "error": error, "breadcrumbs": [("会议签到", None)]},
+        status=400 if error else 200,
+    )
 
 
 @require("self.view")

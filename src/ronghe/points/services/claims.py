@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -47,10 +48,6 @@ def submit_claim(
     if not own and not has_perm_at(actor, "points.edit", member.organization.path):
         raise PermissionDenied("只能为本人申报积分")
     try:
-        value = rules.parse_points(points, positive=True)
-    except ValueError as exc:
-        raise PointsError(str(exc), field="points") from exc
-    try:
         rules.check_claim_date(occurred_on, timezone.localdate())
     except ValueError as exc:
         raise PointsError(str(exc), field="occurred_on") from exc
@@ -62,6 +59,10 @@ def submit_claim(
     check_indicator(resolver, member, indicator, occurred_on.year)
     if not indicator.claimable:
         raise PointsError("该指标由系统自动采集，不能申报", field="indicator")
+    try:
+        value = rules.claim_points(kind=indicator.kind, per_event=indicator.points, requested=points)
+    except ValueError as exc:
+        raise PointsError(str(exc), field="points") from exc
     photo_type = ""
     if photo:
         head = photo.read(16)
@@ -111,6 +112,26 @@ def submit_claim(
     return claim
 
 
+def indicator_month_sums(member_id: int, indicator: Indicator, year: int) -> dict[tuple[int, int], Decimal]:
+    """The member's ledger of one indicator in a year, summed per month (as the engine counts it)."""
+    months: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for day, value in PointsEntry.objects.filter(
+        member_id=member_id, indicator=indicator, year=year
+    ).values_list("occurred_on", "points"):
+        months[(day.year, day.month)] += value
+    return months
+
+
+def counted_under_cap(
+    resolver: Resolver, member_id: int, indicator: Indicator, on: date, points: Decimal
+) -> Decimal:
+    """What a claim's `points` on `on` add to the member's counted total of the indicator, its caps applied."""
+    rule = next(i for i in resolver.rules(indicator.scheme).indicators if i.code == indicator.code)
+    if rule.weight != 1 and rule.kind == "entered":  # weighted scores are not the ledger's unit: as claimed
+        return points
+    return rules.added_under_caps(rule, indicator_month_sums(member_id, indicator, on.year), on, points)
+
+
 def transition_claim(*, claim: Claim, action: str, actor: User, comment: str = "") -> Claim:
     """Apply one step of the declared claim process (rules.CLAIM_PROCESS on core/workflow).
 
@@ -137,15 +158,24 @@ def transition_claim(*, claim: Claim, action: str, actor: User, comment: str = "
             },
         )
         if action == ClaimAction.APPROVE:
+            # the ledger shows what counts: a claim past the indicator's cap is entered with what is left
+            counted = counted_under_cap(
+                resolver, claim.member_id, claim.indicator, claim.occurred_on, claim.points
+            )
+            note = claim.description
+            if counted != claim.points:
+                note = (
+                    f"（申报 {claim.points.normalize():f} 分，超出上限，计 {counted.normalize():f} 分）{note}"
+                )
             PointsEntry.objects.create(
                 member_id=claim.member_id,
                 indicator_id=claim.indicator_id,
-                points=claim.points,
+                points=counted,
                 occurred_on=claim.occurred_on,
                 year=claim.occurred_on.year,
                 source_type=SourceType.CLAIM,
                 source_id=str(claim.pk),
-                note=claim.description[:200],
+                note=note[:200],
                 created_by=actor,
             )
             refresh_member_years(member_ids=[claim.member_id], year=claim.occurred_on.year, resolver=resolver)

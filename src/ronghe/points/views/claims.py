@@ -95,6 +95,7 @@ def claim_create(request: AuthenticatedRequest) -> HttpResponse:
         {
             "form": form,
             "member": member,
+            "rooms": queries.claim_rooms(member, indicators, timezone.localdate()),
             "breadcrumbs": [("我的申报", reverse("points:claim-list")), ("申报积分", None)],
         },
         status=status,
@@ -123,6 +124,10 @@ def claim_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
         "points/claim_detail.html",
         {
             "claim": claim,
+            # before the decision: what the claim would add under the indicator's caps
+            "room": queries.claim_rooms(claim.member, [claim.indicator], claim.occurred_on)[0]
+            if claim.state == ClaimState.SUBMITTED
+            else None,
             "history": workflow.history_for(rules.CLAIM_PROCESS, claim),
             "decision_form": DecisionForm() if can_decide else None,
             "can_withdraw": claim.state == ClaimState.SUBMITTED

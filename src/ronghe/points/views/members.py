@@ -44,6 +44,7 @@ def my_points(request: AuthenticatedRequest) -> HttpResponse:
         queries.attach_source_urls(list(page.object_list), request.user)
         context.update(
             summary=summary,
+            formula=queries.member_formula(member, summary),
             page=page,
             query=query_without_page(request),
             open_claims=Claim.objects.filter(member=member, state=ClaimState.SUBMITTED).count(),
@@ -70,6 +71,7 @@ def member_points(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
             "member": member,
             "year": year,
             "summary": summary,
+            "formula": queries.member_formula(member, summary),
             "page": page,
             "query": query_without_page(request),
             "adjust_form": adjust_form,
@@ -112,7 +114,14 @@ def member_adjust(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     return render(
         request,
         "points/member_points.html",
-        {"member": member, "year": year, "summary": summary, "page": page, "adjust_form": form},
+        {
+            "member": member,
+            "year": year,
+            "summary": summary,
+            "formula": queries.member_formula(member, summary),
+            "page": page,
+            "adjust_form": form,
+        },
         status=422,
     )
 
@@ -168,8 +177,6 @@ def ranking(request: AuthenticatedRequest) -> HttpResponse:
         "breadcrumbs": [("积分排名", None)],
     }
     return render_page_or_partial(request, "points/ranking.html", context)
-
-
 
 
 @require("points.view")

@@ -158,7 +158,24 @@
     });
   }
 
-  function init(root) { initCharts(root); initConfirm(root); initOrgTree(root); }
+  // The meeting form has one 会议类型 selector: changing it regenerates the expected list for that kind
+  // (the proposal form, a GET), keeping the date and the title typed so far.
+  function initMeetingKind(root) {
+    var proposal = root.querySelector ? root.querySelector("#proposal-form") : null;
+    var form = document.getElementById("meeting-form");
+    if (!proposal || !form) return;
+    var kind = form.querySelector("select[name=kind]");
+    if (!kind || kind.dataset.kindReady) return;
+    kind.dataset.kindReady = "1";
+    kind.addEventListener("change", function () {
+      proposal.querySelector("input[name=kind]").value = kind.value;
+      var title = form.querySelector("input[name=title]");
+      proposal.querySelector("input[name=title]").value = title ? title.value : "";
+      proposal.submit();
+    });
+  }
+
+  function init(root) { initCharts(root); initConfirm(root); initOrgTree(root); initMeetingKind(root); }
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:afterSwap", function (ev) { init(ev.target); });

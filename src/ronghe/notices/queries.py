@@ -1,0 +1,88 @@
+"""Read side of notices: what reaches a user (published at their node or above), unread ones, receipts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from ronghe.accounts.models import User
+from ronghe.core.scope import grants, paths_with, scoped
+from ronghe.members.choices import ACTIVE_STATUSES
+from ronghe.members.models import Member
+from ronghe.notices import rules
+from ronghe.notices.models import Notice, NoticeRead
+
+
+def _reach(user: User) -> list[str]:
+    """The paths a notice may be published at to reach the user: their branch and roles' nodes and above."""
+    paths = {path for _role, path in grants(user)}
+    member = getattr(user, "member", None) if getattr(user, "member_id", None) else None
+    if member is not None:
+        paths.add(member.organization.path)
+    return sorted({p for path in paths for p in rules.ancestor_paths(path)})
+
+
+def notices_for_user(user: User) -> QuerySet[Notice]:
+    """The notices that reach the user, newest first, each marked `is_read` for them."""
+    read = NoticeRead.objects.filter(notice=OuterRef("pk"), user=user)
+    return (
+        Notice.objects.filter(organization__path__in=_reach(user))
+        .select_related("organization")
+        .annotate(is_read=Exists(read))
+        .order_by("-published_at", "-id")
+    )
+
+
+def unread_for_user(user: User) -> QuerySet[Notice]:
+    read = NoticeRead.objects.filter(notice=OuterRef("pk"), user=user)
+    return (
+        Notice.objects.filter(organization__path__in=_reach(user))
+        .filter(~Exists(read))
+        .select_related("organization")
+        .order_by("-published_at", "-id")
+    )
+
+
+def published_for_user(user: User) -> QuerySet[Notice]:
+    """The notices of the subtrees where the user publishes, with how many have read each."""
+    return (
+        scoped(Notice.objects.select_related("organization"), user, "notices.publish")
+        .annotate(n_read=Count("reads"))
+        .order_by("-published_at", "-id")
+    )
+
+
+def can_publish(user: User) -> bool:
+    return bool(paths_with(user, "notices.publish"))
+
+
+@dataclass(frozen=True)
+class Receipts:
+    read: int
+    recipients: int  # active members in the notice's subtree
+
+    @property
+    def unread(self) -> int:
+        return max(self.recipients - self.read, 0)
+
+
+def receipts(notice: Notice) -> Receipts:
+    """Read receipts against the members the notice reaches (two counts)."""
+    members = Member.objects.filter(
+        Q(organization__path__startswith=notice.organization.path), status__in=ACTIVE_STATUSES
+    ).count()
+    return Receipts(notice.reads.count(), members)
+
+
+def unread_readers(notice: Notice, limit: int) -> list[Member]:
+    """Members in the notice's subtree whose account has not read it yet (for the reminder list)."""
+    read_users = NoticeRead.objects.filter(notice=notice).values("user_id")
+    return list(
+        Member.objects.filter(
+            organization__path__startswith=notice.organization.path, status__in=ACTIVE_STATUSES
+        )
+        .exclude(user__id__in=read_users)
+        .select_related("organization")
+        .order_by("organization__path", "name")[:limit]
+    )

@@ -1,0 +1,26 @@
+"""Pure rules of notices."""
+
+from __future__ import annotations
+
+TITLE_MAX = 200
+BODY_MAX = 5000
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """The materialized paths of a node and every node above it: "00a.01b." → ["00a.", "00a.01b."]."""
+    parts = [p for p in path.split(".") if p]
+    return [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
+
+
+def check_notice(title: str, body: str) -> dict[str, str]:
+    """Problems with a notice's text, by field (empty when it may be published)."""
+    problems = {}
+    if not title.strip():
+        problems["title"] = "请填写标题"
+    elif len(title) > TITLE_MAX:
+        problems["title"] = f"标题不超过 {TITLE_MAX} 字"
+    if not body.strip():
+        problems["body"] = "请填写正文"
+    elif len(body) > BODY_MAX:
+        problems["body"] = f"正文不超过 {BODY_MAX} 字"
+    return problems

@@ -1,0 +1,78 @@
+"""通知公告: the 工委 or a unit publishes to a subtree; recipients see it on the home page, reads are
+receipted and counted, the unread are listed for a reminder; the daily task's reminders appear too."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from ronghe.notices.models import Notice, NoticeRead
+from ronghe.orglife.models import Reminder
+
+pytestmark = pytest.mark.django_db
+
+
+def test_publish_read_and_count(cast, client_for):
+    admin = client_for(cast.committee_admin)
+    response = admin.post(
+        reverse("notices:notice-create"),
+        {"organization": cast.org_a.pk, "title": "关于召开组织生活会的通知", "body": "请于月底前召开。"},
+    )
+    notice = Notice.objects.get()
+    assert response["Location"] == reverse("notices:notice-detail", kwargs={"code": notice.code})
+    # the member in A sees it unread on the home page; B's people do not see it at all
+    member = client_for(cast.member_a)
+    home = member.get(reverse("home:home")).content.decode()
+    assert 'id="home-notice-list"' in home and "关于召开组织生活会的通知" in home
+    listed = member.get(reverse("notices:notice-list")).content.decode()
+    assert "1 条未读" in listed
+    api = member.get("/api/v1/notices").json()
+    assert [(n["title"], n["is_read"]) for n in api] == [("关于召开组织生活会的通知", False)]
+    member.get(reverse("notices:notice-detail", kwargs={"code": notice.code}))
+    assert NoticeRead.objects.filter(notice=notice, user=cast.member_a).count() == 1
+    assert "home-notice-list" not in member.get(reverse("home:home")).content.decode()
+    outsider = client_for(cast.outsider_b)
+    assert "关于召开组织生活会" not in outsider.get(reverse("notices:notice-list")).content.decode()
+    assert outsider.get(reverse("notices:notice-detail", kwargs={"code": notice.code})).status_code == 404
+    assert outsider.get(f"/api/v1/notices/{notice.code}").status_code == 404
+    # the publisher sees the receipts: 1 read of the members reached
+    detail = client_for(cast.committee_admin).get(
+        reverse("notices:notice-detail", kwargs={"code": notice.code})
+    )
+    receipts = detail.context["receipts"]
+    assert receipts.read == 2  # 张甲, and the publisher who has just opened it
+    assert receipts.recipients == 1 and "未读党员" not in detail.content.decode()
+
+
+def test_bad_input_is_refused_in_chinese_and_nothing_is_written(cast, client_for):
+    admin = client_for(cast.committee_admin)
+    response = admin.post(
+        reverse("notices:notice-create"), {"organization": cast.org_a.pk, "title": "  ", "body": "正文"}
+    )
+    assert response.status_code == 400 and "请填写标题" in response.content.decode()
+    assert not Notice.objects.exists()
+
+
+def test_a_branch_secretary_reads_but_does_not_publish(cast, client_for):
+    secretary = client_for(cast.secretary_a)
+    assert secretary.get(reverse("notices:notice-create")).status_code == 403
+
+
+def test_the_daily_tasks_reminders_appear_with_the_notices(cast, client_for):
+    Reminder.objects.create(
+        organization=cast.branch_a,
+        kind="theme_day",
+        period_start=date(2026, 11, 1),
+        period_end=date(2026, 11, 30),
+        state="due_soon",
+        message="甲局第一党支部：11月主题党日将于 11月30日 到期，应 1 已 0",
+    )
+    page = client_for(cast.secretary_a).get(reverse("notices:notice-list")).content.decode()
+    assert "11月主题党日将于 11月30日 到期" in page.split('id="notice-reminders"')[1]
+    # a plain member is not shown the branch's organizational-life reminders
+    assert (
+        "notice-reminders"
+        not in client_for(cast.member_a).get(reverse("notices:notice-list")).content.decode()
+    )
