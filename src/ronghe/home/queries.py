@@ -212,7 +212,7 @@ def home_education(user: User, today: date) -> dict[str, Any]:
         if overdue:
             out["contacts_overdue"] = overdue
     if user.member_id and has_perm_anywhere(user, "self.view"):
-        member = Member.objects.select_related("organization").filter(pk=user.member_id).first()
+        member = user.member  # loaded with the account (and its organization) by the session backend
         if member is not None:
             waiting = outreach_queries.unanswered_for_member(member, user)
             if waiting:
