@@ -165,7 +165,7 @@
     if (!summary) return;
     var scope = summary.closest("form") || root;
     var first = scope.querySelector("[aria-invalid='true'], .is-invalid");
-    if (first && typeof first.focus === "function") first.focus();
+    (first || summary).focus();  // an error of the whole form: the summary itself
   }
 
   // A table wider than the screen scrolls in its box: the box takes the keyboard focus then, so the arrow keys
@@ -203,11 +203,14 @@
     initCharts(root); initConfirm(root); initOrgTree(root); markScrollableTables(root); focusFirstError(root);
   }
 
-  var resizeTimer = null;
+  var resizePending = false;
   window.addEventListener("resize", function () {
-    window.clearTimeout(resizeTimer);
-    resizeTimer = window.setTimeout(function () { markScrollableTables(document); }, 100);
+    if (resizePending) return;
+    resizePending = true;
+    window.requestAnimationFrame(function () { resizePending = false; markScrollableTables(document); });
   });
   document.addEventListener("DOMContentLoaded", function () { initMenuButton(); init(document); });
+  // A page opened at a #fragment (the skip link's) moves the focus there once loaded: the first invalid field wins.
+  window.addEventListener("load", function () { window.setTimeout(function () { focusFirstError(document); }, 0); });
   document.addEventListener("htmx:afterSwap", function (ev) { init(ev.target); });
 })();
