@@ -1,8 +1,8 @@
 """The accessibility gate (GB/T 37668-2019, WCAG 2.1 AA): axe-core over every page of the route enumeration.
 
 Every URL pattern of the site (tests/core/test_routes.py walks them, tests/routes.py URL_SAMPLES fills their
-arguments) is opened by every role of the standard cast (plus a unit administrator and a security
-administrator) that gets an HTML page for it, at desktop width (1366) and phone width (390), and axe-core
+arguments) is opened by every role of the demo county (the standard cast's users, plus a unit administrator,
+a judge, a discipline reviewer and a security administrator) that gets an HTML page for it, at desktop width (1366) and phone width (390), and axe-core
 must find no serious or critical violation. A new page is held to the gate the moment its route exists.
 
 axe-core comes from the npm lockfile (frontend/node_modules/axe-core, a dev dependency that `make assets`
@@ -105,18 +105,26 @@ def _markup_key(body: bytes) -> str:
 
 
 def _roles(cast: Any) -> dict[str, Any]:
-    unit_admin = UserFactory(username="unitadmin_a")
-    grant(unit_admin, Role.UNIT_ADMIN, cast.org_a)
-    security_admin = UserFactory(username="secadmin")
-    grant(security_admin, Role.SECURITY_ADMIN, cast.committee)
+    """The demo county's roles (`ronghe.demo.generator`), on the standard cast's tree."""
+    extra = {}
+    for username, role, org in (
+        ("unitadmin_a", Role.UNIT_ADMIN, cast.org_a),
+        ("judge", Role.JUDGE, cast.committee),
+        ("jijian", Role.DISCIPLINE_REVIEWER, cast.committee),
+        ("secadmin", Role.SECURITY_ADMIN, cast.committee),
+    ):
+        extra[role] = UserFactory(username=username)
+        grant(extra[role], role, org)
     return {
         "工委管理员": cast.committee_admin,
-        "单位党务管理员": unit_admin,
+        "单位党务管理员": extra[Role.UNIT_ADMIN],
         "支部书记": cast.secretary_a,
         "党员": cast.member_a,
+        "评委": extra[Role.JUDGE],
+        "纪检审核": extra[Role.DISCIPLINE_REVIEWER],
         "审计管理员": cast.auditor,
         "系统管理员": cast.sysadmin,
-        "安全管理员": security_admin,
+        "安全管理员": extra[Role.SECURITY_ADMIN],
     }
 
 
