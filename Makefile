@@ -78,8 +78,12 @@ browser:
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk; \
 	  else echo "提示：没有 /usr/bin/chromium，浏览器测试将跳过（apt-get install chromium fonts-noto-cjk）。" >&2; fi; }
 
+# The accessibility gate (tests/browser/test_accessibility.py) evaluates axe-core from frontend/node_modules in
+# the test browser: a dev dependency installed by `npm ci`, never copied into static/vendor (never served).
+AXE := frontend/node_modules/axe-core/axe.min.js
+
 test: setup browser
-	$(PY) -m pytest -n auto -q $(PYTEST_ARGS)
+	RONGHE_REQUIRE_AXE=1 RONGHE_AXE_JS=$(CURDIR)/$(AXE) $(PY) -m pytest -n auto -q $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check src tests $(wildcard bench)

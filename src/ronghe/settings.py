@@ -274,6 +274,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LANGUAGE_CODE = "zh-hans"
+# ISO dates in every date input (ronghe/formats/zh_Hans): one setting instead of a format on each DateInput.
+FORMAT_MODULE_PATH = ["ronghe.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -238,7 +238,7 @@ def test_wrong_code_is_refused_and_audited(client, cast):
     assert "动态口令：验证码不正确" in response.content.decode()
     body = response.content.decode()
     assert '<div class="visually-hidden" role="alert" id="otp-error">动态口令：验证码不正确</div>' in body
-    assert 'aria-invalid="true"' in body and 'aria-describedby="id_code-error"' in body
+    assert 'aria-invalid="true"' in body and 'aria-describedby="id_code_error"' in body
     assert client.get("/")["Location"] == VERIFY
     assert _events("auth.otp_failure") == [("secadmin", "failure")]
     assert OtpDevice.objects.get(user=admin).failures == 1

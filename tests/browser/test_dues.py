@@ -81,8 +81,8 @@ def test_secretary_records_a_month_and_a_member_views_their_dues(journey, cast):
         journey.page.fill("#id_pay-from_period", "2026-12")
         journey.page.fill("#id_pay-months", "8")
         journey.page.click("#pay-form button[type=submit]")
-        journey.page.wait_for_selector("#id_pay-from_period-error")
-        assert "预交党费最多6个月" in journey.page.inner_text("#id_pay-from_period-error")
+        journey.page.wait_for_selector("#id_pay-from_period_error")
+        assert "预交党费最多6个月" in journey.page.inner_text("#id_pay-from_period_error")
         assert DuesRecord.objects.get(member=behind, period=date(2026, 12, 1)).state == RecordState.DUE
         assert not DuesRecord.objects.filter(member=behind, period__year=2027).exists()
         journey.problems.clear()  # the refused form answers 422 on purpose

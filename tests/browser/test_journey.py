@@ -59,10 +59,14 @@ def test_navigation_and_wide_table_on_phone(journey, cast):
     journey.screenshot("audit-list")
     if journey.viewport == "phone":
         assert table_box[0] > table_box[1]  # the table is wider than the phone and scrolls in its box
+        # and the box takes the keyboard focus, so the arrow keys scroll it
+        assert page.get_attribute(".table-responsive", "tabindex") == "0"
         assert not page.is_visible("#sidenav .nav-link")
-        page.click("[data-bs-target='#sidenav']")
+        assert page.get_attribute("#sidenav-toggle", "aria-expanded") == "false"
+        page.click("#sidenav-toggle")
         page.wait_for_selector("#sidenav.show")
         assert page.is_visible("#sidenav .nav-link")
+        page.wait_for_function("document.getElementById('sidenav-toggle').getAttribute('aria-expanded') === 'true'")
         journey.screenshot("audit-list-nav-open")
     else:
         assert page.is_visible("#sidenav .nav-link")

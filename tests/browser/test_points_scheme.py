@@ -34,8 +34,8 @@ def test_committee_edits_draft_and_previews(journey, cast):
     journey.page.fill("#id_points", "3")
     journey.page.fill("#id_cap_month", "2")
     journey.page.get_by_role("button", name="保存").click()
-    journey.page.wait_for_selector("#id_cap_month-error")
-    assert "月上限（2）不能低于每次分值（3）" in journey.page.inner_text("#id_cap_month-error")
+    journey.page.wait_for_selector("#id_cap_month_error")
+    assert "月上限（2）不能低于每次分值（3）" in journey.page.inner_text("#id_cap_month_error")
     journey.screenshot("points-indicator-error")
     journey.problems.clear()  # the 422 of the refused form was provoked on purpose
     journey.page.fill("#id_cap_month", "")

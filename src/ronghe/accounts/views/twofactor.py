@@ -36,7 +36,7 @@ def _announced(form: OtpCodeForm | OtpEnrolForm) -> OtpCodeForm | OtpEnrolForm:
     it in a `role="alert"` region), for screen readers."""
     if form.errors.get("code"):
         attrs = form.fields["code"].widget.attrs
-        attrs.update({"aria-invalid": "true", "aria-describedby": "id_code-error"})
+        attrs.update({"aria-invalid": "true", "aria-describedby": "id_code_error"})
         attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
     return form
 

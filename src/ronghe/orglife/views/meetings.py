@@ -106,6 +106,7 @@ def _detail_context(request: AuthenticatedRequest, meeting: Meeting, **extra: An
         "decision_form": DecisionForm(),
         "attachment_form": AttachmentForm(),
         "correction_form": CorrectionForm(),
+        "blank_correction_form": CorrectionForm(),  # the rows that did not fail (the failed row's is above)
         "vote": _vote_summary(meeting) if meeting.kind == MeetingKind.GENERAL_MEETING else None,
         "votes": rules.votes(meeting.kind),
         "is_appraisal": meeting.kind == MeetingKind.DEMOCRATIC_APPRAISAL,

@@ -175,8 +175,60 @@
     });
   }
 
-  function init(root) { initCharts(root); initConfirm(root); initOrgTree(root); initMeetingKind(root); }
+  // A form that came back with errors: its summary (role="alert") is announced, and the keyboard focus goes to
+  // the first invalid field, not to the top of the page (GB/T 37668 / WCAG 3.3.1, 2.4.3).
+  function focusFirstError(root) {
+    var summary = root.querySelector ? root.querySelector("[data-error-summary]") : null;
+    if (!summary) return;
+    var scope = summary.closest("form") || root;
+    var first = scope.querySelector("[aria-invalid='true'], .is-invalid");
+    (first || summary).focus();  // an error of the whole form: the summary itself
+  }
 
-  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  // A table wider than the screen scrolls in its box: the box takes the keyboard focus then, so the arrow keys
+  // scroll it (WCAG 2.1.1); re-checked when the window changes size.
+  function markScrollableTables(root) {
+    var boxes = root.querySelectorAll ? root.querySelectorAll(".table-responsive") : [];
+    boxes.forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        if (!box.hasAttribute("tabindex")) {
+          box.setAttribute("tabindex", "0");
+          box.setAttribute("role", "region");
+          var caption = box.querySelector("caption");
+          box.setAttribute("aria-label", (caption ? caption.textContent.trim() + "，" : "") + "表格可左右滚动");
+          box.dataset.scrollMarked = "1";
+        }
+      } else if (box.dataset.scrollMarked) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+        delete box.dataset.scrollMarked;
+      }
+    });
+  }
+
+  // The ☰ button says whether the side navigation is open.
+  function initMenuButton() {
+    var nav = document.getElementById("sidenav");
+    var button = document.getElementById("sidenav-toggle");
+    if (!nav || !button) return;
+    nav.addEventListener("shown.bs.offcanvas", function () { button.setAttribute("aria-expanded", "true"); });
+    nav.addEventListener("hidden.bs.offcanvas", function () { button.setAttribute("aria-expanded", "false"); });
+  }
+
+  function init(root) {
+    initCharts(root); initConfirm(root); initOrgTree(root); initMeetingKind(root); markScrollableTables(root);
+    focusFirstError(root);
+  }
+
+  var resizePending = false;
+  window.addEventListener("resize", function () {
+    if (resizePending) return;
+    resizePending = true;
+    window.requestAnimationFrame(function () { resizePending = false; markScrollableTables(document); });
+  });
+  document.addEventListener("DOMContentLoaded", function () { initMenuButton(); init(document); });
+  // A page opened at a #fragment (the skip link's) moves the focus there once loaded: the first invalid field wins.
+  window.addEventListener("load", function () { window.setTimeout(function () { focusFirstError(document); }, 0); });
   document.addEventListener("htmx:afterSwap", function (ev) { init(ev.target); });
 })();
