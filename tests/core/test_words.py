@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 11, 24)
 SKIP = re.compile(r"logout|export|download|/files/|\.xlsx|\.csv|\.pdf|qr|print|/api/|/static/|/media/")
-PER_LOGIN = 60  # pages per login: the navigation and one sample of each kind of page below it
+PER_LOGIN = 90  # pages per login (more modules, more navigation): the navigation and one sample of each kind of page below it
 
 # snake_case or dotted lower-case codes (party_lecture, auth.login, joint_branch); the choice values
 # of OrgKind on their own ("branch" would also be an English word, so those are listed)

@@ -153,11 +153,12 @@ def test_where_the_level_rules_name_an_indicator():
 
 def test_adding_an_indicator_on_the_page(client_for, cast, draft):
     client = client_for(cast.committee_admin)
-    # given the add page offers the derived sources by name, unfed ones marked
+    # given the add page offers the derived sources by name (unfed ones would be marked ·暂无数据; since
+    # 学习教育 and 问卷 landed every source is fed)
     page = client.get(f"/ratings/schemes/{draft.code}/indicators/create/")
     assert page.status_code == 200
     body = page.content.decode()
-    assert "组织生活落实率（%）" in body and "群众满意度（%）·暂无数据" in body
+    assert "组织生活落实率（%）" in body and "群众满意度（%）" in body and "·暂无数据" not in body
     # when an entered indicator is posted
     saved = client.post(f"/ratings/schemes/{draft.code}/indicators/create/", _indicator_data(draft))
     # then it is in the draft with its numbers, audited

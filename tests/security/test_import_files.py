@@ -139,7 +139,7 @@ def test_a_unique_conflict_during_commit_refuses_the_import_with_a_message(cast,
     def clash(*args, **kwargs):
         raise IntegrityError("duplicate key value violates unique constraint")
 
-    monkeypatch.setattr(member_write, "_write", clash)
+    monkeypatch.setattr(member_write.STAGE, "apply", clash)  # the staged rows applied to the roster
     path = write_csv(
         tmp_path / "one.csv", [HEADER, ["孙一", "男", valid_id_number(), None, "", "", "2019-07-01"]]
     )

@@ -65,7 +65,7 @@ def classes(
     ]
 
 
-class AttendanceOut(Schema):
+class TrainingAttendanceOut(Schema):
     session: str
     starts_at: str
     member: str
@@ -74,7 +74,7 @@ class AttendanceOut(Schema):
 
 
 @router.get(
-    "/classes/{code}/attendance", response={200: list[AttendanceOut], **ERRORS}, summary="培训班签到与学时"
+    "/classes/{code}/attendance", response={200: list[TrainingAttendanceOut], **ERRORS}, summary="培训班签到与学时"
 )
 def class_attendance(request: ApiRequest, code: UUID, paging: Query[Paging]) -> list[dict[str, Any]]:
     tc = get_for_user_or_404(TrainingClass.objects.all(), request.auth, perm=VIEW, code=code)

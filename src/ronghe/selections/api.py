@@ -20,7 +20,7 @@ from ronghe.selections.choices import SubjectKind
 router = Router(tags=["评选表彰"])
 
 
-class CampaignOut(Schema):
+class SelectionCampaignOut(Schema):
     code: UUID
     year: int
     category: str = Field(..., description="评选类别代码，如 worker（优秀党务工作者）")
@@ -34,7 +34,7 @@ class CampaignOut(Schema):
     unit_quota: int = Field(..., description="每单位推荐名额")
 
 
-class ResultOut(Schema):
+class SelectionResultOut(Schema):
     nominee: str = Field(..., description="推荐对象名称")
     code: UUID
     kind: str = Field(..., description="member / organization / brand / lecture / site")
@@ -64,7 +64,7 @@ class SiteOut(Schema):
     organization_name: str
 
 
-class CaseOut(Schema):
+class InnovationCaseOut(Schema):
     code: UUID
     title: str
     summary: str
@@ -78,12 +78,12 @@ def _need(request: ApiRequest, perm: str) -> None:
         raise HttpError(403, "您没有访问此接口的权限")
 
 
-@router.get("/campaigns", response={200: list[CampaignOut], **ERRORS}, summary="评选活动")
-def campaign_list(request: ApiRequest, paging: Query[Paging]) -> list[CampaignOut]:
+@router.get("/campaigns", response={200: list[SelectionCampaignOut], **ERRORS}, summary="评选活动")
+def campaign_list(request: ApiRequest, paging: Query[Paging]) -> list[SelectionCampaignOut]:
     _need(request, "selections.view")
     rows = queries.visible_campaigns(request.auth)[paging.offset : paging.offset + paging.limit]
     return [
-        CampaignOut(
+        SelectionCampaignOut(
             code=c.code,
             year=c.year,
             category=c.selection.category,
@@ -98,9 +98,9 @@ def campaign_list(request: ApiRequest, paging: Query[Paging]) -> list[CampaignOu
 
 
 @router.get(
-    "/campaigns/{code}/results", response={200: list[ResultOut], **ERRORS}, summary="评选结果（按名次）"
+    "/campaigns/{code}/results", response={200: list[SelectionResultOut], **ERRORS}, summary="评选结果（按名次）"
 )
-def campaign_results(request: ApiRequest, code: UUID) -> list[ResultOut]:
+def campaign_results(request: ApiRequest, code: UUID) -> list[SelectionResultOut]:
     _need(request, "selections.view")
     campaign = queries.visible_campaigns(request.auth).filter(code=code).first()
     if campaign is None:
@@ -108,7 +108,7 @@ def campaign_results(request: ApiRequest, code: UUID) -> list[ResultOut]:
     kind = campaign.selection.subject_kind
     visible = set(queries.visible_nominations(request.auth, campaign).values_list("pk", flat=True))
     return [
-        ResultOut(
+        SelectionResultOut(
             nominee=n.title,
             code=n.code,
             kind=SubjectKind(kind).value,
@@ -158,13 +158,13 @@ def site_list(request: ApiRequest, paging: Query[Paging]) -> list[SiteOut]:
     ]
 
 
-@router.get("/cases", response={200: list[CaseOut], **ERRORS}, summary="创新案例（已发布）")
-def case_list(request: ApiRequest, paging: Query[Paging], tag: str = "", q: str = "") -> list[CaseOut]:
+@router.get("/cases", response={200: list[InnovationCaseOut], **ERRORS}, summary="创新案例（已发布）")
+def case_list(request: ApiRequest, paging: Query[Paging], tag: str = "", q: str = "") -> list[InnovationCaseOut]:
     qs = queries.search_cases(
         queries.visible_cases(request.auth).filter(state="published"), tag=tag[:20], text=q[:50]
     )
     return [
-        CaseOut(
+        InnovationCaseOut(
             code=c.code,
             title=c.title,
             summary=c.summary,

@@ -105,7 +105,7 @@ def _brands(county: County, admin: User, rng: random.Random) -> None:
             kind=rules.BRAND,
             object_id=brand.pk,
             organization=org,
-            upload=SimpleUploadedFile("logo.png", png(color), content_type="image/png"),
+            upload=SimpleUploadedFile(f"{name}标识.png", png(color), content_type="image/png"),
             permission="selections.nominate",
             note="品牌标识",
         )

@@ -78,6 +78,7 @@ def submit_claim(
         # and audit row (issue 22). The member's row lock makes the two requests take turns (PostgreSQL;
         # SQLite's IMMEDIATE transactions already do).
         Member.objects.select_for_update().filter(pk=member.pk).exists()
+        now = timezone.now()
         repeat = Claim.objects.filter(
             member=member,
             indicator=indicator,
@@ -86,7 +87,7 @@ def submit_claim(
             description=description,
             submitted_by=actor,
             state=ClaimState.SUBMITTED,
-            created_at__gte=timezone.now() - REPEAT_WINDOW,
+            created_at__range=(now - REPEAT_WINDOW, now),  # just before this tap, not "later" (a clock set back)
         ).first()
         if repeat is not None:
             return repeat
