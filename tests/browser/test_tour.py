@@ -1,6 +1,6 @@
 """A tour of the demo county for every office role, at desktop and phone width.
 
-Each role signs in, opens every entry of its side navigation and the main detail pages behind them,
+Each role signs in (one after the other in one test per viewport, on one demo county), opens every entry of its side navigation and the main detail pages behind them,
 and each page must answer 200, fit the viewport (wide tables scroll in their own box), carry a page
 header, and report no console error or CSP violation. Screenshots: test-artifacts/screenshots/tour-*.
 """
@@ -74,7 +74,7 @@ def _branch_of(username: str) -> Organization:
     return User.objects.get(username=username).role_assignments.get().organization
 
 
-def test_work_committee_admin_tour(journey, county):
+def _work_committee_admin(journey, county) -> None:
     branch = _branch_of("secretary")
     member = Member.objects.filter(organization=branch).order_by("id").first()
     meeting = Meeting.objects.filter(organization__path__startswith=branch.path).order_by("-held_at").first()
@@ -102,7 +102,7 @@ def test_work_committee_admin_tour(journey, county):
     assert reverse("points:ranking") in seen
 
 
-def test_unit_admin_tour(journey, county):
+def _unit_admin(journey, county) -> None:
     unit_top = _branch_of("unitadmin")
     extra = [
         reverse("orgs:organization-detail", kwargs={"code": unit_top.code}),
@@ -113,7 +113,7 @@ def test_unit_admin_tour(journey, county):
     _tour(journey, "unitadmin", extra)
 
 
-def test_branch_secretary_tour(journey, county):
+def _branch_secretary(journey, county) -> None:
     branch = _branch_of("secretary")
     meeting = Meeting.objects.filter(organization__path__startswith=branch.path).order_by("-held_at").first()
     claim = Claim.objects.filter(member__organization__path__startswith=branch.path).order_by("id").first()
@@ -130,16 +130,75 @@ def test_branch_secretary_tour(journey, county):
     _tour(journey, "secretary", extra)
 
 
-def test_member_tour(journey, county):
+def _member(journey, county) -> None:
     extra = [reverse("points:claim-list"), reverse("points:claim-create")]
     seen = _tour(journey, "member", extra)
     assert reverse("points:my-points") in seen
     assert reverse("members:member-list") not in seen
 
 
-def test_three_admins_tour(journey, county):
+def _three_admins(journey, county) -> None:
     # 三员分立: each of the three admins sees only their own corner, never the roster
     for username in ("auditor", "sysadmin", "secadmin"):
         journey.page.context.clear_cookies()
         seen = _tour(journey, username, [])
         assert reverse("members:member-list") not in seen
+
+
+def _organization_table_and_tree(journey, county) -> None:
+    # issue 16 item 14: the organization table fits 1366 px, the side bar's tree shows whole names, searches, folds
+    journey.login(User.objects.get(username="gwadmin"))
+    journey.goto("/orgs/")
+    page = journey.page
+    journey.screenshot("words-org-list")
+    if journey.viewport == "desktop":
+        # the table needs no sideways scrolling: the 预警 column is inside the visible area
+        box = page.locator("#org-table").locator("xpath=..")
+        assert box.evaluate("el => el.scrollWidth <= el.clientWidth + 1"), "党组织表格横向溢出"
+        warn = page.locator("#org-table thead th", has_text="预警").bounding_box()
+        area = box.bounding_box()
+        assert warn["x"] + warn["width"] <= area["x"] + area["width"] + 1
+        tree = page.locator("[data-org-tree]")
+        # whole names: no link in the tree is cut short
+        assert tree.locator("a:not(.visually-hidden-focusable)").evaluate_all(  # not the hidden skip link
+            "els => els.every(e => e.scrollWidth <= e.clientWidth + 1)"
+        )
+        visible = tree.locator("li:visible").count()
+        assert visible > 3
+        # fold the first node with children: its subtree hides, unfolding shows it again
+        tree.locator(".org-tree-fold").first.click()
+        assert tree.locator("li:visible").count() < visible
+        tree.locator(".org-tree-fold").first.click()
+        assert tree.locator("li:visible").count() == visible
+        # search: only the matches (and their parents) stay
+        name = tree.locator("li a").nth(visible - 1).inner_text()
+        tree.locator("[data-tree-filter]").fill(name)
+        shown = tree.locator("li:visible a").all_inner_texts()
+        assert name in shown and len(shown) < visible
+        tree.locator("[data-tree-filter]").fill("不存在的组织名")
+        assert tree.locator("li:visible").count() == 0
+        assert tree.locator("[data-tree-empty]").is_visible()
+        journey.screenshot("words-org-tree-search")
+        # the whole tree folds under its title
+        tree.locator("[data-tree-filter]").fill("")
+        tree.locator("[data-tree-toggle]").click()
+        assert tree.locator("li:visible").count() == 0
+    journey.assert_clean()
+
+
+# One demo county per viewport for every role (building it is most of the cost: ~30 s each on a quiet
+# machine, and a transactional test cannot share it); each role starts with no session.
+ROLES = [
+    _work_committee_admin,
+    _unit_admin,
+    _branch_secretary,
+    _member,
+    _three_admins,
+    _organization_table_and_tree,
+]
+
+
+def test_every_role_tours_the_demo_county(journey, county):
+    for role in ROLES:
+        journey.page.context.clear_cookies()
+        role(journey, county)

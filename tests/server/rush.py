@@ -28,6 +28,15 @@ PASSWORD = "Rush#Pass-2026"
 CODE = "RUSH2026"
 
 
+def backends() -> list[str]:
+    """The databases a server test runs on in this run. On CI's PostgreSQL leg only PostgreSQL: the SQLite
+    case already ran on the SQLite leg and is the same work (each case makes its own database). Elsewhere
+    SQLite, and PostgreSQL when RONGHE_TEST_POSTGRES_URL names a server (skipped otherwise)."""
+    if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        return ["postgresql"]
+    return ["sqlite", "postgresql"]
+
+
 def seed(count: int) -> None:
     """A branch with `count` members, each with an account, and a meeting open for check-in now.
     Runs inside the server's settings (`python -c`), not in the test process."""

@@ -8,14 +8,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.server.rush import login_and_check_in, server
+from tests.server.rush import backends, login_and_check_in, server
 
 pytestmark = pytest.mark.server
 
 MEMBERS = 40
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("backend", backends())
 def test_forty_members_sign_in_and_check_in_at_once(backend, tmp_path):
     with server(backend, tmp_path, MEMBERS) as site:
         # when all 40 sign in and tap 签到 together

@@ -13,7 +13,7 @@ import pytest
 
 from tests.deploy.operator import roster_xlsx
 from tests.deploy.site import ROOT
-from tests.server.rush import CODE, Client, login_and_check_in, server
+from tests.server.rush import CODE, Client, backends, login_and_check_in, server
 
 pytestmark = pytest.mark.server
 
@@ -32,7 +32,7 @@ def _import(site, path, org: str) -> subprocess.Popen[str]:
     )
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("backend", backends())
 def test_page_views_and_check_ins_during_a_reimport_all_succeed(backend, tmp_path):
     with server(backend, tmp_path, MEMBERS) as site:
         ((org,),) = site.sql("SELECT code FROM orgs_organization WHERE name = '压力测试党支部'")

@@ -40,7 +40,8 @@ def check_code(*, now: datetime, expires_at: datetime | None, what: str = "会�
 
 
 def qr_svg(url: str, title: str = "签到二维码", scale: int = 5) -> str:
-    """The check-in link as an inline SVG QR code for the organizer's screen (a projector: larger scale)."""
+    """A link as an inline SVG QR code for the organizer's screen (a projector: larger scale): check-in,
+    and the vote page of core/voting."""
     import segno
 
     return str(segno.make(url, error="m").svg_inline(scale=scale, title=title))

@@ -5,4 +5,5 @@ from ronghe.home import views
 app_name = "home"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
 ]

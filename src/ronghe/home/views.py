@@ -8,8 +8,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from ronghe.accounts.http import AuthenticatedRequest
-from ronghe.core.permissions import public
+from ronghe.core.permissions import public, require
 from ronghe.core.scope import has_perm_anywhere
+from ronghe.home import dashboard as dashboard_queries
 from ronghe.home.queries import (
     home_discipline,
     home_dues,
@@ -72,3 +73,18 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         or bool(context.get("notices_unread"))
     )
     return render(request, "home/home.html", context)
+
+
+@require("orglife.view")
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
+    """The 工委看板: the scope's units by compliance, meetings by month, overdue items, 5A, stars, quadrants."""
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    if not 2000 <= year <= 2100:
+        year = today.year
+    context = dashboard_queries.dashboard(request.user, year, today)
+    context.update(year=year, years=range(today.year - 3, today.year + 1))
+    return render(request, "home/dashboard.html", context)

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from ronghe.core import checkin
 from ronghe.core.errors import DomainError
 from ronghe.core.permissions import public
 from ronghe.core.voting import services
@@ -19,9 +20,7 @@ def vote_url(request: HttpRequest, ballot: Ballot) -> str:
 
 def qr_svg(request: HttpRequest, ballot: Ballot) -> str:
     """The ballot's QR code as inline SVG, for the module page that shows it on the meeting screen."""
-    import segno
-
-    return str(segno.make(vote_url(request, ballot), error="m").svg_inline(scale=5, title="测评二维码"))
+    return checkin.qr_svg(vote_url(request, ballot), title="测评二维码")
 
 
 # Anyone signed in who holds the code may vote once (the code is shown only in the meeting room).

@@ -36,7 +36,7 @@
           tooltip: { trigger: "axis" },
           grid: { left: 40, right: 16, top: 24, bottom: 48 },
           xAxis: { type: "category", data: data.categories, axisLabel: { interval: 0, rotate: data.categories.length > 6 ? 30 : 0 } },
-          yAxis: { type: "value", minInterval: 1 },
+          yAxis: { type: "value", minInterval: 1, max: data.max, axisLabel: { formatter: "{value}" + (data.unit || "") } },
           series: [{ type: kind === "line" ? "line" : "bar", data: data.values, itemStyle: { color: "#b71c1c" } }]
         };
       }

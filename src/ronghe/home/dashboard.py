@@ -1,0 +1,148 @@
+"""The 工委看板 (issue 16 item 9): units by compliance worst first, meetings held by month, overdue items by
+unit, the 5A distribution, the latest star rating and the latest 融合考核 quadrants — each figure a link to
+the page it comes from. Read side only: every number is one of the modules' own queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, Sum
+from django.urls import reverse
+
+from ronghe.assessment import queries as assessment_queries
+from ronghe.core.scope import has_perm_anywhere, paths_with
+from ronghe.orglife import rules as orglife_rules
+from ronghe.orglife.models import MeetingTally
+from ronghe.orglife.rollup import RollupRow, rollup
+from ronghe.orgs.models import Organization
+from ronghe.points import queries as points_queries
+from ronghe.ratings import queries as ratings_queries
+
+if TYPE_CHECKING:
+    from ronghe.accounts.models import User
+
+# Bars in a chart: the worst ten units, or the ten with the most overdue items; the table lists them all.
+CHART_ROWS = 10
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    name: str
+    rate: float | None
+    rate_percent: str
+    met: int
+    overdue: int
+    weak: bool
+    url: str
+
+
+def unit_rows(user: User, year: int, today: date) -> tuple[Organization | None, list[UnitRow]]:
+    """The compliance rollup one level below the user's top node (the units under a 工委), worst first;
+    organizations with nothing judged yet come last."""
+    node: Organization | None = None
+    rows, _total = rollup(user, None, year, today)
+    while len(rows) == 1 and not rows[0].is_leaf and not rows[0].is_self:
+        node = rows[0].organization
+        rows, _total = rollup(user, node, year, today)
+    children = [r for r in rows if not r.is_self]
+    children.sort(key=_worst_first)
+    base = reverse("orglife:compliance")
+    return node, [
+        UnitRow(
+            name=r.organization.name,
+            rate=r.tally.rate,
+            rate_percent=r.tally.rate_percent,
+            met=r.tally.met,
+            overdue=r.tally.overdue,
+            weak=orglife_rules.is_weak(r.tally.rate),
+            url=f"{base}?org={r.organization.code}&year={year}",
+        )
+        for r in children
+    ]
+
+
+def _worst_first(row: RollupRow) -> tuple[bool, float, int]:
+    return (row.tally.rate is None, row.tally.rate or 0.0, -row.tally.overdue)
+
+
+def meetings_by_month(user: User, year: int) -> dict[str, list[Any]]:
+    """Meetings that count for compliance held in the user's scope per month of `year` (the tallies the
+    meeting services keep): one grouped query."""
+    paths = paths_with(user, "orglife.view")
+    counts: dict[int, int] = {}
+    if paths:
+        condition = Q()
+        for path in paths:
+            condition |= Q(organization__path__startswith=path)
+        rows = MeetingTally.objects.filter(condition, year=year).values_list("month").annotate(n=Sum("held"))
+        counts = {month: n or 0 for month, n in rows.order_by()}
+    return {"categories": [f"{m}月" for m in range(1, 13)], "values": [counts.get(m, 0) for m in range(1, 13)]}
+
+
+def bars(rows: list[UnitRow], value: str) -> dict[str, Any]:
+    """A bar chart's data from the first rows: rates as percentages, counts as they are."""
+    shown = rows[:CHART_ROWS]
+    if value == "rate":
+        values: list[Any] = [None if r.rate is None else round(r.rate * 100, 1) for r in shown]
+    else:
+        values = [getattr(r, value) for r in shown]
+    chart: dict[str, Any] = {"categories": [r.name for r in shown], "values": values}
+    if value == "rate":
+        chart.update(max=100, unit="%")
+    return chart
+
+
+def points_section(user: User, year: int) -> dict[str, Any]:
+    if not has_perm_anywhere(user, "points.view"):
+        return {}
+    root = points_queries.default_root(user)
+    if root is None:
+        return {}
+    chart = points_queries.grade_distribution(root, year)
+    return {"grade_chart": chart, "grade_total": sum(chart["values"]), "points_root": root}
+
+
+def ratings_section(user: User) -> dict[str, Any]:
+    if not has_perm_anywhere(user, "ratings.view"):
+        return {}
+    campaign = ratings_queries.visible_campaigns(user).first()
+    if campaign is None:
+        return {"rating_campaign": None}
+    entries = ratings_queries.visible_entries(user, campaign)
+    dist = ratings_queries.distribution(entries, {})
+    chart = {"categories": [f"{r['rank']}星" for r in dist.rows], "values": [r["count"] for r in dist.rows]}
+    return {"rating_campaign": campaign, "rating_chart": chart, "rating_total": dist.total}
+
+
+def assessment_section(user: User) -> dict[str, Any]:
+    if not has_perm_anywhere(user, assessment_queries.VIEW):
+        return {}
+    campaign = assessment_queries.visible_campaigns(user).first()
+    if campaign is None:
+        return {"assessment_campaign": None}
+    counts = assessment_queries.quadrant_counts(assessment_queries.visible_entries(user, campaign))
+    chart = {
+        "categories": [str(assessment_queries.QUADRANT_LABELS[k]) for k in counts],
+        "values": list(counts.values()),
+    }
+    return {"assessment_campaign": campaign, "quadrant_chart": chart, "quadrant_total": sum(counts.values())}
+
+
+def dashboard(user: User, year: int, today: date) -> dict[str, Any]:
+    node, rows = unit_rows(user, year, today)
+    by_overdue = sorted((r for r in rows if r.overdue), key=lambda r: -r.overdue)
+    return {
+        "node": node,
+        "unit_rows": rows,
+        "weak_count": sum(r.weak for r in rows),
+        "compliance_chart": bars(rows, "rate"),
+        "overdue_rows": by_overdue,
+        "overdue_chart": bars(by_overdue, "overdue"),
+        "overdue_total": sum(r.overdue for r in rows),
+        "month_chart": meetings_by_month(user, year),
+        **points_section(user, year),
+        **ratings_section(user),
+        **assessment_section(user),
+    }

@@ -1,0 +1,62 @@
+"""The 数据看板 (issue 16 item 9): units by compliance worst first, meetings by month, overdue items by unit;
+every figure links to its records; scoped like the pages it summarises."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.orglife.conftest import at, branch_members, record  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.django_db
+URL = reverse("home:dashboard")
+
+
+def _chart(page: str, source: str) -> dict:
+    found = re.search(rf'<script id="{source}" type="application/json">(.*?)</script>', page, re.S)
+    assert found, f"no {source} on the page"
+    return json.loads(found.group(1))
+
+
+def test_units_worst_first_with_their_links_and_the_months_meetings(cast, branch_members, record, client_for):
+    record(kind="general_meeting", title="党员大会", held=at(2026, 11, 20, 9, 0))  # 甲 holds one, 乙 none
+    page = client_for(cast.committee_admin).get(URL, {"year": 2026}).content.decode()
+    table = page.split('id="unit-table"')[1].split("</table>")[0]
+    names = re.findall(r'<a href="[^"]*\?org=([0-9a-f-]+)&amp;year=2026">', table)
+    assert names == [str(cast.org_b.code), str(cast.org_a.code)]  # 乙 (worse) first, each opens its rollup
+    assert _chart(page, "month-chart-data")["values"][10] == 1  # November
+    assert sum(_chart(page, "month-chart-data")["values"]) == 1
+    compliance = _chart(page, "compliance-chart-data")
+    assert compliance["categories"] == ["乙局总支", "甲局总支"]
+    assert compliance["values"][0] <= compliance["values"][1]
+
+
+def test_overdue_items_by_unit_are_listed_most_first(cast, branch_members, record, client_for):
+    page = client_for(cast.committee_admin).get(URL, {"year": 2026}).content.decode()
+    total = int(re.search(r'id="overdue-total">(\d+)<', page).group(1))
+    listed = [int(n) for n in re.findall(r"：逾期 (\d+) 项", page)]
+    assert total > 0 and sum(listed) == total  # by late 2026 both branches owe meetings
+    assert listed == sorted(listed, reverse=True)
+
+
+def test_a_secretary_sees_only_their_own_units_rows(cast, client_for):
+    page = client_for(cast.outsider_b).get(URL).content.decode()
+    assert "乙局" in page
+    assert "甲局" not in page
+
+
+def test_a_plain_member_is_refused_and_sees_no_link(cast, client_for):
+    client = client_for(cast.member_a)
+    assert client.get(URL).status_code == 403
+    assert URL not in client.get(reverse("home:home")).content.decode()
+    admin_home = client_for(cast.committee_admin).get(reverse("home:home")).content.decode()
+    assert f'href="{URL}"' in admin_home
+
+
+def test_a_bad_year_falls_back_to_this_year(cast, client_for):
+    response = client_for(cast.committee_admin).get(URL, {"year": "abc"})
+    assert response.status_code == 200
+    assert re.search(r"数据看板 · \d{4} 年", response.content.decode())
