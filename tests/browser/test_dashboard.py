@@ -16,7 +16,8 @@ pytestmark = pytest.mark.browser
 NOW = datetime(2026, 11, 24, 14, 50, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
-def test_committee_opens_the_weakest_unit_from_the_dashboard(journey, cast, requirements):
+@pytest.mark.usefixtures("requirements")
+def test_committee_opens_the_weakest_unit_from_the_dashboard(journey, cast):
     with time_machine.travel(NOW, tick=True):
         members = services.members_for_attendance(cast.branch_a)
         services.record_meeting(

@@ -9,7 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.orglife.conftest import at, branch_members, record  # noqa: F401  (fixtures)
+from tests.orglife.conftest import at
 
 pytestmark = pytest.mark.django_db
 URL = reverse("home:dashboard")
