@@ -42,3 +42,11 @@ def test_committee_opens_the_weakest_unit_from_the_dashboard(journey, cast):
         first.locator("a").click()
         page.wait_for_selector("#compliance-table")
         assert "乙局总支" in page.inner_text("h1")
+        # the 大屏 of the same figures, at the meeting room's 1920×1080 on the desktop run
+        if journey.viewport == "desktop":
+            page.set_viewport_size({"width": 1920, "height": 1080})
+        journey.goto("/screen/")
+        page.wait_for_selector("#screen-month-chart canvas")
+        assert page.locator("#screen-compliance-chart canvas").count() == 1
+        journey.screenshot("screen")
+        journey.assert_clean()

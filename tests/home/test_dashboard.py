@@ -60,3 +60,26 @@ def test_a_bad_year_falls_back_to_this_year(cast, client_for):
     response = client_for(cast.committee_admin).get(URL, {"year": "abc"})
     assert response.status_code == 200
     assert re.search(r"数据看板 · \d{4} 年", response.content.decode())
+
+
+def test_the_big_screen_shows_todays_check_ins_per_meeting_and_no_member_names(
+    cast, branch_members, record, client_for
+):
+    from django.utils import timezone
+
+    from ronghe.orglife.models import Attendance
+
+    meeting = record(kind="theme_day", title="主题党日", held=at(2026, 11, 20, 9, 0))
+    now = timezone.now()
+    Attendance.objects.filter(meeting=meeting).update(checked_in_at=now)
+    checked = Attendance.objects.filter(meeting=meeting).count()
+    page = client_for(cast.committee_admin).get(reverse("home:screen")).content.decode()
+    assert re.search(rf'id="screen-checkins">{checked}<', page)
+    listed = page.split('id="screen-checkin-list"')[1].split("</ul>")[0]
+    assert "主题党日" in listed and f"{checked} 人" in listed
+    assert cast.member_a_record.name not in page  # names of meetings and units only
+    assert 'hx-trigger="every 60s"' in page
+
+
+def test_the_big_screen_is_refused_to_a_plain_member(cast, client_for):
+    assert client_for(cast.member_a).get(reverse("home:screen")).status_code == 403

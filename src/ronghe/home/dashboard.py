@@ -5,20 +5,23 @@ the page it comes from. Read side only: every number is one of the modules' own 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
+from django.utils import timezone
 
 from ronghe.assessment import queries as assessment_queries
-from ronghe.core.scope import has_perm_anywhere, paths_with
+from ronghe.core.scope import has_perm_anywhere, paths_with, scoped
 from ronghe.orglife import rules as orglife_rules
-from ronghe.orglife.models import MeetingTally
+from ronghe.orglife.models import Attendance, MeetingTally
 from ronghe.orglife.rollup import RollupRow, rollup
 from ronghe.orgs.models import Organization
 from ronghe.points import queries as points_queries
 from ronghe.ratings import queries as ratings_queries
+from ronghe.selections.choices import NominationState
+from ronghe.selections.models import Nomination
 
 if TYPE_CHECKING:
     from ronghe.accounts.models import User
@@ -146,3 +149,45 @@ def dashboard(user: User, year: int, today: date) -> dict[str, Any]:
         **ratings_section(user),
         **assessment_section(user),
     }
+
+
+# ---------------------------------------------------------------- the big screen (大屏, issue 20 item 3)
+
+SCREEN_ROWS = 8
+
+
+def checkins_today(user: User, today: date) -> dict[str, Any]:
+    """Today's phone check-ins in the scope, per meeting (names of meetings and organizations only)."""
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(today, time.min, tzinfo=tz)
+    rows = (
+        scoped(Attendance.objects.all(), user, "orglife.view")
+        .filter(checked_in_at__gte=start, checked_in_at__lt=start + timedelta(days=1))
+        .values("meeting__title", "meeting__organization__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "meeting__title")
+    )
+    meetings = [
+        {"title": r["meeting__title"], "organization": r["meeting__organization__name"], "n": r["n"]}
+        for r in rows[: SCREEN_ROWS + 1]
+    ]
+    total = sum(m["n"] for m in meetings) if len(meetings) <= SCREEN_ROWS else None
+    return {"checkin_meetings": meetings[:SCREEN_ROWS], "checkin_total": total}
+
+
+def recent_honours(user: User) -> list[dict[str, Any]]:
+    """The latest honours awarded in the scope: what, to whom (an organization, a brand or a member's name)."""
+    if not has_perm_anywhere(user, "selections.view"):
+        return []
+    rows = (
+        scoped(Nomination.objects.filter(state=NominationState.AWARDED), user, "selections.view")
+        .select_related("campaign", "organization")
+        .order_by("-awarded_at", "-pk")[:SCREEN_ROWS]
+    )
+    return [{"title": n.title, "campaign": n.campaign.name, "organization": n.organization.name} for n in rows]
+
+
+def screen(user: User, year: int, today: date) -> dict[str, Any]:
+    context = dashboard(user, year, today)
+    context.update(checkins_today(user, today), honours=recent_honours(user))
+    return context

@@ -6,4 +6,5 @@ app_name = "home"
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("screen/", views.screen, name="screen"),
 ]

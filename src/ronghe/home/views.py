@@ -88,3 +88,12 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     context = dashboard_queries.dashboard(request.user, year, today)
     context.update(year=year, years=range(today.year - 3, today.year + 1))
     return render(request, "home/dashboard.html", context)
+
+
+@require("orglife.view")
+def screen(request: AuthenticatedRequest) -> HttpResponse:
+    """The 大屏: this year's figures full screen, dark, refreshed every minute by htmx (the same read side)."""
+    today = timezone.localdate()
+    context = dashboard_queries.screen(request.user, today.year, today)
+    context.update(year=today.year, now=timezone.localtime())
+    return render(request, "home/screen.html", context)

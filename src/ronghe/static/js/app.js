@@ -9,7 +9,7 @@
       var source = document.getElementById(el.dataset.source);
       if (!source) return;
       var data = JSON.parse(source.textContent);
-      var chart = window.echarts.init(el);
+      var chart = window.echarts.init(el, el.dataset.theme || null);  // the 大屏 draws on ECharts' dark theme
       var kind = el.dataset.chart;
       var option;
       if (kind === "quadrant") {
@@ -40,6 +40,7 @@
           series: [{ type: kind === "line" ? "line" : "bar", data: data.values, itemStyle: { color: "#b71c1c" } }]
         };
       }
+      if (el.dataset.theme) option.backgroundColor = "transparent";
       chart.setOption(option);
       el.dataset.chartReady = "1";
       window.addEventListener("resize", function () { chart.resize(); });
