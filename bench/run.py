@@ -779,6 +779,13 @@ def measure(
             "orglife:compliance",
         ),
         (
+            "大屏 /screen/ (工委, whole county)",  # the rollup (kept a minute) and a few grouped counts
+            "gwadmin",
+            route("home:screen"),
+            f"{floor_url}compliance?year={YEAR}",
+            "home:screen",
+        ),
+        (
             "我的积分 (member)",
             "member",
             route("points:my-points", year=YEAR),
