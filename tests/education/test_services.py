@@ -137,9 +137,18 @@ def test_requirement_is_56_for_officers_and_completion_counts_who_reached_it(cas
     }
     assert (rows["张甲"].hours, rows["张甲"].required, rows["张甲"].behind) == (Decimal(3), Decimal(3), False)
     assert (rows["学员0"].required, rows["学员0"].missing) == (Decimal(6), Decimal(3))
-    done = queries.completion_by_organization([cast.branch_a.pk, cast.org_a.pk], 2026, date(2026, 6, 1))
+    done = queries.completion_by_organization(
+        [cast.branch_a.pk, cast.org_a.pk, cast.branch_b.pk], 2026, date(2026, 6, 1)
+    )
     assert (done[cast.branch_a.pk].members, done[cast.branch_a.pk].completed) == (5, 1)
     assert done[cast.branch_a.pk].percent == Decimal("20.00")
+    # the 总支 above counts its whole subtree; a branch elsewhere none of them
+    assert (done[cast.org_a.pk].members, done[cast.org_a.pk].completed, done[cast.org_a.pk].hours) == (
+        5,
+        1,
+        Decimal(6),
+    )
+    assert (done[cast.branch_b.pk].members, done[cast.branch_b.pk].hours) == (1, Decimal(0))
     assert queries.behind_count(cast.secretary_a, 2026, date(2026, 6, 1)) == 4
 
 

@@ -31,7 +31,7 @@ from ronghe.education import rules
 from ronghe.education.models import EducationPolicy, SessionAttendance, StudyScore, TrainingClass
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
-from ronghe.orgs.models import Officer, Organization, Unit, subtree_filter
+from ronghe.orgs.models import Officer, Organization, Unit, ancestor_paths, subtree_filter
 
 VIEW = "education.view"
 TENTH = Decimal("0.1")
@@ -127,25 +127,36 @@ class Completion:
 
 def completion_by_organization(organization_ids: Sequence[int], year: int, on: date) -> dict[int, Completion]:
     """For each organization: its active members (whole subtree), how many reached their 学时
-    requirement in `year`, and the hours in all. A fixed number of queries."""
-    orgs = list(Organization.objects.filter(pk__in=list(organization_ids)).only("pk", "path"))
+    requirement in `year`, and the hours in all. A fixed number of queries; each member is added to
+    the organizations on its own path (a walk up the path), so the cost grows with members × depth,
+    not members × organizations (the rating of every branch asks for all of them at once)."""
+    orgs = dict(Organization.objects.filter(pk__in=list(organization_ids)).values_list("path", "pk"))
     if not orgs:
         return {}
     q = Q(pk__in=[])
-    for org in orgs:
-        q |= subtree_filter(org.path, "organization__path")
-    members = list(Member.objects.filter(q, status__in=ACTIVE_STATUSES).select_related("organization"))
-    table = {row.member_id: row for row in member_hours(members, year, on)}
-    paths = {m.pk: m.organization.path for m in members}
-    out: dict[int, Completion] = {}
-    for org in orgs:
-        mine = [table[pk] for pk, p in paths.items() if p.startswith(org.path)]
-        out[org.pk] = Completion(
-            len(mine),
-            sum(1 for r in mine if not r.behind),
-            sum((r.hours for r in mine), Decimal(0).quantize(TENTH)),
+    for path in orgs:
+        q |= subtree_filter(path, "organization__path")
+    members = list(Member.objects.filter(q, status__in=ACTIVE_STATUSES).values_list("pk", "organization__path"))
+    ids = [pk for pk, _path in members]
+    done = hours_of(ids, year)
+    officers = officer_ids(ids, on)
+    policy = EducationPolicy.current()
+    zero = Decimal(0).quantize(TENTH)
+    counted: dict[int, int] = dict.fromkeys(orgs.values(), 0)
+    reached: dict[int, int] = dict.fromkeys(orgs.values(), 0)
+    hours: dict[int, Decimal] = dict.fromkeys(orgs.values(), zero)
+    for pk, path in members:
+        mine = done.get(pk, zero)
+        required = rules.required_hours(
+            is_officer=pk in officers, member_hours=policy.member_hours, officer_hours=policy.officer_hours
         )
-    return out
+        for ancestor in ancestor_paths(path):
+            org_id = orgs.get(ancestor)
+            if org_id is not None:
+                counted[org_id] += 1
+                reached[org_id] += mine >= required
+                hours[org_id] += mine
+    return {org_id: Completion(counted[org_id], reached[org_id], hours[org_id]) for org_id in orgs.values()}
 
 
 def behind_count(user: Actor | None, year: int, on: date, perm: str = "education.edit") -> int:
