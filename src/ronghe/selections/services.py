@@ -37,6 +37,9 @@ from ronghe.discipline import facts as discipline
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.orgs.models import Organization
+from ronghe.points import services as points
+from ronghe.points.choices import SourceType
+from ronghe.points.services import PointsError
 from ronghe.selections import defaults, rules
 from ronghe.selections.choices import CampaignState, NominationState, SubjectKind
 from ronghe.selections.models import Brand, Nomination, Selection
@@ -548,6 +551,24 @@ def publish(*, actor: User, campaign: Campaign, starts_on: date | None = None) -
     return campaign
 
 
+def _honour_points(*, campaign: Campaign, nomination: Nomination, actor: User) -> None:
+    """A member's honour feeds the points indicators sourced from "honour", on the day it is conferred
+    (the ledger counts an event on its day). A points year already finalized for the member takes
+    nothing more: the honour stands, the frozen ledger is left as it is."""
+    try:
+        with transaction.atomic():
+            points.record_activity_points(
+                source_type=SourceType.HONOUR,
+                source_id=str(nomination.pk),
+                member_ids=[nomination.member_id] if nomination.member_id else [],
+                on=timezone.localdate(),
+                note=f"{campaign.name}：{nomination.title}（证书编号 {nomination.certificate_no}）",
+                actor=actor,
+            )
+    except PointsError:
+        pass
+
+
 def announce(*, actor: User, campaign: Campaign) -> Campaign:
     """公布结果: after the 公示 closed, each listed winner is awarded with a certificate number (an
     upheld objection sets it aside); every other nominee is recorded as not selected."""
@@ -579,6 +600,8 @@ def announce(*, actor: User, campaign: Campaign) -> Campaign:
                         "certificate_no": f"{campaign.year}-{campaign.selection.category}-{number:03d}",
                     },
                 )
+                if n.member_id is not None:
+                    _honour_points(campaign=campaign, nomination=n, actor=actor)
             else:
                 workflow.transition(NOMINATION_PROCESS, n, "decline", by=actor)
         workflow.transition(CAMPAIGN_PROCESS, campaign, "announce", by=actor, fields={"closed_at": now})
