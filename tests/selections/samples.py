@@ -92,6 +92,7 @@ for name in (
     "selections:nomination-detail",
     "selections:nomination-withdraw",
     "selections:nomination-set-aside",
+    "selections:nomination-replace",
     "selections:certificate",
 ):
     url_sample(name)(lambda cast: {"code": _selection_a(cast).code})

@@ -523,11 +523,123 @@ def set_aside(*, actor: User, nomination: Nomination, comment: str) -> Nominatio
     return nomination
 
 
+def _reviews_passed(campaign: Campaign) -> bool:
+    """The joint review and every 递补联审 after it passed (or were overridden)."""
+    reviews = list(jointreview.for_object(CAMPAIGN, campaign.pk))
+    return bool(reviews) and all(jointreview.outcome(r).passed for r in reviews)
+
+
+def upheld_in_publicity(campaign: Campaign) -> set[str]:
+    """The nominations (keys) with an objection upheld in the campaign's 公示 so far."""
+    return set().union(*(publicity.upheld_keys(p) for p in publicity.for_object(CAMPAIGN, campaign.pk)))
+
+
+def replaceable(nomination: Nomination, *, upheld: set[str] | None = None) -> bool:
+    """A winner whose place a runner-up may take: set aside (联审), or with an objection upheld in
+    公示, while the campaign is in either step, and not replaced yet."""
+    campaign = nomination.campaign
+    if campaign.state not in (CampaignState.REVIEW, CampaignState.PUBLICITY) or not nomination.winner:
+        return False
+    if Nomination.objects.filter(replaces=nomination).exists():
+        return False
+    if nomination.state == NominationState.SET_ASIDE:
+        return True
+    if nomination.state != NominationState.NOMINATED or campaign.state != CampaignState.PUBLICITY:
+        return False
+    return str(nomination.pk) in (upheld if upheld is not None else upheld_in_publicity(campaign))
+
+
+def promote_runner_up(*, actor: User, nomination: Nomination, reason: str) -> Nomination:
+    """递补: the 工委 gives the place of a set-aside winner (`nomination`) to the best-placed runner-up
+    (`rules.next_in_line`), with a reason. Allowed during 联审 and 公示, never once announced. The
+    runner-up goes through what the others went through: a 递补联审 by the same departments and, when
+    the 公示 has begun, a 递补公示 of the same length; both must end before the result is announced.
+    A winner with an objection upheld in 公示 is set aside first. Returns the promoted nomination."""
+    campaign = nomination.campaign
+    require_at(actor, "selections.manage", campaign.organization.path)
+    state = _fresh_state(campaign)
+    if state == CampaignState.ANNOUNCED:
+        raise SelectionError("评选结果已公布，不能再递补")
+    if state not in (CampaignState.REVIEW, CampaignState.PUBLICITY):
+        raise SelectionError("评分结束、提交联审后才能递补")
+    reason = (reason or "").strip()
+    if not reason:
+        raise SelectionError("请填写递补的理由", field="comment")
+    if len(reason) > 2000:
+        raise SelectionError("递补的理由不能超过 2000 字", field="comment")
+    taken = Nomination.objects.filter(replaces=nomination).first()
+    if taken is not None:
+        raise SelectionError(f"“{nomination.title}”的名额已由“{taken.title}”递补")
+    if not replaceable(nomination):
+        raise SelectionError("只有暂缓授予（或公示异议经核实成立）的入选对象，才能由其他推荐对象递补")
+    with transaction.atomic():
+        # the runners-up, locked: two clicks cannot promote two of them into one place
+        rows = list(
+            nominees(campaign)
+            .select_for_update()
+            .filter(state=NominationState.NOMINATED, winner=False)
+            .select_related("unit")
+        )
+        try:
+            chosen = rules.next_in_line(rules.RunnerUp(str(n.pk), n.title, n.place) for n in rows)
+        except ValueError as exc:
+            raise SelectionError(str(exc)) from exc
+        promoted = next(n for n in rows if str(n.pk) == chosen.key)
+        if nomination.state == NominationState.NOMINATED:
+            workflow.transition(
+                NOMINATION_PROCESS,
+                nomination,
+                "set_aside",
+                by=actor,
+                comment="公示期间异议经核实成立，暂缓授予",
+            )
+        promoted.winner = True
+        promoted.replaces = nomination
+        promoted.place_note = f"“{nomination.title}”暂缓授予，按名次递补入选"
+        promoted.save(update_fields=["winner", "replaces", "place_note", "updated_at"])
+        first = jointreview.for_object(CAMPAIGN, campaign.pk).last()
+        jointreview.open_review(
+            actor=actor,
+            kind=CAMPAIGN,
+            object_id=campaign.pk,
+            organization=campaign.organization,
+            title=f"{campaign.name}递补联审",
+            items=[_item(promoted)],
+            departments=list(first.departments) if first is not None else defaults.DEPARTMENTS,
+            due_on=max(first.due_on, timezone.localdate()) if first is not None else timezone.localdate(),
+            override_permission="selections.manage",
+            view_permission="selections.view",
+        )
+        if state == CampaignState.PUBLICITY:
+            publicity.publish(
+                actor=actor,
+                kind=CAMPAIGN,
+                object_id=campaign.pk,
+                organization=campaign.organization,
+                title=f"{campaign.name}递补人选公示",
+                items=[_item(promoted)],
+                working_days=campaign.publicity_days,
+                view_permission="selections.view",
+                handle_permission="selections.manage",
+            )
+        audit.record(
+            "selections.nomination_promoted",
+            actor=actor,
+            obj=promoted,
+            changes={
+                "replaces": nomination.title,
+                "replaces_code": str(nomination.code),
+                "place": promoted.place,
+                "reason": reason,
+            },
+        )
+    return promoted
+
+
 def publish(*, actor: User, campaign: Campaign, starts_on: date | None = None) -> Campaign:
     """公示 the winners once the joint review passed (or its objections were overridden with a reason)."""
     workflow.check(CAMPAIGN_PROCESS, campaign, "publish", by=actor)
-    review = review_of(campaign)
-    if review is None or not jointreview.outcome(review).passed:
+    if not _reviews_passed(campaign):
         raise SelectionError("联审尚未通过：须各部门同意，或对异议作出不予采纳的决定后才能公示")
     winners = list(
         nominees(campaign).filter(winner=True, state=NominationState.NOMINATED).select_related("unit")
@@ -573,13 +685,16 @@ def announce(*, actor: User, campaign: Campaign) -> Campaign:
     """公布结果: after the 公示 closed, each listed winner is awarded with a certificate number (an
     upheld objection sets it aside); every other nominee is recorded as not selected."""
     workflow.check(CAMPAIGN_PROCESS, campaign, "announce", by=actor)
-    publication = publication_of(campaign)
-    if publication is None or publication.state != PublicationState.CLOSED:
+    # the 公示 and any 递补公示 after it: all closed; what any of them listed, and what was upheld
+    publications = list(publicity.for_object(CAMPAIGN, campaign.pk))
+    if not publications or any(p.state != PublicationState.CLOSED for p in publications):
         raise SelectionError("公示尚未结束：公示期满且异议处理完毕、结束公示后才能公布结果")
-    upheld = publicity.upheld_keys(publication)
+    if not _reviews_passed(campaign):
+        raise SelectionError("递补人选的联审尚未通过，不能公布结果")
+    upheld = set().union(*(publicity.upheld_keys(p) for p in publications))
     if "" in upheld:
         raise SelectionError("对整个名单的异议经核实成立，不能公布结果，请重新组织评选")
-    listed = {item["key"] for item in publication.items}
+    listed = {item["key"] for p in publications for item in p.items}
     now = timezone.now()
     with transaction.atomic():
         number = 0

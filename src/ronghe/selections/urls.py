@@ -19,6 +19,7 @@ urlpatterns = [
     path("nominations/<uuid:code>/", nominations.nomination_detail, name="nomination-detail"),
     path("nominations/<uuid:code>/withdraw/", nominations.nomination_withdraw, name="nomination-withdraw"),
     path("nominations/<uuid:code>/set-aside/", nominations.nomination_set_aside, name="nomination-set-aside"),
+    path("nominations/<uuid:code>/replace/", nominations.nomination_replace, name="nomination-replace"),
     path("nominations/<uuid:code>/certificate.docx", nominations.certificate, name="certificate"),
     path("<uuid:code>/", campaigns.campaign_detail, name="campaign-detail"),
     path("<uuid:code>/nominate/", nominations.nomination_create, name="nomination-create"),
