@@ -28,7 +28,7 @@ from ronghe.core.publicity import services as publicity
 from ronghe.core.publicity.choices import PublicationState
 from ronghe.core.publicity.models import Publication
 from ronghe.core.scope import require_at
-from ronghe.core.scoring import levels
+from ronghe.core.scoring import editing, levels
 from ronghe.core.scoring.choices import IndicatorKind, SchemePurpose, SchemeStatus
 from ronghe.core.scoring.models import Campaign, Dimension, Indicator, Scheme
 from ronghe.core.scoring.services import next_version
@@ -73,7 +73,8 @@ def criteria_scheme(
         organization=organization,
         year=year,
         version=next_version(purpose=SchemePurpose.SELECTION, organization=organization, year=year),
-        status=SchemeStatus.ACTIVE,
+        # a draft while units nominate, so the 工委 may still edit the criteria; fixed when judging opens
+        status=SchemeStatus.DRAFT,
         floor=Decimal("0"),
         ceiling=sum((c[2] for c in defaults.CRITERIA), Decimal("0")),
         level_rules=level_rules.to_dict(),
@@ -198,6 +199,80 @@ def open_campaign(
             changes={"category": cat.code, "places": places, "unit_quota": unit_quota, **chosen.to_dict()},
         )
     return campaign
+
+
+# ---------------------------------------------------------------- criteria (while units nominate)
+
+CRITERIA_FIXED = "评审已开始，评审标准不能再修改"
+
+
+def _criteria_editable(campaign: Campaign) -> None:
+    if _fresh_state(campaign) != CampaignState.NOMINATING or not campaign.scheme.is_editable:
+        raise SelectionError(CRITERIA_FIXED)
+
+
+def criterion_values(data: Mapping[str, Any], scheme: Scheme) -> dict[str, Any]:
+    """A criterion is an entered indicator of the campaign's one dimension, scored 0 to its 满分."""
+    return {
+        "code": data.get("code"),
+        "name": data.get("name"),
+        "ceiling": data.get("ceiling"),
+        "floor": Decimal("0"),
+        "kind": IndicatorKind.ENTERED,
+        "dimension": scheme.dimensions.order_by("order", "pk").first(),
+        "weight": Decimal("1"),
+    }
+
+
+def _criteria_changed(*, actor: User, campaign: Campaign) -> None:
+    """After an edit: the total's ceiling is the sum of the 满分, and the panel scores the new set."""
+    scheme = campaign.scheme
+    tops = [i.ceiling or Decimal("0") for i in scheme.indicators.filter(kind=IndicatorKind.ENTERED)]
+    Scheme.objects.filter(pk=scheme.pk).update(ceiling=sum(tops, Decimal("0")))
+    scheme.refresh_from_db()
+    judging.replace_indicators(actor=actor, panel=panel_of(campaign), indicators=judged_indicators(scheme))
+
+
+def _check_top(data: Mapping[str, Any]) -> None:
+    top = data.get("ceiling")
+    if top is None or top <= 0:
+        raise SelectionError("满分必须大于 0", field="ceiling")
+
+
+def add_criterion(*, actor: User, campaign: Campaign, data: Mapping[str, Any]) -> Indicator:
+    """Add a criterion (code, name, 满分) while units nominate; the scheme editor checks and audits."""
+    _criteria_editable(campaign)
+    _check_top(data)
+    with transaction.atomic():
+        indicator = editing.create_indicator(
+            actor=actor, scheme=campaign.scheme, data=criterion_values(data, campaign.scheme)
+        )
+        _criteria_changed(actor=actor, campaign=campaign)
+    return indicator
+
+
+def update_criterion(
+    *, actor: User, campaign: Campaign, indicator: Indicator, data: Mapping[str, Any]
+) -> Indicator:
+    _criteria_editable(campaign)
+    _check_top(data)
+    with transaction.atomic():
+        editing.update_indicator(
+            actor=actor, indicator=indicator, data=criterion_values(data, campaign.scheme)
+        )
+        _criteria_changed(actor=actor, campaign=campaign)
+    return indicator
+
+
+def delete_criterion(*, actor: User, campaign: Campaign, indicator: Indicator) -> None:
+    """Remove a criterion; the last one stays (judges need something to score), and one the tie rule
+    compares first is refused by the scheme editor."""
+    _criteria_editable(campaign)
+    if campaign.scheme.indicators.filter(kind=IndicatorKind.ENTERED).count() <= 1:
+        raise SelectionError("评审标准至少保留一项")
+    with transaction.atomic():
+        editing.delete_indicator(actor=actor, indicator=indicator)
+        _criteria_changed(actor=actor, campaign=campaign)
 
 
 def panel_of(campaign: Campaign) -> Panel:
@@ -423,6 +498,10 @@ def start_judging(*, actor: User, campaign: Campaign) -> Campaign:
             judging.add_subject(
                 panel=panel, key=str(n.pk), label=n.title, organization=n.organization, unit_id=n.unit_id
             )
+        # the criteria are fixed from here on (the scheme leaves draft; no other version to archive)
+        Scheme.objects.filter(pk=campaign.scheme_id, status=SchemeStatus.DRAFT).update(
+            status=SchemeStatus.ACTIVE, updated_at=timezone.now()
+        )
         workflow.transition(CAMPAIGN_PROCESS, campaign, "judge", by=actor, data={"nominees": len(rows)})
     return campaign
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ronghe.selections.views import campaigns, library, nominations
+from ronghe.selections.views import campaigns, criteria, library, nominations
 
 app_name = "selections"
 urlpatterns = [
@@ -24,6 +24,9 @@ urlpatterns = [
     path("<uuid:code>/", campaigns.campaign_detail, name="campaign-detail"),
     path("<uuid:code>/nominate/", nominations.nomination_create, name="nomination-create"),
     path("<uuid:code>/judges/", campaigns.campaign_judge, name="campaign-judge"),
+    path("<uuid:code>/criteria/", criteria.criterion_list, name="criterion-list"),
+    path("<uuid:code>/criteria/<int:pk>/", criteria.criterion_update, name="criterion-update"),
+    path("<uuid:code>/criteria/<int:pk>/delete/", criteria.criterion_delete, name="criterion-delete"),
     path("<uuid:code>/start-judging/", campaigns.campaign_start_judging, name="campaign-start-judging"),
     path("<uuid:code>/propose/", campaigns.campaign_propose, name="campaign-propose"),
     path("<uuid:code>/publish/", campaigns.campaign_publish, name="campaign-publish"),
