@@ -659,6 +659,10 @@ def promote_runner_up(*, actor: User, nomination: Nomination, reason: str) -> No
             .filter(state=NominationState.NOMINATED, winner=False)
             .select_related("unit")
         )
+        # a concurrent promotion for the same place committed while we waited for the lock
+        taken = Nomination.objects.filter(replaces=nomination).first()
+        if taken is not None:
+            raise SelectionError(f"“{nomination.title}”的名额已由“{taken.title}”递补")
         try:
             chosen = rules.next_in_line(rules.RunnerUp(str(n.pk), n.title, n.place) for n in rows)
         except ValueError as exc:
