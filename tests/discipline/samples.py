@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from ronghe.discipline.choices import CaseSource, CommitteeKind, RiskLevel
-from ronghe.discipline.models import Case, Committee, Risk
+from ronghe.discipline.models import Case, Committee, Risk, Sanction
 from tests.routes import api_sample, url_sample
 
 
@@ -20,6 +20,20 @@ def case_a(cast) -> Case:  # noqa: ANN001
             summary="样例线索：反映违规收受礼金",
         )
     return cast._discipline_case_a
+
+
+def sanction_a(cast) -> Sanction:  # noqa: ANN001
+    if getattr(cast, "_discipline_sanction_a", None) is None:
+        case = case_a(cast)
+        cast._discipline_sanction_a = Sanction.objects.create(
+            case=case,
+            member=case.member,
+            organization=case.organization,
+            category="party",
+            kind="warning",
+            starts_on=date(2026, 3, 10),
+        )
+    return cast._discipline_sanction_a
 
 
 def risk_a(cast) -> Risk:  # noqa: ANN001
@@ -46,6 +60,8 @@ def committee_a(cast) -> Committee:  # noqa: ANN001
 
 url_sample("discipline:case-detail")(lambda cast: {"code": case_a(cast).code})
 url_sample("discipline:case-step")(lambda cast: {"code": case_a(cast).code, "action": "verify"})
+url_sample("discipline:sanction-update")(lambda cast: {"code": case_a(cast).code, "pk": sanction_a(cast).pk})
+url_sample("discipline:sanction-revoke")(lambda cast: {"code": case_a(cast).code, "pk": sanction_a(cast).pk})
 url_sample("discipline:risk-detail")(lambda cast: {"code": risk_a(cast).code})
 url_sample("discipline:risk-review")(lambda cast: {"code": risk_a(cast).code})
 url_sample("discipline:seat-add")(lambda cast: {"code": committee_a(cast).code})

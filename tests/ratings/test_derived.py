@@ -82,6 +82,7 @@ def test_registry_declares_fed_and_unfed_codes():
         "dues.paid_rate",
         "education.hours_completion",
         "outreach.survey_satisfaction",
+        "selections.honours",
     }
     assert {c for c, i in INDICATORS.items() if not i.feeds} == set()
     assert all(i.code == c and i.name and i.unit for c, i in INDICATORS.items())

@@ -58,3 +58,48 @@ def sheet(deeds: int, rest: int = 0) -> dict[str, str]:
         "innovation": str(min(rest, 20)),
         "recognition": str(min(rest, 10)),
     }
+
+
+def to_review(cast, people, *, places: int = 1):
+    """A campaign with three scored nominees, proposed to the joint review: 王一 (A, 30), 王二 (A, 20)
+    and 李一 (B, 36). With one place 李一 wins; 王一 is next in line, then 王二."""
+    from datetime import timedelta
+
+    campaign = open_campaign(cast, places=places)
+    for judge in people["judges"]:
+        services.add_judge(actor=cast.committee_admin, campaign=campaign, judge=judge)
+    a1 = nominate_member(campaign, people["unit_a"], cast.branch_a, "王一")
+    a2 = nominate_member(campaign, people["unit_a"], cast.branch_a, "王二")
+    b1 = nominate_member(campaign, people["unit_b"], cast.branch_b, "李一")
+    services.start_judging(actor=cast.committee_admin, campaign=campaign)
+    _j0, j1, j2 = people["judges"]
+    for judge in (j1, j2):
+        score(campaign, judge, a1, sheet(30, 10))
+        score(campaign, judge, a2, sheet(20, 10))
+        score(campaign, judge, b1, sheet(36, 10))
+    services.propose(actor=cast.committee_admin, campaign=campaign, due_on=TODAY + timedelta(days=7))
+    for n in (a1, a2, b1):
+        n.refresh_from_db()
+    return campaign, a1, a2, b1
+
+
+def agree_all(campaign, people) -> None:
+    from ronghe.core.jointreview import services as jointreview
+    from ronghe.core.jointreview.choices import ReviewState
+
+    for review in jointreview.for_object(rules.CAMPAIGN, campaign.pk).filter(state=ReviewState.OPEN):
+        jointreview.give_opinion(
+            actor=people["jijian"], review=review, department="discipline", verdict="agree"
+        )
+
+
+def close_publicity(campaign, cast, travel) -> None:
+    from datetime import timedelta
+
+    from ronghe.core.publicity import services as publicity
+    from ronghe.core.publicity.choices import PublicationState
+
+    pubs = list(publicity.for_object(rules.CAMPAIGN, campaign.pk).exclude(state=PublicationState.CLOSED))
+    travel.move_to(max(p.ends_on for p in pubs) + timedelta(days=1))
+    for publication in pubs:
+        publicity.close(actor=cast.committee_admin, publication=publication)

@@ -7,7 +7,7 @@ from datetime import date
 
 from ronghe.core.judging.models import Panel
 from ronghe.core.scoring.choices import SchemePurpose, SchemeStatus
-from ronghe.core.scoring.models import Campaign, Scheme
+from ronghe.core.scoring.models import Campaign, Dimension, Indicator, Scheme
 from ronghe.selections.models import Brand, DemonstrationSite, InnovationCase, Nomination, Selection
 from ronghe.selections.rules import CAMPAIGN
 from tests.routes import SELF_SERVICE, api_sample, url_sample
@@ -32,6 +32,10 @@ def _selection_a(cast) -> Nomination:
             scheme=scheme,
             organization=cast.org_a,
             state="announced",
+        )
+        dim = Dimension.objects.create(scheme=scheme, code="judged", name="评委评分")
+        cast._selection_criterion_a = Indicator.objects.create(
+            scheme=scheme, dimension=dim, code="deeds", name="事迹与成效", kind="entered", ceiling=40
         )
         Selection.objects.create(
             campaign=campaign,
@@ -85,6 +89,7 @@ for name in (
     "selections:campaign-publish",
     "selections:campaign-announce",
     "selections:honours-docx",
+    "selections:criterion-list",
 ):
     url_sample(name)(lambda cast: {"code": _selection_a(cast).campaign.code})
 
@@ -92,9 +97,15 @@ for name in (
     "selections:nomination-detail",
     "selections:nomination-withdraw",
     "selections:nomination-set-aside",
+    "selections:nomination-replace",
     "selections:certificate",
 ):
     url_sample(name)(lambda cast: {"code": _selection_a(cast).code})
+
+for name in ("selections:criterion-update", "selections:criterion-delete"):
+    url_sample(name)(
+        lambda cast: {"code": _selection_a(cast).campaign.code, "pk": cast._selection_criterion_a.pk}
+    )
 
 for name in ("selections:brand-detail", "selections:brand-logo"):
     url_sample(name)(lambda cast: {"code": (_selection_a(cast), cast._selection_brand_a)[1].code})

@@ -49,7 +49,8 @@ class SanctionFact:
 
 
 def _in_force(start: date, end: date) -> Q:
-    return Q(starts_on__lte=end) & (Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+    # a revoked sanction (撤销) was annulled: it is no fact for any period
+    return Q(revoked_on__isnull=True, starts_on__lte=end) & (Q(ends_on__isnull=True) | Q(ends_on__gte=start))
 
 
 def _fact(kind: str, category: str, starts_on: date, ends_on: date | None) -> SanctionFact:
@@ -94,15 +95,22 @@ def members_on_probation(member_ids: Iterable[int], on: date) -> set[int]:
 
 def members_with_cases(member_ids: Iterable[int], start: date, end: date) -> set[int]:
     """The members who were under review at some time in [start, end]: a clue received by `end` and not
-    finished before `start`, not dismissed (了结: nothing found). One query."""
+    finished before `start`, not dismissed (了结: nothing found), and not a case whose every 处分 was
+    revoked (撤销 on appeal clears it like 了结). One query."""
     ids = list(member_ids)
     if not ids:
         return set()
-    qs = Case.objects.filter(
-        Q(finished_on__isnull=True) | Q(finished_on__gte=start),
-        member_id__in=ids,
-        received_on__lte=end,
-    ).exclude(state=CaseState.CONCLUDED)
+    revoked = Sanction.objects.filter(revoked_on__isnull=False).values("case_id")
+    standing = Sanction.objects.filter(revoked_on__isnull=True).values("case_id")
+    qs = (
+        Case.objects.filter(
+            Q(finished_on__isnull=True) | Q(finished_on__gte=start),
+            member_id__in=ids,
+            received_on__lte=end,
+        )
+        .exclude(state=CaseState.CONCLUDED)
+        .exclude(Q(pk__in=revoked) & ~Q(pk__in=standing))
+    )
     return set(qs.values_list("member_id", flat=True))
 
 

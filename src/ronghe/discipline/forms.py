@@ -168,3 +168,33 @@ class SeatForm(StyledForm):
 
     def service_kwargs(self) -> dict[str, Any]:
         return dict(self.cleaned_data)
+
+
+class SanctionUpdateForm(StyledForm):
+    """更正 a recorded sanction: its start, the end of its effect, the 文号, and why."""
+
+    starts_on = forms.DateField(
+        label="生效日期", widget=DATE, error_messages={"required": "生效日期：请填写"}
+    )
+    ends_on = forms.DateField(label="影响期满日期", widget=DATE, required=False, help_text="不填表示无期限")
+    document_number = forms.CharField(label="决定文号", max_length=60, required=False)
+    reason = forms.CharField(
+        label="更正理由",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "理由：请填写"},
+        help_text="仅纪检可见",
+    )
+
+
+class SanctionRevokeForm(StyledForm):
+    """撤销 a sanction (申诉、复查): the day and why."""
+
+    on = forms.DateField(label="撤销日期", widget=DATE, error_messages={"required": "撤销日期：请填写"})
+    reason = forms.CharField(
+        label="撤销理由",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "理由：请填写"},
+        help_text="仅纪检可见；撤销后该处分不再影响评选、积分和评星",
+    )

@@ -138,6 +138,12 @@ class Sanction(models.Model):
     starts_on = models.DateField("生效日期")
     ends_on = models.DateField("影响期满日期", null=True, blank=True)
     document_number = models.CharField("处分决定文号", max_length=60, blank=True)
+    # 撤销: the decision annulled (申诉、复查): a revoked sanction is no fact any more — it gates nothing
+    revoked_on = models.DateField("撤销日期", null=True, blank=True)
+    revoke_reason = models.TextField("撤销理由", blank=True)  # 纪检's own text, kept out of the audit log
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

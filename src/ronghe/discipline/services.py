@@ -179,6 +179,128 @@ def _sync_points_veto(sanction: Sanction, actor: User | None, today: date) -> No
             continue
 
 
+def _sanction_action(sanction: Sanction) -> str:
+    """The case action that records a sanction of this category (处分 → 给予处分, 处理 → 予以处理)."""
+    return next(a for a, cats in rules.ACTION_CATEGORIES.items() if sanction.category in cats)
+
+
+def _editable_sanction(actor: User | None, sanction: Sanction, reason: str) -> str:
+    if actor is not None:
+        require_at(actor, rules.MANAGE, sanction.organization.path)
+    _not_own(actor, sanction.member)
+    if sanction.revoked_on is not None:
+        raise DisciplineError(
+            f"该处分已于 {sanction.revoked_on.isoformat()} 撤销，不能再修改或撤销", "reason"
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise DisciplineError("理由：请填写", "reason")
+    if len(reason) > 2000:
+        raise DisciplineError("理由：不能超过 2000 字", "reason")
+    return reason
+
+
+def _sync_years(sanction: Sanction, actor: User | None, today: date, years: set[int]) -> None:
+    """Points' `sanction` veto follows the fact for every year the sanction touched before or after."""
+    if sanction.category not in facts.DISCIPLINARY:
+        return
+    from ronghe.points import services as points
+
+    for year in sorted(y for y in years if y <= today.year):
+        try:
+            points.sync_sanction_vetoes(year=year, member_ids=[sanction.member_id], actor=actor)
+        except points.PointsError:
+            continue
+
+
+def _years(starts_on: date, ends_on: date | None, today: date) -> set[int]:
+    return set(range(starts_on.year, min(ends_on or today, today).year + 1))
+
+
+def update_sanction(
+    *,
+    actor: User | None,
+    sanction: Sanction,
+    starts_on: date | None,
+    ends_on: date | None,
+    document_number: str,
+    reason: str,
+    today: date | None = None,
+) -> Sanction:
+    """更正 a recorded 处分 or 处理: its start, the end of its effect and the decision's number, with a
+    reason (纪检's own: the audit log records that one was given). The dates follow the rules of
+    recording (`rules.check_sanction`); the facts other modules read follow at once."""
+    today = today or timezone.localdate()
+    reason = _editable_sanction(actor, sanction, reason)
+    refusal = rules.check_sanction(
+        action=_sanction_action(sanction),
+        kind=sanction.kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        received_on=sanction.case.received_on,
+        probation_years=1,
+    )
+    if refusal:
+        raise DisciplineError(refusal[1], refusal[0])
+    assert starts_on is not None  # checked above
+    if starts_on > today:
+        raise DisciplineError("生效日期：不能晚于今天", "starts_on")
+    document_number = (document_number or "").strip()[:60]
+    before = {
+        "starts_on": sanction.starts_on,
+        "ends_on": sanction.ends_on,
+        "document_number": sanction.document_number,
+    }
+    after = {"starts_on": starts_on, "ends_on": ends_on, "document_number": document_number}
+    if before == after:
+        raise DisciplineError("没有需要更正的内容", "starts_on")
+    years = _years(sanction.starts_on, sanction.ends_on, today) | _years(starts_on, ends_on, today)
+    with transaction.atomic():
+        for field, value in after.items():
+            setattr(sanction, field, value)
+        sanction.save(update_fields=list(after))
+        audit.record(
+            "discipline.sanction_update",
+            actor=actor,
+            obj=sanction,
+            org_path=sanction.organization.path,
+            changes=audit.diff(before, after) | {"reason": HIDDEN},
+        )
+        _sync_years(sanction, actor, today, years)
+    return sanction
+
+
+def revoke_sanction(
+    *, actor: User | None, sanction: Sanction, reason: str, on: date | None = None, today: date | None = None
+) -> Sanction:
+    """撤销 a 处分 or 处理 (the decision annulled on 申诉 or 复查), with a reason. From then on it is no fact:
+    it gates no nomination, vetoes no points and caps no rating, for any period. Only once; a
+    concurrent second revocation is refused."""
+    today = today or timezone.localdate()
+    on = on or today
+    reason = _editable_sanction(actor, sanction, reason)
+    if on > today:
+        raise DisciplineError("撤销日期：不能晚于今天", "on")
+    if on < sanction.starts_on:
+        raise DisciplineError("撤销日期：不能早于生效日期", "on")
+    with transaction.atomic():
+        done = Sanction.objects.filter(pk=sanction.pk, revoked_on__isnull=True).update(
+            revoked_on=on, revoke_reason=reason, revoked_by=actor if getattr(actor, "pk", None) else None
+        )
+        if done != 1:
+            raise DisciplineError("该处分已被他人撤销，请刷新后查看", "reason")
+        sanction.refresh_from_db()
+        audit.record(
+            "discipline.sanction_revoke",
+            actor=actor,
+            obj=sanction,
+            org_path=sanction.organization.path,
+            changes={"revoked_on": [None, on], "reason": HIDDEN},
+        )
+        _sync_years(sanction, actor, today, _years(sanction.starts_on, sanction.ends_on, today))
+    return sanction
+
+
 def allowed_actions(case: Case) -> list[str]:
     """The actions declared from the case's state, in order."""
     return rules.CASE_PROCESS.actions_from(case.state)

@@ -9,6 +9,7 @@ class SourceType(models.TextChoices):
     CLAIM = "claim", "积分申报"
     ADJUSTMENT = "adjustment", "调整"
     SANCTION = "sanction", "党纪政务处分"
+    HONOUR = "honour", "评选表彰"
 
 
 class ClaimState(models.TextChoices):

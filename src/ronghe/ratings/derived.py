@@ -24,6 +24,8 @@ What "no data" gives (documented for the scheme author):
 - dues.paid_rate: None when no 党费 month of the year was due for the branch yet (no records, or all
   exempt); otherwise months paid in their month or ahead (按月/预交, not 补交) over months due × 100,
   counting complete months only (`dues.queries.collection_by_organization`).
+- selections.honours: a count, 0 when none: the honours the organization itself received in the
+  year's selections (评选 of that year, announced; its members' own honours are not counted).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from ronghe.orglife import facts as orglife_facts
 from ronghe.orgs import queries as orgs_queries
 from ronghe.outreach import queries as outreach_queries
 from ronghe.points import queries as points_queries
+from ronghe.selections import queries as selections_queries
 
 NO_DATA = "暂无数据"
 YES, NO = Decimal(1), Decimal(0)
@@ -76,6 +79,7 @@ INDICATORS: dict[str, DerivedIndicator] = {
         DerivedIndicator("education.hours_completion", "党员教育培训学时完成率", "%", True),
         DerivedIndicator("dues.paid_rate", "党费按时足额交纳率", "%", True),
         DerivedIndicator("outreach.survey_satisfaction", "群众满意度", "%", True),
+        DerivedIndicator("selections.honours", "获评表彰次数", "次", True),
     )
 }
 
@@ -90,9 +94,9 @@ def branch_values(
     """Every derived indicator (`INDICATORS`) of each organization of `organization_ids` for `year`:
     {organization id: {code: DerivedValue}}. Unknown ids are left out.
 
-    A fixed number of queries whatever the number of branches (about twenty-four for a set of branches:
+    A fixed number of queries whatever the number of branches (about twenty-five for a set of branches:
     orgs 3, orglife's compliance about 9 — once more per nesting level when a 总支 and its 支部 are
-    both asked —, points 2, 先锋岗 1, dues 1, 学时 5, 满意度 3). The term and officers are judged as of the year's last day, or today while
+    both asked —, points 2, 先锋岗 1, dues 1, 学时 5, 满意度 3, 表彰 1). The term and officers are judged as of the year's last day, or today while
     the year runs (a term due later this year is not overdue yet); `today` is for tests.
     """
     today = today or timezone.localdate()
@@ -109,6 +113,7 @@ def branch_values(
     dues = dues_queries.collection_by_organization(ids, year, today)
     hours = education_queries.completion_by_organization(ids, year, as_of)
     satisfaction = outreach_queries.satisfaction_by_organization(ids, year)
+    honours = selections_queries.organization_honours(ids, year)
     out: dict[int, dict[str, DerivedValue]] = {}
     for pk in ids:
         st = standing[pk]
@@ -125,6 +130,7 @@ def branch_values(
             "dues.paid_rate": _dues(dues[pk], st.code, year),
             "education.hours_completion": _hours(hours.get(pk), st.code, year),
             "outreach.survey_satisfaction": _satisfaction(satisfaction.get(pk), year),
+            "selections.honours": _honours(honours.get(pk, []), st.code, year),
         }
         for code, indicator in INDICATORS.items():
             if not indicator.feeds:
@@ -142,6 +148,16 @@ def _hours(done: education_queries.Completion | None, code: UUID, year: int) -> 
         done.percent,
         f"在册党员 {done.members} 人，{done.completed} 人达到年度学时要求（共 {done.hours} 学时）",
         url,
+    )
+
+
+def _honours(names: list[str], code: UUID, year: int) -> DerivedValue:
+    # The organization page lists its honours (selections' record section).
+    url = reverse("orgs:organization-detail", kwargs={"code": code})
+    if not names:
+        return DerivedValue(Decimal(0), f"{year} 年度评选未获表彰", url)
+    return DerivedValue(
+        Decimal(len(names)), f"{year} 年度评选获表彰 {len(names)} 次：{'、'.join(names)}", url
     )
 
 

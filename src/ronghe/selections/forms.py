@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 
 from ronghe.core.forms import StyledForm
 from ronghe.core.scoring import levels
+from ronghe.core.scoring.choices import IndicatorKind
+from ronghe.core.scoring.forms import SchemeIndicatorForm, decimal_field
+from ronghe.core.scoring.models import Scheme
 from ronghe.selections import defaults, rules
 from ronghe.selections.choices import SiteLevel
 
@@ -140,3 +144,25 @@ class CaseReviewForm(StyledForm):
     comment = forms.CharField(
         label="审核意见", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
     )
+
+
+class CriterionForm(SchemeIndicatorForm):
+    """A selection criterion: the scheme editor's indicator (code, name) with its 满分; judges score
+    it from 0, so its kind and range are fixed and the engine's number rules check the rest."""
+
+    ceiling = decimal_field("满分", required=True)
+    field_order = ["code", "name", "ceiling"]
+
+    def __init__(self, *args: Any, scheme: Scheme, **kwargs: Any) -> None:
+        super().__init__(*args, scheme=scheme, **kwargs)
+        for name in ("dimension", "kind", "floor"):
+            del self.fields[name]
+
+    def clean(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        top = data.get("ceiling")
+        if top is not None and top <= 0:
+            self.add_error("ceiling", "满分必须大于 0")
+        data["kind"] = IndicatorKind.ENTERED
+        data["floor"] = Decimal("0")
+        return super().clean()

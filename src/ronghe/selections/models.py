@@ -115,6 +115,15 @@ class Nomination(models.Model):
     place = models.PositiveSmallIntegerField("名次", null=True, blank=True)
     winner = models.BooleanField("入选", default=False)
     place_note = models.CharField("名次说明", max_length=200, blank=True)
+    # 递补: the set-aside winner whose place this runner-up took (one replacement per place)
+    replaces = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+        verbose_name="递补的对象",
+    )
     certificate_no = models.CharField("证书编号", max_length=40, blank=True)
     awarded_at = models.DateTimeField("授予时间", null=True, blank=True)
     created_by = models.ForeignKey(

@@ -89,6 +89,26 @@ def awards_count(member_ids: list[int], year: int) -> dict[int, int]:
     return out
 
 
+def organization_honours(organization_ids: list[int], year: int) -> dict[int, list[str]]:
+    """The honours each organization itself received in a year's selections (its members' own
+    honours are theirs, not the branch's): {organization id: ["优秀党建品牌（红色引擎）", …]}, for
+    the branch's rating (`ratings.derived`, 获评表彰次数). One query."""
+    rows = (
+        Nomination.objects.filter(
+            organization_id__in=list(organization_ids),
+            member__isnull=True,
+            state=NominationState.AWARDED,
+            campaign__year=year,
+        )
+        .order_by("campaign__selection__category_name", "pk")
+        .values_list("organization_id", "campaign__selection__category_name", "title", "organization__name")
+    )
+    out: dict[int, list[str]] = {}
+    for org_id, category, title, org_name in rows:
+        out.setdefault(org_id, []).append(category if title == org_name else f"{category}（{title}）")
+    return out
+
+
 # ---------------------------------------------------------------- brands, sites, cases
 
 

@@ -224,6 +224,34 @@ def quota_problem(used: int, quota: int, unit_name: str) -> str | None:
     return None
 
 
+# ---------------------------------------------------------------- 递补
+
+
+@dataclass(frozen=True)
+class RunnerUp:
+    key: str
+    label: str
+    place: int | None
+
+
+def next_in_line(runners_up: Iterable[RunnerUp]) -> RunnerUp:
+    """递补: the place of a set-aside winner goes to the best-placed runner-up still nominated. One who
+    did not compete (no place) is never promoted. When two or more share that next place the judges'
+    scores cannot choose between them: nobody is promoted and the place stays empty (as the "exclude"
+    tie rule leaves it). Raises ValueError with the Chinese reason when nobody can be promoted."""
+    placed = sorted((r for r in runners_up if r.place is not None), key=lambda r: (r.place or 0, r.key))
+    if not placed:
+        raise ValueError("没有可以递补的推荐对象：其余推荐对象均已入选、撤回、暂缓授予或未参加排名")
+    first = placed[0]
+    tied = [r for r in placed if r.place == first.place]
+    if len(tied) > 1:
+        names = "、".join(r.label for r in tied)
+        raise ValueError(
+            f"第 {first.place} 名有 {len(tied)} 个并列的推荐对象（{names}），不能确定递补人选，名额空出"
+        )
+    return first
+
+
 # ---------------------------------------------------------------- tags of innovation cases
 
 

@@ -28,7 +28,7 @@ from ronghe.core.publicity import services as publicity
 from ronghe.core.publicity.choices import PublicationState
 from ronghe.core.publicity.models import Publication
 from ronghe.core.scope import require_at
-from ronghe.core.scoring import levels
+from ronghe.core.scoring import editing, levels
 from ronghe.core.scoring.choices import IndicatorKind, SchemePurpose, SchemeStatus
 from ronghe.core.scoring.models import Campaign, Dimension, Indicator, Scheme
 from ronghe.core.scoring.services import next_version
@@ -37,6 +37,9 @@ from ronghe.discipline import facts as discipline
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.orgs.models import Organization
+from ronghe.points import services as points
+from ronghe.points.choices import SourceType
+from ronghe.points.services import PointsError
 from ronghe.selections import defaults, rules
 from ronghe.selections.choices import CampaignState, NominationState, SubjectKind
 from ronghe.selections.models import Brand, Nomination, Selection
@@ -70,7 +73,8 @@ def criteria_scheme(
         organization=organization,
         year=year,
         version=next_version(purpose=SchemePurpose.SELECTION, organization=organization, year=year),
-        status=SchemeStatus.ACTIVE,
+        # a draft while units nominate, so the 工委 may still edit the criteria; fixed when judging opens
+        status=SchemeStatus.DRAFT,
         floor=Decimal("0"),
         ceiling=sum((c[2] for c in defaults.CRITERIA), Decimal("0")),
         level_rules=level_rules.to_dict(),
@@ -195,6 +199,80 @@ def open_campaign(
             changes={"category": cat.code, "places": places, "unit_quota": unit_quota, **chosen.to_dict()},
         )
     return campaign
+
+
+# ---------------------------------------------------------------- criteria (while units nominate)
+
+CRITERIA_FIXED = "评审已开始，评审标准不能再修改"
+
+
+def _criteria_editable(campaign: Campaign) -> None:
+    if _fresh_state(campaign) != CampaignState.NOMINATING or not campaign.scheme.is_editable:
+        raise SelectionError(CRITERIA_FIXED)
+
+
+def criterion_values(data: Mapping[str, Any], scheme: Scheme) -> dict[str, Any]:
+    """A criterion is an entered indicator of the campaign's one dimension, scored 0 to its 满分."""
+    return {
+        "code": data.get("code"),
+        "name": data.get("name"),
+        "ceiling": data.get("ceiling"),
+        "floor": Decimal("0"),
+        "kind": IndicatorKind.ENTERED,
+        "dimension": scheme.dimensions.order_by("order", "pk").first(),
+        "weight": Decimal("1"),
+    }
+
+
+def _criteria_changed(*, actor: User, campaign: Campaign) -> None:
+    """After an edit: the total's ceiling is the sum of the 满分, and the panel scores the new set."""
+    scheme = campaign.scheme
+    tops = [i.ceiling or Decimal("0") for i in scheme.indicators.filter(kind=IndicatorKind.ENTERED)]
+    Scheme.objects.filter(pk=scheme.pk).update(ceiling=sum(tops, Decimal("0")))
+    scheme.refresh_from_db()
+    judging.replace_indicators(actor=actor, panel=panel_of(campaign), indicators=judged_indicators(scheme))
+
+
+def _check_top(data: Mapping[str, Any]) -> None:
+    top = data.get("ceiling")
+    if top is None or top <= 0:
+        raise SelectionError("满分必须大于 0", field="ceiling")
+
+
+def add_criterion(*, actor: User, campaign: Campaign, data: Mapping[str, Any]) -> Indicator:
+    """Add a criterion (code, name, 满分) while units nominate; the scheme editor checks and audits."""
+    _criteria_editable(campaign)
+    _check_top(data)
+    with transaction.atomic():
+        indicator = editing.create_indicator(
+            actor=actor, scheme=campaign.scheme, data=criterion_values(data, campaign.scheme)
+        )
+        _criteria_changed(actor=actor, campaign=campaign)
+    return indicator
+
+
+def update_criterion(
+    *, actor: User, campaign: Campaign, indicator: Indicator, data: Mapping[str, Any]
+) -> Indicator:
+    _criteria_editable(campaign)
+    _check_top(data)
+    with transaction.atomic():
+        editing.update_indicator(
+            actor=actor, indicator=indicator, data=criterion_values(data, campaign.scheme)
+        )
+        _criteria_changed(actor=actor, campaign=campaign)
+    return indicator
+
+
+def delete_criterion(*, actor: User, campaign: Campaign, indicator: Indicator) -> None:
+    """Remove a criterion; the last one stays (judges need something to score), and one the tie rule
+    compares first is refused by the scheme editor."""
+    _criteria_editable(campaign)
+    if campaign.scheme.indicators.filter(kind=IndicatorKind.ENTERED).count() <= 1:
+        raise SelectionError("评审标准至少保留一项")
+    with transaction.atomic():
+        editing.delete_indicator(actor=actor, indicator=indicator)
+        _criteria_changed(actor=actor, campaign=campaign)
 
 
 def panel_of(campaign: Campaign) -> Panel:
@@ -420,6 +498,10 @@ def start_judging(*, actor: User, campaign: Campaign) -> Campaign:
             judging.add_subject(
                 panel=panel, key=str(n.pk), label=n.title, organization=n.organization, unit_id=n.unit_id
             )
+        # the criteria are fixed from here on (the scheme leaves draft; no other version to archive)
+        Scheme.objects.filter(pk=campaign.scheme_id, status=SchemeStatus.DRAFT).update(
+            status=SchemeStatus.ACTIVE, updated_at=timezone.now()
+        )
         workflow.transition(CAMPAIGN_PROCESS, campaign, "judge", by=actor, data={"nominees": len(rows)})
     return campaign
 
@@ -520,11 +602,127 @@ def set_aside(*, actor: User, nomination: Nomination, comment: str) -> Nominatio
     return nomination
 
 
+def _reviews_passed(campaign: Campaign) -> bool:
+    """The joint review and every 递补联审 after it passed (or were overridden)."""
+    reviews = list(jointreview.for_object(CAMPAIGN, campaign.pk))
+    return bool(reviews) and all(jointreview.outcome(r).passed for r in reviews)
+
+
+def upheld_in_publicity(campaign: Campaign) -> set[str]:
+    """The nominations (keys) with an objection upheld in the campaign's 公示 so far."""
+    return set().union(*(publicity.upheld_keys(p) for p in publicity.for_object(CAMPAIGN, campaign.pk)))
+
+
+def replaceable(nomination: Nomination, *, upheld: set[str] | None = None) -> bool:
+    """A winner whose place a runner-up may take: set aside (联审), or with an objection upheld in
+    公示, while the campaign is in either step, and not replaced yet."""
+    campaign = nomination.campaign
+    if campaign.state not in (CampaignState.REVIEW, CampaignState.PUBLICITY) or not nomination.winner:
+        return False
+    if Nomination.objects.filter(replaces=nomination).exists():
+        return False
+    if nomination.state == NominationState.SET_ASIDE:
+        return True
+    if nomination.state != NominationState.NOMINATED or campaign.state != CampaignState.PUBLICITY:
+        return False
+    return str(nomination.pk) in (upheld if upheld is not None else upheld_in_publicity(campaign))
+
+
+def promote_runner_up(*, actor: User, nomination: Nomination, reason: str) -> Nomination:
+    """递补: the 工委 gives the place of a set-aside winner (`nomination`) to the best-placed runner-up
+    (`rules.next_in_line`), with a reason. Allowed during 联审 and 公示, never once announced. The
+    runner-up goes through what the others went through: a 递补联审 by the same departments and, when
+    the 公示 has begun, a 递补公示 of the same length; both must end before the result is announced.
+    A winner with an objection upheld in 公示 is set aside first. Returns the promoted nomination."""
+    campaign = nomination.campaign
+    require_at(actor, "selections.manage", campaign.organization.path)
+    state = _fresh_state(campaign)
+    if state == CampaignState.ANNOUNCED:
+        raise SelectionError("评选结果已公布，不能再递补")
+    if state not in (CampaignState.REVIEW, CampaignState.PUBLICITY):
+        raise SelectionError("评分结束、提交联审后才能递补")
+    reason = (reason or "").strip()
+    if not reason:
+        raise SelectionError("请填写递补的理由", field="comment")
+    if len(reason) > 2000:
+        raise SelectionError("递补的理由不能超过 2000 字", field="comment")
+    taken = Nomination.objects.filter(replaces=nomination).first()
+    if taken is not None:
+        raise SelectionError(f"“{nomination.title}”的名额已由“{taken.title}”递补")
+    if not replaceable(nomination):
+        raise SelectionError("只有暂缓授予（或公示异议经核实成立）的入选对象，才能由其他推荐对象递补")
+    with transaction.atomic():
+        # the runners-up, locked: two clicks cannot promote two of them into one place
+        rows = list(
+            nominees(campaign)
+            .select_for_update()
+            .filter(state=NominationState.NOMINATED, winner=False)
+            .select_related("unit")
+        )
+        # a concurrent promotion for the same place committed while we waited for the lock
+        taken = Nomination.objects.filter(replaces=nomination).first()
+        if taken is not None:
+            raise SelectionError(f"“{nomination.title}”的名额已由“{taken.title}”递补")
+        try:
+            chosen = rules.next_in_line(rules.RunnerUp(str(n.pk), n.title, n.place) for n in rows)
+        except ValueError as exc:
+            raise SelectionError(str(exc)) from exc
+        promoted = next(n for n in rows if str(n.pk) == chosen.key)
+        if nomination.state == NominationState.NOMINATED:
+            workflow.transition(
+                NOMINATION_PROCESS,
+                nomination,
+                "set_aside",
+                by=actor,
+                comment="公示期间异议经核实成立，暂缓授予",
+            )
+        promoted.winner = True
+        promoted.replaces = nomination
+        promoted.place_note = f"“{nomination.title}”暂缓授予，按名次递补入选"
+        promoted.save(update_fields=["winner", "replaces", "place_note", "updated_at"])
+        first = jointreview.for_object(CAMPAIGN, campaign.pk).last()
+        jointreview.open_review(
+            actor=actor,
+            kind=CAMPAIGN,
+            object_id=campaign.pk,
+            organization=campaign.organization,
+            title=f"{campaign.name}递补联审",
+            items=[_item(promoted)],
+            departments=list(first.departments) if first is not None else defaults.DEPARTMENTS,
+            due_on=max(first.due_on, timezone.localdate()) if first is not None else timezone.localdate(),
+            override_permission="selections.manage",
+            view_permission="selections.view",
+        )
+        if state == CampaignState.PUBLICITY:
+            publicity.publish(
+                actor=actor,
+                kind=CAMPAIGN,
+                object_id=campaign.pk,
+                organization=campaign.organization,
+                title=f"{campaign.name}递补人选公示",
+                items=[_item(promoted)],
+                working_days=campaign.publicity_days,
+                view_permission="selections.view",
+                handle_permission="selections.manage",
+            )
+        audit.record(
+            "selections.nomination_promoted",
+            actor=actor,
+            obj=promoted,
+            changes={
+                "replaces": nomination.title,
+                "replaces_code": str(nomination.code),
+                "place": promoted.place,
+                "reason": reason,
+            },
+        )
+    return promoted
+
+
 def publish(*, actor: User, campaign: Campaign, starts_on: date | None = None) -> Campaign:
     """公示 the winners once the joint review passed (or its objections were overridden with a reason)."""
     workflow.check(CAMPAIGN_PROCESS, campaign, "publish", by=actor)
-    review = review_of(campaign)
-    if review is None or not jointreview.outcome(review).passed:
+    if not _reviews_passed(campaign):
         raise SelectionError("联审尚未通过：须各部门同意，或对异议作出不予采纳的决定后才能公示")
     winners = list(
         nominees(campaign).filter(winner=True, state=NominationState.NOMINATED).select_related("unit")
@@ -548,17 +746,38 @@ def publish(*, actor: User, campaign: Campaign, starts_on: date | None = None) -
     return campaign
 
 
+def _honour_points(*, campaign: Campaign, nomination: Nomination, actor: User) -> None:
+    """A member's honour feeds the points indicators sourced from "honour", on the day it is conferred
+    (the ledger counts an event on its day). A points year already finalized for the member takes
+    nothing more: the honour stands, the frozen ledger is left as it is."""
+    try:
+        with transaction.atomic():
+            points.record_activity_points(
+                source_type=SourceType.HONOUR,
+                source_id=str(nomination.pk),
+                member_ids=[nomination.member_id] if nomination.member_id else [],
+                on=timezone.localdate(),
+                note=f"{campaign.name}：{nomination.title}（证书编号 {nomination.certificate_no}）",
+                actor=actor,
+            )
+    except PointsError:
+        pass
+
+
 def announce(*, actor: User, campaign: Campaign) -> Campaign:
     """公布结果: after the 公示 closed, each listed winner is awarded with a certificate number (an
     upheld objection sets it aside); every other nominee is recorded as not selected."""
     workflow.check(CAMPAIGN_PROCESS, campaign, "announce", by=actor)
-    publication = publication_of(campaign)
-    if publication is None or publication.state != PublicationState.CLOSED:
+    # the 公示 and any 递补公示 after it: all closed; what any of them listed, and what was upheld
+    publications = list(publicity.for_object(CAMPAIGN, campaign.pk))
+    if not publications or any(p.state != PublicationState.CLOSED for p in publications):
         raise SelectionError("公示尚未结束：公示期满且异议处理完毕、结束公示后才能公布结果")
-    upheld = publicity.upheld_keys(publication)
+    if not _reviews_passed(campaign):
+        raise SelectionError("递补人选的联审尚未通过，不能公布结果")
+    upheld = set().union(*(publicity.upheld_keys(p) for p in publications))
     if "" in upheld:
         raise SelectionError("对整个名单的异议经核实成立，不能公布结果，请重新组织评选")
-    listed = {item["key"] for item in publication.items}
+    listed = {item["key"] for p in publications for item in p.items}
     now = timezone.now()
     with transaction.atomic():
         number = 0
@@ -579,6 +798,8 @@ def announce(*, actor: User, campaign: Campaign) -> Campaign:
                         "certificate_no": f"{campaign.year}-{campaign.selection.category}-{number:03d}",
                     },
                 )
+                if n.member_id is not None:
+                    _honour_points(campaign=campaign, nomination=n, actor=actor)
             else:
                 workflow.transition(NOMINATION_PROCESS, n, "decline", by=actor)
         workflow.transition(CAMPAIGN_PROCESS, campaign, "announce", by=actor, fields={"closed_at": now})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ronghe.selections.views import campaigns, library, nominations
+from ronghe.selections.views import campaigns, criteria, library, nominations
 
 app_name = "selections"
 urlpatterns = [
@@ -19,10 +19,14 @@ urlpatterns = [
     path("nominations/<uuid:code>/", nominations.nomination_detail, name="nomination-detail"),
     path("nominations/<uuid:code>/withdraw/", nominations.nomination_withdraw, name="nomination-withdraw"),
     path("nominations/<uuid:code>/set-aside/", nominations.nomination_set_aside, name="nomination-set-aside"),
+    path("nominations/<uuid:code>/replace/", nominations.nomination_replace, name="nomination-replace"),
     path("nominations/<uuid:code>/certificate.docx", nominations.certificate, name="certificate"),
     path("<uuid:code>/", campaigns.campaign_detail, name="campaign-detail"),
     path("<uuid:code>/nominate/", nominations.nomination_create, name="nomination-create"),
     path("<uuid:code>/judges/", campaigns.campaign_judge, name="campaign-judge"),
+    path("<uuid:code>/criteria/", criteria.criterion_list, name="criterion-list"),
+    path("<uuid:code>/criteria/<int:pk>/", criteria.criterion_update, name="criterion-update"),
+    path("<uuid:code>/criteria/<int:pk>/delete/", criteria.criterion_delete, name="criterion-delete"),
     path("<uuid:code>/start-judging/", campaigns.campaign_start_judging, name="campaign-start-judging"),
     path("<uuid:code>/propose/", campaigns.campaign_propose, name="campaign-propose"),
     path("<uuid:code>/publish/", campaigns.campaign_publish, name="campaign-publish"),

@@ -69,6 +69,29 @@ def _manage(actor: Actor | None, panel: Panel) -> None:
     require_at(actor, panel.manage_permission, panel.organization.path)
 
 
+def replace_indicators(
+    *, actor: Actor | None, panel: Panel, indicators: Sequence[Mapping[str, Any]]
+) -> Panel:
+    """The campaign's criteria changed before scoring began: the panel scores the new set. Refused once
+    a sheet exists (a judge's scores are never re-read against other criteria)."""
+    _manage(actor, panel)
+    if not indicators:
+        raise DomainError("方案中没有需要评委评分的指标", field="indicators")
+    if panel.state != PanelState.OPEN or Sheet.objects.filter(panel=panel).exists():
+        raise DomainError("评委已开始评分，评分指标不能再修改")
+    with transaction.atomic():
+        before = [i["code"] for i in panel.indicators]
+        panel.indicators = [dict(i) for i in indicators]
+        panel.save(update_fields=["indicators"])
+        audit.record(
+            "judging.panel_indicators_replaced",
+            actor=actor,
+            obj=panel,
+            changes={"before": before, "after": [i["code"] for i in panel.indicators]},
+        )
+    return panel
+
+
 def add_judge(*, actor: Actor | None, panel: Panel, judge: Any, unit_id: int | None) -> PanelJudge:
     """Name a judge (an account holding `judging.score` at the panel's node) with their own unit."""
     _manage(actor, panel)
@@ -204,7 +227,9 @@ def closed_sheets(panel: Panel, subject_key: str) -> list[Sheet]:
     calling module decides who may read them (ratings: the 工委, and the branch after publication)."""
     if panel.state != PanelState.CLOSED:
         return []
-    return list(Sheet.objects.filter(panel=panel, subject__key=subject_key).select_related("judge").order_by("id"))
+    return list(
+        Sheet.objects.filter(panel=panel, subject__key=subject_key).select_related("judge").order_by("id")
+    )
 
 
 def panels_for_judge(actor: Actor | None) -> QuerySet[Panel]:

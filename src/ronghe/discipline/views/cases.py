@@ -19,7 +19,13 @@ from ronghe.core.permissions import require
 from ronghe.core.scope import has_perm_anywhere, has_perm_at
 from ronghe.discipline import queries, rules, services
 from ronghe.discipline.choices import OPEN_STATES, CaseAction
-from ronghe.discipline.forms import CaseFilterForm, ClueForm, StepForm
+from ronghe.discipline.forms import (
+    CaseFilterForm,
+    ClueForm,
+    SanctionRevokeForm,
+    SanctionUpdateForm,
+    StepForm,
+)
 from ronghe.discipline.views._common import AREA, members_for
 
 
@@ -82,6 +88,7 @@ def case_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
         "case": case,
         "history": queries.history(case),
         "sanctions": list(case.sanctions.all()),
+        "can_manage": can_manage,
         "actions": [(a, CaseAction(a).label) for a in services.allowed_actions(case)] if can_manage else [],
         "breadcrumbs": [(AREA, None), ("问题线索和案件", reverse("discipline:case-list")), (str(case), None)],
     }
@@ -119,3 +126,73 @@ def case_step(request: AuthenticatedRequest, code: UUID, action: str) -> HttpRes
         ],
     }
     return render(request, "discipline/step_form.html", context, status=422 if form.errors else 200)
+
+
+def _sanction_page(request: AuthenticatedRequest, code: UUID, pk: int, *, revoke: bool) -> HttpResponse:
+    """更正 or 撤销 one sanction of a case (纪检 of the case's scope only; everyone else finds nothing)."""
+    case = queries.case_for_user_or_404(request.user, code, perm=rules.MANAGE)
+    sanction = case.sanctions.filter(pk=pk).first()
+    if sanction is None:
+        raise Http404("未找到该处分")
+    label = "撤销处分" if revoke else "更正处分"
+    if sanction.revoked_on is not None:
+        messages.error(request, f"该处分已于 {sanction.revoked_on.isoformat()} 撤销，不能再修改或撤销")
+        return redirect("discipline:case-detail", code=case.code)
+    data = request.POST if request.method == "POST" else None
+    form: SanctionRevokeForm | SanctionUpdateForm
+    if revoke:
+        form = SanctionRevokeForm(data, initial={"on": timezone.localdate()})
+    else:
+        form = SanctionUpdateForm(
+            data,
+            initial={
+                "starts_on": sanction.starts_on,
+                "ends_on": sanction.ends_on,
+                "document_number": sanction.document_number,
+            },
+        )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if revoke:
+                services.revoke_sanction(
+                    actor=request.user, sanction=sanction, reason=d["reason"], on=d["on"]
+                )
+            else:
+                services.update_sanction(
+                    actor=request.user,
+                    sanction=sanction,
+                    starts_on=d["starts_on"],
+                    ends_on=d["ends_on"],
+                    document_number=d["document_number"],
+                    reason=d["reason"],
+                )
+        except DomainError as exc:
+            add_each_to_form(form, exc)
+        else:
+            messages.success(request, f"已{label}“{sanction.get_kind_display()}”")
+            return redirect("discipline:case-detail", code=case.code)
+    context = {
+        "case": case,
+        "form": form,
+        "action_label": label,
+        "breadcrumbs": [
+            (AREA, None),
+            ("问题线索和案件", reverse("discipline:case-list")),
+            (str(case), reverse("discipline:case-detail", args=[case.code])),
+            (label, None),
+        ],
+    }
+    return render(request, "discipline/step_form.html", context, status=422 if form.errors else 200)
+
+
+@require(rules.MANAGE, hide=True)
+@require_http_methods(["GET", "POST"])
+def sanction_update(request: AuthenticatedRequest, code: UUID, pk: int) -> HttpResponse:
+    return _sanction_page(request, code, pk, revoke=False)
+
+
+@require(rules.MANAGE, hide=True)
+@require_http_methods(["GET", "POST"])
+def sanction_revoke(request: AuthenticatedRequest, code: UUID, pk: int) -> HttpResponse:
+    return _sanction_page(request, code, pk, revoke=True)

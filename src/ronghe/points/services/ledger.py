@@ -166,10 +166,15 @@ def record_activity_points(
     note: str = "",
     actor: User | None = None,
 ) -> dict[str, int]:
-    """Training, volunteering or a completed 先锋岗/突击队 task: the members listed earn the indicators
-    sourced from it (idempotent)."""
-    if source_type not in (SourceType.TRAINING, SourceType.VOLUNTEERING, SourceType.VANGUARD):
-        raise PointsError("只能记录培训、志愿服务或先锋岗任务积分")
+    """Training, volunteering, a completed 先锋岗/突击队 task or an honour conferred by a selection: the
+    members listed earn the indicators sourced from it (idempotent)."""
+    if source_type not in (
+        SourceType.TRAINING,
+        SourceType.VOLUNTEERING,
+        SourceType.VANGUARD,
+        SourceType.HONOUR,
+    ):
+        raise PointsError("只能记录培训、志愿服务、先锋岗任务或评选表彰积分")
     resolver = Resolver()
     with transaction.atomic():
         desired: dict[tuple[int, int], tuple[Decimal, date]] = {}

@@ -20,9 +20,11 @@ from ronghe.core import audit
 from ronghe.core.downloads import DOCX, generated
 from ronghe.core.errors import DomainError, add_each_to_form, add_to_form
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
+from ronghe.core.jointreview import services as jointreview
 from ronghe.core.judging import services as judging
 from ronghe.core.judging.models import PanelState
 from ronghe.core.permissions import require
+from ronghe.core.publicity import services as publicity
 from ronghe.core.scope import has_perm_at, paths_with
 from ronghe.core.scoring import levels
 from ronghe.core.scoring.models import Campaign
@@ -176,8 +178,9 @@ def _detail(
         "no_candidates": manage and not candidates and panel.state == PanelState.OPEN,
         "propose_form": forms.get("propose")
         or ProposeForm(initial={"due_on": timezone.localdate() + timedelta(days=5)}),
-        "review": services.review_of(campaign),
-        "publication": services.publication_of(campaign),
+        # newest first: the 递补联审 / 递补公示 after the first
+        "reviews": list(jointreview.for_object(rules.CAMPAIGN, campaign.pk)),
+        "publications": list(publicity.for_object(rules.CAMPAIGN, campaign.pk)),
         "honours": list(queries.honours_list(campaign)) if campaign.state == CampaignState.ANNOUNCED else [],
         "history": workflow.history_for(rules.CAMPAIGN_PROCESS, campaign),
         "breadcrumbs": [("评选表彰", reverse("selections:campaign-list")), (campaign.name, None)],

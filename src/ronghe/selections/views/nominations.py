@@ -136,6 +136,7 @@ def _detail(
     active = nomination.state == NominationState.NOMINATED
     can_withdraw = nominator and active and campaign.state == CampaignState.NOMINATING
     can_set_aside = manage and active and nomination.winner and campaign.state == CampaignState.REVIEW
+    can_replace = manage and services.replaceable(nomination)
     context = {
         "nomination": nomination,
         "campaign": campaign,
@@ -147,6 +148,8 @@ def _detail(
         ],
         "withdraw_form": (form if action == "withdraw" else ReasonForm()) if can_withdraw else None,
         "set_aside_form": (form if action == "set_aside" else ReasonForm()) if can_set_aside else None,
+        "replace_form": (form if action == "replace" else ReasonForm()) if can_replace else None,
+        "replaced_by": Nomination.objects.filter(replaces=nomination).first(),
         "history": workflow.history_for(rules.NOMINATION_PROCESS, nomination),
         "breadcrumbs": [
             ("评选表彰", reverse("selections:campaign-list")),
@@ -203,6 +206,29 @@ def nomination_set_aside(request: AuthenticatedRequest, code: UUID) -> HttpRespo
         add_to_form(form, exc)
         return _detail(request, nomination, form=form, action="set_aside")
     messages.success(request, f"“{nomination.title}”已暂缓授予")
+    return redirect("selections:nomination-detail", nomination.code)
+
+
+@require("selections.manage")
+@require_POST
+def nomination_replace(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    """递补: the next-ranked runner-up takes the place of this set-aside winner."""
+    nomination = nomination_for(request, code)
+    if not has_perm_at(request.user, "selections.manage", nomination.campaign.organization.path):
+        raise PermissionDenied("您没有组织评选的权限")
+    form = ReasonForm(request.POST)
+    form.full_clean()
+    try:
+        promoted = services.promote_runner_up(
+            actor=request.user, nomination=nomination, reason=form.cleaned_data.get("comment", "")
+        )
+    except DomainError as exc:
+        add_to_form(form, exc)
+        return _detail(request, nomination, form=form, action="replace")
+    messages.success(
+        request,
+        f"已由第 {promoted.place} 名“{promoted.title}”递补“{nomination.title}”的名额，递补人选须经联审",
+    )
     return redirect("selections:nomination-detail", nomination.code)
 
 
