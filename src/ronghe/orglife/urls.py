@@ -1,5 +1,6 @@
 from django.urls import path
 
+from ronghe.orglife.views import checkin as ckv
 from ronghe.orglife.views import compliance as cv
 from ronghe.orglife.views import exports as ev
 from ronghe.orglife.views import meetings as mv
@@ -20,12 +21,12 @@ urlpatterns = [
     path("meetings/<uuid:code>/exclusions/<int:pk>/delete/", mv.exclusion_delete, name="exclusion-delete"),
     path("meetings/<uuid:code>/grades/", mv.grades_update, name="grades-update"),
     path("meetings/<uuid:code>/attachments/", mv.attachment_upload, name="attachment-upload"),
-    path("meetings/<uuid:code>/checkin/", mv.checkin_open, name="checkin-open"),
-    path("meetings/<uuid:code>/projector/", mv.checkin_projector, name="checkin-projector"),
+    path("meetings/<uuid:code>/checkin/", ckv.checkin_open, name="checkin-open"),
+    path("meetings/<uuid:code>/projector/", ckv.checkin_projector, name="checkin-projector"),
     path("meetings/<uuid:code>/record.docx", ev.meeting_docx, name="meeting-docx"),
     path("attachments/<uuid:code>/", mv.attachment_download, name="attachment-download"),
-    path("c/", mv.checkin_enter, name="checkin-enter"),
-    path("c/<str:code>/", mv.checkin, name="checkin"),
+    path("c/", ckv.checkin_enter, name="checkin-enter"),
+    path("c/<str:code>/", ckv.checkin, name="checkin"),
     path("compliance/", cv.compliance, name="compliance"),
     path("todo/", cv.todo, name="todo"),
     path("leaders/", cv.leaders, name="leaders"),
