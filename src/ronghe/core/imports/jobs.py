@@ -252,7 +252,7 @@ def confirm_columns(*, job: ImportJob, choices: dict[int, str], user: Actor) -> 
                 "columns": {c.header or f"第{c.index + 1}列": c.field for c in confirmed.columns},
             },
         )
-        transaction.on_commit(lambda: run_import.enqueue(job.pk, "preview"))
+    run_import.enqueue(job.pk, "preview")  # after the commit: the worker must see the mapping
     job.refresh_from_db()
     return confirmed
 

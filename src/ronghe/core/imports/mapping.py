@@ -14,6 +14,7 @@ guess; `choose` refuses an unknown column or field and a field given to two colu
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -165,6 +166,15 @@ def samples_of(rows: Sequence[Sequence[object]], index: int) -> list[str]:
     """The first few non-empty values of a column, as text, for the mapping page."""
     found = [clean_text(v) for v in _column(rows, index) if clean_text(v)]
     return found[:SHOWN_SAMPLES]
+
+
+_DIGITS = re.compile(r"\d{7,}")
+
+
+def masked(sample: str) -> str:
+    """A sample value for the mapping page with long digit runs masked (ID and phone numbers):
+    enough to see what the column holds, not the number itself."""
+    return _DIGITS.sub(lambda m: m[0][:3] + "*" * (len(m[0]) - 7) + m[0][-4:], sample)
 
 
 def remembered(mapping: ColumnMap, fields: Sequence[str], spec: ColumnSpec) -> ColumnMap:

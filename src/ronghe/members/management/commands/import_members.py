@@ -19,8 +19,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ronghe.accounts.models import User
-from ronghe.core.imports.errors import ImportRefused
 from ronghe.core.imports import mapping
+from ronghe.core.imports.errors import ImportRefused
 from ronghe.core.imports.files import check_upload
 from ronghe.core.imports.reading import read_columns
 from ronghe.core.scope import has_perm_at
