@@ -14,17 +14,22 @@ from ronghe.orgs.models import Organization
 
 
 def confirm_as_shown(client: Client, job: ImportJob, **changes: str):  # noqa: ANN201
-    """Post the mapping page as it is preselected, with `changes` (column_<i>=field) on top."""
+    """Post the mapping page as it is preselected (a column in doubt on 请选择), with `changes`
+    (column_<i>=field) on top."""
     job.refresh_from_db()
     _head, columns = jobs.column_step(job)
-    data = {f"column_{c.index}": c.field or "-" for c in columns.columns} | changes
+    data = {f"column_{c.index}": "" if c.undecided else (c.field or "-") for c in columns.columns}
+    data |= changes
     return client.post(reverse("member_io:import-columns", kwargs={"code": job.code}), data)
 
 
 def upload(client: Client, organization: Organization, path: Path, name: str | None = None):  # noqa: ANN201
     """Upload a file on the import page and confirm its columns as shown; the upload's response."""
     with path.open("rb") as fh:
-        data = {"organization": str(organization.code), "file": SimpleUploadedFile(name or path.name, fh.read())}
+        data = {
+            "organization": str(organization.code),
+            "file": SimpleUploadedFile(name or path.name, fh.read()),
+        }
     response = client.post(reverse("member_io:import"), data)
     if response.status_code == 302:
         job = ImportJob.objects.latest("id")

@@ -91,7 +91,9 @@ def test_a_column_whose_values_do_not_fit_asks_instead_of_binding():
     assert [(c.header, c.suggested) for c in undecided] == [("入党日期", "joined_on"), ("姓名", "name")]
     assert undecided[0].doubt == "抽查的 3 个值中只有 0 个像日期"
     assert mapping.field_columns() == {"id_number": 1, "gender": 3}
-    with pytest.raises(ImportRefused, match="“入党日期”列按表头应为“入党日期”，但抽查的 3 个值中只有 0 个像日期"):
+    with pytest.raises(
+        ImportRefused, match="“入党日期”列按表头应为“入党日期”，但抽查的 3 个值中只有 0 个像日期"
+    ):
         refuse_undecided(mapping, SPEC)
 
 
@@ -127,7 +129,9 @@ def test_bad_choices_are_refused_in_chinese(choices, message):
 
 def test_map_options_name_columns_by_header_and_fields_by_code_or_label():
     headers = ["名字", "证件", "入党", "其他"]
-    assert parse_map_options(["名字=name", "证件 = 公民身份号码", "入党=joined_on", "其他=不导入"], headers, SPEC) == {
+    assert parse_map_options(
+        ["名字=name", "证件 = 公民身份号码", "入党=joined_on", "其他=不导入"], headers, SPEC
+    ) == {
         0: "name",
         1: "id_number",
         2: "joined_on",

@@ -356,7 +356,9 @@ class ColumnsForm(StyledForm):
     def choices(self) -> dict[int, str]:
         """Column index → field ("" for 不导入), for `jobs.confirm_columns`."""
         return {
-            column.index: "" if (value := self.cleaned_data[f"column_{column.index}"]) == IGNORE_CHOICE else value
+            column.index: ""
+            if (value := self.cleaned_data[f"column_{column.index}"]) == IGNORE_CHOICE
+            else value
             for column in self.columns.columns
         }
 

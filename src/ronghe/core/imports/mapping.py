@@ -111,9 +111,7 @@ def match_headers(headers: Sequence[object], spec: ColumnSpec) -> list[tuple[str
     own label no column carries; each field bound once (the first column)."""
     names = [normalize_header(h) for h in headers]
     own = {normalize_header(labels[0]): field for field, labels in spec.aliases.items()}
-    alias = {
-        normalize_header(a): field for field, labels in spec.aliases.items() for a in labels[1:]
-    }
+    alias = {normalize_header(a): field for field, labels in spec.aliases.items() for a in labels[1:]}
     result: list[tuple[str, str]] = [(IGNORED, "")] * len(names)
     bound: set[str] = set()
     for i, name in enumerate(names):
@@ -131,7 +129,7 @@ def match_headers(headers: Sequence[object], spec: ColumnSpec) -> list[tuple[str
 
 
 def doubt_about(values: Iterable[object], check: Check) -> str:
-    """"" when the values may be `check.what`; else the reason, when fewer than half of the non-empty
+    """ "" when the values may be `check.what`; else the reason, when fewer than half of the non-empty
     values fit (fewer than MIN_EVIDENCE non-empty values are no evidence and are not doubted)."""
     filled = [v for v in values if clean_text(v)]
     if len(filled) < MIN_EVIDENCE:
@@ -202,9 +200,7 @@ def choose(mapping: ColumnMap, choices: Mapping[int, str], spec: ColumnSpec) -> 
         columns[index] = replace(columns[index], field=field, how="chosen")
     # a field chosen for one column leaves the column it was guessed for
     chosen = {c.field for c in columns if c.how == "chosen" and c.field}
-    columns = [
-        replace(c, field=IGNORED) if c.how != "chosen" and c.field in chosen else c for c in columns
-    ]
+    columns = [replace(c, field=IGNORED) if c.how != "chosen" and c.field in chosen else c for c in columns]
     result = replace(mapping, columns=tuple(columns))
     check_complete(result, spec)
     return result
@@ -228,9 +224,7 @@ def check_complete(mapping: ColumnMap, spec: ColumnSpec) -> None:
         raise ImportRefused(f"缺少必填列：{names}，请指定文件中对应的列", field="columns")
 
 
-def parse_map_options(
-    options: Iterable[str], headers: Sequence[object], spec: ColumnSpec
-) -> dict[int, str]:
+def parse_map_options(options: Iterable[str], headers: Sequence[object], spec: ColumnSpec) -> dict[int, str]:
     """`--map "列名=field"` options → column index → field. The field is its code (id_number) or
     its own label (公民身份号码); "不导入" or an empty field leaves the column out."""
     by_header: dict[str, int] = {}
@@ -242,8 +236,8 @@ def parse_map_options(
         name, sep, value = option.partition("=")
         if not sep or not name.strip():
             raise ImportRefused(f"--map 参数“{option}”格式不正确，应为“列名=字段”", field="columns")
-        index = by_header.get(normalize_header(name))
-        if index is None:
+        at = by_header.get(normalize_header(name))
+        if at is None:
             raise ImportRefused(f"--map：文件表头中没有名为“{name.strip()}”的列", field="columns")
         value = value.strip()
         if value in ("", "不导入", "-"):
@@ -255,7 +249,7 @@ def parse_map_options(
         else:
             known = "、".join(spec.fields)
             raise ImportRefused(f"--map：没有名为“{value}”的字段，可用的字段有：{known}", field="columns")
-        choices[index] = field
+        choices[at] = field
     return choices
 
 
@@ -277,7 +271,7 @@ def refuse_undecided(mapping: ColumnMap, spec: ColumnSpec) -> None:
     for column in mapping.undecided():
         raise ImportRefused(
             f"“{column.header}”列按表头应为“{spec.label(column.suggested)}”，但{column.doubt}"
-            f"（可用 --map \"{column.header}=字段\" 指定）",
+            f'（可用 --map "{column.header}=字段" 指定）',
             field="columns",
         )
     check_complete(mapping, spec)

@@ -45,7 +45,7 @@ class Command(BaseCommand):
             action="append",
             default=[],
             metavar="列名=字段",
-            help="指定某列对应的字段，如 --map \"证件号=id_number\"；可重复；“列名=不导入”表示不导入该列",
+            help='指定某列对应的字段，如 --map "证件号=id_number"；可重复；“列名=不导入”表示不导入该列',
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
