@@ -346,7 +346,7 @@ class ColumnsForm(StyledForm):
                 label=name,
                 choices=[("", "请选择…"), *options] if undecided else options,
                 initial="" if undecided else (column.field or IGNORE_CHOICE),
-                widget=PlainSelect,
+                widget=PlainSelect(attrs={"class": "form-select"}),  # added after the mixin styled the rest
                 error_messages={
                     "required": f"请为“{name}”列选择对应的字段，或选“不导入”",
                     "invalid_choice": f"“{name}”列所选的字段无效",
