@@ -33,6 +33,8 @@ def upload(client: Client, organization: Organization, path: Path, name: str | N
     response = client.post(reverse("member_io:import"), data)
     if response.status_code == 302:
         job = ImportJob.objects.latest("id")
+        client.get(response.url)  # the mapping page (a file unreadable there is refused)
+        job.refresh_from_db()
         if job.status == ImportStatus.MAPPING:
             confirm_as_shown(client, job)
     return response
