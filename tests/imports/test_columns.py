@@ -104,6 +104,10 @@ def test_the_confirmed_mapping_is_preselected_next_time_for_the_same_organizatio
     confirm_as_shown(client, second)
     second.refresh_from_db()
     assert (second.status, second.valid_count) == ("validated", 3)
+    # and another organization's import of the same headers starts from the automatic rules
+    other = _start(client, cast, _file(tmp_path, header), org=cast.branch_a)
+    page = client.get(_columns_url(other)).content.decode()
+    assert "沿用本组织上次的确认" not in page and '<option value="-" selected>不导入</option>' in page
 
 
 def test_a_column_whose_values_do_not_fit_asks_before_anything_is_checked(client_for, cast, tmp_path):
