@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
+from ronghe.core.imports import jobs
 from ronghe.core.models import AuditEntry, ColumnMemory, ImportJob
 from ronghe.members.models import Member
 from tests.factories import valid_id_number
@@ -235,3 +237,25 @@ def test_an_alias_does_not_take_the_field_from_its_own_label(cast, tmp_path):
     # then the 公民身份号码 column is the ID number
     assert "新增 3 人" in output
     assert Member.objects.filter(name__startswith="赵").count() == 3
+
+
+def test_a_job_waiting_on_its_columns_can_be_cancelled_and_expires(client_for, cast, tmp_path):
+    # given two uploads waiting on their columns
+    client = client_for(cast.secretary_a)
+    header = ["姓名", "公民身份号码", "性别", "入党日期"]
+    cancelled = _start(client, cast, _file(tmp_path, header))
+    waiting = _start(client, cast, _file(tmp_path, header))
+    uploads = [jobs.storage_dir() / j.stored_name for j in (cancelled, waiting)]
+    # when one is cancelled from the mapping page and the other is left for more than a day
+    client.post(reverse("member_io:import-cancel", kwargs={"code": cancelled.code}))
+    ImportJob.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - timedelta(hours=25))
+    jobs.maintain()
+    # then both uploads are gone and neither job can be confirmed any more
+    cancelled.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (cancelled.status, waiting.status) == ("cancelled", "failed")
+    assert waiting.message == "上传的文件超过 24 小时未导入，已按规定删除，请重新上传"
+    assert not any(path.exists() for path in uploads)
+    assert client.get(_columns_url(waiting)).url == reverse(
+        "member_io:import-job", kwargs={"code": waiting.code}
+    )
