@@ -124,7 +124,7 @@ def test_a_column_whose_values_do_not_fit_asks_before_anything_is_checked(client
     assert "有 2 列的内容与表头不符" in page
     assert "表头像“入党日期”，但抽查的 3 个值中只有 0 个像日期" in page
     assert "表头像“性别”，但抽查的 3 个值中只有 0 个像性别" in page
-    assert '<option value="" selected>请选择…</option>' in page
+    assert '<option value="" selected>请选择…</option>' in page and "第 3 列 · 待确定" in page
     # and confirming without deciding says which column needs a decision; nothing was checked
     response = confirm_as_shown(client, job)
     assert response.status_code == 400

@@ -154,7 +154,7 @@ def import_columns(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
             "column": column,
             "field": form[f"column_{column.index}"],
             "samples": [mapping.masked(v) for v in mapping.samples_of(head.samples, column.index)],
-            "how": HOW[column.how],
+            "how": "待确定" if column.undecided else HOW[column.how],
             "suggested": imports.SPEC.label(column.suggested) if column.suggested else "",
         }
         for column in columns.columns
