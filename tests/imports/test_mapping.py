@@ -12,11 +12,13 @@ from ronghe.core.imports.mapping import (
     doubt_about,
     guess,
     header_key,
+    known_names,
     match_headers,
     parse_map_options,
     refuse_undecided,
     remembered,
 )
+from ronghe.core.imports.reading import split_head
 from ronghe.members.imports.columns import CHECKS, SPEC
 from tests.factories import valid_id_number
 
@@ -165,3 +167,21 @@ def test_a_remembered_mapping_is_preselected_and_needs_no_decision():
 def test_the_header_key_ignores_spacing_and_markers_but_not_order():
     assert header_key(["姓名", "公民身份号码"]) == header_key([" 姓 名*", "公民身份号码"])
     assert header_key(["姓名", "公民身份号码"]) != header_key(["公民身份号码", "姓名"])
+
+
+def test_the_header_row_is_the_one_naming_most_known_columns():
+    # given a title row, a note row, the header, then 25 data rows
+    rows = [(1, ["党员名册", None]), (2, ["填报单位：甲局", "姓名"]), (3, ["姓名", "身份证号", "入党时间"])]
+    rows += [(n, [f"党员{n}", ID1, "2019-07-01"]) for n in range(4, 29)]
+    # when the head is split off
+    head, rest = split_head(iter(rows), known_names(SPEC))
+    # then the header is row 3, the sample is the first 20 rows under it, and every data row follows
+    assert (head.row, head.cells) == (3, ["姓名", "身份证号", "入党时间"])
+    assert len(head.samples) == 20 and head.samples[0][0] == "党员4"
+    assert [n for n, _ in rest] == list(range(4, 29))
+
+
+def test_without_a_known_header_the_widest_row_is_taken():
+    rows = [(1, ["名册", None, None]), (2, ["名", "号", "日期"]), (3, ["x", "y", None])]
+    head, _rest = split_head(iter(rows), known_names(SPEC))
+    assert head.row == 2
