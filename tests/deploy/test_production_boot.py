@@ -104,7 +104,14 @@ def test_production_boot_login_import_and_read_back(tmp_path):
             "/members/io/import/", {"organization": org.group(1)}, "file", "名册.xlsx", roster_xlsx(3)
         )
         assert uploaded.status == 302, uploaded.text[:2000]
-        job_path = uploaded.location
+        # the columns as understood are confirmed first (the mapping step), then the worker checks
+        columns_path = uploaded.location
+        columns = user.get(columns_path)
+        chosen = dict(re.findall(r'name="(column_\d+)".*?<option value="([^"]*)" selected', columns.text, re.S))
+        assert chosen, columns.text[:2000]
+        confirmed = user.post(columns_path, chosen, page=columns)
+        assert confirmed.status == 302, confirmed.text[:2000]
+        job_path = confirmed.location
         code = job_path.rstrip("/").rsplit("/", 1)[-1]
         wait_for("the worker's preview", lambda: _job_status(site, code) == "validated", timeout=30)
         committed = user.post(f"{job_path}commit/", {"mode": "atomic"}, form=job_path)

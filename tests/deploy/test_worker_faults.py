@@ -52,11 +52,15 @@ RoleAssignment.objects.create(user=user, role="unit_admin", organization=root)
 START = """
 from django.core.files.uploadedfile import SimpleUploadedFile
 from ronghe.accounts.models import User
+from ronghe.core.imports import jobs
 from ronghe.members.imports import start_import
 from ronghe.orgs.models import Organization
 data = open({path!r}, "rb").read()
+user = User.objects.get(username="importer")
 job = start_import(upload=SimpleUploadedFile("名册.xlsx", data), target=Organization.objects.get(parent=None),
-                   user=User.objects.get(username="importer"))
+                   user=user)
+_head, columns = jobs.column_step(job)  # the columns confirmed as understood
+jobs.confirm_columns(job=job, choices={{c.index: c.field for c in columns.columns}}, user=user)
 print(job.code)
 """
 

@@ -17,6 +17,7 @@ def _job(cast) -> ImportJob:  # noqa: ANN001
 
 
 @url_sample("member_io:import-job")
+@url_sample("member_io:import-columns")
 @url_sample("member_io:import-commit")
 @url_sample("member_io:import-cancel")
 @url_sample("member_io:import-retry")

@@ -17,6 +17,7 @@ from ronghe.core.models import ImportJob
 from ronghe.members import imports as member_imports
 from ronghe.members.models import Member
 from tests.factories import valid_id_number
+from tests.imports.pages import upload
 from tests.imports.sheets import HEADER, write_xlsx
 
 
@@ -80,9 +81,7 @@ def test_a_stale_running_job_is_shown_failed_and_a_new_import_runs(client_for, c
     assert "导入失败" in client.get(reverse("member_io:import")).content.decode()
     # and the next import is not held up by it
     path = write_xlsx(tmp_path / "a.xlsx", [HEADER, ["张三", "男", valid_id_number(date(1980, 1, 2), "男")]])
-    with path.open("rb") as fh:
-        data = {"organization": str(cast.org_a.code), "file": SimpleUploadedFile("a.xlsx", fh.read())}
-    assert client.post(reverse("member_io:import"), data).status_code == 302
+    assert upload(client, cast.org_a, path).status_code == 302
     assert ImportJob.objects.latest("id").status == "validated"
 
 
@@ -93,9 +92,7 @@ def test_a_job_whose_worker_died_is_retried_from_the_page(client_for, cast, tmp_
     number = valid_id_number(date(1980, 1, 3), "男")
     path = write_xlsx(tmp_path / "a.xlsx", [HEADER, ["李四", "男", number, None, "", "", "2019-07-01"]])
     client = client_for(cast.secretary_a)
-    with path.open("rb") as fh:
-        data = {"organization": str(cast.org_a.code), "file": SimpleUploadedFile("a.xlsx", fh.read())}
-    client.post(reverse("member_io:import"), data)
+    upload(client, cast.org_a, path)
     job = ImportJob.objects.latest("id")
     ImportJob.objects.filter(pk=job.pk).update(
         status="committing", heartbeat_at=timezone.now() - timedelta(minutes=20)

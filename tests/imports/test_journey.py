@@ -65,6 +65,9 @@ def test_secretary_imports_fixes_commits_and_sees_members(journey, tmp_path):
     page.select_option("#id_organization", label="城关总支")
     page.set_input_files("#id_file", str(write_xlsx(tmp_path / "城关名册.xlsx", _rows(fixed=False))))
     page.click("#import-upload")
+    # the columns as understood come first; they are right, so the secretary confirms them
+    page.wait_for_selector("#import-columns")
+    page.click("#columns-confirm")
     page.wait_for_selector("#import-errors")
     # then the preview names each bad row, column and problem, and nothing is stored
     errors = page.inner_text("#import-errors")
@@ -79,6 +82,8 @@ def test_secretary_imports_fixes_commits_and_sees_members(journey, tmp_path):
     page.select_option("#id_organization", label="城关总支")
     page.set_input_files("#id_file", str(write_xlsx(tmp_path / "城关名册.xlsx", _rows(fixed=True))))
     page.click("#import-upload")
+    page.wait_for_selector("#import-columns")
+    page.click("#columns-confirm")
     page.wait_for_selector("#commit-atomic")
     assert page.inner_text("#invalid-count") == "0 行"
     page.once("dialog", lambda dialog: dialog.accept())
@@ -102,3 +107,58 @@ def test_secretary_imports_fixes_commits_and_sees_members(journey, tmp_path):
     journey.screenshot("import-member-list")
     journey.assert_clean()
     assert set(Member.objects.values_list("name", flat=True)) == {"陈一", "陈二", "陈三"}
+
+
+def test_secretary_changes_a_column_then_imports_and_sees_members(journey, tmp_path):
+    # given a branch secretary and a roster whose ID column is headed 证件号 (a name no system uses)
+    # and whose 入党时间 column holds the branch names (the headers of two columns were swapped)
+    general = OrganizationFactory(name="河西总支", kind=OrgKind.GENERAL_BRANCH)
+    OrganizationFactory(name="河西第一党支部", parent=general)
+    secretary = UserFactory(username=f"map_{journey.viewport}")
+    grant(secretary, Role.BRANCH_SECRETARY, general)
+    ids = [valid_id_number(date(1975 + i, 6, 7), "女") for i in range(3)]
+    rows = [
+        ["姓名", "证件号", "性别", "入党时间", "所在党支部"],
+        *([f"林{n}", ids[i], "女", "河西第一党支部", "2015-07-01"] for i, n in enumerate("一二三")),
+    ]
+    path = write_xlsx(tmp_path / "河西名册.xlsx", rows, title="河西总支党员名册")
+    journey.login(secretary)
+    page = journey.page
+
+    # when they upload it
+    journey.goto("/members/io/import/")
+    page.select_option("#id_organization", label="河西总支")
+    page.set_input_files("#id_file", str(path))
+    page.click("#import-upload")
+    page.wait_for_selector("#import-columns")
+
+    # then every column shows what it was understood as; the swapped ones are flagged and asked about
+    assert "有 1 列的内容与表头不符" in page.inner_text("#columns-undecided")
+    assert "表头像“入党日期”，但抽查的 3 个值中只有 0 个像日期" in page.inner_text("#column-3-doubt")
+    assert page.input_value("#id_column_1") == "-"  # 证件号: not understood
+    journey.screenshot("import-columns")
+    # and the column in doubt must be decided before the form goes (a required select)
+    assert page.locator("#id_column_3:invalid").count() == 1
+
+    # when they set 证件号 to 公民身份号码 and swap the two columns, then confirm
+    page.select_option("#id_column_1", label="公民身份号码")
+    page.select_option("#id_column_3", label="所在党组织")
+    page.select_option("#id_column_4", label="入党日期")
+    journey.screenshot("import-columns-changed")
+    page.click("#columns-confirm")
+    page.wait_for_selector("#commit-atomic")
+
+    # then the check finds every row valid; they import and see the members in the branch
+    assert page.inner_text("#valid-count") == "3 行"
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#commit-atomic")
+    page.wait_for_selector("#imported-members")
+    assert "导入完成：新增 3 人" in page.inner_text("#import-status")
+    with page.expect_navigation():
+        page.click("#go-member-list")
+    rows_shown = page.locator("table tbody tr")
+    assert rows_shown.count() == 3
+    assert page.locator("table tbody tr", has_text="林一").inner_text().count("河西第一党支部") == 1
+    journey.screenshot("import-columns-members")
+    journey.assert_clean()
+    assert Member.objects.filter(name__startswith="林", organization__name="河西第一党支部").count() == 3

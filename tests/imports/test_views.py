@@ -6,7 +6,6 @@ import zipfile
 from datetime import date
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from docx import Document
 
@@ -14,6 +13,7 @@ from ronghe.core.models import AuditEntry, ImportJob
 from ronghe.members.models import Member
 from ronghe.members.services import reveal_id_number
 from tests.factories import MemberFactory, valid_id_number
+from tests.imports.pages import upload
 from tests.imports.sheets import HEADER, write_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -21,12 +21,7 @@ XLSX_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _upload(client, cast, path, org=None):
-    with path.open("rb") as fh:
-        data = {
-            "organization": str((org or cast.org_a).code),
-            "file": SimpleUploadedFile(path.name, fh.read()),
-        }
-    return client.post(reverse("member_io:import"), data)
+    return upload(client, org or cast.org_a, path)
 
 
 def _roster(tmp_path, bad=True):
@@ -60,8 +55,8 @@ def test_upload_previews_errors_then_valid_only_commit(client_for, cast, tmp_pat
     response = _upload(client, cast, _roster(tmp_path))
     job = ImportJob.objects.get()
     assert response.status_code == 302
-    assert response.url == reverse("member_io:import-job", kwargs={"code": job.code})
-    page = client.get(response.url).content.decode()
+    assert response.url == reverse("member_io:import-columns", kwargs={"code": job.code})
+    page = client.get(reverse("member_io:import-job", kwargs={"code": job.code})).content.decode()
     assert "第 5 行" in page and "公民身份号码应为18位，前17位为数字，最后一位为数字或X" in page
     assert "日期格式无法识别" in page
     assert (job.valid_count, job.invalid_count, job.status) == (2, 1, "validated")

@@ -11,7 +11,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 from django.urls import reverse
 
@@ -22,6 +21,7 @@ from ronghe.members import imports as member_imports
 from ronghe.members.imports import write as member_write
 from ronghe.members.models import Member
 from tests.factories import valid_id_number
+from tests.imports.pages import upload
 from tests.imports.sheets import HEADER, write_csv, write_xlsx
 
 SECRET = "TOPSECRET-机密-7f3a"
@@ -50,11 +50,7 @@ def _poison(path: Path, doctype: str, entity: str) -> Path:
 
 
 def _upload(client, cast, path: Path):
-    with path.open("rb") as fh:
-        return client.post(
-            reverse("member_io:import"),
-            {"organization": str(cast.org_a.code), "file": SimpleUploadedFile("名册.xlsx", fh.read())},
-        )
+    return upload(client, cast.org_a, path, name="名册.xlsx")
 
 
 def _roster(tmp_path: Path) -> Path:

@@ -8,7 +8,6 @@ import stat
 from datetime import date, timedelta
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +15,7 @@ from ronghe.accounts.choices import Role
 from ronghe.core.imports import jobs
 from ronghe.core.models import AuditEntry, ImportJob
 from tests.factories import UserFactory, grant, valid_id_number
+from tests.imports.pages import upload
 from tests.imports.sheets import HEADER, write_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -33,9 +33,7 @@ def _roster(tmp_path):
 
 
 def _upload(client, cast, tmp_path):
-    with _roster(tmp_path).open("rb") as fh:
-        data = {"organization": str(cast.org_a.code), "file": SimpleUploadedFile("花名册.xlsx", fh.read())}
-    assert client.post(reverse("member_io:import"), data).status_code == 302
+    assert upload(client, cast.org_a, _roster(tmp_path)).status_code == 302
     return ImportJob.objects.latest("id")
 
 

@@ -49,6 +49,7 @@ EVENTS: dict[str, str] = {
     "member.unmask": "查看完整身份证号/手机号",
     "member.export": "导出党员名册",
     "member.import": "导入党员名册",
+    "import.columns": "确认导入文件各列",
     "member.import_rejected_download": "下载导入未通过行",
     "member.status_change": "党籍状态变更",
     "member.transfer_in": "组织关系转入",

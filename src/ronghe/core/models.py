@@ -81,6 +81,7 @@ class AuditHead(models.Model):
 
 
 class ImportStatus(models.TextChoices):
+    MAPPING = "mapping", "待确认各列"
     VALIDATING = "validating", "正在检查"
     VALIDATED = "validated", "已检查，待导入"
     REFUSED = "refused", "文件被拒绝"
@@ -135,6 +136,8 @@ class ImportJob(models.Model):
     message = models.TextField("说明", blank=True)
     rejected_name = models.CharField(max_length=80, blank=True)
     heartbeat_at = models.DateTimeField("最近进展", null=True, blank=True)
+    # The confirmed column mapping (core.imports.mapping.ColumnMap.as_json); empty until confirmed.
+    columns = models.JSONField("各列对应", default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -158,3 +161,40 @@ class ImportJob(models.Model):
         if not self.total_rows:
             return 0
         return min(100, self.processed_rows * 100 // self.total_rows)
+
+
+class ColumnMemory(models.Model):
+    """The column mapping an organization last confirmed for files with the same headers, offered
+    again on the mapping page of its next import of that kind (core.imports.mapping.header_key)."""
+
+    scope_org_field = "organization"
+
+    kind = models.CharField("导入类型", max_length=30)
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.CASCADE, related_name="+", verbose_name="党组织"
+    )
+    header_key = models.CharField(max_length=64)
+    headers = models.JSONField("表头", default=list)
+    fields = models.JSONField("各列对应", default=list)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="确认人",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = "导入列对应"
+        verbose_name_plural = "导入列对应"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "kind", "header_key"], name="column_memory_unique_headers"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}：{'、'.join(map(str, self.headers))}"

@@ -14,6 +14,7 @@ from ronghe.accounts.models import User
 from ronghe.core.forms import PlainSelect, StyledForm, StyledFormMixin
 from ronghe.core.idnumbers import IdentifierError, parse_id_number, parse_phone
 from ronghe.core.imports.files import ALLOWED, max_bytes
+from ronghe.core.imports.mapping import ColumnMap, ColumnSpec
 from ronghe.core.readcache import HOME_CACHE_SECONDS, cached_aggregate, summary_version
 from ronghe.core.scope import scoped
 from ronghe.members import rules
@@ -325,6 +326,41 @@ class CommitForm(StyledForm):
         choices=[("atomic", "全部导入"), ("valid_only", "仅导入有效行")],
         error_messages={"required": "请选择导入方式", "invalid_choice": "导入方式无效"},
     )
+
+
+IGNORE_CHOICE = "-"  # the select's value for 不导入 ("" is the 请选择 of a column in doubt)
+
+
+class ColumnsForm(StyledForm):
+    """One select per column of the uploaded file: the importable fields and 不导入. A column in doubt
+    starts on 请选择 and must be decided; the others start on what they were understood as."""
+
+    def __init__(self, *args: Any, columns: ColumnMap, spec: ColumnSpec, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.columns = columns
+        options = [(IGNORE_CHOICE, "不导入"), *((f, spec.label(f)) for f in spec.fields)]
+        for column in columns.columns:
+            name = column.header or f"第 {column.index + 1} 列"
+            undecided = column.undecided
+            self.fields[f"column_{column.index}"] = forms.ChoiceField(
+                label=name,
+                choices=[("", "请选择…"), *options] if undecided else options,
+                initial="" if undecided else (column.field or IGNORE_CHOICE),
+                widget=PlainSelect(attrs={"class": "form-select"}),  # added after the mixin styled the rest
+                error_messages={
+                    "required": f"请为“{name}”列选择对应的字段，或选“不导入”",
+                    "invalid_choice": f"“{name}”列所选的字段无效",
+                },
+            )
+
+    def choices(self) -> dict[int, str]:
+        """Column index → field ("" for 不导入), for `jobs.confirm_columns`."""
+        return {
+            column.index: ""
+            if (value := self.cleaned_data[f"column_{column.index}"]) == IGNORE_CHOICE
+            else value
+            for column in self.columns.columns
+        }
 
 
 class ExportForm(StyledForm):

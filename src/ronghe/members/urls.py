@@ -26,6 +26,7 @@ io_urlpatterns = [
     path("import/", io.import_start, name="import"),
     path("import/template.xlsx", io.import_template, name="import-template"),
     path("import/<uuid:code>/", io.import_job, name="import-job"),
+    path("import/<uuid:code>/columns/", io.import_columns, name="import-columns"),
     path("import/<uuid:code>/commit/", io.import_commit, name="import-commit"),
     path("import/<uuid:code>/cancel/", io.import_cancel, name="import-cancel"),
     path("import/<uuid:code>/retry/", io.import_retry, name="import-retry"),

@@ -6,7 +6,9 @@ core knows no domain app. An app registers the two passes of its import kind fro
 them by the job's `kind`. Both passes stream the file and report an `Outcome`.
 
 States: `start_import` refuses an unsafe file at once and queues the preview of a safe one
-(VALIDATING → VALIDATED, or REFUSED when it cannot be read); `request_commit` queues the commit (VALIDATED → COMMITTING →
+(VALIDATING → VALIDATED, or REFUSED when it cannot be read); a kind registered with a ColumnSpec
+first waits for the user to confirm how its columns are read (MAPPING, `column_step` and
+`confirm_columns`, core.imports.mapping), and the confirmed mapping is handed to both passes; `request_commit` queues the commit (VALIDATED → COMMITTING →
 COMMITTED; back to VALIDATED when an all-or-nothing commit met bad rows and wrote nothing).
 
 A running pass beats `heartbeat_at` every HEARTBEAT_SECONDS from a thread of its own, and with its
@@ -34,15 +36,24 @@ from typing import Any, Protocol
 import python_calamine as pc
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, OperationalError, connection, connections
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    OperationalError,
+    connection,
+    connections,
+    transaction,
+)
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
-from ronghe.core import dbfeatures
+from ronghe.core import audit, dbfeatures
+from ronghe.core.imports import mapping
 from ronghe.core.imports.errors import ImportRefused, RowError
 from ronghe.core.imports.files import check_upload, limit
-from ronghe.core.models import ImportJob, ImportMode, ImportStatus
+from ronghe.core.imports.reading import Head, read_columns
+from ronghe.core.models import ColumnMemory, ImportJob, ImportMode, ImportStatus
 from ronghe.core.types import Actor, OrgNode
 
 PROGRESS_EVERY = 1000
@@ -102,18 +113,24 @@ class CommitPass(Protocol):
 
 @dataclass(frozen=True)
 class Importer:
-    """The two passes of one import kind. `kind` in their signatures is the file kind (xlsx/csv)."""
+    """The two passes of one import kind. `kind` in their signatures is the file kind (xlsx/csv).
+    With `columns`, a job waits for its column mapping to be confirmed and both passes are called
+    with `columns=` the confirmed mapping."""
 
     preview: PreviewPass
     commit: CommitPass
+    columns: mapping.ColumnSpec | None = None
 
 
 _IMPORTERS: dict[str, Importer] = {}
 
 
-def register(kind: str, *, preview: PreviewPass, commit: CommitPass) -> None:
-    """Declare how jobs of `kind` (ImportJob.kind) are previewed and committed."""
-    _IMPORTERS[kind] = Importer(preview=preview, commit=commit)
+def register(
+    kind: str, *, preview: PreviewPass, commit: CommitPass, columns: mapping.ColumnSpec | None = None
+) -> None:
+    """Declare how jobs of `kind` (ImportJob.kind) are previewed and committed, and with `columns`
+    that the user confirms the column mapping first."""
+    _IMPORTERS[kind] = Importer(preview=preview, commit=commit, columns=columns)
 
 
 def importer(kind: str) -> Importer:
@@ -149,8 +166,9 @@ def keep_files_for() -> timedelta:
 
 
 def start_import(*, kind: str, upload: UploadedFile[bytes], target: OrgNode, user: Actor) -> ImportJob:
-    """Store the upload under a generated name and queue the preview pass; ImportRefused if unsafe."""
-    importer(kind)  # an unknown kind fails here, not later in the worker
+    """Store the upload under a generated name and queue the preview pass (or, for a kind with a
+    column mapping, wait for it to be confirmed); ImportRefused if unsafe."""
+    mapped = importer(kind).columns is not None  # an unknown kind fails here, not later in the worker
     stored = f"{uuid.uuid4().hex}.upload"
     path = storage_dir() / stored
     write_private(path, upload.chunks())
@@ -161,6 +179,7 @@ def start_import(*, kind: str, upload: UploadedFile[bytes], target: OrgNode, use
         original_name=Path(upload.name or "").name[:255],
         stored_name=stored,
         heartbeat_at=timezone.now(),
+        status=ImportStatus.MAPPING if mapped else ImportStatus.VALIDATING,
     )
     try:
         job.file_kind = check_upload(path, job.original_name)
@@ -168,8 +187,90 @@ def start_import(*, kind: str, upload: UploadedFile[bytes], target: OrgNode, use
         path.unlink(missing_ok=True)
         raise
     job.save()
-    run_import.enqueue(job.pk, "preview")
+    if not mapped:
+        run_import.enqueue(job.pk, "preview")
     return job
+
+
+def column_step(job: ImportJob) -> tuple[Head, mapping.ColumnMap]:
+    """The file's header, the rows under it and how its columns are read: the automatic rules, or
+    what the job's organization confirmed last time for the same headers. A file that cannot be read
+    refuses the job (REFUSED, its upload deleted) and raises ImportRefused."""
+    spec = _spec(job)
+    try:
+        head, guessed = read_columns(storage_dir() / job.stored_name, job.file_kind, spec)
+    except ImportRefused as exc:
+        _refuse(job, exc.message)
+        raise
+    memory = (
+        ColumnMemory.objects.filter(
+            organization_id=job.organization_id, kind=job.kind, header_key=mapping.header_key(head.cells)
+        )
+        .values_list("fields", flat=True)
+        .first()
+    )
+    if memory is not None:
+        guessed = mapping.remembered(guessed, memory, spec)
+    return head, guessed
+
+
+def confirm_columns(*, job: ImportJob, choices: dict[int, str], user: Actor) -> mapping.ColumnMap:
+    """The user's column mapping: checked (ImportRefused with the reason on the field "columns"),
+    kept on the job, remembered for the job's organization and these headers, audited; then the
+    preview pass is queued. Only a job waiting for its mapping (MAPPING) takes one."""
+    if job.status != ImportStatus.MAPPING or not job.stored_name:
+        raise ImportRefused("该导入任务已确认过各列，不能再修改", field=None)
+    spec = _spec(job)
+    head, guessed = column_step(job)
+    confirmed = mapping.choose(guessed, choices, spec)
+    fields = [c.field for c in confirmed.columns]
+    with transaction.atomic():
+        taken = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.MAPPING).update(
+            status=ImportStatus.VALIDATING,
+            columns=confirmed.as_json(),
+            processed_rows=0,
+            heartbeat_at=timezone.now(),
+        )
+        if not taken:  # confirmed in another tab meanwhile
+            raise ImportRefused("该导入任务已确认过各列，不能再修改", field=None)
+        ColumnMemory.objects.update_or_create(
+            organization_id=job.organization_id,
+            kind=job.kind,
+            header_key=mapping.header_key(head.cells),
+            defaults={
+                "headers": [c.header for c in confirmed.columns],
+                "fields": fields,
+                "updated_by_id": user.pk,
+            },
+        )
+        audit.record(
+            "import.columns",
+            actor=user,
+            obj=job,
+            changes={
+                "file": job.original_name,
+                "columns": {c.header or f"第{c.index + 1}列": c.field for c in confirmed.columns},
+            },
+        )
+    run_import.enqueue(job.pk, "preview")  # after the commit: the worker must see the mapping
+    job.refresh_from_db()
+    return confirmed
+
+
+def _spec(job: ImportJob) -> mapping.ColumnSpec:
+    spec = importer(job.kind).columns
+    if spec is None:
+        raise LookupError(f"import kind {job.kind!r} has no column mapping")
+    return spec
+
+
+def _refuse(job: ImportJob, message: str) -> None:
+    """A file that turned out unreadable: REFUSED with the reason, its upload deleted."""
+    _delete_files(job)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.REFUSED, message=message, stored_name="", rejected_name=""
+    )
+    job.refresh_from_db()
 
 
 def row_estimate(path: Path, kind: str) -> int:
@@ -282,6 +383,8 @@ def _run_import(job_id: int, phase: str) -> None:
         return  # failed meanwhile (its heartbeat stopped while queued) or already done
     passes = importer(job.kind)
     path = storage_dir() / job.stored_name
+    # a kind with a column mapping reads the file as the user confirmed it
+    mapped: dict[str, Any] = {"columns": job.columns} if passes.columns is not None else {}
     ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
     try:
         if phase == "preview":
@@ -294,6 +397,7 @@ def _run_import(job_id: int, phase: str) -> None:
                 user=job.created_by,
                 progress=_progress(job.pk),
                 rejected_path=storage_dir() / rejected,
+                **mapped,
             )
             job.status = ImportStatus.VALIDATED
             job.rejected_name = rejected if outcome.invalid else ""
@@ -306,6 +410,7 @@ def _run_import(job_id: int, phase: str) -> None:
                 valid_only=job.mode == ImportMode.VALID_ONLY,
                 original_name=job.original_name,
                 progress=_progress(job.pk),
+                **mapped,
             )
             if outcome.invalid and job.mode == ImportMode.ATOMIC:
                 job.status = ImportStatus.VALIDATED
@@ -393,7 +498,7 @@ def maintain(now: datetime | None = None) -> dict[str, int]:
     for job in old.exclude(stored_name="", rejected_name=""):
         _delete_files(job)
         fields = {"stored_name": "", "rejected_name": ""}
-        if job.status in (ImportStatus.VALIDATED, ImportStatus.FAILED):
+        if job.status in (ImportStatus.MAPPING, ImportStatus.VALIDATED, ImportStatus.FAILED):
             hours = int(keep_files_for().total_seconds() // 3600)
             fields |= {"status": ImportStatus.FAILED, "message": EXPIRED.format(hours=hours)}
         expired += ImportJob.objects.filter(pk=job.pk).exclude(status__in=RUNNING).update(**fields)
@@ -438,10 +543,10 @@ def retry(job: ImportJob) -> bool:
 
 
 def cancel(job: ImportJob) -> bool:
-    """Drop a previewed or failed job that will not be committed: CANCELLED, its upload and rejected
-    rows deleted."""
+    """Drop a job waiting for its columns, a previewed or a failed job that will not be committed:
+    CANCELLED, its upload and rejected rows deleted."""
     done = ImportJob.objects.filter(
-        pk=job.pk, status__in=[ImportStatus.VALIDATED, ImportStatus.FAILED]
+        pk=job.pk, status__in=[ImportStatus.MAPPING, ImportStatus.VALIDATED, ImportStatus.FAILED]
     ).update(status=ImportStatus.CANCELLED, message="", stored_name="", rejected_name="")
     if done:
         _delete_files(job)

@@ -8,7 +8,8 @@ covered cell the value of their top-left cell. .csv is read line by line (UTF-8 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+import itertools
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,12 +17,22 @@ import python_calamine as pc
 
 from ronghe.core.imports.errors import ImportRefused
 from ronghe.core.imports.files import csv_encoding, max_rows
+from ronghe.core.imports.mapping import (
+    SAMPLE_ROWS,
+    ColumnMap,
+    ColumnSpec,
+    check_complete,
+    from_json,
+    guess,
+    known_names,
+    refuse_undecided,
+)
 from ronghe.core.imports.values import clean_text, normalize_header
 
 Row = tuple[int, list[object]]  # (row number as the user sees it, cell values)
 
 
-def open_rows(path: Path, kind: str) -> Iterator[Row]:
+def open_rows(path: Path, kind: str) -> Generator[Row, None, None]:
     """Yield the non-empty rows of the first sheet; raise ImportRefused if the file cannot be read."""
     limit = max_rows()
     source = _csv_rows(path) if kind == "csv" else _sheet_rows(path)
@@ -118,3 +129,88 @@ def locate_header(
             return Header(number, columns, labels, list(values))
     names = "、".join(aliases[f][0] for f in required)
     raise ImportRefused(f"未找到表头：表格前 {scan} 行中没有同时包含“{names}”的一行")
+
+
+@dataclass(frozen=True)
+class Head:
+    """The header row of a file and the rows under it that the column mapping samples."""
+
+    row: int
+    cells: list[object]
+    samples: list[list[object]]
+
+
+def split_head(
+    rows: Iterator[Row], known: Iterable[str], *, scan: int = 20, samples: int = SAMPLE_ROWS
+) -> tuple[Head, Iterator[Row]]:
+    """The header row among the first `scan` rows and a sample under it; the rows after the header.
+
+    The header is the row with the most cells naming a known column (`known`, normalised headers),
+    the first of equals; when no row names one, the widest row (a file with headers of its own,
+    for the user to map). ImportRefused for a file with no rows."""
+    head = list(itertools.islice(rows, scan))
+    if not head:
+        raise ImportRefused("文件中没有数据")
+    names = set(known)
+
+    def score(row: Row) -> tuple[int, int]:
+        values = row[1]
+        return (
+            sum(1 for v in values if normalize_header(v) in names),
+            sum(1 for v in values if clean_text(v)),
+        )
+
+    at = max(range(len(head)), key=lambda i: score(head[i]))  # max keeps the first of equals
+    number, cells = head[at]
+    after = head[at + 1 :]
+    after += itertools.islice(rows, max(0, samples - len(after)))
+    rest = itertools.chain(after, rows)
+    return Head(number, list(cells), [values for _, values in after[:samples]]), rest
+
+
+def header_from(head: Head, fields: dict[str, int]) -> Header:
+    """The Header the row parsers use, from a confirmed mapping (field → column index)."""
+    labels = {f: clean_text(head.cells[i]) if i < len(head.cells) else "" for f, i in fields.items()}
+    return Header(head.row, dict(fields), labels, list(head.cells))
+
+
+def recognised(head: Head, known: Iterable[str]) -> bool:
+    """Whether any cell of the header row names a known column."""
+    names = set(known)
+    return any(normalize_header(v) in names for v in head.cells)
+
+
+def read_columns(
+    path: Path, kind: str, spec: ColumnSpec, extra: Iterable[object] = ()
+) -> tuple[Head, ColumnMap]:
+    """The header and samples of a file and its automatic mapping (`mapping.guess`); `extra` are
+    more header names that mark the header row (those the user named in `--map`)."""
+    rows = open_rows(path, kind)
+    try:
+        head, _rest = split_head(rows, known_names(spec, extra))
+    finally:
+        rows.close()  # release the sheet: only its head was wanted
+    return head, guess(head.row, head.cells, head.samples, spec)
+
+
+def open_mapped(
+    path: Path, kind: str, spec: ColumnSpec, columns: Mapping[str, object] | None
+) -> tuple[Header, Iterator[Row]]:
+    """The header and the data rows of a file, read with a confirmed mapping (`ColumnMap.as_json`)
+    or, without one, by the automatic rules alone, which refuse a file with columns in doubt."""
+    rows = open_rows(path, kind)
+    if columns is not None:
+        wanted = columns.get("header_row")
+        for number, cells in rows:
+            if number == wanted:
+                confirmed = from_json(columns, cells, spec)
+                check_complete(confirmed, spec)
+                return header_from(Head(number, list(cells), []), confirmed.field_columns()), rows
+        raise ImportRefused("文件中找不到确认过的表头行，请重新上传")
+    head, rest = split_head(rows, known_names(spec))
+    if not recognised(head, known_names(spec)):
+        names = "、".join(spec.label(f) for f in spec.required)
+        raise ImportRefused(f"未找到表头：表格前 20 行中没有同时包含“{names}”的一行")
+    automatic = guess(head.row, head.cells, head.samples, spec)
+    refuse_undecided(automatic, spec)
+    return header_from(head, automatic.field_columns()), rest

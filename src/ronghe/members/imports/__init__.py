@@ -17,23 +17,24 @@ from ronghe.accounts.models import User
 from ronghe.core.imports import jobs
 from ronghe.core.models import ImportJob
 from ronghe.core.scope import scoped
+from ronghe.members.imports.columns import SPEC
 from ronghe.members.imports.rows import preview
 from ronghe.members.imports.write import commit
 from ronghe.members.models import Member
 from ronghe.orgs.models import Organization
 
-__all__ = ["KIND", "commit", "imported_members", "preview", "register", "start_import"]
+__all__ = ["KIND", "SPEC", "commit", "imported_members", "preview", "register", "start_import"]
 
 KIND = "members"
 
 
 def register() -> None:
-    """Make the background passes of member-import jobs known to core.imports.jobs."""
-    jobs.register(KIND, preview=preview, commit=commit)
+    """Make the background passes of member-import jobs, and their columns, known to core.imports.jobs."""
+    jobs.register(KIND, preview=preview, commit=commit, columns=SPEC)
 
 
 def start_import(*, upload: UploadedFile[bytes], target: Organization, user: User) -> ImportJob:
-    """Store the upload and queue its preview as a member-import job; ImportRefused if unsafe."""
+    """Store the upload as a member-import job waiting for its column mapping; ImportRefused if unsafe."""
     return jobs.start_import(kind=KIND, upload=upload, target=target, user=user)
 
 

@@ -5,12 +5,14 @@ the vocabularies of the enum columns and the parsers for those cells (pure funct
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 
 from django.db.models import TextChoices
 
 from ronghe.core.imports.errors import CellError
-from ronghe.core.imports.values import clean_text
+from ronghe.core.imports.mapping import Check, ColumnSpec
+from ronghe.core.imports.values import clean_text, parse_date
 from ronghe.members.choices import Education, Gender, MemberStatus, Occupation
 from ronghe.members.services import EDITABLE_FIELDS
 
@@ -102,3 +104,57 @@ def parse_occupation(raw: object) -> str:
     """An Occupation value from its value or label; "" if empty."""
     text = clean_text(raw)
     return _choice(text, Occupation, {}, "职业/人员类别") if text else ""
+
+
+# What a column's values must look like for the mapping to take it as the field its header names
+# (core.imports.mapping). Loose on purpose: a mistyped ID number or date is a row error, not a
+# reason to doubt the column; a column of names under 身份证号 is.
+_ID_SHAPE = re.compile(r"\d{10,18}[Xx]?")
+_PHONE_SHAPE = re.compile(r"\+?[\d\- ()]{7,20}")
+
+
+def _looks_like_id_number(raw: object) -> bool:
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        return raw >= 10**9  # a number cell: the row says it must be text
+    return bool(_ID_SHAPE.fullmatch(clean_text(raw).replace(" ", "")))
+
+
+def _looks_like_date(raw: object) -> bool:
+    try:
+        return parse_date(raw) is not None
+    except CellError:
+        return False
+
+
+def _parses(parse: Callable[[object], str]) -> Callable[[object], bool]:
+    def fits(raw: object) -> bool:
+        try:
+            parse(raw)
+        except CellError:
+            return False
+        return True
+
+    return fits
+
+
+def _looks_like_name(raw: object) -> bool:
+    text = clean_text(raw)
+    return any(ch.isalpha() for ch in text)  # not a number, a date or an ID number
+
+
+def _looks_like_status(raw: object) -> bool:
+    text = clean_text(raw)
+    return text in STATUS_BY_LABEL or text in STATUSES
+
+
+CHECKS: dict[str, Check] = {
+    "name": Check("姓名", _looks_like_name),
+    "id_number": Check("公民身份号码", _looks_like_id_number),
+    "gender": Check("性别", lambda raw: parse_gender(raw) in GENDERS),
+    "education": Check("学历", _parses(parse_education)),
+    "occupation": Check("职业/人员类别", _parses(parse_occupation)),
+    "status": Check("党员状态", _looks_like_status),
+    "phone": Check("电话号码", lambda raw: bool(_PHONE_SHAPE.fullmatch(clean_text(raw)))),
+    **{name: Check("日期", _looks_like_date) for name in DATE_FIELDS},
+}
+SPEC = ColumnSpec(aliases=ALIASES, required=REQUIRED, checks=CHECKS)

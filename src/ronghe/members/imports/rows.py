@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -24,7 +24,7 @@ from ronghe.core.idnumbers import SHANGHAI, IdentifierError, parse_id_number, pa
 from ronghe.core.imports.errors import CellError, RowError
 from ronghe.core.imports.files import formula_cells
 from ronghe.core.imports.jobs import Outcome
-from ronghe.core.imports.reading import Header, locate_header, open_rows
+from ronghe.core.imports.reading import Header, open_mapped
 from ronghe.core.imports.rejected import RejectedWriter
 from ronghe.core.imports.values import clean_text, parse_date
 from ronghe.core.scope import paths_with
@@ -34,7 +34,7 @@ from ronghe.members.imports.columns import (
     DATE_FIELDS,
     GENDERS,
     KEY_COLUMNS,
-    REQUIRED,
+    SPEC,
     STATUS_BY_LABEL,
     STATUSES,
     TEXT_LIMITS,
@@ -361,10 +361,13 @@ def iterate(
     target: Organization,
     user: User | None,
     on_row: Callable[[Header, int, list[object], list[RowError]], None] | None = None,
+    columns: Mapping[str, object] | None = None,
 ) -> Iterator[tuple[Header, list[tuple[MemberRow, Member | None]], list[RowError], int]]:
-    """Stream the file; yield (header, valid rows with their existing member, errors, rows read) per batch."""
-    rows = open_rows(path, kind)
-    header = locate_header(rows, ALIASES, REQUIRED)
+    """Stream the file; yield (header, valid rows with their existing member, errors, rows read) per batch.
+
+    `columns` is the mapping the user confirmed (`ColumnMap.as_json`); without it the automatic rules
+    alone read the header (core.imports.mapping)."""
+    header, rows = open_mapped(path, kind, SPEC, columns)
     formulas = formula_cells(path) if kind == "xlsx" else set()
     orgs = OrgIndex(target, user)
     parse = RowParser(header, orgs, formulas)
@@ -417,13 +420,14 @@ def preview(
     user: User | None,
     progress: Callable[[int], None] | None = None,
     rejected_path: Path | None = None,
+    columns: Mapping[str, object] | None = None,
 ) -> Outcome:
     """Validate every row without writing; optionally write the rejected rows with reasons (.xlsx)."""
     outcome = Outcome()
     writer = RejectedWriter(rejected_path) if rejected_path else None
     try:
         for _header, ok, errors, count in iterate(
-            path, kind, target, user, on_row=writer.add if writer else None
+            path, kind, target, user, on_row=writer.add if writer else None, columns=columns
         ):
             outcome.total = count
             outcome.valid += len(ok)

@@ -8,7 +8,7 @@ each is audited as member.import.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
@@ -22,9 +22,9 @@ from ronghe.core.bulk import Stage, larger_page_cache
 from ronghe.core.idnumbers import mask_id_number, mask_phone
 from ronghe.core.imports.errors import ImportRefused
 from ronghe.core.imports.jobs import Outcome
-from ronghe.core.imports.reading import Header, locate_header, open_rows
+from ronghe.core.imports.reading import Header, open_mapped
 from ronghe.core.readcache import invalidate_home_summary
-from ronghe.members.imports.columns import ALIASES, PLAIN_FIELDS, REQUIRED
+from ronghe.members.imports.columns import PLAIN_FIELDS, SPEC
 from ronghe.members.imports.rows import MemberRow, iterate
 from ronghe.members.models import Member
 from ronghe.members.services import set_sensitive_numbers
@@ -42,6 +42,7 @@ def commit(
     valid_only: bool,
     original_name: str,
     progress: Callable[[int], None] | None = None,
+    columns: Mapping[str, object] | None = None,
 ) -> Outcome:
     """Stage the rows, then apply them in short batches. All-or-nothing unless `valid_only` (a bad row
     leaves the roster untouched); audited as member.import.
@@ -58,6 +59,7 @@ def commit(
             valid_only=valid_only,
             original_name=original_name,
             progress=progress,
+            columns=columns,
         )
     except IntegrityError as exc:
         raise ImportRefused("导入期间有相同公民身份号码的党员被登记，本次未导入任何数据，请重新导入") from exc
@@ -104,6 +106,7 @@ def _commit(
     valid_only: bool,
     original_name: str,
     progress: Callable[[int], None] | None,
+    columns: Mapping[str, object] | None,
 ) -> Outcome:
     """Two steps. Staging: every row is read, checked and, while the import may still go ahead, written
     to the staging area in its final form, a batch per short transaction; nothing of the roster changes.
@@ -118,7 +121,7 @@ def _commit(
             STAGE.clear(key)
             seq = 1
             with _larger_cache():
-                for header, ok, errors, count in iterate(path, kind, target, user):
+                for header, ok, errors, count in iterate(path, kind, target, user, columns=columns):
                     outcome.total = count
                     outcome.invalid.extend(errors)
                     outcome.invalid_rows += len({e.row for e in errors})
@@ -144,7 +147,7 @@ def _commit(
                 progress(total // 2 + done_before[0] * total // max(2 * outcome.valid, 1))
 
         outcome.created, outcome.updated = STAGE.apply(
-            key, _update_fields(path, kind), batch=APPLY_BATCH, progress=applied
+            key, _update_fields(path, kind, columns), batch=APPLY_BATCH, progress=applied
         )
     audit.record(
         "member.import",
@@ -175,10 +178,10 @@ def _present(header: Header) -> list[str]:
     return [f for f in PLAIN_FIELDS if f in header.columns or f in ("gender", "birth_date")]
 
 
-def _update_fields(path: Path, kind: str) -> list[str]:
+def _update_fields(path: Path, kind: str, columns: Mapping[str, object] | None) -> list[str]:
     """What the import changes on a member already registered: the columns the file has, the phone and
     the time (the status is never changed by an import: a different one is a row error)."""
-    header = locate_header(open_rows(path, kind), ALIASES, REQUIRED)
+    header, _rows = open_mapped(path, kind, SPEC, columns)
     return [*_present(header), "phone_encrypted", "phone_masked", "updated_at"]
 
 

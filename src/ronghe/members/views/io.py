@@ -19,13 +19,13 @@ from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core import audit
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.idnumbers import SHANGHAI
-from ronghe.core.imports import jobs
+from ronghe.core.imports import jobs, mapping
 from ronghe.core.imports.errors import ImportRefused
 from ronghe.core.models import ImportJob, ImportStatus
 from ronghe.core.permissions import require
 from ronghe.core.scope import get_for_user_or_404, has_perm_at, require_at
 from ronghe.members import exports, imports
-from ronghe.members.forms import BirthdayForm, CommitForm, ExportForm, ImportForm
+from ronghe.members.forms import BirthdayForm, ColumnsForm, CommitForm, ExportForm, ImportForm
 from ronghe.members.models import Member
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -75,7 +75,7 @@ def import_start(request: AuthenticatedRequest) -> HttpResponse:
         except ImportRefused as exc:
             form.add_error("file", exc.message)
         else:
-            return redirect("member_io:import-job", code=job.code)
+            return redirect("member_io:import-columns", code=job.code)
     recent: list[ImportJob] = []
     if request.method == "GET":
         recent = [
@@ -102,6 +102,8 @@ def import_template(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 def import_job(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     job = _job(request, code)
+    if job.status == ImportStatus.MAPPING:
+        return redirect("member_io:import-columns", code=job.code)
     context = {
         "job": job,
         "errors": job.errors[:ERRORS_SHOWN],
@@ -116,6 +118,56 @@ def import_job(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
         "breadcrumbs": [("导入党员名册", reverse("member_io:import")), (job.original_name, None)],
     }
     return render_page_or_partial(request, "member_io/import_job.html", context, partial="job")
+
+
+HOW = {
+    "label": "按表头识别",
+    "alias": "按表头的别名识别",
+    "remembered": "沿用本组织上次的确认",
+    "chosen": "已选择",
+    "": "未识别",
+}
+
+
+@require("members.import")
+@require_http_methods(["GET", "POST"])
+def import_columns(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    """The mapping step: how each column of the file was understood; the user confirms or changes it,
+    then the check runs with that mapping."""
+    job = _job(request, code)
+    if job.status != ImportStatus.MAPPING:
+        return redirect("member_io:import-job", code=job.code)
+    try:
+        head, columns = jobs.column_step(job)
+    except ImportRefused:
+        return redirect("member_io:import-job", code=job.code)
+    form = ColumnsForm(request.POST or None, columns=columns, spec=imports.SPEC)
+    if request.method == "POST" and form.is_valid():
+        try:
+            jobs.confirm_columns(job=job, choices=form.choices(), user=request.user)
+        except ImportRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("member_io:import-job", code=job.code)
+    rows = [
+        {
+            "column": column,
+            "field": form[f"column_{column.index}"],
+            "samples": [mapping.masked(v) for v in mapping.samples_of(head.samples, column.index)],
+            "how": "待确定" if column.undecided else HOW[column.how],
+            "suggested": imports.SPEC.label(column.suggested) if column.suggested else "",
+        }
+        for column in columns.columns
+    ]
+    context = {
+        "job": job,
+        "form": form,
+        "rows": rows,
+        "header_row": head.row,
+        "undecided": len(columns.undecided()),
+        "breadcrumbs": [("导入党员名册", reverse("member_io:import")), (job.original_name, None)],
+    }
+    return render(request, "member_io/import_columns.html", context, status=400 if form.errors else 200)
 
 
 @require("members.import")

@@ -1,8 +1,12 @@
-"""ronghe import_members FILE --org CODE [--dry-run] [--json] [--valid-only] [--user NAME]
+"""ronghe import_members FILE --org CODE [--map "列名=field" …] [--dry-run] [--json] [--valid-only] [--user NAME]
 
 Import a roster spreadsheet into the organization with the given code (as the API shows it).
 Rows naming no organization go to it; rows naming one are matched inside its subtree. Without
 --user the importer's scope is that subtree; with --user it is the user's members.import scope.
+
+Columns are read by the same automatic rules as the import page (core.imports.mapping); a column
+the rules leave in doubt, or one they cannot match, is named with `--map "列名=field"` (the field's
+code such as id_number, or its label such as 公民身份号码; "列名=不导入" leaves a column out).
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ronghe.accounts.models import User
+from ronghe.core.imports import mapping
 from ronghe.core.imports.errors import ImportRefused
 from ronghe.core.imports.files import check_upload
+from ronghe.core.imports.reading import read_columns
 from ronghe.core.scope import has_perm_at
 from ronghe.members import imports
 from ronghe.orgs.models import Organization
@@ -34,6 +40,13 @@ class Command(BaseCommand):
             "--valid-only", action="store_true", help="只导入有效行（默认有错误则全部不导入）"
         )
         parser.add_argument("--user", help="以该用户的权限范围导入")
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="列名=字段",
+            help='指定某列对应的字段，如 --map "证件号=id_number"；可重复；“列名=不导入”表示不导入该列',
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
@@ -50,8 +63,9 @@ class Command(BaseCommand):
                 raise CommandError("该用户无权向此党组织导入党员")
         try:
             kind = check_upload(path, path.name)
+            columns = _columns(path, kind, options["map"])
             if options["dry_run"]:
-                outcome = imports.preview(path=path, kind=kind, target=target, user=user)
+                outcome = imports.preview(path=path, kind=kind, target=target, user=user, columns=columns)
             else:
                 outcome = imports.commit(
                     path=path,
@@ -60,6 +74,7 @@ class Command(BaseCommand):
                     user=user,
                     valid_only=options["valid_only"],
                     original_name=path.name,
+                    columns=columns,
                 )
         except ImportRefused as exc:
             raise CommandError(exc.message) from exc
@@ -76,3 +91,16 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"导入完成：新增 {outcome.created} 人，更新 {outcome.updated} 人，跳过错误 {outcome.invalid_rows} 行"
             )
+
+
+def _columns(path: Path, kind: str, options: list[str]) -> dict[str, object] | None:
+    """The mapping with the --map choices applied over the automatic rules (None without --map: the
+    passes apply the rules themselves, refusing a column in doubt)."""
+    if not options:
+        return None
+    named = [option.partition("=")[0] for option in options]
+    head, guessed = read_columns(path, kind, imports.SPEC, extra=named)
+    choices = mapping.parse_map_options(options, head.cells, imports.SPEC)
+    chosen = mapping.choose(guessed, choices, imports.SPEC)
+    mapping.refuse_undecided(chosen, imports.SPEC)
+    return chosen.as_json()
