@@ -26,7 +26,14 @@ if TYPE_CHECKING:
 # user holds the permission somewhere; "public" shows to everyone signed in; "self.member" needs
 # `self.view` and a linked 党员 record (self-service pages). Entries whose URL does not exist are skipped.
 NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
-    ("", [("工作台", "home:home", "public"), ("通知公告", "notices:notice-list", "self.view")]),
+    (
+        "",
+        [
+            ("工作台", "home:home", "public"),
+            ("通知公告", "notices:notice-list", "self.view"),
+            ("我的导出", "exports:job-list", "public"),
+        ],
+    ),
     (
         "党组织与党员",
         [
