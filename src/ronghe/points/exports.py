@@ -4,8 +4,11 @@ text with a leading apostrophe: core.spreadsheets)."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from typing import IO, Any
 
 import xlsxwriter
+from django.db.models import QuerySet
 
 from ronghe.core.spreadsheets import safe_cells
 from ronghe.members.models import Member
@@ -18,7 +21,7 @@ BATCH = 2000
 LINKS_PER_SHEET = 65_530
 
 
-def _workbook(buffer: io.BytesIO) -> xlsxwriter.Workbook:
+def _workbook(buffer: IO[bytes]) -> xlsxwriter.Workbook:
     return xlsxwriter.Workbook(
         buffer, {"strings_to_formulas": False, "strings_to_urls": False, "constant_memory": True}
     )
@@ -34,15 +37,64 @@ def entry_url_prefix(base_url: str) -> str:
     )
 
 
-def ledger_xlsx(org: Organization, year: int, base_url: str = "") -> bytes:
-    """Sheet 1: one row per member (total, grade, each dimension); sheet 2: every ledger entry,
-    each with a link to its source page (积分来源)."""
-    buffer = io.BytesIO()
-    wb = _workbook(buffer)
-    bold = wb.add_format({"bold": True})
-    years = MemberYear.objects.filter(year=year, organization__path__startswith=org.path).select_related(
-        "member", "organization", "scheme"
+LEDGER = "points.ledger"  # the export kind (core.exports.jobs), registered in PointsConfig.ready
+
+
+def _ledger_years(org: Organization, year: int) -> QuerySet[MemberYear]:
+    return MemberYear.objects.filter(year=year, organization__path__startswith=org.path)
+
+
+def _ledger_entries(org: Organization, year: int) -> QuerySet[PointsEntry]:
+    return PointsEntry.objects.filter(year=year, member__organization__path__startswith=org.path)
+
+
+def ledger_rows(*, target: Organization, params: dict[str, Any]) -> int:
+    """Rows of the ledger of `target` (both sheets): what decides whether it is built in the background."""
+    year = int(params["year"])
+    return _ledger_years(target, year).count() + _ledger_entries(target, year).count()
+
+
+def ledger_filename(*, target: Organization, params: dict[str, Any]) -> str:
+    return f"{target.name}{params['year']}年度积分台账.xlsx"
+
+
+def build_ledger(
+    *,
+    target: Organization,
+    user: object,
+    params: dict[str, Any],
+    out: IO[bytes],
+    progress: Callable[[int], None],
+) -> None:
+    """The ledger export as core.exports.jobs builds it: `params` holds the year and the site address."""
+    write_ledger(out, target, int(params["year"]), str(params.get("base_url", "")), progress=progress)
+
+
+def register_ledger_export() -> None:
+    from ronghe.core.exports import jobs
+
+    jobs.register(
+        LEDGER,
+        perm="points.view",
+        event="points.ledger_exported",
+        rows=ledger_rows,
+        filename=ledger_filename,
+        build=build_ledger,
     )
+
+
+def write_ledger(
+    out: IO[bytes],
+    org: Organization,
+    year: int,
+    base_url: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Sheet 1: one row per member (total, grade, each dimension); sheet 2: every ledger entry,
+    each with a link to its source page (积分来源). `progress` hears the rows written so far."""
+    wb = _workbook(out)
+    bold = wb.add_format({"bold": True})
+    years = _ledger_years(org, year).select_related("member", "organization", "scheme")
     first = years.first()
     dims = queries.dimension_names(first.scheme if first else None)
     ws = wb.add_worksheet("年度积分")
@@ -66,12 +118,15 @@ def ledger_xlsx(org: Organization, year: int, base_url: str = "") -> bytes:
             ),
         )
         row += 1
+    done = len(rows)
+    if progress:
+        progress(done)
     ws2 = wb.add_worksheet("积分明细")
     ws2.write_row(0, 0, ["党组织", "姓名", "日期", "维度", "指标", "分值", "来源", "说明", "来源链接"], bold)
     prefix = entry_url_prefix(base_url)
     row = 1
     entries = (
-        PointsEntry.objects.filter(year=year, member__organization__path__startswith=org.path)
+        _ledger_entries(org, year)
         .select_related("member__organization", "indicator__dimension")
         .order_by("member__organization__path", "member__name", "occurred_on", "id")
     )
@@ -100,6 +155,8 @@ def ledger_xlsx(org: Organization, year: int, base_url: str = "") -> bytes:
             # the county ledger lost their link): past it the address is written as text, said below.
             ws2.write_string(row, 8, url)
         row += 1
+        if progress:
+            progress(done + row - 1)
     if row - 1 > LINKS_PER_SHEET:
         ws2.write_string(
             row + 1,
@@ -108,7 +165,6 @@ def ledger_xlsx(org: Organization, year: int, base_url: str = "") -> bytes:
             "复制到浏览器即可打开。",
         )
     wb.close()
-    return buffer.getvalue()
 
 
 def statement_xlsx(member: Member, year: int) -> bytes:
