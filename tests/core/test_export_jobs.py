@@ -242,3 +242,18 @@ def test_the_list_polls_only_while_a_job_is_running(client_for, cast, register, 
     fragment = client.get(reverse("exports:job-list"), headers={"HX-Request": "true"}).content.decode()
     assert "hx-trigger" not in fragment
     assert "完成" in fragment
+
+
+def test_a_second_click_while_queued_returns_the_same_job(cast, register, queue_only):
+    # given
+    kind = register()
+    first = jobs.request_export(kind=kind, target=cast.branch_a, user=cast.secretary_a, params={"rows": 3})
+
+    # when
+    again = jobs.request_export(kind=kind, target=cast.branch_a, user=cast.secretary_a, params={"rows": 3})
+    other = jobs.request_export(kind=kind, target=cast.branch_a, user=cast.secretary_a, params={"rows": 4})
+
+    # then
+    assert again.pk == first.pk
+    assert other.pk != first.pk
+    assert ExportJob.objects.count() == 2

@@ -119,12 +119,19 @@ def keep_files_for() -> timedelta:
 def request_export(
     *, kind: str, target: OrgNode, user: Actor, params: dict[str, Any], rows: int | None = None
 ) -> ExportJob:
-    """Queue export `kind` of `target` for `user`; 403 (PermissionDenied) without its permission there."""
+    """Queue export `kind` of `target` for `user` (or return the same export already queued or running);
+    403 (PermissionDenied) without its permission there."""
     from django.core.exceptions import PermissionDenied
 
     spec = exporter(kind)
     if user.pk is None or not has_perm_at(user, spec.perm, target.path):
         raise PermissionDenied("您没有导出该范围数据的权限")
+    waiting = ExportJob.objects.filter(
+        requested_by_id=user.pk, kind=kind, organization_id=target.pk, state__in=RUNNING
+    )
+    for job in waiting:
+        if job.parameters == params:
+            return job  # a second click while the first is on its way: the same job, not a second file
     total = spec.rows(target=target, params=params) if rows is None else rows
     with transaction.atomic():
         job = ExportJob.objects.create(
