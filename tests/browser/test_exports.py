@@ -32,9 +32,10 @@ def test_secretary_exports_a_big_ledger_in_the_background(journey, cast, setting
         )
     journey.login(cast.secretary_a)
     journey.goto("/points/ranking/")
+    journey.screenshot("export-ranking-button")
 
     # when: the export button
-    journey.page.get_by_role("link", name="导出台账").click()
+    journey.page.get_by_role("button", name="导出台账").click()
 
     # then: the job page, queued, polling
     journey.page.wait_for_selector("#export-progress")

@@ -46,8 +46,8 @@ def test_a_scope_over_the_threshold_is_queued_and_downloaded_from_its_job_page(
     client = client_for(cast.secretary_a)
 
     # when
-    response = client.get(
-        reverse("points:ledger-export", kwargs={"code": cast.branch_a.code}), {"year": YEAR}
+    response = client.post(
+        reverse("points:ledger-export", kwargs={"code": cast.branch_a.code}) + f"?year={YEAR}"
     )
 
     # then: no file in the answer, but a job, and the user is sent to it
@@ -72,13 +72,31 @@ def test_a_scope_over_the_threshold_is_queued_and_downloaded_from_its_job_page(
     assert AuditEntry.objects.filter(event="points.ledger_exported").count() == 1
 
 
+def test_a_plain_link_to_a_big_ledger_asks_before_queuing(client_for, cast, three_entries, settings):
+    # given
+    settings.RONGHE_EXPORT_BACKGROUND_ROWS = 3
+
+    # when: a GET (a bookmarked link, or a forged cross-site request)
+    response = client_for(cast.secretary_a).get(
+        reverse("points:ledger-export", kwargs={"code": cast.branch_a.code}), {"year": YEAR}
+    )
+
+    # then: a page with a POST button, and nothing queued
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "数据较多（约 4 行），将在后台生成" in body
+    assert 'id="export-confirm"' in body
+    assert "csrfmiddlewaretoken" in body
+    assert not ExportJob.objects.exists()
+
+
 def test_a_scope_at_the_threshold_downloads_at_once(client_for, cast, three_entries, settings):
     # given
     settings.RONGHE_EXPORT_BACKGROUND_ROWS = 4
 
-    # when
-    response = client_for(cast.secretary_a).get(
-        reverse("points:ledger-export", kwargs={"code": cast.branch_a.code}), {"year": YEAR}
+    # when: the button (a POST form)
+    response = client_for(cast.secretary_a).post(
+        reverse("points:ledger-export", kwargs={"code": cast.branch_a.code}) + f"?year={YEAR}"
     )
 
     # then
@@ -94,7 +112,7 @@ def test_a_background_ledger_past_the_link_limit_keeps_every_source_as_text(
     settings.RONGHE_EXPORT_BACKGROUND_ROWS = 0
     monkeypatch.setattr(exports, "LINKS_PER_SHEET", 2)
     client = client_for(cast.secretary_a)
-    client.get(reverse("points:ledger-export", kwargs={"code": cast.branch_a.code}), {"year": YEAR})
+    client.post(reverse("points:ledger-export", kwargs={"code": cast.branch_a.code}) + f"?year={YEAR}")
     job = ExportJob.objects.get(state=ExportState.DONE)
 
     # when
@@ -117,8 +135,8 @@ def test_a_background_ledger_past_the_link_limit_keeps_every_source_as_text(
 
 def test_an_outsider_cannot_queue_a_ledger_of_another_subtree(client_for, cast, three_entries, settings):
     settings.RONGHE_EXPORT_BACKGROUND_ROWS = 0
-    response = client_for(cast.outsider_b).get(
-        reverse("points:ledger-export", kwargs={"code": cast.branch_a.code}), {"year": YEAR}
+    response = client_for(cast.outsider_b).post(
+        reverse("points:ledger-export", kwargs={"code": cast.branch_a.code}) + f"?year={YEAR}"
     )
     assert response.status_code == 404
     assert not ExportJob.objects.exists()

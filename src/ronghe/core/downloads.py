@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 
 from ronghe.core import audit
@@ -31,12 +31,17 @@ def generated(content: bytes, content_type: str, filename: str) -> HttpResponse:
 def export_response(request: HttpRequest, kind: str, target: OrgNode, params: dict[str, Any]) -> HttpResponse:
     """The answer to an export button of a registered kind (`core.exports.jobs.register`): a file of at
     most RONGHE_EXPORT_BACKGROUND_ROWS rows is built now and sent (audited with the kind's event);
-    a bigger one is queued and the user is sent to its page on 我的导出. The caller checked scope."""
+    a bigger one is queued (on POST; a GET shows a page that asks first) and the user is sent to its
+    page on 我的导出. The caller checked scope."""
     from ronghe.core.exports import jobs
 
     spec = jobs.exporter(kind)
     rows = spec.rows(target=target, params=params)
     if rows > jobs.background_rows():
+        if request.method != "POST":
+            # queuing a job changes state: a plain link (or a forged cross-site GET) only asks first
+            context = {"rows": rows, "title": spec.filename(target=target, params=params)}
+            return render(request, "core/export_confirm.html", context)
         job = jobs.request_export(kind=kind, target=target, user=request.user, params=params, rows=rows)
         messages.info(request, f"数据较多（约 {rows} 行），已转为后台导出，完成后可在“我的导出”下载")
         return redirect("exports:job-detail", code=job.code)
