@@ -257,3 +257,18 @@ def test_a_second_click_while_queued_returns_the_same_job(cast, register, queue_
     assert again.pk == first.pk
     assert other.pk != first.pk
     assert ExportJob.objects.count() == 2
+
+
+def test_a_requester_who_lost_the_permission_can_no_longer_download(client_for, cast, register):
+    # given: secretary A's finished export, then A's role withdrawn
+    job = jobs.request_export(
+        kind=register(), target=cast.branch_a, user=cast.secretary_a, params={"rows": 3}
+    )
+    cast.secretary_a.role_assignments.all().delete()
+
+    # when
+    response = client_for(cast.secretary_a).get(reverse("exports:job-download", kwargs={"code": job.code}))
+
+    # then
+    assert response.status_code == 404
+    assert not AuditEntry.objects.filter(event="points.ledger_exported").exists()

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -121,8 +122,6 @@ def request_export(
 ) -> ExportJob:
     """Queue export `kind` of `target` for `user` (or return the same export already queued or running);
     403 (PermissionDenied) without its permission there."""
-    from django.core.exceptions import PermissionDenied
-
     spec = exporter(kind)
     if user.pk is None or not has_perm_at(user, spec.perm, target.path):
         raise PermissionDenied("您没有导出该范围数据的权限")
