@@ -272,3 +272,21 @@ def test_a_requester_who_lost_the_permission_can_no_longer_download(client_for, 
     # then
     assert response.status_code == 404
     assert not AuditEntry.objects.filter(event="points.ledger_exported").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_queue_and_db_worker_build_the_file(cast, register, settings):
+    # given: the production queue (django-tasks' database backend)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    job = jobs.request_export(
+        kind=register(), target=cast.branch_a, user=cast.secretary_a, params={"rows": 3}
+    )
+    assert ExportJob.objects.get(pk=job.pk).state == ExportState.QUEUED
+
+    # when: `ronghe db_worker` takes what is queued
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    # then
+    job.refresh_from_db()
+    assert job.state == ExportState.DONE
+    assert jobs.file_path(job) is not None
