@@ -272,6 +272,8 @@ def test_a_requester_who_lost_the_permission_can_no_longer_download(client_for, 
     # then
     assert response.status_code == 404
     assert not AuditEntry.objects.filter(event="points.ledger_exported").exists()
+    page = client_for(cast.secretary_a).get(reverse("exports:job-detail", kwargs={"code": job.code}))
+    assert "您已没有该范围的导出权限，不能下载此文件" in page.content.decode()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -44,9 +44,11 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def job_detail(request: HttpRequest, code: UUID) -> HttpResponse:
     job = _job(request, code)
+    kept = jobs.file_path(job) is not None
     context = {
         "job": job,
-        "can_download": jobs.file_path(job) is not None and jobs.may_download(job, request.user),
+        "can_download": kept and jobs.may_download(job, request.user),
+        "withdrawn": kept and not jobs.may_download(job, request.user),
         "keep_hours": int(jobs.keep_files_for().total_seconds() // 3600),
         "breadcrumbs": [("我的导出", reverse("exports:job-list")), (job.title, None)],
     }
