@@ -293,6 +293,10 @@ RONGHE_UPLOAD_MAX_BYTES = env_int("RONGHE_UPLOAD_MAX_MB", 20) * 1024 * 1024
 # (it beats every 10 s) failed: its worker died, and the page offers to retry or cancel it.
 RONGHE_IMPORT_FILE_HOURS = env_int("RONGHE_IMPORT_FILE_HOURS", 24)
 RONGHE_IMPORT_STALE_MINUTES = env_int("RONGHE_IMPORT_STALE_MINUTES", 2)
+# Exports of more rows than this are built by the task worker and downloaded from 我的导出; their files
+# (personal data) are deleted this many hours after they were made (`ronghe import_maintenance`).
+RONGHE_EXPORT_BACKGROUND_ROWS = env_int("RONGHE_EXPORT_BACKGROUND_ROWS", 5000)
+RONGHE_EXPORT_FILE_HOURS = env_int("RONGHE_EXPORT_FILE_HOURS", 24)
 RONGHE_CLAIM_PHOTO_MAX_BYTES = env_int("RONGHE_CLAIM_PHOTO_MAX_MB", 5) * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": os.environ.get("RONGHE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}

@@ -12,13 +12,13 @@ def labels(response):
 
 def test_auditor_sees_the_home_page_and_the_audit_log_only(client_for, cast):
     response = client_for(cast.auditor).get(reverse("home:home"))
-    assert labels(response) == {"": ["工作台"], "系统管理": ["审计日志"]}
+    assert labels(response) == {"": ["工作台", "我的导出"], "系统管理": ["审计日志"]}
 
 
 def test_member_sees_own_points_pages_only(client_for, cast):
     response = client_for(cast.member_a).get(reverse("home:home"))
     assert labels(response) == {
-        "": ["工作台", "通知公告"],  # 通知公告 reach every member (issue 16)
+        "": ["工作台", "通知公告", "我的导出"],  # 通知公告 reach every member (issue 16)
         "党员积分": ["我的积分", "我的申报"],
         "党费": ["我的党费"],
         "学习教育": ["我的学习"],

@@ -40,6 +40,7 @@ EVENTS: dict[str, str] = {
     "backup.created": "创建备份",
     "backup.restored": "恢复备份",
     "crypto.rotate_keys": "轮换加密密钥",
+    "export.requested": "申请后台导出",
     "evidence.attach": "上传佐证材料",
     "evidence.download": "下载佐证材料",
     "evidence.remove": "删除佐证材料",

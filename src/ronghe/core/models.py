@@ -198,3 +198,63 @@ class ColumnMemory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}：{'、'.join(map(str, self.headers))}"
+
+
+class ExportState(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "进行中"
+    DONE = "done", "完成"
+    FAILED = "failed", "失败"
+
+
+class ExportJob(models.Model):
+    """One export too big to build during a page view, built by the task worker (`core.exports.jobs`).
+
+    The file is kept under DATA_DIR/exports with a generated name, mode 0600, downloaded only by the
+    user who asked for it (while they still hold the export's permission at `organization`), and
+    deleted RONGHE_EXPORT_FILE_HOURS after it was made (`ronghe import_maintenance`).
+    """
+
+    scope_org_field = "organization"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField("导出类型", max_length=40)
+    title = models.CharField("名称", max_length=200)
+    parameters = models.JSONField("参数", default=dict, blank=True)
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="范围"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="申请人"
+    )
+    state = models.CharField("状态", max_length=10, choices=ExportState.choices, default=ExportState.QUEUED)
+    processed_rows = models.PositiveIntegerField("已处理行数", default=0)
+    total_rows = models.PositiveIntegerField("总行数", default=0)
+    stored_name = models.CharField(max_length=80, blank=True)
+    file_size = models.PositiveBigIntegerField("文件大小", default=0)
+    message = models.TextField("说明", blank=True)
+    heartbeat_at = models.DateTimeField("最近进展", null=True, blank=True)
+    created_at = models.DateTimeField("申请时间", auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["requested_by", "-created_at"], name="core_export_user_idx")]
+        verbose_name = "导出任务"
+        verbose_name_plural = "导出任务"
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.get_state_display()}）"
+
+    def audit_org_path(self) -> str:
+        return self.organization.path
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in (ExportState.QUEUED, ExportState.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, self.processed_rows * 100 // self.total_rows)

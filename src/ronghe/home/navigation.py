@@ -32,6 +32,7 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
             ("工作台", "home:home", "public"),
             ("数据看板", "home:dashboard", "orglife.view"),
             ("通知公告", "notices:notice-list", "self.view"),
+            ("我的导出", "exports:job-list", "public"),
         ],
     ),
     (

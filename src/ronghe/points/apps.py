@@ -11,3 +11,7 @@ class PointsConfig(AppConfig):
         from ronghe.core.scoring.editing import register_purpose
 
         register_purpose(SchemePurpose.MEMBER_POINTS, permission="points.manage_scheme", noun="积分方案")
+
+        from ronghe.points.exports import register_ledger_export
+
+        register_ledger_export()  # the 积分台账 export (core.exports.jobs kind "points.ledger")

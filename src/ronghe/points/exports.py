@@ -4,10 +4,13 @@ text with a leading apostrophe: core.spreadsheets)."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from typing import IO, Any
 
 import xlsxwriter
+from django.db.models import QuerySet
 
-from ronghe.core.spreadsheets import safe_cells
+from ronghe.core.spreadsheets import ContinuedSheets, safe_cells
 from ronghe.members.models import Member
 from ronghe.orgs.models import Organization
 from ronghe.points import queries
@@ -16,9 +19,13 @@ from ronghe.points.models import MemberYear, PointsEntry
 BATCH = 2000
 # Excel's limit of hyperlinks in one worksheet (xlsxwriter refuses more, with a warning only).
 LINKS_PER_SHEET = 65_530
+LINKS_NOTE = (
+    "说明：Excel 每个工作表最多保存 {limit} 个超链接，第 {first} 行起的“来源链接”以网址文字给出，"
+    "复制到浏览器即可打开。"
+)
 
 
-def _workbook(buffer: io.BytesIO) -> xlsxwriter.Workbook:
+def _workbook(buffer: IO[bytes]) -> xlsxwriter.Workbook:
     return xlsxwriter.Workbook(
         buffer, {"strings_to_formulas": False, "strings_to_urls": False, "constant_memory": True}
     )
@@ -34,81 +41,120 @@ def entry_url_prefix(base_url: str) -> str:
     )
 
 
-def ledger_xlsx(org: Organization, year: int, base_url: str = "") -> bytes:
-    """Sheet 1: one row per member (total, grade, each dimension); sheet 2: every ledger entry,
-    each with a link to its source page (积分来源)."""
-    buffer = io.BytesIO()
-    wb = _workbook(buffer)
-    bold = wb.add_format({"bold": True})
-    years = MemberYear.objects.filter(year=year, organization__path__startswith=org.path).select_related(
-        "member", "organization", "scheme"
+LEDGER = "points.ledger"  # the export kind (core.exports.jobs), registered in PointsConfig.ready
+
+
+def _ledger_years(org: Organization, year: int) -> QuerySet[MemberYear]:
+    return MemberYear.objects.filter(year=year, organization__path__startswith=org.path)
+
+
+def _ledger_entries(org: Organization, year: int) -> QuerySet[PointsEntry]:
+    return PointsEntry.objects.filter(year=year, member__organization__path__startswith=org.path)
+
+
+def ledger_rows(*, target: Organization, params: dict[str, Any]) -> int:
+    """Rows of the ledger of `target` (both sheets): what decides whether it is built in the background."""
+    year = int(params["year"])
+    return _ledger_years(target, year).count() + _ledger_entries(target, year).count()
+
+
+def ledger_filename(*, target: Organization, params: dict[str, Any]) -> str:
+    return f"{target.name}{params['year']}年度积分台账.xlsx"
+
+
+def build_ledger(
+    *,
+    target: Organization,
+    user: object,
+    params: dict[str, Any],
+    out: IO[bytes],
+    progress: Callable[[int], None],
+) -> None:
+    """The ledger export as core.exports.jobs builds it: `params` holds the year and the site address."""
+    write_ledger(out, target, int(params["year"]), str(params.get("base_url", "")), progress=progress)
+
+
+def register_ledger_export() -> None:
+    from ronghe.core.exports import jobs
+
+    jobs.register(
+        LEDGER,
+        perm="points.view",
+        event="points.ledger_exported",
+        rows=ledger_rows,
+        filename=ledger_filename,
+        build=build_ledger,
     )
+
+
+def write_ledger(
+    out: IO[bytes],
+    org: Organization,
+    year: int,
+    base_url: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Sheet 1: one row per member (total, grade, each dimension); sheet 2: every ledger entry,
+    each with a link to its source page (积分来源). `progress` hears the rows written so far.
+    Nothing is lost at Excel's limits: past 65,530 links a sheet the address is text, past a sheet's
+    rows the rows go on in "积分明细（续2）" (core.spreadsheets.ContinuedSheets), each said in the file."""
+    wb = _workbook(out)
+    bold = wb.add_format({"bold": True})
+    years = _ledger_years(org, year).select_related("member", "organization", "scheme")
     first = years.first()
     dims = queries.dimension_names(first.scheme if first else None)
-    ws = wb.add_worksheet("年度积分")
     header = ["党组织", "姓名", "总积分", "等次", *[name for _, name in dims]]
-    ws.write_row(0, 0, header, bold)
-    row = 1
-    rows = list(years.order_by("organization__path", "-total", "member__name"))
-    for r in rows:
+    summary = ContinuedSheets(wb, "年度积分", header, bold)
+    done = 0
+    for r in years.order_by("organization__path", "-total", "member__name").iterator(chunk_size=BATCH):
         scores = r.dimension_points()
-        ws.write_row(
-            row,
-            0,
-            safe_cells(
-                [
-                    r.organization.name,
-                    r.member.name,
-                    float(r.total),
-                    r.grade,
-                    *[float(scores.get(c, 0)) for c, _ in dims],
-                ]
-            ),
+        summary.write(
+            [
+                r.organization.name,
+                r.member.name,
+                float(r.total),
+                r.grade,
+                *[float(scores.get(c, 0)) for c, _ in dims],
+            ]
         )
-        row += 1
-    ws2 = wb.add_worksheet("积分明细")
-    ws2.write_row(0, 0, ["党组织", "姓名", "日期", "维度", "指标", "分值", "来源", "说明", "来源链接"], bold)
+        done += 1
+    summary.close()
+    if progress:
+        progress(done)
+    header = ["党组织", "姓名", "日期", "维度", "指标", "分值", "来源", "说明", "来源链接"]
+    detail = ContinuedSheets(wb, "积分明细", header, bold)
     prefix = entry_url_prefix(base_url)
-    row = 1
     entries = (
-        PointsEntry.objects.filter(year=year, member__organization__path__startswith=org.path)
+        _ledger_entries(org, year)
         .select_related("member__organization", "indicator__dimension")
         .order_by("member__organization__path", "member__name", "occurred_on", "id")
     )
     for e in entries.iterator(chunk_size=BATCH):
-        ws2.write_row(
-            row,
-            0,
-            safe_cells(
-                [
-                    e.member.organization.name,
-                    e.member.name,
-                    e.occurred_on.isoformat(),
-                    e.indicator.dimension.name,
-                    e.indicator.name,
-                    float(e.points),
-                    e.get_source_type_display(),
-                    e.note,
-                ]
-            ),
+        detail.write(
+            [
+                e.member.organization.name,
+                e.member.name,
+                e.occurred_on.isoformat(),
+                e.indicator.dimension.name,
+                e.indicator.name,
+                float(e.points),
+                e.get_source_type_display(),
+                e.note,
+            ]
         )
         url = f"{prefix}{e.code}/"
-        if row <= LINKS_PER_SHEET:
-            ws2.write_url(row, 8, url, string="查看来源")
+        if detail.sheet_rows <= LINKS_PER_SHEET:
+            detail.sheet.write_url(detail.row, 8, url, string="查看来源")
         else:
             # Excel keeps at most 65,530 hyperlinks a sheet and drops the rest silently (35,800 rows of
             # the county ledger lost their link): past it the address is written as text, said below.
-            ws2.write_string(row, 8, url)
-        row += 1
-    if row - 1 > LINKS_PER_SHEET:
-        ws2.write_string(
-            row + 1,
-            0,
-            f"说明：Excel 每个工作表最多保存 {LINKS_PER_SHEET} 个超链接，第 {LINKS_PER_SHEET + 2} 行起的“来源链接”以网址文字给出，"
-            "复制到浏览器即可打开。",
-        )
+            detail.sheet.write_string(detail.row, 8, url)
+            detail.note(LINKS_NOTE.format(limit=LINKS_PER_SHEET, first=LINKS_PER_SHEET + 2))
+        done += 1
+        if progress:
+            progress(done)
+    detail.close()
     wb.close()
-    return buffer.getvalue()
 
 
 def statement_xlsx(member: Member, year: int) -> bytes:

@@ -44,7 +44,7 @@ from django.db import (
     connections,
     transaction,
 )
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_tasks import task
 
@@ -142,7 +142,12 @@ def importer(kind: str) -> Importer:
 
 def storage_dir() -> Path:
     """Uploads and rejected-row files live outside the web root, under generated names, 0700."""
-    directory = Path(settings.DATA_DIR) / "imports"
+    return private_dir("imports")
+
+
+def private_dir(name: str) -> Path:
+    """DATA_DIR/`name`, readable by this account only (0700): files of personal data (imports, exports)."""
+    directory = Path(settings.DATA_DIR) / name
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     if directory.stat().st_mode & 0o077:
         directory.chmod(0o700)  # made by an earlier version with the umask's 0755
@@ -340,28 +345,28 @@ def _beat_aside(job_id: int, count: int, now: datetime) -> bool:
         side.close()
 
 
-class _Heartbeat:
-    """Beats the job's `heartbeat_at` every HEARTBEAT_SECONDS from a thread with its own database
-    connection, so a long step (a big sheet opened, a batch applied) never looks like a dead worker,
-    and a killed worker's job stops beating at once. A beat that cannot be written is skipped."""
+class Heartbeat:
+    """Beats `heartbeat_at` of the running job in `running` (a one-row queryset, e.g. the job filtered by
+    its running states) every HEARTBEAT_SECONDS from a thread with its own database connection, so a
+    long step (a big sheet opened, a batch applied, a big export written) never looks like a dead
+    worker, and a killed worker's job stops beating at once. A beat that cannot be written is skipped.
+    Import and export jobs share it."""
 
-    def __init__(self, job_id: int) -> None:
-        self.job_id = job_id
+    def __init__(self, running: QuerySet[Any]) -> None:
+        self.running = running
         self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, name=f"import-heartbeat-{job_id}", daemon=True)
+        self.thread = threading.Thread(target=self._run, name="job-heartbeat", daemon=True)
 
     def _run(self) -> None:
         try:
             while not self.stop.wait(HEARTBEAT_SECONDS):
                 # the database busy or gone: the next beat tries again
                 with contextlib.suppress(DatabaseError):
-                    ImportJob.objects.filter(pk=self.job_id, status__in=RUNNING).update(
-                        heartbeat_at=timezone.now()
-                    )
+                    self.running.update(heartbeat_at=timezone.now())
         finally:
             connections.close_all()  # this thread's own connections
 
-    def __enter__(self) -> _Heartbeat:
+    def __enter__(self) -> Heartbeat:
         self.thread.start()
         return self
 
@@ -372,7 +377,7 @@ class _Heartbeat:
 
 @task()
 def run_import(job_id: int, phase: str) -> None:
-    with _Heartbeat(job_id):
+    with Heartbeat(ImportJob.objects.filter(pk=job_id, status__in=RUNNING)):
         _run_import(job_id, phase)
 
 

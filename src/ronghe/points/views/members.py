@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core import audit
-from ronghe.core.downloads import DOCX, XLSX, generated
+from ronghe.core.downloads import DOCX, XLSX, export_response, generated
 from ronghe.core.errors import DomainError, add_to_form
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
@@ -182,10 +182,8 @@ def ranking(request: AuthenticatedRequest) -> HttpResponse:
 @require("points.view")
 def ledger_export(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     org = get_for_user_or_404(Organization, request.user, perm="points.view", code=code)
-    year = requested_year(request)
-    content = exports.ledger_xlsx(org, year, base_url=request.build_absolute_uri("/"))
-    audit.record("points.ledger_exported", obj=org, changes={"year": year})
-    return generated(content, XLSX, f"{org.name}{year}年度积分台账.xlsx")
+    params = {"year": requested_year(request), "base_url": request.build_absolute_uri("/")}
+    return export_response(request, exports.LEDGER, org, params)  # a big scope: a background job
 
 
 @require("self.view")
