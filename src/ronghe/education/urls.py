@@ -1,5 +1,6 @@
 from django.urls import path
 
+from ronghe.education.views import external as ev
 from ronghe.education.views import hours as hv
 from ronghe.education.views import training as tv
 
@@ -16,6 +17,11 @@ urlpatterns = [
     path("c/<str:code>/", tv.checkin_page, name="checkin"),
     path("hours/", hv.hours_overview, name="hours"),
     path("me/", hv.my_learning, name="my-learning"),
+    path("me/external/new/", ev.external_create, name="external-create"),
+    path("external/", ev.external_review, name="external-review"),
+    path("external/<uuid:code>/", ev.external_detail, name="external-detail"),
+    path("external/<uuid:code>/decide/", ev.external_decide, name="external-decide"),
+    path("external/<uuid:code>/withdraw/", ev.external_withdraw, name="external-withdraw"),
     path("policy/", hv.policy_page, name="policy"),
     path("staffing/", hv.staffing_page, name="staffing"),
     path("xuexi/", hv.study_ranking, name="study-ranking"),
