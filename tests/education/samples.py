@@ -96,3 +96,19 @@ routes.SELF_SERVICE.update(
         "education:external-withdraw",
     }
 )
+
+
+def sample_ceremony(cast):  # noqa: ANN001
+    """A 政治生日 ceremony of A's branch with 张甲."""
+    if getattr(cast, "_education_ceremony", None) is None:
+        member = cast.member_a_record
+        cast._education_ceremony = services.hold_birthday_ceremony(
+            actor=cast.secretary_a,
+            organization=cast.branch_a,
+            held_on=timezone.localdate().replace(year=2025, month=member.joined_on.month, day=1),
+            members=[member],
+        )
+    return cast._education_ceremony
+
+
+url_sample("education:birthday-detail")(lambda cast: {"code": sample_ceremony(cast).code})

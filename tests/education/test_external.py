@@ -38,7 +38,13 @@ def _pdf(name: str = "结业证书.pdf") -> SimpleUploadedFile:
             date(2026, 6, 1),
             ("学时不能超过每天 8 学时（共 1 天，最多 8 学时）", "hours"),
         ),
-        ("end before start", "2", date(2026, 6, 2), date(2026, 6, 1), ("结束日期不能早于开始日期", "ends_on")),
+        (
+            "end before start",
+            "2",
+            date(2026, 6, 2),
+            date(2026, 6, 1),
+            ("结束日期不能早于开始日期", "ends_on"),
+        ),
         (
             "in the future",
             "2",

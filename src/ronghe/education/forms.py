@@ -56,3 +56,10 @@ class ExternalTrainingForm(StyledForm):
 class ExternalDecisionForm(StyledForm):
     action = forms.ChoiceField(choices=[("approve", "通过"), ("reject", "退回")], label="审核结果")
     comment = forms.CharField(label="审核意见", required=False, max_length=200)
+
+
+class BirthdayForm(StyledForm):
+    held_on = forms.DateField(label="仪式日期", widget=forms.DateInput(attrs={"type": "date"}))
+    oath_retaken = forms.BooleanField(label="重温入党誓词", required=False, initial=True)
+    note = forms.CharField(label="说明", max_length=200, required=False)
+    photo = forms.FileField(label="仪式照片（JPG、PNG）", required=False)

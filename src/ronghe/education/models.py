@@ -197,3 +197,34 @@ class ExternalTraining(models.Model):
 
     def audit_org_path(self) -> str:
         return self.member.organization.path
+
+
+class BirthdayCeremony(models.Model):
+    """The month's 政治生日 ceremony of an organization: the members whose 入党 anniversary falls in the
+    month, whether they retook the oath (重温入党誓词); the photo is `core.evidence` (rules.BIRTHDAY_KIND)."""
+
+    scope_org_field = "organization"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="党组织"
+    )
+    held_on = models.DateField("仪式日期")
+    oath_retaken = models.BooleanField("重温入党誓词", default=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    attendees = models.ManyToManyField("members.Member", related_name="+", verbose_name="过政治生日的党员")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "政治生日仪式"
+        verbose_name_plural = "政治生日仪式"
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.held_on:%Y-%m} 政治生日"
+
+    def audit_org_path(self) -> str:
+        return self.organization.path

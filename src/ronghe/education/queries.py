@@ -29,6 +29,7 @@ from ronghe.core.scope import scoped
 from ronghe.core.types import Actor
 from ronghe.education import rules
 from ronghe.education.models import (
+    BirthdayCeremony,
     EducationPolicy,
     ExternalTraining,
     SessionAttendance,
@@ -371,3 +372,16 @@ def staffing(user: Actor | None, year: int, on: date) -> list[UnitStaffing]:
             )
         )
     return out
+
+
+def ceremonies_for_user(user: Actor | None) -> QuerySet[BirthdayCeremony]:
+    return (
+        scoped(BirthdayCeremony.objects.all(), user, VIEW)
+        .select_related("organization")
+        .annotate(n_attendees=Count("attendees"))
+    )
+
+
+def birthdays_of(member_id: int) -> QuerySet[BirthdayCeremony]:
+    """The 政治生日 ceremonies a member celebrated, newest first (their history)."""
+    return BirthdayCeremony.objects.filter(attendees=member_id).select_related("organization")

@@ -132,3 +132,15 @@ EXTERNAL_PROCESS = Process(
     audit_event="education.external_{action}",
     conflict="该培训记录已被他人处理，请刷新后查看",
 )
+
+
+BIRTHDAY_KIND = "education.birthday"  # the evidence owner kind of a 政治生日 ceremony (its photo)
+
+
+def birthday_attendee_problem(*, name: str, joined_on: date | None, month: int) -> str | None:
+    """Only a member whose 政治生日 (the month of the 入党日期) falls in the ceremony's month celebrates it."""
+    if joined_on is None:
+        return f"{name} 没有入党日期，不能过政治生日"
+    if joined_on.month != month:
+        return f"{name} 的政治生日在 {joined_on.month} 月，不在本次仪式的 {month} 月"
+    return None

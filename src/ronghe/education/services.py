@@ -20,6 +20,7 @@ from ronghe.core.workflow import services as workflow
 from ronghe.education import rules
 from ronghe.education.choices import AttendanceSource, Audience
 from ronghe.education.models import (
+    BirthdayCeremony,
     EducationPolicy,
     Enrolment,
     ExternalTraining,
@@ -359,3 +360,72 @@ def decide_external_training(
                 actor=actor,  # type: ignore[arg-type]
             )
     return record
+
+
+def birthday_members(organization: Organization, month: int) -> list[Member]:
+    """The active members of the organization's subtree whose 入党 anniversary falls in `month`."""
+    return list(
+        Member.objects.filter(
+            subtree_filter(organization.path, "organization__path"),
+            status__in=ACTIVE_STATUSES,
+            joined_on__month=month,
+        ).order_by("joined_on__day", "name")
+    )
+
+
+def hold_birthday_ceremony(
+    *,
+    actor: Actor,
+    organization: Organization,
+    held_on: date,
+    members: list[Member] | None = None,
+    oath_retaken: bool = True,
+    note: str = "",
+    photo: UploadedFile[bytes] | None = None,
+) -> BirthdayCeremony:
+    """Record the month's 政治生日 ceremony: the members listed (None: every member of the subtree whose
+    anniversary falls in the month), whether the oath was retaken, and a photo as evidence."""
+    require_at(actor, EDIT, organization.path)
+    if not isinstance(held_on, date):
+        raise DomainError("请填写仪式日期", "held_on")
+    if held_on > timezone.localdate():
+        raise DomainError("仪式日期不能晚于今天，仪式举行后再登记", "held_on")
+    if members is None:
+        members = birthday_members(organization, held_on.month)
+    outside = [m.name for m in members if not m.organization.path.startswith(organization.path)]
+    if outside:
+        raise DomainError(f"{'、'.join(outside[:5])} 不属于本党组织", "members")
+    for m in members:
+        if problem := rules.birthday_attendee_problem(
+            name=m.name, joined_on=m.joined_on, month=held_on.month
+        ):
+            raise DomainError(problem, "members")
+    if not members:
+        raise DomainError(f"本党组织没有 {held_on.month} 月过政治生日的党员", "members")
+    with transaction.atomic():
+        ceremony = BirthdayCeremony.objects.create(
+            organization=organization,
+            held_on=held_on,
+            oath_retaken=bool(oath_retaken),
+            note=(note or "").strip()[:200],
+            created_by=actor,  # type: ignore[misc]
+        )
+        ceremony.attendees.set(members)
+        if photo is not None:
+            evidence.attach_file(
+                actor=actor,
+                kind=rules.BIRTHDAY_KIND,
+                object_id=ceremony.pk,
+                organization=organization,
+                upload=photo,
+                permission=EDIT,
+                note="仪式照片",
+            )
+        audit.record(
+            "education.birthday.hold",
+            actor=actor,
+            obj=ceremony,
+            changes={"held_on": str(held_on), "members": len(members), "oath_retaken": ceremony.oath_retaken},
+        )
+    return ceremony
+

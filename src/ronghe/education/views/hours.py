@@ -99,6 +99,7 @@ def my_learning(request: AuthenticatedRequest) -> HttpResponse:
             "percent": min(100, int(mine.hours * 100 / mine.required)) if mine.required else 100,
             "sessions": list(queries.my_sessions(member.pk, year)),
             "external": list(queries.my_external(member.pk, year)),
+            "birthdays": list(queries.birthdays_of(member.pk)),
             "study": study,
             "study_points": sum(s.points for s in study),
         },
