@@ -25,6 +25,7 @@ from ronghe.education.models import (
     Enrolment,
     ExternalTraining,
     SessionAttendance,
+    StudyScore,
     TrainingClass,
     TrainingSession,
 )
@@ -429,3 +430,19 @@ def hold_birthday_ceremony(
         )
     return ceremony
 
+
+def sync_study_points(*, month: str, actor: Actor | None) -> dict[str, int]:
+    """学习强国 feeds points: every member with learning points in the month earns, once for that month,
+    the indicators of their scheme sourced from "study" (caps apply). Re-importing a month re-syncs it:
+    the month's whole table decides, whichever unit's file came last."""
+    year, number = int(month[:4]), int(month[5:7])
+    return ledger.record_activity_points(
+        source_type=SourceType.STUDY,
+        source_id=f"xuexi:{month}",
+        member_ids=list(
+            StudyScore.objects.filter(month=month, points__gt=0).values_list("member_id", flat=True)
+        ),
+        on=date(year, number, 1),
+        note=f"学习强国 {month}",
+        actor=actor if getattr(actor, "is_authenticated", False) else None,  # type: ignore[arg-type]
+    )

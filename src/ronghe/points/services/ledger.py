@@ -166,10 +166,15 @@ def record_activity_points(
     note: str = "",
     actor: User | None = None,
 ) -> dict[str, int]:
-    """Training, volunteering or a completed 先锋岗/突击队 task: the members listed earn the indicators
-    sourced from it (idempotent)."""
-    if source_type not in (SourceType.TRAINING, SourceType.VOLUNTEERING, SourceType.VANGUARD):
-        raise PointsError("只能记录培训、志愿服务或先锋岗任务积分")
+    """Training, volunteering, a completed 先锋岗/突击队 task or a month of 学习强国: the members listed
+    earn the indicators sourced from it (idempotent)."""
+    if source_type not in (
+        SourceType.TRAINING,
+        SourceType.VOLUNTEERING,
+        SourceType.VANGUARD,
+        SourceType.STUDY,
+    ):
+        raise PointsError("只能记录培训、志愿服务、先锋岗任务或学习强国积分")
     resolver = Resolver()
     with transaction.atomic():
         desired: dict[tuple[int, int], tuple[Decimal, date]] = {}
