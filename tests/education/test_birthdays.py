@@ -83,4 +83,5 @@ def test_outsiders_cannot_record_or_see_it(client_for, cast):
         reverse("education:birthday-create"),
         {"org": cast.branch_a.code, "held_on": "2025-07-01", "members": [cast.member_a_record.pk]},
     )
-    assert response.status_code == 422 and BirthdayCeremony.objects.count() == 1
+    assert "请选择您有权登记的党组织" in response.content.decode()
+    assert BirthdayCeremony.objects.count() == 1

@@ -46,7 +46,9 @@ def birthday_create(request: AuthenticatedRequest) -> HttpResponse:
         ]
     )
     data = request.POST if request.method == "POST" else request.GET
-    org = next((n for n in nodes if str(n.code) == data.get("org", "")), nodes[0] if nodes else None)
+    wanted = data.get("org", "")
+    # an organization named but not among the user's is refused, never swapped for another one
+    org = next((n for n in nodes if str(n.code) == wanted), None if wanted else (nodes[0] if nodes else None))
     form = BirthdayForm(
         request.POST or None, request.FILES or None, initial={"held_on": timezone.localdate()}
     )
@@ -55,37 +57,33 @@ def birthday_create(request: AuthenticatedRequest) -> HttpResponse:
     except ValidationError:
         held_on = timezone.localdate()  # the bound form reports the bad date
     eligible = services.birthday_members(org, held_on.month) if org is not None else []
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            chosen = set(request.POST.getlist("members"))
-            picked = [m for m in eligible if str(m.pk) in chosen]
-            if org is None or not has_perm_at(request.user, services.EDIT, org.path):
-                form.add_error(None, "请选择您有权登记的党组织")
-            elif not picked:
-                form.add_error(None, "请至少选择一名过政治生日的党员")
+    if request.method == "POST" and form.is_valid():
+        chosen = set(request.POST.getlist("members"))
+        picked = [m for m in eligible if str(m.pk) in chosen]
+        if org is None or not has_perm_at(request.user, services.EDIT, org.path):
+            form.add_error(None, "请选择您有权登记的党组织")
+        elif not picked:
+            form.add_error(None, "请至少选择一名过政治生日的党员")
+        else:
+            try:
+                ceremony = services.hold_birthday_ceremony(
+                    actor=request.user,
+                    organization=org,
+                    held_on=form.cleaned_data["held_on"],
+                    members=picked,
+                    oath_retaken=form.cleaned_data["oath_retaken"],
+                    note=form.cleaned_data["note"],
+                    photo=form.cleaned_data["photo"],
+                )
+            except DomainError as exc:
+                add_to_form(form, exc)
             else:
-                try:
-                    ceremony = services.hold_birthday_ceremony(
-                        actor=request.user,
-                        organization=org,
-                        held_on=form.cleaned_data["held_on"],
-                        members=picked,
-                        oath_retaken=form.cleaned_data["oath_retaken"],
-                        note=form.cleaned_data["note"],
-                        photo=form.cleaned_data["photo"],
-                    )
-                except DomainError as exc:
-                    add_to_form(form, exc)
-                else:
-                    messages.success(request, "政治生日仪式已登记")
-                    return redirect("education:birthday-detail", code=ceremony.code)
+                messages.success(request, "政治生日仪式已登记")
+                return redirect("education:birthday-detail", code=ceremony.code)
     return render(
         request,
         "education/birthday_form.html",
         {"form": form, "nodes": nodes, "org": org, "month": held_on.month, "eligible": eligible},
-        status=status,
     )
 
 
