@@ -194,3 +194,21 @@ def test_a_plain_member_or_outsider_cannot_decide(client_for, cast):
     response = client_for(cast.secretary_a).post(url, {"action": "reject", "comment": ""})
     assert response.status_code == 422 and "退回时请填写理由" in response.content.decode()
     assert ExternalTraining.objects.get().state == "submitted"
+
+
+@pytest.mark.django_db
+def test_the_member_sees_the_state_and_the_branch_opens_the_certificate(client_for, cast):
+    record = _submit(cast)
+    url = reverse("education:external-detail", args=[record.code])
+    download = reverse(
+        "evidence:download", args=[Evidence.objects.get(kind=rules.EXTERNAL_KIND, object_id=record.pk).code]
+    )
+    mine = client_for(cast.member_a).get(url).content.decode()
+    assert "待审核" in mine and "撤回" in mine and download not in mine
+    assert client_for(cast.member_a).get(download).status_code == 404  # the file is the branch's to open
+    theirs = client_for(cast.secretary_a).get(url).content.decode()
+    assert download in theirs and "提交审核" in theirs
+    assert client_for(cast.secretary_a).get(download).status_code == 200
+    # the member withdraws it: it no longer waits for the branch
+    client_for(cast.member_a).post(reverse("education:external-withdraw", args=[record.code]))
+    assert ExternalTraining.objects.get().state == "withdrawn"
