@@ -62,4 +62,53 @@ def _checkin(cast) -> dict:  # noqa: ANN001
 
 api_sample("/api/v1/education/classes/{code}/attendance")(_class)
 
-routes.SELF_SERVICE.update({"education:checkin", "education:my-learning"})
+
+def sample_external(cast):  # noqa: ANN001
+    """张甲's external training waiting for the branch."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    if getattr(cast, "_education_external", None) is None:
+        today = timezone.localdate()
+        cast._education_external = services.submit_external_training(
+            actor=cast.member_a,
+            member=cast.member_a_record,
+            data={
+                "title": "样例外部培训",
+                "organiser": "县委党校",
+                "starts_on": today - timedelta(days=3),
+                "ends_on": today - timedelta(days=2),
+                "hours": "8",
+            },
+            upload=SimpleUploadedFile("cert.pdf", b"%PDF-1.4 sample", content_type="application/pdf"),
+        )
+    return cast._education_external
+
+
+for name in ("education:external-detail", "education:external-decide", "education:external-withdraw"):
+    url_sample(name)(lambda cast: {"code": sample_external(cast).code})
+
+routes.SELF_SERVICE.update(
+    {
+        "education:checkin",
+        "education:my-learning",
+        "education:external-create",
+        "education:external-detail",
+        "education:external-withdraw",
+    }
+)
+
+
+def sample_ceremony(cast):  # noqa: ANN001
+    """A 政治生日 ceremony of A's branch with 张甲."""
+    if getattr(cast, "_education_ceremony", None) is None:
+        member = cast.member_a_record
+        cast._education_ceremony = services.hold_birthday_ceremony(
+            actor=cast.secretary_a,
+            organization=cast.branch_a,
+            held_on=timezone.localdate().replace(year=2025, month=member.joined_on.month, day=1),
+            members=[member],
+        )
+    return cast._education_ceremony
+
+
+url_sample("education:birthday-detail")(lambda cast: {"code": sample_ceremony(cast).code})

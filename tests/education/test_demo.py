@@ -23,6 +23,16 @@ def test_demo_county_has_a_year_of_education_and_outreach():
     counted = [u for rank, u in ranked if rank]
     assert len(counted) >= 8 and ranked[0][0] == 1 and counted[0].per_capita > counted[-1].per_capita
     assert StudyScore.objects.values("month").distinct().count() == 3
+    # 学习强国 fed the points scheme, the member's external training, the branches' 政治生日
+    from ronghe.education.models import BirthdayCeremony, ExternalTraining
+    from ronghe.points.models import PointsEntry
+
+    assert PointsEntry.objects.filter(source_type="study").values("source_id").distinct().count() == 3
+    assert sorted(ExternalTraining.objects.values_list("state", flat=True)) == ["approved", "submitted"]
+    ceremony = BirthdayCeremony.objects.order_by("held_on").first()
+    assert ceremony is not None and all(
+        m.joined_on.month == ceremony.held_on.month for m in ceremony.attendees.all()
+    )
     assert VolunteerRecord.objects.filter(checked_in_at__isnull=False).exists()
     finished = Survey.objects.get(state="closed")
     results = outreach_queries.results(finished)

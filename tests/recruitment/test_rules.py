@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from hypothesis import given
@@ -501,3 +502,37 @@ def test_the_filing_may_come_after_the_oath_but_not_before_the_approval():
     assert "filed_on" not in fields(replace(VALID, filed_on=date(2024, 11, 1)))
     assert "oath_on" not in fields(replace(VALID, filed_on=date(2024, 11, 1)))
     assert "filed_on" in fields(replace(VALID, filed_on=date(2024, 9, 19)))
+
+
+@pytest.mark.parametrize(
+    ("_case", "typed", "recorded", "broken"),
+    [
+        ("23.5 recorded", None, Decimal("23.5"), True),
+        ("24 recorded", None, Decimal("24"), False),
+        ("typed 20, recorded 24", 20, Decimal("24"), False),
+        ("typed 24, recorded 10", 24, Decimal("10"), False),
+    ],
+)
+def test_training_hours_read_the_education_records(_case, typed, recorded, broken):
+    # given: two days of training, the 学时 typed and those of the person's records
+    facts = replace(
+        VALID,
+        training_start=date(2024, 7, 8),
+        training_end=date(2024, 7, 9),
+        training_hours=typed,
+        recorded_hours=recorded,
+    )
+    assert ("training_hours" in fields(facts)) is broken
+    if broken:
+        assert (
+            "集中培训时间一般不少于3天或24学时（细则第十七条）：现为 2 天、23.5 学时（培训记录 23.5 学时）"
+            in messages(facts)
+        )
+
+
+def test_education_records_count_as_training_for_admission():
+    facts = replace(VALID, training_start=None, training_end=None, training_hours=None)
+    assert "未经培训的，除个别特殊情况外，不能发展入党（细则第十八条）" in messages(facts)
+    assert "未经培训的，除个别特殊情况外，不能发展入党（细则第十八条）" not in messages(
+        replace(facts, recorded_hours=Decimal("24"))
+    )

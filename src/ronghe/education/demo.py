@@ -4,7 +4,9 @@ Each of the first branches ran this year's 党员集中轮训 (a class for all m
 months up to today, members checked in with their phones); the 工委 ran a 书记 class. The classes,
 enrolments and sessions go through the services; the check-ins of past sessions are written in bulk
 (the same rows a phone check-in writes) and the training points synced once per session. 学习强国:
-every member's figures for the last three complete months, so the ranking among units has data.
+every member's figures for the last three complete months, so the ranking among units has data, and
+they feed the 工委 scheme's 学习强国 indicator. The demo member's external training (one approved, one
+waiting) and the first branches' monthly 政治生日 ceremonies.
 """
 
 from __future__ import annotations
@@ -119,10 +121,13 @@ def demo_education(county: County, rng: random.Random) -> None:
         _held(
             county, rng, tc, admin, [date(year, 4, 8), date(year, 4, 9), date(year, 4, 10)], Decimal(8), 0.9
         )
-    _study_scores(county, rng)
+    months = _study_scores(county, rng)
+    _study_points(county, months)
+    _external_training(county)
+    _birthdays(county, admin)
 
 
-def _study_scores(county: County, rng: random.Random) -> None:
+def _study_scores(county: County, rng: random.Random) -> list[str]:
     """学习强国: the last three complete months, each unit with its own habit of study."""
     first = county.today.replace(day=1)
     months = []
@@ -149,3 +154,71 @@ def _study_scores(county: County, rng: random.Random) -> None:
                 )
             )
     StudyScore.objects.bulk_create(rows, batch_size=2000)
+    return months
+
+
+def _study_points(county: County, months: list[str]) -> None:
+    """The 工委's points scheme of the year gets a 学习强国 indicator (1 point a month with learning
+    points, at most 12), and the imported months feed it."""
+    from ronghe.core.scoring.models import Indicator
+    from ronghe.points.services import scheme_for
+
+    scheme = scheme_for(county.committee, county.today.year)
+    template = Indicator.objects.filter(scheme=scheme, code="training").first() if scheme else None
+    if template is None:
+        return
+    template.pk = None
+    template.code, template.name, template.sources = "xuexi", "学习强国月度学习", ["study"]
+    template.points, template.cap_year, template.order = Decimal(1), Decimal(12), template.order + 1
+    template.save()
+    for month in months:
+        services.sync_study_points(month=month, actor=None)
+
+
+def _external_training(county: County) -> None:
+    """The demo member recorded two trainings outside the platform: one approved by the branch's
+    secretary, one waiting."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    member_user = (
+        User.objects.filter(username="member", member__isnull=False).select_related("member").first()
+    )
+    secretary = User.objects.filter(username="secretary").first()
+    if member_user is None or secretary is None or member_user.member is None:
+        return
+    day = county.today - timedelta(days=40)
+    for title, organiser, start, days, hours in (
+        ("县委党校党员轮训班", "中共县委党校", day, 2, "12"),
+        ("网络学院“党纪学习教育”专题", "干部网络学院", county.today - timedelta(days=6), 1, "4"),
+    ):
+        record = services.submit_external_training(
+            actor=member_user,
+            member=member_user.member,
+            data={
+                "title": title,
+                "organiser": organiser,
+                "starts_on": start,
+                "ends_on": start + timedelta(days=days - 1),
+                "hours": hours,
+            },
+            upload=SimpleUploadedFile("结业证书.pdf", b"%PDF-1.4 demo certificate", "application/pdf"),
+        )
+        if start == day:
+            services.decide_external_training(actor=secretary, record=record, action="approve")
+
+
+def _birthdays(county: County, admin: User) -> None:
+    """政治生日: the first branches held the month's ceremony in every month so far this year."""
+    today = county.today
+    for branch in county.branches[:4]:
+        for month in range(1, today.month + 1):
+            held_on = date(today.year, month, 1)
+            if held_on > today or not services.birthday_members(branch, month):
+                continue
+            services.hold_birthday_ceremony(
+                actor=admin,
+                organization=branch,
+                held_on=held_on,
+                oath_retaken=month % 3 != 0,
+                note="重温入党誓词，赠送政治生日贺卡",
+            )

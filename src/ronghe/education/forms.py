@@ -42,3 +42,24 @@ class StudyImportForm(StyledForm):
 class PolicyForm(StyledForm):
     member_hours = forms.DecimalField(label="党员年度学时要求", max_digits=5, decimal_places=1)
     officer_hours = forms.DecimalField(label="书记、委员年度学时要求", max_digits=5, decimal_places=1)
+
+
+class ExternalTrainingForm(StyledForm):
+    title = forms.CharField(label="培训名称", max_length=200)
+    organiser = forms.CharField(label="举办单位", max_length=200)
+    starts_on = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
+    hours = forms.DecimalField(label="学时", max_digits=4, decimal_places=1)
+    file = forms.FileField(label="培训证明（结业证书、通知或照片）", required=False)
+
+
+class ExternalDecisionForm(StyledForm):
+    action = forms.ChoiceField(choices=[("approve", "通过"), ("reject", "退回")], label="审核结果")
+    comment = forms.CharField(label="审核意见", required=False, max_length=200)
+
+
+class BirthdayForm(StyledForm):
+    held_on = forms.DateField(label="仪式日期", widget=forms.DateInput(attrs={"type": "date"}))
+    oath_retaken = forms.BooleanField(label="重温入党誓词", required=False, initial=True)
+    note = forms.CharField(label="说明", max_length=200, required=False)
+    photo = forms.FileField(label="仪式照片（JPG、PNG）", required=False)

@@ -21,7 +21,7 @@ from ronghe.core.imports.reading import locate_header, open_rows
 from ronghe.core.imports.values import clean_text, normalize_header
 from ronghe.core.scope import scoped
 from ronghe.core.types import Actor
-from ronghe.education import rules
+from ronghe.education import rules, services
 from ronghe.education.models import StudyScore
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
@@ -140,6 +140,8 @@ def import_scores(*, actor: Actor, upload: UploadedFile[bytes], month: str, conf
                 preview.created += 1
             else:
                 preview.updated += 1
+        # the month's figures feed the members' points (the "study" indicator source)
+        services.sync_study_points(month=month, actor=actor)
         audit.record(
             "education.xuexi.import",
             actor=actor,

@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from ronghe.education.choices import AttendanceSource, Audience
+from ronghe.points.choices import ClaimState
 
 
 class EducationPolicy(models.Model):
@@ -155,3 +156,75 @@ class StudyScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}:{self.month}={self.points}"
+
+
+class ExternalTraining(models.Model):
+    """A training outside the platform (a county school's class, an online course) recorded by the
+    member with evidence, counted in their 学时 once the branch approves it (rules.EXTERNAL_PROCESS)."""
+
+    scope_org_field = "member__organization"
+    scope_member_field = "member"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
+    title = models.CharField("培训名称", max_length=200)
+    organiser = models.CharField("举办单位", max_length=200)
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("结束日期")
+    hours = models.DecimalField("学时", max_digits=4, decimal_places=1)
+    # The year the hours count in: the training's last day (a class over new year counts when it ends).
+    year = models.PositiveSmallIntegerField("年度", db_index=True)
+    state = models.CharField("状态", max_length=10, choices=ClaimState.choices, default=ClaimState.SUBMITTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.CharField("审核意见", max_length=200, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "外部培训"
+        verbose_name_plural = "外部培训"
+        ordering = ["-ends_on", "-id"]
+        indexes = [models.Index(fields=["member", "year", "state"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def audit_org_path(self) -> str:
+        return self.member.organization.path
+
+
+class BirthdayCeremony(models.Model):
+    """The month's 政治生日 ceremony of an organization: the members whose 入党 anniversary falls in the
+    month, whether they retook the oath (重温入党誓词); the photo is `core.evidence` (rules.BIRTHDAY_KIND)."""
+
+    scope_org_field = "organization"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="党组织"
+    )
+    held_on = models.DateField("仪式日期")
+    oath_retaken = models.BooleanField("重温入党誓词", default=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    attendees = models.ManyToManyField("members.Member", related_name="+", verbose_name="过政治生日的党员")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "政治生日仪式"
+        verbose_name_plural = "政治生日仪式"
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.held_on:%Y-%m} 政治生日"
+
+    def audit_org_path(self) -> str:
+        return self.organization.path

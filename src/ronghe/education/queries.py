@@ -28,10 +28,18 @@ from django.db.models.functions import Coalesce
 from ronghe.core.scope import scoped
 from ronghe.core.types import Actor
 from ronghe.education import rules
-from ronghe.education.models import EducationPolicy, SessionAttendance, StudyScore, TrainingClass
+from ronghe.education.models import (
+    BirthdayCeremony,
+    EducationPolicy,
+    ExternalTraining,
+    SessionAttendance,
+    StudyScore,
+    TrainingClass,
+)
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.orgs.models import Officer, Organization, Unit, ancestor_paths, subtree_filter
+from ronghe.points.choices import ClaimState
 
 VIEW = "education.view"
 TENTH = Decimal("0.1")
@@ -64,13 +72,63 @@ def classes_for_user(user: Actor | None) -> QuerySet[TrainingClass]:
 
 
 def hours_of(member_ids: Iterable[int], year: int) -> dict[int, Decimal]:
-    """学时 credited to each member in `year` (training sessions attended): one query."""
-    rows = (
-        SessionAttendance.objects.filter(member_id__in=list(member_ids), year=year)
-        .values("member_id")
-        .annotate(total=Sum("hours"))
+    """学时 credited to each member in `year`: training sessions attended plus approved external
+    training. Two queries."""
+    ids = list(member_ids)
+    out: dict[int, Decimal] = defaultdict(Decimal)
+    for qs in (
+        SessionAttendance.objects.filter(member_id__in=ids, year=year),
+        ExternalTraining.objects.filter(member_id__in=ids, year=year, state=ClaimState.APPROVED),
+    ):
+        for row in qs.values("member_id").annotate(total=Sum("hours")).order_by():
+            out[row["member_id"]] += Decimal(row["total"] or 0)
+    return {k: v.quantize(TENTH) for k, v in out.items()}
+
+
+@dataclass(frozen=True)
+class HoursSources:
+    """Where a member's 学时 of a year come from (the recruitment page shows them)."""
+
+    class_hours: Decimal
+    external_hours: Decimal
+    sessions: int
+    external: int
+
+    @property
+    def total(self) -> Decimal:
+        return (self.class_hours + self.external_hours).quantize(TENTH)
+
+
+def hours_sources(member_id: int, *, since: date | None = None, until: date | None = None) -> HoursSources:
+    """A member's 学时 between two dates (inclusive, open when None), by source: class sessions
+    attended and approved external training (counted by its last day). Two queries."""
+    sessions = SessionAttendance.objects.filter(member_id=member_id)
+    external = ExternalTraining.objects.filter(member_id=member_id, state=ClaimState.APPROVED)
+    if since is not None:
+        sessions = sessions.filter(session__starts_at__date__gte=since)
+        external = external.filter(ends_on__gte=since)
+    if until is not None:
+        sessions = sessions.filter(session__starts_at__date__lte=until)
+        external = external.filter(ends_on__lte=until)
+    a = sessions.aggregate(h=Sum("hours"), n=Count("pk"))
+    b = external.aggregate(h=Sum("hours"), n=Count("pk"))
+    return HoursSources(
+        Decimal(a["h"] or 0).quantize(TENTH), Decimal(b["h"] or 0).quantize(TENTH), a["n"], b["n"]
     )
-    return {r["member_id"]: Decimal(r["total"] or 0).quantize(TENTH) for r in rows}
+
+
+def my_external(member_id: int, year: int | None = None) -> QuerySet[ExternalTraining]:
+    qs = ExternalTraining.objects.filter(member_id=member_id)
+    return qs.filter(year=year) if year is not None else qs
+
+
+def external_awaiting_review(user: Actor | None) -> QuerySet[ExternalTraining]:
+    """External training waiting for a decision in the user's scope (education.edit), oldest first."""
+    return (
+        scoped(ExternalTraining.objects.filter(state=ClaimState.SUBMITTED), user, "education.edit")
+        .select_related("member__organization")
+        .order_by("created_at", "id")
+    )
 
 
 def officer_ids(member_ids: Iterable[int], on: date) -> set[int]:
@@ -169,10 +227,19 @@ def behind_count(user: Actor | None, year: int, on: date, perm: str = "education
         .annotate(total=Sum("hours"))
         .values("total")
     )
+    external = (
+        ExternalTraining.objects.filter(member_id=OuterRef("pk"), year=year, state=ClaimState.APPROVED)
+        .values("member_id")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
     officer = Officer.objects.filter(member_id=OuterRef("pk"), started_on__lte=on).exclude(ended_on__lt=on)
     members = scoped(Member.objects.filter(status__in=ACTIVE_STATUSES), user, perm).annotate(
         done=Coalesce(
             Subquery(hours, output_field=DecimalField()), Value(Decimal(0)), output_field=DecimalField()
+        )
+        + Coalesce(
+            Subquery(external, output_field=DecimalField()), Value(Decimal(0)), output_field=DecimalField()
         ),
         required=Case(
             When(Exists(officer), then=Value(policy.officer_hours)),
@@ -316,3 +383,16 @@ def staffing(user: Actor | None, year: int, on: date) -> list[UnitStaffing]:
             )
         )
     return out
+
+
+def ceremonies_for_user(user: Actor | None) -> QuerySet[BirthdayCeremony]:
+    return (
+        scoped(BirthdayCeremony.objects.all(), user, VIEW)
+        .select_related("organization")
+        .annotate(n_attendees=Count("attendees"))
+    )
+
+
+def birthdays_of(member_id: int) -> QuerySet[BirthdayCeremony]:
+    """The 政治生日 ceremonies a member celebrated, newest first (their history)."""
+    return BirthdayCeremony.objects.filter(attendees=member_id).select_related("organization")

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+
+from ronghe.core.workflow.process import OWNER, Process, Step
+from ronghe.points.choices import ClaimAction, ClaimState
 
 HOUR = Decimal(3600)
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -76,3 +79,68 @@ def rank_units(rows: list[UnitStudy]) -> list[tuple[int, UnitStudy]]:
         out.append((out[-1][0] if same else i + 1, row))
     out.extend((0, r) for r in sorted((r for r in rows if not r.members), key=lambda r: r.name))
     return out
+
+
+EXTERNAL_KIND = "education.external"  # the evidence owner kind of an external training
+MAX_HOURS_PER_DAY = Decimal(8)
+
+
+def external_training_problem(
+    *, hours: Decimal, starts_on: date, ends_on: date, today: date
+) -> tuple[str, str] | None:
+    """An external training is over (no date after today), ends no earlier than it starts, and credits
+    more than 0 and at most 8 学时 per day it lasted (a training day is counted as at most 8 学时).
+    Returns (message, field) or None."""
+    if ends_on < starts_on:
+        return "结束日期不能早于开始日期", "ends_on"
+    if starts_on > today or ends_on > today:
+        return "培训日期不能晚于今天，培训结束后再登记", "ends_on"
+    if hours <= 0:
+        return "学时应大于 0", "hours"
+    days = (ends_on - starts_on).days + 1
+    most = MAX_HOURS_PER_DAY * days
+    if hours > most:
+        return f"学时不能超过每天 8 学时（共 {days} 天，最多 {most} 学时）", "hours"
+    return None
+
+
+# A member's external training, decided by the branch like a points claim (core/workflow).
+EXTERNAL_PROCESS = Process(
+    name="education.external",
+    noun="外部培训",
+    state_field="state",
+    steps={
+        (ClaimState.SUBMITTED, ClaimAction.APPROVE): Step(
+            ClaimState.APPROVED,
+            "education.edit",
+            forbid_owner="不能审核本人的培训记录",
+            denied="您没有审核外部培训的权限",
+        ),
+        (ClaimState.SUBMITTED, ClaimAction.REJECT): Step(
+            ClaimState.REJECTED,
+            "education.edit",
+            comment_required="退回时请填写理由",
+            forbid_owner="不能审核本人的培训记录",
+            denied="您没有审核外部培训的权限",
+        ),
+        (ClaimState.SUBMITTED, ClaimAction.WITHDRAW): Step(
+            ClaimState.WITHDRAWN, OWNER, denied="只能撤回本人的培训记录"
+        ),
+    },
+    state_labels=dict(ClaimState.choices),
+    action_labels=dict(ClaimAction.choices),
+    audit_event="education.external_{action}",
+    conflict="该培训记录已被他人处理，请刷新后查看",
+)
+
+
+BIRTHDAY_KIND = "education.birthday"  # the evidence owner kind of a 政治生日 ceremony (its photo)
+
+
+def birthday_attendee_problem(*, name: str, joined_on: date | None, month: int) -> str | None:
+    """Only a member whose 政治生日 (the month of the 入党日期) falls in the ceremony's month celebrates it."""
+    if joined_on is None:
+        return f"{name} 没有入党日期，不能过政治生日"
+    if joined_on.month != month:
+        return f"{name} 的政治生日在 {joined_on.month} 月，不在本次仪式的 {month} 月"
+    return None

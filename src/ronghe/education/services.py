@@ -6,26 +6,33 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ronghe.core import audit, checkin
 from ronghe.core.errors import DomainError
+from ronghe.core.evidence import services as evidence
 from ronghe.core.scope import require_at
 from ronghe.core.types import Actor
+from ronghe.core.workflow import services as workflow
 from ronghe.education import rules
 from ronghe.education.choices import AttendanceSource, Audience
 from ronghe.education.models import (
+    BirthdayCeremony,
     EducationPolicy,
     Enrolment,
+    ExternalTraining,
     SessionAttendance,
+    StudyScore,
     TrainingClass,
     TrainingSession,
 )
 from ronghe.members.choices import ACTIVE_STATUSES, MemberStatus
 from ronghe.members.models import Member
 from ronghe.orgs.models import Officer, Organization, subtree_filter
-from ronghe.points.choices import SourceType
+from ronghe.points.choices import ClaimAction, SourceType
 from ronghe.points.services import ledger
 
 VIEW, EDIT, MANAGE = "education.view", "education.edit", "education.manage"
@@ -263,3 +270,179 @@ def update_policy(*, actor: Actor, member_hours: object, officer_hours: object) 
         changes=audit.diff(before, {"member_hours": str(member), "officer_hours": str(officer)}),
     )
     return policy
+
+
+def _date(raw: object, field: str, label: str) -> date:
+    if not isinstance(raw, date):
+        raise DomainError(f"请填写{label}", field)
+    return raw
+
+
+def submit_external_training(
+    *, actor: Actor, member: Member, data: dict[str, Any], upload: UploadedFile[bytes] | None
+) -> ExternalTraining:
+    """A member records a training outside the platform with its evidence (a certificate, the notice,
+    a photo); it counts in their 学时 once their branch approves it. Only for oneself."""
+    if getattr(actor, "member_id", None) != member.pk:
+        raise PermissionDenied("只能登记本人的外部培训")
+    title = (data.get("title") or "").strip()
+    if not title:
+        raise DomainError("请填写培训名称", "title")
+    organiser = (data.get("organiser") or "").strip()
+    if not organiser:
+        raise DomainError("请填写举办单位", "organiser")
+    starts_on = _date(data.get("starts_on"), "starts_on", "开始日期")
+    ends_on = _date(data.get("ends_on"), "ends_on", "结束日期")
+    value = _hours(data.get("hours"))
+    if problem := rules.external_training_problem(
+        hours=value, starts_on=starts_on, ends_on=ends_on, today=timezone.localdate()
+    ):
+        raise DomainError(*problem)
+    if upload is None:
+        raise DomainError("请上传培训证明（结业证书、通知或照片）", "file")
+    with transaction.atomic():
+        record = ExternalTraining.objects.create(
+            member=member,
+            title=title[:200],
+            organiser=organiser[:200],
+            starts_on=starts_on,
+            ends_on=ends_on,
+            hours=value,
+            year=ends_on.year,
+            submitted_by=actor,  # type: ignore[misc]
+        )
+        # the file is the record's evidence; the branch (education.view) may open it
+        evidence.attach_file(
+            actor=actor,
+            kind=rules.EXTERNAL_KIND,
+            object_id=record.pk,
+            organization=member.organization,
+            upload=upload,
+            permission="self.view",
+            view_permission=VIEW,
+        )
+        workflow.start(rules.EXTERNAL_PROCESS, record, by=actor)
+        audit.record(
+            "education.external_submit",
+            actor=actor,
+            obj=record,
+            changes={"title": record.title, "hours": str(value), "ends_on": str(ends_on)},
+        )
+    return record
+
+
+def decide_external_training(
+    *, actor: Actor, record: ExternalTraining, action: str, comment: str = ""
+) -> ExternalTraining:
+    """The branch approves (the hours count in the member's 学时 of the year, and the training points
+    indicator follows) or rejects with a reason; the member may withdraw while it waits."""
+    comment = (comment or "").strip()
+    decided = action != ClaimAction.WITHDRAW
+    with transaction.atomic():
+        workflow.transition(
+            rules.EXTERNAL_PROCESS,
+            record,
+            action,
+            by=actor,
+            comment=comment,
+            fields={
+                "decided_by": actor if decided else None,
+                "decided_at": timezone.now(),
+                "decision_reason": comment[:200],
+            },
+        )
+        if action == ClaimAction.APPROVE:
+            ledger.record_activity_points(
+                source_type=SourceType.TRAINING,
+                source_id=f"education-external:{record.code}",
+                member_ids=[record.member_id],
+                on=record.ends_on,
+                note=f"外部培训：{record.title}",
+                actor=actor,  # type: ignore[arg-type]
+            )
+    return record
+
+
+def birthday_members(organization: Organization, month: int) -> list[Member]:
+    """The active members of the organization's subtree whose 入党 anniversary falls in `month`."""
+    return list(
+        Member.objects.filter(
+            subtree_filter(organization.path, "organization__path"),
+            status__in=ACTIVE_STATUSES,
+            joined_on__month=month,
+        ).order_by("joined_on__day", "name")
+    )
+
+
+def hold_birthday_ceremony(
+    *,
+    actor: Actor,
+    organization: Organization,
+    held_on: date,
+    members: list[Member] | None = None,
+    oath_retaken: bool = True,
+    note: str = "",
+    photo: UploadedFile[bytes] | None = None,
+) -> BirthdayCeremony:
+    """Record the month's 政治生日 ceremony: the members listed (None: every member of the subtree whose
+    anniversary falls in the month), whether the oath was retaken, and a photo as evidence."""
+    require_at(actor, EDIT, organization.path)
+    if not isinstance(held_on, date):
+        raise DomainError("请填写仪式日期", "held_on")
+    if held_on > timezone.localdate():
+        raise DomainError("仪式日期不能晚于今天，仪式举行后再登记", "held_on")
+    if members is None:
+        members = birthday_members(organization, held_on.month)
+    outside = [m.name for m in members if not m.organization.path.startswith(organization.path)]
+    if outside:
+        raise DomainError(f"{'、'.join(outside[:5])} 不属于本党组织", "members")
+    for m in members:
+        if problem := rules.birthday_attendee_problem(
+            name=m.name, joined_on=m.joined_on, month=held_on.month
+        ):
+            raise DomainError(problem, "members")
+    if not members:
+        raise DomainError(f"本党组织没有 {held_on.month} 月过政治生日的党员", "members")
+    with transaction.atomic():
+        ceremony = BirthdayCeremony.objects.create(
+            organization=organization,
+            held_on=held_on,
+            oath_retaken=bool(oath_retaken),
+            note=(note or "").strip()[:200],
+            created_by=actor,  # type: ignore[misc]
+        )
+        ceremony.attendees.set(members)
+        if photo is not None:
+            evidence.attach_file(
+                actor=actor,
+                kind=rules.BIRTHDAY_KIND,
+                object_id=ceremony.pk,
+                organization=organization,
+                upload=photo,
+                permission=EDIT,
+                note="仪式照片",
+            )
+        audit.record(
+            "education.birthday.hold",
+            actor=actor,
+            obj=ceremony,
+            changes={"held_on": str(held_on), "members": len(members), "oath_retaken": ceremony.oath_retaken},
+        )
+    return ceremony
+
+
+def sync_study_points(*, month: str, actor: Actor | None) -> dict[str, int]:
+    """学习强国 feeds points: every member with learning points in the month earns, once for that month,
+    the indicators of their scheme sourced from "study" (caps apply). Re-importing a month re-syncs it:
+    the month's whole table decides, whichever unit's file came last."""
+    year, number = int(month[:4]), int(month[5:7])
+    return ledger.record_activity_points(
+        source_type=SourceType.STUDY,
+        source_id=f"xuexi:{month}",
+        member_ids=list(
+            StudyScore.objects.filter(month=month, points__gt=0).values_list("member_id", flat=True)
+        ),
+        on=date(year, number, 1),
+        note=f"学习强国 {month}",
+        actor=actor if getattr(actor, "is_authenticated", False) else None,  # type: ignore[arg-type]
+    )

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from ronghe.education.views import birthdays as bv
+from ronghe.education.views import external as ev
 from ronghe.education.views import hours as hv
 from ronghe.education.views import training as tv
 
@@ -15,7 +17,15 @@ urlpatterns = [
     path("sessions/<uuid:code>/attendance/", tv.session_attendance, name="session-attendance"),
     path("c/<str:code>/", tv.checkin_page, name="checkin"),
     path("hours/", hv.hours_overview, name="hours"),
+    path("birthdays/", bv.birthday_list, name="birthday-list"),
+    path("birthdays/new/", bv.birthday_create, name="birthday-create"),
+    path("birthdays/<uuid:code>/", bv.birthday_detail, name="birthday-detail"),
     path("me/", hv.my_learning, name="my-learning"),
+    path("me/external/new/", ev.external_create, name="external-create"),
+    path("external/", ev.external_review, name="external-review"),
+    path("external/<uuid:code>/", ev.external_detail, name="external-detail"),
+    path("external/<uuid:code>/decide/", ev.external_decide, name="external-decide"),
+    path("external/<uuid:code>/withdraw/", ev.external_withdraw, name="external-withdraw"),
     path("policy/", hv.policy_page, name="policy"),
     path("staffing/", hv.staffing_page, name="staffing"),
     path("xuexi/", hv.study_ranking, name="study-ranking"),

@@ -97,6 +97,8 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
             ("我的学习", "education:my-learning", "self.member"),
             ("培训班", "education:class-list", "education.view"),
             ("学时完成情况", "education:hours", "education.view"),
+            ("外部培训审核", "education:external-review", "education.edit"),
+            ("政治生日仪式", "education:birthday-list", "education.view"),
             ("学习强国排名", "education:study-ranking", "education.view"),
             ("导入学习强国", "education:study-import", "education.edit"),
             ("党务干部配备", "education:staffing", "education.view"),

@@ -6,6 +6,7 @@ class SourceType(models.TextChoices):
     TRAINING = "training", "培训学习"
     VOLUNTEERING = "volunteering", "志愿服务"
     VANGUARD = "vanguard", "先锋岗与突击队"
+    STUDY = "study", "学习强国"
     CLAIM = "claim", "积分申报"
     ADJUSTMENT = "adjustment", "调整"
     SANCTION = "sanction", "党纪政务处分"

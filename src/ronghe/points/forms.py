@@ -137,7 +137,7 @@ class FinalizeForm(StyledForm):
 
 def source_choices() -> list[tuple[str, str]]:
     """Where derived points come from: attending each meeting kind, absence, training, volunteering,
-    先锋岗 tasks, honours from selections."""
+    先锋岗 tasks, honours from selections, a month of 学习强国."""
     return [
         *((f"meeting:{value}", f"出席{label}") for value, label in MeetingKind.choices),
         ("meeting_absent", "无故缺席组织生活（扣分）"),
@@ -145,6 +145,7 @@ def source_choices() -> list[tuple[str, str]]:
         ("volunteering", "志愿服务"),
         ("vanguard", "先锋岗、突击队、责任区任务完成"),
         ("honour", "获评表彰（评选公布结果时计入）"),
+        ("study", "学习强国（当月有学习积分）"),
     ]
 
 

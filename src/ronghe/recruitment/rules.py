@@ -15,6 +15,7 @@ import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from ronghe.core import workdays
@@ -102,6 +103,9 @@ class Facts:
     training_start: date | None = None
     training_end: date | None = None
     training_hours: int | None = None
+    # 学时 of the person's education records (classes attended, approved external training) since they
+    # became a 发展对象; None when the person has no record in the system (only the typed figure counts).
+    recorded_hours: Decimal | None = None
     committee_review_on: date | None = None
     pre_review_on: date | None = None
     form_issued_on: date | None = None
@@ -318,22 +322,38 @@ def training_days(start: date | None, end: date | None) -> int:
     return (end - start).days + 1
 
 
+def hours_text(hours: Decimal) -> str:
+    """学时 as people write them: 24, 23.5."""
+    return f"{hours.normalize():f}"
+
+
+def training_hours(facts: Facts) -> Decimal:
+    """The 学时 the training rule reads: the education records when the person has them, the typed
+    figure otherwise, the larger of the two when both exist (a typed figure may cover a training held
+    outside the platform)."""
+    return max(Decimal(facts.training_hours or 0), facts.recorded_hours or Decimal(0))
+
+
 def check_training(facts: Facts, policy: Policy) -> list[Breach]:
-    """短期集中培训 of at least 3 days or 24 学时 before admission (细则 第十七、十八条)."""
+    """短期集中培训 of at least 3 days or 24 学时 before admission (细则 第十七、十八条). The 学时 are the
+    person's education records when they have them (`training_hours`); records count as training."""
     out = []
     if facts.training_start and facts.training_end and facts.training_end < facts.training_start:
         out.append(Breach("training_end", "集中培训结束日期不能早于开始日期"))
     days = training_days(facts.training_start, facts.training_end)
-    hours = facts.training_hours or 0
-    if facts.training_start is not None and days < policy.training_days and hours < policy.training_hours:
+    hours = training_hours(facts)
+    recorded = facts.recorded_hours or Decimal(0)
+    trained = facts.training_start is not None or recorded > 0
+    if trained and days < policy.training_days and hours < policy.training_hours:
+        source = f"（培训记录 {hours_text(recorded)} 学时）" if facts.recorded_hours is not None else ""
         out.append(
             Breach(
                 "training_hours",
                 f"集中培训时间一般不少于{policy.training_days}天或{policy.training_hours}学时（细则第十七条）："
-                f"现为 {max(days, 0)} 天、{hours} 学时",
+                f"现为 {max(days, 0)} 天、{hours_text(hours)} 学时{source}",
             )
         )
-    if facts.admitted_on is not None and facts.training_start is None:
+    if facts.admitted_on is not None and not trained:
         out.append(Breach("admitted_on", "未经培训的，除个别特殊情况外，不能发展入党（细则第十八条）"))
     return out
 

@@ -20,6 +20,7 @@ from ronghe.core.publicity import services as publicity
 from ronghe.core.scope import has_perm_at, require_at
 from ronghe.core.workflow import services as workflow
 from ronghe.discipline import facts as discipline_facts
+from ronghe.education import queries as education_queries
 from ronghe.members import services as members
 from ronghe.members.choices import MemberStatus, StatusAction
 from ronghe.members.models import Member
@@ -74,6 +75,8 @@ def facts_of(
     probation = discipline_facts.members_on_probation(
         [m.pk for m in introducers], case.candidate_on or timezone.localdate()
     )
+    if case.member_id:
+        values["recorded_hours"] = recorded_training(case).total
     return rules.Facts(
         **values,
         contacts=tuple(person(m) for m in contacts or ()),
@@ -81,6 +84,13 @@ def facts_of(
         approver_kind=case.approver.kind if case.approver_id and case.approver else "",
         publicity=_publicity(case.publicity),
     )
+
+
+def recorded_training(case: RecruitmentCase) -> education_queries.HoursSources:
+    """The person's 学时 in the education records (classes attended, approved external training) from
+    the 发展对象 date up to the 支部大会, for the ≥ 24 学时 rule (细则 第十七条)."""
+    assert case.member_id is not None
+    return education_queries.hours_sources(case.member_id, since=case.candidate_on, until=case.admitted_on)
 
 
 def breaches(facts: rules.Facts, today: date | None = None) -> list[rules.Breach]:

@@ -80,7 +80,8 @@ def hours_overview(request: AuthenticatedRequest) -> HttpResponse:
 
 @require("self.view")
 def my_learning(request: AuthenticatedRequest) -> HttpResponse:
-    """A member's own 学时 this year against the requirement, the sessions attended and 学习强国."""
+    """A member's own 学时 this year against the requirement, the sessions attended, external training
+    recorded and 学习强国."""
     year = _year(request)
     member = Member.objects.select_related("organization").filter(pk=request.user.member_id or 0).first()
     if member is None:
@@ -97,6 +98,8 @@ def my_learning(request: AuthenticatedRequest) -> HttpResponse:
             "mine": mine,
             "percent": min(100, int(mine.hours * 100 / mine.required)) if mine.required else 100,
             "sessions": list(queries.my_sessions(member.pk, year)),
+            "external": list(queries.my_external(member.pk, year)),
+            "birthdays": list(queries.birthdays_of(member.pk)),
             "study": study,
             "study_points": sum(s.points for s in study),
         },

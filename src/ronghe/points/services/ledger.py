@@ -166,15 +166,16 @@ def record_activity_points(
     note: str = "",
     actor: User | None = None,
 ) -> dict[str, int]:
-    """Training, volunteering, a completed 先锋岗/突击队 task or an honour conferred by a selection: the
-    members listed earn the indicators sourced from it (idempotent)."""
+    """Training, volunteering, a completed 先锋岗/突击队 task, an honour conferred by a selection or a
+    month of 学习强国: the members listed earn the indicators sourced from it (idempotent)."""
     if source_type not in (
         SourceType.TRAINING,
         SourceType.VOLUNTEERING,
         SourceType.VANGUARD,
         SourceType.HONOUR,
+        SourceType.STUDY,
     ):
-        raise PointsError("只能记录培训、志愿服务、先锋岗任务或评选表彰积分")
+        raise PointsError("只能记录培训、志愿服务、先锋岗任务、评选表彰或学习强国积分")
     resolver = Resolver()
     with transaction.atomic():
         desired: dict[tuple[int, int], tuple[Decimal, date]] = {}

@@ -189,6 +189,9 @@ def _detail(
         "publicity": [(rules.PUBLICITY_LABELS[k], v) for k, v in facts.publicity.items()],
         "publications": list(publicity.for_object(rules.CASE, case.pk)),
         "breaches": services.breaches(facts, today),
+        # the figure the ≥ 24 学时 rule reads, and where it comes from
+        "training_hours": rules.hours_text(rules.training_hours(facts)),
+        "training_records": services.recorded_training(case) if case.member_id else None,
         "breadcrumbs": [("发展党员", reverse("recruitment:case-list")), (case.name, None)],
     }
     status = 422 if observation_form is not None and observation_form.errors else 200
