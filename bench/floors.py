@@ -295,6 +295,19 @@ def assessment_quadrant_floor(request: HttpRequest) -> HttpResponse:
 
 
 @public
+def selection_campaign_floor(request: HttpRequest) -> HttpResponse:
+    """A selection's page: its nominations with their organization, state, score and place in one query."""
+    from ronghe.selections.models import Nomination
+
+    rows = list(
+        Nomination.objects.filter(campaign_id=int(request.GET["campaign"]))
+        .order_by("place", "id")
+        .values_list("code", "title", "organization__name", "state", "total", "place", "winner")
+    )
+    return _table(rows)
+
+
+@public
 def plan_floor(request: HttpRequest) -> HttpResponse:
     """A unit's plan page's rows: the plan's tasks with their owners in one query."""
     from ronghe.integration.models import Task
@@ -439,6 +452,7 @@ urlpatterns = [
     path("study-ranking", study_ranking_floor, name="study-ranking-floor"),
     path("assessment-quadrant", assessment_quadrant_floor, name="assessment-quadrant-floor"),
     path("plan", plan_floor, name="plan-floor"),
+    path("selection-campaign", selection_campaign_floor, name="selection-campaign-floor"),
     path("overdue-tasks", overdue_tasks_floor, name="overdue-tasks-floor"),
     path("dues-statement", dues_statement_floor, name="dues-statement-floor"),
     path("ratings-campaign", ratings_campaign_floor, name="ratings-campaign-floor"),

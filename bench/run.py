@@ -690,6 +690,7 @@ def measure(
     rating_campaign = _rating_campaign()
     assessment_campaign = _campaign_of("unit_assessment")
     unit_plan = _largest_plan()
+    selection = _largest_selection()
     # The API page: the organization with the most active members of its own (a branch), read by a
     # machine client with a bearer token, 20 rows a page.
     from ronghe.accounts.services import issue_token
@@ -784,6 +785,20 @@ def measure(
             route("home:screen"),
             f"{floor_url}compliance?year={YEAR}",
             "home:screen",
+        ),
+        (
+            "评选活动页 (工委, largest campaign)",
+            "gwadmin",
+            route("selections:campaign-detail", code=selection[0]) if selection else None,
+            f"{floor_url}selection-campaign?campaign={selection[1] if selection else 0}",
+            "selections:campaign-detail",
+        ),
+        (
+            "数据看板 /dashboard/ (工委, whole county)",
+            "gwadmin",
+            route("home:dashboard"),
+            f"{floor_url}compliance?year={YEAR}",
+            "home:dashboard",
         ),
         (
             "我的积分 (member)",
@@ -1119,6 +1134,22 @@ def _rating_campaign() -> tuple[str, int] | None:
     except ImportError:
         return None
     row = Campaign.objects.filter(purpose="branch_stars", year=YEAR).values_list("code", "pk").first()
+    return (str(row[0]), row[1]) if row else None
+
+
+def _largest_selection() -> tuple[str, int] | None:
+    """The selection campaign with the most nominations (code, id), if the demo made one."""
+    from django.db.models import Count
+
+    from ronghe.core.scoring.models import Campaign
+
+    row = (
+        Campaign.objects.filter(purpose="selection")
+        .annotate(n=Count("nominations"))
+        .order_by("-n", "id")
+        .values_list("code", "pk")
+        .first()
+    )
     return (str(row[0]), row[1]) if row else None
 
 
