@@ -11,8 +11,9 @@ from django.utils import timezone
 from ronghe.core.models import AuditEntry
 from ronghe.discipline.choices import CaseSource, CaseState
 from ronghe.discipline.models import Case, Risk, Sanction
+from tests import routes
 from tests.core import test_statement_counts as statement_counts
-from tests.discipline.samples import case_a, committee_a, risk_a
+from tests.discipline.samples import case_a, risk_a
 from tests.factories import UserFactory, grant
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def _case_b(cast) -> Case:
 
 
 def _discipline_urls(cast) -> list[str]:
-    kwargs = {"code": case_a(cast).code}
+    """Every discipline page, its arguments from the route samples (tests/discipline/samples.py)."""
     out = []
     for entry in get_resolver().url_patterns:
         if getattr(entry, "namespace", None) != "discipline":
@@ -37,16 +38,8 @@ def _discipline_urls(cast) -> list[str]:
         for p in entry.url_patterns:
             assert isinstance(p, URLPattern)
             name = f"discipline:{p.name}"
-            if "<" not in str(p.pattern):
-                out.append(reverse(name))
-            elif name == "discipline:case-step":
-                out.append(reverse(name, kwargs={**kwargs, "action": "verify"}))
-            elif name.startswith("discipline:risk"):
-                out.append(reverse(name, kwargs={"code": risk_a(cast).code}))
-            elif name == "discipline:seat-add":
-                out.append(reverse(name, kwargs={"code": committee_a(cast).code}))
-            else:
-                out.append(reverse(name, kwargs=kwargs))
+            kwargs = routes.URL_SAMPLES[name](cast) if "<" in str(p.pattern) else {}
+            out.append(reverse(name, kwargs=kwargs))
     return out
 
 
@@ -54,7 +47,7 @@ def _discipline_urls(cast) -> list[str]:
 def test_everyone_outside_discipline_gets_404_on_every_page_and_api(client, cast, who):
     # given a case, a risk and a discipline body in A, and users who hold no 纪检 role
     urls = _discipline_urls(cast)
-    assert len(urls) == 11
+    assert len(urls) == 13  # every route of the app (the two sanction pages included)
     client.force_login(getattr(cast, who))
     # when they ask for any of it, then it does not exist for them, and nothing is written
     for url in urls:

@@ -171,6 +171,9 @@ def _study_points(county: County, months: list[str]) -> None:
     template.code, template.name, template.sources = "xuexi", "学习强国月度学习", ["study"]
     template.points, template.cap_year, template.order = Decimal(1), Decimal(12), template.order + 1
     template.save()
+    # An active scheme's rules are shared by its last save (points.services.resolve.shared_rules): the demo
+    # adds an indicator in place, so the scheme is saved too and nothing reads the rules without it.
+    template.scheme.save(update_fields=["updated_at"])
     for month in months:
         services.sync_study_points(month=month, actor=None)
 
