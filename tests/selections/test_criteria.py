@@ -13,7 +13,7 @@ from ronghe.accounts.choices import Role
 from ronghe.core.audit import AuditEntry
 from ronghe.core.errors import DomainError
 from ronghe.core.scoring.choices import SchemeStatus
-from ronghe.selections import services
+from ronghe.selections import criteria, services
 from tests.factories import UserFactory, grant
 from tests.selections.flow import nominate_member, open_campaign
 
@@ -38,18 +38,18 @@ def test_the_committee_edits_the_criteria_while_units_nominate(cast, people):
     admin = cast.committee_admin
     campaign = open_campaign(cast)
     # add
-    services.add_criterion(
+    criteria.add_criterion(
         actor=admin, campaign=campaign, data={"code": "spirit", "name": "党性修养", "ceiling": D("10")}
     )
     # edit a 满分
-    services.update_criterion(
+    criteria.update_criterion(
         actor=admin,
         campaign=campaign,
         indicator=_indicator(campaign, "recognition"),
         data={"code": "recognition", "name": "群众认可度", "ceiling": D("15")},
     )
     # delete
-    services.delete_criterion(actor=admin, campaign=campaign, indicator=_indicator(campaign, "innovation"))
+    criteria.delete_criterion(actor=admin, campaign=campaign, indicator=_indicator(campaign, "innovation"))
     assert _criteria(campaign) == [
         ("deeds", D("40")),
         ("exemplary", D("30")),
@@ -79,19 +79,19 @@ def test_bad_criteria_are_refused_and_nothing_written(cast, people):
     campaign = open_campaign(cast)
     before = (_criteria(campaign), _panel(campaign))
     with pytest.raises(DomainError, match="指标代码“deeds”已在本方案中使用"):
-        services.add_criterion(
+        criteria.add_criterion(
             actor=admin, campaign=campaign, data={"code": "deeds", "name": "重复", "ceiling": D("5")}
         )
     with pytest.raises(DomainError, match="满分必须大于 0"):
-        services.add_criterion(
+        criteria.add_criterion(
             actor=admin, campaign=campaign, data={"code": "x", "name": "零分", "ceiling": D("0")}
         )
     # 事迹与成效 breaks ties at the cut: the scheme editor keeps it
     with pytest.raises(DomainError, match="指标“事迹与成效”用于定级规则中的"):
-        services.delete_criterion(actor=admin, campaign=campaign, indicator=_indicator(campaign, "deeds"))
+        criteria.delete_criterion(actor=admin, campaign=campaign, indicator=_indicator(campaign, "deeds"))
     # someone who does not run the campaign
     with pytest.raises(Exception, match="权限"):
-        services.add_criterion(
+        criteria.add_criterion(
             actor=people["unit_a"], campaign=campaign, data={"code": "y", "name": "越权", "ceiling": D("5")}
         )
     assert (_criteria(campaign), _panel(campaign)) == before
@@ -107,11 +107,11 @@ def test_criteria_are_fixed_once_judging_opened(cast, people):
     assert campaign.scheme.status == SchemeStatus.ACTIVE
     before = (_criteria(campaign), _panel(campaign))
     with pytest.raises(DomainError, match="评审已开始，评审标准不能再修改"):
-        services.add_criterion(
+        criteria.add_criterion(
             actor=admin, campaign=campaign, data={"code": "late", "name": "迟到", "ceiling": D("5")}
         )
     with pytest.raises(DomainError, match="评审已开始，评审标准不能再修改"):
-        services.delete_criterion(
+        criteria.delete_criterion(
             actor=admin, campaign=campaign, indicator=_indicator(campaign, "innovation")
         )
     assert (_criteria(campaign), _panel(campaign)) == before

@@ -28,7 +28,7 @@ from ronghe.core.publicity import services as publicity
 from ronghe.core.publicity.choices import PublicationState
 from ronghe.core.publicity.models import Publication
 from ronghe.core.scope import require_at
-from ronghe.core.scoring import editing, levels
+from ronghe.core.scoring import levels
 from ronghe.core.scoring.choices import IndicatorKind, SchemePurpose, SchemeStatus
 from ronghe.core.scoring.models import Campaign, Dimension, Indicator, Scheme
 from ronghe.core.scoring.services import next_version
@@ -201,80 +201,6 @@ def open_campaign(
     return campaign
 
 
-# ---------------------------------------------------------------- criteria (while units nominate)
-
-CRITERIA_FIXED = "评审已开始，评审标准不能再修改"
-
-
-def _criteria_editable(campaign: Campaign) -> None:
-    if _fresh_state(campaign) != CampaignState.NOMINATING or not campaign.scheme.is_editable:
-        raise SelectionError(CRITERIA_FIXED)
-
-
-def criterion_values(data: Mapping[str, Any], scheme: Scheme) -> dict[str, Any]:
-    """A criterion is an entered indicator of the campaign's one dimension, scored 0 to its 满分."""
-    return {
-        "code": data.get("code"),
-        "name": data.get("name"),
-        "ceiling": data.get("ceiling"),
-        "floor": Decimal("0"),
-        "kind": IndicatorKind.ENTERED,
-        "dimension": scheme.dimensions.order_by("order", "pk").first(),
-        "weight": Decimal("1"),
-    }
-
-
-def _criteria_changed(*, actor: User, campaign: Campaign) -> None:
-    """After an edit: the total's ceiling is the sum of the 满分, and the panel scores the new set."""
-    scheme = campaign.scheme
-    tops = [i.ceiling or Decimal("0") for i in scheme.indicators.filter(kind=IndicatorKind.ENTERED)]
-    Scheme.objects.filter(pk=scheme.pk).update(ceiling=sum(tops, Decimal("0")))
-    scheme.refresh_from_db()
-    judging.replace_indicators(actor=actor, panel=panel_of(campaign), indicators=judged_indicators(scheme))
-
-
-def _check_top(data: Mapping[str, Any]) -> None:
-    top = data.get("ceiling")
-    if top is None or top <= 0:
-        raise SelectionError("满分必须大于 0", field="ceiling")
-
-
-def add_criterion(*, actor: User, campaign: Campaign, data: Mapping[str, Any]) -> Indicator:
-    """Add a criterion (code, name, 满分) while units nominate; the scheme editor checks and audits."""
-    _criteria_editable(campaign)
-    _check_top(data)
-    with transaction.atomic():
-        indicator = editing.create_indicator(
-            actor=actor, scheme=campaign.scheme, data=criterion_values(data, campaign.scheme)
-        )
-        _criteria_changed(actor=actor, campaign=campaign)
-    return indicator
-
-
-def update_criterion(
-    *, actor: User, campaign: Campaign, indicator: Indicator, data: Mapping[str, Any]
-) -> Indicator:
-    _criteria_editable(campaign)
-    _check_top(data)
-    with transaction.atomic():
-        editing.update_indicator(
-            actor=actor, indicator=indicator, data=criterion_values(data, campaign.scheme)
-        )
-        _criteria_changed(actor=actor, campaign=campaign)
-    return indicator
-
-
-def delete_criterion(*, actor: User, campaign: Campaign, indicator: Indicator) -> None:
-    """Remove a criterion; the last one stays (judges need something to score), and one the tie rule
-    compares first is refused by the scheme editor."""
-    _criteria_editable(campaign)
-    if campaign.scheme.indicators.filter(kind=IndicatorKind.ENTERED).count() <= 1:
-        raise SelectionError("评审标准至少保留一项")
-    with transaction.atomic():
-        editing.delete_indicator(actor=actor, indicator=indicator)
-        _criteria_changed(actor=actor, campaign=campaign)
-
-
 def panel_of(campaign: Campaign) -> Panel:
     return Panel.objects.get(kind=CAMPAIGN, object_id=campaign.pk)
 
@@ -307,7 +233,7 @@ def judge_candidates(campaign: Campaign) -> QuerySet[User]:
     )
 
 
-def _fresh_state(campaign: Campaign) -> str:
+def fresh_state(campaign: Campaign) -> str:
     campaign.state = Campaign.objects.filter(pk=campaign.pk).values_list("state", flat=True).get()
     return campaign.state
 
@@ -396,7 +322,7 @@ def nominate(
 ) -> Nomination:
     """A unit recommends one nominee: in the nominating step, within the unit's quota, after every
     eligibility rule has passed (each failed one named). Nothing is written when any check fails."""
-    if _fresh_state(campaign) != CampaignState.NOMINATING:
+    if fresh_state(campaign) != CampaignState.NOMINATING:
         raise SelectionError("推荐已截止，不能再推荐")
     selection = campaign.selection
     subject_org, label = _subject(
@@ -463,7 +389,7 @@ def nominate(
 
 
 def withdraw(*, actor: User, nomination: Nomination, comment: str) -> Nomination:
-    if _fresh_state(nomination.campaign) != CampaignState.NOMINATING:
+    if fresh_state(nomination.campaign) != CampaignState.NOMINATING:
         raise SelectionError("推荐已截止，不能再撤回")
     workflow.transition(NOMINATION_PROCESS, nomination, "withdraw", by=actor, comment=comment)
     return nomination
@@ -594,7 +520,7 @@ def publication_of(campaign: Campaign) -> Publication | None:
 
 def set_aside(*, actor: User, nomination: Nomination, comment: str) -> Nomination:
     """暂缓授予 (a joint-review objection upheld): the winner leaves the list; the place stays empty."""
-    if _fresh_state(nomination.campaign) != CampaignState.REVIEW:
+    if fresh_state(nomination.campaign) != CampaignState.REVIEW:
         raise SelectionError("只有联审阶段可以暂缓授予")
     if not nomination.winner:
         raise SelectionError("该对象不在入选名单中")
@@ -636,7 +562,7 @@ def promote_runner_up(*, actor: User, nomination: Nomination, reason: str) -> No
     A winner with an objection upheld in 公示 is set aside first. Returns the promoted nomination."""
     campaign = nomination.campaign
     require_at(actor, "selections.manage", campaign.organization.path)
-    state = _fresh_state(campaign)
+    state = fresh_state(campaign)
     if state == CampaignState.ANNOUNCED:
         raise SelectionError("评选结果已公布，不能再递补")
     if state not in (CampaignState.REVIEW, CampaignState.PUBLICITY):

@@ -1,5 +1,5 @@
 """The criteria of a selection (评审标准), edited by the 工委 while units nominate: add, edit, delete,
-each through the scheme editor (`core.scoring.editing`, via `services.add_criterion` …). Refused once
+each through the scheme editor (`core.scoring.editing`, via `criteria.add_criterion` …). Refused once
 judging opened: the judges score what was fixed then."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from ronghe.core.scope import has_perm_at
 from ronghe.core.scoring import pages
 from ronghe.core.scoring.choices import IndicatorKind
 from ronghe.core.scoring.models import Campaign
-from ronghe.selections import services
+from ronghe.selections import criteria
 from ronghe.selections.choices import CampaignState
 from ronghe.selections.forms import CriterionForm
 from ronghe.selections.views.campaigns import campaign_for
@@ -55,11 +55,11 @@ def criterion_list(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     editable = _editable(campaign)
     form = CriterionForm(request.POST if request.method == "POST" else None, scheme=scheme)
     if request.method == "POST" and not editable:
-        messages.error(request, services.CRITERIA_FIXED)
+        messages.error(request, criteria.CRITERIA_FIXED)
         return redirect("selections:criterion-list", campaign.code)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_criterion(actor=request.user, campaign=campaign, data=form.cleaned_data)
+            criteria.add_criterion(actor=request.user, campaign=campaign, data=form.cleaned_data)
         except DomainError as exc:
             add_to_form(form, exc)
         else:
@@ -86,7 +86,7 @@ def criterion_update(request: AuthenticatedRequest, code: UUID, pk: int) -> Http
     campaign = _managed(request, code)
     indicator = pages.indicator_or_404(campaign.scheme, pk)
     if not _editable(campaign):
-        messages.error(request, services.CRITERIA_FIXED)
+        messages.error(request, criteria.CRITERIA_FIXED)
         return redirect("selections:criterion-list", campaign.code)
     initial = {"code": indicator.code, "name": indicator.name, "ceiling": indicator.ceiling}
     form = CriterionForm(
@@ -94,7 +94,7 @@ def criterion_update(request: AuthenticatedRequest, code: UUID, pk: int) -> Http
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_criterion(
+            criteria.update_criterion(
                 actor=request.user, campaign=campaign, indicator=indicator, data=form.cleaned_data
             )
         except DomainError as exc:
@@ -117,7 +117,7 @@ def criterion_delete(request: AuthenticatedRequest, code: UUID, pk: int) -> Http
     campaign = _managed(request, code)
     indicator = pages.indicator_or_404(campaign.scheme, pk)
     try:
-        services.delete_criterion(actor=request.user, campaign=campaign, indicator=indicator)
+        criteria.delete_criterion(actor=request.user, campaign=campaign, indicator=indicator)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
