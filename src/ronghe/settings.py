@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "ronghe.education",
     "ronghe.outreach",
     "ronghe.notices",
+    "ronghe.reports",
     "ronghe.home",
     "ronghe.demo",
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("education/", include("ronghe.education.urls")),
     path("outreach/", include("ronghe.outreach.urls")),
     path("notices/", include("ronghe.notices.urls")),
+    path("reports/", include("ronghe.reports.urls")),
     path("recruitment/", include("ronghe.recruitment.urls")),
     path("discipline/", include("ronghe.discipline.urls")),
     path("judging/", include("ronghe.core.judging.urls")),
