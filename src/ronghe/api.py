@@ -175,6 +175,7 @@ def _register_routers() -> None:
         "outreach",
         "discipline",
         "notices",
+        "reports",
     ):
         try:
             module = importlib.import_module(f"ronghe.{name}.api")

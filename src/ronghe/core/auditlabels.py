@@ -89,6 +89,7 @@ EVENTS: dict[str, str] = {
     "orglife.meeting.delete": "删除会议",
     "orglife.meeting.export": "导出会议记录",
     "orglife.ledger.export": "导出组织生活台账",
+    "reports.statistics.export": "导出党内统计",
     "orglife.attachment.create": "上传会议附件",
     "orglife.attachment.download": "下载会议附件",
     "orglife.attendance.correct": "更正出席情况",

@@ -60,6 +60,12 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
         ],
     ),
     (
+        "统计报告",
+        [
+            ("党内统计", "reports:party-statistics", "members.view"),
+        ],
+    ),
+    (
         "党员积分",
         [
             ("我的积分", "points:my-points", "self.member"),

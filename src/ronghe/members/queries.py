@@ -102,7 +102,7 @@ class Standing:
         return self.status in ACTIVE_STATUSES
 
 
-def _standing(member: Member, on: date, status_changes: Iterable[History] = ()) -> Standing:
+def standing(member: Member, on: date, status_changes: Iterable[History] = ()) -> Standing:
     """Unwind the member's dated history back to `on`.
 
     - a member who joined after `on`, or arrived by an incoming letter after `on`, was not on the roster;
@@ -151,7 +151,7 @@ def standings_on(members: QuerySet[Member], on: date) -> list[Standing]:
         process=rules.STATUS_PROCESS.name, object_id__in=members.values("pk"), effective_on__gt=on
     ):
         later[change.object_id].append(change)
-    return [_standing(m, on, later[m.pk]) for m in members.prefetch_related("transfers")]
+    return [standing(m, on, later[m.pk]) for m in members.prefetch_related("transfers")]
 
 
 def status_history(member: Member) -> list[History]:
@@ -206,7 +206,7 @@ def roster_counts(organizations: QuerySet[Organization], since: date) -> RosterC
     Two queries whatever the size, four when someone's standing changed after `since`: today's
     roster grouped by organization and status, then only the members whose standing changed after
     `since`, with their transfers and status changes,
-    each unwound by `_standing` (the same reading of the history as `members_of`) at `since` and
+    each unwound by `standing` (the same reading of the history as `members_of`) at `since` and
     at each of their change dates. A year's changes are a small share of a roster, so a county of
     a million members loads tens of thousands of rows at most, never the whole roster.
     """
@@ -233,7 +233,7 @@ def roster_counts(organizations: QuerySet[Organization], since: date) -> RosterC
     )
     later: dict[int, list[History]] = defaultdict(list)
     stretches: dict[tuple[int, str], list[tuple[date | None, date | None, int]]] = defaultdict(list)
-    # Only what `_standing` reads: a changed member's whole row (encrypted fields …) is not needed.
+    # Only what `standing` reads: a changed member's whole row (encrypted fields …) is not needed.
     transfers = Transfer.objects.only("id", "member_id", "kind", "status", "completed_on", "from_organization_id")
     members = list(  # no second query when nobody changed
         touched.only("id", "organization_id", "status", "joined_on", "full_on").prefetch_related(
@@ -259,7 +259,7 @@ def roster_counts(organizations: QuerySet[Organization], since: date) -> RosterC
         )
         bounds: list[date | None] = [None, *days]
         for first, after in zip(bounds, [*days, None], strict=True):
-            s = _standing(m, first or since, later[m.pk])
+            s = standing(m, first or since, later[m.pk])
             if s.active and s.organization_id is not None and s.status is not None:
                 stretches[(s.organization_id, s.status)].append((first, after, 1))
     return RosterCounts(current, dict(stretches))

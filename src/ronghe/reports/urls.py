@@ -1,4 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from ronghe.reports.views import statistics
 
 app_name = "reports"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("statistics/", statistics.party_statistics, name="party-statistics"),
+]
