@@ -23,11 +23,22 @@ def _reach(user: User) -> list[str]:
     return sorted({p for path in paths for p in rules.ancestor_paths(path)})
 
 
+def _reaches(user: User) -> Q:
+    """Notices to everyone published at the user's nodes or above; notices addressed by a permission
+    published at or above a node where the user holds it."""
+    condition = Q(audience_permission="", organization__path__in=_reach(user))
+    for perm in rules.AUDIENCES:
+        paths = sorted({p for path in paths_with(user, perm) for p in rules.ancestor_paths(path)})
+        if paths:
+            condition |= Q(audience_permission=perm, organization__path__in=paths)
+    return condition
+
+
 def notices_for_user(user: User) -> QuerySet[Notice]:
     """The notices that reach the user, newest first, each marked `is_read` for them."""
     read = NoticeRead.objects.filter(notice=OuterRef("pk"), user=user)
     return (
-        Notice.objects.filter(organization__path__in=_reach(user))
+        Notice.objects.filter(_reaches(user))
         .select_related("organization")
         .annotate(is_read=Exists(read))
         .order_by("-published_at", "-id")
@@ -37,7 +48,7 @@ def notices_for_user(user: User) -> QuerySet[Notice]:
 def unread_for_user(user: User) -> QuerySet[Notice]:
     read = NoticeRead.objects.filter(notice=OuterRef("pk"), user=user)
     return (
-        Notice.objects.filter(organization__path__in=_reach(user))
+        Notice.objects.filter(_reaches(user))
         .filter(~Exists(read))
         .select_related("organization")
         .order_by("-published_at", "-id")
