@@ -112,7 +112,10 @@ class Summary:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "rows": [[r.key, r.label, str(r.current), None if r.previous is None else str(r.previous)] for r in self.rows],
+            "rows": [
+                [r.key, r.label, str(r.current), None if r.previous is None else str(r.previous)]
+                for r in self.rows
+            ],
             "overdue_items": self.overdue_items,
         }
 
@@ -172,7 +175,11 @@ def compute(unit: Unit, organization: Organization, month: date) -> Summary:
     overdue_now = _overdue_obligations(organization, month)
     overdue_before = _overdue_obligations(organization, prev)
     rows.append(Row("orglife_overdue", "组织生活逾期事项（月末）", len(overdue_now), len(overdue_before)))
-    names = dict(Organization.objects.filter(pk__in={ob.organization_id for ob in overdue_now}).values_list("pk", "name"))
+    names = dict(
+        Organization.objects.filter(pk__in={ob.organization_id for ob in overdue_now}).values_list(
+            "pk", "name"
+        )
+    )
     summary.overdue_items = [
         f"{names.get(ob.organization_id, '')}：{ob.slot.label}{ob.kind_label}，应 {ob.required} 已 {ob.held}"
         for ob in overdue_now
@@ -182,19 +189,21 @@ def compute(unit: Unit, organization: Organization, month: date) -> Summary:
     (start, end), (pstart, pend) = _bounds(month), _bounds(prev)
     decided = ~Q(state__in=[ClaimState.SUBMITTED, ClaimState.WITHDRAWN])
     approved = Q(state=ClaimState.APPROVED)
-    claims = Claim.objects.filter(Q(member__organization__path__startswith=organization.path), decided).aggregate(
+    claims = Claim.objects.filter(
+        Q(member__organization__path__startswith=organization.path), decided
+    ).aggregate(
         reviewed=Count("id", filter=Q(decided_at__gte=start, decided_at__lt=end)),
         reviewed_before=Count("id", filter=Q(decided_at__gte=pstart, decided_at__lt=pend)),
-        points=Sum("points", filter=approved & Q(decided_at__gte=start, decided_at__lt=end)),
-        points_before=Sum("points", filter=approved & Q(decided_at__gte=pstart, decided_at__lt=pend)),
+        awarded=Sum("points", filter=approved & Q(decided_at__gte=start, decided_at__lt=end)),
+        awarded_before=Sum("points", filter=approved & Q(decided_at__gte=pstart, decided_at__lt=pend)),
     )
     rows.append(Row("claims_reviewed", "审核积分申报（件）", claims["reviewed"], claims["reviewed_before"]))
     rows.append(
         Row(
             "points_awarded",
             "通过申报积分（分）",
-            claims["points"] or Decimal("0"),
-            claims["points_before"] or Decimal("0"),
+            claims["awarded"] or Decimal("0"),
+            claims["awarded_before"] or Decimal("0"),
         )
     )
 
@@ -218,11 +227,15 @@ def compute(unit: Unit, organization: Organization, month: date) -> Summary:
     rows.append(Row("tasks_done", "融合任务已完成（本年累计）", done, done_before))
     rows.append(Row("tasks_overdue", "融合任务逾期（月末）", late, late_before))
     tasks = Task.objects.filter(plan__unit=unit, plan__year=month.year)
-    for task in integration_queries.overdue(tasks, next_month(month)).order_by("deadline", "id")[:OVERDUE_LIST_MAX]:
+    for task in integration_queries.overdue(tasks, next_month(month)).order_by("deadline", "id")[
+        :OVERDUE_LIST_MAX
+    ]:
         summary.overdue_items.append(f"融合任务：{task.title}（{task.deadline:%m月%d日} 到期）")
 
     # Training sessions of classes run in the subtree.
-    sessions = TrainingSession.objects.filter(training_class__organization__path__startswith=organization.path).aggregate(
+    sessions = TrainingSession.objects.filter(
+        training_class__organization__path__startswith=organization.path
+    ).aggregate(
         now=Count("id", filter=Q(starts_at__gte=start, starts_at__lt=end)),
         before=Count("id", filter=Q(starts_at__gte=pstart, starts_at__lt=pend)),
     )
@@ -262,13 +275,21 @@ def render_pdf(summary: Summary) -> bytes:
     heading = ParagraphStyle("heading", fontName=FONT, fontSize=12, leading=18, spaceBefore=10, spaceAfter=4)
     out = io.BytesIO()
     doc = SimpleDocTemplate(
-        out, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm, bottomMargin=18 * mm,
-        title=summary.title, author="融合",
+        out,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=summary.title,
+        author="融合",
     )
     prev = previous_month(summary.month)
     data: list[list[str]] = [["项目", f"本月（{summary.month.month}月）", f"上月（{prev.month}月）", "变化"]]
     for row in summary.rows:
-        data.append([row.label, str(row.current), "—" if row.previous is None else str(row.previous), row.change])
+        data.append(
+            [row.label, str(row.current), "—" if row.previous is None else str(row.previous), row.change]
+        )
     table = Table(data, colWidths=[80 * mm, 30 * mm, 30 * mm, 25 * mm], repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -293,7 +314,9 @@ def render_pdf(summary: Summary) -> bytes:
     if items:
         story += [Paragraph(f"{i}. {_escape(text)}", normal) for i, text in enumerate(items, 1)]
         if len(summary.overdue_items) > len(items):
-            story.append(Paragraph(f"另有 {len(summary.overdue_items) - len(items)} 项，见平台相应页面。", normal))
+            story.append(
+                Paragraph(f"另有 {len(summary.overdue_items) - len(items)} 项，见平台相应页面。", normal)
+            )
     else:
         story.append(Paragraph("无。", normal))
     doc.build(story)
@@ -308,7 +331,9 @@ def _escape(text: str) -> str:
 
 
 def notice_body(summary: Summary) -> str:
-    lines = [f"{summary.unit.name}{month_label(summary.month)}工作小结已生成，详见附件 PDF。主要数据（本月 / 上月）："]
+    lines = [
+        f"{summary.unit.name}{month_label(summary.month)}工作小结已生成，详见附件 PDF。主要数据（本月 / 上月）："
+    ]
     for row in summary.rows:
         before = "—" if row.previous is None else row.previous
         lines.append(f"· {row.label}：{row.current} / {before}")
@@ -324,7 +349,9 @@ class RunResult:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
 
-def deliver(unit: Unit, organization: Organization, month: date, *, force: bool = False) -> MonthlySummary | None:
+def deliver(
+    unit: Unit, organization: Organization, month: date, *, force: bool = False
+) -> MonthlySummary | None:
     """Compute, render and deliver one unit's summary; None when it was delivered before (and not `force`).
     One transaction: the notice, its PDF and the record appear together or not at all."""
     month = first_of(month)

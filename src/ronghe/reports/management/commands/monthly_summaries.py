@@ -41,7 +41,9 @@ class Command(BaseCommand):
         for name, error in result.failed:
             self.stderr.write(f"失败：{name}：{error}")
         if result.failed:
-            raise CommandError("部分单位的月度工作小结生成失败，其余已下发；修正后重新运行即可（已下发的不会重复）。")
+            raise CommandError(
+                "部分单位的月度工作小结生成失败，其余已下发；修正后重新运行即可（已下发的不会重复）。"
+            )
 
 
 def _units(value: str) -> Any:
