@@ -369,6 +369,13 @@ def test_notice_detail_shows_the_pdf_attachment(records, dec1, client_for):
     html = page.content.decode()
     assert 'id="notice-attachments"' in html and record.evidence.original_name in html
     assert "本单位党务工作人员" in html
+    # a publisher's receipts count the staff the notice is addressed to, not every member of the unit
+    admin = UserFactory(username="unitadmin_a")
+    grant(admin, Role.UNIT_ADMIN, cast.org_a)
+    url = reverse("notices:notice-detail", kwargs={"code": record.notice.code})
+    html = client_for(admin).get(url).content.decode()
+    assert "应读人员 2 人" in html  # A's secretary and administrator; the plain member holds no reports.view
+    assert 'id="notice-unread-members"' not in html
 
 
 def test_month_arithmetic():

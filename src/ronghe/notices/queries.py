@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from ronghe.accounts.choices import Role
 from ronghe.accounts.models import User
-from ronghe.core.scope import grants, paths_with, scoped
+from ronghe.core.scope import grants, paths_with, permission_policy, scoped
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.notices import rules
@@ -79,7 +80,21 @@ class Receipts:
 
 
 def receipts(notice: Notice) -> Receipts:
-    """Read receipts against the members the notice reaches (two counts)."""
+    """Read receipts against the members the notice reaches (two counts); a notice addressed by a
+    permission counts the active accounts holding it in the subtree instead."""
+    if notice.audience_permission:
+        policy = permission_policy()
+        roles = [role for role in Role.values if notice.audience_permission in policy(role)]
+        holders = (
+            User.objects.filter(
+                is_active=True,
+                role_assignments__role__in=roles,
+                role_assignments__organization__path__startswith=notice.organization.path,
+            )
+            .distinct()
+            .count()
+        )
+        return Receipts(notice.reads.count(), holders)
     members = Member.objects.filter(
         Q(organization__path__startswith=notice.organization.path), status__in=ACTIVE_STATUSES
     ).count()
@@ -87,7 +102,10 @@ def receipts(notice: Notice) -> Receipts:
 
 
 def unread_readers(notice: Notice, limit: int) -> list[Member]:
-    """Members in the notice's subtree whose account has not read it yet (for the reminder list)."""
+    """Members in the notice's subtree whose account has not read it yet (for the reminder list); none for
+    a notice addressed by a permission (its readers are staff, not the members)."""
+    if notice.audience_permission:
+        return []
     read_users = NoticeRead.objects.filter(notice=notice).values("user_id")
     return list(
         Member.objects.filter(
