@@ -382,3 +382,26 @@ def test_month_arithmetic():
     assert summaries.previous_month(date(2026, 1, 15)) == date(2025, 12, 1)
     assert summaries.next_month(date(2026, 12, 31)) == date(2027, 1, 1)
     assert summaries.first_of(date(2026, 2, 28)) + timedelta(days=0) == date(2026, 2, 1)
+
+
+def test_a_units_summary_takes_the_same_queries_whatever_its_size(records, dec1):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cast = records
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            summaries.compute(cast.unit_a, cast.org_a, NOV)
+        return len(ctx.captured_queries)
+
+    count()  # warms the caches the first computation fills (the year's requirements)
+    small = count()
+    for i in range(3):  # more branches, members, meetings
+        from tests.factories import OrganizationFactory
+
+        branch = OrganizationFactory(name=f"甲局第{i + 2}党支部", parent=cast.org_a, unit=cast.unit_a)
+        MemberFactory(organization=branch, joined_on=date(2026, 11, 3))
+        meeting(branch, "general_meeting", at(2026, 11, 5, 9))
+        meeting(branch, "party_lecture", at(2026, 10, 5, 9))
+    assert count() == small
