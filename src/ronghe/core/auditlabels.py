@@ -42,6 +42,7 @@ EVENTS: dict[str, str] = {
     "crypto.rotate_keys": "轮换加密密钥",
     "export.requested": "申请后台导出",
     "evidence.attach": "上传佐证材料",
+    "reports.monthly_summary": "生成月度工作小结",
     "evidence.download": "下载佐证材料",
     "evidence.remove": "删除佐证材料",
     "member.create": "新增党员",

@@ -25,6 +25,9 @@ class Notice(models.Model):
         verbose_name="发布人",
     )
     published_at = models.DateTimeField("发布时间", db_index=True)
+    # Empty: everyone in the subtree. A permission: only those holding it at a node of the subtree
+    # (a unit's monthly summary goes to its Party-affairs staff, not to every member).
+    audience_permission = models.CharField("接收范围", max_length=40, blank=True, default="")
 
     class Meta:
         verbose_name = "通知公告"

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from ronghe.accounts.choices import Role
 from ronghe.accounts.models import User
-from ronghe.core.scope import grants, paths_with, scoped
+from ronghe.core.scope import grants, paths_with, permission_policy, scoped
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.notices import rules
@@ -23,11 +24,22 @@ def _reach(user: User) -> list[str]:
     return sorted({p for path in paths for p in rules.ancestor_paths(path)})
 
 
+def _reaches(user: User) -> Q:
+    """Notices to everyone published at the user's nodes or above; notices addressed by a permission
+    published at or above a node where the user holds it."""
+    condition = Q(audience_permission="", organization__path__in=_reach(user))
+    for perm in rules.AUDIENCES:
+        paths = sorted({p for path in paths_with(user, perm) for p in rules.ancestor_paths(path)})
+        if paths:
+            condition |= Q(audience_permission=perm, organization__path__in=paths)
+    return condition
+
+
 def notices_for_user(user: User) -> QuerySet[Notice]:
     """The notices that reach the user, newest first, each marked `is_read` for them."""
     read = NoticeRead.objects.filter(notice=OuterRef("pk"), user=user)
     return (
-        Notice.objects.filter(organization__path__in=_reach(user))
+        Notice.objects.filter(_reaches(user))
         .select_related("organization")
         .annotate(is_read=Exists(read))
         .order_by("-published_at", "-id")
@@ -37,7 +49,7 @@ def notices_for_user(user: User) -> QuerySet[Notice]:
 def unread_for_user(user: User) -> QuerySet[Notice]:
     read = NoticeRead.objects.filter(notice=OuterRef("pk"), user=user)
     return (
-        Notice.objects.filter(organization__path__in=_reach(user))
+        Notice.objects.filter(_reaches(user))
         .filter(~Exists(read))
         .select_related("organization")
         .order_by("-published_at", "-id")
@@ -68,7 +80,21 @@ class Receipts:
 
 
 def receipts(notice: Notice) -> Receipts:
-    """Read receipts against the members the notice reaches (two counts)."""
+    """Read receipts against the members the notice reaches (two counts); a notice addressed by a
+    permission counts the active accounts holding it in the subtree instead."""
+    if notice.audience_permission:
+        policy = permission_policy()
+        roles = [role for role in Role.values if notice.audience_permission in policy(role)]
+        holders = (
+            User.objects.filter(
+                is_active=True,
+                role_assignments__role__in=roles,
+                role_assignments__organization__path__startswith=notice.organization.path,
+            )
+            .distinct()
+            .count()
+        )
+        return Receipts(notice.reads.count(), holders)
     members = Member.objects.filter(
         Q(organization__path__startswith=notice.organization.path), status__in=ACTIVE_STATUSES
     ).count()
@@ -76,7 +102,10 @@ def receipts(notice: Notice) -> Receipts:
 
 
 def unread_readers(notice: Notice, limit: int) -> list[Member]:
-    """Members in the notice's subtree whose account has not read it yet (for the reminder list)."""
+    """Members in the notice's subtree whose account has not read it yet (for the reminder list); none for
+    a notice addressed by a permission (its readers are staff, not the members)."""
+    if notice.audience_permission:
+        return []
     read_users = NoticeRead.objects.filter(notice=notice).values("user_id")
     return list(
         Member.objects.filter(

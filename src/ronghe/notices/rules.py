@@ -24,3 +24,9 @@ def check_notice(title: str, body: str) -> dict[str, str]:
     elif len(body) > BODY_MAX:
         problems["body"] = f"正文不超过 {BODY_MAX} 字"
     return problems
+
+
+# The permissions a notice may be addressed by (`Notice.audience_permission`), with how the page says it.
+AUDIENCES = {"reports.view": "本单位党务工作人员"}
+# Files a notice carries are `core.evidence` rows of this kind (the platform attaches them; no upload form).
+ATTACHMENT_KIND = "notices.notice"

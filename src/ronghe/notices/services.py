@@ -43,3 +43,27 @@ def mark_read(*, user: User, notice: Notice, now: datetime | None = None) -> boo
         notice=notice, user=user, defaults={"read_at": now or timezone.now()}
     )
     return created
+
+
+def publish_system(
+    *, organization: Organization, title: str, body: str, audience_permission: str = "", now: datetime | None = None
+) -> Notice:
+    """Publish a notice the platform itself produced (a scheduled summary): no publisher, audited with the
+    system as actor. Runs in the caller's transaction."""
+    problems = rules.check_notice(title, body)
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise DomainError(message, field)
+    if audience_permission and audience_permission not in rules.AUDIENCES:
+        raise DomainError("接收范围不正确", "audience_permission")
+    with transaction.atomic():
+        notice = Notice.objects.create(
+            organization=organization,
+            title=title.strip(),
+            body=body.strip(),
+            published_by=None,
+            published_at=now or timezone.now(),
+            audience_permission=audience_permission,
+        )
+        audit.record("notices.publish", obj=notice, changes={"title": notice.title, "system": True})
+    return notice

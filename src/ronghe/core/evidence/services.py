@@ -85,6 +85,50 @@ def attach_file(
     return evidence
 
 
+def attach_generated(
+    *,
+    kind: str,
+    object_id: int,
+    organization: OrgNode,
+    filename: str,
+    content: bytes,
+    view_permission: str,
+    note: str = "",
+) -> Evidence:
+    """Store a file the platform produced itself (a scheduled report's PDF) as evidence of (`kind`,
+    `object_id`); no actor, so no permission to check; audited with the system as actor.
+
+    The same upload checks apply. Called inside the caller's transaction: the caller discards
+    `files.path_of(FOLDER, evidence.stored_name)` if that transaction fails after this returns."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    stored = files.store_upload(SimpleUploadedFile(filename, content), folder=FOLDER)
+    try:
+        with transaction.atomic():
+            evidence = Evidence.objects.create(
+                kind=kind,
+                object_id=object_id,
+                organization_id=organization.pk,
+                view_permission=view_permission,
+                original_name=stored.original_name,
+                stored_name=stored.stored_name,
+                content_type=stored.content_type,
+                size=stored.size,
+                sha256=stored.sha256,
+                note=_note(note),
+            )
+            audit.record(
+                "evidence.attach",
+                obj=evidence,
+                org_path=organization.path,
+                changes={"kind": kind, "object_id": object_id, "sha256": stored.sha256, "size": stored.size},
+            )
+    except Exception:
+        files.discard(FOLDER, stored.stored_name)
+        raise
+    return evidence
+
+
 def attach_link(
     *,
     actor: Actor,

@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core.errors import DomainError, add_to_form
+from ronghe.core.evidence import services as evidence_services
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
 from ronghe.core.scope import can, has_perm_anywhere, scoped
-from ronghe.notices import queries, services
+from ronghe.notices import queries, rules, services
 from ronghe.notices.forms import NoticeForm
 from ronghe.orglife import queries as orglife_queries
 from ronghe.orgs.models import Organization
@@ -53,6 +54,8 @@ def notice_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     services.mark_read(user=request.user, notice=notice)
     context = {
         "notice": notice,
+        "attachments": evidence_services.for_object(rules.ATTACHMENT_KIND, notice.pk),
+        "audience": rules.AUDIENCES.get(notice.audience_permission, ""),
         "breadcrumbs": [("通知公告", reverse("notices:notice-list")), (notice.title, None)],
     }
     if can(request.user, "notices.publish", notice):

@@ -29,3 +29,14 @@ class Command(BaseCommand):
         held = advance_meetings()  # started meetings completed by check-in count before reminding
         created = produce_reminders(today=today)
         self.stdout.write(f"已召开会议 {held} 次；新生成提醒 {created} 条。")
+        from ronghe.reports import summaries  # reports reads orglife: imported at call time
+
+        result = summaries.run_if_due(today)
+        if result is not None:
+            self.stdout.write(
+                f"月度工作小结：已下发 {len(result.delivered)} 个单位，失败 {len(result.failed)} 个。"
+            )
+            for name, error in result.failed:
+                self.stderr.write(f"月度工作小结失败：{name}：{error}")
+            if result.failed:  # non-zero exit: the timer's OnFailure alerts; a rerun delivers only the missing
+                raise CommandError("部分单位的月度工作小结生成失败，其余已下发；修正后运行 ronghe monthly_summaries 补发。")

@@ -1,0 +1,40 @@
+"""Records of the reports app: the monthly summaries delivered (one per unit and month)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+
+class MonthlySummary(models.Model):
+    """A unit's 月度工作小结 as delivered: the figures it showed, the notice and its PDF.
+
+    Unique per (unit, month): the daily task may run twice on the same day, and a rerun without
+    `--force` skips what was delivered."""
+
+    scope_org_field = "organization"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+", verbose_name="单位")
+    month = models.DateField("月份")  # the first day of the month summarised
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="接收党组织"
+    )
+    notice = models.ForeignKey(
+        "notices.Notice", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="通知"
+    )
+    evidence = models.ForeignKey(
+        "evidence.Evidence", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="PDF"
+    )
+    figures = models.JSONField("数据", default=dict)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "月度工作小结"
+        verbose_name_plural = "月度工作小结"
+        ordering = ["-month", "unit_id"]
+        constraints = [models.UniqueConstraint(fields=["unit", "month"], name="reports_summary_unit_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.unit_id}"
