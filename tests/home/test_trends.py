@@ -121,3 +121,16 @@ def test_every_chart_of_the_workbench_dashboard_and_screen_has_its_table(cast, c
     dashboard = client.get(reverse("home:dashboard"), {"year": 2026}).content.decode()
     assert assert_every_chart_has_its_table(dashboard) >= 4  # compliance, months, overdue, 5A
     assert assert_every_chart_has_its_table(client.get(reverse("home:screen")).content.decode()) >= 2
+
+
+@pytest.mark.usefixtures("activity")
+def test_a_user_who_may_not_see_organizational_life_or_points_gets_no_trends(cast, client_for):
+    # the 系统管理员 keeps the register of units but reads none of their Party work
+    response = client_for(cast.sysadmin).get(reverse("orgs:unit-detail", args=[cast.unit_a.code]))
+    assert response.status_code == 200
+    assert "月度趋势" not in response.content.decode()
+    refused = client_for(cast.sysadmin).get(
+        reverse("orgs:unit-detail", args=[cast.unit_a.code]),
+        {"format": "xlsx", "table": "trend-points-table"},
+    )
+    assert refused.status_code == 404
