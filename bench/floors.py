@@ -136,6 +136,29 @@ def compliance_floor(request: HttpRequest) -> HttpResponse:
     return _table(compliance_rows(int(request.GET.get("year", 2026))))
 
 
+@public
+def trends_floor(request: HttpRequest) -> HttpResponse:
+    """The unit and organization pages' monthly trends for a subtree: meetings held and points entered per
+    month, one grouped query each (the compliance rate's own floor is the compliance table's)."""
+    org_path, year = request.GET["path"], int(request.GET.get("year", 2026))
+    start, end = _year_bounds(year)
+    meetings = list(
+        Meeting.objects.filter(organization__path__startswith=org_path, held_at__gte=start, held_at__lt=end)
+        .annotate(month=ExtractMonth("held_at"))
+        .values_list("month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    points = list(
+        PointsEntry.objects.filter(member__organization__path__startswith=org_path, year=year)
+        .annotate(month=ExtractMonth("occurred_on"))
+        .values_list("month")
+        .annotate(total=Sum("points"))
+        .order_by()
+    )
+    return _table(meetings + points)
+
+
 def points_group_by(year: int) -> int:
     """The sums a recompute needs, in one GROUP BY over the ledger: per member, indicator and month."""
     rows = list(
@@ -458,6 +481,7 @@ urlpatterns = [
     path("ratings-campaign", ratings_campaign_floor, name="ratings-campaign-floor"),
     path("recruitment-board", recruitment_board_floor, name="recruitment-board-floor"),
     path("home", home_floor, name="home-floor"),
+    path("trends", trends_floor, name="trends-floor"),
     path("roster", roster_floor, name="roster-floor"),
     path("api-members", api_members_floor, name="api-members-floor"),
     path("compliance", compliance_floor, name="compliance-floor"),

@@ -801,6 +801,20 @@ def measure(
             "home:dashboard",
         ),
         (
+            "单位页 (largest unit, 月度趋势 included)",  # the trends: grouped counts + the compliance engine
+            "gwadmin",
+            route("orgs:unit-detail", code=str(unit_top.unit.code)) if unit_top.unit_id else None,
+            f"{floor_url}trends?{urlencode({'path': unit_top.path, 'year': YEAR})}",
+            "orgs:unit-detail",
+        ),
+        (
+            "党组织页 (largest unit's top organization, 月度趋势 included)",
+            "gwadmin",
+            route("orgs:organization-detail", code=code),
+            f"{floor_url}trends?{urlencode({'path': unit_top.path, 'year': YEAR})}",
+            "orgs:organization-detail",
+        ),
+        (
             "我的积分 (member)",
             "member",
             route("points:my-points", year=YEAR),

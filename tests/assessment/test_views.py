@@ -187,3 +187,27 @@ def test_kpi_results_from_excel_all_or_nothing_and_once(client, campaign, units)
     again = client.post("/assessment/kpis/import/", {"file": _sheet(rows)}, follow=True)
     assert "已导入 0 条完成值" in again.content.decode()
     assert sorted(KpiResult.objects.values_list("period", flat=True)) == ["2026Q1", "2026Q2"]
+
+
+def test_the_quadrant_and_a_units_history_have_their_numbers_as_tables(client, campaign, units, people):
+    from tests.charts import assert_every_chart_has_its_table
+
+    kpi(units, units.unit_a)
+    kpis.record_result(
+        actor=people["system"],
+        unit_code=units.unit_a.credit_code,
+        kpi_code="revenue",
+        period="2026",
+        value=95,
+        source_system="ERP",
+        idempotency_key="k",
+    )
+    client.force_login(units.committee_admin)
+    client.post(f"/assessment/{campaign.code}/evaluate/")
+    quad = client.get(f"/assessment/{campaign.code}/quadrant/").content.decode()
+    assert assert_every_chart_has_its_table(quad) == 1
+    entry = Entry.objects.get(campaign=campaign, unit=units.unit_a)
+    detail = client.get(f"/assessment/units/{entry.code}/").content.decode()
+    assert assert_every_chart_has_its_table(detail) == 1
+    xlsx = client.get(f"/assessment/units/{entry.code}/", {"format": "xlsx", "table": "history-table"})
+    assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxml")

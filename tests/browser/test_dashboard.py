@@ -36,7 +36,7 @@ def test_committee_opens_the_weakest_unit_from_the_dashboard(journey, cast):
         first = page.locator("#unit-table tbody tr").first
         assert first.locator("th").inner_text() == "乙局总支"  # held nothing: worst first
         page.wait_for_selector("#month-chart canvas")
-        assert page.locator("#month-chart-table tbody tr").count() == 12
+        assert page.locator("#month-table tbody tr").count() == 12
         journey.screenshot("dashboard")
         journey.assert_clean()
         first.locator("a").click()

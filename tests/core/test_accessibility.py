@@ -181,8 +181,9 @@ def test_organization_tree_can_be_skipped_and_folded(client_for, cast):
 
 def test_age_chart_has_its_numbers_as_a_table(client_for, cast):
     body = client_for(cast.committee_admin).get(reverse("home:home")).content.decode()
-    table = body[body.index('<table class="visually-hidden" id="age-chart-table">') :]
+    assert 'data-table="age-table"' in body
+    table = body[body.index('id="age-table">') :]
     table = table[: table.index("</table>")]
     assert "<caption>党员年龄结构（人数）</caption>" in table
-    counts = [int(n) for n in re.findall(r"</th><td>(\d+)</td>", table)]
+    counts = [int(n) for n in re.findall(r'</th><td class="text-end">(\d+)</td>', table)]
     assert sum(counts) == 2  # the two members of the cast, one row per age band

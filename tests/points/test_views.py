@@ -15,6 +15,7 @@ from ronghe.core.scoring.models import Indicator
 from ronghe.core.scoring.services import clone_scheme
 from ronghe.points import services
 from ronghe.points.models import Claim, MemberYear, PointsEntry, YearClosing
+from tests.charts import assert_every_chart_has_its_table
 from tests.factories import MemberFactory
 from tests.points.conftest import YEAR
 
@@ -67,6 +68,7 @@ def test_ranking_handles_ties_and_scope(client_for, cast, scheme, ind):
     chart = response.context["chart"]
     assert sum(chart["values"]) == 3
     assert 'data-chart="bar"' in response.content.decode()
+    assert assert_every_chart_has_its_table(response.content.decode()) == 1
     assert third.name in response.content.decode()
 
 

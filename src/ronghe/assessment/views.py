@@ -23,6 +23,7 @@ from ronghe.assessment.forms import (
 )
 from ronghe.assessment.models import Entry
 from ronghe.core import audit, downloads
+from ronghe.core.charts import data_table, render_or_export
 from ronghe.core.errors import DomainError, InvalidInput, add_each_to_form, add_to_form
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
@@ -301,15 +302,20 @@ def entry_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
         "position": position,
         "computed": computed,
         "history": history,
-        "history_chart": (
-            {
-                "years": [str(h.campaign.year) for h in history],
-                "party": [float(h.party_score) if h.party_score is not None else None for h in history],
-                "business": [
-                    float(h.business_score) if h.business_score is not None else None for h in history
+        "history_chart": {
+            "years": [str(h.campaign.year) for h in history],
+            "party": [float(h.party_score) if h.party_score is not None else None for h in history],
+            "business": [float(h.business_score) if h.business_score is not None else None for h in history],
+            # the page's visible table of the same years (below the chart), for 导出 Excel
+            "table": data_table(
+                id="history-table",
+                caption="历年党建与业务得分",
+                columns=["年度", "党建得分", "业务得分", "考核等次"],
+                rows=[
+                    [str(h.campaign.year), h.party_score, h.business_score, h.grade or None] for h in history
                 ],
-            }
-        ),
+            ),
+        },
         "party_weight": services.party_weight(campaign),
         "breadcrumbs": [
             ("融合考核", reverse("assessment:campaign-list")),
@@ -317,7 +323,7 @@ def entry_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
             (entry.unit.name, None),
         ],
     }
-    return render(request, "assessment/entry_detail.html", ctx)
+    return render_or_export(request, "assessment/entry_detail.html", ctx)
 
 
 @require(VIEW)
@@ -343,8 +349,18 @@ def quadrant(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
             }
             for label, pts in groups.items()
         ],
+        "table": data_table(
+            id="quadrant-table",
+            caption="各单位党建与业务得分",
+            columns=["单位", "业务得分", "党建得分", "象限", "考核等次"],
+            rows=[
+                [p.name, p.business, p.party, label, p.grade or None]
+                for label, pts in groups.items()
+                for p in sorted(pts, key=lambda p: p.name)
+            ],
+        ),
     }
-    return render(
+    return render_or_export(
         request,
         "assessment/quadrant.html",
         {

@@ -68,6 +68,7 @@ EVENTS: dict[str, str] = {
     "org.unit_update": "修改单位",
     "org.unit_import": "导入单位名录",
     "org.unit_export": "导出单位名录",
+    "chart.table_export": "导出图表数据表",
     "org.leader_add": "登记单位领导",
     "org.leader_update": "修改单位领导",
     "org.leader_remove": "删除单位领导",

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ronghe.assessment import queries as assessment_queries
+from ronghe.core.charts import data_table, with_table
 from ronghe.core.scope import has_perm_anywhere, paths_with, scoped
 from ronghe.orglife import rules as orglife_rules
 from ronghe.orglife.models import Attendance, MeetingTally
@@ -81,20 +82,25 @@ def meetings_by_month(user: User, year: int) -> dict[str, list[Any]]:
             condition |= Q(organization__path__startswith=path)
         rows = MeetingTally.objects.filter(condition, year=year).values_list("month").annotate(n=Sum("held"))
         counts = {month: n or 0 for month, n in rows.order_by()}
-    return {"categories": [f"{m}月" for m in range(1, 13)], "values": [counts.get(m, 0) for m in range(1, 13)]}
+    chart = {"categories": [f"{m}月" for m in range(1, 13)], "values": [counts.get(m, 0) for m in range(1, 13)]}
+    return with_table(chart, id="month-table", caption="每月召开的会议（次）", columns=["月份", "会议数"])
 
 
 def bars(rows: list[UnitRow], value: str) -> dict[str, Any]:
     """A bar chart's data from the first rows: rates as percentages, counts as they are."""
     shown = rows[:CHART_ROWS]
     if value == "rate":
-        values: list[Any] = [None if r.rate is None else round(r.rate * 100, 1) for r in shown]
+        values: list[Any] = [_percent(r.rate) for r in shown]
     else:
         values = [getattr(r, value) for r in shown]
     chart: dict[str, Any] = {"categories": [r.name for r in shown], "values": values}
     if value == "rate":
         chart.update(max=100, unit="%")
     return chart
+
+
+def _percent(rate: float | None) -> float | None:
+    return None if rate is None else round(rate * 100, 1)
 
 
 def points_section(user: User, year: int) -> dict[str, Any]:
@@ -104,6 +110,7 @@ def points_section(user: User, year: int) -> dict[str, Any]:
     if root is None:
         return {}
     chart = points_queries.grade_distribution(root, year)
+    chart = with_table(chart, id="grade-table", caption="党员 5A 分布（人数）", columns=["A 的个数", "人数"])
     return {"grade_chart": chart, "grade_total": sum(chart["values"]), "points_root": root}
 
 
@@ -116,6 +123,7 @@ def ratings_section(user: User) -> dict[str, Any]:
     entries = ratings_queries.visible_entries(user, campaign)
     dist = ratings_queries.distribution(entries, {})
     chart = {"categories": [f"{r['rank']}星" for r in dist.rows], "values": [r["count"] for r in dist.rows]}
+    chart = with_table(chart, id="rating-table", caption="各星级支部数", columns=["星级", "支部数"])
     return {"rating_campaign": campaign, "rating_chart": chart, "rating_total": dist.total}
 
 
@@ -130,6 +138,7 @@ def assessment_section(user: User) -> dict[str, Any]:
         "categories": [str(assessment_queries.QUADRANT_LABELS[k]) for k in counts],
         "values": list(counts.values()),
     }
+    chart = with_table(chart, id="quadrant-table", caption="各象限单位数", columns=["象限", "单位数"])
     return {"assessment_campaign": campaign, "quadrant_chart": chart, "quadrant_total": sum(counts.values())}
 
 
@@ -140,9 +149,26 @@ def dashboard(user: User, year: int, today: date) -> dict[str, Any]:
         "node": node,
         "unit_rows": rows,
         "weak_count": sum(r.weak for r in rows),
-        "compliance_chart": bars(rows, "rate"),
+        "compliance_chart": {
+            **bars(rows, "rate"),
+            # the page's own table of every unit (the bars are the worst ten of it)
+            "table": data_table(
+                id="unit-table",
+                caption="各单位组织生活落实率，由低到高",
+                columns=["单位", "落实率（%）", "逾期", "已完成"],
+                rows=[[r.name, _percent(r.rate), r.overdue, r.met] for r in rows],
+            ),
+        },
         "overdue_rows": by_overdue,
-        "overdue_chart": bars(by_overdue, "overdue"),
+        "overdue_chart": {
+            **bars(by_overdue, "overdue"),
+            "table": data_table(
+                id="overdue-table",
+                caption="逾期事项最多的单位（项）",
+                columns=["单位", "逾期事项"],
+                rows=[[r.name, r.overdue] for r in by_overdue],
+            ),
+        },
         "overdue_total": sum(r.overdue for r in rows),
         "month_chart": meetings_by_month(user, year),
         **points_section(user, year),

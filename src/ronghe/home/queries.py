@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from ronghe.core.charts import with_table
 from ronghe.core.readcache import cached_aggregate, summary_version
 from ronghe.core.rectification import services as rectification
 from ronghe.core.rectification.models import Item
@@ -89,11 +90,12 @@ def compute_home_summary(user: User, today: date) -> dict[str, Any]:
         "member_count": sum(by_status.values()),
         "probationary_count": by_status.get("probationary", 0),
         "meeting_count": meetings.count(),
-        "age_chart": {
-            "title": "党员年龄结构",
-            "categories": [b["name"] for b in bands],
-            "values": [b["value"] for b in bands],
-        },
+        "age_chart": with_table(
+            {"categories": [b["name"] for b in bands], "values": [b["value"] for b in bands]},
+            id="age-table",
+            caption="党员年龄结构（人数）",
+            columns=["年龄段", "人数"],
+        ),
     }
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from ronghe.accounts.http import AuthenticatedRequest
+from ronghe.core.charts import render_or_export
 from ronghe.core.permissions import public, require
 from ronghe.core.scope import has_perm_anywhere
 from ronghe.home import dashboard as dashboard_queries
@@ -72,7 +73,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         or member is not None
         or bool(context.get("notices_unread"))
     )
-    return render(request, "home/home.html", context)
+    return render_or_export(request, "home/home.html", context)
 
 
 @require("orglife.view")
@@ -87,7 +88,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         year = today.year
     context = dashboard_queries.dashboard(request.user, year, today)
     context.update(year=year, years=range(today.year - 3, today.year + 1))
-    return render(request, "home/dashboard.html", context)
+    return render_or_export(request, "home/dashboard.html", context)
 
 
 @require("orglife.view")

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from ronghe.accounts.models import User
@@ -31,7 +31,7 @@ from ronghe.orglife.compliance import (
     study_days_by_month,
     year_bounds,
 )
-from ronghe.orglife.models import Attendance, Meeting, OrgLifePolicy, Reminder
+from ronghe.orglife.models import Attendance, Meeting, MeetingTally, OrgLifePolicy, Reminder
 from ronghe.orglife.rollup import ROLLUP_CACHE_SECONDS
 from ronghe.orgs.choices import OrgKind
 from ronghe.orgs.models import Officer, Organization
@@ -426,3 +426,25 @@ def reminders_for(user: User, limit: int) -> list[Reminder]:
         .select_related("organization")
         .order_by("-created_at", "period_end")[:limit]
     )
+
+
+def held_by_month(orgs: QuerySet[Organization], year: int) -> dict[int, int]:
+    """Meetings that count (held, not refused for quorum) per month of `year` in `orgs`: one grouped
+    query over the counts kept per month (`tallies`), whatever the number of organizations."""
+    rows = (
+        MeetingTally.objects.filter(organization__in=orgs.values("pk"), year=year)
+        .values_list("month")
+        .annotate(n=Sum("held"))
+        .order_by()
+    )
+    return {month: n or 0 for month, n in rows}
+
+
+def compliance_by_month(orgs: QuerySet[Organization], year: int, today: date) -> dict[int, Tally]:
+    """The obligations of `orgs` in `year` (the one engine, `compute_compliance`: a constant number of
+    queries) tallied by the month their period ends: a month's rate is that of what fell due in it."""
+    out = {month: Tally() for month in range(1, 13)}
+    for org in compute_compliance(orgs, year, today):
+        for obligation in org.obligations:
+            out[obligation.slot.end.month].add(obligation.state)
+    return out

@@ -422,3 +422,16 @@ def grades_of(member_ids: Sequence[int], year: int) -> dict[int, str]:
     (selections: the 5A eligibility rule)."""
     rows = MemberYear.objects.filter(member_id__in=list(member_ids), year=year).values_list("member_id", "grade")
     return dict(rows)
+
+
+def points_by_month(orgs: QuerySet[Organization], year: int) -> dict[int, Decimal]:
+    """Points entered in the ledger for the members of `orgs` in `year`, per month of the activity's date:
+    one grouped query."""
+    rows = (
+        PointsEntry.objects.filter(member__organization__in=orgs.values("pk"), year=year)
+        .annotate(month=ExtractMonth("occurred_on"))
+        .values_list("month")
+        .annotate(total=Sum("points"))
+        .order_by()
+    )
+    return {month: total or Decimal(0) for month, total in rows}

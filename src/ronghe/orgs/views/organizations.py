@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ronghe.accounts.http import AuthenticatedRequest
+from ronghe.core.charts import render_or_export
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
 from ronghe.core.scope import can, get_for_user_or_404
@@ -79,7 +80,7 @@ def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
     children = [r for r in rows if r.org.parent_id == org.pk]
     editable = can(request.user, "orgs.edit", org)
     today = timezone.localdate()
-    return render(
+    return render_or_export(
         request,
         "orgs/organization_detail.html",
         {

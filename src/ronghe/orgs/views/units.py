@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ronghe.accounts.http import AuthenticatedRequest
+from ronghe.core.charts import render_or_export
 from ronghe.core.errors import DomainError, add_to_form
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
@@ -93,7 +94,7 @@ def _detail_context(request: HttpRequest, unit: Unit, **forms: Any) -> dict[str,
 @require("orgs.view")
 def unit_detail(request: HttpRequest, code: UUID) -> HttpResponse:
     unit = unit_for_user_or_404(request.user, code)
-    return render(request, "orgs/unit_detail.html", _detail_context(request, unit))
+    return render_or_export(request, "orgs/unit_detail.html", _detail_context(request, unit))
 
 
 @require("orgs.edit")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core import audit
+from ronghe.core.charts import render_or_export, with_table
 from ronghe.core.downloads import DOCX, XLSX, export_response, generated
 from ronghe.core.errors import DomainError, add_to_form
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
@@ -171,12 +172,21 @@ def ranking(request: AuthenticatedRequest) -> HttpResponse:
         "year": year,
         "page": page,
         "query": query_without_page(request),
-        "chart": queries.grade_distribution(root, year) if root else None,
+        "chart": (
+            with_table(
+                queries.grade_distribution(root, year),
+                id="grade-table",
+                caption="5A 等次分布（A 等维度数与人数）",
+                columns=["等次", "人数"],
+            )
+            if root
+            else None
+        ),
         "can_manage": has_perm_anywhere(request.user, "points.manage_scheme"),
         "can_approve": has_perm_anywhere(request.user, "points.approve"),
         "breadcrumbs": [("积分排名", None)],
     }
-    return render_page_or_partial(request, "points/ranking.html", context)
+    return render_or_export(request, "points/ranking.html", context, render_page=render_page_or_partial)
 
 
 @require("points.view")

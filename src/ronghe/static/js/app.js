@@ -2,14 +2,43 @@
 (function () {
   "use strict";
 
+  // One look for every chart (issue 20 item 4): the house red and blue first, text dark enough for AA contrast on
+  // white, a CJK font stack; the 大屏 (data-theme="dark") gets the same palette lightened for its dark background.
+  var FONT = '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif';
+  function theme(text, muted, line, split, palette) {
+    var axis = {
+      axisLine: { lineStyle: { color: line } }, axisTick: { lineStyle: { color: line } },
+      axisLabel: { color: muted }, nameTextStyle: { color: muted }, splitLine: { lineStyle: { color: split } }
+    };
+    return {
+      color: palette,
+      textStyle: { fontFamily: FONT, color: text },
+      title: { textStyle: { color: text } },
+      legend: { textStyle: { color: text } },
+      tooltip: { textStyle: { fontFamily: FONT } },
+      categoryAxis: axis, valueAxis: axis,
+      line: { symbolSize: 6, lineStyle: { width: 2 } }
+    };
+  }
+  var themesReady = false;
+  function registerThemes() {
+    if (themesReady) return;
+    themesReady = true;
+    window.echarts.registerTheme("ronghe", theme("#212529", "#3d4246", "#8a9096", "#e3e6ea",
+      ["#b71c1c", "#1f4e79", "#2e7d32", "#8a5300", "#5c636a", "#6a1b9a"]));
+    window.echarts.registerTheme("ronghe-dark", theme("#f1f3f4", "#d0d4d8", "#9aa0a6", "#3c4043",
+      ["#ef5350", "#64b5f6", "#81c784", "#ffb74d", "#b0bec5", "#ce93d8"]));
+  }
+
   function initCharts(root) {
     if (typeof window.echarts === "undefined") return;
+    registerThemes();
     root.querySelectorAll("[data-chart]").forEach(function (el) {
       if (el.dataset.chartReady) return;
       var source = document.getElementById(el.dataset.source);
       if (!source) return;
       var data = JSON.parse(source.textContent);
-      var chart = window.echarts.init(el, el.dataset.theme || null);  // the 大屏 draws on ECharts' dark theme
+      var chart = window.echarts.init(el, el.dataset.theme === "dark" ? "ronghe-dark" : "ronghe");
       var kind = el.dataset.chart;
       var option;
       if (kind === "quadrant") {
@@ -24,8 +53,8 @@
           xAxis: { type: "category", data: data.years },
           yAxis: { type: "value", min: 0, max: 100 },
           series: [
-            { name: "党建得分", type: "line", data: data.party, itemStyle: { color: "#b71c1c" } },
-            { name: "业务得分", type: "line", data: data.business, itemStyle: { color: "#1f4e79" } }
+            { name: "党建得分", type: "line", data: data.party },
+            { name: "业务得分", type: "line", data: data.business }
           ]
         };
       } else if (kind === "pie") {
@@ -37,15 +66,38 @@
           grid: { left: 40, right: 16, top: 24, bottom: 48 },
           xAxis: { type: "category", data: data.categories, axisLabel: { interval: 0, rotate: data.categories.length > 6 ? 30 : 0 } },
           yAxis: { type: "value", minInterval: 1, max: data.max, axisLabel: { formatter: "{value}" + (data.unit || "") } },
-          series: [{ type: kind === "line" ? "line" : "bar", data: data.values, itemStyle: { color: "#b71c1c" } }]
+          series: [{ type: kind === "line" ? "line" : "bar", data: data.values, connectNulls: false }]
         };
       }
-      if (el.dataset.theme) option.backgroundColor = "transparent";
       chart.setOption(option);
       el.dataset.chartReady = "1";
       window.addEventListener("resize", function () { chart.resize(); });
     });
   }
+
+  // 导出图片: the chart as a PNG on white at twice its size, named after its title. The data URL becomes a blob
+  // first: a download link to a long data: URL is refused by some browsers.
+  function exportChartImage(button) {
+    var el = document.getElementById(button.dataset.chartPng);
+    var chart = el && window.echarts ? window.echarts.getInstanceByDom(el) : null;
+    if (!chart) return;
+    var url = chart.getDataURL({ type: "png", pixelRatio: 2, backgroundColor: "#fff" });
+    var binary = window.atob(url.slice(url.indexOf(",") + 1));
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    var href = URL.createObjectURL(new Blob([bytes], { type: "image/png" }));
+    var link = document.createElement("a");
+    link.href = href;
+    link.download = (el.dataset.title || "图表").replace(/[\\/:*?"<>|]+/g, "_") + ".png";
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    window.setTimeout(function () { URL.revokeObjectURL(href); }, 10000);
+  }
+  document.addEventListener("click", function (ev) {
+    var button = ev.target.closest ? ev.target.closest("[data-chart-png]") : null;
+    if (button) exportChartImage(button);
+  });
 
   // 融合象限: x = 业务得分, y = 党建得分, the lines split the four quadrants; a point opens its unit.
   function quadrantOption(data) {
