@@ -216,3 +216,31 @@ def test_age_bands_at_their_boundaries(cast):  # noqa: ANN001
     assert basic.value("56-60岁") == 1  # born 1965-01-01: 60
     # 张甲 (born 1985-05-20) is 40
     assert basic.value("36-40岁") == 1
+
+
+def test_demo_county_2025_against_independent_counts(time_machine):  # noqa: ANN001
+    """The done-when of issue 20: the demo county's 2025 workbook figures equal counts made another way."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from ronghe.demo.generator import build_county
+    from ronghe.members.choices import TransferKind
+    from ronghe.orgs.models import Organization
+
+    time_machine.move_to(datetime(2026, 11, 24, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
+    build_county(300, seed=3, today=date(2026, 11, 24))
+    root = Organization.objects.get(parent=None)
+    stats = party_statistics(root, 2025, today=date(2026, 11, 24))
+    active = [s for s in standings_on(Member.objects.all(), date(2025, 12, 31)) if s.active]
+    basic = stats.table("basic")
+    assert basic.value("党员总数") == len(active) > 0
+    assert basic.value("女") == sum(1 for s in active if s.member.gender == "女")
+    assert basic.value("预备党员") == sum(1 for s in active if s.status == "probationary")
+    arrived = set(Member.objects.filter(transfers__kind=TransferKind.INCOMING).values_list("pk", flat=True))
+    joined = [m for m in Member.objects.filter(joined_on__year=2025) if m.pk not in arrived]
+    assert stats.table("developed").value("发展党员") == len(joined)
+    last = [s for s in standings_on(Member.objects.all(), date(2024, 12, 31)) if s.active]
+    assert stats.table("comparison").value("上年末党员数") == len(last)
+    for table in stats.tables:
+        for j in range(len(table.columns)):
+            assert table.rows[0].values[j] == sum(r.values[j] for r in table.rows[1:])
