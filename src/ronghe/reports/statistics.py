@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
@@ -94,6 +95,16 @@ class PartyStatistics:
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
+
+    @property
+    def headline(self) -> dict[str, int]:
+        """The page's four figures, from the tables' 合计 rows."""
+        return {
+            "total": self.table("basic").value("党员总数"),
+            "last_total": self.table("comparison").value("上年末党员数"),
+            "developed": self.table("developed").value("发展党员"),
+            "organizations": self.table("organizations").value("党组织总数"),
+        }
 
 
 # ---- the columns -------------------------------------------------------------------------------------
@@ -184,6 +195,11 @@ class _Rows:
     kinds: list[tuple[int, str, date | None, bool]]  # (row, kind, founded_on, active) of every organization
 
     @property
+    def in_tree(self) -> Any:  # QuerySet of {"pk"} rows
+        """The subtree's organizations, as a subquery of ids."""
+        return Organization.objects.filter(subtree_filter(self.root.path)).values("pk")
+
+    @property
     def order(self) -> list[Organization]:
         return [self.root, *self.children]
 
@@ -230,9 +246,9 @@ def _changed_after(on: date) -> Q:
     )
 
 
-def _candidates(root: Organization, since: date) -> QuerySet[Member]:
+def _candidates(rows: _Rows, since: date) -> QuerySet[Member]:
     """Members in the subtree today, or moved out of it after `since`, whose standing changed after `since`."""
-    in_tree = Organization.objects.filter(subtree_filter(root.path)).values("pk")
+    in_tree = rows.in_tree
     moved_away = Transfer.objects.filter(
         status=TransferStatus.COMPLETED, completed_on__gt=since, from_organization__in=in_tree
     ).values("member_id")
@@ -255,13 +271,12 @@ _ATTRIBUTES = (
 )
 
 
-def stock(root: Organization, rows: _Rows, on: date) -> dict[int, Counter[str]]:
+def stock(rows: _Rows, on: date) -> dict[int, Counter[str]]:
     """Active members per row on `on`: today's roster grouped in the database (seven grouped queries) for
     the members whose standing has not changed since, and the changed ones unwound one by one."""
     cells: dict[int, Counter[str]] = defaultdict(Counter)
-    in_tree = Organization.objects.filter(subtree_filter(root.path)).values("pk")
     steady = (
-        Member.objects.filter(organization__in=in_tree, status__in=ACTIVE_STATUSES)
+        Member.objects.filter(organization__in=rows.in_tree, status__in=ACTIVE_STATUSES)
         .exclude(_changed_after(on))
         .order_by()
     )
@@ -293,7 +308,7 @@ def stock(root: Organization, rows: _Rows, on: date) -> dict[int, Counter[str]]:
                     row["少数民族"] += n
             else:
                 row[f"{name}:{value}"] += n
-    for s in standings_on(_candidates(root, on).only(*_ATTRIBUTES), on):
+    for s in standings_on(_candidates(rows, on).only(*_ATTRIBUTES), on):
         if s.active and s.organization_id in rows.row_of and s.status is not None:
             cells[rows.row_of[s.organization_id]].update(member_keys(s.member, s.status, on))
     for row in cells.values():
@@ -312,10 +327,10 @@ class _Flows:
     developed: dict[int, Counter[str]]
 
 
-def flows(root: Organization, rows: _Rows, year: int) -> _Flows:
+def flows(rows: _Rows, year: int) -> _Flows:
     """The changes of standing from last 31 December to this one, each at the day it took effect."""
     start, end = reference_date(year - 1), reference_date(year)
-    members = list(_candidates(root, start).only(*_ATTRIBUTES).prefetch_related("transfers"))
+    members = list(_candidates(rows, start).only(*_ATTRIBUTES).prefetch_related("transfers"))
     history: dict[int, list[History]] = defaultdict(list)
     if members:
         for h in History.objects.filter(
@@ -434,33 +449,35 @@ def _organizations(rows: _Rows, on: date) -> dict[int, Counter[str]]:
     return cells
 
 
-def _appraisal(root: Organization, rows: _Rows, year: int) -> dict[int, Counter[str]]:
+def _grouped(qs: QuerySet[Any], org_field: str, key: str) -> list[tuple[int, str, int]]:
+    """(organization id, key, count) of `qs` grouped in the database."""
+    return list(
+        qs.values_list(org_field, key).annotate(n=Count("id")).values_list(org_field, key, "n").order_by()
+    )
+
+
+def _appraisal(rows: _Rows, year: int) -> dict[int, Counter[str]]:
     """民主评议党员, counted by the organization that ran it (held meetings of the year)."""
     begin, end = year_bounds(year)
     labels = dict(Grade.choices)
     cells: dict[int, Counter[str]] = defaultdict(Counter)
-    for org_id, grade, n in (
-        Attendance.objects.filter(
-            meeting__kind=MeetingKind.DEMOCRATIC_APPRAISAL,
-            meeting__state=MeetingState.HELD,
-            meeting__held_at__gte=begin,
-            meeting__held_at__lt=end,
-            meeting__organization__in=Organization.objects.filter(subtree_filter(root.path)).values("pk"),
-        )
-        .values_list("meeting__organization_id", "grade")
-        .annotate(n=Count("id"))
-        .values_list("meeting__organization_id", "grade", "n")
-        .order_by()
-    ):
+    held = Attendance.objects.filter(
+        meeting__kind=MeetingKind.DEMOCRATIC_APPRAISAL,
+        meeting__state=MeetingState.HELD,
+        meeting__held_at__gte=begin,
+        meeting__held_at__lt=end,
+        meeting__organization__in=rows.in_tree,
+    )
+    for org_id, grade, n in _grouped(held, "meeting__organization_id", "grade"):
         row = cells[rows.row_of[org_id]]
         row["参加评议"] += n
         row[labels.get(grade, "未评定等次")] += n
     return cells
 
 
-def _training(root: Organization, rows: _Rows, year: int) -> dict[int, Counter[str]]:
+def _training(rows: _Rows, year: int) -> dict[int, Counter[str]]:
     """Classes held by the organizations of the subtree in the year, and their attendance."""
-    in_tree = Organization.objects.filter(subtree_filter(root.path)).values("pk")
+    in_tree = rows.in_tree
     cells: dict[int, Counter[str]] = defaultdict(Counter)
     for org_id, n in (
         TrainingClass.objects.filter(organization__in=in_tree, year=year)
@@ -474,9 +491,8 @@ def _training(root: Organization, rows: _Rows, year: int) -> dict[int, Counter[s
         session__training_class__organization__in=in_tree, session__training_class__year=year
     )
     hours: dict[int, Decimal] = defaultdict(Decimal)
-    people: set[tuple[int, int]] = (
-        set()
-    )  # (row, member): a member trained by two classes of a row counts once
+    # (row, member): a member trained by two classes of a row counts once
+    people: set[tuple[int, int]] = set()
     for org_id, member_id, n, h in (
         attended.values_list("session__training_class__organization_id", "member_id")
         .annotate(n=Count("id"), h=Sum("hours"))
@@ -494,23 +510,18 @@ def _training(root: Organization, rows: _Rows, year: int) -> dict[int, Counter[s
     return cells
 
 
-def _honours(root: Organization, rows: _Rows, year: int) -> dict[int, Counter[str]]:
+def _honours(rows: _Rows, year: int) -> dict[int, Counter[str]]:
     """Honours announced in the year to the subtree's members and organizations (评选表彰), by kind."""
     begin, end = year_bounds(year)
     labels = dict(SubjectKind.choices)
     cells: dict[int, Counter[str]] = defaultdict(Counter)
-    for org_id, kind, n in (
-        Nomination.objects.filter(
-            state=NominationState.AWARDED,
-            awarded_at__gte=begin,
-            awarded_at__lt=end,
-            organization__in=Organization.objects.filter(subtree_filter(root.path)).values("pk"),
-        )
-        .values_list("organization_id", "campaign__selection__subject_kind")
-        .annotate(n=Count("id"))
-        .values_list("organization_id", "campaign__selection__subject_kind", "n")
-        .order_by()
-    ):
+    awarded = Nomination.objects.filter(
+        state=NominationState.AWARDED,
+        awarded_at__gte=begin,
+        awarded_at__lt=end,
+        organization__in=rows.in_tree,
+    )
+    for org_id, kind, n in _grouped(awarded, "organization_id", "campaign__selection__subject_kind"):
         cells[rows.row_of[org_id]][labels.get(kind, kind)] += n
     return cells
 
@@ -523,8 +534,8 @@ def party_statistics(root: Organization, year: int, today: date | None = None) -
     check_year(year, today or timezone.localdate())
     on, last = reference_date(year), reference_date(year - 1)
     rows = _rows(root)
-    now, before = stock(root, rows, on), stock(root, rows, last)
-    moved = flows(root, rows, year)
+    now, before = stock(rows, on), stock(rows, last)
+    moved = flows(rows, year)
     comparison: dict[int, Counter[str]] = {}
     for org in rows.order:
         c: Counter[str] = Counter(moved.cells.get(org.pk, Counter()))
@@ -550,9 +561,9 @@ def party_statistics(root: Organization, year: int, today: date | None = None) -
             rows,
             _organizations(rows, on),
         ),
-        _table("appraisal", "民主评议党员", APPRAISAL_COLUMNS, rows, _appraisal(root, rows, year)),
-        _table("training", "党员培训", TRAINING_COLUMNS, rows, _training(root, rows, year)),
-        _table("honours", "党内表彰", HONOUR_COLUMNS, rows, _honours(root, rows, year)),
+        _table("appraisal", "民主评议党员", APPRAISAL_COLUMNS, rows, _appraisal(rows, year)),
+        _table("training", "党员培训", TRAINING_COLUMNS, rows, _training(rows, year)),
+        _table("honours", "党内表彰", HONOUR_COLUMNS, rows, _honours(rows, year)),
     ]
     tables[0].notes.append(
         "本年末党员数 = 上年末党员数 + 增加合计 − 减少合计；合计行中的系统内转入、转出含本范围内各党组织之间的转接。"
