@@ -79,11 +79,11 @@ def test_same_seed_same_county():
     from django.apps import apps
     from django.db.models import ProtectedError
 
-    # 学习教育, 联系服务 and 评选表彰 rows keep their organizations and members (PROTECT): each app's
+    # 学习教育, 联系服务, 评选表彰 and 月度工作小结 rows keep their organizations and members (PROTECT): each app's
     # models emptied, later ones (which point at earlier ones) first, in as many passes as it takes.
     models = [
         m
-        for label in ("selections", "outreach", "education")
+        for label in ("selections", "outreach", "education", "reports")
         for m in apps.get_app_config(label).get_models()
     ]
     for _ in range(len(models)):

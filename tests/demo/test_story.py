@@ -42,6 +42,7 @@ def test_story_step_runs_after_the_bulk_steps():
         "demo_education",
         "demo_outreach",
         "demo_notices",
+        "demo_monthly_summary",
         "story",
     ]
 

@@ -34,6 +34,7 @@ def test_secretary_sees_the_domain_pages_but_not_administration(client_for, cast
         "",
         "党组织与党员",
         "组织生活",
+        "统计报告",
         "党员积分",
         "发展党员",
         "党费",

@@ -188,7 +188,7 @@ def test_two_years_agree(year_2025):
     assert this.table("comparison").value("上年末党员数") == last.table("basic").value("党员总数")
 
 
-@pytest.mark.parametrize("year", [2026, 2027])
+@pytest.mark.parametrize("year", [2026, 2027, 1288756])
 def test_a_year_not_yet_ended_is_refused(cast, year):  # noqa: ANN001
     with pytest.raises(DomainError, match="12月31日尚未到来"):
         party_statistics(cast.committee, year, today=TODAY)

@@ -62,7 +62,7 @@ def check_year(year: int, today: date) -> None:
     """The stock is as at 12月31日: a year whose 31 December has not come cannot be counted yet."""
     if year < 1949:
         raise StatisticsError("统计年度：请填写 1949 年以后的年度", "year")
-    if reference_date(year) > today:
+    if year > today.year or reference_date(year) > today:  # compared as a year first: 1288756 is no date
         raise StatisticsError(f"统计年度：{year}年12月31日尚未到来，年度统计只能在截止日期之后生成", "year")
 
 
