@@ -8,11 +8,9 @@ import re
 import zlib
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -258,9 +256,12 @@ def test_force_replaces_the_record_and_sends_again(records, dec1):
     assert Notice.objects.filter(title="2026年11月工作小结（甲局）").count() == 2
 
 
-def test_a_failing_unit_does_not_stop_the_others_and_leaves_nothing_half_written(records, dec1, monkeypatch):
+def test_a_failing_unit_does_not_stop_the_others_and_leaves_nothing_half_written(
+    records, dec1, monkeypatch, settings, tmp_path
+):
     cast = records
-    folder = Path(settings.MEDIA_ROOT) / "evidence"
+    settings.MEDIA_ROOT = tmp_path  # its own folder: the other test workers write evidence too
+    folder = tmp_path / "evidence"
     before = set(folder.iterdir()) if folder.exists() else set()
     real = summaries.audit.record
 
