@@ -74,7 +74,7 @@ def _drill(settings: Any, tmp_path: Path) -> None:
 
     # given: a small demo county in one data directory, with an upload and a signed anchor
     old = _use_data_dir(settings, tmp_path / "old")
-    build_county(200, seed=5, today=date(2026, 11, 24))
+    build_county(200, seed=5, today=date(2026, 11, 24), until="demo_points")
     (old / "files" / "orglife").mkdir(parents=True)
     (old / "files" / "orglife" / "a1.pdf").write_bytes(b"%PDF-1.4 minutes")
     call_command("audit_anchor")

@@ -33,7 +33,7 @@ def county(settings, tmp_path):
     settings.FIELD_KEYS_FILE = tmp_path / "field_keys.json"
     settings.AUDIT_KEYS_FILE = tmp_path / "audit_keys.json"
     settings.AUDIT_ANCHOR_FILE = tmp_path / "anchors.jsonl"
-    build_county(150, seed=21, today=date(2026, 11, 24))
+    build_county(150, seed=21, today=date(2026, 11, 24), until="recruitment")
     return {m.pk: (reveal_id_number(m), reveal_phone(m)) for m in Member.objects.all()}
 
 

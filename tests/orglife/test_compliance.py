@@ -62,7 +62,7 @@ def test_demo_county_compliance_is_computed_in_constant_queries(
 ):
     from datetime import date
 
-    county = build_county(size, seed=5, today=date(2026, 11, 24))
+    county = build_county(size, seed=5, today=date(2026, 11, 24), until="year_of_meetings")
     assert Meeting.objects.count() > 0
     # 6, and the branches' and groups' setup from the roster's history (`compliance.not_owed`): 5
     with django_assert_num_queries(11):

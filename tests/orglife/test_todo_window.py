@@ -35,7 +35,7 @@ def whole_year_todo(today: date, days: int = 14) -> list:
     [date(2026, 3, 17), date(2026, 3, 18), date(2026, 6, 30), date(2026, 11, 24), date(2026, 12, 20)],
 )
 def test_window_gives_the_same_items_as_the_whole_year(today):
-    build_county(300, seed=3, today=date(2026, 11, 24))
+    build_county(300, seed=3, today=date(2026, 11, 24), until="year_of_meetings")
     admin = User.objects.get(username="gwadmin")
     got = sorted(
         (org.pk, ob.kind, ob.slot.index, ob.required, ob.held, ob.state)

@@ -129,7 +129,7 @@ def test_demo_county_has_officers_and_warnings():
     from ronghe.orgs.models import Officer, PartyWorker
     from ronghe.orgs.queries import org_rows
 
-    county = build_county(600, seed=11, today=date(2026, 11, 24))
+    county = build_county(600, seed=11, today=date(2026, 11, 24), until="unit_profiles")
     # every member with a 党内职务 holds that post in their branch
     from ronghe.members.models import Member
 

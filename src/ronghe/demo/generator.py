@@ -220,15 +220,26 @@ def build_county(
     seed: int = 2026,
     today: date | None = None,
     log: Callable[[str], None] = lambda s: None,
+    until: str | None = None,
 ) -> County:
     """Create the whole demo county in one transaction and return a summary. Its dates follow
     `today` (the day it is generated unless given), so a demo made in any month shows that year
-    up to that day: meetings held, points earned, a rating campaign in progress."""
+    up to that day: meetings held, points earned, a rating campaign in progress.
+
+    `until` names the last step to run (e.g. "year_of_meetings"): a test that reads only the roster
+    and a year of meetings need not wait for ratings, selections or recruitment. Each step draws from
+    its own seeded generator, so the steps that run give the same county either way."""
     rng = random.Random(seed)
     today = today or timezone.localdate()
+    steps = demo_steps()
+    if until is not None:
+        names = [s.__name__ for s in steps]
+        if until not in names:
+            raise ValueError(f"no demo step named {until!r}: {', '.join(names)}")
+        steps = steps[: names.index(until) + 1]
     with transaction.atomic():
         county = _build_tree_and_members(n_members, rng, seed, today, log)
-        for extra in demo_steps():
+        for extra in steps:
             extra(county, random.Random(f"{seed}:{extra.__name__}"))
     return county
 
