@@ -244,6 +244,16 @@ def test_statistics_page(client_for, cast):
     assert 'id="stat-total">1<' in body
 
 
+def test_statistics_page_counts_a_blank_ethnicity_as_unknown_not_minority(client_for, cast):
+    # the same rule as 党内统计: only a filled-in 民族 other than 汉族 is a minority
+    Member.objects.filter(pk=cast.member_a_record.pk).update(ethnicity="")
+    MemberFactory(name="回族党员", organization=cast.branch_a, ethnicity="回族")
+    MemberFactory(name="汉族党员", organization=cast.branch_a, ethnicity="汉族")
+    body = client_for(cast.secretary_a).get(reverse("members:member-statistics")).content.decode()
+    assert 'id="stat-total">3<' in body
+    assert 'id="stat-minority">1<' in body
+
+
 def test_member_sees_own_record_only(client_for, cast):
     client = client_for(cast.member_a)
     own = client.get(reverse("members:member-detail", args=[cast.member_a_record.code]))

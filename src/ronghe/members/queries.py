@@ -63,7 +63,8 @@ def statistics(members: QuerySet[Member], today: date) -> dict[str, Any]:
         for key in ("gender", "education", "occupation", "status")
     }
     total = sum(grouped["status"].values())
-    minority = active.exclude(ethnicity="汉族").count()
+    # a blank 民族 is unknown, not a minority: the same rule as 党内统计 (`reports.statistics.is_minority`)
+    minority = active.exclude(ethnicity__in=("汉族", "")).count()
     college = sum(n for k, n in grouped["education"].items() if rules.is_college_or_above(k))
     return {
         "total": total,
