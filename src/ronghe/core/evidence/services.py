@@ -55,34 +55,15 @@ def attach_file(
 
     Downloads need `view_permission` (default: the area's ".view" of `permission`) at the organization."""
     require_at(actor, permission, organization.path)
-    note = _note(note)
-    stored = files.store_upload(upload, folder=FOLDER)
-    try:
-        with transaction.atomic():
-            evidence = Evidence.objects.create(
-                kind=kind,
-                object_id=object_id,
-                organization_id=organization.pk,
-                view_permission=view_permission or registry.view_permission_of(permission),
-                original_name=stored.original_name,
-                stored_name=stored.stored_name,
-                content_type=stored.content_type,
-                size=stored.size,
-                sha256=stored.sha256,
-                note=note,
-                added_by_id=_actor_id(actor),
-            )
-            audit.record(
-                "evidence.attach",
-                actor=actor,
-                obj=evidence,
-                org_path=organization.path,
-                changes={"kind": kind, "object_id": object_id, "sha256": stored.sha256, "size": stored.size},
-            )
-    except Exception:
-        files.discard(FOLDER, stored.stored_name)
-        raise
-    return evidence
+    return _store(
+        actor=actor,
+        kind=kind,
+        object_id=object_id,
+        organization=organization,
+        upload=upload,
+        view_permission=view_permission or registry.view_permission_of(permission),
+        note=_note(note),
+    )
 
 
 def attach_generated(
@@ -102,7 +83,30 @@ def attach_generated(
     `files.path_of(FOLDER, evidence.stored_name)` if that transaction fails after this returns."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    stored = files.store_upload(SimpleUploadedFile(filename, content), folder=FOLDER)
+    return _store(
+        actor=None,
+        kind=kind,
+        object_id=object_id,
+        organization=organization,
+        upload=SimpleUploadedFile(filename, content),
+        view_permission=view_permission,
+        note=_note(note),
+    )
+
+
+def _store(
+    *,
+    actor: Actor | None,
+    kind: str,
+    object_id: int,
+    organization: OrgNode,
+    upload: UploadedFile[bytes],
+    view_permission: str,
+    note: str,
+) -> Evidence:
+    """The file checked and stored, its row and its audit entry in one transaction; the file removed
+    again if the row or the audit entry fails."""
+    stored = files.store_upload(upload, folder=FOLDER)
     try:
         with transaction.atomic():
             evidence = Evidence.objects.create(
@@ -115,10 +119,12 @@ def attach_generated(
                 content_type=stored.content_type,
                 size=stored.size,
                 sha256=stored.sha256,
-                note=_note(note),
+                note=note,
+                added_by_id=_actor_id(actor) if actor is not None else None,
             )
             audit.record(
                 "evidence.attach",
+                actor=actor,
                 obj=evidence,
                 org_path=organization.path,
                 changes={"kind": kind, "object_id": object_id, "sha256": stored.sha256, "size": stored.size},
