@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -108,3 +109,24 @@ def _force_login_includes_second_factor(monkeypatch):  # noqa: ANN001, ANN202
             session.save()
 
     monkeypatch.setattr(Client, "force_login", force_login)
+
+
+# CI (`.ci/run`) sets RONGHE_TIMES_BY_DIR=1: the seconds each test directory took (setup, call and
+# teardown summed over the workers), so the next change to the suite's length knows where to look.
+_seconds_by_dir: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    parts = report.nodeid.split("::")[0].split("/")
+    key = "/".join(parts[:2]) if len(parts) > 2 else parts[0]
+    _seconds_by_dir[key] = _seconds_by_dir.get(key, 0.0) + report.duration
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001
+    if not os.environ.get("RONGHE_TIMES_BY_DIR") or not _seconds_by_dir:
+        return
+    terminalreporter.section("seconds by test directory (all workers)")
+    total = sum(_seconds_by_dir.values())
+    for key, seconds in sorted(_seconds_by_dir.items(), key=lambda kv: -kv[1]):
+        terminalreporter.write_line(f"{seconds:8.0f} s  {seconds / total:5.1%}  {key}")
+    terminalreporter.write_line(f"{total:8.0f} s  total")
