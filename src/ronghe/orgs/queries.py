@@ -329,3 +329,29 @@ def committee_members(organization_ids: Sequence[int], start: date, end: date) -
     for org_id, member_id in rows:
         out[org_id].add(member_id)
     return dict(out)
+
+
+def judges_at(path: str, *, seated: QuerySet[Any] | None = None) -> QuerySet[Any]:
+    """Active accounts holding the 评委 role at the node `path` or above (a campaign's panel draws from
+    them), less those in `seated` (a values("judge_id") queryset of the panel's judges)."""
+    from ronghe.accounts.choices import Role
+    from ronghe.accounts.models import User
+
+    users = User.objects.filter(
+        is_active=True,
+        role_assignments__role=Role.JUDGE,
+        role_assignments__organization__path__in=ancestor_paths(path),
+    )
+    if seated is not None:
+        users = users.exclude(pk__in=seated)
+    return users.distinct().order_by("username")
+
+
+def unit_of_member(member_id: int | None) -> int | None:
+    """The unit of the organization a member belongs to (a judge's own unit, for 回避)."""
+    if member_id is None:
+        return None
+    unit_id: int | None = (
+        Organization.objects.filter(members__pk=member_id).values_list("unit_id", flat=True).first()
+    )
+    return unit_id

@@ -37,6 +37,7 @@ from ronghe.core.workflow import services as workflow
 from ronghe.discipline import facts as discipline_facts
 from ronghe.orgs.choices import BRANCH_KINDS
 from ronghe.orgs.models import Organization, subtree_filter
+from ronghe.orgs.queries import judges_at, unit_of_member
 from ronghe.ratings import defaults, derived, rules
 from ronghe.ratings.choices import CampaignState, EntryState, RecheckState, StarChangeKind
 from ronghe.ratings.models import Entry, Recheck, StarChange
@@ -113,20 +114,6 @@ def active_scheme(organization: Organization, year: int) -> Scheme | None:
     return max(schemes, key=lambda s: len(s.organization.path), default=None)
 
 
-def judged_indicators(scheme_rules: SchemeRules) -> list[dict[str, Any]]:
-    """The entered (non-veto) indicators the judges score, with their ranges."""
-    return [
-        {
-            "code": i.code,
-            "name": i.name,
-            "min": format(i.floor if i.floor is not None else Decimal("0"), "f"),
-            "max": None if i.ceiling is None else format(i.ceiling, "f"),
-        }
-        for i in scheme_rules.indicators
-        if i.kind == IndicatorKind.ENTERED
-    ]
-
-
 # ---------------------------------------------------------------- opening a campaign
 
 
@@ -191,7 +178,7 @@ def open_campaign(
             object_id=campaign.pk,
             organization=organization,
             title=f"{campaign.name}评审组",
-            indicators=judged_indicators(scheme_rules),
+            indicators=judging.judged_indicators(scheme_rules),
             method=level_rules.aggregation,
             manage_permission="ratings.manage",
         )
@@ -217,41 +204,22 @@ def open_campaign(
 
 def add_judge(*, actor: User, campaign: Campaign, judge: User, unit_id: int | None = None) -> Any:
     """Name a judge for the campaign; their own unit (for 回避) is their member record's unit unless given."""
-    if unit_id is None and judge.member_id:
-        unit_id = (
-            Organization.objects.filter(members__pk=judge.member_id).values_list("unit_id", flat=True).first()
-        )
+    if unit_id is None:
+        unit_id = unit_of_member(judge.member_id)
     return judging.add_judge(actor=actor, panel=panel_of(campaign), judge=judge, unit_id=unit_id)
 
 
 def judge_candidates(campaign: Campaign) -> QuerySet[User]:
-    """Accounts holding the 评委 role at the campaign's node or above."""
-    from ronghe.accounts.choices import Role
-    from ronghe.orgs.models import ancestor_paths
-
-    return (
-        User.objects.filter(
-            is_active=True,
-            role_assignments__role=Role.JUDGE,
-            role_assignments__organization__path__in=ancestor_paths(campaign.organization.path),
-        )
-        .distinct()
-        .order_by("username")
-    )
+    """Accounts holding the 评委 role at the campaign's node or above, not yet on its panel."""
+    return judges_at(campaign.organization.path, seated=panel_of(campaign).judges.values("judge_id"))
 
 
 def panel_of(campaign: Campaign) -> Panel:
     return Panel.objects.get(kind=CAMPAIGN, object_id=campaign.pk)
 
 
-def _fresh_state(campaign: Campaign) -> str:
-    """The campaign's state now (an entry loaded earlier may carry a stale campaign)."""
-    campaign.state = Campaign.objects.filter(pk=campaign.pk).values_list("state", flat=True).get()
-    return campaign.state
-
-
 def _require_open(campaign: Campaign) -> None:
-    if _fresh_state(campaign) != CampaignState.OPEN:
+    if campaign.fresh_state() != CampaignState.OPEN:
         label = dict(CampaignState.choices).get(campaign.state, campaign.state)
         raise RatingError(f"评星活动处于“{label}”阶段，不能再修改申报和评定")
 
@@ -277,7 +245,7 @@ def save_self_assessment(
     if problem:
         errors["applied_level"] = [problem]
     scheme_rules = entry.campaign.scheme.to_rules()
-    entered = {i["code"] for i in judged_indicators(scheme_rules)}
+    entered = {i["code"] for i in judging.judged_indicators(scheme_rules)}
     scores = {k: v for k, v in self_scores.items() if k in entered and v is not None}
     for code, message in levels.value_problems(scheme_rules, scores).items():
         errors[f"score_{code}"] = [message]
@@ -603,14 +571,14 @@ def _item(entry: Entry, level_rules: levels.LevelRules) -> dict[str, str]:
 
 def set_aside(*, actor: User, entry: Entry, comment: str) -> Entry:
     """暂缓命名 (a joint-review objection or a problem found): the branch is left off the list."""
-    if _fresh_state(entry.campaign) not in (CampaignState.OPEN, CampaignState.REVIEW):
+    if entry.campaign.fresh_state() not in (CampaignState.OPEN, CampaignState.REVIEW):
         raise RatingError("公示开始后不能再调整名单")
     workflow.transition(ENTRY_PROCESS, entry, "set_aside", by=actor, comment=comment)
     return entry
 
 
 def restore(*, actor: User, entry: Entry, comment: str) -> Entry:
-    if _fresh_state(entry.campaign) not in (CampaignState.OPEN, CampaignState.REVIEW):
+    if entry.campaign.fresh_state() not in (CampaignState.OPEN, CampaignState.REVIEW):
         raise RatingError("公示开始后不能再调整名单")
     workflow.transition(ENTRY_PROCESS, entry, "restore", by=actor, comment=comment)
     return entry

@@ -16,13 +16,13 @@ from ronghe.core.scoring import editing
 from ronghe.core.scoring.choices import IndicatorKind
 from ronghe.core.scoring.models import Campaign, Indicator, Scheme
 from ronghe.selections.choices import CampaignState
-from ronghe.selections.services import SelectionError, fresh_state, judged_indicators, panel_of
+from ronghe.selections.services import SelectionError, panel_of
 
 CRITERIA_FIXED = "评审已开始，评审标准不能再修改"
 
 
 def _criteria_editable(campaign: Campaign) -> None:
-    if fresh_state(campaign) != CampaignState.NOMINATING or not campaign.scheme.is_editable:
+    if campaign.fresh_state() != CampaignState.NOMINATING or not campaign.scheme.is_editable:
         raise SelectionError(CRITERIA_FIXED)
 
 
@@ -45,7 +45,9 @@ def _criteria_changed(*, actor: User, campaign: Campaign) -> None:
     tops = [i.ceiling or Decimal("0") for i in scheme.indicators.filter(kind=IndicatorKind.ENTERED)]
     Scheme.objects.filter(pk=scheme.pk).update(ceiling=sum(tops, Decimal("0")))
     scheme.refresh_from_db()
-    judging.replace_indicators(actor=actor, panel=panel_of(campaign), indicators=judged_indicators(scheme))
+    judging.replace_indicators(
+        actor=actor, panel=panel_of(campaign), indicators=judging.judged_indicators(scheme.to_rules())
+    )
 
 
 def _check_top(data: Mapping[str, Any]) -> None:

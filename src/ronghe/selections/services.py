@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -37,6 +36,7 @@ from ronghe.discipline import facts as discipline
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.orgs.models import Organization
+from ronghe.orgs.queries import judges_at, unit_of_member
 from ronghe.points import services as points
 from ronghe.points.choices import SourceType
 from ronghe.points.services import PointsError
@@ -99,19 +99,6 @@ def criteria_scheme(
     )
     audit.record("scoring.scheme_seeded", actor=actor, obj=scheme, changes={"year": year})
     return scheme
-
-
-def judged_indicators(scheme: Scheme) -> list[dict[str, Any]]:
-    return [
-        {
-            "code": i.code,
-            "name": i.name,
-            "min": format(i.floor if i.floor is not None else Decimal("0"), "f"),
-            "max": None if i.ceiling is None else format(i.ceiling, "f"),
-        }
-        for i in scheme.to_rules().indicators
-        if i.kind == IndicatorKind.ENTERED
-    ]
 
 
 def open_campaign(
@@ -188,7 +175,7 @@ def open_campaign(
             object_id=campaign.pk,
             organization=organization,
             title=f"{title}评审组",
-            indicators=judged_indicators(scheme),
+            indicators=judging.judged_indicators(scheme.to_rules()),
             method=aggregation,
             manage_permission="selections.manage",
         )
@@ -207,35 +194,14 @@ def panel_of(campaign: Campaign) -> Panel:
 
 def add_judge(*, actor: User, campaign: Campaign, judge: User) -> PanelJudge:
     """Name a judge; their own unit (for 回避) is their member record's unit."""
-    unit_id = None
-    if judge.member_id:
-        unit_id = (
-            Organization.objects.filter(members__pk=judge.member_id).values_list("unit_id", flat=True).first()
-        )
-    return judging.add_judge(actor=actor, panel=panel_of(campaign), judge=judge, unit_id=unit_id)
+    return judging.add_judge(
+        actor=actor, panel=panel_of(campaign), judge=judge, unit_id=unit_of_member(judge.member_id)
+    )
 
 
 def judge_candidates(campaign: Campaign) -> QuerySet[User]:
     """Accounts holding the 评委 role at the campaign's node or above, not yet on its panel."""
-    from ronghe.accounts.choices import Role
-    from ronghe.orgs.models import ancestor_paths
-
-    seated = PanelJudge.objects.filter(panel__kind=CAMPAIGN, panel__object_id=campaign.pk).values("judge_id")
-    return (
-        User.objects.filter(
-            is_active=True,
-            role_assignments__role=Role.JUDGE,
-            role_assignments__organization__path__in=ancestor_paths(campaign.organization.path),
-        )
-        .exclude(pk__in=seated)
-        .distinct()
-        .order_by("username")
-    )
-
-
-def fresh_state(campaign: Campaign) -> str:
-    campaign.state = Campaign.objects.filter(pk=campaign.pk).values_list("state", flat=True).get()
-    return campaign.state
+    return judges_at(campaign.organization.path, seated=panel_of(campaign).judges.values("judge_id"))
 
 
 # ---------------------------------------------------------------- eligibility and nomination
@@ -322,7 +288,7 @@ def nominate(
 ) -> Nomination:
     """A unit recommends one nominee: in the nominating step, within the unit's quota, after every
     eligibility rule has passed (each failed one named). Nothing is written when any check fails."""
-    if fresh_state(campaign) != CampaignState.NOMINATING:
+    if campaign.fresh_state() != CampaignState.NOMINATING:
         raise SelectionError("推荐已截止，不能再推荐")
     selection = campaign.selection
     subject_org, label = _subject(
@@ -389,7 +355,7 @@ def nominate(
 
 
 def withdraw(*, actor: User, nomination: Nomination, comment: str) -> Nomination:
-    if fresh_state(nomination.campaign) != CampaignState.NOMINATING:
+    if nomination.campaign.fresh_state() != CampaignState.NOMINATING:
         raise SelectionError("推荐已截止，不能再撤回")
     workflow.transition(NOMINATION_PROCESS, nomination, "withdraw", by=actor, comment=comment)
     return nomination
@@ -520,7 +486,7 @@ def publication_of(campaign: Campaign) -> Publication | None:
 
 def set_aside(*, actor: User, nomination: Nomination, comment: str) -> Nomination:
     """暂缓授予 (a joint-review objection upheld): the winner leaves the list; the place stays empty."""
-    if fresh_state(nomination.campaign) != CampaignState.REVIEW:
+    if nomination.campaign.fresh_state() != CampaignState.REVIEW:
         raise SelectionError("只有联审阶段可以暂缓授予")
     if not nomination.winner:
         raise SelectionError("该对象不在入选名单中")
@@ -562,7 +528,7 @@ def promote_runner_up(*, actor: User, nomination: Nomination, reason: str) -> No
     A winner with an objection upheld in 公示 is set aside first. Returns the promoted nomination."""
     campaign = nomination.campaign
     require_at(actor, "selections.manage", campaign.organization.path)
-    state = fresh_state(campaign)
+    state = campaign.fresh_state()
     if state == CampaignState.ANNOUNCED:
         raise SelectionError("评选结果已公布，不能再递补")
     if state not in (CampaignState.REVIEW, CampaignState.PUBLICITY):

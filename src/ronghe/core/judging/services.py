@@ -15,6 +15,8 @@ from ronghe.core.errors import DomainError, InvalidInput
 from ronghe.core.judging.models import Panel, PanelJudge, PanelState, PanelSubject, Sheet
 from ronghe.core.scope import has_perm_at, require_at
 from ronghe.core.scoring import levels
+from ronghe.core.scoring.choices import IndicatorKind
+from ronghe.core.scoring.rules import SchemeRules
 from ronghe.core.types import Actor, OrgNode
 from ronghe.core.workflow import services as workflow
 from ronghe.core.workflow.process import Process, Step
@@ -90,6 +92,21 @@ def replace_indicators(
             changes={"before": before, "after": [i["code"] for i in panel.indicators]},
         )
     return panel
+
+
+def judged_indicators(rules: SchemeRules) -> list[dict[str, Any]]:
+    """The entered (non-veto) indicators of a scheme that judges score, with their ranges: a panel's
+    indicators."""
+    return [
+        {
+            "code": i.code,
+            "name": i.name,
+            "min": format(i.floor if i.floor is not None else Decimal("0"), "f"),
+            "max": None if i.ceiling is None else format(i.ceiling, "f"),
+        }
+        for i in rules.indicators
+        if i.kind == IndicatorKind.ENTERED
+    ]
 
 
 def add_judge(*, actor: Actor | None, panel: Panel, judge: Any, unit_id: int | None) -> PanelJudge:

@@ -264,6 +264,11 @@ class Campaign(models.Model):
     def audit_org_path(self) -> str:
         return self.organization.path
 
+    def fresh_state(self) -> str:
+        """The state now, read again (an entry or nomination loaded earlier may carry a stale campaign)."""
+        self.state = Campaign.objects.filter(pk=self.pk).values_list("state", flat=True).get()
+        return self.state
+
     def level_rules(self) -> levels.LevelRules:
         """The scheme's level rules with this campaign's quotas, when it sets any."""
         base = self.scheme.to_level_rules()

@@ -175,7 +175,7 @@ def campaign_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
         "judges": panel.judges.select_related("judge", "unit"),
         # those already on the panel are not offered again
         "judge_candidates": (
-            services.judge_candidates(campaign).exclude(pk__in=panel.judges.values("judge_id"))
+            services.judge_candidates(campaign)
             if manage
             else []
         ),

@@ -41,7 +41,7 @@ def entry_for(request: AuthenticatedRequest, code: UUID) -> Entry:
 
 
 def _self_form(entry: Entry, data: Any = None) -> SelfAssessmentForm:
-    indicators = services.judged_indicators(entry.campaign.scheme.to_rules())
+    indicators = judging.judged_indicators(entry.campaign.scheme.to_rules())
     initial: dict[str, Any] = {"applied_level": entry.applied_level, "self_summary": entry.self_summary}
     initial |= {f"score_{k}": v for k, v in entry.self_scores.items()}
     return SelfAssessmentForm(data, indicators=indicators, initial=initial)
