@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from ronghe.accounts.models import User
+from ronghe.core.models import AuditEntry
 from ronghe.orglife import compliance, facts, rollup, services
 from ronghe.orglife.models import Meeting
 from ronghe.orglife.queries import study_day_schedule
@@ -218,3 +219,6 @@ def test_the_home_page_moves_a_meeting_completed_by_check_in(cast, branch_member
     # then the meeting is held and counted in 本月会议
     assert Meeting.objects.get(pk=meeting.pk).state == "held"
     assert response.context["meeting_count"] == 1
+    # and the platform moved it, not the secretary who happened to open a page
+    held = AuditEntry.objects.get(event="orglife.meeting.held", object_id=str(meeting.code))
+    assert held.actor_id is None and held.actor_username == ""

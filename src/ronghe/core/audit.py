@@ -83,10 +83,13 @@ def entry(
     outcome: str = "success",
     org_path: str = "",
     username: str = "",
+    system: bool = False,
 ) -> AuditEntry:
-    """An audit row not yet chained nor stored (`append` stores it)."""
+    """An audit row not yet chained nor stored (`append` stores it). Without an actor the request's
+    user is the actor, unless `system`: what the platform does by itself during someone's request (a
+    started meeting becoming held on a page view) is not that person's act."""
     ctx = current_context()
-    if actor is None and ctx.user is not None and ctx.user.is_authenticated:
+    if actor is None and not system and ctx.user is not None and ctx.user.is_authenticated:
         actor = ctx.user
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -123,6 +126,7 @@ def record(
     outcome: str = "success",
     org_path: str = "",
     username: str = "",
+    system: bool = False,
 ) -> AuditEntry:
     """Append one audit row, chained to the previous one under a lock."""
     row = entry(
@@ -136,6 +140,7 @@ def record(
         outcome=outcome,
         org_path=org_path,
         username=username,
+        system=system,
     )
     append([row])
     return row

@@ -103,7 +103,14 @@ def transition(
         changes: dict[str, Any] = {process.state_field: [before, target], "action": action}
         if comment:
             changes["comment"] = comment
-        audit.record(process.event(action), actor=by, obj=obj, changes=changes | dict(audit_changes or {}))
+        # no `by` is the system's step (its History row has no actor): not the act of whoever's request ran it
+        audit.record(
+            process.event(action),
+            actor=by,
+            system=by is None,
+            obj=obj,
+            changes=changes | dict(audit_changes or {}),
+        )
     return row
 
 

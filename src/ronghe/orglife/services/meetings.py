@@ -351,7 +351,7 @@ def advance_meetings(*, now: datetime | None = None, meeting: Meeting | None = N
                     continue
                 m.state = MeetingState.HELD
                 m.save(update_fields=["state", "updated_at"])  # signals: the read caches drop their copies
-                audit.record("orglife.meeting.held", obj=m, actor=None, changes={"state": MeetingState.HELD})
+                audit.record("orglife.meeting.held", obj=m, system=True, changes={"state": MeetingState.HELD})
                 points_services.sync_meeting_points(meeting=m)
         except DomainError:
             # points refused (a finalized year): it stays planned rather than fail the page view;
