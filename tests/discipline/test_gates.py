@@ -18,6 +18,8 @@ from ronghe.orgs.models import Officer
 from ronghe.points import services as points
 from ronghe.points.choices import SourceType
 from ronghe.points.models import MemberYear, PointsEntry
+from ronghe.ratings.choices import EntryState
+from ronghe.ratings.models import Entry
 from ronghe.recruitment import services as recruitment
 from ronghe.recruitment.choices import Action
 from tests.discipline.conftest import make_sanction
@@ -59,6 +61,27 @@ def test_a_committee_members_sanction_vetoes_the_branch_without_naming_it(cast, 
     assert "班子成员受处分（一票否决）" in body
     for secret in (SECRET, "严重警告", "赵委员"):
         assert secret not in body
+
+
+def test_a_vetoed_branch_once_named_shows_no_stars_and_no_certificate(cast, people, client):  # noqa: F811
+    # given the vetoed entry named at the end of the campaign (no level: the veto holds)
+    _sanctioned_officer(cast)
+    campaign = open_campaign(cast)
+    entry = evaluated(cast, people, campaign, cast.branch_a, cast.secretary_a, people["unit_a"], HIGH)
+    Entry.objects.filter(pk=entry.pk).update(state=EntryState.NAMED, current_level=None)
+    # when the branch's secretary opens its rating, then it says 不参加 and offers no 星级证书
+    client.force_login(cast.secretary_a)
+    body = client.get(reverse("ratings:entry-detail", args=[entry.code])).content.decode()
+    assert "<strong>不参加本年度评定</strong>（已命名）" in body
+    assert "None 星" not in body and "★" not in body.split('id="entry-level"')[1].split("</p>")[0]
+    assert reverse("ratings:certificate", args=[entry.code]) not in body
+    assert client.get(reverse("ratings:certificate", args=[entry.code])).status_code == 404
+    # and a member of the branch sees the same on the home page, without the case
+    client.force_login(cast.member_a)
+    home = client.get("/").content.decode()
+    assert f"本支部星级：不参加 {campaign.year} 年度评定" in home
+    for secret in (SECRET, "严重警告", "赵委员", "None 星"):
+        assert secret not in home
 
 
 def test_a_plain_members_sanction_does_not_veto_the_branch(cast, people):  # noqa: F811

@@ -20,9 +20,9 @@ from ronghe.core.publicity import services as publicity
 from ronghe.core.scoring import levels
 from ronghe.selections import queries, rules, services
 from ronghe.selections.choices import CampaignState, NominationState
-from ronghe.selections.models import Nomination
+from ronghe.selections.models import Nomination, Selection
 from tests.discipline.conftest import make_sanction
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, OrganizationFactory
 from tests.selections.flow import YEAR, nominate_member, open_campaign, score, sheet
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +154,52 @@ def test_a_judge_is_recused_from_their_own_units_nominees(cast, people):
         score(campaign, judge_a, a1, sheet(30, 10))
     assert not Sheet.objects.exists()
     score(campaign, judge_a, b1, sheet(30, 10))  # another unit's nominee: fine
+
+
+def test_recusal_follows_the_judges_unit_not_their_branch(cast, people):
+    # given a nominee of A's second branch and one of B, and judge0 whose record is in A's first branch
+    campaign = open_campaign(cast)
+    for judge in people["judges"]:
+        services.add_judge(actor=cast.committee_admin, campaign=campaign, judge=judge)
+    branch_a2 = OrganizationFactory(name="甲局第二党支部", parent=cast.org_a, unit=cast.unit_a)
+    a2 = nominate_member(campaign, people["unit_a"], branch_a2, "王二支")
+    b1 = nominate_member(campaign, people["unit_b"], cast.branch_b, "李一")
+    services.start_judging(actor=cast.committee_admin, campaign=campaign)
+    judge0, outside = people["judges"][0], people["judges"][1]
+    # when judge0 scores the nominee of the other branch of their own unit, then it is refused
+    with pytest.raises(DomainError, match="回避：评委不为本单位的评审对象评分"):
+        score(campaign, judge0, a2, sheet(30, 10))
+    # and the nominee of another unit, or an outside expert (no member record), is scored
+    score(campaign, judge0, b1, sheet(30, 10))
+    score(campaign, outside, a2, sheet(30, 10))
+    assert sorted(Sheet.objects.values_list("judge__username", "subject__label")) == [
+        ("judge0", "李一"),
+        ("judge1", "王二支"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("_case", "places", "unit_quota", "errors"),
+    [
+        ("upper_bounds_accepted_case", 100, 20, {}),
+        ("lower_bounds_accepted_case", 1, 1, {}),
+        (
+            "one_past_the_upper_bounds_case",
+            101,
+            21,
+            {"places": ["评选名额应为 1–100 个"], "unit_quota": ["每单位推荐名额应为 1–20 个"]},
+        ),
+    ],
+)
+def test_the_quotas_at_their_bounds(cast, people, _case, places, unit_quota, errors):
+    if not errors:
+        campaign = open_campaign(cast, places=places, unit_quota=unit_quota)
+        assert (campaign.selection.places, campaign.selection.unit_quota) == (places, unit_quota)
+        return
+    with pytest.raises(InvalidInput) as exc:
+        open_campaign(cast, places=places, unit_quota=unit_quota)
+    assert exc.value.errors == errors
+    assert not Nomination.objects.exists() and not Selection.objects.exists()
 
 
 def test_a_score_out_of_range_is_refused_per_criterion(cast, people):

@@ -167,3 +167,17 @@ def test_tags_are_split_and_cleaned():
     assert rules.clean_tags("数字化，党建+业务、 品牌,数字化") == ["数字化", "党建+业务", "品牌"]
     assert rules.stored_tags(["a", "b"]) == ",a,b,"
     assert rules.stored_tags([]) == ""
+
+
+@pytest.mark.parametrize(
+    ("_case", "scores", "expected"),
+    [
+        ("no_sheet_case", [], None),
+        ("one_judge_case", ["33"], D("33.00")),
+        ("equal_extremes_drop_one_each_case", ["10", "10", "40"], D("10.00")),
+        ("four_judges_keep_the_middle_two_case", ["10", "20", "25", "40"], D("22.50")),
+        ("half_a_cent_rounds_up_case", ["0", "10", "10.01", "99"], D("10.01")),
+    ],
+)
+def test_trimmed_mean_at_its_boundaries(_case, scores, expected):
+    assert levels.aggregate([D(s) for s in scores], levels.TRIMMED_MEAN) == expected

@@ -206,6 +206,10 @@ def test_brands_sites_and_the_case_library(client_for, cast, people):
     assert "红色引擎" in listing
     assert Brand.objects.get() == brand and DemonstrationSite.objects.get().get_level_display() == "市级"
     assert client_for(people["unit_a"]).get("/api/v1/selections/sites").json()[0]["level"] == "city"
+    mine = client_for(people["unit_a"]).get("/api/v1/selections/brands").json()
+    assert [(b["name"], b["meaning"], b["organization_name"]) for b in mine] == [
+        ("红色引擎", "党建引领业务", "甲局第一党支部")
+    ]
     assert client_for(cast.outsider_b).get("/api/v1/selections/brands").json() == []
 
 

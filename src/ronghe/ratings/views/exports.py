@@ -21,6 +21,8 @@ def certificate(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     entry = entry_for(request, code)
     if entry.state != EntryState.NAMED:
         raise Http404("该支部尚未命名")
+    if entry.current_level is None:  # named without a level: vetoed, nothing to certify
+        raise Http404("该支部本年度未评定星级")
     audit.record("ratings.certificate_export", actor=request.user, obj=entry)
     return generated(
         exports.certificate_docx(entry),
