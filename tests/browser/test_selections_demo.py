@@ -56,7 +56,8 @@ def county(transactional_db, settings):
     import_module("ronghe.orglife.migrations.0003_seed_requirements").seed(apps, None)
     settings.RONGHE_DEMO_PASSWORD = "Demo@Pass2026"
     # the county's today is the live server's: the sanctions the demo dates back are in force now
-    return build_county(300, seed=7, today=timezone.localdate())
+    # the steps after selections (recruitment, dues, the assessment, education …) are not read here
+    return build_county(300, seed=7, today=timezone.localdate(), until="demo_selections")
 
 
 def _clean_members(blocked: Member, unit_path: str) -> list[Member]:

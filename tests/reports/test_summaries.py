@@ -3,9 +3,6 @@ does not stop the others), the daily task's first-working-day trigger, and who m
 
 from __future__ import annotations
 
-import base64
-import re
-import zlib
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -30,6 +27,7 @@ from ronghe.points.models import Claim
 from ronghe.reports import summaries
 from ronghe.reports.models import MonthlySummary
 from tests.factories import MemberFactory, UserFactory, grant
+from tests.pdftext import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -181,29 +179,6 @@ def test_overdue_organizational_life_at_month_end_is_listed(cast, dec1):
     assert overdue.current > 0
     assert overdue.current >= overdue.previous  # type: ignore[operator]
     assert sum("甲局" in item for item in summary.overdue_items) == overdue.current
-
-
-def _unescape(literal: bytes) -> bytes:
-    simple = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
-
-    def one(m: re.Match[bytes]) -> bytes:
-        code = m.group(1)
-        if code[:1].isdigit():
-            return bytes([int(code, 8)])
-        return simple.get(code, code)
-
-    return re.sub(rb"\\([0-7]{1,3}|.)", one, literal, flags=re.S)
-
-
-def pdf_text(data: bytes) -> str:
-    """The text drawn on the pages, read back without a PDF library: reportlab writes each page as an
-    ASCII85 + Flate stream, and STSong-Light text as UCS-2 literal strings shown with Tj."""
-    out = []
-    for raw in re.findall(rb"stream\r?\n(.*?)endstream", data, re.S):
-        content = zlib.decompress(base64.a85decode(raw.strip(), adobe=True))
-        for literal in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", content, re.S):
-            out.append(_unescape(literal).decode("utf-16-be", errors="replace"))
-    return "\n".join(out)
 
 
 def test_pdf_has_the_title_month_table_and_overdue_items(records, dec1):

@@ -89,6 +89,7 @@ for name in (
     "selections:campaign-publish",
     "selections:campaign-announce",
     "selections:honours-docx",
+    "selections:honours-pdf",
     "selections:criterion-list",
 ):
     url_sample(name)(lambda cast: {"code": _selection_a(cast).campaign.code})
@@ -99,6 +100,7 @@ for name in (
     "selections:nomination-set-aside",
     "selections:nomination-replace",
     "selections:certificate",
+    "selections:certificate-pdf",
 ):
     url_sample(name)(lambda cast: {"code": _selection_a(cast).code})
 

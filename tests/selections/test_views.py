@@ -240,3 +240,32 @@ def test_an_honour_shows_on_the_members_and_the_organizations_page(client_for, c
     org_page = client.get(reverse("orgs:organization-detail", args=[cast.branch_a.code])).content.decode()
     assert "2025年度 · 党建档案示范单位" in org_page
     assert "2025年度 · 优秀党务工作者" not in org_page  # the member's honour is on the member's page
+
+
+def test_a_certificate_and_the_honours_list_download_as_pdf(client_for, cast, people):
+    from ronghe.core.models import AuditEntry
+    from tests.pdftext import pdf_text
+
+    campaign = open_campaign(cast)
+    nomination = nominate_member(campaign, people["unit_a"], cast.branch_a, "王荣誉")
+    client = client_for(cast.committee_admin)
+    # not awarded (yet): no certificate, and no honours list before the announcement
+    assert client.get(reverse("selections:certificate-pdf", args=[nomination.code])).status_code == 404
+    assert client.get(reverse("selections:honours-pdf", args=[campaign.code])).status_code == 404
+
+    Nomination.objects.filter(pk=nomination.pk).update(state="awarded", certificate_no="2025-x-007", place=1)
+    type(campaign).objects.filter(pk=campaign.pk).update(state="announced")
+    response = client.get(reverse("selections:certificate-pdf", args=[nomination.code]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    text = pdf_text(body)
+    assert "荣 誉 证 书" in text and "王荣誉：" in text
+    assert "被评为2025年度“优秀党务工作者”" in text and "证书编号：2025-x-007" in text
+    assert AuditEntry.objects.filter(event="selections.certificate_export", changes__format="pdf").count() == 1
+
+    response = client.get(reverse("selections:honours-pdf", args=[campaign.code]))
+    listed = pdf_text(b"".join(response.streaming_content) if response.streaming else response.content)
+    assert "表彰名单" in listed and "王荣誉" in listed and "2025-x-007" in listed
+    # the nominee's page offers both formats
+    page = client.get(reverse("selections:nomination-detail", args=[nomination.code])).content.decode()
+    assert "荣誉证书（PDF）" in page and "荣誉证书（Word）" in page

@@ -19,6 +19,7 @@ from ronghe.core.types import OrgNode
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
 
 
 def generated(content: bytes, content_type: str, filename: str) -> HttpResponse:

@@ -12,7 +12,6 @@ a unit that fails is reported and rolled back (its PDF file removed), the others
 
 from __future__ import annotations
 
-import io
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from ronghe.core import audit, workdays
+from ronghe.core import audit, pdf, workdays
 from ronghe.core.evidence import files as evidence_files
 from ronghe.core.evidence import services as evidence_services
 from ronghe.core.scope import has_perm_at
@@ -252,79 +251,42 @@ def _figure(figures: dict[str, Any] | None, key: str) -> int | None:
 
 # --- PDF --------------------------------------------------------------------------------------------
 
-FONT = "STSong-Light"
-
 
 def render_pdf(summary: Summary) -> bytes:
-    """The summary as a PDF: title, month, the table 本月/上月/变化, the overdue items.
-
-    reportlab's built-in CID font STSong-Light renders Chinese with the reader's own font: no font file is
-    shipped or embedded."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
+    """The summary as a PDF (`core.pdf`): title, month, the table 本月/上月/变化, the overdue items."""
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer
 
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    title = ParagraphStyle("title", fontName=FONT, fontSize=16, leading=22, alignment=1, spaceAfter=6)
-    normal = ParagraphStyle("normal", fontName=FONT, fontSize=10.5, leading=16)
-    heading = ParagraphStyle("heading", fontName=FONT, fontSize=12, leading=18, spaceBefore=10, spaceAfter=4)
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
-        title=summary.title,
-        author="融合",
-    )
+    style = pdf.styles()
     prev = previous_month(summary.month)
-    data: list[list[str]] = [["项目", f"本月（{summary.month.month}月）", f"上月（{prev.month}月）", "变化"]]
+    data: list[list[object]] = [
+        ["项目", f"本月（{summary.month.month}月）", f"上月（{prev.month}月）", "变化"]
+    ]
     for row in summary.rows:
-        data.append(
-            [row.label, str(row.current), "—" if row.previous is None else str(row.previous), row.change]
-        )
-    table = Table(data, colWidths=[80 * mm, 30 * mm, 30 * mm, 25 * mm], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), FONT),
-                ("FONTSIZE", (0, 0), (-1, -1), 10),
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f1f3f5")),
-                ("ALIGN", (1, 0), (-1, -1), "CENTER"),
-            ]
-        )
-    )
+        data.append([row.label, row.current, "—" if row.previous is None else row.previous, row.change])
     story: list[Any] = [
-        Paragraph(summary.title, title),
-        Paragraph(f"统计月份：{month_label(summary.month)}　接收党组织：{summary.organization.name}", normal),
-        Paragraph(f"生成时间：{timezone.localtime():%Y-%m-%d %H:%M}（数据截至生成时）", normal),
+        Paragraph(pdf.escape(summary.title), style["title"]),
+        Paragraph(
+            pdf.escape(f"统计月份：{month_label(summary.month)}　接收党组织：{summary.organization.name}"),
+            style["normal"],
+        ),
+        Paragraph(f"生成时间：{timezone.localtime():%Y-%m-%d %H:%M}（数据截至生成时）", style["normal"]),
         Spacer(1, 4 * mm),
-        table,
-        Paragraph("逾期事项", heading),
+        pdf.table(data, [80, 30, 30, 25]),
+        Paragraph("逾期事项", style["heading"]),
     ]
     items = summary.overdue_items[:OVERDUE_LIST_MAX]
     if items:
-        story += [Paragraph(f"{i}. {_escape(text)}", normal) for i, text in enumerate(items, 1)]
+        story += [Paragraph(f"{i}. {pdf.escape(text)}", style["normal"]) for i, text in enumerate(items, 1)]
         if len(summary.overdue_items) > len(items):
             story.append(
-                Paragraph(f"另有 {len(summary.overdue_items) - len(items)} 项，见平台相应页面。", normal)
+                Paragraph(
+                    f"另有 {len(summary.overdue_items) - len(items)} 项，见平台相应页面。", style["normal"]
+                )
             )
     else:
-        story.append(Paragraph("无。", normal))
-    doc.build(story)
-    return out.getvalue()
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        story.append(Paragraph("无。", style["normal"]))
+    return pdf.build(story, title=summary.title)
 
 
 # --- delivery -------------------------------------------------------------------------------------------

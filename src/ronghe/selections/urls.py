@@ -21,6 +21,7 @@ urlpatterns = [
     path("nominations/<uuid:code>/set-aside/", nominations.nomination_set_aside, name="nomination-set-aside"),
     path("nominations/<uuid:code>/replace/", nominations.nomination_replace, name="nomination-replace"),
     path("nominations/<uuid:code>/certificate.docx", nominations.certificate, name="certificate"),
+    path("nominations/<uuid:code>/certificate.pdf", nominations.certificate_pdf, name="certificate-pdf"),
     path("<uuid:code>/", campaigns.campaign_detail, name="campaign-detail"),
     path("<uuid:code>/nominate/", nominations.nomination_create, name="nomination-create"),
     path("<uuid:code>/judges/", campaigns.campaign_judge, name="campaign-judge"),
@@ -32,4 +33,5 @@ urlpatterns = [
     path("<uuid:code>/publish/", campaigns.campaign_publish, name="campaign-publish"),
     path("<uuid:code>/announce/", campaigns.campaign_announce, name="campaign-announce"),
     path("<uuid:code>/honours.docx", campaigns.honours_docx, name="honours-docx"),
+    path("<uuid:code>/honours.pdf", campaigns.honours_pdf, name="honours-pdf"),
 ]

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core import audit
-from ronghe.core.downloads import DOCX, generated
+from ronghe.core.downloads import DOCX, PDF, generated
 from ronghe.core.errors import DomainError, add_each_to_form, add_to_form
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.jointreview import services as jointreview
@@ -286,3 +286,18 @@ def honours_docx(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     rows = list(queries.honours_list(campaign))
     audit.record("selections.honours_exported", actor=request.user, obj=campaign, changes={"rows": len(rows)})
     return generated(exports.honours_docx(campaign, rows), DOCX, f"{campaign.name}表彰名单.docx")
+
+
+@require("selections.view")
+def honours_pdf(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    campaign = campaign_for(request, code)
+    if campaign.state != CampaignState.ANNOUNCED:
+        raise Http404
+    rows = list(queries.honours_list(campaign))
+    audit.record(
+        "selections.honours_exported",
+        actor=request.user,
+        obj=campaign,
+        changes={"rows": len(rows), "format": "pdf"},
+    )
+    return generated(exports.honours_pdf(campaign, rows), PDF, f"{campaign.name}表彰名单.pdf")

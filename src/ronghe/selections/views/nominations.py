@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core import audit
-from ronghe.core.downloads import DOCX, generated
+from ronghe.core.downloads import DOCX, PDF, generated
 from ronghe.core.errors import DomainError, add_each_to_form, add_to_form
 from ronghe.core.evidence.views import evidence_panel
 from ronghe.core.permissions import require
@@ -234,15 +234,30 @@ def nomination_replace(request: AuthenticatedRequest, code: UUID) -> HttpRespons
 
 @require("selections.view")
 def certificate(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    return _certificate(request, code, as_pdf=False)
+
+
+@require("selections.view")
+def certificate_pdf(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    return _certificate(request, code, as_pdf=True)
+
+
+def _certificate(request: AuthenticatedRequest, code: UUID, *, as_pdf: bool) -> HttpResponse:
     nomination = nomination_for(request, code)
     if nomination.state != NominationState.AWARDED:
         raise Http404("该对象未获表彰")
-    audit.record("selections.certificate_export", actor=request.user, obj=nomination)
-    return generated(
-        exports.certificate_docx(nomination),
-        DOCX,
-        f"{nomination.title}{nomination.campaign.year}年度{nomination.campaign.selection.category_name}证书.docx",
+    audit.record(
+        "selections.certificate_export",
+        actor=request.user,
+        obj=nomination,
+        changes={"format": "pdf" if as_pdf else "docx"},
     )
+    name = (
+        f"{nomination.title}{nomination.campaign.year}年度{nomination.campaign.selection.category_name}证书"
+    )
+    if as_pdf:
+        return generated(exports.certificate_pdf(nomination), PDF, f"{name}.pdf")
+    return generated(exports.certificate_docx(nomination), DOCX, f"{name}.docx")
 
 
 @require("self.view")
