@@ -41,8 +41,9 @@ HONOURS_LISTED = 50  # names in the 评选表彰 table; the figure counts them a
 class Figure:
     """One figure of the report: "全年召开支部党员大会" 12 "次", last year's value, where it comes from.
 
-    `stock` figures (members, organizations at year end) exist in any year that has members; the
-    others are the year's activity, and a year without any of them has nothing to report."""
+    `stock` figures (members, organizations at year end; obligations left undone) exist in any year
+    that has members; the others are the year's activity, and a year without any of them has nothing
+    to report."""
 
     key: str
     label: str
@@ -469,6 +470,7 @@ def problems(ctx: Context) -> SectionData:
             "项",
             overdue(ctx.year - 1),
             ctx.link("orglife:compliance", org=ctx.organization.code, year=ctx.year),
+            stock=True,  # what was owed and not done: no record of the year's activity
         )
     )
     return data
