@@ -192,7 +192,10 @@ def test_generate_edit_regenerate_and_download(records, client_for):
     # generate
     response = client.post(_detail(records.org_a) + "generate/", follow=True)
     html = response.content.decode()
-    assert "全年召开党员大会" in html and 'data-figure="meetings.general_meeting" title="查看对应记录">4</a>' in html
+    assert (
+        "全年召开党员大会" in html
+        and 'data-figure="meetings.general_meeting" title="查看对应记录">4</a>' in html
+    )
     # write a section's text, then regenerate after a correction
     client.post(_detail(records.org_a) + "sections/orglife/", {"text": "坚持“三会一课”。"})
     meeting(records.branch_a, "general_meeting", at(2025, 11, 20, 9))
@@ -296,7 +299,9 @@ def test_api_gives_the_figures_in_scope(records, client_for):
     body = client_for(records.secretary_a).get(url).json()
     assert [s["key"] for s in body["sections"]] == [s.key for s in SECTIONS]
     orglife = next(s for s in body["sections"] if s["key"] == "orglife")
-    assert {"key": "meetings.general_meeting", "value": 4, "previous": 1}.items() <= orglife["figures"][0].items()
+    assert {"key": "meetings.general_meeting", "value": 4, "previous": 1}.items() <= orglife["figures"][
+        0
+    ].items()
     assert client_for(records.outsider_b).get(url).status_code == 404
     assert client_for(records.secretary_a).get(url.replace("2025", "2026")).status_code == 422
     assert client_for(records.secretary_a).get(url.replace("2025", "2024")).status_code == 404

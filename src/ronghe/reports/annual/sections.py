@@ -333,6 +333,7 @@ def ratings(ctx: Context) -> SectionData:
     now, before = _rating_counts(ctx, ctx.year), _rating_counts(ctx, ctx.year - 1)
     campaigns = list(
         RatingEntry.objects.filter(campaign__year=ctx.year, organization__in=ctx.in_tree)
+        .order_by()
         .values_list("campaign__code", flat=True)
         .distinct()[:2]
     )
@@ -408,7 +409,7 @@ def assessment(ctx: Context) -> SectionData:
         )
 
     now, before = entries(ctx.year), entries(ctx.year - 1)
-    campaigns = list(now.values_list("campaign__code", flat=True).distinct()[:2])
+    campaigns = list(now.order_by().values_list("campaign__code", flat=True).distinct()[:2])
     url = _campaign_link(ctx, "assessment", campaigns)
     data.add(
         Figure("assessment.units", "参加党建与业务融合考核的单位", now.count(), "个", before.count(), url)
@@ -455,18 +456,34 @@ def discipline(ctx: Context) -> SectionData:
 
 
 def problems(ctx: Context) -> SectionData:
-    """存在问题: the organizational-life obligations of the year left overdue (orglife compliance)."""
-    data = SectionData()
+    """存在问题: the organizational-life obligations of the year left overdue (orglife compliance).
 
-    def overdue(year: int) -> int:
+    Only for a year in which the subtree recorded meetings: a year before the platform was used would
+    show every obligation as overdue, which says nothing about the work."""
+    data = SectionData()
+    recorded = set(
+        MeetingTally.objects.filter(
+            organization__in=ctx.in_tree, year__in=[ctx.year, ctx.year - 1], held__gt=0
+        )
+        .order_by()
+        .values_list("year", flat=True)
+        .distinct()
+    )
+
+    def overdue(year: int) -> int | None:
+        if year not in recorded:
+            return None
         results = compliance.compute_compliance(ctx.in_tree, year, min(ctx.today, date(year, 12, 31)))
         return sum(1 for oc in results for ob in oc.obligations if ob.state == ComplianceState.OVERDUE)
 
+    now = overdue(ctx.year)
+    if now is None:
+        return data
     data.add(
         Figure(
             "orglife.overdue",
             "组织生活未按期完成事项",
-            overdue(ctx.year),
+            now,
             "项",
             overdue(ctx.year - 1),
             ctx.link("orglife:compliance", org=ctx.organization.code, year=ctx.year),

@@ -7,34 +7,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0004_unit_register'),
-        ('reports', '0001_monthly_summary'),
+        ("orgs", "0004_unit_register"),
+        ("reports", "0001_monthly_summary"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AnnualReport',
+            name="AnnualReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('figures', models.JSONField(blank=True, default=dict, verbose_name='数据')),
-                ('narrative', models.JSONField(blank=True, default=dict, verbose_name='文字部分')),
-                ('generated_at', models.DateTimeField(blank=True, null=True, verbose_name='生成时间')),
-                ('generating_since', models.DateTimeField(blank=True, null=True, verbose_name='正在生成（开始时间）')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('generated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='生成人')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization', verbose_name='党组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("figures", models.JSONField(blank=True, default=dict, verbose_name="数据")),
+                ("narrative", models.JSONField(blank=True, default=dict, verbose_name="文字部分")),
+                ("generated_at", models.DateTimeField(blank=True, null=True, verbose_name="生成时间")),
+                (
+                    "generating_since",
+                    models.DateTimeField(blank=True, null=True, verbose_name="正在生成（开始时间）"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "generated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="生成人",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.organization",
+                        verbose_name="党组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '年度工作报告',
-                'verbose_name_plural': '年度工作报告',
-                'ordering': ['-year', 'organization__path'],
-                'constraints': [models.UniqueConstraint(fields=('organization', 'year'), name='reports_annual_org_year')],
+                "verbose_name": "年度工作报告",
+                "verbose_name_plural": "年度工作报告",
+                "ordering": ["-year", "organization__path"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("organization", "year"), name="reports_annual_org_year")
+                ],
             },
         ),
     ]
