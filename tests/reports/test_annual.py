@@ -103,6 +103,9 @@ def test_meeting_list_follows_a_figures_link(records, client_for):
     response = client_for(records.committee_admin).get(url)
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 4
+    # the list's subtree filter keeps to the scope
+    assert client_for(records.outsider_b).get(url).status_code == 404
+    assert client_for(records.committee_admin).get("/orglife/meetings/?org=junk").status_code == 404
 
 
 def test_regeneration_updates_figures_and_keeps_the_text(records):

@@ -68,7 +68,11 @@ def meeting_list(request: AuthenticatedRequest) -> HttpResponse:
                 held_at__lt=datetime.combine(date(d["year"] + 1, 1, 1), time.min, tzinfo=tz),
             )
     if request.GET.get("org"):  # a report's figure: the meetings of an organization's subtree
-        node = get_for_user_or_404(Organization, request.user, perm="orglife.view", code=request.GET["org"])
+        try:
+            code = UUID(request.GET["org"])
+        except ValueError as exc:  # a malformed code reads as an organization not found
+            raise Http404("未找到或无权访问") from exc
+        node = get_for_user_or_404(Organization, request.user, perm="orglife.view", code=code)
         qs = qs.filter(organization__in=Organization.objects.filter(subtree_filter(node.path)))
     page = paginate(request, qs.order_by("-held_at", "-id"), 20)
     return render_page_or_partial(

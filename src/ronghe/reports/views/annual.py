@@ -18,6 +18,7 @@ from ronghe.core.downloads import DOCX, generated
 from ronghe.core.errors import DomainError
 from ronghe.core.permissions import require
 from ronghe.core.scope import get_for_user_or_404, has_perm_at, paths_with, scoped
+from ronghe.orgs.choices import OrgKind
 from ronghe.orgs.models import Organization
 from ronghe.reports.annual import services
 from ronghe.reports.annual.docx import annual_docx, title_of
@@ -33,7 +34,7 @@ def _choices(request: AuthenticatedRequest) -> list[Organization]:
     qs = scoped(Organization.objects.filter(is_active=True), request.user, READ)
     tops = list(qs.filter(path__in=roots).order_by("path"))
     children = list(qs.filter(parent__in=tops).order_by("path"))
-    grandchildren = list(qs.filter(parent__in=children).exclude(kind="group").order_by("path"))
+    grandchildren = list(qs.filter(parent__in=children).exclude(kind=OrgKind.GROUP).order_by("path"))
     return sorted([*tops, *children, *grandchildren], key=lambda o: o.path)
 
 
