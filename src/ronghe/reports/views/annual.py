@@ -95,12 +95,16 @@ def annual_list(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 def annual_detail(request: AuthenticatedRequest, code: UUID, year: int) -> HttpResponse:
     org = get_for_user_or_404(Organization, request.user, perm=READ, code=code)
-    report = AnnualReport.objects.filter(organization=org, year=year).select_related("generated_by").first()
     error = ""
+    report = None
     try:
         services.check_year(year, timezone.localdate())
-    except DomainError as exc:
+    except DomainError as exc:  # no report can exist for it (and the year may be out of the column's range)
         error = exc.message
+    else:
+        report = (
+            AnnualReport.objects.filter(organization=org, year=year).select_related("generated_by").first()
+        )
     can_edit = has_perm_at(request.user, EDIT, org.path)
     return render(
         request,
@@ -156,6 +160,8 @@ def annual_section(request: AuthenticatedRequest, code: UUID, year: int, key: st
 @require_GET
 def annual_docx_download(request: AuthenticatedRequest, code: UUID, year: int) -> HttpResponse:
     org = get_for_user_or_404(Organization, request.user, perm=READ, code=code)
+    if not 1949 <= year <= timezone.localdate().year:
+        raise Http404("该年度工作报告尚未生成")
     report = (
         AnnualReport.objects.filter(organization=org, year=year, generated_at__isnull=False)
         .select_related("organization")
