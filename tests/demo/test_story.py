@@ -43,6 +43,7 @@ def test_story_step_runs_after_the_bulk_steps():
         "demo_outreach",
         "demo_notices",
         "demo_monthly_summary",
+        "demo_annual_report",
         "story",
     ]
 

@@ -53,6 +53,7 @@ PERMISSIONS: dict[str, str] = {
     "outreach.view": "查看志愿服务与问卷",
     "outreach.edit": "发布问卷、组织志愿服务",
     "reports.view": "查看统计",
+    "reports.edit": "编写年度工作报告",
     "audit.view": "查看审计日志",
     "users.manage": "管理用户账户",
     "roles.grant": "授予角色",
@@ -95,6 +96,7 @@ _DOMAIN_WRITE = {
     "recruitment.import",
     "education.edit",
     "outreach.edit",
+    "reports.edit",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {

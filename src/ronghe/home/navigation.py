@@ -63,6 +63,7 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
         "统计报告",
         [
             ("党内统计", "reports:party-statistics", "members.view"),
+            ("年度工作报告", "reports:annual-list", "reports.view"),
         ],
     ),
     (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Schema
 
@@ -13,6 +14,8 @@ from ronghe.core.api import ERRORS
 from ronghe.core.scope import get_for_user_or_404
 from ronghe.orgs.models import Organization
 from ronghe.reports import statistics
+from ronghe.reports.annual import services as annual
+from ronghe.reports.models import AnnualReport
 
 router = Router(tags=["统计与报告"])
 
@@ -64,5 +67,71 @@ def _table(t: statistics.Table) -> dict[str, Any]:
                 "values": r.values,
             }
             for r in t.rows
+        ],
+    }
+
+
+class AnnualFigureOut(Schema):
+    key: str
+    label: str
+    value: int
+    unit: str
+    previous: int | None
+    url: str
+
+
+class AnnualTableOut(Schema):
+    title: str
+    columns: list[str]
+    rows: list[list[str | int]]
+
+
+class AnnualSectionOut(Schema):
+    key: str
+    title: str
+    figures: list[AnnualFigureOut]
+    tables: list[AnnualTableOut]
+    text: str
+
+
+class AnnualReportOut(Schema):
+    organization: UUID
+    year: int
+    generated_at: str | None
+    sections: list[AnnualSectionOut]
+
+
+@router.get("/annual", response={200: AnnualReportOut, **ERRORS}, summary="年度工作报告")
+def annual_report(request: ApiRequest, org: UUID, year: int) -> dict[str, Any]:
+    """年度工作报告各部分的数据、表格和已填写的文字（最近一次生成的结果）；尚未生成时返回 404，
+    年度未结束时返回 422。"""
+    root = get_for_user_or_404(Organization, request.auth, perm="reports.view", code=org)
+    annual.check_year(year, timezone.localdate())
+    report = AnnualReport.objects.filter(organization=root, year=year, generated_at__isnull=False).first()
+    if report is None:
+        raise Http404("该年度工作报告尚未生成")
+    return {
+        "organization": root.code,
+        "year": year,
+        "generated_at": report.generated_at.isoformat() if report.generated_at else None,
+        "sections": [
+            {
+                "key": s.key,
+                "title": s.title,
+                "figures": [
+                    {
+                        "key": f.key,
+                        "label": f.label,
+                        "value": f.value,
+                        "unit": f.unit,
+                        "previous": f.previous,
+                        "url": f.url,
+                    }
+                    for f in s.figures
+                ],
+                "tables": [{"title": t.title, "columns": t.columns, "rows": t.rows} for t in s.tables],
+                "text": s.text,
+            }
+            for s in annual.sections_of(report)
         ],
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 
 
@@ -38,3 +39,45 @@ class MonthlySummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.unit_id}"
+
+
+class AnnualReport(models.Model):
+    """A 年度工作报告 of an organization (工委, a unit's 党组织 or a branch) for a year.
+
+    `figures` are the sections as last generated from the records (`reports.annual.sections`);
+    `narrative` is the text users wrote per section, never touched by regeneration. `generating_since`
+    is the generation lock: set by a conditional UPDATE, so a second generation started meanwhile is
+    refused (`reports.annual.services.generate`)."""
+
+    scope_org_field = "organization"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="党组织"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    figures = models.JSONField("数据", default=dict, blank=True)
+    narrative = models.JSONField("文字部分", default=dict, blank=True)
+    generated_at = models.DateTimeField("生成时间", null=True, blank=True)
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="生成人",
+    )
+    generating_since = models.DateTimeField("正在生成（开始时间）", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "年度工作报告"
+        verbose_name_plural = "年度工作报告"
+        ordering = ["-year", "organization__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="reports_annual_org_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.year}"

@@ -37,7 +37,7 @@ from ronghe.orglife.forms import (
 )
 from ronghe.orglife.models import Attachment, Attendance, Decision, Meeting, VoterExclusion
 from ronghe.orgs.choices import OrgKind
-from ronghe.orgs.models import Organization
+from ronghe.orgs.models import Organization, subtree_filter
 
 RECORDING_KINDS = [k for k in OrgKind.values if k != OrgKind.COMMITTEE]
 
@@ -67,6 +67,13 @@ def meeting_list(request: AuthenticatedRequest) -> HttpResponse:
                 held_at__gte=datetime.combine(date(d["year"], 1, 1), time.min, tzinfo=tz),
                 held_at__lt=datetime.combine(date(d["year"] + 1, 1, 1), time.min, tzinfo=tz),
             )
+    if request.GET.get("org"):  # a report's figure: the meetings of an organization's subtree
+        try:
+            code = UUID(request.GET["org"])
+        except ValueError as exc:  # a malformed code reads as an organization not found
+            raise Http404("未找到或无权访问") from exc
+        node = get_for_user_or_404(Organization, request.user, perm="orglife.view", code=code)
+        qs = qs.filter(organization__in=Organization.objects.filter(subtree_filter(node.path)))
     page = paginate(request, qs.order_by("-held_at", "-id"), 20)
     return render_page_or_partial(
         request,
