@@ -83,7 +83,7 @@ browser:
 AXE := frontend/node_modules/axe-core/axe.min.js
 
 test: setup browser
-	RONGHE_REQUIRE_AXE=1 RONGHE_AXE_JS=$(CURDIR)/$(AXE) $(PY) -m pytest -n auto -q $(PYTEST_ARGS)
+	RONGHE_REQUIRE_AXE=1 RONGHE_AXE_JS=$(CURDIR)/$(AXE) $(PY) -m pytest -n auto --dist worksteal -q $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check src tests $(wildcard bench)

@@ -130,3 +130,35 @@ def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001
     for key, seconds in sorted(_seconds_by_dir.items(), key=lambda kv: -kv[1]):
         terminalreporter.write_line(f"{seconds:8.0f} s  {seconds / total:5.1%}  {key}")
     terminalreporter.write_line(f"{total:8.0f} s  total")
+
+
+# The longest tests start first (and the Makefile runs xdist with --dist worksteal), so the workers finish
+# together instead of one running a four-minute test alone at the end. From `.ci/run`'s slowest list.
+LONGEST_FIRST = (
+    "tests/browser/test_accessibility.py",
+    "tests/browser/test_tour.py",
+    "tests/security/test_csrf.py::test_get_never_changes_state",
+    "tests/demo/test_demo.py",
+    "tests/core/test_words.py",
+    "tests/workflow/test_migrations.py",
+    "tests/server/",
+)
+
+
+def _django_group(item: pytest.Item) -> int:
+    """pytest-django's order, kept: database tests, then transactional ones (their teardown empties the
+    tables, the migrations' seeded rows too), then tests without a database."""
+    fixtures = getattr(item, "fixturenames", [])
+    marker = item.get_closest_marker("django_db")
+    if (
+        "transactional_db" in fixtures
+        or "live_server" in fixtures
+        or (marker and marker.kwargs.get("transaction"))
+    ):
+        return 1
+    return 0 if marker or "db" in fixtures else 2
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # after pytest-django's own sort (tryfirst): stable, so the rest keep their order within each group
+    items.sort(key=lambda item: (_django_group(item), not item.nodeid.startswith(LONGEST_FIRST)))

@@ -65,6 +65,7 @@ def test_building_a_county_finds_every_apps_steps_in_order():
         ("ronghe.outreach.demo", "demo_outreach"),
         ("ronghe.notices.demo", "demo_notices"),
         ("ronghe.reports.demo", "demo_monthly_summary"),
+        ("ronghe.reports.demo", "demo_annual_report"),
         ("ronghe.demo.story", "story"),
     ]
     assert demo_steps() == steps  # finding them again registers nothing twice
