@@ -138,6 +138,15 @@ class Context:
         stats = self.previous_stats if last else self.stats
         return None if stats is None else stats.table(table).value(column)
 
+    def stat_figure(
+        self, key: str, label: str, table: str, column: str, unit: str, *, stock: bool = False, url: str = ""
+    ) -> Figure:
+        """A figure from 党内统计: this year's value, last year's, and its source (the statistics page
+        unless another `url` is given)."""
+        value = self.stats.table(table).value(column)
+        previous = self.stat(table, column, last=True)
+        return Figure(key, label, value, unit, previous, url or self.statistics_url, stock)
+
 
 Provider = Callable[[Context], SectionData]
 
@@ -170,27 +179,9 @@ def basic(ctx: Context) -> SectionData:
         )
     )
     for column, label in (("正式党员", "其中正式党员"), ("预备党员", "预备党员"), ("女", "女党员")):
-        data.add(
-            Figure(
-                f"members.{column}",
-                label,
-                ctx.stats.table("basic").value(column),
-                "名",
-                ctx.stat("basic", column, last=True),
-                url,
-                True,
-            )
-        )
+        data.add(ctx.stat_figure(f"members.{column}", label, "basic", column, "名", stock=True))
     data.add(
-        Figure(
-            "members.college",
-            "大专及以上学历党员",
-            ctx.stats.table("basic").value("大专及以上"),
-            "名",
-            ctx.stat("basic", "大专及以上", last=True),
-            url,
-            True,
-        )
+        ctx.stat_figure("members.college", "大专及以上学历党员", "basic", "大专及以上", "名", stock=True)
     )
     table = ctx.stats.table("basic")
     rows = table.rows[1:]
@@ -214,50 +205,17 @@ def basic(ctx: Context) -> SectionData:
 def organization_building(ctx: Context) -> SectionData:
     """组织建设: organizations at year end, 发展党员 and 转正 of the year (党内统计)."""
     data = SectionData()
-    url = ctx.statistics_url
     data.add(
-        Figure(
-            "organizations",
-            "年末共有党组织",
-            ctx.stats.table("organizations").value("党组织总数"),
-            "个",
-            ctx.stat("organizations", "党组织总数", last=True),
-            url,
-            True,
-        )
+        ctx.stat_figure("organizations", "年末共有党组织", "organizations", "党组织总数", "个", stock=True)
     )
     for _, label in statistics.ORG_KINDS:
         data.add(
-            Figure(
-                f"organizations.{label}",
-                f"其中{label}",
-                ctx.stats.table("organizations").value(label),
-                "个",
-                ctx.stat("organizations", label, last=True),
-                url,
-                True,
+            ctx.stat_figure(
+                f"organizations.{label}", f"其中{label}", "organizations", label, "个", stock=True
             )
         )
-    data.add(
-        Figure(
-            "developed",
-            "全年发展党员",
-            ctx.stats.table("developed").value("发展党员"),
-            "名",
-            ctx.stat("developed", "发展党员", last=True),
-            url,
-        )
-    )
-    data.add(
-        Figure(
-            "confirmed",
-            "预备党员按期转正",
-            ctx.stats.table("probation").value("转正"),
-            "名",
-            ctx.stat("probation", "转正", last=True),
-            url,
-        )
-    )
+    data.add(ctx.stat_figure("developed", "全年发展党员", "developed", "发展党员", "名"))
+    data.add(ctx.stat_figure("confirmed", "预备党员按期转正", "probation", "转正", "名"))
     return data
 
 
@@ -284,27 +242,8 @@ def organizational_life(ctx: Context) -> SectionData:
                 ctx.link("orglife:meeting-list", org=ctx.organization.code, year=ctx.year, kind=kind.value),
             )
         )
-    url = ctx.statistics_url
-    data.add(
-        Figure(
-            "appraisal",
-            "参加民主评议党员",
-            ctx.stats.table("appraisal").value("参加评议"),
-            "人次",
-            ctx.stat("appraisal", "参加评议", last=True),
-            url,
-        )
-    )
-    data.add(
-        Figure(
-            "appraisal.excellent",
-            "评议为优秀",
-            ctx.stats.table("appraisal").value("优秀"),
-            "人次",
-            ctx.stat("appraisal", "优秀", last=True),
-            url,
-        )
-    )
+    data.add(ctx.stat_figure("appraisal", "参加民主评议党员", "appraisal", "参加评议", "人次"))
+    data.add(ctx.stat_figure("appraisal.excellent", "评议为优秀", "appraisal", "优秀", "人次"))
     return data
 
 
@@ -386,16 +325,7 @@ def education(ctx: Context) -> SectionData:
         ("参训人次", "trained", "党员参加培训", "人次"),
         ("学时合计", "hours", "累计培训学时", "学时"),
     ):
-        data.add(
-            Figure(
-                f"training.{key}",
-                label,
-                ctx.stats.table("training").value(column),
-                unit,
-                ctx.stat("training", column, last=True),
-                url,
-            )
-        )
+        data.add(ctx.stat_figure(f"training.{key}", label, "training", column, unit, url=url))
     return data
 
 
