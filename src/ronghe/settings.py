@@ -298,6 +298,9 @@ RONGHE_IMPORT_STALE_MINUTES = env_int("RONGHE_IMPORT_STALE_MINUTES", 2)
 # (personal data) are deleted this many hours after they were made (`ronghe import_maintenance`).
 RONGHE_EXPORT_BACKGROUND_ROWS = env_int("RONGHE_EXPORT_BACKGROUND_ROWS", 5000)
 RONGHE_EXPORT_FILE_HOURS = env_int("RONGHE_EXPORT_FILE_HOURS", 24)
+# From this month on, the current year's 党内统计 and 年度工作报告 can be drafted with figures as at the day
+# (年终总结 is written in December); after 31 December they are regenerated as at year end.
+RONGHE_YEAR_END_DRAFT_MONTH = env_int("RONGHE_YEAR_END_DRAFT_MONTH", 12)
 RONGHE_CLAIM_PHOTO_MAX_BYTES = env_int("RONGHE_CLAIM_PHOTO_MAX_MB", 5) * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": os.environ.get("RONGHE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}

@@ -70,3 +70,23 @@ def test_secretary_drafts_edits_and_regenerates(journey, cast):
         page.wait_for_selector("h1")
         assert "/orglife/meetings/" in page.url
         journey.assert_clean()
+        # in December this year's report can be drafted as at the day, and says so
+        Meeting.objects.create(
+            organization=cast.branch_a,
+            kind="general_meeting",
+            title="支部党员大会",
+            held_at=datetime(2026, 4, 10, 9, tzinfo=TZ),
+            state="held",
+        )
+        journey.goto("/reports/annual/")
+        assert page.input_value("#id_year") == "2026"
+        page.select_option("#id_org", label="甲局总支")
+        page.click("#annual-form button[type=submit]")
+        page.wait_for_selector("#annual-empty")
+        page.click("#annual-generate")
+        page.wait_for_selector("#annual-draft")
+        assert "各项数据截至 2026年12月3日" in page.inner_text("#annual-draft")
+        assert "目前共有党员" in page.inner_text("#section-basic")
+        assert page.locator('[data-figure="meetings.general_meeting"]').inner_text() == "1"
+        journey.screenshot("annual-report-draft")
+        journey.assert_clean()

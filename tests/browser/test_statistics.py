@@ -12,7 +12,7 @@ import time_machine
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.browser
-NOW = datetime(2026, 12, 3, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+NOW = datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # before December: no draft of 2026
 
 
 def test_committee_counts_last_year_and_drills_down(journey, cast):
@@ -39,6 +39,6 @@ def test_committee_counts_last_year_and_drills_down(journey, cast):
         page.fill("#id_year", "2026")
         page.click("#statistics-form button[type=submit]")
         page.wait_for_selector("#id_year_error")
-        assert "尚未到来" in page.inner_text("#id_year_error")
+        assert "2026年尚未结束" in page.inner_text("#id_year_error")
         journey.screenshot("statistics-error")
         journey.assert_clean()

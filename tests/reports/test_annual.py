@@ -138,16 +138,16 @@ def test_a_second_generation_meanwhile_is_refused(records):
 
 
 @pytest.mark.parametrize(
-    ("year", "message"),
+    ("year", "today", "message"),
     [
-        pytest.param(2027, "2027年尚未开始", id="future_case"),
-        pytest.param(2026, "2026年尚未结束", id="unfinished_case"),
-        pytest.param(2005, "没有组织生活、发展党员", id="empty_case"),
+        pytest.param(2027, TODAY, "2027年尚未开始", id="future_case"),
+        pytest.param(2026, date(2026, 11, 30), "2026年尚未结束，12月1日起可生成截至当日的初稿", id="nov30_case"),
+        pytest.param(2005, TODAY, "没有组织生活、发展党员", id="empty_case"),
     ],
 )
-def test_a_year_that_cannot_be_reported_writes_nothing(records, year, message):
+def test_a_year_that_cannot_be_reported_writes_nothing(records, year, today, message):
     with pytest.raises(services.AnnualReportError, match=message):
-        services.generate(organization=records.org_a, year=year, actor=None, today=TODAY)
+        services.generate(organization=records.org_a, year=year, actor=None, today=today)
     assert not AnnualReport.objects.exists()
     assert not AuditEntry.objects.filter(event="reports.annual.generate").exists()
 
@@ -177,6 +177,39 @@ def test_word_file_has_every_section_a_figure_and_the_text(records):
     assert "一是……" in text and "二是……" in text
     assert "【请填写：" in text  # the sections not written yet
     assert "本年度暂无记录。" in text  # 评星定级: no campaign in the fixture
+
+
+def test_a_december_draft_is_marked_and_regenerated_after_year_end(records, client_for, time_machine):
+    # given 2026's meetings so far, and one planned for later in December
+    meeting(records.branch_a, "general_meeting", at(2026, 3, 10, 9))
+    meeting(records.branch_a, "general_meeting", at(2026, 12, 1, 9))
+    client = client_for(records.secretary_a)
+    # when the secretary drafts 2026's report on 3 December (the list offers this year first)
+    assert 'value="2026"' in client.get("/reports/annual/").content.decode()
+    html = client.post(_detail(records.org_a, 2026) + "generate/", follow=True).content.decode()
+    # then the figures are the year so far, and the page says they are a draft as at the day
+    report = AnnualReport.objects.get(year=2026)
+    assert report.draft and report.as_at == TODAY
+    assert value(report, "meetings.general_meeting") == 2
+    assert 'id="annual-draft"' in html and "各项数据截至 2026年12月3日" in html
+    assert services.figure(report, "members").label == "目前共有党员"
+    client.post(_detail(records.org_a, 2026) + "sections/orglife/", {"text": "全年坚持“三会一课”。"})
+    doc = "\n".join(p.text for p in Document(io.BytesIO(annual_docx(AnnualReport.objects.get()))).paragraphs)
+    assert "年度尚未结束，各项数据截至 2026年12月03日，年末后需重新生成" in doc
+    api = client.get(f"/api/v1/reports/annual?org={records.org_a.code}&year=2026").json()
+    assert (api["draft"], api["as_at"]) == (True, "2026-12-03")
+    # when a meeting is held on 20 December and the report is regenerated in January
+    meeting(records.branch_a, "general_meeting", at(2026, 12, 20, 9))
+    time_machine.move_to(at(2027, 1, 4, 9), tick=False)
+    client = client_for(records.secretary_a)  # a new session: the December one has expired
+    html = client.post(_detail(records.org_a, 2026) + "generate/", follow=True).content.decode()
+    # then it is the whole year, no longer a draft, and the text written in December is kept
+    report = AnnualReport.objects.get(year=2026)
+    assert not report.draft and report.as_at == date(2026, 12, 31)
+    assert value(report, "meetings.general_meeting") == 3
+    assert 'id="annual-draft"' not in html and "党员数截至 2026年12月31日" in html
+    assert services.figure(report, "members").label == "年末共有党员"
+    assert report.narrative["orglife"] == "全年坚持“三会一课”。"
 
 
 # ---- pages -----------------------------------------------------------------------------------------
@@ -306,5 +339,5 @@ def test_api_gives_the_figures_in_scope(records, client_for):
         0
     ].items()
     assert client_for(records.outsider_b).get(url).status_code == 404
-    assert client_for(records.secretary_a).get(url.replace("2025", "2026")).status_code == 422
+    assert client_for(records.secretary_a).get(url.replace("2025", "2027")).status_code == 422
     assert client_for(records.secretary_a).get(url.replace("2025", "2024")).status_code == 404

@@ -188,10 +188,43 @@ def test_two_years_agree(year_2025):
     assert this.table("comparison").value("上年末党员数") == last.table("basic").value("党员总数")
 
 
-@pytest.mark.parametrize("year", [2026, 2027, 1288756])
-def test_a_year_not_yet_ended_is_refused(cast, year):  # noqa: ANN001
-    with pytest.raises(DomainError, match="12月31日尚未到来"):
-        party_statistics(cast.committee, year, today=TODAY)
+@pytest.mark.parametrize(
+    ("year", "today", "message"),
+    [
+        pytest.param(2027, TODAY, "2027年尚未开始", id="next_year_case"),
+        pytest.param(1288756, TODAY, "尚未开始", id="huge_year_case"),
+        # the current year before December: no draft yet
+        pytest.param(2026, date(2026, 11, 30), "2026年尚未结束，12月1日起可生成截至当日的草稿", id="nov30_case"),
+    ],
+)
+def test_a_year_not_yet_ended_is_refused(cast, year, today, message):  # noqa: ANN001
+    with pytest.raises(DomainError, match=message):
+        party_statistics(cast.committee, year, today=today)
+
+
+def test_from_1_december_the_year_is_a_draft_as_at_the_day(cast):  # noqa: ANN001
+    # given a member who joins on 2 December and one who leaves the branch's county after 1 December
+    MemberFactory(
+        organization=cast.branch_a, status="probationary", joined_on=date(2026, 12, 2), full_on=None
+    )
+    # when the year is counted on 1 December, on 3 December and on 31 December
+    dec1 = party_statistics(cast.committee, 2026, today=date(2026, 12, 1))
+    dec3 = party_statistics(cast.committee, 2026, today=TODAY)
+    final = party_statistics(cast.committee, 2026, today=date(2026, 12, 31))
+    # then a draft counts the members of its day, says so, and the year-end count is no draft
+    assert (dec1.on, dec1.draft) == (date(2026, 12, 1), True)
+    assert dec1.table("basic").value("党员总数") == 2
+    assert dec3.table("basic").value("党员总数") == 3 and dec3.draft
+    assert "截至2026年12月03日" in dec3.table("basic").notes[0] and "草稿" in dec3.table("basic").notes[0]
+    assert (final.on, final.draft) == (date(2026, 12, 31), False)
+    assert "草稿" not in final.table("basic").notes[0]
+
+
+def test_the_draft_month_is_configurable(cast, settings):  # noqa: ANN001
+    settings.RONGHE_YEAR_END_DRAFT_MONTH = 11
+    assert party_statistics(cast.committee, 2026, today=date(2026, 11, 1)).draft
+    with pytest.raises(DomainError, match="11月1日起可生成"):
+        party_statistics(cast.committee, 2026, today=date(2026, 10, 31))
 
 
 def test_the_last_day_of_the_year_may_be_counted(cast):  # noqa: ANN001

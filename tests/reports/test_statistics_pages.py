@@ -36,7 +36,8 @@ def roster(cast):  # noqa: ANN001, ANN201
 
 
 def test_page_shows_last_year_for_the_users_top_organization(client_for, roster):
-    response = client_for(roster.committee_admin).get("/reports/statistics/")
+    with time_machine.travel(date(2026, 11, 30), tick=False):  # before December: the last ended year
+        response = client_for(roster.committee_admin).get("/reports/statistics/")
     assert response.status_code == 200
     html = response.content.decode()
     assert "测试县直机关工委 · 2025 年" in html
@@ -47,9 +48,12 @@ def test_page_shows_last_year_for_the_users_top_organization(client_for, roster)
 
 
 def test_a_year_not_yet_ended_is_explained(client_for, roster):
-    html = client_for(roster.committee_admin).get("/reports/statistics/?year=2026").content.decode()
-    assert "2026年12月31日尚未到来" in html and 'role="alert"' in html
+    html = client_for(roster.committee_admin).get("/reports/statistics/?year=2027").content.decode()
+    assert "2027年尚未开始" in html and 'role="alert"' in html
     assert "statistics-xlsx" not in html
+    with time_machine.travel(date(2026, 11, 30), tick=False):
+        html = client_for(roster.committee_admin).get("/reports/statistics/?year=2026").content.decode()
+    assert "2026年尚未结束，12月1日起可生成截至当日的草稿" in html and "statistics-xlsx" not in html
     html = client_for(roster.committee_admin).get("/reports/statistics/?year=二〇二五").content.decode()
     assert "请填写四位数字的年份" in html
 
@@ -93,8 +97,8 @@ def test_command_writes_the_same_workbook(roster, tmp_path):
 
 def test_command_refuses_bad_input_and_writes_nothing(roster, tmp_path):
     out = tmp_path / "统计.xlsx"
-    with pytest.raises(CommandError, match="尚未到来"):
-        call_command("party_statistics", org=str(roster.committee.code), year=2026, out=str(out))
+    with pytest.raises(CommandError, match="尚未开始"):
+        call_command("party_statistics", org=str(roster.committee.code), year=2027, out=str(out))
     with pytest.raises(CommandError, match="找不到党组织"):
         call_command("party_statistics", org="没有这个组织", year=2025, out=str(out))
     with pytest.raises(CommandError, match="输出目录不存在"):
@@ -109,5 +113,23 @@ def test_api_tables_scope_and_errors(client_for, roster):
     basic = next(t for t in data["tables"] if t["key"] == "basic")
     assert basic["rows"][0]["label"] == "合计" and basic["rows"][0]["values"][0] == 2
     assert client.get(f"/api/v1/reports/statistics?org={roster.org_b.code}&year=2025").status_code == 404
-    response = client.get(f"/api/v1/reports/statistics?org={roster.org_a.code}&year=2026")
-    assert response.status_code == 422 and "尚未到来" in response.json()["detail"]
+    assert data["draft"] is False
+    response = client.get(f"/api/v1/reports/statistics?org={roster.org_a.code}&year=2027")
+    assert response.status_code == 422 and "尚未开始" in response.json()["detail"]
+    draft = client.get(f"/api/v1/reports/statistics?org={roster.org_a.code}&year=2026").json()
+    assert draft["draft"] is True and draft["reference_date"] == "2026-12-03"
+
+
+def test_in_december_the_page_offers_this_year_as_a_draft(client_for, roster):
+    # when the 工委 opens the page on 3 December without choosing a year
+    html = client_for(roster.committee_admin).get("/reports/statistics/").content.decode()
+    # then it shows this year's draft, as at the day, and says it must be regenerated after year end
+    assert "测试县直机关工委 · 2026 年" in html
+    assert 'id="statistics-draft"' in html and "截至 2026年12月3日 的草稿" in html
+    assert "截至当日党员" in html and "statistics-xlsx" in html
+    xlsx = client_for(roster.committee_admin).get("/reports/statistics/?year=2026&format=xlsx")
+    sheet = pc.CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content)).get_sheet_by_name("02党员基本情况").to_python()
+    assert "2026年12月03日（年度未结束，草稿）" in sheet[1][0]
+    # and last year's tables are no draft
+    html = client_for(roster.committee_admin).get("/reports/statistics/?year=2025").content.decode()
+    assert 'id="statistics-draft"' not in html and "党员数截至 2025年12月31日" in html

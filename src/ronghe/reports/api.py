@@ -38,18 +38,21 @@ class PartyStatisticsOut(Schema):
     organization: UUID
     year: int
     reference_date: str
+    draft: bool
     tables: list[StatisticsTableOut]
 
 
 @router.get("/statistics", response={200: PartyStatisticsOut, **ERRORS}, summary="党内统计")
 def party_statistics(request: ApiRequest, org: UUID, year: int) -> dict[str, Any]:
-    """截至 year 年 12 月 31 日的党内统计各表（首行为合计，其后为本级和各直属下级党组织）；年度未结束时返回 422。"""
+    """截至 year 年 12 月 31 日的党内统计各表（首行为合计，其后为本级和各直属下级党组织）。年度未结束时返回 422，
+    自 12 月 1 日（RONGHE_YEAR_END_DRAFT_MONTH）起为截至当日的草稿（draft 为 true，reference_date 为当日）。"""
     root = get_for_user_or_404(Organization, request.auth, perm="members.view", code=org)
     stats = statistics.party_statistics(root, year, timezone.localdate())
     return {
         "organization": root.code,
         "year": year,
         "reference_date": stats.on.isoformat(),
+        "draft": stats.draft,
         "tables": [_table(t) for t in stats.tables],
     }
 
@@ -98,6 +101,8 @@ class AnnualReportOut(Schema):
     organization: UUID
     year: int
     generated_at: str | None
+    as_at: str
+    draft: bool
     sections: list[AnnualSectionOut]
 
 
@@ -114,6 +119,8 @@ def annual_report(request: ApiRequest, org: UUID, year: int) -> dict[str, Any]:
         "organization": root.code,
         "year": year,
         "generated_at": report.generated_at.isoformat() if report.generated_at else None,
+        "as_at": report.as_at.isoformat(),
+        "draft": report.draft,
         "sections": [
             {
                 "key": s.key,

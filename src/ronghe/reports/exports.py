@@ -23,7 +23,10 @@ def statistics_xlsx(stats: PartyStatistics) -> bytes:
         ws = wb.add_worksheet(f"{n:02d}{table.title}"[:31])
         ws.write(0, 0, f"{stats.organization.name} {table.title}（{stats.year}年）", title)
         ws.write(
-            1, 0, f"统计截止：{stats.on:%Y年%m月%d日}。本表供内部核对，正式报送以组织部门党内统计系统为准。"
+            1,
+            0,
+            f"统计截止：{stats.on:%Y年%m月%d日}{'（年度未结束，草稿）' if stats.draft else ''}。"
+            "本表供内部核对，正式报送以组织部门党内统计系统为准。",
         )
         ws.write_row(3, 0, ["党组织", *table.columns], head)
         for i, row in enumerate(table.rows, 4):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -81,3 +82,15 @@ class AnnualReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id} {self.year}"
+
+    @property
+    def as_at(self) -> date:
+        """The day the members were counted on: 31 December, or the day a draft of the year was generated
+        (reports generated before drafts existed hold no date: they were counted at year end)."""
+        stored = self.figures.get("as_at")
+        return date.fromisoformat(stored) if stored else date(self.year, 12, 31)
+
+    @property
+    def draft(self) -> bool:
+        """Generated before the year ended: regenerate after 31 December for the whole year."""
+        return self.generated_at is not None and self.as_at < date(self.year, 12, 31)

@@ -20,6 +20,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
@@ -58,12 +59,33 @@ def reference_date(year: int) -> date:
     return date(year, 12, 31)
 
 
+def draft_month() -> int:
+    return int(getattr(settings, "RONGHE_YEAR_END_DRAFT_MONTH", 12))
+
+
+def as_at(year: int, today: date) -> date:
+    """The day the year's stock is counted on: 31 December, or today for a draft of the current year."""
+    return min(reference_date(year), today)
+
+
+def default_year(today: date) -> int:
+    """The year a page offers first: the current one once it may be drafted, else the last ended one."""
+    return today.year if today.month >= draft_month() else today.year - 1
+
+
 def check_year(year: int, today: date) -> None:
-    """The stock is as at 12月31日: a year whose 31 December has not come cannot be counted yet."""
+    """The stock is as at 12月31日: a year whose 31 December has not come cannot be counted yet, except as
+    a draft as at today from `RONGHE_YEAR_END_DRAFT_MONTH` (December by default) of that year."""
     if year < 1949:
         raise StatisticsError("统计年度：请填写 1949 年以后的年度", "year")
-    if year > today.year or reference_date(year) > today:  # compared as a year first: 1288756 is no date
-        raise StatisticsError(f"统计年度：{year}年12月31日尚未到来，年度统计只能在截止日期之后生成", "year")
+    if year > today.year:  # compared as a year first: 1288756 is no date
+        raise StatisticsError(f"统计年度：{year}年尚未开始", "year")
+    if reference_date(year) > today and today.month < draft_month():
+        raise StatisticsError(
+            f"统计年度：{year}年尚未结束，{draft_month()}月1日起可生成截至当日的草稿，"
+            "正式统计以12月31日为准",
+            "year",
+        )
 
 
 @dataclass
@@ -92,6 +114,11 @@ class PartyStatistics:
     year: int
     on: date
     tables: list[Table]
+
+    @property
+    def draft(self) -> bool:
+        """Counted before the year's 31 December: the figures are as at `on`, to be regenerated."""
+        return self.on < reference_date(self.year)
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
@@ -531,8 +558,9 @@ def _honours(rows: _Rows, year: int) -> dict[int, Counter[str]]:
 
 def party_statistics(root: Organization, year: int, today: date | None = None) -> PartyStatistics:
     """Every table of the year for `root`'s subtree. Callers check the user's scope at `root`."""
-    check_year(year, today or timezone.localdate())
-    on, last = reference_date(year), reference_date(year - 1)
+    today = today or timezone.localdate()
+    check_year(year, today)
+    on, last = as_at(year, today), reference_date(year - 1)
     rows = _rows(root)
     now, before = stock(rows, on), stock(rows, last)
     moved = flows(rows, year)
@@ -568,7 +596,10 @@ def party_statistics(root: Organization, year: int, today: date | None = None) -
     tables[0].notes.append(
         "本年末党员数 = 上年末党员数 + 增加合计 − 减少合计；合计行中的系统内转入、转出含本范围内各党组织之间的转接。"
     )
-    tables[1].notes.append(f"截至{on.year}年12月31日，按当日正式组织关系所在党组织统计；年龄按当日周岁计算。")
+    tables[1].notes.append(
+        f"截至{on:%Y年%m月%d日}，按当日正式组织关系所在党组织统计；年龄按当日周岁计算。"
+        + ("年度尚未结束，本表为草稿，12月31日后请重新生成。" if on < reference_date(year) else "")
+    )
     tables[5].notes.append("按接收预备党员时所在党组织统计，年龄按入党时周岁计算。")
     tables[8].notes.append("党小组不计入党组织数；撤销日期未登记，按现有有效党组织及成立日期统计。")
     return PartyStatistics(root, year, on, tables)

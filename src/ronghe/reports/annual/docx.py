@@ -24,9 +24,11 @@ def annual_docx(report: AnnualReport) -> bytes:
     doc.add_heading(title_of(report), level=0)
     generated = report.generated_at
     when = f"{generated.astimezone():%Y年%m月%d日 %H:%M}" if generated else "—"
+    on = f"{report.as_at:%Y年%m月%d日}"
     doc.add_paragraph(
-        f"（初稿。数据由平台记录生成于 {when}，党员数截至 {report.year} 年 12 月 31 日；"
-        "方括号内为待填写的内容。）"
+        f"（初稿。数据由平台记录生成于 {when}，党员数截至 {on}；"
+        + (f"年度尚未结束，各项数据截至 {on}，年末后需重新生成；" if report.draft else "")
+        + "方括号内为待填写的内容。）"
     )
     for s in sections_of(report):
         doc.add_heading(f"{s.number}、{s.title}", level=1)

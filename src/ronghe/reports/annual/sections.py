@@ -123,6 +123,11 @@ class Context:
     previous_stats: statistics.PartyStatistics | None
 
     @property
+    def stock_when(self) -> str:
+        """How a stock figure's day reads: 年末, or 目前 in a draft of a year not yet ended."""
+        return "目前" if self.stats.draft else "年末"
+
+    @property
     def in_tree(self) -> QuerySet[Organization]:
         return Organization.objects.filter(subtree_filter(self.organization.path))
 
@@ -170,7 +175,7 @@ def basic(ctx: Context) -> SectionData:
     data.add(
         Figure(
             "members",
-            "年末共有党员",
+            f"{ctx.stock_when}共有党员",
             total.value("本年末党员数"),
             "名",
             total.value("上年末党员数"),
@@ -188,7 +193,7 @@ def basic(ctx: Context) -> SectionData:
     if len(rows) > 1:
         data.tables.append(
             ReportTable(
-                "各党组织党员人数（年末）",
+                f"各党组织党员人数（{ctx.stock_when}）",
                 ["党组织", "党员总数", "正式党员", "预备党员"],
                 [
                     [
@@ -206,7 +211,7 @@ def organization_building(ctx: Context) -> SectionData:
     """组织建设: organizations at year end, 发展党员 and 转正 of the year (党内统计)."""
     data = SectionData()
     data.add(
-        ctx.stat_figure("organizations", "年末共有党组织", "organizations", "党组织总数", "个", stock=True)
+        ctx.stat_figure("organizations", f"{ctx.stock_when}共有党组织", "organizations", "党组织总数", "个", stock=True)
     )
     for _, label in statistics.ORG_KINDS:
         data.add(

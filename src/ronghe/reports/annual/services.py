@@ -41,15 +41,17 @@ class GenerationRunning(Conflict):
 
 
 def check_year(year: int, today: date) -> None:
-    """A work report covers a whole year: one not yet started or not yet ended cannot be reported on
-    (its members are counted at 31 December, as the 党内统计)."""
+    """A work report covers a whole year: one not yet started cannot be reported on, and one not yet ended
+    only as a draft as at today from the 党内统计's draft month (its members are counted at 31 December)."""
     if year < 1949:
         raise AnnualReportError("年度：请填写 1949 年以后的年度", "year")
     if year > today.year:
         raise AnnualReportError(f"年度：{year}年尚未开始，不能生成年度工作报告", "year")
-    if statistics.reference_date(year) > today:
+    if statistics.reference_date(year) > today and today.month < statistics.draft_month():
         raise AnnualReportError(
-            f"年度：{year}年尚未结束，年度工作报告在 {year}年12月31日之后生成（党员数按年末统计）", "year"
+            f"年度：{year}年尚未结束，{statistics.draft_month()}月1日起可生成截至当日的初稿，"
+            f"{year}年12月31日之后重新生成即为全年数据",
+            "year",
         )
 
 
@@ -81,7 +83,7 @@ def compute(organization: Organization, year: int, today: date) -> dict[str, Any
             "无法生成年度工作报告；请先核对该年度的记录是否已录入",
             "year",
         )
-    return {"sections": sections}
+    return {"as_at": stats.on.isoformat(), "sections": sections}
 
 
 def _take(organization: Organization, year: int, now: Any) -> tuple[AnnualReport, bool]:

@@ -20,6 +20,7 @@ from ronghe.core.permissions import require
 from ronghe.core.scope import get_for_user_or_404, has_perm_at, paths_with, scoped
 from ronghe.orgs.choices import OrgKind
 from ronghe.orgs.models import Organization
+from ronghe.reports import statistics
 from ronghe.reports.annual import services
 from ronghe.reports.annual.docx import annual_docx, title_of
 from ronghe.reports.models import AnnualReport
@@ -39,8 +40,7 @@ def _choices(request: AuthenticatedRequest) -> list[Organization]:
 
 
 def _last_year() -> int:
-    today = timezone.localdate()
-    return today.year if (today.month, today.day) == (12, 31) else today.year - 1
+    return statistics.default_year(timezone.localdate())
 
 
 def _detail_url(org: Organization, year: int) -> str:

@@ -40,7 +40,7 @@ def party_statistics(request: AuthenticatedRequest) -> HttpResponse:
     except ValueError as exc:  # a malformed code reads as a missing one
         raise Http404 from exc
     org = get_for_user_or_404(Organization, request.user, perm=PERM, code=code) if code else choices[0]
-    last = today.year if today == statistics.reference_date(today.year) else today.year - 1
+    last = statistics.default_year(today)
     raw = request.GET.get("year", "")
     error = ""
     stats = None
