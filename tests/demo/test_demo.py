@@ -110,7 +110,7 @@ def test_same_seed_same_county():
 
 
 def test_county_is_realistic():
-    county = build_county(600, seed=3, today=DEMO_TODAY)
+    county = build_county(600, seed=3, today=DEMO_TODAY, until="unit_profiles")  # the roster only
     members = Member.objects.filter(recruitment_case__isnull=True)  # not those the recruitment demo admitted
     assert members.count() == 600
     # valid IDs consistent with birth date and sex
@@ -131,7 +131,7 @@ def test_county_is_realistic():
 
 
 def test_one_login_per_role():
-    build_county(300, seed=1, today=DEMO_TODAY)
+    build_county(300, seed=1, today=DEMO_TODAY, until="demo_assessment")  # the last step adding logins
     roles = set(User.objects.filter(is_demo=True).values_list("role_assignments__role", flat=True))
     assert len(roles) == 11
 

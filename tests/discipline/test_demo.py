@@ -19,7 +19,7 @@ TODAY = date(2026, 11, 24)
 
 
 def test_demo_discipline_gates_a_rating_and_a_member():
-    county = build_county(400, seed=5, today=TODAY)
+    county = build_county(400, seed=5, today=TODAY, until="demo_ratings")
     states = set(Case.objects.values_list("state", flat=True))
     assert states >= {
         CaseState.RECEIVED,

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_has_a_year_of_dues_and_a_few_arrears():
-    county = build_county(n_members=300, seed=7, today=date(2026, 11, 24))
+    county = build_county(n_members=300, seed=7, today=date(2026, 11, 24), until="demo_dues")
     assert DuesRecord.objects.filter(period__year=2026, state="paid").count() > 2000
     assert DuesRecord.objects.filter(timing="prepaid").exists()
     assert DuesRecord.objects.filter(state="exempt").exists()

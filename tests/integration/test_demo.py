@@ -17,7 +17,7 @@ TODAY = date(2026, 11, 24)
 
 
 def test_demo_county_has_joint_plans_and_reviews():
-    build_county(400, seed=5, today=TODAY)
+    build_county(400, seed=5, today=TODAY, until="demo_integration")
     units = list(Unit.objects.all())
     # every unit profiled: a kind, a valid credit code, leaders and 2–4 departments
     assert all(check_credit_code(u.credit_code).valid and u.credit_code for u in units)

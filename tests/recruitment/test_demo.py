@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_has_every_stage_some_late_and_a_flagged_import():
-    build_county(400, seed=5, today=date(2026, 11, 24))
+    build_county(400, seed=5, today=date(2026, 11, 24), until="recruitment")
     stages = set(RecruitmentCase.objects.values_list("stage", flat=True))
     assert stages >= {Stage.APPLICANT, Stage.ACTIVIST, Stage.CANDIDATE, Stage.PROBATIONARY, Stage.FULL}
     board = queries.board(RecruitmentCase.objects.all(), date(2026, 11, 24))
@@ -38,7 +38,7 @@ def test_demo_secretary_sees_the_pipeline_and_the_flagged_import(client, time_ma
     from ronghe.accounts.models import User
 
     time_machine.move_to(datetime(2026, 11, 24, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
-    build_county(300, seed=3, today=date(2026, 11, 24))
+    build_county(300, seed=3, today=date(2026, 11, 24), until="recruitment")
     client.force_login(User.objects.get(username="secretary"))
     board = client.get(reverse("recruitment:case-list")).context["board"]
     assert board.total == 8 and board.late >= 3

@@ -22,7 +22,7 @@ DEMO_TODAY = date(2026, 11, 24)
 
 
 def test_the_demo_county_has_selections_brands_sites_and_cases():
-    build_county(400, seed=7, today=DEMO_TODAY)
+    build_county(400, seed=7, today=DEMO_TODAY, until="demo_selections")
     finished = Campaign.objects.filter(purpose="selection", year=2025).select_related("selection")
     assert sorted(c.selection.category_name for c in finished) == sorted(
         ["优秀党建品牌", "精品党课", "基层党建阵地", "党建档案示范单位", "优秀党务工作者"]
