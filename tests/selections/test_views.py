@@ -161,6 +161,10 @@ def test_the_api_lists_campaigns_and_ranked_results(client_for, cast, people):
     # a unit sees its own nominees' results only
     mine = client_for(people["unit_b"]).get(f"/api/v1/selections/campaigns/{campaign.code}/results").json()
     assert [r["nominee"] for r in mine] == ["李一"]
+    # after scoring the campaign page reads "待公布" for the nominees, not "已推荐" beside their places
+    page = client.get(reverse("selections:campaign-detail", args=[campaign.code])).content.decode()
+    nominees = page[page.index('id="nominees"') :]
+    assert "待公布" in nominees and "已推荐" not in nominees
 
 
 def test_brands_sites_and_the_case_library(client_for, cast, people):
