@@ -14,6 +14,7 @@ for _name in (
     "orgs:organization-detail",
     "orgs:organization-update",
     "orgs:organization-move",
+    "orgs:organization-dissolve",
     "orgs:officer-create",
     "orgs:worker-create",
 ):

@@ -60,6 +60,7 @@ EVENTS: dict[str, str] = {
     "org.create": "新建党组织",
     "org.update": "修改党组织",
     "org.move": "调整党组织隶属关系",
+    "org.dissolve": "撤销党组织",
     "org.officer_appoint": "任命班子成员",
     "org.officer_end": "班子成员离任",
     "org.worker_add": "增加党务工作者",

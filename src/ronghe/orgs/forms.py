@@ -122,6 +122,11 @@ class MoveForm(StyledForm):
         new_parent.queryset = candidates.exclude(kind=OrgKind.GROUP)
 
 
+class DissolveForm(StyledForm):
+    dissolved_on = forms.DateField(label="撤销日期", widget=DATE)
+    approval_ref = forms.CharField(label="批准文号", max_length=100, help_text="上级党组织批准撤销的文件文号")
+
+
 class OfficerForm(StyledForm):
     member = CodeChoiceField(queryset=Member.objects.none(), label="党员", empty_label="请选择")
     post = forms.ChoiceField(label="职务", choices=OfficerPost.choices)

@@ -104,6 +104,9 @@ class Organization(models.Model):
     last_election_on = models.DateField("上次换届日期", null=True, blank=True)
     sort_order = models.PositiveIntegerField("排序", default=0)
     is_active = models.BooleanField("有效", default=True)
+    # 撤销: the organization stops being counted from this day (党内统计 of earlier years still count it)
+    dissolved_on = models.DateField("撤销日期", null=True, blank=True)
+    dissolution_ref = models.CharField("撤销批准文号", max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

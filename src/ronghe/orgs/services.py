@@ -147,6 +147,55 @@ def move_subtree(*, actor: User, org: Organization, new_parent: Organization) ->
     return org
 
 
+DISSOLVE_NAMES_SHOWN = 5
+
+
+@transaction.atomic
+def dissolve_organization(
+    *, actor: User, org: Organization, on: date, approval_ref: str, today: date
+) -> Organization:
+    """撤销 an organization from `on`: it has no member and no organization under it any more (members
+    are transferred, children moved or dissolved first). Its posts end that day; it keeps its records and
+    is still counted in the 党内统计 of the years it existed."""
+    org = Organization.objects.select_for_update().get(pk=org.pk)
+    require_at(actor, "orgs.edit", org.path)
+    if org.parent_id is None:
+        raise OrganizationError("根节点不能撤销")
+    if not org.is_active:
+        raise OrganizationError(f"“{org.name}”已于 {org.dissolved_on or '此前'} 撤销")
+    approval_ref = approval_ref.strip()
+    if not approval_ref:
+        raise OrganizationError("批准文号：请填写上级党组织批准撤销的文号")
+    if on > today:
+        raise OrganizationError("撤销日期：不能晚于今天，请在批准撤销后登记")
+    if org.founded_on is not None and on < org.founded_on:
+        raise OrganizationError(f"撤销日期：不能早于成立日期 {org.founded_on}")
+    below = list(
+        Organization.objects.filter(path__startswith=org.path, is_active=True)
+        .exclude(pk=org.pk)
+        .order_by("path")
+        .values_list("name", flat=True)[: DISSOLVE_NAMES_SHOWN + 1]
+    )
+    if below:
+        names = "、".join(below[:DISSOLVE_NAMES_SHOWN]) + ("等" if len(below) > DISSOLVE_NAMES_SHOWN else "")
+        raise OrganizationError(f"下级党组织：请先撤销或移走 {names}")
+    members = Member.objects.filter(organization__path__startswith=org.path, status__in=ACTIVE_STATUSES)
+    count = members.count()
+    if count:
+        raise OrganizationError(f"党员：还有 {count} 名党员的组织关系在本组织，请先办理组织关系转接")
+    ended = Officer.objects.filter(organization=org, ended_on__isnull=True).update(ended_on=on)
+    ended += PartyWorker.objects.filter(organization=org, ended_on__isnull=True).update(ended_on=on)
+    Organization.objects.filter(pk=org.pk).update(is_active=False, dissolved_on=on, dissolution_ref=approval_ref)
+    org.refresh_from_db()
+    audit.record(
+        "org.dissolve",
+        actor=actor,
+        obj=org,
+        changes={"dissolved_on": str(on), "approval_ref": approval_ref, "posts_ended": ended},
+    )
+    return org
+
+
 def officer_candidates(org: Organization) -> models.QuerySet[Member]:
     """Who may hold a post in `org`: the active members of its subtree. A 党组 has no members of its
     own: its posts are held by the unit's leading cadres, members of the unit's Party organizations."""

@@ -27,6 +27,7 @@ urlpatterns = [
     path("<uuid:code>/", views.organization_detail, name="organization-detail"),
     path("<uuid:code>/update/", views.organization_update, name="organization-update"),
     path("<uuid:code>/move/", views.organization_move, name="organization-move"),
+    path("<uuid:code>/dissolve/", views.organization_dissolve, name="organization-dissolve"),
     path("<uuid:code>/officers/", views.officer_create, name="officer-create"),
     path("<uuid:code>/workers/", views.worker_create, name="worker-create"),
     path("officers/<uuid:code>/end/", views.officer_end, name="officer-end"),

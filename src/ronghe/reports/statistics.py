@@ -8,7 +8,7 @@ the chosen organization itself and each of its direct children with their subtre
 with each other: last year's end + the year's increases − its decreases = this year's end, per row.
 
 Members' attributes (sex, education, occupation …) are today's values: the roster keeps no history of
-them. Organizations are counted when active and founded by the day (a dissolution date is not recorded).
+them. Organizations are counted when founded by the day and not dissolved (撤销) by then.
 """
 
 from __future__ import annotations
@@ -219,7 +219,8 @@ class _Rows:
     root: Organization
     children: list[Organization]
     row_of: dict[int, int]  # organization id → the id of its row (root or a direct child)
-    kinds: list[tuple[int, str, date | None, bool]]  # (row, kind, founded_on, active) of every organization
+    # (row, kind, founded_on, dissolved_on, active) of every organization
+    kinds: list[tuple[int, str, date | None, date | None, bool]]
 
     @property
     def in_tree(self) -> Any:  # QuerySet of {"pk"} rows
@@ -238,7 +239,7 @@ def _rows(root: Organization) -> _Rows:
     cut = len(root.path) + SEGMENT + 1
     orgs = list(
         Organization.objects.filter(subtree_filter(root.path))
-        .only("id", "path", "kind", "founded_on", "is_active", "name", "parent_id", "sort_order")
+        .only("id", "path", "kind", "founded_on", "is_active", "dissolved_on", "name", "parent_id", "sort_order")
         .order_by("path")
     )
     by_path = {o.path: o for o in orgs}
@@ -248,7 +249,7 @@ def _rows(root: Organization) -> _Rows:
     for o in orgs:
         head = root if o.path == root.path else by_path[o.path[:cut]]
         row_of[o.pk] = head.pk
-        kinds.append((head.pk, o.kind, o.founded_on, o.is_active))
+        kinds.append((head.pk, o.kind, o.founded_on, o.dissolved_on if not o.is_active else None, o.is_active))
     return _Rows(root, children, row_of, kinds)
 
 
@@ -469,8 +470,10 @@ def developed_keys(m: Member) -> list[str]:
 def _organizations(rows: _Rows, on: date) -> dict[int, Counter[str]]:
     cells: dict[int, Counter[str]] = defaultdict(Counter)
     labels = dict(OrgKind.choices)
-    for row, kind, founded_on, active in rows.kinds:
-        if active and kind != OrgKind.GROUP and (founded_on is None or founded_on <= on):
+    for row, kind, founded_on, dissolved_on, active in rows.kinds:
+        # a dissolved organization counts in the years before its 撤销; one made inactive with no date, never
+        existed = active or (dissolved_on is not None and dissolved_on > on)
+        if existed and kind != OrgKind.GROUP and (founded_on is None or founded_on <= on):
             cells[row][labels[kind]] += 1
             cells[row]["党组织总数"] += 1
     return cells
@@ -601,7 +604,7 @@ def party_statistics(root: Organization, year: int, today: date | None = None) -
         + ("年度尚未结束，本表为草稿，12月31日后请重新生成。" if on < reference_date(year) else "")
     )
     tables[5].notes.append("按接收预备党员时所在党组织统计，年龄按入党时周岁计算。")
-    tables[8].notes.append("党小组不计入党组织数；撤销日期未登记，按现有有效党组织及成立日期统计。")
+    tables[8].notes.append("党小组不计入党组织数；按成立日期和撤销日期统计当日存在的党组织。")
     return PartyStatistics(root, year, on, tables)
 
 

@@ -21,6 +21,7 @@ from ronghe.core.scope import can, get_for_user_or_404
 from ronghe.orgs import services
 from ronghe.orgs.choices import OfficerPost
 from ronghe.orgs.forms import (
+    DissolveForm,
     EndForm,
     MoveForm,
     OfficerForm,
@@ -174,6 +175,37 @@ def organization_move(request: AuthenticatedRequest, code: str) -> HttpResponse:
             "subtree_size": org.subtree().count(),
             "breadcrumbs": _crumbs(org, ("移动", None)),
         },
+    )
+
+
+@require("orgs.edit")
+@require_http_methods(["GET", "POST"])
+def organization_dissolve(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    org = get_for_user_or_404(
+        Organization.objects.select_related("parent"), request.user, perm="orgs.edit", code=code
+    )
+    today = timezone.localdate()
+    form = DissolveForm(request.POST or None, initial={"dissolved_on": today})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.dissolve_organization(
+                actor=request.user,
+                org=org,
+                on=data["dissolved_on"],
+                approval_ref=data["approval_ref"],
+                today=today,
+            )
+        except services.OrganizationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已撤销“{org.name}”，撤销日期 {data['dissolved_on']:%Y-%m-%d}。")
+            return redirect("orgs:organization-detail", code=org.code)
+    return render(
+        request,
+        "orgs/organization_dissolve.html",
+        {"form": form, "org": org, "breadcrumbs": _crumbs(org, ("撤销", None))},
+        status=422 if request.method == "POST" else 200,
     )
 
 
