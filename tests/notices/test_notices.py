@@ -6,8 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from ronghe.core.evidence.models import Evidence
+from ronghe.core.models import AuditEntry
 from ronghe.notices.models import Notice, NoticeRead
 from ronghe.orglife.models import Reminder
 
@@ -76,3 +79,59 @@ def test_the_daily_tasks_reminders_appear_with_the_notices(cast, client_for):
         "notice-reminders"
         not in client_for(cast.member_a).get(reverse("notices:notice-list")).content.decode()
     )
+
+
+PDF = b"%PDF-1.4\n" + b"0" * 64
+
+
+def test_a_notice_carries_files_its_recipients_download(cast, client_for, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    # given the 工委 publishes to subtree A with two files
+    response = client_for(cast.committee_admin).post(
+        reverse("notices:notice-create"),
+        {
+            "organization": cast.org_a.pk,
+            "title": "关于开展主题党日的通知",
+            "body": "安排见附件。",
+            "file": [
+                SimpleUploadedFile("活动安排.pdf", PDF, content_type="application/pdf"),
+                SimpleUploadedFile("签到表.pdf", PDF, content_type="application/pdf"),
+            ],
+        },
+    )
+    notice = Notice.objects.get()
+    assert response.status_code == 302
+    # when a plain member in A opens it
+    member = client_for(cast.member_a)
+    page = member.get(reverse("notices:notice-detail", kwargs={"code": notice.code})).content.decode()
+    # then both files are listed and download for them (audited), though they have no role at the 工委
+    files = page.split('id="notice-attachments"')[1].split("</ul>")[0]
+    assert "活动安排.pdf" in files and "签到表.pdf" in files
+    first = Evidence.objects.get(original_name="活动安排.pdf")
+    url = reverse("notices:notice-attachment", kwargs={"code": notice.code, "file": first.code})
+    assert url in files
+    download = member.get(url)
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    assert AuditEntry.objects.filter(event="evidence.download", actor=cast.member_a).count() == 1
+    # and subtree B's people get 404 for the file as for the notice
+    assert client_for(cast.outsider_b).get(url).status_code == 404
+
+
+def test_a_refused_file_refuses_the_notice_and_nothing_is_kept(cast, client_for, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    response = client_for(cast.committee_admin).post(
+        reverse("notices:notice-create"),
+        {
+            "organization": cast.org_a.pk,
+            "title": "关于开展主题党日的通知",
+            "body": "安排见附件。",
+            "file": [
+                SimpleUploadedFile("活动安排.pdf", PDF, content_type="application/pdf"),
+                SimpleUploadedFile("名单.exe", b"MZ" + b"0" * 64),
+            ],
+        },
+    )
+    assert response.status_code == 400
+    assert "附件类型不支持：只接受 JPG、PNG、PDF、DOCX、XLSX 文件" in response.content.decode()
+    assert not Notice.objects.exists() and not Evidence.objects.exists()
+    assert not any(p.is_file() for p in tmp_path.rglob("*"))
