@@ -21,6 +21,7 @@ def sample_notice(cast) -> Notice:  # noqa: ANN001
     )
 
 
+@url_sample("notices:notice-remind")
 @url_sample("notices:notice-detail")
 def _notice(cast):  # noqa: ANN001, ANN202
     return {"code": sample_notice(cast).code}

@@ -136,3 +136,44 @@ def test_a_refused_file_refuses_the_notice_and_nothing_is_kept(cast, client_for,
     assert "附件类型不支持：只接受 JPG、PNG、PDF、DOCX、XLSX 文件" in response.content.decode()
     assert not Notice.objects.exists() and not Evidence.objects.exists()
     assert not any(p.is_file() for p in tmp_path.rglob("*"))
+
+
+def test_the_publisher_reminds_the_unread_and_their_home_page_says_so(cast, client_for):
+    # given two notices to subtree A, the older one unread by 张甲
+    admin = client_for(cast.committee_admin)
+    for title in ("关于报送材料的通知", "关于召开组织生活会的通知"):
+        admin.post(
+            reverse("notices:notice-create"),
+            {"organization": cast.org_a.pk, "title": title, "body": "请办理。"},
+        )
+    older = Notice.objects.get(title="关于报送材料的通知")
+    remind = reverse("notices:notice-remind", kwargs={"code": older.code})
+    # a plain member cannot remind, an outsider does not see the notice; nothing is flagged
+    assert client_for(cast.member_a).post(remind).status_code == 403
+    assert client_for(cast.outsider_b).post(remind).status_code in (403, 404)
+    older.refresh_from_db()
+    assert older.reminded_at is None
+    # when the publisher reminds the unread
+    response = client_for(cast.committee_admin).post(remind, follow=True)
+    # then they are told how many, it is audited, and 张甲's home page lists it first, marked 催阅
+    assert "已提醒 1 名未读人员" in response.content.decode()
+    assert AuditEntry.objects.get(event="notices.remind").changes == {"unread": 1}
+    home = client_for(cast.member_a).get(reverse("home:home")).content.decode()
+    listed = home.split('id="home-notice-list"')[1].split("</ul>")[0]
+    assert listed.index("关于报送材料的通知") < listed.index("关于召开组织生活会的通知")
+    assert f'id="notice-{older.code}-reminded">催阅' in listed
+
+
+def test_nobody_to_remind_once_everyone_has_read(cast, client_for):
+    admin = client_for(cast.committee_admin)
+    admin.post(
+        reverse("notices:notice-create"), {"organization": cast.org_a.pk, "title": "通知", "body": "正文"}
+    )
+    notice = Notice.objects.get()
+    client_for(cast.member_a).get(reverse("notices:notice-detail", kwargs={"code": notice.code}))
+    response = client_for(cast.committee_admin).post(
+        reverse("notices:notice-remind", kwargs={"code": notice.code}), follow=True
+    )
+    assert "所有应读人员都已阅读，无需提醒" in response.content.decode()
+    notice.refresh_from_db()
+    assert notice.reminded_at is None and not AuditEntry.objects.filter(event="notices.remind").exists()

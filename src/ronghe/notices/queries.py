@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from ronghe.accounts.choices import Role
 from ronghe.accounts.models import User
@@ -47,12 +47,13 @@ def notices_for_user(user: User) -> QuerySet[Notice]:
 
 
 def unread_for_user(user: User) -> QuerySet[Notice]:
+    """The user's unread notices: those their publisher reminded about first, then newest first."""
     read = NoticeRead.objects.filter(notice=OuterRef("pk"), user=user)
     return (
         Notice.objects.filter(_reaches(user))
         .filter(~Exists(read))
         .select_related("organization")
-        .order_by("-published_at", "-id")
+        .order_by(F("reminded_at").desc(nulls_last=True), "-published_at", "-id")
     )
 
 

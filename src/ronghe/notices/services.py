@@ -67,6 +67,22 @@ def publish(
     return notice
 
 
+def remind_unread(*, actor: User, notice: Notice, now: datetime | None = None) -> int:
+    """提醒未读: the notice is flagged as reminded (its unread recipients see 催阅 beside it on their home
+    page, first among their unread notices); audited with how many were unread. Returns that number."""
+    require_at(actor, "notices.publish", notice.organization.path)
+    from ronghe.notices.queries import receipts
+
+    unread = receipts(notice).unread
+    if not unread:
+        raise DomainError("所有应读人员都已阅读，无需提醒")
+    with transaction.atomic():
+        notice.reminded_at = now or timezone.now()
+        notice.save(update_fields=["reminded_at"])
+        audit.record("notices.remind", obj=notice, changes={"unread": unread})
+    return unread
+
+
 def mark_read(*, user: User, notice: Notice, now: datetime | None = None) -> bool:
     """Receipt the user's first read of the notice; True when this was it."""
     _row, created = NoticeRead.objects.get_or_create(

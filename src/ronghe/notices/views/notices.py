@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core import audit
@@ -124,3 +125,16 @@ def notice_attachment(request: AuthenticatedRequest, code: UUID, file: UUID) -> 
     )
     audit.record("evidence.download", actor=request.user, obj=evidence)
     return response
+
+
+@require("notices.publish")
+@require_POST
+def notice_remind(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    notice = _notice_for(request, code)
+    try:
+        unread = services.remind_unread(actor=request.user, notice=notice)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已提醒 {unread} 名未读人员：通知在他们的工作台上标为“催阅”并排在最前")
+    return redirect("notices:notice-detail", code=notice.code)
