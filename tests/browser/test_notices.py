@@ -1,6 +1,6 @@
 """Browser journey of 通知公告 (issue 16 item 7) at desktop and phone width: the 工委 publishes a notice
 with a file; a member sees it unread on the home page, opens it and downloads the file; the publisher
-sees the receipt. Rules and refusals: tests/notices/test_notices.py."""
+reminds the unread and sees the receipt. Rules and refusals: tests/notices/test_notices.py."""
 
 from __future__ import annotations
 
@@ -32,11 +32,18 @@ def test_committee_publishes_with_a_file_and_a_member_reads_it(journey, cast, tm
             page.click("#notice-submit")
         assert page.inner_text("#notice-title") == "关于开展十二月主题党日的通知"
         assert "活动安排.pdf" in page.inner_text("#notice-attachments")
+        # nobody has read it yet: the publisher reminds the unread
+        assert page.inner_text("#notice-unread") == "1"
+        with page.expect_navigation():
+            page.click("#notice-remind")
+        assert "已提醒 1 名未读人员" in page.inner_text("main")
+        journey.screenshot("notices-published")
 
         # a member in A sees it unread on the home page, opens it and downloads the file
         page.context.clear_cookies()
         journey.login(cast.member_a)
         journey.goto("/")
+        assert page.inner_text("#home-notice-list li >> nth=0").startswith("催阅")
         page.get_by_role("link", name="关于开展十二月主题党日的通知").click()
         page.wait_for_selector("#notice-attachments")
         journey.screenshot("notices-member-reads")
