@@ -36,6 +36,30 @@ def _meeting(cast, held, title="十一月主题党日"):
     )
 
 
+def _points_and_a_notice(cast):
+    """The member's year: the default scheme, one approved article (3 points); a notice from the 工委."""
+    from ronghe.core.scoring.models import Indicator
+    from ronghe.notices import services as notices
+    from ronghe.points import services as points
+
+    scheme = points.seed_default_scheme(organization=cast.committee, year=NOW.year)
+    claim = points.submit_claim(
+        actor=cast.member_a,
+        member=cast.member_a_record,
+        indicator=Indicator.objects.get(scheme=scheme, code="article"),
+        occurred_on=NOW.date() - timedelta(days=3),
+        points="3",
+        description="学习心得",
+    )
+    points.transition_claim(claim=claim, action="approve", actor=cast.secretary_a)
+    notices.publish(
+        actor=cast.committee_admin,
+        organization=cast.committee,
+        title="关于开展主题党日的通知",
+        body="请按时参加。",
+    )
+
+
 def test_secretary_works_through_the_years_todo(journey, cast, requirements):
     with time_machine.travel(NOW, tick=True):
         journey.login(cast.secretary_a)
@@ -70,12 +94,20 @@ def test_member_checks_in_from_the_phone_home(journey, cast):
         services.open_checkin(actor=cast.secretary_a, meeting=meeting)
         meeting.refresh_from_db()
         _meeting(cast, NOW + timedelta(days=2), "十一月党课")
+        _points_and_a_notice(cast)
         journey.login(cast.member_a)
         journey.goto("/")
         page = journey.page
         assert page.is_visible("#home-checkin-button")
         assert "即将开始" in page.inner_text("#home-checkin-1")
         assert "十一月党课" in page.inner_text("#home-upcoming")
+        # the points as their formula, what the next grade needs, and the unread notice, all on screen
+        assert page.inner_text("#points-formula").replace("\n", " ") == "基础分 60 + 加分 3 − 扣分 0 = 63"
+        assert "还差" in page.inner_text("main")
+        assert "关于开展主题党日的通知" in page.inner_text("#home-notice-list")
+        for part in ("#points-formula", "#home-notice-list", "#home-checkin-button"):
+            box = page.locator(part).bounding_box()
+            assert box and box["x"] + box["width"] <= page.viewport_size["width"]
         journey.screenshot("everyday-member-home")
         journey.assert_clean()
         page.click("#home-checkin-button")
@@ -112,6 +144,17 @@ def test_meeting_form_projector_and_member_profile(journey, cast):
         services.check_in(user=cast.member_a, code=meeting.checkin_code)
         # htmx polls every 5 s (no script evaluated: the page's CSP forbids eval)
         page.locator("#projector-present", has_text="1").wait_for(timeout=12_000)
+        # the whole QR code is drawn inside its box and on the screen (a cut-off code does not scan)
+        code = page.locator(".projector-qr svg path").bounding_box()
+        box = page.locator(".projector-qr svg").bounding_box()
+        width = page.viewport_size["width"]
+        assert (
+            code
+            and box
+            and code["x"] >= box["x"]
+            and code["x"] + code["width"] <= box["x"] + box["width"] + 1
+        )
+        assert code["x"] + code["width"] <= width and code["width"] >= min(300, width * 0.6)
         journey.screenshot("everyday-projector")
         journey.assert_clean()
         journey.goto(f"/members/{cast.member_a_record.code}/")

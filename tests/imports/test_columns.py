@@ -228,6 +228,27 @@ def test_the_command_refuses_an_unknown_column_or_field_in_chinese(cast, tmp_pat
     assert not Member.objects.filter(name__startswith="赵").exists()
 
 
+def test_the_command_applies_the_mapping_the_organization_confirmed_on_the_page(client_for, cast, tmp_path):
+    # given 证件 mapped to 公民身份号码 and 说明 left out on the page, for organization A
+    header = ["姓名", "证件", "性别", "入党日期", "说明"]
+    client = client_for(cast.secretary_a)
+    job = _start(client, cast, _file(tmp_path, header))
+    confirm_as_shown(client, job, column_1="id_number", column_4="-")
+    Member.objects.filter(name__startswith="赵").delete()
+    # when the same headers are imported from the command line with no --map
+    output = _run(_file(tmp_path, header), cast)
+    # then the command reads the columns as confirmed and says so
+    assert "各列沿用本组织上次在导入页面确认的对应关系" in output and "新增 3 人" in output
+    imported = Member.objects.filter(name__startswith="赵")
+    assert imported.filter(id_number_index__isnull=False).exclude(id_number_masked="").count() == 3
+    # and another organization's import of the same headers is not given A's choice
+    out = StringIO()
+    with pytest.raises(CommandError, match="缺少必填列：公民身份号码"):
+        call_command(
+            "import_members", str(_file(tmp_path, header)), "--org", str(cast.org_b.code), stdout=out
+        )
+
+
 def test_an_alias_does_not_take_the_field_from_its_own_label(cast, tmp_path):
     # given a file with both 身份证号 (an alias, holding old 15-digit numbers) and 公民身份号码
     rows = [["姓名", "身份证号", "公民身份号码", "入党日期"]] + [

@@ -75,3 +75,26 @@ def test_cap_and_room_shown_and_the_ledger_counts_only_what_is_left(client_for, 
     summary = queries.member_summary(cast.member_a_record, 2026)
     ledger = sum(PointsEntry.objects.filter(member=cast.member_a_record).values_list("points", flat=True))
     assert summary.total == queries.member_formula(cast.member_a_record, summary).base + ledger
+
+
+def test_the_total_reads_as_its_formula_on_the_members_points_pages(client_for, cast, ind):
+    # given one approved article (3 points) in the member's year
+    claim = services.submit_claim(
+        actor=cast.member_a,
+        member=cast.member_a_record,
+        indicator=ind("article"),
+        occurred_on=date(2026, 11, 2),
+        points="3",
+        description="心得",
+    )
+    services.transition_claim(claim=claim, action="approve", actor=cast.secretary_a)
+    pages = [
+        (cast.member_a, reverse("points:my-points")),
+        (cast.secretary_a, reverse("points:member-points", kwargs={"code": cast.member_a_record.code})),
+    ]
+    for user, url in pages:
+        # when the member opens 我的积分, and the secretary the member's points page
+        html = client_for(user).get(url).content.decode()
+        # then the total is written as 基础分 + 加分 − 扣分 = 总分
+        formula = re.sub(r"<[^>]+>", "", html.split('id="points-formula"')[1].split("</div>")[0])
+        assert formula.split(">", 1)[1].strip() == "基础分 60 + 加分 3 − 扣分 0 = 63", url

@@ -110,6 +110,7 @@ EVENTS: dict[str, str] = {
     "orglife.policy.update": "修改组织生活设置",
     "orglife.requirement.update": "修改组织生活要求",
     "orglife.requirement.copy": "复制组织生活要求",
+    "notices.remind": "提醒未读通知",
     "points.activity_recorded": "记录积分活动",
     "points.adjusted": "调整积分",
     "points.claim_submitted": "提交积分申报",

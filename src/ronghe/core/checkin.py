@@ -39,9 +39,10 @@ def check_code(*, now: datetime, expires_at: datetime | None, what: str = "会�
         raise DomainError(f"签到码已过期，请向{what}组织者索取新的签到码", "code")
 
 
-def qr_svg(url: str, title: str = "签到二维码", scale: int = 5) -> str:
+def qr_svg(url: str, title: str = "签到二维码", scale: int = 5, fit: bool = False) -> str:
     """A link as an inline SVG QR code for the organizer's screen (a projector: larger scale): check-in,
-    and the vote page of core/voting."""
+    and the vote page of core/voting. `fit`: no width or height, only a viewBox, so the page's CSS
+    sizes the whole code to its box (the projector: as large as the screen allows, never cut off)."""
     import segno
 
-    return str(segno.make(url, error="m").svg_inline(scale=scale, title=title))
+    return str(segno.make(url, error="m").svg_inline(scale=scale, title=title, omitsize=fit))

@@ -12,6 +12,7 @@ class MembersConfig(AppConfig):
 
         readcache.invalidate_on(Member)  # the home summary, the roster's count, the compliance table
 
-        from ronghe.members import imports
+        from ronghe.members import exports, imports
 
         imports.register()
+        exports.register_roster_export()  # a big roster is built in the background (我的导出)

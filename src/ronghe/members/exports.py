@@ -22,6 +22,7 @@ from docx.shared import Pt
 
 from ronghe.accounts.models import User
 from ronghe.core import audit
+from ronghe.core.errors import DomainError
 from ronghe.core.scope import has_perm_at, paths_with, scoped
 from ronghe.core.spreadsheets import safe_text
 from ronghe.members.choices import ACTIVE_STATUSES
@@ -120,6 +121,45 @@ def export_roster(*, user: User, organization: Organization | None, full: bool) 
         },
     )
     return fh
+
+
+ROSTER = "members.roster"  # the export kind (core.exports.jobs), registered in MembersConfig.ready
+
+
+def roster_rows(*, target: Organization, params: dict[str, Any]) -> int:
+    """Members in `target`'s subtree: what decides whether its roster is built in the background."""
+    return Member.objects.filter(organization__path__startswith=target.path).count()
+
+
+def roster_filename(*, target: Organization, params: dict[str, Any]) -> str:
+    return f"{target.name}_党员名册.xlsx"
+
+
+def build_roster(
+    *, target: Organization, user: User, params: dict[str, Any], out: IO[bytes], progress: Any
+) -> None:
+    """The masked roster of `target` as core.exports.jobs builds it in the background. A roster with
+    full ID numbers is never queued (it would lie on disk until it expires): it is built at once."""
+    if params.get("full"):
+        raise DomainError("完整身份证号的名册不在后台生成，请在导出页面直接下载")
+    progress(
+        write_roster(
+            out, roster_queryset(user=user, organization=target).iterator(chunk_size=2000), full=False
+        )
+    )
+
+
+def register_roster_export() -> None:
+    from ronghe.core.exports import jobs
+
+    jobs.register(
+        ROSTER,
+        perm="members.export",
+        event="member.export",
+        rows=roster_rows,
+        filename=roster_filename,
+        build=build_roster,
+    )
 
 
 def write_roster(fh: IO[bytes], members: Iterable[Member], *, full: bool) -> int:

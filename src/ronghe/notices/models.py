@@ -28,6 +28,8 @@ class Notice(models.Model):
     # Empty: everyone in the subtree. A permission: only those holding it at a node of the subtree
     # (a unit's monthly summary goes to its Party-affairs staff, not to every member).
     audience_permission = models.CharField("接收范围", max_length=40, blank=True, default="")
+    # The publisher's last 提醒未读: the notice is shown as 催阅 on the home page of those still unread.
+    reminded_at = models.DateTimeField("最近提醒时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "通知公告"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from ronghe.accounts.choices import Role
 from ronghe.accounts.models import User
@@ -47,12 +47,13 @@ def notices_for_user(user: User) -> QuerySet[Notice]:
 
 
 def unread_for_user(user: User) -> QuerySet[Notice]:
+    """The user's unread notices: those their publisher reminded about first, then newest first."""
     read = NoticeRead.objects.filter(notice=OuterRef("pk"), user=user)
     return (
         Notice.objects.filter(_reaches(user))
         .filter(~Exists(read))
         .select_related("organization")
-        .order_by("-published_at", "-id")
+        .order_by(F("reminded_at").desc(nulls_last=True), "-published_at", "-id")
     )
 
 
@@ -80,25 +81,23 @@ class Receipts:
 
 
 def receipts(notice: Notice) -> Receipts:
-    """Read receipts against the members the notice reaches (two counts); a notice addressed by a
-    permission counts the active accounts holding it in the subtree instead."""
+    """Read receipts against the members the notice reaches (two counts): only their reads count, so
+    the publisher's own opening (or anyone else's outside them) never makes 已读 exceed 应读. A notice
+    addressed by a permission counts the active accounts holding it in the subtree instead."""
+    read_users = NoticeRead.objects.filter(notice=notice).values("user_id")
     if notice.audience_permission:
         policy = permission_policy()
         roles = [role for role in Role.values if notice.audience_permission in policy(role)]
-        holders = (
-            User.objects.filter(
-                is_active=True,
-                role_assignments__role__in=roles,
-                role_assignments__organization__path__startswith=notice.organization.path,
-            )
-            .distinct()
-            .count()
-        )
-        return Receipts(notice.reads.count(), holders)
+        holders = User.objects.filter(
+            is_active=True,
+            role_assignments__role__in=roles,
+            role_assignments__organization__path__startswith=notice.organization.path,
+        ).distinct()
+        return Receipts(holders.filter(id__in=read_users).count(), holders.count())
     members = Member.objects.filter(
         Q(organization__path__startswith=notice.organization.path), status__in=ACTIVE_STATUSES
-    ).count()
-    return Receipts(notice.reads.count(), members)
+    )
+    return Receipts(members.filter(user__id__in=read_users).count(), members.count())
 
 
 def unread_readers(notice: Notice, limit: int) -> list[Member]:

@@ -28,5 +28,7 @@ def check_notice(title: str, body: str) -> dict[str, str]:
 
 # The permissions a notice may be addressed by (`Notice.audience_permission`), with how the page says it.
 AUDIENCES = {"reports.view": "本单位党务工作人员"}
-# Files a notice carries are `core.evidence` rows of this kind (the platform attaches them; no upload form).
+# Files a notice carries are `core.evidence` rows of this kind (uploaded with the notice by its publisher,
+# or attached by the platform to a notice it produced); recipients download them through the notice.
 ATTACHMENT_KIND = "notices.notice"
+ATTACHMENTS_MAX = 5

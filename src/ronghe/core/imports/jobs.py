@@ -207,16 +207,26 @@ def column_step(job: ImportJob) -> tuple[Head, mapping.ColumnMap]:
     except ImportRefused as exc:
         _refuse(job, exc.message)
         raise
+    return head, remembered_columns(
+        organization_id=job.organization_id, kind=job.kind, head=head, guessed=guessed
+    )
+
+
+def remembered_columns(
+    *, organization_id: int, kind: str, head: Head, guessed: mapping.ColumnMap
+) -> mapping.ColumnMap:
+    """`guessed` with the mapping the organization last confirmed for files with the same headers
+    (the page and `ronghe import_members` read it alike); `guessed` itself when there is none."""
     memory = (
         ColumnMemory.objects.filter(
-            organization_id=job.organization_id, kind=job.kind, header_key=mapping.header_key(head.cells)
+            organization_id=organization_id, kind=kind, header_key=mapping.header_key(head.cells)
         )
         .values_list("fields", flat=True)
         .first()
     )
-    if memory is not None:
-        guessed = mapping.remembered(guessed, memory, spec)
-    return head, guessed
+    if memory is None:
+        return guessed
+    return mapping.remembered(guessed, memory, importer(kind).columns or _no_spec(kind))
 
 
 def confirm_columns(*, job: ImportJob, choices: dict[int, str], user: Actor) -> mapping.ColumnMap:
@@ -263,10 +273,11 @@ def confirm_columns(*, job: ImportJob, choices: dict[int, str], user: Actor) -> 
 
 
 def _spec(job: ImportJob) -> mapping.ColumnSpec:
-    spec = importer(job.kind).columns
-    if spec is None:
-        raise LookupError(f"import kind {job.kind!r} has no column mapping")
-    return spec
+    return importer(job.kind).columns or _no_spec(job.kind)
+
+
+def _no_spec(kind: str) -> mapping.ColumnSpec:
+    raise LookupError(f"import kind {kind!r} has no column mapping")
 
 
 def _refuse(job: ImportJob, message: str) -> None:

@@ -17,6 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core import audit
+from ronghe.core.downloads import export_response
+from ronghe.core.exports import jobs as export_jobs
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.idnumbers import SHANGHAI
 from ronghe.core.imports import jobs, mapping
@@ -230,16 +232,28 @@ def import_rejected(request: AuthenticatedRequest, code: UUID) -> FileResponse:
 
 
 @require("members.export")
-@require_GET
+@require_http_methods(["GET", "POST"])
 def export_roster(request: AuthenticatedRequest) -> HttpResponseBase:
+    """The roster as .xlsx; an organization's masked roster past RONGHE_EXPORT_BACKGROUND_ROWS members
+    is asked for (GET) and queued (POST) as a background export instead (core.downloads)."""
     form = ExportForm(request.GET or None, user=request.user)
     if request.GET.get("download") and form.is_valid():
         organization = form.cleaned_data["organization"]
         full = form.cleaned_data["full"]
+        if (
+            organization is not None
+            and not full
+            and exports.roster_rows(target=organization, params={}) > export_jobs.background_rows()
+        ):
+            return export_response(request, exports.ROSTER, organization, {"full": False})
         fh = exports.export_roster(user=request.user, organization=organization, full=full)
         name = organization.name if organization else "党员名册"
         return _download(fh, f"{name}_{datetime.now(SHANGHAI):%Y%m%d}.xlsx", XLSX)
-    context = {"form": form, "breadcrumbs": [("导出党员名册", None)]}
+    context = {
+        "form": form,
+        "background_rows": export_jobs.background_rows(),
+        "breadcrumbs": [("导出党员名册", None)],
+    }
     return render(request, "member_io/export_form.html", context, status=400 if form.errors else 200)
 
 

@@ -5,19 +5,24 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from ronghe.accounts.http import AuthenticatedRequest
+from ronghe.core import audit
 from ronghe.core.errors import DomainError, add_to_form
+from ronghe.core.evidence import files as evidence_files
 from ronghe.core.evidence import services as evidence_services
+from ronghe.core.evidence.models import Evidence
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
 from ronghe.core.scope import can, has_perm_anywhere, scoped
 from ronghe.notices import queries, rules, services
 from ronghe.notices.forms import NoticeForm
+from ronghe.notices.models import Notice
 from ronghe.orglife import queries as orglife_queries
 from ronghe.orgs.models import Organization
 
@@ -44,17 +49,26 @@ def notice_list(request: AuthenticatedRequest) -> HttpResponse:
     return render_page_or_partial(request, "notices/notice_list.html", context)
 
 
-@require("self.view")
-def notice_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+def _notice_for(request: AuthenticatedRequest, code: UUID) -> Notice:
+    """A notice that reaches the user, or one of the subtrees they publish in; 404 otherwise."""
     notice = queries.notices_for_user(request.user).filter(code=code).first()
     if notice is None:  # a publisher may open the notices of the subtrees they publish in
         notice = queries.published_for_user(request.user).filter(code=code).first()
     if notice is None:
         raise Http404("通知不存在")
+    return notice
+
+
+@require("self.view")
+def notice_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    notice = _notice_for(request, code)
     services.mark_read(user=request.user, notice=notice)
+    attachments = evidence_services.for_object(rules.ATTACHMENT_KIND, notice.pk)
+    for a in attachments:  # whoever the notice reaches downloads its files, whatever their role
+        a.url = reverse("notices:notice-attachment", kwargs={"code": notice.code, "file": a.code})
     context = {
         "notice": notice,
-        "attachments": evidence_services.for_object(rules.ATTACHMENT_KIND, notice.pk),
+        "attachments": attachments,
         "audience": rules.AUDIENCES.get(notice.audience_permission, ""),
         "breadcrumbs": [("通知公告", reverse("notices:notice-list")), (notice.title, None)],
     }
@@ -69,7 +83,7 @@ def notice_create(request: AuthenticatedRequest) -> HttpResponse:
     orgs = scoped(Organization.objects.filter(is_active=True), request.user, "notices.publish").order_by(
         "path"
     )
-    form = NoticeForm(request.POST or None, organizations=orgs)
+    form = NoticeForm(request.POST or None, request.FILES or None, organizations=orgs)
     if request.method == "POST" and form.is_valid():
         try:
             notice = services.publish(
@@ -77,6 +91,7 @@ def notice_create(request: AuthenticatedRequest) -> HttpResponse:
                 organization=form.cleaned_data["organization"],
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
+                attachments=form.cleaned_data["file"],
             )
         except DomainError as exc:
             add_to_form(form, exc)
@@ -93,3 +108,33 @@ def notice_create(request: AuthenticatedRequest) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@require("self.view")
+def notice_attachment(request: AuthenticatedRequest, code: UUID, file: UUID) -> FileResponse:
+    """A notice's file, for those the notice reaches (and its publishers); the download is audited."""
+    notice = _notice_for(request, code)
+    evidence = Evidence.objects.filter(kind=rules.ATTACHMENT_KIND, object_id=notice.pk, code=file).first()
+    if evidence is None or not evidence.is_file:
+        raise Http404("附件不存在")
+    response = evidence_files.download_response(
+        evidence_services.FOLDER,
+        evidence.stored_name,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    audit.record("evidence.download", actor=request.user, obj=evidence)
+    return response
+
+
+@require("notices.publish")
+@require_POST
+def notice_remind(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    notice = _notice_for(request, code)
+    try:
+        unread = services.remind_unread(actor=request.user, notice=notice)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已提醒 {unread} 名未读人员：通知在他们的工作台上标为“催阅”并排在最前")
+    return redirect("notices:notice-detail", code=notice.code)

@@ -47,7 +47,7 @@ def _projector_context(request: AuthenticatedRequest, meeting: Meeting) -> dict[
     if meeting.checkin_code and meeting.checkin_expires_at and meeting.checkin_expires_at > now:
         url = request.build_absolute_uri(reverse("orglife:checkin", kwargs={"code": meeting.checkin_code}))
         ctx["checkin_url"] = url
-        ctx["checkin_qr"] = checkin_codes.qr_svg(url, scale=12)
+        ctx["checkin_qr"] = checkin_codes.qr_svg(url, scale=12, fit=True)
     return ctx
 
 

@@ -4,9 +4,10 @@ Import a roster spreadsheet into the organization with the given code (as the AP
 Rows naming no organization go to it; rows naming one are matched inside its subtree. Without
 --user the importer's scope is that subtree; with --user it is the user's members.import scope.
 
-Columns are read by the same automatic rules as the import page (core.imports.mapping); a column
-the rules leave in doubt, or one they cannot match, is named with `--map "列名=field"` (the field's
-code such as id_number, or its label such as 公民身份号码; "列名=不导入" leaves a column out).
+Columns are read as the import page reads them (core.imports.mapping): the mapping the organization
+last confirmed on the page for files with the same headers, else the automatic rules; a column left
+in doubt, or one they cannot match, is named with `--map "列名=field"` (the field's code such as
+id_number, or its label such as 公民身份号码; "列名=不导入" leaves a column out).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ronghe.accounts.models import User
-from ronghe.core.imports import mapping
+from ronghe.core.imports import jobs, mapping
 from ronghe.core.imports.errors import ImportRefused
 from ronghe.core.imports.files import check_upload
 from ronghe.core.imports.reading import read_columns
@@ -63,7 +64,9 @@ class Command(BaseCommand):
                 raise CommandError("该用户无权向此党组织导入党员")
         try:
             kind = check_upload(path, path.name)
-            columns = _columns(path, kind, options["map"])
+            columns, remembered = _columns(path, kind, options["map"], target)
+            if remembered and not options["json"]:
+                self.stdout.write("各列沿用本组织上次在导入页面确认的对应关系")
             if options["dry_run"]:
                 outcome = imports.preview(path=path, kind=kind, target=target, user=user, columns=columns)
             else:
@@ -93,14 +96,19 @@ class Command(BaseCommand):
             )
 
 
-def _columns(path: Path, kind: str, options: list[str]) -> dict[str, object] | None:
-    """The mapping with the --map choices applied over the automatic rules (None without --map: the
+def _columns(
+    path: Path, kind: str, options: list[str], target: Organization
+) -> tuple[dict[str, object] | None, bool]:
+    """The mapping to import with, and whether it is the one `target` last confirmed for these
+    headers: that memory, then the --map choices over it, else the automatic rules (None: the
     passes apply the rules themselves, refusing a column in doubt)."""
-    if not options:
-        return None
     named = [option.partition("=")[0] for option in options]
     head, guessed = read_columns(path, kind, imports.SPEC, extra=named)
+    chosen = jobs.remembered_columns(organization_id=target.pk, kind=imports.KIND, head=head, guessed=guessed)
+    remembered = chosen is not guessed
+    if not options and not remembered:
+        return None, False
     choices = mapping.parse_map_options(options, head.cells, imports.SPEC)
-    chosen = mapping.choose(guessed, choices, imports.SPEC)
+    chosen = mapping.choose(chosen, choices, imports.SPEC)
     mapping.refuse_undecided(chosen, imports.SPEC)
-    return chosen.as_json()
+    return chosen.as_json(), remembered
