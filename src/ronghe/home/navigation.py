@@ -104,6 +104,7 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
             ("我的学习", "education:my-learning", "self.member"),
             ("培训班", "education:class-list", "education.view"),
             ("学时完成情况", "education:hours", "education.view"),
+            ("学习资料", "education:material-list", "education.view"),
             ("外部培训审核", "education:external-review", "education.edit"),
             ("政治生日仪式", "education:birthday-list", "education.view"),
             ("学习强国排名", "education:study-ranking", "education.view"),
