@@ -119,6 +119,7 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
             ("我的志愿服务", "outreach:my-volunteering", "self.member"),
             ("我的问卷", "outreach:my-surveys", "self.member"),
             ("志愿服务", "outreach:activity-list", "outreach.view"),
+            ("志愿服务先锋队", "outreach:team-list", "outreach.view"),
             ("问卷调查", "outreach:survey-list", "outreach.view"),
             ("结对联系", "outreach:pairing-list", "outreach.view"),
         ],

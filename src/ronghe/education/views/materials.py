@@ -79,7 +79,6 @@ def material_create(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "education/material_form.html",
         {"form": form, "nodes": nodes},
-        status=422 if form.errors else 200,
     )
 
 
