@@ -111,6 +111,8 @@ def _pairings(county: County, rng: random.Random, admin: User, branch: Organizat
     most issues closed, one left overdue for the to-do."""
     from datetime import date, timedelta
 
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from ronghe.outreach import pairing
     from ronghe.outreach.models import ContactVisit
 
@@ -143,6 +145,7 @@ def _pairings(county: County, rng: random.Random, admin: User, branch: Organizat
                         actor=admin,
                         visit=visit,
                         outcome="已协调有关部门解决",
+                        evidence_file=SimpleUploadedFile("办结情况说明.pdf", b"%PDF-1.4 demo"),
                         on=on + timedelta(days=rng.randint(5, 28)),
                     )
     top = branch.parent if branch.parent_id and branch.parent_id != county.committee.pk else branch

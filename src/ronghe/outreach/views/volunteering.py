@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core import checkin
 from ronghe.core.errors import DomainError, add_to_form
+from ronghe.core.evidence.views import evidence_panel
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
 from ronghe.core.scope import get_for_user_or_404, has_perm_anywhere, has_perm_at, scoped
@@ -92,7 +93,8 @@ def activity_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     return render(
         request,
         "outreach/activity_detail.html",
-        {"activity": activity, "records": records, "can_edit": can_edit, "qr": qr, "url": url},
+        {"activity": activity, "records": records, "can_edit": can_edit, "qr": qr, "url": url}
+        | evidence_panel(request, kind="outreach.activity", object_id=activity.pk),
     )
 
 
