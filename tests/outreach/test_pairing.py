@@ -87,3 +87,31 @@ def test_the_overview_counts_partners_and_contacts_by_kind(cast, client_for):
     assert counts["村（社区）"] == (1, 1) and counts["领导干部基层联系点"] == (0, 0)
     api = client_for(cast.committee_admin).get("/api/v1/outreach/pairings").json()
     assert [(r["partner"], r["visits"], r["open_issues"]) for r in api] == [("结对对象1", 1, 0)]
+
+
+def test_the_committee_dashboard_counts_contacts_and_overdue_issues(cast, client_for, time_machine):
+    # given: A's branch visited its partner twice, one issue past its deadline
+    time_machine.move_to(date(2026, 4, 10))
+    p = _pair(cast)
+    pairing.record_visit(
+        actor=cast.secretary_a, pairing=p, data={"visited_on": date(2026, 2, 1), "summary": "座谈"}
+    )
+    pairing.record_visit(
+        actor=cast.secretary_a,
+        pairing=p,
+        data={
+            "visited_on": date(2026, 3, 1),
+            "summary": "走访",
+            "issue": "路灯",
+            "follow_up_due": date(2026, 3, 31),
+        },
+    )
+    # when
+    page = client_for(cast.committee_admin).get(reverse("home:dashboard"), {"year": 2026}).content.decode()
+    # then
+    summary = page.split('id="dash-contacts-summary">')[1].split("</p>")[0]
+    assert "在联系对象 <strong>1</strong> 个，本年联系 <strong>2</strong> 次" in summary
+    assert 'id="dash-contacts-overdue">1<' in summary
+    # B's secretary sees none of A's
+    page_b = client_for(cast.outsider_b).get(reverse("home:dashboard"), {"year": 2026}).content.decode()
+    assert "在联系对象 <strong>0</strong> 个" in page_b
