@@ -164,3 +164,28 @@ def test_bad_questions_and_missing_answers_are_refused(cast):
     with pytest.raises(DomainError, match="第 1 题只能选一项"):
         services.answer(user=cast.member_a, survey=survey, answers={1: ["0", "1"], 2: ["1"], 3: "4", 4: ""})
     assert not Respondent.objects.exists()
+
+
+def test_no_response_or_export_names_a_respondent_or_orders_texts_by_answer(cast, client_for):
+    # given: five people answer, each with a text that would identify them by position
+    survey = _survey(cast)
+    people = [cast.member_a, *_people(cast.branch_a, 4, "答者")]
+    for i, user in enumerate(people):
+        _answer(user, survey, scale=i % 5, text=f"意见{i}")
+    services.close(actor=cast.secretary_a, survey=survey)
+    client = client_for(cast.secretary_a)
+    # when: the results are read on the page, through the API and as xlsx
+    page = client.get(reverse("outreach:survey-detail", args=[survey.code])).content.decode()
+    api = client.get(f"/api/v1/outreach/surveys/{survey.code}/results").content.decode()
+    xlsx = client.get(reverse("outreach:survey-export", args=[survey.code])).content
+    rows = pc.CalamineWorkbook.from_filelike(io.BytesIO(xlsx)).get_sheet_by_index(0).to_python()
+    cells = " ".join(str(c) for row in rows for c in row if c not in (None, ""))
+    # then: all five texts are there, and nothing names or identifies who wrote them
+    for text in (page, api, cells):
+        assert all(f"意见{i}" in text for i in range(5))
+        for user in people:
+            assert user.member.name not in text and user.username not in text
+    assert "user" not in json.loads(api) and "answers" not in json.loads(api)
+    # the stored texts: the five, with no person beside them (each inserted at a random position)
+    bag = TextBag.objects.get(question__survey=survey, question__order=4).texts
+    assert sorted(bag) == [f"意见{i}" for i in range(5)]
