@@ -86,7 +86,8 @@ def test_external_training_is_recorded_on_the_phone_and_approved(journey, cast, 
     journey.goto(f"/education/external/{record.code}/")
     journey.page.select_option("#id_action", "approve")
     journey.page.click("#external-decision-submit")
-    journey.page.wait_for_selector("#external-state")
+    journey.page.wait_for_url("**/education/external/")  # back to the branch's review list
+    journey.goto(f"/education/external/{record.code}/")
     assert journey.page.inner_text("#external-state") == "已通过"
     journey.screenshot("education-external-approved")
     journey.assert_clean()
