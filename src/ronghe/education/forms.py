@@ -59,7 +59,8 @@ class ExternalDecisionForm(StyledForm):
 
 
 class BirthdayForm(StyledForm):
-    held_on = forms.DateField(label="仪式日期", widget=forms.DateInput(attrs={"type": "date"}))
+    # chosen above the list of the month's members (the page's GET form), carried here unseen
+    held_on = forms.DateField(label="仪式日期", widget=forms.HiddenInput)
     oath_retaken = forms.BooleanField(label="重温入党誓词", required=False, initial=True)
     note = forms.CharField(label="说明", max_length=200, required=False)
     photo = forms.FileField(label="仪式照片（JPG、PNG）", required=False)
