@@ -162,6 +162,7 @@ def test_a_survey_is_answered_on_the_phone_and_results_show_from_five(journey, c
     journey.page.wait_for_selector("#question-1")
     assert "满意率 100.0" in journey.page.inner_text("#question-2")
     assert "希望多开展现场教学" in journey.page.inner_text("#question-3")
+    journey.page.wait_for_selector("#question-1-chart canvas")  # the bars are drawn
     journey.screenshot("outreach-survey-results")
     journey.assert_clean()
 

@@ -112,3 +112,27 @@ def sample_ceremony(cast):  # noqa: ANN001
 
 
 url_sample("education:birthday-detail")(lambda cast: {"code": sample_ceremony(cast).code})
+
+
+def sample_material(cast):  # noqa: ANN001
+    """A 党课 material published to A's branch (a link), which 张甲 may open."""
+    from ronghe.education import materials
+
+    if getattr(cast, "_education_material", None) is None:
+        cast._education_material = materials.publish_material(
+            actor=cast.secretary_a,
+            organization=cast.branch_a,
+            data={"title": "样例党课", "kind": "lecture", "url": "https://example.org/lecture"},
+        )
+    return cast._education_material
+
+
+for name in (
+    "education:material-detail",
+    "education:material-open",
+    "education:material-file",
+):
+    url_sample(name)(lambda cast: {"code": sample_material(cast).code})
+
+# a member opens a material published to their own branch (their reading is recorded, nobody else's shown)
+routes.SELF_SERVICE.update({"education:material-open", "education:material-file"})

@@ -85,3 +85,14 @@ def test_outsiders_cannot_record_or_see_it(client_for, cast):
     )
     assert "请选择您有权登记的党组织" in response.content.decode()
     assert BirthdayCeremony.objects.count() == 1
+
+
+def test_the_date_chosen_to_list_the_members_is_the_date_the_form_records(client_for, cast):
+    # given: the secretary lists July's members for a ceremony on 2025-07-01
+    page = (
+        client_for(cast.secretary_a)
+        .get(reverse("education:birthday-create"), {"org": cast.branch_a.code, "held_on": "2025-07-01"})
+        .content.decode()
+    )
+    # then: the form below carries that date (not today's), so saving records July's ceremony
+    assert page.count('name="held_on" value="2025-07-01"') == 2  # the list's date and the form's

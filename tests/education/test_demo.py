@@ -38,3 +38,15 @@ def test_demo_county_has_a_year_of_education_and_outreach():
     results = outreach_queries.results(finished)
     assert results.visible and results.respondents >= 5
     assert Survey.objects.filter(state="open").count() == 1
+    # the study materials with who opened them, a 先锋队 with members, issues closed with evidence
+    from ronghe.core.evidence.models import Evidence
+    from ronghe.education.models import MaterialOpen, StudyMaterial
+    from ronghe.outreach.models import ContactVisit, TeamMembership
+
+    assert StudyMaterial.objects.filter(kind="lecture").count() == 1
+    assert StudyMaterial.objects.count() == 4 and MaterialOpen.objects.count() > 50
+    assert TeamMembership.objects.filter(is_captain=True).count() == 2
+    closed = ContactVisit.objects.filter(closed_on__isnull=False).values_list("pk", flat=True)
+    assert closed and set(
+        Evidence.objects.filter(kind="outreach.visit").values_list("object_id", flat=True)
+    ) == set(closed)

@@ -1,5 +1,5 @@
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import xlsxwriter
@@ -242,3 +242,36 @@ def test_the_committee_sees_units_short_of_staff_or_with_untrained_staff(client_
     # a branch secretary of B sees B only
     only_b = client_for(cast.outsider_b).get(reverse("education:staffing"), {"year": 2026}).content.decode()
     assert "钱专" in only_b and "赵专" not in only_b
+
+
+def test_a_secretary_enrols_members_by_list(client_for, cast):
+    from ronghe.education import services
+    from ronghe.education.models import Enrolment
+    from tests.factories import MemberFactory
+
+    # given: a class of A's branch and two more members of the branch
+    wang, li = (MemberFactory(name=n, organization=cast.branch_a) for n in ("王列", "李列"))
+    tc = services.create_class(
+        actor=cast.secretary_a,
+        organization=cast.branch_a,
+        data={
+            "title": "入党积极分子培训班",
+            "audience": "all",
+            "starts_on": date(2026, 5, 6),
+            "ends_on": date(2026, 5, 7),
+        },
+    )
+    client = client_for(cast.secretary_a)
+    url = reverse("education:class-enrol", args=[tc.code])
+    page = client.get(reverse("education:class-detail", args=[tc.code])).content.decode()
+    assert f'id="enrol-m-{wang.pk}"' in page and f'id="enrol-m-{cast.member_a_record.pk}"' in page
+    # when: nothing ticked, then 王列 and B's 李乙 (not the secretary's to enrol)
+    empty = client.post(url, {"by_list": "1"}, follow=True).content.decode()
+    assert "请勾选要报名的党员" in empty and not Enrolment.objects.exists()
+    response = client.post(
+        url, {"by_list": "1", "members": [str(wang.pk), str(cast.member_b_record.pk)]}, follow=True
+    )
+    # then: only 王列 is enrolled
+    assert "已按名单报名 1 人" in response.content.decode()
+    assert list(tc.enrolments.values_list("member__name", flat=True)) == ["王列"]
+    assert li.pk not in tc.enrolments.values_list("member_id", flat=True)

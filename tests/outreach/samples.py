@@ -98,3 +98,19 @@ url_sample("outreach:pairing-detail")(lambda cast: {"code": sample_pairing(cast)
 url_sample("outreach:visit-close")(
     lambda cast: {"code": sample_pairing(cast).code, "pk": cast._outreach_visit.pk}
 )
+
+
+def sample_team(cast):  # noqa: ANN001
+    """A 党员志愿服务先锋队 of A's branch with 张甲 as its captain."""
+    from ronghe.outreach import volunteering
+
+    if getattr(cast, "_outreach_team", None) is None:
+        team = volunteering.create_team(actor=cast.secretary_a, organization=cast.branch_a, name="样例先锋队")
+        volunteering.add_team_members(
+            actor=cast.secretary_a, team=team, members=[cast.member_a_record], captain=cast.member_a_record
+        )
+        cast._outreach_team = team
+    return cast._outreach_team
+
+
+url_sample("outreach:team-detail")(lambda cast: {"code": sample_team(cast).code})

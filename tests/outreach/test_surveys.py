@@ -164,3 +164,55 @@ def test_bad_questions_and_missing_answers_are_refused(cast):
     with pytest.raises(DomainError, match="第 1 题只能选一项"):
         services.answer(user=cast.member_a, survey=survey, answers={1: ["0", "1"], 2: ["1"], 3: "4", 4: ""})
     assert not Respondent.objects.exists()
+
+
+def test_no_response_or_export_names_a_respondent(cast, client_for):
+    # given: five people answer, each with a text that would identify them by position
+    survey = _survey(cast)
+    people = [cast.member_a, *_people(cast.branch_a, 4, "答者")]
+    for i, user in enumerate(people):
+        _answer(user, survey, scale=i % 5, text=f"意见{i}")
+    services.close(actor=cast.secretary_a, survey=survey)
+    client = client_for(cast.secretary_a)
+    # when: the results are read on the page, through the API and as xlsx
+    page = client.get(reverse("outreach:survey-detail", args=[survey.code])).content.decode()
+    found = client.get(f"/api/v1/outreach/surveys/{survey.code}/results").json()
+    api = json.dumps(found, ensure_ascii=False)
+    xlsx = client.get(reverse("outreach:survey-export", args=[survey.code])).content
+    rows = pc.CalamineWorkbook.from_filelike(io.BytesIO(xlsx)).get_sheet_by_index(0).to_python()
+    cells = " ".join(str(c) for row in rows for c in row if c not in (None, ""))
+    # then: all five texts are there, and nothing names or identifies who wrote them
+    for text in (page, api, cells):
+        assert all(f"意见{i}" in text for i in range(5))
+        for user in people:
+            assert user.member.name not in text and user.username not in text
+    assert "user" not in found and "answers" not in found
+    # the stored texts: the five, with no person beside them (each inserted at a random position)
+    bag = TextBag.objects.get(question__survey=survey, question__order=4).texts
+    assert sorted(bag) == [f"意见{i}" for i in range(5)]
+
+
+def test_results_are_charts_with_their_tables_and_exports_only_from_five(cast, client_for):
+    from tests.charts import assert_every_chart_has_its_table
+
+    survey = _survey(cast)
+    people = [cast.member_a, *_people(cast.branch_a, 3, "图表")]
+    for user in people:
+        _answer(user, survey)
+    services.close(actor=cast.secretary_a, survey=survey)
+    client = client_for(cast.secretary_a)
+    url = reverse("outreach:survey-detail", args=[survey.code])
+    # four respondents: no chart, and no table to export
+    assert 'data-chart="bar"' not in client.get(url).content.decode()
+    assert client.get(url, {"format": "xlsx", "table": "question-1-table"}).status_code == 404
+    # five: a bar chart per choice and scale question, each with its table and its Excel
+    survey2 = _survey(cast)
+    for user in [*people, *_people(cast.branch_a, 1, "图五")]:
+        _answer(user, survey2)
+    services.close(actor=cast.secretary_a, survey=survey2)
+    url2 = reverse("outreach:survey-detail", args=[survey2.code])
+    page = client.get(url2).content.decode()
+    assert assert_every_chart_has_its_table(page) == 3  # single, multiple, scale; the text question has none
+    book = client.get(url2, {"format": "xlsx", "table": "question-1-table"}).content
+    rows = pc.CalamineWorkbook.from_filelike(io.BytesIO(book)).get_sheet_by_index(0).to_python()
+    assert rows[1][:2] == ["选项", "人数"] and rows[2][:2] == ["集中学习", 5]

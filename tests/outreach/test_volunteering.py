@@ -97,3 +97,25 @@ def test_api_lists_activities_in_scope(cast, client_for):
     assert [(r["code"], r["signed_up"], r["served"]) for r in rows] == [(str(activity.code), 0, 0)]
     assert client_for(cast.outsider_b).get("/api/v1/outreach/volunteering").json() == []
     assert client_for(cast.member_a).get("/api/v1/outreach/volunteering").status_code == 403
+
+
+def test_the_organizer_adds_photos_of_the_activity_and_outsiders_cannot(cast, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ronghe.core.evidence.models import Evidence
+
+    activity = _activity(cast)
+
+    def photo():
+        return SimpleUploadedFile("现场.jpg", b"\xff\xd8\xff" + b"0" * 32, content_type="image/jpeg")
+
+    data = {"kind": "outreach.activity", "object_id": str(activity.pk), "next": "/"}
+    # an outsider is not told the activity exists; nothing is stored
+    assert client_for(cast.outsider_b).post("/evidence/attach/", {**data, "file": photo()}).status_code == 404
+    assert not Evidence.objects.exists()
+    # the organizer adds a photo; it is listed on the activity page
+    client = client_for(cast.secretary_a)
+    assert client.post("/evidence/attach/", {**data, "file": photo()}).status_code == 302
+    assert Evidence.objects.get().original_name == "现场.jpg"
+    page = client.get(reverse("outreach:activity-detail", args=[activity.code])).content.decode()
+    assert "活动照片与佐证" in page and "现场.jpg" in page

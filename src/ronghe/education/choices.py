@@ -12,3 +12,9 @@ class Audience(models.TextChoices):
 class AttendanceSource(models.TextChoices):
     CHECKIN = "checkin", "扫码签到"
     ENTERED = "entered", "补录"
+
+
+class MaterialKind(models.TextChoices):
+    STUDY_DAY = "study_day", "双周学习日专题"
+    LECTURE = "lecture", "党课"
+    DOCUMENT = "document", "学习文件"

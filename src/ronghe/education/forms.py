@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from ronghe.core.forms import StyledForm
-from ronghe.education.choices import Audience
+from ronghe.education.choices import Audience, MaterialKind
 
 
 class ClassForm(StyledForm):
@@ -59,7 +59,18 @@ class ExternalDecisionForm(StyledForm):
 
 
 class BirthdayForm(StyledForm):
-    held_on = forms.DateField(label="仪式日期", widget=forms.DateInput(attrs={"type": "date"}))
+    # chosen above the list of the month's members (the page's GET form), carried here unseen
+    held_on = forms.DateField(label="仪式日期", widget=forms.HiddenInput)
     oath_retaken = forms.BooleanField(label="重温入党誓词", required=False, initial=True)
     note = forms.CharField(label="说明", max_length=200, required=False)
     photo = forms.FileField(label="仪式照片（JPG、PNG）", required=False)
+
+
+class MaterialForm(StyledForm):
+    title = forms.CharField(label="标题", max_length=200)
+    kind = forms.ChoiceField(label="类别", choices=MaterialKind.choices)
+    summary = forms.CharField(label="内容简介", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    url = forms.URLField(
+        label="链接（视频、文章网址）", required=False, max_length=500, assume_scheme="https"
+    )
+    file = forms.FileField(label="文件（PDF、DOCX 等）", required=False)

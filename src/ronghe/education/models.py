@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from ronghe.education.choices import AttendanceSource, Audience
+from ronghe.education.choices import AttendanceSource, Audience, MaterialKind
 from ronghe.points.choices import ClaimState
 
 
@@ -228,3 +228,61 @@ class BirthdayCeremony(models.Model):
 
     def audit_org_path(self) -> str:
         return self.organization.path
+
+
+class StudyMaterial(models.Model):
+    """学习资料: a document or a link published to an organization and every organization below it (the
+    双周学习日 topics, 党课 materials); who has opened it is kept in `MaterialOpen`."""
+
+    scope_org_field = "organization"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="发布党组织"
+    )
+    kind = models.CharField(
+        "类别", max_length=20, choices=MaterialKind.choices, default=MaterialKind.DOCUMENT
+    )
+    title = models.CharField("标题", max_length=200)
+    summary = models.TextField("内容简介", blank=True)
+    url = models.URLField("链接", max_length=500, blank=True)
+    original_name = models.CharField("文件名", max_length=200, blank=True)
+    stored_name = models.CharField(max_length=80, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    published_on = models.DateField("发布日期")
+    year = models.PositiveSmallIntegerField("年度", db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "学习资料"
+        verbose_name_plural = "学习资料"
+        ordering = ["-published_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def audit_org_path(self) -> str:
+        return self.organization.path
+
+
+class MaterialOpen(models.Model):
+    """That a member opened a study material (the first time)."""
+
+    scope_org_field = "member__organization"
+    scope_member_field = "member"
+
+    material = models.ForeignKey(StudyMaterial, on_delete=models.CASCADE, related_name="opens")
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
+    opened_at = models.DateTimeField("首次打开时间")
+
+    class Meta:
+        verbose_name = "学习资料阅读"
+        verbose_name_plural = "学习资料阅读"
+        ordering = ["opened_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["material", "member"], name="one_open_per_member")]
+
+    def __str__(self) -> str:
+        return f"{self.material_id}:{self.member_id}"

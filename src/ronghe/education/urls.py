@@ -3,6 +3,7 @@ from django.urls import path
 from ronghe.education.views import birthdays as bv
 from ronghe.education.views import external as ev
 from ronghe.education.views import hours as hv
+from ronghe.education.views import materials as mv
 from ronghe.education.views import training as tv
 
 app_name = "education"
@@ -26,6 +27,11 @@ urlpatterns = [
     path("external/<uuid:code>/", ev.external_detail, name="external-detail"),
     path("external/<uuid:code>/decide/", ev.external_decide, name="external-decide"),
     path("external/<uuid:code>/withdraw/", ev.external_withdraw, name="external-withdraw"),
+    path("materials/", mv.material_list, name="material-list"),
+    path("materials/new/", mv.material_create, name="material-create"),
+    path("materials/<uuid:code>/", mv.material_detail, name="material-detail"),
+    path("materials/<uuid:code>/open/", mv.material_open, name="material-open"),
+    path("materials/<uuid:code>/file/", mv.material_file, name="material-file"),
     path("policy/", hv.policy_page, name="policy"),
     path("staffing/", hv.staffing_page, name="staffing"),
     path("xuexi/", hv.study_ranking, name="study-ranking"),

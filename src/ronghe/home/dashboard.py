@@ -19,6 +19,7 @@ from ronghe.orglife import rules as orglife_rules
 from ronghe.orglife.models import Attendance, MeetingTally
 from ronghe.orglife.rollup import RollupRow, rollup
 from ronghe.orgs.models import Organization
+from ronghe.outreach import pairing as outreach_pairing
 from ronghe.points import queries as points_queries
 from ronghe.ratings import queries as ratings_queries
 from ronghe.selections.choices import NominationState
@@ -82,7 +83,10 @@ def meetings_by_month(user: User, year: int) -> dict[str, list[Any]]:
             condition |= Q(organization__path__startswith=path)
         rows = MeetingTally.objects.filter(condition, year=year).values_list("month").annotate(n=Sum("held"))
         counts = {month: n or 0 for month, n in rows.order_by()}
-    chart = {"categories": [f"{m}月" for m in range(1, 13)], "values": [counts.get(m, 0) for m in range(1, 13)]}
+    chart = {
+        "categories": [f"{m}月" for m in range(1, 13)],
+        "values": [counts.get(m, 0) for m in range(1, 13)],
+    }
     return with_table(chart, id="month-table", caption="每月召开的会议（次）", columns=["月份", "会议数"])
 
 
@@ -142,6 +146,20 @@ def assessment_section(user: User) -> dict[str, Any]:
     return {"assessment_campaign": campaign, "quadrant_chart": chart, "quadrant_total": sum(counts.values())}
 
 
+def contacts_section(user: User, year: int, today: date) -> dict[str, Any]:
+    """三结对五联系 and leaders' contact points in the scope: partners and this year's contacts per kind,
+    and the issues raised past their deadline and not closed (issue 18 item 6)."""
+    if not has_perm_anywhere(user, outreach_pairing.VIEW):
+        return {}
+    rows = outreach_pairing.counts_by_kind(user, year)
+    return {
+        "contact_rows": rows,
+        "contact_partners": sum(n for _, n, _ in rows),
+        "contact_visits": sum(v for _, _, v in rows),
+        "contact_overdue": outreach_pairing.overdue_count(user, today, perm=outreach_pairing.VIEW),
+    }
+
+
 def dashboard(user: User, year: int, today: date) -> dict[str, Any]:
     node, rows = unit_rows(user, year, today)
     by_overdue = sorted((r for r in rows if r.overdue), key=lambda r: -r.overdue)
@@ -174,6 +192,7 @@ def dashboard(user: User, year: int, today: date) -> dict[str, Any]:
         **points_section(user, year),
         **ratings_section(user),
         **assessment_section(user),
+        **contacts_section(user, year, today),
     }
 
 
@@ -210,7 +229,9 @@ def recent_honours(user: User) -> list[dict[str, Any]]:
         .select_related("campaign", "organization")
         .order_by("-awarded_at", "-pk")[:SCREEN_ROWS]
     )
-    return [{"title": n.title, "campaign": n.campaign.name, "organization": n.organization.name} for n in rows]
+    return [
+        {"title": n.title, "campaign": n.campaign.name, "organization": n.organization.name} for n in rows
+    ]
 
 
 def screen(user: User, year: int, today: date) -> dict[str, Any]:

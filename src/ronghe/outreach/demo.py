@@ -94,7 +94,30 @@ def demo_outreach(county: County, rng: random.Random) -> None:
     )
     services.publish(actor=admin, survey=thinking)  # open: the demo member can answer it on the phone
     _volunteering(county, rng, admin, branch)
+    _teams(county, admin, branch)
     _pairings(county, rng, admin, branch)
+
+
+def _teams(county: County, admin: User, branch: Organization) -> None:
+    """党员志愿服务先锋队: one in the demo member's branch (the member in it) and one a unit level up."""
+    from ronghe.outreach import volunteering
+
+    top = branch.parent if branch.parent_id and branch.parent_id != county.committee.pk else branch
+    assert top is not None
+    for org, name, focus in (
+        (branch, f"{branch.name}党员志愿服务先锋队", "社区环境整治、文明交通劝导"),
+        (top, f"{top.name}党员志愿服务先锋队", "结对帮扶、应急值守"),
+    ):
+        if volunteering.teams_for_user(admin).filter(organization=org).exists():
+            continue
+        team = volunteering.create_team(actor=admin, organization=org, name=name, focus=focus)
+        members = list(
+            Member.objects.filter(subtree_filter(org.path, "organization__path"), status__in=ACTIVE_STATUSES)
+            .select_related("organization")
+            .order_by("id")[:12]
+        )
+        if members:
+            volunteering.add_team_members(actor=admin, team=team, members=members, captain=members[0])
 
 
 PARTNERS = (
@@ -110,6 +133,8 @@ def _pairings(county: County, rng: random.Random, admin: User, branch: Organizat
     """三结对五联系 for the demo branch and a few others, a leader's contact point, a year of visits:
     most issues closed, one left overdue for the to-do."""
     from datetime import date, timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
 
     from ronghe.outreach import pairing
     from ronghe.outreach.models import ContactVisit
@@ -143,6 +168,7 @@ def _pairings(county: County, rng: random.Random, admin: User, branch: Organizat
                         actor=admin,
                         visit=visit,
                         outcome="已协调有关部门解决",
+                        evidence_file=SimpleUploadedFile("办结情况说明.pdf", b"%PDF-1.4 demo"),
                         on=on + timedelta(days=rng.randint(5, 28)),
                     )
     top = branch.parent if branch.parent_id and branch.parent_id != county.committee.pk else branch

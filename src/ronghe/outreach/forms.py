@@ -47,3 +47,8 @@ class VisitForm(StyledForm):
     follow_up_due = forms.DateField(
         label="办结期限", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class TeamForm(StyledForm):
+    name = forms.CharField(label="队名", max_length=100)
+    focus = forms.CharField(label="服务方向", max_length=200, required=False)

@@ -230,3 +230,48 @@ class ContactVisit(models.Model):
 
     def audit_org_path(self) -> str:
         return self.pairing.organization.path
+
+
+class VolunteerTeam(models.Model):
+    """党员志愿服务先锋队: a branch's or unit's standing team of volunteers."""
+
+    scope_org_field = "organization"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="所属党组织"
+    )
+    name = models.CharField("队名", max_length=100)
+    focus = models.CharField("服务方向", max_length=200, blank=True)
+    members = models.ManyToManyField("members.Member", through="TeamMembership", related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "党员志愿服务先锋队"
+        verbose_name_plural = "党员志愿服务先锋队"
+        ordering = ["organization_id", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="one_team_name_per_organization")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_org_path(self) -> str:
+        return self.organization.path
+
+
+class TeamMembership(models.Model):
+    team = models.ForeignKey(VolunteerTeam, on_delete=models.CASCADE, related_name="memberships")
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
+    is_captain = models.BooleanField("队长", default=False)
+    joined_on = models.DateField("加入日期")
+
+    class Meta:
+        verbose_name = "先锋队队员"
+        verbose_name_plural = "先锋队队员"
+        ordering = ["-is_captain", "joined_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["team", "member"], name="one_membership_per_team")]
+
+    def __str__(self) -> str:
+        return f"{self.team_id}:{self.member_id}"

@@ -1,17 +1,21 @@
 """三结对五联系 and leaders' grassroots contact points: partners of a branch, contact records, the issues
-raised and their follow-up (overdue ones on the to-do)."""
+raised and their follow-up, closed with evidence (overdue ones on the to-do)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from ronghe.core import audit
 from ronghe.core.errors import DomainError
+from ronghe.core.evidence import services as evidence
+from ronghe.core.evidence.models import Evidence
 from ronghe.core.scope import require_at, scoped
 from ronghe.core.types import Actor
 from ronghe.orgs.models import Organization
@@ -82,7 +86,19 @@ def record_visit(*, actor: Actor, pairing: Pairing, data: dict[str, Any]) -> Con
     return visit
 
 
-def close_issue(*, actor: Actor, visit: ContactVisit, outcome: str, on: date | None = None) -> ContactVisit:
+VISIT_EVIDENCE = "outreach.visit"
+
+
+def close_issue(
+    *,
+    actor: Actor,
+    visit: ContactVisit,
+    outcome: str,
+    evidence_file: UploadedFile[bytes] | None,
+    on: date | None = None,
+) -> ContactVisit:
+    """An issue raised at a contact is closed with its outcome and the evidence of it (a photo or a
+    document, kept as 佐证材料); nothing changes when either is missing."""
     require_at(actor, EDIT, visit.pairing.organization.path)
     if not visit.issue:
         raise DomainError("这次联系没有需要办理的问题", "outcome")
@@ -90,10 +106,31 @@ def close_issue(*, actor: Actor, visit: ContactVisit, outcome: str, on: date | N
         raise DomainError("该问题已办结", "outcome")
     if not (outcome or "").strip():
         raise DomainError("请填写办理结果", "outcome")
-    visit.closed_on, visit.outcome = on or timezone.localdate(), outcome.strip()
-    visit.save(update_fields=["closed_on", "outcome"])
-    audit.record("outreach.visit.close", actor=actor, obj=visit, changes={"outcome": visit.outcome[:200]})
+    if evidence_file is None:
+        raise DomainError("请上传办结佐证（照片或文件）", "file")
+    with transaction.atomic():
+        visit.closed_on, visit.outcome = on or timezone.localdate(), outcome.strip()
+        visit.save(update_fields=["closed_on", "outcome"])
+        evidence.attach_file(
+            actor=actor,
+            kind=VISIT_EVIDENCE,
+            object_id=visit.pk,
+            organization=visit.pairing.organization,
+            upload=evidence_file,
+            permission=EDIT,
+            note="办结佐证",
+        )
+        audit.record("outreach.visit.close", actor=actor, obj=visit, changes={"outcome": visit.outcome[:200]})
     return visit
+
+
+def evidence_of_visits(visit_ids: list[int]) -> dict[int, list[Evidence]]:
+    """The 办结佐证 of each visit, in one query, each with its download `url`."""
+    out: dict[int, list[Evidence]] = {}
+    for row in Evidence.objects.filter(kind=VISIT_EVIDENCE, object_id__in=visit_ids):
+        row.url = reverse("evidence:download", kwargs={"code": row.code})
+        out.setdefault(row.object_id, []).append(row)
+    return out
 
 
 def pairings_for_user(user: Actor | None) -> QuerySet[Pairing]:

@@ -1,5 +1,5 @@
 """志愿服务 use-cases: publish an activity, sign up, the one phone check-in (core.checkin) crediting the
-activity's hours, and the points of the volunteering indicator."""
+activity's hours, the points of the volunteering indicator, and the standing teams (党员志愿服务先锋队)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
 from ronghe.core import audit, checkin
@@ -19,7 +19,12 @@ from ronghe.education import rules as education_rules
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.orgs.models import Organization
-from ronghe.outreach.models import VolunteerActivity, VolunteerRecord
+from ronghe.outreach.models import (
+    TeamMembership,
+    VolunteerActivity,
+    VolunteerRecord,
+    VolunteerTeam,
+)
 from ronghe.points.choices import SourceType
 from ronghe.points.services import ledger
 
@@ -178,3 +183,74 @@ def member_record(member_id: int, year: int) -> tuple[list[VolunteerRecord], Dec
     )
     total = VolunteerRecord.objects.filter(member_id=member_id, year=year).aggregate(t=Sum("hours"))["t"]
     return rows, Decimal(total or 0).quantize(Decimal("0.1"))
+
+
+# ---------------------------------------------------------------- 党员志愿服务先锋队
+
+
+def create_team(*, actor: Actor, organization: Organization, name: str, focus: str = "") -> VolunteerTeam:
+    require_at(actor, EDIT, organization.path)
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("请填写队名", "name")
+    if VolunteerTeam.objects.filter(organization=organization, name=name).exists():
+        raise DomainError(f"{organization.name}已有“{name}”", "name")
+    with transaction.atomic():
+        team = VolunteerTeam.objects.create(
+            organization=organization, name=name[:100], focus=(focus or "").strip()[:200]
+        )
+        audit.record("outreach.team.create", actor=actor, obj=team, changes={"name": team.name})
+    return team
+
+
+def add_team_members(
+    *, actor: Actor, team: VolunteerTeam, members: list[Member], captain: Member | None = None
+) -> int:
+    """Members (in the team's organization or below, 在册) join the team; those already in it are kept.
+    Returns how many joined."""
+    require_at(actor, EDIT, team.organization.path)
+    outside = [
+        m.name
+        for m in members
+        if not m.organization.path.startswith(team.organization.path) or m.status not in ACTIVE_STATUSES
+    ]
+    if outside:
+        raise DomainError(f"{'、'.join(outside)} 不是{team.organization.name}的在册党员，不能加入", "members")
+    if not members:
+        raise DomainError("请选择队员", "members")
+    today = timezone.localdate()
+    with transaction.atomic():
+        have = set(team.memberships.values_list("member_id", flat=True))
+        new = [m for m in members if m.pk not in have]
+        TeamMembership.objects.bulk_create(
+            [TeamMembership(team=team, member=m, joined_on=today, is_captain=m == captain) for m in new]
+        )
+        if captain is not None:
+            team.memberships.update(is_captain=False)
+            team.memberships.filter(member=captain).update(is_captain=True)
+        audit.record("outreach.team.members", actor=actor, obj=team, changes={"added": [m.name for m in new]})
+    return len(new)
+
+
+def teams_for_user(user: Actor | None) -> QuerySet[VolunteerTeam]:
+    return (
+        scoped(VolunteerTeam.objects.all(), user, VIEW)
+        .select_related("organization")
+        .annotate(n_members=Count("memberships"))
+    )
+
+
+def team_roster(team: VolunteerTeam, year: int) -> list[tuple[TeamMembership, Decimal]]:
+    """The team's members, captain first, with their volunteer hours this year."""
+    rows = list(team.memberships.select_related("member__organization"))
+    hours = dict(
+        VolunteerRecord.objects.filter(member_id__in=[r.member_id for r in rows], year=year)
+        .values("member_id")
+        .annotate(t=Sum("hours"))
+        .values_list("member_id", "t")
+    )
+    return [(r, Decimal(hours.get(r.member_id) or 0).quantize(Decimal("0.1"))) for r in rows]
+
+
+def teams_of_member(member_id: int) -> list[VolunteerTeam]:
+    return list(VolunteerTeam.objects.filter(memberships__member_id=member_id).select_related("organization"))

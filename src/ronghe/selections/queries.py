@@ -9,7 +9,7 @@ from ronghe.core.scoring.choices import SchemePurpose
 from ronghe.core.scoring.models import Campaign
 from ronghe.core.types import Actor
 from ronghe.orgs.models import ancestor_paths
-from ronghe.selections.choices import CampaignState, CaseState, NominationState
+from ronghe.selections.choices import CampaignState, CaseState, NominationState, SubjectKind
 from ronghe.selections.models import Brand, DemonstrationSite, InnovationCase, Nomination
 
 
@@ -150,3 +150,18 @@ def search_cases(qs: QuerySet[InnovationCase], *, tag: str = "", text: str = "")
     if text:
         qs = qs.filter(Q(title__icontains=text) | Q(summary__icontains=text))
     return qs
+
+
+def lecture_campaigns_open(user: Actor | None) -> QuerySet[Campaign]:
+    """精品党课 selections taking nominations that the user may nominate in (a recorded 党课 can be
+    recommended from the study materials)."""
+    return (
+        Campaign.objects.filter(
+            purpose=SchemePurpose.SELECTION,
+            state=CampaignState.NOMINATING,
+            selection__subject_kind=SubjectKind.LECTURE,
+        )
+        .filter(_near(user, "selections.nominate"))
+        .select_related("organization")
+        .order_by("-year", "id")
+    )

@@ -24,7 +24,9 @@ from ronghe.orgs.models import Organization
 
 @require(services.VIEW)
 def birthday_list(request: AuthenticatedRequest) -> HttpResponse:
-    page = paginate(request, queries.ceremonies_for_user(request.user), per_page=20)
+    page = paginate(
+        request, queries.ceremonies_for_user(request.user).order_by("-held_on", "-id"), per_page=20
+    )
     return render_page_or_partial(
         request,
         "education/birthday_list.html",
@@ -49,13 +51,12 @@ def birthday_create(request: AuthenticatedRequest) -> HttpResponse:
     wanted = data.get("org", "")
     # an organization named but not among the user's is refused, never swapped for another one
     org = next((n for n in nodes if str(n.code) == wanted), None if wanted else (nodes[0] if nodes else None))
-    form = BirthdayForm(
-        request.POST or None, request.FILES or None, initial={"held_on": timezone.localdate()}
-    )
     try:
-        held_on = form.fields["held_on"].clean(data.get("held_on")) or timezone.localdate()
+        held_on = BirthdayForm.base_fields["held_on"].clean(data.get("held_on")) or timezone.localdate()
     except ValidationError:
         held_on = timezone.localdate()  # the bound form reports the bad date
+    # the date chosen above the list is the ceremony's date in the form (the listed members are its month's)
+    form = BirthdayForm(request.POST or None, request.FILES or None, initial={"held_on": held_on})
     eligible = services.birthday_members(org, held_on.month) if org is not None else []
     if request.method == "POST" and form.is_valid():
         chosen = set(request.POST.getlist("members"))

@@ -16,7 +16,7 @@ from ronghe.core.errors import DomainError, add_to_form
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
 from ronghe.core.scope import has_perm_anywhere, scoped
-from ronghe.education import imports, queries, services
+from ronghe.education import imports, materials, queries, services
 from ronghe.education.forms import PolicyForm, StudyImportForm
 from ronghe.education.models import EducationPolicy
 from ronghe.members.models import Member
@@ -81,7 +81,7 @@ def hours_overview(request: AuthenticatedRequest) -> HttpResponse:
 @require("self.view")
 def my_learning(request: AuthenticatedRequest) -> HttpResponse:
     """A member's own 学时 this year against the requirement, the sessions attended, external training
-    recorded and 学习强国."""
+    recorded, the study materials published to them (opened or not) and 学习强国."""
     year = _year(request)
     member = Member.objects.select_related("organization").filter(pk=request.user.member_id or 0).first()
     if member is None:
@@ -102,6 +102,7 @@ def my_learning(request: AuthenticatedRequest) -> HttpResponse:
             "birthdays": list(queries.birthdays_of(member.pk)),
             "study": study,
             "study_points": sum(s.points for s in study),
+            "materials": materials.materials_for_member(member, year),
         },
     )
 

@@ -20,6 +20,7 @@ from ronghe.core.scope import get_for_user_or_404, has_perm_at, scoped
 from ronghe.education import queries, services
 from ronghe.education.forms import AttendanceForm, ClassForm, SessionForm
 from ronghe.education.models import EducationPolicy, SessionAttendance, TrainingClass, TrainingSession
+from ronghe.members.models import Member
 from ronghe.orgs.models import Organization
 
 
@@ -104,6 +105,11 @@ def class_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
             "tc": tc,
             "rows": rows,
             "enrolled": enrolled,
+            "candidates": queries.members_in(tc.organization.path).exclude(
+                pk__in=[e.member_id for e in enrolled]
+            )[:300]
+            if can_edit
+            else [],
             "can_edit": can_edit,
             "session_form": SessionForm(),
             "attendance_form": AttendanceForm(),
@@ -114,13 +120,27 @@ def class_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
 @require(services.EDIT)
 @require_POST
 def class_enrol(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    """Enrol the class's whole audience, or (with `members`) the members ticked in the list."""
     tc = _class(request, code, services.EDIT)
+    picked = [int(v) for v in request.POST.getlist("members") if v.isdigit()]
+    by_list = "by_list" in request.POST
     try:
-        added = services.enrol(actor=request.user, training_class=tc)
+        if by_list and not picked:
+            raise DomainError("请勾选要报名的党员", "members")
+        members = (
+            list(
+                scoped(Member.objects.filter(pk__in=picked), request.user, services.EDIT).select_related(
+                    "organization"
+                )
+            )
+            if by_list
+            else None
+        )
+        added = services.enrol(actor=request.user, training_class=tc, members=members)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已按培训对象报名 {added} 人")
+        messages.success(request, f"已按名单报名 {added} 人" if by_list else f"已按培训对象报名 {added} 人")
     return redirect("education:class-detail", code=tc.code)
 
 

@@ -83,12 +83,14 @@ def pairing_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
         else:
             messages.success(request, "已记录联系情况")
             return redirect("outreach:pairing-detail", code=pairing.code)
+    visits = list(pairing.visits.all())
+    proofs = services.evidence_of_visits([v.pk for v in visits])
     return render(
         request,
         "outreach/pairing_detail.html",
         {
             "pairing": pairing,
-            "visits": list(pairing.visits.all()),
+            "visits": [(v, proofs.get(v.pk, [])) for v in visits],
             "form": form,
             "can_edit": can_edit,
             "today": timezone.localdate(),
@@ -104,7 +106,12 @@ def visit_close(request: AuthenticatedRequest, code: UUID, pk: int) -> HttpRespo
     try:
         if visit is None:
             raise DomainError("联系记录不存在", "outcome")
-        services.close_issue(actor=request.user, visit=visit, outcome=request.POST.get("outcome", ""))
+        services.close_issue(
+            actor=request.user,
+            visit=visit,
+            outcome=request.POST.get("outcome", ""),
+            evidence_file=request.FILES.get("file"),
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

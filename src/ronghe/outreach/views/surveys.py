@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core import audit
+from ronghe.core.charts import render_or_export, with_table
 from ronghe.core.downloads import XLSX, generated
 from ronghe.core.errors import DomainError, add_to_form
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
@@ -77,14 +78,33 @@ def _survey(request: AuthenticatedRequest, code: UUID, perm: str = services.VIEW
 
 @require(services.VIEW)
 def survey_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    """The survey and, once closed and from five respondents, each question's answers as a chart with its
+    table (导出图片 / 导出 Excel, like every chart); nothing of the answers while they are withheld."""
     survey = _survey(request, code)
-    return render(
+    results = queries.results(survey)
+    charts = [
+        (
+            q,
+            with_table(
+                {"categories": [o.label for o in q.options], "values": [o.count for o in q.options]},
+                id=f"question-{q.order}-table",
+                caption=f"{q.order}. {q.text}（人数）",
+                columns=["选项", "人数"],
+            )
+            if q.options
+            else None,
+            f"question-{q.order}-chart",
+        )
+        for q in (results.questions if results.visible else [])
+    ]
+    return render_or_export(
         request,
         "outreach/survey_detail.html",
         {
             "survey": survey,
             "questions": queries.questions_of(survey),
-            "results": queries.results(survey),
+            "results": results,
+            "charts": charts,
             "can_edit": has_perm_at(request.user, services.EDIT, survey.organization.path),
         },
     )

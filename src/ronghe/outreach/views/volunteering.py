@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,14 +16,16 @@ from django.views.decorators.http import require_POST
 from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core import checkin
 from ronghe.core.errors import DomainError, add_to_form
+from ronghe.core.evidence.views import evidence_panel
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
-from ronghe.core.scope import get_for_user_or_404, has_perm_at, scoped
+from ronghe.core.scope import get_for_user_or_404, has_perm_anywhere, has_perm_at, scoped
+from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.orgs.models import Organization
 from ronghe.outreach import volunteering as services
-from ronghe.outreach.forms import ActivityForm
-from ronghe.outreach.models import VolunteerActivity, VolunteerRecord
+from ronghe.outreach.forms import ActivityForm, TeamForm
+from ronghe.outreach.models import VolunteerActivity, VolunteerRecord, VolunteerTeam
 
 
 def _nodes(request: AuthenticatedRequest) -> list[Organization]:
@@ -89,7 +93,8 @@ def activity_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     return render(
         request,
         "outreach/activity_detail.html",
-        {"activity": activity, "records": records, "can_edit": can_edit, "qr": qr, "url": url},
+        {"activity": activity, "records": records, "can_edit": can_edit, "qr": qr, "url": url}
+        | evidence_panel(request, kind="outreach.activity", object_id=activity.pk),
     )
 
 
@@ -188,5 +193,93 @@ def my_volunteering(request: AuthenticatedRequest) -> HttpResponse:
             "rows": [r for r in rows if r.checked_in_at],
             "total": total,
             "open": [(a, a.pk in mine) for a in services.open_for_member(member)],
+            "teams": services.teams_of_member(member.pk),
         },
+    )
+
+
+# ---------------------------------------------------------------- 党员志愿服务先锋队
+
+
+@require(services.VIEW)
+def team_list(request: AuthenticatedRequest) -> HttpResponse:
+    nodes = _nodes(request)
+    form = TeamForm(request.POST or None)
+    if request.method == "POST":
+        if not has_perm_anywhere(request.user, services.EDIT):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                org = next(n for n in nodes if n.code == UUID(request.POST.get("org", "")))
+            except (ValueError, StopIteration):
+                form.add_error(None, "请选择您有权组建先锋队的党组织")
+            else:
+                try:
+                    team = services.create_team(actor=request.user, organization=org, **form.cleaned_data)
+                except DomainError as exc:
+                    add_to_form(form, exc)
+                else:
+                    messages.success(request, f"已组建“{team.name}”，请添加队员")
+                    return redirect("outreach:team-detail", code=team.code)
+    return render(
+        request,
+        "outreach/team_list.html",
+        {"teams": list(services.teams_for_user(request.user)[:200]), "nodes": nodes, "form": form},
+    )
+
+
+@require(services.VIEW)
+def team_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    team = get_for_user_or_404(
+        VolunteerTeam.objects.select_related("organization"), request.user, perm=services.VIEW, code=code
+    )
+    can_edit = has_perm_at(request.user, services.EDIT, team.organization.path)
+    year = timezone.localdate().year
+    roster = services.team_roster(team, year)
+    error = ""
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        ids = [int(v) for v in request.POST.getlist("members") if v.isdigit()]
+        chosen = list(
+            scoped(Member.objects.filter(pk__in=ids), request.user, services.EDIT).select_related(
+                "organization"
+            )
+        )
+        captain_id = request.POST.get("captain", "")
+        captain = next((m for m in chosen if str(m.pk) == captain_id), None)
+        try:
+            n = services.add_team_members(actor=request.user, team=team, members=chosen, captain=captain)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            messages.success(request, f"已加入 {n} 名队员")
+            return redirect("outreach:team-detail", code=team.code)
+    in_team = {r.member_id for r, _ in roster}
+    candidates = (
+        [
+            m
+            for m in Member.objects.filter(
+                organization__path__startswith=team.organization.path, status__in=ACTIVE_STATUSES
+            )
+            .select_related("organization")
+            .order_by("organization__path", "name")[:300]
+            if m.pk not in in_team
+        ]
+        if can_edit
+        else []
+    )
+    return render(
+        request,
+        "outreach/team_detail.html",
+        {
+            "team": team,
+            "roster": roster,
+            "total": sum((h for _, h in roster), Decimal(0)),
+            "year": year,
+            "can_edit": can_edit,
+            "candidates": candidates,
+            "error": error,
+        },
+        status=422 if error else 200,
     )

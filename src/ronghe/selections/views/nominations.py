@@ -81,7 +81,11 @@ def nomination_create(request: AuthenticatedRequest, code: UUID) -> HttpResponse
         messages.error(request, "推荐已截止，不能再推荐")
         return redirect("selections:campaign-detail", campaign.code)
     choices = _choices(request, campaign.organization)
-    form = NominationForm(request.POST or None, subject_kind=selection.subject_kind, **choices)
+    # a link may prefill the form (a recorded 党课 from the study materials: its title and organization)
+    initial = {k: request.GET[k] for k in ("title", "organization", "summary") if request.GET.get(k)}
+    form = NominationForm(
+        request.POST or None, subject_kind=selection.subject_kind, initial=initial, **choices
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = request.user
