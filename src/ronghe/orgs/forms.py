@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.db.models import Model, QuerySet
+from django.forms.models import ModelChoiceIterator
 
-from ronghe.core.forms import GenericModelChoiceField, GenericModelForm, StyledForm, StyledFormMixin
+from ronghe.core.forms import (
+    GenericModelChoiceField,
+    GenericModelForm,
+    PlainSelect,
+    StyledForm,
+    StyledFormMixin,
+)
 from ronghe.core.types import Actor
 from ronghe.members.models import Member
 from ronghe.orgs import rules
@@ -28,6 +36,31 @@ class CodeChoiceField(GenericModelChoiceField[M]):
     def __init__(self, queryset: QuerySet[M], **kwargs: Any) -> None:
         kwargs.setdefault("to_field_name", "code")
         super().__init__(queryset, **kwargs)
+
+
+if TYPE_CHECKING:
+    _MemberChoiceIterator = ModelChoiceIterator[Member]
+else:
+    _MemberChoiceIterator = ModelChoiceIterator  # not subscriptable at run time (see core.forms)
+
+
+class _CodeNameIterator(_MemberChoiceIterator):
+    """The options as (code, name) pairs read in one query, without building a model instance per row."""
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list(self.field.to_field_name or "pk", "name").iterator()
+
+
+class MemberChoiceField(CodeChoiceField[Member]):
+    """A member picked from a long list (a unit's or a subtree's members, hundreds): the options are
+    (code, name) pairs — a member's label is its name — written by `PlainSelect`, the same markup as
+    Django's select without a template per option or a model instance per row. A posted code is still
+    looked up in the whole queryset, so the cleaned value is a full `Member`."""
+
+    iterator = _CodeNameIterator
+    widget = PlainSelect
 
 
 class OrganizationForm(StyledFormMixin, GenericModelForm[Organization]):
@@ -123,7 +156,7 @@ class MoveForm(StyledForm):
 
 
 class OfficerForm(StyledForm):
-    member = CodeChoiceField(queryset=Member.objects.none(), label="党员", empty_label="请选择")
+    member = MemberChoiceField(queryset=Member.objects.none(), label="党员", empty_label="请选择")
     post = forms.ChoiceField(label="职务", choices=OfficerPost.choices)
     started_on = forms.DateField(label="任职日期", widget=DATE)
 
@@ -218,7 +251,7 @@ class LeaderForm(StyledForm):
     title = forms.CharField(label="职务", max_length=100)
     is_party_group_member = forms.BooleanField(label="党组（党委）成员", required=False)
     order = forms.IntegerField(label="排序", min_value=0, max_value=999, initial=0, required=False)
-    member = CodeChoiceField(
+    member = MemberChoiceField(
         queryset=Member.objects.none(), label="对应党员", required=False, empty_label="（无）"
     )
 
