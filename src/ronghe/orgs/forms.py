@@ -164,10 +164,13 @@ class OfficerForm(StyledForm):
         super().__init__(*args, **kwargs)
         members = officer_candidates(org)
         if org.kind != OrgKind.LEADING_GROUP:
-            members = members.filter(organization__depth__lte=org.depth + 1)
+            near = Organization.objects.filter(path__startswith=org.path, depth__lte=org.depth + 1)
+            members = members.filter(organization__in=near.values("pk"))
         member = self.fields["member"]
         assert isinstance(member, forms.ModelChoiceField)
-        member.queryset = members.order_by("name")
+        # (organizations as subqueries, not joins: SQLite then reads the subtree's members by their
+        # organization instead of every member in name order; id settles equal names)
+        member.queryset = members.order_by("name", "id")
 
 
 class WorkerForm(StyledForm):
@@ -259,7 +262,7 @@ class LeaderForm(StyledForm):
         super().__init__(*args, **kwargs)
         member = self.fields["member"]
         assert isinstance(member, forms.ModelChoiceField)
-        member.queryset = leader_candidates(unit).order_by("name")
+        member.queryset = leader_candidates(unit).order_by("name", "id")
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
