@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from ronghe.home.trends import monthly_trends
 from ronghe.points import services as points_services
+from ronghe.points.models import PointsEntry
 from tests.charts import assert_every_chart_has_its_table
 from tests.factories import MemberFactory, OrganizationFactory
 from tests.orglife.conftest import at
@@ -134,3 +135,98 @@ def test_a_user_who_may_not_see_organizational_life_or_points_gets_no_trends(cas
         {"format": "xlsx", "table": "trend-points-table"},
     )
     assert refused.status_code == 404
+
+
+# ---------------------------------------------------------------- the figures against direct counts
+
+
+def _month_range(year: int, month: int) -> tuple[date, date]:
+    end = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    return date(year, month, 1), end
+
+
+@pytest.fixture
+def edges(cast, branch_members, record, ind, late_2026):  # noqa: F811
+    """Meetings a few minutes either side of local midnight at month and year ends; points on the last
+    and first days of months, in tenths whose sums are not exact floats."""
+    record(kind="general_meeting", title="跨年前", held=at(2025, 12, 31, 23, 50))
+    record(kind="general_meeting", title="元旦", held=at(2026, 1, 1, 0, 5))
+    record(kind="branch_committee", title="三月末", held=at(2026, 3, 31, 23, 55))
+    record(kind="general_meeting", title="四月初", held=at(2026, 4, 1, 0, 1))
+    for on, points in [
+        (date(2026, 1, 31), "0.1"),
+        (date(2026, 1, 31), "0.2"),
+        (date(2026, 2, 1), "1.7"),
+        (date(2026, 2, 28), "-0.3"),
+        (date(2026, 3, 1), "2"),
+    ]:
+        points_services.adjust_points(
+            actor=cast.secretary_a,
+            member=cast.member_a_record,
+            indicator=ind("task"),
+            points=points,
+            on=on,
+            reason="边界",
+        )
+    PointsEntry.objects.create(  # last year's ledger (no 2025 scheme here to enter it through)
+        member=cast.member_a_record,
+        indicator=ind("task"),
+        points=5,
+        occurred_on=date(2025, 12, 31),
+        year=2025,
+        source_type="adjustment",
+        source_id="2025",
+    )
+
+
+@pytest.mark.usefixtures("edges")
+def test_each_months_figures_are_the_direct_counts_at_the_month_boundaries(cast):
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    from ronghe.orglife import rules as orglife_rules
+    from ronghe.orglife import tallies
+    from ronghe.orglife.compliance import compute_compliance
+    from ronghe.orglife.models import Meeting
+
+    # when the 工委 reads 甲局's subtree for 2026
+    orgs = cast.org_a.subtree()
+    trends = monthly_trends(cast.committee_admin, orgs, 2026, TODAY)
+    assert trends is not None
+    # then each month's meetings are the meetings that count, held in that local month
+    counting = [m for m in Meeting.objects.filter(organization__in=orgs) if tallies.cell_of(m) is not None]
+    months = [timezone.localtime(m.held_at).date().replace(day=1) for m in counting]
+    held = [months.count(_month_range(2026, n)[0]) for n in range(1, 13)]
+    assert trends["meetings_chart"]["values"] == held
+    assert held[:4] == [1, 0, 1, 1]  # 元旦, 三月末, 四月初; not 跨年前
+    # and each month's points are the ledger's sum over that month's days
+    points = [
+        float(
+            PointsEntry.objects.filter(
+                member__organization__in=orgs,
+                year=2026,
+                occurred_on__gte=_month_range(2026, n)[0],
+                occurred_on__lt=_month_range(2026, n)[1],
+            ).aggregate(total=Sum("points"))["total"]
+            or 0
+        )
+        for n in range(1, 13)
+    ]
+    assert trends["points_chart"]["values"] == points
+    # (the adjustments land in the month of their day: 31 January, 1 and 28 February, 1 March; not 2025's)
+    shown = trends["points_chart"]["values"]
+    others = [0.0] * 12
+    for e in PointsEntry.objects.filter(member__organization__in=orgs, year=2026).exclude(
+        source_type="adjustment"
+    ):
+        others[e.occurred_on.month - 1] += float(e.points)
+    assert [round(v - o, 2) for v, o in zip(shown, others, strict=True)] == [0.3, 1.4, 2.0] + [0.0] * 9
+    # and each month's rate is that of the obligations falling due in it
+    due: dict[int, list[str]] = {n: [] for n in range(1, 13)}
+    for org in compute_compliance(orgs, 2026, TODAY):
+        for obligation in org.obligations:
+            due[obligation.slot.end.month].append(obligation.state)
+    rates = trends["compliance_chart"]["values"]
+    for n in range(1, 13):
+        rate = orglife_rules.compliance_rate(met=due[n].count("met"), overdue=due[n].count("overdue"))
+        assert rates[n - 1] == (None if rate is None else round(rate * 100, 1)), n

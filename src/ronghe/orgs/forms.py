@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.db.models import Model, QuerySet
+from django.forms.models import ModelChoiceIterator
 
-from ronghe.core.forms import GenericModelChoiceField, GenericModelForm, StyledForm, StyledFormMixin
+from ronghe.core.forms import (
+    GenericModelChoiceField,
+    GenericModelForm,
+    PlainSelect,
+    StyledForm,
+    StyledFormMixin,
+)
 from ronghe.core.types import Actor
 from ronghe.members.models import Member
 from ronghe.orgs import rules
@@ -28,6 +36,31 @@ class CodeChoiceField(GenericModelChoiceField[M]):
     def __init__(self, queryset: QuerySet[M], **kwargs: Any) -> None:
         kwargs.setdefault("to_field_name", "code")
         super().__init__(queryset, **kwargs)
+
+
+if TYPE_CHECKING:
+    _MemberChoiceIterator = ModelChoiceIterator[Member]
+else:
+    _MemberChoiceIterator = ModelChoiceIterator  # not subscriptable at run time (see core.forms)
+
+
+class _CodeNameIterator(_MemberChoiceIterator):
+    """The options as (code, name) pairs read in one query, without building a model instance per row."""
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list(self.field.to_field_name or "pk", "name").iterator()
+
+
+class MemberChoiceField(CodeChoiceField[Member]):
+    """A member picked from a long list (a unit's or a subtree's members, hundreds): the options are
+    (code, name) pairs — a member's label is its name — written by `PlainSelect`, the same markup as
+    Django's select without a template per option or a model instance per row. A posted code is still
+    looked up in the whole queryset, so the cleaned value is a full `Member`."""
+
+    iterator = _CodeNameIterator
+    widget = PlainSelect
 
 
 class OrganizationForm(StyledFormMixin, GenericModelForm[Organization]):
@@ -128,7 +161,7 @@ class DissolveForm(StyledForm):
 
 
 class OfficerForm(StyledForm):
-    member = CodeChoiceField(queryset=Member.objects.none(), label="党员", empty_label="请选择")
+    member = MemberChoiceField(queryset=Member.objects.none(), label="党员", empty_label="请选择")
     post = forms.ChoiceField(label="职务", choices=OfficerPost.choices)
     started_on = forms.DateField(label="任职日期", widget=DATE)
 
@@ -136,10 +169,13 @@ class OfficerForm(StyledForm):
         super().__init__(*args, **kwargs)
         members = officer_candidates(org)
         if org.kind != OrgKind.LEADING_GROUP:
-            members = members.filter(organization__depth__lte=org.depth + 1)
+            near = Organization.objects.filter(path__startswith=org.path, depth__lte=org.depth + 1)
+            members = members.filter(organization__in=near.values("pk"))
         member = self.fields["member"]
         assert isinstance(member, forms.ModelChoiceField)
-        member.queryset = members.order_by("name")
+        # (organizations as subqueries, not joins: SQLite then reads the subtree's members by their
+        # organization instead of every member in name order; id settles equal names)
+        member.queryset = members.order_by("name", "id")
 
 
 class WorkerForm(StyledForm):
@@ -223,7 +259,7 @@ class LeaderForm(StyledForm):
     title = forms.CharField(label="职务", max_length=100)
     is_party_group_member = forms.BooleanField(label="党组（党委）成员", required=False)
     order = forms.IntegerField(label="排序", min_value=0, max_value=999, initial=0, required=False)
-    member = CodeChoiceField(
+    member = MemberChoiceField(
         queryset=Member.objects.none(), label="对应党员", required=False, empty_label="（无）"
     )
 
@@ -231,7 +267,7 @@ class LeaderForm(StyledForm):
         super().__init__(*args, **kwargs)
         member = self.fields["member"]
         assert isinstance(member, forms.ModelChoiceField)
-        member.queryset = leader_candidates(unit).order_by("name")
+        member.queryset = leader_candidates(unit).order_by("name", "id")
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data

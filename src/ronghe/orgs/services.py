@@ -202,7 +202,9 @@ def officer_candidates(org: Organization) -> models.QuerySet[Member]:
     members = Member.objects.filter(status__in=ACTIVE_STATUSES)
     if org.kind == OrgKind.LEADING_GROUP:
         return members.filter(organization__unit_id=org.unit_id) if org.unit_id else members.none()
-    return members.filter(organization__path__startswith=org.path)
+    return members.filter(
+        organization__in=Organization.objects.filter(path__startswith=org.path).values("pk")
+    )
 
 
 @transaction.atomic

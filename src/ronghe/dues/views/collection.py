@@ -42,7 +42,7 @@ def collection(request: AuthenticatedRequest) -> HttpResponse:
     counts = queries.month_counts(org, period)
     context: dict[str, Any] = {
         "org": org,
-        "orgs": queries.organizations_for(request.user).order_by("path")[:500],
+        "orgs": queries.organization_picker(request.user),
         "period": period,
         "period_value": period.strftime("%Y-%m"),
         "rows": rows,
@@ -123,7 +123,7 @@ def arrears(request: AuthenticatedRequest) -> HttpResponse:
         "dues/arrears.html",
         {
             "org": org,
-            "orgs": queries.organizations_for(request.user).order_by("path")[:500],
+            "orgs": queries.organization_picker(request.user),
             "rows": rows,
             "open_cases": cases.filter(state=CaseState.OPEN),
             "closed_cases": cases.filter(state=CaseState.CLOSED)[:20],

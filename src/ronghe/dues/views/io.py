@@ -22,7 +22,7 @@ def payroll_import(request: AuthenticatedRequest) -> HttpResponse:
     form = PayrollImportForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {
         "org": org,
-        "orgs": queries.organizations_for(request.user, "dues.import").order_by("path")[:500],
+        "orgs": queries.organization_picker(request.user, "dues.import"),
         "items": rules.PAYROLL_ITEMS,
         "breadcrumbs": [("党费收缴", reverse("dues:collection")), ("导入工资表", None)],
     }

@@ -27,15 +27,16 @@ from ronghe.dues.views.params import requested_org, requested_year
 def statement(request: AuthenticatedRequest) -> HttpResponse:
     org = requested_org(request)
     year = requested_year(request)
+    statement = queries.statement(org, year)
     return render(
         request,
         "dues/statement.html",
         {
             "org": org,
-            "orgs": queries.organizations_for(request.user).order_by("path")[:500],
+            "orgs": queries.organization_picker(request.user),
             "year": year,
-            "statement": queries.statement(org, year),
-            "branches": queries.unit_statement(org, year),
+            "statement": statement,
+            "branches": statement.branches,
             "breadcrumbs": [("党费收缴", reverse("dues:collection")), ("收缴报表", None)],
         },
     )
@@ -46,7 +47,8 @@ def statement_xlsx(request: AuthenticatedRequest) -> HttpResponse:
     org = requested_org(request)
     year = requested_year(request)
     buffer = io.BytesIO()
-    exports.write_statement(buffer, queries.statement(org, year), queries.unit_statement(org, year))
+    statement = queries.statement(org, year)
+    exports.write_statement(buffer, statement, statement.branches)
     audit.record("dues.statement_export", actor=request.user, obj=org, changes={"year": year})
     return generated(buffer.getvalue(), XLSX, f"{org.name}{year}年党费收缴情况.xlsx")
 
@@ -61,7 +63,7 @@ def _publication_page(
         "dues/publication.html",
         {
             "org": org,
-            "orgs": queries.organizations_for(request.user).order_by("path")[:500],
+            "orgs": queries.organization_picker(request.user),
             "year": year,
             "pub": queries.publication(org, year),
             "use_form": form or UseForm(initial={"spent_on": timezone.localdate()}),
@@ -127,7 +129,7 @@ def dues_settings(request: AuthenticatedRequest) -> HttpResponse:
         "dues/settings.html",
         {
             "org": org,
-            "orgs": queries.organizations_for(request.user, "dues.manage").order_by("path")[:500],
+            "orgs": queries.organization_picker(request.user, "dues.manage"),
             "form": form,
             "current": current,
             "table": services.rate_table_on(timezone.localdate()),
