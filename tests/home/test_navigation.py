@@ -48,13 +48,14 @@ def test_secretary_sees_the_domain_pages_but_not_administration(client_for, cast
     assert groups["学习教育"] == [
         "培训班",
         "学时完成情况",
+        "学习资料",
         "外部培训审核",
         "政治生日仪式",
         "学习强国排名",
         "导入学习强国",
         "党务干部配备",
     ]
-    assert groups["联系服务"] == ["志愿服务", "问卷调查", "结对联系"]
+    assert groups["联系服务"] == ["志愿服务", "志愿服务先锋队", "问卷调查", "结对联系"]
     assert groups["融合考核"] == ["融合考核", "业务指标", "述职评议", "党员先锋岗"]
     assert groups["发展党员"] == ["发展党员纪实", "全县概况", "导入发展名单"]
     assert "党费设置" not in groups["党费"]  # dues.manage is the 工委's and the unit's
