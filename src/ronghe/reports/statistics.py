@@ -73,6 +73,11 @@ def default_year(today: date) -> int:
     return today.year if today.month >= draft_month() else today.year - 1
 
 
+def too_early(year: int, today: date) -> bool:
+    """`year` (not after today's) has not ended and its draft month has not come: nothing can be counted yet."""
+    return reference_date(year) > today and today.month < draft_month()
+
+
 def check_year(year: int, today: date) -> None:
     """The stock is as at 12月31日: a year whose 31 December has not come cannot be counted yet, except as
     a draft as at today from `RONGHE_YEAR_END_DRAFT_MONTH` (December by default) of that year."""
@@ -80,7 +85,7 @@ def check_year(year: int, today: date) -> None:
         raise StatisticsError("统计年度：请填写 1949 年以后的年度", "year")
     if year > today.year:  # compared as a year first: 1288756 is no date
         raise StatisticsError(f"统计年度：{year}年尚未开始", "year")
-    if reference_date(year) > today and today.month < draft_month():
+    if too_early(year, today):
         raise StatisticsError(
             f"统计年度：{year}年尚未结束，{draft_month()}月1日起可生成截至当日的草稿，"
             "正式统计以12月31日为准",

@@ -47,7 +47,7 @@ def check_year(year: int, today: date) -> None:
         raise AnnualReportError("年度：请填写 1949 年以后的年度", "year")
     if year > today.year:
         raise AnnualReportError(f"年度：{year}年尚未开始，不能生成年度工作报告", "year")
-    if statistics.reference_date(year) > today and today.month < statistics.draft_month():
+    if statistics.too_early(year, today):
         raise AnnualReportError(
             f"年度：{year}年尚未结束，{statistics.draft_month()}月1日起可生成截至当日的初稿，"
             f"{year}年12月31日之后重新生成即为全年数据",
