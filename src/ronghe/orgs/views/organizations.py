@@ -79,7 +79,7 @@ def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
     rows = org_rows(org.subtree(), timezone.localdate())
     own = next(r for r in rows if r.org.pk == org.pk)
     children = [r for r in rows if r.org.parent_id == org.pk]
-    editable = can(request.user, "orgs.edit", org)
+    editable = org.is_active and can(request.user, "orgs.edit", org)  # a dissolved one is history only
     today = timezone.localdate()
     return render_or_export(
         request,
