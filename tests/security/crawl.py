@@ -18,7 +18,16 @@ FULL_PHONE = re.compile(r"(?<![\d.])1[3-9]\d{9}(?![\d])")
 _NO_DATA_PARTS = re.compile(r"(theme|fontTable|styles|settings|webSettings|numbering|docProps)", re.I)
 
 
+# Random identifiers (UUIDs, hashes) can hold an 11-digit run that reads as a phone number by chance.
+_HEX_IDS = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{32,}")
+
+
 def body_text(response) -> str:  # noqa: ANN001
+    """The response's text (each data part of a .docx/.xlsx), with random hex identifiers blanked."""
+    return _HEX_IDS.sub("<id>", _raw_text(response))
+
+
+def _raw_text(response) -> str:  # noqa: ANN001
     raw = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
     if raw[:4] == b"PK\x03\x04":
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:

@@ -148,3 +148,17 @@ def test_user_create_ignores_superuser_and_roles(client, cast):
     user = User.objects.get(username="newclerk")
     assert (user.is_superuser, user.is_staff, user.member_id) == (False, False, None)
     assert not user.role_assignments.exists()
+
+
+def test_the_scan_ignores_digit_runs_inside_random_identifiers():
+    """A UUID or hash can hold an 11-digit run by chance (CI once read '…a19573869898' in a UUID as a phone)."""
+
+    class Page:
+        content = b'{"code": "c5818192-e5d0-4701-842e-a19573869898", "sha": "' + b"ab13900000001" * 3 + b'"}'
+
+    assert not FULL_PHONE.search(body_text(Page()))
+
+    class Leak:
+        content = b'{"code": "c5818192-e5d0-4701-842e-df1dcac23dae", "phone": "13900000001"}'
+
+    assert FULL_PHONE.findall(body_text(Leak())) == ["13900000001"]
