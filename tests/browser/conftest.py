@@ -42,12 +42,33 @@ document.addEventListener("securitypolicyviolation", function (e) {
 """
 
 
+ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
+# The journeys CI's PostgreSQL leg still drives (desktop width): the ones whose steps lean hardest on the
+# database (dates, votes, transactions across requests); the rest drive the same views the PostgreSQL
+# leg's view and service tests already cover. RONGHE_BROWSER_ON_POSTGRES=1 drives every journey there.
+POSTGRES_JOURNEYS = {
+    "browser/test_journey.py",
+    "browser/test_recruitment.py",
+    "browser/test_ratings.py",
+    "browser/test_dues.py",
+    "orglife/test_journey.py",
+    "points/test_journey.py",
+    "imports/test_journey.py",
+}
+TESTS = Path(__file__).resolve().parents[1]
+
+
 def _phone_runs_here() -> bool:
     """Phone width is markup and CSS, which do not depend on the database: CI's SQLite leg drives every
     journey at both widths, its PostgreSQL leg at desktop width only (the same server code against the
     other database), unless RONGHE_BROWSER_PHONE_ON_POSTGRES is set. Like the accessibility gate's rule."""
-    on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
-    return not on_postgres or bool(os.environ.get("RONGHE_BROWSER_PHONE_ON_POSTGRES"))
+    return not ON_POSTGRES or bool(os.environ.get("RONGHE_BROWSER_PHONE_ON_POSTGRES"))
+
+
+def _journey_runs_here(item: pytest.Item) -> bool:
+    if not ON_POSTGRES or os.environ.get("RONGHE_BROWSER_ON_POSTGRES"):
+        return True
+    return item.path.resolve().relative_to(TESTS).as_posix() in POSTGRES_JOURNEYS
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -56,6 +77,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         for item in items:
             if "browser" in item.keywords:
                 item.add_marker(skip)
+    elsewhere = pytest.mark.skip(reason="此浏览器旅程只在 SQLite 一轮运行（RONGHE_BROWSER_ON_POSTGRES=1 可在 PostgreSQL 上运行）")
+    for item in items:
+        if "browser" in item.keywords and not _journey_runs_here(item):
+            item.add_marker(elsewhere)
     if not _phone_runs_here():
         phone = pytest.mark.skip(reason="手机宽度与数据库无关，只在 SQLite 一轮运行（RONGHE_BROWSER_PHONE_ON_POSTGRES=1）")
         for item in items:
