@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from ronghe.points import queries, services
 from ronghe.points.models import Claim, MemberYear, PointsEntry
+from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")
@@ -98,3 +99,39 @@ def test_the_total_reads_as_its_formula_on_the_members_points_pages(client_for, 
         # then the total is written as 基础分 + 加分 − 扣分 = 总分
         formula = re.sub(r"<[^>]+>", "", html.split('id="points-formula"')[1].split("</div>")[0])
         assert formula.split(">", 1)[1].strip() == "基础分 60 + 加分 3 − 扣分 0 = 63", url
+
+
+def test_each_row_of_the_ranking_reads_as_its_formula_in_a_fixed_number_of_queries(client_for, cast, ind):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # given one approved article (3 points) for member A, nothing for the others of the branch
+    claim = services.submit_claim(
+        actor=cast.member_a,
+        member=cast.member_a_record,
+        indicator=ind("article"),
+        occurred_on=date(2026, 11, 2),
+        points="3",
+        description="心得",
+    )
+    services.transition_claim(claim=claim, action="approve", actor=cast.secretary_a)
+    client = client_for(cast.secretary_a)
+    url = reverse("points:ranking")
+    # when the secretary opens the ranking
+    html = client.get(url, {"year": 2026}).content.decode()
+    # then member A's row shows 基础分 + 加分 − 扣分 beside the total
+    row = re.sub(r"<[^>]+>", "|", html.split(f'id="rank-{cast.member_a_record.code}-row"')[1].split("</tr>")[0])
+    cells = [c.strip() for c in row.split("|") if c.strip()]
+    assert cells[-3:-1] == ["63", "60 + 3 − 0"], cells
+    # and the formulas cost the same statements however many rows the page has
+    rows = MemberYear.objects.filter(organization__path__startswith=cast.org_a.path)
+    before = rows.count()
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, {"year": 2026})
+    for i in range(5):
+        MemberFactory(name=f"排名{i}", organization=cast.branch_a)
+    services.recompute_year(year=2026)
+    assert rows.count() >= before + 5
+    with CaptureQueriesContext(connection) as more:
+        client.get(url, {"year": 2026})
+    assert len(more) == len(few)

@@ -138,21 +138,35 @@ def member_formula(member: Member, summary: MemberSummary) -> scoring.Formula | 
     indicators' caps: one aggregate of the year's ledger, evaluated by the scheme the total came from."""
     if summary.scheme is None:
         return None
-    sums = [
-        (row["indicator__code"], summary.year, row["month"], Decimal(row["total"]), row["n"])
-        for row in PointsEntry.objects.filter(member=member, year=summary.year)
+    return formulas(summary.year, [(member.pk, summary.scheme, summary.total, summary.vetoed)])[member.pk]
+
+
+def formulas(
+    year: int, results: Iterable[tuple[int, Scheme, Decimal, bool]]
+) -> dict[int, scoring.Formula]:
+    """Formulas for several members' stored results (member id, scheme, total, vetoed) in one aggregate
+    of their ledgers — a ranking page shows one per row."""
+    results = list(results)
+    sums: dict[int, list[tuple[str, int, int, Decimal, int]]] = {pk: [] for pk, *_ in results}
+    for row in (
+        PointsEntry.objects.filter(member_id__in=list(sums), year=year)
         .annotate(month=ExtractMonth("occurred_on"))
-        .values("indicator__code", "month")
+        .values("member_id", "indicator__code", "month")
         .annotate(total=Sum("points"), n=Count("id"))
         .order_by()
-    ]
-    scheme_rules = Resolver().rules(summary.scheme)
-    evaluation = scoring.evaluate_sums(scheme_rules, sums)
-    if evaluation.total != summary.total:  # stored with another version of the rules: say the stored total
-        evaluation = scoring.Evaluation(
-            summary.total, evaluation.dimensions, evaluation.grades, evaluation.indicators, summary.vetoed
-        )
-    return scoring.formula(scheme_rules, evaluation)
+    ):
+        sums[row["member_id"]].append((row["indicator__code"], year, row["month"], Decimal(row["total"]), row["n"]))
+    resolver = Resolver()
+    out = {}
+    for pk, scheme, total, vetoed in results:
+        scheme_rules = resolver.rules(scheme)
+        evaluation = scoring.evaluate_sums(scheme_rules, sums[pk])
+        if evaluation.total != total:  # stored with another version of the rules: say the stored total
+            evaluation = scoring.Evaluation(
+                total, evaluation.dimensions, evaluation.grades, evaluation.indicators, vetoed
+            )
+        out[pk] = scoring.formula(scheme_rules, evaluation)
+    return out
 
 
 def entries_for_member(member: Member, year: int) -> QuerySet[PointsEntry]:
@@ -247,10 +261,19 @@ def ranking(root: Organization, year: int) -> QuerySet[WithAnnotations[MemberYea
     """Members of a subtree ranked by total with competition ranking (1, 1, 3) via RANK()."""
     return (
         MemberYear.objects.filter(year=year, organization__path__startswith=root.path)
-        .select_related("member", "organization")
+        .select_related("member", "organization", "scheme")
         .annotate(rank=Window(expression=Rank(), order_by=F("total").desc()))
         .order_by("-total", "member__name", "member_id")
     )
+
+
+def with_formulas(rows: Iterable[MemberYear], year: int) -> list[MemberYear]:
+    """The rows, each with `.formula` (a ranking page's 积分构成 column)."""
+    rows = list(rows)
+    found = formulas(year, [(r.member_id, r.scheme, r.total, r.vetoed) for r in rows])
+    for r in rows:
+        r.formula = found[r.member_id]  # type: ignore[attr-defined]
+    return rows
 
 
 def grade_distribution(root: Organization, year: int) -> dict[str, Any]:

@@ -166,6 +166,8 @@ def ranking(request: AuthenticatedRequest) -> HttpResponse:
                 Organization, request.user, perm="points.view", code=form.cleaned_data["org"]
             )
     page = paginate(request, queries.ranking(root, year), per_page=30) if root else None
+    if page is not None:
+        page.object_list = queries.with_formulas(page.object_list, year)  # type: ignore[assignment]
     context = {
         "form": form,
         "root": root,
