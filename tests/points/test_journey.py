@@ -96,3 +96,9 @@ def test_claim_approved_shows_in_my_points(live_server, cast, browser):
     desk.wait_for_selector("#grade-chart canvas")
     desk.wait_for_timeout(1500)  # let the bar animation finish before the screenshot
     desk.screenshot(path=str(SHOTS / "points-7-ranking-desktop.png"), full_page=True)
+    # each row reads as its formula, at desktop and on the secretary's phone
+    assert "60 + 3 − 0" in desk.inner_text("#rows")
+    sec.goto(f"{base}/points/ranking/")
+    assert "60 + 3 − 0" in sec.inner_text("#rows")
+    assert sec.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    sec.screenshot(path=str(SHOTS / "points-8-ranking-phone.png"), full_page=True)
