@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import threading
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,11 +32,32 @@ from ronghe.core.imports.values import clean_text, normalize_header
 
 Row = tuple[int, list[object]]  # (row number as the user sees it, cell values)
 
+# calamine loads a whole sheet even to read its head. A caller that reads the head and then the whole
+# file in the same process (`ronghe import_members`) asks to keep the loaded sheet: the next read of
+# the same file takes it, once. One entry, so at most one sheet is held.
+_kept: dict[tuple[str, int, int], pc.CalamineSheet] = {}
+_kept_lock = threading.Lock()
 
-def open_rows(path: Path, kind: str) -> Generator[Row, None, None]:
-    """Yield the non-empty rows of the first sheet; raise ImportRefused if the file cannot be read."""
+
+def _load_sheet(path: Path, keep: bool) -> pc.CalamineSheet:
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    with _kept_lock:
+        sheet = _kept.pop(key, None)
+    if sheet is None:
+        sheet = pc.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+    if keep:
+        with _kept_lock:
+            _kept.clear()
+            _kept[key] = sheet
+    return sheet
+
+
+def open_rows(path: Path, kind: str, *, keep: bool = False) -> Generator[Row, None, None]:
+    """Yield the non-empty rows of the first sheet; raise ImportRefused if the file cannot be read.
+    `keep`: hand the loaded sheet to the next read of this file (see `_kept`)."""
     limit = max_rows()
-    source = _csv_rows(path) if kind == "csv" else _sheet_rows(path)
+    source = _csv_rows(path) if kind == "csv" else _sheet_rows(path, keep)
     count = 0
     for number, values in source:
         if not any(v not in (None, "") for v in values):
@@ -46,10 +68,9 @@ def open_rows(path: Path, kind: str) -> Generator[Row, None, None]:
         yield number, values
 
 
-def _sheet_rows(path: Path) -> Iterator[Row]:
+def _sheet_rows(path: Path, keep: bool = False) -> Iterator[Row]:
     try:
-        workbook = pc.CalamineWorkbook.from_path(str(path))
-        sheet = workbook.get_sheet_by_index(0)
+        sheet = _load_sheet(path, keep)
         merged = sheet.merged_cell_ranges or []
         first_row = sheet.start[0] if sheet.start else 0
         first_col = sheet.start[1] if sheet.start else 0
@@ -181,11 +202,12 @@ def recognised(head: Head, known: Iterable[str]) -> bool:
 
 
 def read_columns(
-    path: Path, kind: str, spec: ColumnSpec, extra: Iterable[object] = ()
+    path: Path, kind: str, spec: ColumnSpec, extra: Iterable[object] = (), *, keep: bool = False
 ) -> tuple[Head, ColumnMap]:
     """The header and samples of a file and its automatic mapping (`mapping.guess`); `extra` are
-    more header names that mark the header row (those the user named in `--map`)."""
-    rows = open_rows(path, kind)
+    more header names that mark the header row (those the user named in `--map`). `keep` when the
+    whole file is read next in this process."""
+    rows = open_rows(path, kind, keep=keep)
     try:
         head, _rest = split_head(rows, known_names(spec, extra))
     finally:

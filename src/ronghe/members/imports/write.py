@@ -116,12 +116,14 @@ def _commit(
     outcome = Outcome()
     STAGE.ensure()
     key = stage_key(path)
+    read: Header | None = None  # the header of the staging pass; a rerun that finds the staging complete reads it
     with _one_commit_at_a_time():
         if not STAGE.is_complete(key):
             STAGE.clear(key)
             seq = 1
             with _larger_cache():
                 for header, ok, errors, count in iterate(path, kind, target, user, columns=columns):
+                    read = header
                     outcome.total = count
                     outcome.invalid.extend(errors)
                     outcome.invalid_rows += len({e.row for e in errors})
@@ -147,7 +149,10 @@ def _commit(
                 progress(total // 2 + done_before[0] * total // max(2 * outcome.valid, 1))
 
         outcome.created, outcome.updated = STAGE.apply(
-            key, _update_fields(path, kind, columns), batch=APPLY_BATCH, progress=applied
+            key,
+            _update_fields(read or open_mapped(path, kind, SPEC, columns)[0]),
+            batch=APPLY_BATCH,
+            progress=applied,
         )
     audit.record(
         "member.import",
@@ -178,10 +183,9 @@ def _present(header: Header) -> list[str]:
     return [f for f in PLAIN_FIELDS if f in header.columns or f in ("gender", "birth_date")]
 
 
-def _update_fields(path: Path, kind: str, columns: Mapping[str, object] | None) -> list[str]:
+def _update_fields(header: Header) -> list[str]:
     """What the import changes on a member already registered: the columns the file has, the phone and
     the time (the status is never changed by an import: a different one is a row error)."""
-    header, _rows = open_mapped(path, kind, SPEC, columns)
     return [*_present(header), "phone_encrypted", "phone_masked", "updated_at"]
 
 

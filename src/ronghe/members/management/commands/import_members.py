@@ -103,7 +103,7 @@ def _columns(
     headers: that memory, then the --map choices over it, else the automatic rules (None: the
     passes apply the rules themselves, refusing a column in doubt)."""
     named = [option.partition("=")[0] for option in options]
-    head, guessed = read_columns(path, kind, imports.SPEC, extra=named)
+    head, guessed = read_columns(path, kind, imports.SPEC, extra=named, keep=True)  # the passes read it next
     chosen = jobs.remembered_columns(organization_id=target.pk, kind=imports.KIND, head=head, guessed=guessed)
     remembered = chosen is not guessed
     if not options and not remembered:
