@@ -25,9 +25,8 @@ from ronghe.core.imports.jobs import Outcome
 from ronghe.core.imports.reading import Header, open_mapped
 from ronghe.core.readcache import invalidate_home_summary
 from ronghe.members.imports.columns import PLAIN_FIELDS, SPEC
-from ronghe.members.imports.rows import MemberRow, iterate
+from ronghe.members.imports.rows import MemberRow, Registered, iterate
 from ronghe.members.models import Member
-from ronghe.members.services import set_sensitive_numbers
 from ronghe.orgs.models import Organization
 
 MEMBER_COLUMNS = [f for f in Member._meta.concrete_fields if not f.primary_key]
@@ -116,7 +115,9 @@ def _commit(
     outcome = Outcome()
     STAGE.ensure()
     key = stage_key(path)
-    read: Header | None = None  # the header of the staging pass; a rerun that finds the staging complete reads it
+    read: Header | None = (
+        None  # the header of the staging pass; a rerun that finds the staging complete reads it
+    )
     with _one_commit_at_a_time():
         if not STAGE.is_complete(key):
             STAGE.clear(key)
@@ -184,33 +185,61 @@ def _present(header: Header) -> list[str]:
 
 
 def _update_fields(header: Header) -> list[str]:
-    """What the import changes on a member already registered: the columns the file has, the phone and
-    the time (the status is never changed by an import: a different one is a row error)."""
-    return [*_present(header), "phone_encrypted", "phone_masked", "updated_at"]
+    """What the import changes on a member already registered: the columns the file has, the phone when
+    the file has a phone column, and the time (the status is never changed by an import: a different
+    one is a row error)."""
+    phone = ["phone_encrypted", "phone_masked"] if "phone" in header.columns else []
+    return [*_present(header), *phone, "updated_at"]
 
 
 def _staged_rows(
-    rows: list[tuple[MemberRow, Member | None]], header: Header, target: Organization
+    rows: list[tuple[MemberRow, Registered | None]], header: Header, target: Organization
 ) -> list[tuple[int | None, list[Any]]]:
     """Each row in its final form, in MEMBER_COLUMNS order: a new member as `_new_member_rows` builds
-    it, a registered one as it will be after the update (its other columns as they are)."""
+    it, a registered one as `_updated_rows` does."""
     present = _present(header)
-    new = [row for row, member in rows if member is None]
+    new = [row for row, found in rows if found is None]
     staged: list[tuple[int | None, list[Any]]] = [
         (None, values) for values in _new_member_rows(new, present, target)
     ]
-    now = timezone.now()
-    for row, member in rows:
-        if member is None:
-            continue
-        for name in present:
-            if name in row.values:
-                setattr(member, name, row.values[name])
-        if row.phone is not None:
-            set_sensitive_numbers(member, phone=row.phone)
-        member.updated_at = now
-        staged.append((member.pk, [getattr(member, f.attname) for f in MEMBER_COLUMNS]))
+    staged.extend(_updated_rows([(row, found) for row, found in rows if found is not None], present))
     return staged
+
+
+def _updated_rows(
+    rows: list[tuple[MemberRow, Registered]], present: list[str]
+) -> Iterator[tuple[int, list[Any]]]:
+    """A registered member's staged row: the columns `_update_fields` writes, from the file (a column the
+    file has but a row does not set keeps its current value); the others stay empty, since the update
+    never reads them. No model instances: a re-import updates every row."""
+    if not rows:
+        return
+    cipher = crypto.BatchCipher()
+    now = timezone.now()
+    position = {f.attname: i for i, f in enumerate(MEMBER_COLUMNS)}
+    unset = [found.pk for row, found in rows if any(name not in row.values for name in present)]
+    current = (
+        {
+            pk: dict(zip(present, values, strict=True))
+            for pk, *values in Member.objects.filter(pk__in=unset).values_list("pk", *present)
+        }
+        if unset
+        else {}
+    )
+    at_phone, at_phone_mask, at_updated = (
+        position["phone_encrypted"],
+        position["phone_masked"],
+        position["updated_at"],
+    )
+    for row, found in rows:
+        values: list[Any] = [None] * len(MEMBER_COLUMNS)
+        for name in present:
+            values[position[name]] = row.values[name] if name in row.values else current[found.pk][name]
+        if row.phone is not None:
+            values[at_phone] = cipher.encrypt(row.phone, "phone") if row.phone else ""
+            values[at_phone_mask] = mask_phone(row.phone) if row.phone else ""
+        values[at_updated] = now
+        yield found.pk, values
 
 
 def _new_member_rows(rows: list[MemberRow], present: list[str], target: Organization) -> Iterator[list[Any]]:
