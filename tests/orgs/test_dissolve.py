@@ -117,3 +117,29 @@ def test_the_page_confirms_explains_and_marks_the_organization(client_for, cast,
     assert 'id="org-dissolve"' not in detail and "新建下级组织" not in detail
     # a secretary of unit B may not dissolve unit A's branch
     assert client_for(cast.outsider_b).get(url).status_code in (403, 404)
+
+
+def test_role_grants_at_the_dissolved_organization_are_taken_back(client_for, cast, branch):  # noqa: ANN001
+    from ronghe.accounts.choices import Role
+    from ronghe.accounts.models import RoleAssignment
+    from tests.factories import UserFactory, grant
+
+    # given the branch's secretary account, and an auditor placed at the branch
+    secretary = UserFactory(username="sec_second", display_name="二支书记")
+    grant(secretary, Role.BRANCH_SECRETARY, branch)
+    auditor = UserFactory(username="aud_second")
+    grant(auditor, Role.AUDIT_ADMIN, branch)
+    branch.members.update(organization=cast.branch_a)
+    # when the 工委 opens the page, it lists what will be taken back
+    client = client_for(cast.committee_admin)
+    url = reverse("orgs:organization-dissolve", args=[branch.code])
+    page = client.get(url).content.decode()
+    listed = page.split('id="dissolve-roles"')[1].split("</ul>")[0]
+    assert "sec_second（二支书记）" in listed and "aud_second" not in listed
+    # and after the dissolution the secretary's grant is gone, the auditor's stays, the audit names it
+    assert client.post(url, {"dissolved_on": "2026-06-30", "approval_ref": "甲局党发〔2026〕5号"}).status_code == 302
+    assert list(RoleAssignment.objects.filter(organization=branch).values_list("user__username", flat=True)) == [
+        "aud_second"
+    ]
+    removed = AuditEntry.objects.get(event="org.dissolve").changes["roles_removed"]
+    assert removed == ["sec_second（支部书记/党务）"]

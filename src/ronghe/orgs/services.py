@@ -10,6 +10,8 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F, ProtectedError, Value
 from django.db.models.functions import Concat, Substr
 
+from ronghe.accounts.choices import Role
+from ronghe.accounts.models import RoleAssignment
 from ronghe.core import audit
 from ronghe.core.errors import DomainError
 from ronghe.core.scope import paths_with, require_at
@@ -185,15 +187,30 @@ def dissolve_organization(
         raise OrganizationError(f"党员：还有 {count} 名党员的组织关系在本组织，请先办理组织关系转接")
     ended = Officer.objects.filter(organization=org, ended_on__isnull=True).update(ended_on=on)
     ended += PartyWorker.objects.filter(organization=org, ended_on__isnull=True).update(ended_on=on)
+    roles = dissolved_roles(org)
+    removed = [f"{a.user.username}（{a.get_role_display()}）" for a in roles.select_related("user")]
+    roles.delete()
     Organization.objects.filter(pk=org.pk).update(is_active=False, dissolved_on=on, dissolution_ref=approval_ref)
     org.refresh_from_db()
     audit.record(
         "org.dissolve",
         actor=actor,
         obj=org,
-        changes={"dissolved_on": str(on), "approval_ref": approval_ref, "posts_ended": ended},
+        changes={
+            "dissolved_on": str(on),
+            "approval_ref": approval_ref,
+            "posts_ended": ended,
+            "roles_removed": removed,
+        },
     )
     return org
+
+
+def dissolved_roles(org: Organization) -> models.QuerySet[RoleAssignment]:
+    """The role grants a dissolution removes: those at the organization itself, which would grant an
+    empty subtree. An 审计管理员 grant stays (the audit function never ends by another's act): the
+    安全管理员 revokes it on the roles page."""
+    return RoleAssignment.objects.filter(organization=org).exclude(role=Role.AUDIT_ADMIN)
 
 
 def officer_candidates(org: Organization) -> models.QuerySet[Member]:

@@ -204,7 +204,12 @@ def organization_dissolve(request: AuthenticatedRequest, code: str) -> HttpRespo
     return render(
         request,
         "orgs/organization_dissolve.html",
-        {"form": form, "org": org, "breadcrumbs": _crumbs(org, ("撤销", None))},
+        {
+            "form": form,
+            "org": org,
+            "roles": services.dissolved_roles(org).select_related("user").order_by("user__username", "role"),
+            "breadcrumbs": _crumbs(org, ("撤销", None)),
+        },
         status=422 if request.method == "POST" else 200,
     )
 
