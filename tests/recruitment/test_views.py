@@ -218,6 +218,32 @@ def test_dossier_exports_every_step(client_for, cast):
     )
 
 
+def test_dossier_downloads_as_pdf_in_scope_and_is_audited(client_for, cast):
+    from ronghe.core.models import AuditEntry
+    from tests.pdftext import pdf_text
+
+    case = flow.through(cast, flow.apply(cast), "full")
+    url = reverse("recruitment:dossier-pdf", args=[case.code])
+    response = client_for(cast.secretary_a).get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert body.startswith(b"%PDF")
+    text = pdf_text(body)
+    assert "发展党员工作纪实" in text and case.name in text
+    assert "支部大会讨论接收：2024年08月16日" in text and "转正时间（党龄起算）" in text
+    assert AuditEntry.objects.filter(event="recruitment.dossier_export", changes__format="pdf").count() == 1
+    # outside the scope: not found, and nothing audited for it
+    assert client_for(cast.outsider_b).get(url).status_code == 404
+    assert AuditEntry.objects.filter(event="recruitment.dossier_export").count() == 1
+    # the person's page offers both formats
+    page = (
+        client_for(cast.secretary_a)
+        .get(reverse("recruitment:case-detail", args=[case.code]))
+        .content.decode()
+    )
+    assert "导出纪实（PDF）" in page and "导出纪实（Word）" in page
+
+
 def test_home_reminds_the_secretary_of_late_steps(client_for, cast):
     flow.apply(cast, name="甲", applied_on=date(2025, 12, 1))
     html = client_for(cast.secretary_a).get("/").content.decode()
