@@ -21,6 +21,7 @@ for name in (
     "dues:member",
     "dues:member-base",
     "dues:member-pay",
+    "dues:member-difference",
     "dues:member-voluntary",
     "dues:member-relief",
     "dues:member-reason",

@@ -77,6 +77,27 @@ class PaymentForm(StyledForm):
         return [rules.month_at(start + i) for i in range(self.cleaned_data["months"])]
 
 
+class DifferenceForm(StyledForm):
+    """补交差额: the paid months that owe a difference after a base was raised, ticked."""
+
+    periods = forms.MultipleChoiceField(label="补交差额的月份", widget=forms.CheckboxSelectMultiple)
+    paid_on = forms.DateField(
+        label="交纳日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    note = forms.CharField(label="备注", required=False, max_length=200)
+
+    def __init__(self, *args: Any, owing: list[tuple[date, Decimal]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["periods"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [
+            (p.strftime("%Y-%m"), f"{rules.month_label(p)}（差额{amount}元）") for p, amount in owing
+        ]
+
+    def months(self) -> list[date]:
+        return [date(int(v[:4]), int(v[5:7]), 1) for v in self.cleaned_data["periods"]]
+
+
 class VoluntaryForm(StyledForm):
     amount = AmountField(label="金额（元）", help_text="一次自愿多交1000元以上（含）的，全额上缴中央")
     paid_on = forms.DateField(
