@@ -55,3 +55,4 @@ def _case(cast):
 
 
 api_sample("/api/v1/dues/members/{code}/payments")(_member)
+api_sample("/api/v1/dues/members/{code}/differences")(_member)
