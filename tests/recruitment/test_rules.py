@@ -471,6 +471,21 @@ def test_activist_without_assessment_for_six_months_is_late():
     assert (late.action, late.late) == ("assessment", True)
 
 
+def test_activist_without_a_report_for_a_quarter_is_late():
+    # 思想汇报 every quarter: due three months after the last one, late the day after
+    facts = Facts(activist_on=date(2025, 1, 10))
+    kwargs = {"last_assessment": date(2025, 3, 1), "last_report": date(2025, 3, 1)}
+    on_time = process.next_action(Stage.ACTIVIST, facts, date(2025, 6, 1), **kwargs)
+    assert (on_time.action, on_time.late) == ("candidate", False)
+    late = process.next_action(Stage.ACTIVIST, facts, date(2025, 6, 2), **kwargs)
+    assert (late.action, late.label, late.due_on, late.late) == (
+        "report",
+        "每季度的思想汇报",
+        date(2025, 6, 1),
+        True,
+    )
+
+
 @given(
     st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31)), st.integers(min_value=0, max_value=24)
 )

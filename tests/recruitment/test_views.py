@@ -79,6 +79,24 @@ def test_county_view_rows_per_unit(client_for, cast):
     assert (row.unit, row.counts[Stage.APPLICANT], row.late) == ("甲局", 1, 1)
 
 
+def test_county_view_statistics_by_stage_age_education_and_sex(client_for, cast):
+    # given: one person admitted by the 支部大会 in 2024 (born 2000, 女, 大学本科) and one applicant
+    flow.through(cast, flow.apply(cast), "full")
+    flow.apply(cast, name="钱申请", born=date(1998, 2, 3), applied_on=date(2026, 2, 20))
+    # when
+    response = client_for(cast.committee_admin).get(reverse("recruitment:county"), {"year": 2024})
+    # then
+    stats = response.context["stats"]
+    assert (stats["admitted"], stats["by_sex"], stats["by_education"], stats["college"]) == (
+        1,
+        [("女", 1)],
+        [("大学本科", 1)],
+        1,
+    )
+    assert [n for _, n in stats["by_age"]] == [1]
+    assert sorted(stats["by_stage"]) == sorted([("正式党员", 1), ("入党申请人", 1)])
+
+
 def test_register_an_application(client_for, cast):
     response = client_for(cast.secretary_a).post(
         reverse("recruitment:case-create"),
