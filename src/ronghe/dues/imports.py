@@ -262,14 +262,17 @@ def import_payroll_file(
         outcome.written = len(outcome.valid)
         # a payroll from a past month (a backdated rise) reprices the months already recorded since
         differences = 0
-        recorded = set(
+        tables: dict[date, rules.RateTableData] = {}
+        recorded = set(  # (by subtree, not a list of ids: a 100k-row payroll would pass the SQL limits)
             DuesRecord.objects.filter(
-                member_id__in=[row.member.pk for row in outcome.valid], period__gte=period
-            ).values_list("member_id", flat=True)
+                member__organization__path__startswith=organization.path, period__gte=period
+            )
+            .values_list("member_id", flat=True)
+            .distinct()
         )
         for row in outcome.valid:
             if row.member.pk in recorded:
-                differences += len(services.reprice(member=row.member, since=period, actor=actor)[1])
+                differences += len(services.reprice(member=row.member, since=period, tables=tables)[1])
         audit.record(
             "dues.payroll_import",
             actor=actor,

@@ -172,7 +172,7 @@ def set_base(
                 "created_by_id": actor.pk if actor else None,
             },
         )
-        repriced, owing = reprice(member=member, since=period, actor=actor)
+        repriced, owing = reprice(member=member, since=period)
         audit.record(
             "dues.base_set",
             actor=actor,
@@ -191,10 +191,13 @@ def set_base(
     return row
 
 
-def reprice(*, member: Member, since: date, actor: Actor | None) -> tuple[int, list[str]]:
+def reprice(
+    *, member: Member, since: date, tables: dict[date, rules.RateTableData] | None = None
+) -> tuple[int, list[str]]:
     """Price the member's recorded months from `since` on again after a base changed (called inside
     the caller's transaction, which audits). Returns what changed, for the audit row: how many unpaid
-    months were repriced, and the paid months ("YYYY-MM") that now owe a difference."""
+    months were repriced, and the paid months ("YYYY-MM") that now owe a difference. `tables` caches
+    the rate table per month across calls (an import reprices many members)."""
     records = list(
         DuesRecord.objects.select_for_update()
         .filter(member=member, period__gte=since)
@@ -203,29 +206,23 @@ def reprice(*, member: Member, since: date, actor: Actor | None) -> tuple[int, l
     )
     if not records:
         return 0, []
+    tables = {} if tables is None else tables
     setting = settings_for(member.organization)
     bases = _bases([member.pk]).get(member.pk, [])
     reliefs = _approved_reliefs([member.pk], records[0].period, records[-1].period).get(member.pk, [])
-    tables: dict[int, rules.RateTableData] = {}
     changed: list[DuesRecord] = []
     for record in records:
-        table = tables.setdefault(record.period.year, rate_table_on(record.period))
-        due = due_for(record.period, bases, reliefs, setting, table)
+        if record.period not in tables:
+            tables[record.period] = rate_table_on(record.period)
+        due = due_for(record.period, bases, reliefs, setting, tables[record.period])
         amount = rules.repriced_amount(record.state, record.amount_due, due.amount)
         if amount is None:
             continue
-        record.amount_due, record.base, record.rate, record.category = (
-            amount,
-            due.base,
-            due.rate,
-            due.category,
-        )
-        record.relief = due.relief
-        record.recorded_by_id = actor.pk if actor else record.recorded_by_id
+        record.amount_due, record.base, record.rate = amount, due.base, due.rate
+        record.category, record.relief = due.category, due.relief
         changed.append(record)
-    DuesRecord.objects.bulk_update(
-        changed, ["amount_due", "base", "rate", "category", "relief", "recorded_by"]
-    )
+    # who recorded the payment stays; who changed the base is in the caller's audit row
+    DuesRecord.objects.bulk_update(changed, ["amount_due", "base", "rate", "category", "relief"])
     owing = [r.period.strftime("%Y-%m") for r in changed if r.state == RecordState.PAID]
     return len(changed) - len(owing), owing
 
@@ -567,7 +564,6 @@ def pay_difference(
                 "paid_amount": record.amount_due,
                 "difference_paid": (record.difference_paid or Decimal("0.00")) + owed[period],
                 "difference_paid_on": paid_on,
-                "recorded_by_id": actor.pk,
             }
             # only if still owed as read: of two people recording the same difference at once, one succeeds
             if not DuesRecord.objects.filter(pk=record.pk, paid_amount=record.paid_amount).update(**values):
