@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from ronghe.core.errors import DomainError
-from ronghe.core.forms import StyledForm
+from ronghe.core.forms import CheckList, StyledForm
 from ronghe.dues import rules
 from ronghe.dues.choices import (
     Category,
@@ -80,7 +80,7 @@ class PaymentForm(StyledForm):
 class DifferenceForm(StyledForm):
     """补交差额: the paid months that owe a difference after a base was raised, ticked."""
 
-    periods = forms.MultipleChoiceField(label="补交差额的月份", widget=forms.CheckboxSelectMultiple)
+    periods = forms.MultipleChoiceField(label="补交差额的月份", widget=CheckList(attrs={"class": "me-1"}))
     paid_on = forms.DateField(
         label="交纳日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
