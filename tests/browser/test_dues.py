@@ -1,5 +1,6 @@
 """Browser journey (issue 15 item 3): branch staff generate and record a month's 党费 and see who is
-behind; a member opens 我的党费 (desktop and phone width)."""
+behind; a backdated rise owes a difference that is then paid (补交差额); a member opens 我的党费 (desktop
+and phone width)."""
 
 from __future__ import annotations
 
@@ -108,6 +109,23 @@ def test_secretary_records_a_month_and_a_member_views_their_dues(journey, cast):
         journey.page.wait_for_selector(".alert-success")
         assert "使用合计 60.00 元" in journey.page.inner_text("#publication").replace("\t", " ")
         journey.screenshot("dues-publication")
+        journey.assert_clean()
+
+        # 刘欠's pay rise is recorded from January (annual fixing: the year's base): 3500.00 → 35.00 a month,
+        # so each month already paid at 30.00 owes 5.00; the secretary takes January's difference
+        journey.goto(f"/dues/members/{behind.code}/")
+        journey.page.fill("#id_base-effective_from", "2026-01")
+        journey.page.fill("#id_base-base", "3500.00")
+        journey.page.click("#base-form button[type=submit]")
+        journey.page.wait_for_selector("#member-owing")
+        assert "2026年1月 5.00 元" in journey.page.inner_text("#member-owing")
+        assert "应补差额 5.00 元" in journey.page.inner_text("#month-2026-01")
+        journey.page.check("#difference-form input[value='2026-01']")
+        journey.screenshot("dues-member-difference")
+        journey.page.click("#difference-form button[type=submit]")
+        journey.page.wait_for_selector(".alert-success")
+        assert "已登记1个月的补交差额，共5.00元" in journey.page.inner_text(".alert-success")
+        assert "已补差额 5.00 元" in journey.page.inner_text("#month-2026-01")
         journey.assert_clean()
 
         journey.page.context.clear_cookies()

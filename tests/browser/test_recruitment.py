@@ -3,7 +3,7 @@ real case has (the clock travels from March 2023 to September 2025); the 工委 
 
 On the way: the board's empty state, a refused 发展对象 (not a year as an activist), a refused approval by a
 党总支, 考察 records, a document upload, the person appearing in the roster as 预备党员 then 正式党员, and
-the dossier downloading as Word."""
+the dossier downloading as Word and as PDF."""
 
 from __future__ import annotations
 
@@ -232,6 +232,9 @@ def test_from_application_to_full_membership(journey, cast):
         with page.expect_download() as download:
             page.locator("#dossier-link").click()
         assert download.value.suggested_filename == "发展党员纪实-赵申请.docx"
+        with page.expect_download() as download:
+            page.locator("#dossier-pdf-link").click()
+        assert download.value.suggested_filename == "发展党员纪实-赵申请.pdf"
 
         # ---- the board and the county view
         journey.goto("/recruitment/")

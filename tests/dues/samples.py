@@ -21,6 +21,7 @@ for name in (
     "dues:member",
     "dues:member-base",
     "dues:member-pay",
+    "dues:member-difference",
     "dues:member-voluntary",
     "dues:member-relief",
     "dues:member-reason",
@@ -54,3 +55,4 @@ def _case(cast):
 
 
 api_sample("/api/v1/dues/members/{code}/payments")(_member)
+api_sample("/api/v1/dues/members/{code}/differences")(_member)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ronghe.dues import services
 from ronghe.dues.choices import Category
-from ronghe.dues.models import DuesRecord
+from ronghe.dues.models import DuesRecord, DuesSetting
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +124,42 @@ def test_payment_refused_for_a_read_only_member_and_an_outsider(client_for, reco
     r = client_for(recorded.outsider_b).post(url, {"periods": [period]}, content_type="application/json")
     assert r.status_code == 404
     assert not DuesRecord.objects.filter(state="paid").exists()
+
+
+def test_the_difference_of_a_raised_base_through_the_api(client_for, recorded):
+    # given: this month paid at 4000.00 (1% = 40.00); then a rise from this month is recorded (1.5% = 75.00)
+    member = recorded.member_a_record
+    today = timezone.localdate()
+    period = today.strftime("%Y-%m")
+    DuesSetting.objects.create(organization=recorded.org_a, fixing="monthly")
+    services.record_payment(actor=recorded.secretary_a, member=member, periods=[today], paid_on=today)
+    services.set_base(
+        actor=recorded.secretary_a,
+        member=member,
+        effective_from=today,
+        category=Category.IN_SERVICE,
+        base=D("5000.01"),
+    )
+    url = f"/api/v1/dues/members/{member.code}/differences"
+    mine = client_for(recorded.member_a).get("/api/v1/dues/me").json()
+    assert [r["difference_owed"] for r in mine if r["period"] == period] == ["35.00"]
+    assert (
+        client_for(recorded.member_a)
+        .post(url, {"periods": [period]}, content_type="application/json")
+        .status_code
+        == 403
+    )
+    assert (
+        client_for(recorded.outsider_b)
+        .post(url, {"periods": [period]}, content_type="application/json")
+        .status_code
+        == 404
+    )
+    client = client_for(recorded.secretary_a)
+    r = client.post(url, {"periods": [period], "amount": "30.00"}, content_type="application/json")
+    assert r.status_code == 422 and "党组织不得垫交或扣缴党费" in r.json()["detail"]
+    r = client.post(url, {"periods": [period], "amount": "35.00"}, content_type="application/json")
+    assert r.status_code == 200
+    assert (r.json()[0]["paid_amount"], r.json()[0]["difference_owed"]) == ("75.00", "0.00")
+    r = client.post(url, {"periods": [period]}, content_type="application/json")
+    assert r.status_code == 422 and "没有应补交的差额" in r.json()["detail"]

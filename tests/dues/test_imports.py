@@ -97,3 +97,36 @@ def test_import_needs_the_permission_in_scope(client_for, cast):
     r = _post(client_for(cast.outsider_b), cast, [*HEADER, ["张甲", 2000, 1500, 1000, 300, 100, 400, 500]])
     assert r.status_code == 404
     assert not DuesBase.objects.exists()
+
+
+def test_a_payroll_from_a_month_already_paid_owes_the_difference(client_for, cast):
+    # given: 张甲's January paid at 15.00 (a base of 3000.00 then)
+    from datetime import date
+
+    from ronghe.core.models import AuditEntry
+    from ronghe.dues.models import DuesRecord
+
+    DuesRecord.objects.create(
+        member=cast.member_a_record,
+        organization=cast.branch_a,
+        period=date(2026, 1, 1),
+        category="in_service",
+        base=D("3000.00"),
+        rate=D("0.005"),
+        amount_due=D("15.00"),
+        state="paid",
+        paid_amount=D("15.00"),
+        paid_on=date(2026, 1, 5),
+        timing="regular",
+    )
+    # when: January's payroll is imported late: 3500.00 → 1% = 35.00
+    r = _post(client_for(cast.secretary_a), cast, [*HEADER, ["张甲", 2000, 1500, 1000, 300, 100, 400, 500]])
+    assert r.status_code == 200
+    # then
+    record = DuesRecord.objects.get()
+    assert (record.amount_due, record.paid_amount, record.difference_owed) == (
+        D("35.00"),
+        D("15.00"),
+        D("20.00"),
+    )
+    assert AuditEntry.objects.get(event="dues.payroll_import").changes["difference_months"] == 1

@@ -279,3 +279,35 @@ def test_collection_rate():
     assert rules.collection_rate(0, 0) is None
     assert rules.collection_rate(3, 2) == D("66.7")
     assert rules.collection_rate(12, 12) == D("100.0")
+
+
+@pytest.mark.parametrize(
+    ("_case", "state", "due", "new", "out"),
+    [
+        ("unpaid, raised", "due", "30.00", "75.00", "75.00"),
+        ("unpaid, lowered", "due", "30.00", "10.00", "10.00"),
+        ("unpaid, no base before", "due", None, "30.00", "30.00"),
+        ("paid, raised: owes the difference", "paid", "30.00", "75.00", "75.00"),
+        ("paid, lowered: never lowered", "paid", "30.00", "10.00", None),
+        ("paid, same", "paid", "30.00", "30.00", None),
+        ("exempt stays exempt", "exempt", "0.00", "30.00", None),
+        ("no new fee", "due", "30.00", None, None),
+    ],
+)
+def test_repriced_amount(_case, state, due, new, out):
+    to_d = lambda v: D(v) if v is not None else None  # noqa: E731
+    assert rules.repriced_amount(state, to_d(due), to_d(new)) == to_d(out)
+
+
+@pytest.mark.parametrize(
+    ("state", "due", "paid", "owed"),
+    [
+        ("paid", "75.00", "30.00", "45.00"),
+        ("paid", "30.00", "30.00", "0.00"),
+        ("paid", "30.00", "30.01", "0.00"),
+        ("due", "75.00", None, "0.00"),
+        ("exempt", "0.00", None, "0.00"),
+    ],
+)
+def test_difference_owed(state, due, paid, owed):
+    assert rules.difference_owed(state, D(due), D(paid) if paid else None) == D(owed)

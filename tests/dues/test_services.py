@@ -380,3 +380,162 @@ def test_a_farmer_base_outside_0_2_to_1_is_refused(cast):
             base=D("1.20"),
         )
     assert not cast.member_a_record.dues_bases.exists()
+
+
+# ---------------------------------------------------------------- a raised base: 补交差额 (§4.3)
+
+
+def _monthly(cast):
+    DuesSetting.objects.create(organization=cast.org_a, fixing="monthly")
+
+
+def _pay(cast, *months):
+    return services.record_payment(
+        actor=cast.secretary_a, member=cast.member_a_record, periods=list(months), paid_on=TODAY
+    )
+
+
+def _raise(cast, effective_from, base):
+    return services.set_base(
+        actor=cast.secretary_a,
+        member=cast.member_a_record,
+        effective_from=effective_from,
+        category=Category.IN_SERVICE,
+        base=D(base),
+    )
+
+
+def test_a_backdated_raise_owes_the_difference_from_its_month_only(based):
+    # given: monthly change; October and November paid at 3000.01 (1% = 30.00), December recorded unpaid
+    _monthly(based)
+    _pay(based, date(2026, 10, 1), date(2026, 11, 1))
+    services.run_month(
+        actor=based.secretary_a, organization=based.org_a, period=date(2026, 12, 1), today=TODAY
+    )
+    # when: a pay rise first paid in November is recorded now (5000.01 → 1.5% = 75.00)
+    _raise(based, date(2026, 11, 1), "5000.01")
+    # then: October (the month before) owes nothing; November owes 45.00; December is simply repriced
+    records = {r.period.month: r for r in DuesRecord.objects.filter(member=based.member_a_record)}
+    assert records[10].difference_owed == D("0.00") and records[10].amount_due == D("30.00")
+    assert (records[11].amount_due, records[11].paid_amount, records[11].difference_owed) == (
+        D("75.00"),
+        D("30.00"),
+        D("45.00"),
+    )
+    assert (records[12].state, records[12].amount_due, records[12].difference_owed) == (
+        RecordState.DUE,
+        D("75.00"),
+        D("0.00"),
+    )
+    entry = AuditEntry.objects.filter(event="dues.base_set").latest("id")
+    assert entry.changes["difference_months"] == ["2026-11"] and entry.changes["repriced"] == 1
+    assert queries.owing_differences(based.member_a_record) == [(date(2026, 11, 1), D("45.00"))]
+    assert queries.statement(based.org_a, 2026).total.owed_amount == D("45.00")
+
+
+def test_the_difference_is_paid_once_and_exactly(based):
+    _monthly(based)
+    _pay(based, date(2026, 11, 1))
+    _raise(based, date(2026, 11, 1), "5000.01")
+    # paying the month again is refused and points to 补交差额
+    with pytest.raises(
+        DomainError, match="已交纳，不能重复交纳；计算基数调高后的差额45.00元请用“补交差额”登记"
+    ):
+        _pay(based, date(2026, 11, 1))
+    # a wrong amount writes nothing (no advancing, no deducting)
+    with pytest.raises(DomainError, match="党组织不得垫交或扣缴党费"):
+        services.pay_difference(
+            actor=based.secretary_a,
+            member=based.member_a_record,
+            periods=[date(2026, 11, 1)],
+            paid_on=TODAY,
+            paid_amount=D("40.00"),
+        )
+    assert DuesRecord.objects.get(period=date(2026, 11, 1)).paid_amount == D("30.00")
+    # when
+    services.pay_difference(
+        actor=based.secretary_a,
+        member=based.member_a_record,
+        periods=[date(2026, 11, 1)],
+        paid_on=TODAY,
+        paid_amount=D("45.00"),
+    )
+    # then: the month is settled in full; the first payment's date stays, the difference is kept apart
+    record = DuesRecord.objects.get(period=date(2026, 11, 1))
+    assert (record.paid_amount, record.difference_paid, record.difference_paid_on, record.paid_on) == (
+        D("75.00"),
+        D("45.00"),
+        TODAY,
+        TODAY,
+    )
+    assert record.difference_owed == D("0.00")
+    assert AuditEntry.objects.filter(event="dues.difference_paid", changes__amount="45.00").count() == 1
+    with pytest.raises(DomainError, match="2026年11月没有应补交的差额"):
+        services.pay_difference(
+            actor=based.secretary_a, member=based.member_a_record, periods=[date(2026, 11, 1)], paid_on=TODAY
+        )
+
+
+def test_the_difference_outside_scope_is_refused(based):
+    _monthly(based)
+    _pay(based, date(2026, 11, 1))
+    _raise(based, date(2026, 11, 1), "5000.01")
+    with pytest.raises(PermissionDenied):
+        services.pay_difference(
+            actor=based.outsider_b, member=based.member_a_record, periods=[date(2026, 11, 1)], paid_on=TODAY
+        )
+    assert DuesRecord.objects.get(period=date(2026, 11, 1)).paid_amount == D("30.00")
+
+
+def test_a_lower_base_never_lowers_a_paid_month(based):
+    # given: November paid at 30.00, December recorded unpaid
+    _monthly(based)
+    _pay(based, date(2026, 11, 1))
+    services.run_month(
+        actor=based.secretary_a, organization=based.org_a, period=date(2026, 12, 1), today=TODAY
+    )
+    # when: the base falls from November (2000 → 0.5% = 10.00)
+    _raise(based, date(2026, 11, 1), "2000.00")
+    # then: the paid month is left as paid (no refund); the unpaid month takes the lower fee
+    records = {r.period.month: r for r in DuesRecord.objects.filter(member=based.member_a_record)}
+    assert (records[11].amount_due, records[11].paid_amount, records[11].base) == (
+        D("30.00"),
+        D("30.00"),
+        D("3000.01"),
+    )
+    assert records[12].amount_due == D("10.00")
+
+
+def test_annual_fixing_keeps_the_year_and_a_january_raise_reprices_it(based):
+    # given: annual fixing (the default); March and November paid at 30.00
+    _pay(based, date(2026, 11, 1))
+    DuesRecord.objects.create(
+        member=based.member_a_record,
+        organization=based.branch_a,
+        period=date(2026, 3, 1),
+        category=Category.IN_SERVICE,
+        base=D("3000.01"),
+        rate=D("0.01"),
+        amount_due=D("30.00"),
+        state=RecordState.PAID,
+        paid_amount=D("30.00"),
+        paid_on=date(2026, 3, 5),
+        timing="regular",
+    )
+    # a rise from November changes nothing this year: the fee was fixed in January
+    _raise(based, date(2026, 11, 1), "5000.01")
+    assert not queries.owing_differences(based.member_a_record)
+    # a rise backdated to January (the fixing month) makes every paid month of the year owe the difference
+    _raise(based, date(2026, 1, 1), "5000.01")
+    assert queries.owing_differences(based.member_a_record) == [
+        (date(2026, 3, 1), D("45.00")),
+        (date(2026, 11, 1), D("45.00")),
+    ]
+
+
+def test_a_prepaid_month_owes_the_difference_of_a_rise(based):
+    # §4.3: "预交后收入增加的，下次交纳时补交差额"
+    _monthly(based)
+    _pay(based, date(2027, 2, 1))
+    _raise(based, date(2026, 12, 1), "5000.01")
+    assert queries.owing_differences(based.member_a_record) == [(date(2027, 2, 1), D("45.00"))]

@@ -289,3 +289,48 @@ def test_relief_list_and_home_to_do_for_the_committee(client_for, based):
     home = client_for(based.committee_admin).get(reverse("home:home")).content.decode()
     assert "待上级党委审批的少交、免交申请" in home
     assert "张甲" not in client_for(based.outsider_b).get(reverse("dues:relief-list")).content.decode()
+
+
+def test_member_page_shows_and_takes_the_difference_of_a_raised_base(client_for, based):
+    import time_machine
+
+    with time_machine.travel(date(2026, 12, 10), tick=False):
+        DuesSetting.objects.create(organization=based.org_a, fixing="monthly")
+        member = based.member_a_record
+        services.record_payment(
+            actor=based.secretary_a, member=member, periods=[date(2026, 11, 1)], paid_on=date(2026, 12, 10)
+        )
+        services.set_base(
+            actor=based.secretary_a,
+            member=member,
+            effective_from=date(2026, 11, 1),
+            category=Category.IN_SERVICE,
+            base=D("3000.01"),
+        )
+        client = client_for(based.secretary_a)
+        url = reverse("dues:member-difference", args=[member.code])
+        page = client.get(reverse("dues:member", args=[member.code])).content.decode()
+        assert "应补差额 15.00 元" in page and 'id="difference-form"' in page
+        assert "2026年11月（差额15.00元）" in page
+        # the member sees it on the phone page too, and on the statement
+        mine = client_for(based.member_a).get(reverse("dues:my-dues"), {"year": 2026}).content.decode()
+        assert "应补交差额" in mine and "2026年11月 15.00 元" in mine
+        client = client_for(based.secretary_a)  # (one test client: client_for logs it in as the user named)
+        statement = client.get(reverse("dues:statement"), {"org": based.org_a.code, "year": 2026})
+        assert 'id="statement-owed">15.00<' in statement.content.decode()
+        # no month ticked: refused, announced, nothing written
+        r = client.post(url, {"difference-paid_on": "2026-12-10"})
+        assert r.status_code == 422 and "补交差额的月份" in r.content.decode()
+        assert 'role="alert"' in r.content.decode()
+        # outside the scope, or read-only: refused
+        assert client_for(based.outsider_b).post(url, {}).status_code == 404
+        assert client_for(based.member_a).post(url, {}).status_code == 403
+        # when
+        client = client_for(based.secretary_a)
+        r = client.post(url, {"difference-periods": ["2026-11"], "difference-paid_on": "2026-12-10"})
+        # then
+        assert r.status_code == 302
+        record = DuesRecord.objects.get(member=member, period=date(2026, 11, 1))
+        assert (record.paid_amount, record.difference_paid) == (D("30.00"), D("15.00"))
+        page = client.get(reverse("dues:member", args=[member.code])).content.decode()
+        assert "已补差额 15.00 元（2026-12-10）" in page and 'id="difference-form"' not in page

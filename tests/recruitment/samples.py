@@ -24,7 +24,12 @@ def _case_a(cast) -> RecruitmentCase:  # noqa: ANN001
     return cast._recruitment_case_a
 
 
-for name in ("recruitment:case-detail", "recruitment:observation-create", "recruitment:dossier"):
+for name in (
+    "recruitment:case-detail",
+    "recruitment:observation-create",
+    "recruitment:dossier",
+    "recruitment:dossier-pdf",
+):
     url_sample(name)(lambda cast: {"code": _case_a(cast).code})
 
 

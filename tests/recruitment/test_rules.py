@@ -471,6 +471,37 @@ def test_activist_without_assessment_for_six_months_is_late():
     assert (late.action, late.late) == ("assessment", True)
 
 
+def test_activist_without_a_report_for_a_quarter_is_late():
+    # 思想汇报 every quarter: due three months after the last one, late the day after
+    facts = Facts(activist_on=date(2025, 1, 10))
+    kwargs = {"last_assessment": date(2025, 3, 1), "last_report": date(2025, 3, 1)}
+    on_time = process.next_action(Stage.ACTIVIST, facts, date(2025, 6, 1), **kwargs)
+    assert (on_time.action, on_time.late) == ("candidate", False)
+    late = process.next_action(Stage.ACTIVIST, facts, date(2025, 6, 2), **kwargs)
+    assert (late.action, late.label, late.due_on, late.late) == (
+        "report",
+        "每季度的思想汇报",
+        date(2025, 6, 1),
+        True,
+    )
+
+
+def test_probationary_assessment_and_report_go_on_until_the_probation_ends():
+    # approved 2024-09-20, oath taken: the 考察 is due six months from the approval (an activist's record
+    # from before does not count), the 思想汇报 a quarter after the last one; after 2025-08-16, 转正 first
+    facts = VALID
+    early = {"last_assessment": date(2024, 5, 1), "last_report": date(2025, 1, 10)}
+    on_time = process.next_action(Stage.PROBATIONARY, facts, date(2025, 3, 20), **early)
+    assert (on_time.action, on_time.late) == ("full", False)
+    late = process.next_action(Stage.PROBATIONARY, facts, date(2025, 3, 21), **early)
+    assert (late.action, late.label, late.due_on) == ("assessment", "半年一次的教育考察", date(2025, 3, 20))
+    recent = {"last_assessment": date(2025, 3, 1), "last_report": date(2025, 3, 1)}
+    assert process.next_action(Stage.PROBATIONARY, facts, date(2025, 6, 1), **recent).action == "full"
+    assert process.next_action(Stage.PROBATIONARY, facts, date(2025, 6, 2), **recent).action == "report"
+    after = process.next_action(Stage.PROBATIONARY, facts, date(2025, 8, 17), **recent)
+    assert (after.action, after.late) == ("full", False)
+
+
 @given(
     st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31)), st.integers(min_value=0, max_value=24)
 )

@@ -79,6 +79,24 @@ def test_county_view_rows_per_unit(client_for, cast):
     assert (row.unit, row.counts[Stage.APPLICANT], row.late) == ("甲局", 1, 1)
 
 
+def test_county_view_statistics_by_stage_age_education_and_sex(client_for, cast):
+    # given: one person admitted by the 支部大会 in 2024 (born 2000, 女, 大学本科) and one applicant
+    flow.through(cast, flow.apply(cast), "full")
+    flow.apply(cast, name="钱申请", born=date(1998, 2, 3), applied_on=date(2026, 2, 20))
+    # when
+    response = client_for(cast.committee_admin).get(reverse("recruitment:county"), {"year": 2024})
+    # then
+    stats = response.context["stats"]
+    assert (stats["admitted"], stats["by_sex"], stats["by_education"], stats["college"]) == (
+        1,
+        [("女", 1)],
+        [("大学本科", 1)],
+        1,
+    )
+    assert [n for _, n in stats["by_age"]] == [1]
+    assert sorted(stats["by_stage"]) == sorted([("正式党员", 1), ("入党申请人", 1)])
+
+
 def test_register_an_application(client_for, cast):
     response = client_for(cast.secretary_a).post(
         reverse("recruitment:case-create"),
@@ -216,6 +234,32 @@ def test_dossier_exports_every_step(client_for, cast):
     assert (
         client_for(cast.outsider_b).get(reverse("recruitment:dossier", args=[case.code])).status_code == 404
     )
+
+
+def test_dossier_downloads_as_pdf_in_scope_and_is_audited(client_for, cast):
+    from ronghe.core.models import AuditEntry
+    from tests.pdftext import pdf_text
+
+    case = flow.through(cast, flow.apply(cast), "full")
+    url = reverse("recruitment:dossier-pdf", args=[case.code])
+    response = client_for(cast.secretary_a).get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert body.startswith(b"%PDF")
+    text = pdf_text(body)
+    assert "发展党员工作纪实" in text and case.name in text
+    assert "支部大会讨论接收：2024年08月16日" in text and "转正时间（党龄起算）" in text
+    assert AuditEntry.objects.filter(event="recruitment.dossier_export", changes__format="pdf").count() == 1
+    # outside the scope: not found, and nothing audited for it
+    assert client_for(cast.outsider_b).get(url).status_code == 404
+    assert AuditEntry.objects.filter(event="recruitment.dossier_export").count() == 1
+    # the person's page offers both formats
+    page = (
+        client_for(cast.secretary_a)
+        .get(reverse("recruitment:case-detail", args=[case.code]))
+        .content.decode()
+    )
+    assert "导出纪实（PDF）" in page and "导出纪实（Word）" in page
 
 
 def test_home_reminds_the_secretary_of_late_steps(client_for, cast):

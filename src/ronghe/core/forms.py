@@ -115,3 +115,14 @@ class PlainSelect(forms.Select):
         return format_html(
             '<select name="{}"{}>{}\n</select>', name, _attrs(self.build_attrs(self.attrs, attrs)), options
         )
+
+
+class CheckList(forms.CheckboxSelectMultiple):
+    """Check boxes that `components/_field.html` can render: Django gives the widget's class to the list
+    around the boxes too, so "form-check-input" made the list 1em wide and squeezed every label. The class
+    stays on each box only."""
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("class", None)  # the list's own attrs; each option has a copy
+        return context

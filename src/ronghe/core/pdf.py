@@ -37,6 +37,7 @@ def styles() -> dict[str, Any]:
         "right": ParagraphStyle("right", fontName=FONT, fontSize=14, leading=24, alignment=2),
         "body": ParagraphStyle("body", fontName=FONT, fontSize=16, leading=30, firstLineIndent=32),
         "big": ParagraphStyle("big", fontName=FONT, fontSize=32, leading=48, alignment=1, spaceAfter=24),
+        "cell": ParagraphStyle("cell", fontName=FONT, fontSize=9, leading=12, wordWrap="CJK"),
     }
 
 
@@ -45,15 +46,20 @@ def escape(text: object) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def table(rows: Sequence[Sequence[object]], widths_mm: Sequence[float], *, center_from: int = 1) -> Any:
+def table(
+    rows: Sequence[Sequence[object]], widths_mm: Sequence[float], *, center_from: int = 1, wrap: bool = False
+) -> Any:
     """A gridded table, the first row a shaded header repeated on each page; columns from `center_from`
-    centred (numbers)."""
+    centred (numbers). `wrap` breaks long cell text onto lines within the column (a record's prose) instead
+    of running past the page edge."""
     from reportlab.lib import colors
     from reportlab.lib.units import mm
-    from reportlab.platypus import Table, TableStyle
+    from reportlab.platypus import Paragraph, Table, TableStyle
 
     _font()
-    out = Table([[str(v) for v in row] for row in rows], colWidths=[w * mm for w in widths_mm], repeatRows=1)
+    cell = styles()["cell"]
+    data = [[Paragraph(escape(v), cell) if wrap else str(v) for v in row] for row in rows]
+    out = Table(data, colWidths=[w * mm for w in widths_mm], repeatRows=1)
     out.setStyle(
         TableStyle(
             [
@@ -62,6 +68,7 @@ def table(rows: Sequence[Sequence[object]], widths_mm: Sequence[float], *, cente
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f1f3f5")),
                 ("ALIGN", (center_from, 0), (-1, -1), "CENTER"),
+                ("VALIGN", (0, 0), (-1, -1), "TOP" if wrap else "BOTTOM"),
             ]
         )
     )

@@ -48,6 +48,15 @@ class RecordOut(Schema):
     paid_amount: Decimal | None
     paid_on: date | None
     timing: str = Field(..., description="regular 按月 / prepaid 预交 / backpaid 补交；未交为空")
+    difference_owed: Decimal = Field(
+        Decimal("0.00"), description="应补差额（元）：计算基数调高后，已交月份按新基数尚差的金额"
+    )
+
+
+class DifferenceIn(Schema):
+    periods: list[str] = Field(..., min_length=1, max_length=24, description="应补差额的月份列表 YYYY-MM")
+    paid_on: date | None = Field(None, description="交纳日期，不填为今天")
+    amount: str | None = Field(None, description="补交合计（元）；填写时须等于应补差额合计")
 
 
 class PaymentIn(Schema):
@@ -70,6 +79,7 @@ def _record(r: DuesRecord) -> dict[str, Any]:
         "paid_amount": r.paid_amount,
         "paid_on": r.paid_on,
         "timing": r.timing,
+        "difference_owed": r.difference_owed,
     }
 
 
@@ -133,5 +143,25 @@ def pay(request: ApiRequest, code: UUID, payload: PaymentIn) -> list[dict[str, A
         paid_on=payload.paid_on or timezone.localdate(),
         method=payload.method,
         paid_amount=amount,
+    )
+    return [_record(r) for r in done]
+
+
+@router.post(
+    "/members/{code}/differences", response={200: list[RecordOut], **ERRORS}, summary="登记党员补交差额"
+)
+def pay_difference(request: ApiRequest, code: UUID, payload: DifferenceIn) -> list[dict[str, Any]]:
+    """计算基数调高后，已交纳月份按新基数应补交的差额（调低基数的，已交党费不退还）。"""
+    if not has_perm_anywhere(request.auth, "dues.edit"):
+        raise HttpError(403, "您没有访问此接口的权限")
+    member = get_for_user_or_404(
+        Member.objects.select_related("organization"), request.auth, perm="dues.edit", code=code
+    )
+    done = services.pay_difference(
+        actor=request.auth,
+        member=member,
+        periods=[_month(p, "periods") for p in payload.periods],
+        paid_on=payload.paid_on or timezone.localdate(),
+        paid_amount=rules.parse_amount(payload.amount) if payload.amount is not None else None,
     )
     return [_record(r) for r in done]

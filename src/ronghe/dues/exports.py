@@ -28,6 +28,7 @@ def write_statement(out: IO[bytes], statement: Statement, branches: list[BranchL
         "补交人次",
         "自愿多交（元）",
         "收缴率（%）",
+        "应补差额（元）",
     ]
     sheet.write_row(2, 0, header, bold)
     lines = [*statement.months, statement.total]
@@ -39,7 +40,8 @@ def write_statement(out: IO[bytes], statement: Statement, branches: list[BranchL
         sheet.write_row(i, 7, [line.prepaid, line.backpaid])
         sheet.write_number(i, 9, float(line.voluntary), money)
         sheet.write(i, 10, str(line.rate) if line.rate is not None else "—")
-    sheet.set_column(0, 10, 13)
+        sheet.write_number(i, 11, float(line.owed_amount), money)
+    sheet.set_column(0, 11, 13)
     per = book.add_worksheet("按党组织")
     per.write_row(0, 0, ["党组织", "应交人次", "已交人次", "免交人次", "实交金额（元）", "收缴率（%）"], bold)
     for i, b in enumerate(branches, start=1):

@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from ronghe.core.errors import DomainError
-from ronghe.core.forms import StyledForm
+from ronghe.core.forms import CheckList, StyledForm
 from ronghe.dues import rules
 from ronghe.dues.choices import (
     Category,
@@ -75,6 +75,27 @@ class PaymentForm(StyledForm):
     def periods(self) -> list[date]:
         start = rules.month_index(self.cleaned_data["from_period"])
         return [rules.month_at(start + i) for i in range(self.cleaned_data["months"])]
+
+
+class DifferenceForm(StyledForm):
+    """补交差额: the paid months that owe a difference after a base was raised, ticked."""
+
+    periods = forms.MultipleChoiceField(label="补交差额的月份", widget=CheckList(attrs={"class": "me-1"}))
+    paid_on = forms.DateField(
+        label="交纳日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    note = forms.CharField(label="备注", required=False, max_length=200)
+
+    def __init__(self, *args: Any, owing: list[tuple[date, Decimal]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["periods"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [
+            (p.strftime("%Y-%m"), f"{rules.month_label(p)}（差额{amount}元）") for p, amount in owing
+        ]
+
+    def months(self) -> list[date]:
+        return [date(int(v[:4]), int(v[5:7]), 1) for v in self.cleaned_data["periods"]]
 
 
 class VoluntaryForm(StyledForm):

@@ -29,10 +29,9 @@ from ronghe.core.imports.reading import locate_header, open_rows
 from ronghe.core.imports.values import clean_text, normalize_header
 from ronghe.core.scope import require_at
 from ronghe.core.types import Actor
-from ronghe.dues import rules
+from ronghe.dues import rules, services
 from ronghe.dues.choices import Category
-from ronghe.dues.models import DuesBase
-from ronghe.dues.services import settings_by_path
+from ronghe.dues.models import DuesBase, DuesRecord
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.orgs.models import Organization
@@ -127,7 +126,7 @@ def read_payroll(
     by_name: dict[str, list[Member]] = {}
     for m in members.select_related("organization"):
         by_name.setdefault(m.name, []).append(m)
-    readings = settings_by_path({m.organization.path for ms in by_name.values() for m in ms})
+    readings = services.settings_by_path({m.organization.path for ms in by_name.values() for m in ms})
     for number, values in rows:
         outcome.total += 1
 
@@ -261,10 +260,28 @@ def import_payroll_file(
                 },
             )
         outcome.written = len(outcome.valid)
+        # a payroll from a past month (a backdated rise) reprices the months already recorded since
+        differences = 0
+        tables: dict[date, rules.RateTableData] = {}
+        recorded = set(  # (by subtree, not a list of ids: a 100k-row payroll would pass the SQL limits)
+            DuesRecord.objects.filter(
+                member__organization__path__startswith=organization.path, period__gte=period
+            )
+            .values_list("member_id", flat=True)
+            .distinct()
+        )
+        for row in outcome.valid:
+            if row.member.pk in recorded:
+                differences += len(services.reprice(member=row.member, since=period, tables=tables)[1])
         audit.record(
             "dues.payroll_import",
             actor=actor,
             obj=organization,
-            changes={"rows": outcome.written, "from": period.isoformat(), "file": original_name},
+            changes={
+                "rows": outcome.written,
+                "from": period.isoformat(),
+                "file": original_name,
+                "difference_months": differences,
+            },
         )
     return outcome

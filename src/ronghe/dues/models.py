@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 
+from ronghe.dues import rules
 from ronghe.dues.choices import (
     CaseState,
     Category,
@@ -143,6 +145,12 @@ class DuesRecord(models.Model):
     timing = models.CharField("交纳方式", max_length=10, choices=Timing.choices, blank=True)
     method = models.CharField("交纳人", max_length=10, choices=PaymentMethod.choices, blank=True)
     relief = models.ForeignKey("Relief", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # A base raised for months already paid (e.g. a backdated pay rise): `amount_due` is raised, the
+    # difference is paid later (补交差额) and kept apart so the first payment stays as it was.
+    difference_paid = models.DecimalField(
+        "已补交差额（元）", null=True, blank=True, max_digits=12, decimal_places=2
+    )
+    difference_paid_on = models.DateField("补交差额日期", null=True, blank=True)
     note = models.CharField("备注", max_length=200, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -166,6 +174,11 @@ class DuesRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} {self.period:%Y-%m}"
+
+    @property
+    def difference_owed(self) -> Decimal:
+        """差额 still to pay on a paid month whose fee was raised after payment (0 when none)."""
+        return rules.difference_owed(self.state, self.amount_due, self.paid_amount)
 
     def audit_org_path(self) -> str:
         return self.organization.path

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
 
 from ronghe.core.scope import has_perm_anywhere, scoped
 from ronghe.core.types import Actor
@@ -253,6 +253,7 @@ class MonthLine:
     prepaid: int = 0
     backpaid: int = 0
     voluntary: Decimal = Decimal("0.00")
+    owed_amount: Decimal = Decimal("0.00")  # 应补差额: paid months whose fee rose after payment
 
     @property
     def unpaid(self) -> int:
@@ -298,14 +299,18 @@ def statement(organization: Organization, year: int) -> Statement:
             members=Count("id"),
             paid=Count("id", filter=Q(state=RecordState.PAID)),
             exempt=Count("id", filter=Q(state=RecordState.EXEMPT)),
-            due_amount=Sum("amount_due"),
-            paid_amount=Sum("paid_amount"),
+            due_sum=Sum("amount_due"),
+            paid_sum=Sum("paid_amount"),  # (not named after the field: F("paid_amount") below is the field)
             prepaid=Count("id", filter=Q(timing="prepaid")),
             backpaid=Count("id", filter=Q(timing="backpaid")),
+            owed=Sum(
+                F("amount_due") - F("paid_amount"),
+                filter=Q(state=RecordState.PAID, amount_due__gt=F("paid_amount")),
+            ),
         )
         .order_by()
     )
-    for org_id, period, members, paid, exempt, due_amount, paid_amount, prepaid, backpaid in rows:
+    for org_id, period, members, paid, exempt, due_amount, paid_amount, prepaid, backpaid, owed in rows:
         line = lines[period.month]
         line.members += members
         line.paid += paid
@@ -314,6 +319,7 @@ def statement(organization: Organization, year: int) -> Statement:
         line.paid_amount += _money(paid_amount)
         line.prepaid += prepaid
         line.backpaid += backpaid
+        line.owed_amount += _money(owed)
         sums = per_org.setdefault(org_id, [0, 0, 0, Decimal("0.00")])
         sums[0] += members
         sums[1] += paid
@@ -335,6 +341,7 @@ def statement(organization: Organization, year: int) -> Statement:
         total.prepaid += line.prepaid
         total.backpaid += line.backpaid
         total.voluntary += line.voluntary
+        total.owed_amount += line.owed_amount
     orgs = Organization.objects.filter(pk__in=list(per_org)).only("id", "code", "name", "path")
     branches = [
         BranchLine(o, n, paid, exempt, amount, rules.collection_rate(n - exempt, paid))
@@ -376,6 +383,14 @@ def publication(organization: Organization, year: int) -> dict[str, Any]:
     }
 
 
+def owing_differences(member: Member) -> list[tuple[date, Decimal]]:
+    """The member's paid months (any year) that owe a difference after a base was raised, oldest first."""
+    rows = DuesRecord.objects.filter(
+        member=member, state=RecordState.PAID, amount_due__gt=F("paid_amount")
+    ).order_by("period")
+    return [(r.period, r.difference_owed) for r in rows]
+
+
 def member_year(member: Member, year: int) -> dict[str, Any]:
     """A member's own year: each month's record (or none), voluntary payments, reliefs and totals."""
     records = {r.period.month: r for r in DuesRecord.objects.filter(member=member, period__year=year)}
@@ -387,6 +402,7 @@ def member_year(member: Member, year: int) -> dict[str, Any]:
     return {
         "months": months,
         "paid_total": paid,
+        "owing": owing_differences(member),
         "voluntary": list(VoluntaryPayment.objects.filter(member=member, paid_on__year=year)),
         "reliefs": list(Relief.objects.filter(member=member).order_by("-from_period")[:10]),
         "bases": list(member.dues_bases.order_by("-effective_from")[:5]),

@@ -18,7 +18,15 @@ from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from ronghe.core.errors import DomainError
-from ronghe.dues.choices import Category, Fixing, LixiuStandard, RoundingMode, RoundingUnit, TaxReading
+from ronghe.dues.choices import (
+    Category,
+    Fixing,
+    LixiuStandard,
+    RecordState,
+    RoundingMode,
+    RoundingUnit,
+    TaxReading,
+)
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -389,6 +397,30 @@ def check_paid_amount(due: Decimal, paid: Decimal) -> None:
         raise DomainError(
             f"实交金额{paid}元多于应交金额{due}元：多交部分请作为自愿多交党费另行登记", field="amount"
         )
+
+
+def repriced_amount(state: str, amount_due: Decimal | None, new_due: Decimal | None) -> Decimal | None:
+    """What a recorded month is charged after its base changed (a new base from a past month), or None
+    to leave the record as it is.
+
+    - unpaid: the new fee, up or down (nothing was paid on the old one);
+    - paid: raised when the new fee is higher — the difference is then owed (补交差额: "收入增加后…补交
+      差额", §4.3); never lowered: a fee paid is not reduced or refunded automatically (a lower base applies
+      to months not yet paid; anything else is the 支部's decision);
+    - exempt: left (the approved 免交 decides), and so is a month whose new fee is unknown.
+    """
+    if new_due is None or state == RecordState.EXEMPT or new_due == amount_due:
+        return None
+    if state == RecordState.PAID and (amount_due is None or new_due < amount_due):
+        return None
+    return new_due
+
+
+def difference_owed(state: str, amount_due: Decimal | None, paid_amount: Decimal | None) -> Decimal:
+    """The 差额 still owed on a month: what is due above what was paid, for a paid month (else 0)."""
+    if state != RecordState.PAID or amount_due is None or paid_amount is None or amount_due <= paid_amount:
+        return ZERO.quantize(CENT)
+    return amount_due - paid_amount
 
 
 def check_voluntary(amount: Decimal) -> bool:

@@ -148,7 +148,11 @@ def set_base(
     tax_reading: str = "",
     source: str = "manual",
 ) -> DuesBase:
-    """Record a member's base (and group) from a month on; the same month again replaces it."""
+    """Record a member's base (and group) from a month on; the same month again replaces it.
+
+    The member's months already recorded from that month on are priced again (`reprice`): unpaid ones
+    take the new fee; paid ones whose fee rises owe the difference (补交差额); a paid fee is never
+    lowered."""
     require_at(actor, "dues.edit" if source == "manual" else "dues.import", member.organization.path)
     if category not in Category.values:
         raise DomainError("党员类别应为在职、离退休、离休、农民或定额交纳人员", field="category")
@@ -168,6 +172,7 @@ def set_base(
                 "created_by_id": actor.pk if actor else None,
             },
         )
+        repriced, owing = reprice(member=member, since=period)
         audit.record(
             "dues.base_set",
             actor=actor,
@@ -179,9 +184,47 @@ def set_base(
                 "base": str(base),
                 "source": source,
                 "created": created,
+                "repriced": repriced,
+                "difference_months": owing,
             },
         )
     return row
+
+
+def reprice(
+    *, member: Member, since: date, tables: dict[date, rules.RateTableData] | None = None
+) -> tuple[int, list[str]]:
+    """Price the member's recorded months from `since` on again after a base changed (called inside
+    the caller's transaction, which audits). Returns what changed, for the audit row: how many unpaid
+    months were repriced, and the paid months ("YYYY-MM") that now owe a difference. `tables` caches
+    the rate table per month across calls (an import reprices many members)."""
+    records = list(
+        DuesRecord.objects.select_for_update()
+        .filter(member=member, period__gte=since)
+        .exclude(state=RecordState.EXEMPT)
+        .order_by("period")
+    )
+    if not records:
+        return 0, []
+    tables = {} if tables is None else tables
+    setting = settings_for(member.organization)
+    bases = _bases([member.pk]).get(member.pk, [])
+    reliefs = _approved_reliefs([member.pk], records[0].period, records[-1].period).get(member.pk, [])
+    changed: list[DuesRecord] = []
+    for record in records:
+        if record.period not in tables:
+            tables[record.period] = rate_table_on(record.period)
+        due = due_for(record.period, bases, reliefs, setting, tables[record.period])
+        amount = rules.repriced_amount(record.state, record.amount_due, due.amount)
+        if amount is None:
+            continue
+        record.amount_due, record.base, record.rate = amount, due.base, due.rate
+        record.category, record.relief = due.category, due.relief
+        changed.append(record)
+    # who recorded the payment stays; who changed the base is in the caller's audit row
+    DuesRecord.objects.bulk_update(changed, ["amount_due", "base", "rate", "category", "relief"])
+    owing = [r.period.strftime("%Y-%m") for r in changed if r.state == RecordState.PAID]
+    return len(changed) - len(owing), owing
 
 
 # ---------------------------------------------------------------- what a month costs
@@ -415,6 +458,14 @@ def record_payment(
         exempt = [p for p in settled if existing[p].state == RecordState.EXEMPT]
         if exempt:
             raise DomainError(f"{rules.month_label(exempt[0])}已批准免交党费，无须交纳", field="periods")
+        owing = sorted(p for p in settled if existing[p].difference_owed > 0)
+        if owing:
+            raise DomainError(
+                f"{rules.month_label(owing[0])}的党费已交纳，不能重复交纳；计算基数调高后的差额"
+                f"{existing[owing[0]].difference_owed}元请用“补交差额”登记",
+                field="periods",
+                code="already_paid",
+            )
         rules.check_payment(
             periods, paid_on, already_paid=settled, liable_from=rules.first_of_month(member.joined_on)
         )
@@ -468,6 +519,68 @@ def record_payment(
             },
         )
     return records
+
+
+def pay_difference(
+    *,
+    actor: Actor,
+    member: Member,
+    periods: Sequence[date],
+    paid_on: date,
+    paid_amount: Decimal | None = None,
+    note: str = "",
+) -> list[DuesRecord]:
+    """补交差额: the member pays what a raised base added to months already paid (§4.3, "收入增加后…
+    补交差额"). The first payment stays as recorded; the difference is added to it and kept apart.
+
+    Refused, nothing written: a month without a difference owed, a date before the month's payment, a
+    total not equal to the differences (no advancing, no deducting). No 6-month limit: the months were
+    paid in time; only their amount changed afterwards."""
+    require_at(actor, "dues.edit", member.organization.path)
+    periods = sorted({rules.first_of_month(p) for p in periods})
+    if not periods:
+        raise DomainError("请选择要补交差额的月份", field="periods")
+    with transaction.atomic():
+        records = {
+            r.period: r
+            for r in DuesRecord.objects.select_for_update().filter(member=member, period__in=periods)
+        }
+        for period in periods:
+            record = records.get(period)
+            if record is None or record.difference_owed <= 0:
+                raise DomainError(f"{rules.month_label(period)}没有应补交的差额", field="periods")
+            if record.paid_on and paid_on < record.paid_on:
+                raise DomainError(
+                    f"补交差额的日期不能早于{rules.month_label(period)}党费的交纳日期（{record.paid_on:%Y-%m-%d}）",
+                    field="paid_on",
+                )
+        owed = {p: records[p].difference_owed for p in periods}
+        total = sum(owed.values(), Decimal("0.00"))
+        if paid_amount is not None:
+            rules.check_paid_amount(total, paid_amount)
+        for period in periods:
+            record = records[period]
+            values = {
+                "paid_amount": record.amount_due,
+                "difference_paid": (record.difference_paid or Decimal("0.00")) + owed[period],
+                "difference_paid_on": paid_on,
+            }
+            # only if still owed as read: of two people recording the same difference at once, one succeeds
+            if not DuesRecord.objects.filter(pk=record.pk, paid_amount=record.paid_amount).update(**values):
+                raise Conflict(_TAKEN.format(month=rules.month_label(period)))
+            for name, value in values.items():
+                setattr(record, name, value)
+        audit.record(
+            "dues.difference_paid",
+            actor=actor,
+            obj=member,
+            changes={
+                "periods": [p.strftime("%Y-%m") for p in periods],
+                "amount": str(total),
+                "note": note[:200],
+            },
+        )
+    return [records[p] for p in periods]
 
 
 def record_collection(

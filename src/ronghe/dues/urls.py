@@ -13,6 +13,7 @@ urlpatterns = [
     path("members/<uuid:code>/", members.member_dues, name="member"),
     path("members/<uuid:code>/base/", members.member_base, name="member-base"),
     path("members/<uuid:code>/pay/", members.member_pay, name="member-pay"),
+    path("members/<uuid:code>/difference/", members.member_difference, name="member-difference"),
     path("members/<uuid:code>/voluntary/", members.member_voluntary, name="member-voluntary"),
     path("members/<uuid:code>/relief/", members.member_relief, name="member-relief"),
     path("members/<uuid:code>/reason/", members.member_reason, name="member-reason"),

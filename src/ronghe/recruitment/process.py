@@ -67,6 +67,22 @@ class NextAction:
     late: bool
 
 
+def _overdue_observation(
+    start: date | None, last_assessment: date | None, last_report: date | None, today: date, kind: str
+) -> NextAction | None:
+    """A 考察 every 6 months and a 思想汇报 every quarter, counted from the later of the stage's start
+    and the last record (a record from an earlier stage does not count for this one)."""
+    if start is None:
+        return None
+    since = max(start, last_assessment or start)
+    if today > add_months(since, 6):
+        return NextAction("assessment", f"半年一次的{kind}", add_months(since, 6), True)
+    since_report = max(start, last_report or start)
+    if today > add_months(since_report, 3):
+        return NextAction("report", "每季度的思想汇报", add_months(since_report, 3), True)
+    return None
+
+
 def next_action(
     stage: str,
     facts: Facts,
@@ -79,8 +95,8 @@ def next_action(
 
     申请人: the talk within a month; 积极分子: a 考察 every 6 months and a 思想汇报 every quarter, then
     发展对象 once the year is over; 发展对象: the review, training, 预审, 支部大会, then the 党委's approval
-    within 3 months of the 支部大会; 预备党员: the oath, then 转正 when the 预备期 ends (late one month
-    after); 正式党员: archive the materials ([C] within a week).
+    within 3 months of the 支部大会; 预备党员: the oath, the same 考察 and 思想汇报 from the approval while
+    the 预备期 runs, then 转正 when it ends (late one month after); 正式党员: archive the materials ([C] within a week).
     """
     if stage == Stage.APPLICANT:
         if facts.talked_on is None and facts.applied_on:
@@ -88,14 +104,9 @@ def next_action(
             return NextAction(Action.TALK, "派人谈话", due, today > due)
         return NextAction(Action.ACTIVIST, "确定入党积极分子", None, False)
     if stage == Stage.ACTIVIST:
-        since = last_assessment or facts.activist_on
-        if since is not None:
-            due = add_months(since, 6)
-            if today > due:
-                return NextAction("assessment", "半年一次的培养考察", due, True)
-        since_report = last_report or facts.activist_on
-        if since_report is not None and today > add_months(since_report, 3):
-            return NextAction("report", "每季度的思想汇报", add_months(since_report, 3), True)
+        overdue = _overdue_observation(facts.activist_on, last_assessment, last_report, today, "培养考察")
+        if overdue is not None:
+            return overdue
         ready = add_years(facts.activist_on, 1) if facts.activist_on else None
         return NextAction(Action.CANDIDATE, "确定发展对象", ready, False)
     if stage == Stage.CANDIDATE:
@@ -116,6 +127,11 @@ def next_action(
                 bool(facts.approved_on and today > add_months(facts.approved_on, 3)),
             )
         end = probation_end(facts.admitted_on, facts.extension_months)
+        # step 21: the 预备党员's 考察 and 思想汇报 go on while the 预备期 runs (after it, 转正 comes first)
+        if today <= end:
+            overdue = _overdue_observation(facts.approved_on, last_assessment, last_report, today, "教育考察")
+            if overdue is not None:
+                return overdue
         return NextAction(Action.FULL, "讨论转正", end, today > add_months(end, 1))
     if stage in (Stage.FULL, Stage.CANCELLED) and facts.archived_on is None:
         return NextAction(Action.ARCHIVE, "材料归档", None, False)

@@ -15,4 +15,5 @@ urlpatterns = [
     path("<uuid:code>/steps/<str:action>/", cases.case_step, name="case-step"),
     path("<uuid:code>/observations/", cases.observation_create, name="observation-create"),
     path("<uuid:code>/dossier.docx", files.dossier, name="dossier"),
+    path("<uuid:code>/dossier.pdf", files.dossier_pdf, name="dossier-pdf"),
 ]

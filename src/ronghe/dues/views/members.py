@@ -3,6 +3,7 @@ applications and 正当理由 — and the member's own view (我的党费), laid
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -22,7 +23,15 @@ from ronghe.core.permissions import require
 from ronghe.core.scope import get_for_user_or_404, has_perm_at, scoped
 from ronghe.dues import queries, rules, services
 from ronghe.dues import relief as relief_services
-from ronghe.dues.forms import BaseForm, DecideForm, PaymentForm, ReasonForm, ReliefForm, VoluntaryForm
+from ronghe.dues.forms import (
+    BaseForm,
+    DecideForm,
+    DifferenceForm,
+    PaymentForm,
+    ReasonForm,
+    ReliefForm,
+    VoluntaryForm,
+)
 from ronghe.dues.models import Relief
 from ronghe.dues.views.params import own_member, requested_year
 from ronghe.members.models import Member
@@ -40,6 +49,7 @@ def _page(
     today = timezone.localdate()
     year = requested_year(request)
     setting = services.settings_for(member.organization)
+    year_facts = queries.member_year(member, year)
     context: dict[str, Any] = {
         "member": member,
         "year": year,
@@ -53,13 +63,15 @@ def _page(
         or PaymentForm(
             prefix="pay", initial={"from_period": today.strftime("%Y-%m"), "months": 1, "paid_on": today}
         ),
+        "difference_form": forms.get("difference_form")
+        or DifferenceForm(prefix="difference", owing=year_facts["owing"], initial={"paid_on": today}),
         "voluntary_form": forms.get("voluntary_form")
         or VoluntaryForm(prefix="voluntary", initial={"paid_on": today}),
         "relief_form": forms.get("relief_form") or ReliefForm(prefix="relief"),
         "reason_form": forms.get("reason_form") or ReasonForm(prefix="reason"),
         "decide_form": DecideForm(),
         "breadcrumbs": [("党费收缴", reverse("dues:collection")), (member.name, None)],
-        **queries.member_year(member, year),
+        **year_facts,
     }
     return render(request, "dues/member_dues.html", context, status=status)
 
@@ -118,6 +130,32 @@ def member_pay(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
             messages.success(request, f"已登记{len(records)}个月党费，共{total}元")
             return _back(member)
     return _page(request, member, 422, pay_form=form)
+
+
+@require("dues.edit")
+@require_POST
+def member_difference(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    """补交差额 for paid months whose fee rose after a base was raised."""
+    member = _member(request, code, "dues.edit")
+    owing = queries.owing_differences(member)
+    form = DifferenceForm(request.POST, prefix="difference", owing=owing)
+    if form.is_valid():
+        try:
+            records = services.pay_difference(
+                actor=request.user,
+                member=member,
+                periods=form.months(),
+                paid_on=form.cleaned_data["paid_on"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            paid = {r.period for r in records}
+            total = sum((amount for period, amount in owing if period in paid), Decimal("0.00"))
+            messages.success(request, f"已登记{len(records)}个月的补交差额，共{total}元")
+            return _back(member)
+    return _page(request, member, 422, difference_form=form)
 
 
 @require("dues.edit")

@@ -1,4 +1,4 @@
-"""Files of 发展党员: the dossier (Word), the import page and its job, the import template."""
+"""Files of 发展党员: the dossier (Word and PDF), the import page and its job, the import template."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core import audit
-from ronghe.core.downloads import DOCX, XLSX, generated
+from ronghe.core.downloads import DOCX, PDF, XLSX, generated
 from ronghe.core.evidence import services as evidence
 from ronghe.core.imports import jobs
 from ronghe.core.imports.errors import ImportRefused
@@ -35,8 +35,18 @@ ERRORS_SHOWN = 200
 @require("recruitment.view")
 @require_GET
 def dossier(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    return _dossier(request, code, as_pdf=False)
+
+
+@require("recruitment.view")
+@require_GET
+def dossier_pdf(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
+    return _dossier(request, code, as_pdf=True)
+
+
+def _dossier(request: AuthenticatedRequest, code: UUID, *, as_pdf: bool) -> HttpResponse:
     case = case_for(request, code)
-    content = exports.dossier_docx(
+    content = exports.dossier(
         case,
         facts=services.facts_of(case),
         contacts=[m.name for m in case.contacts.all()],
@@ -45,8 +55,16 @@ def dossier(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
         observations=list(case.observations.all()),
         history=workflow.history_for(process.CASE_PROCESS, case),
     )
-    audit.record("recruitment.dossier_export", actor=request.user, obj=case)
-    return generated(content, DOCX, f"发展党员纪实-{case.name}.docx")
+    audit.record(
+        "recruitment.dossier_export",
+        actor=request.user,
+        obj=case,
+        changes={"format": "pdf" if as_pdf else "docx"},
+    )
+    name = f"发展党员纪实-{case.name}"
+    if as_pdf:
+        return generated(exports.dossier_pdf(content), PDF, f"{name}.pdf")
+    return generated(exports.dossier_docx(content), DOCX, f"{name}.docx")
 
 
 def _organizations(request: AuthenticatedRequest):  # type: ignore[no-untyped-def]
