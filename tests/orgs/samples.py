@@ -38,6 +38,7 @@ def _worker(cast):
 
 
 @api_sample("/api/v1/organizations/{code}")
+@api_sample("/api/v1/organizations/{code}/dissolve")
 def _api_org(cast):
     return {"code": cast.branch_a.code}
 

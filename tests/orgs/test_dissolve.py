@@ -143,3 +143,30 @@ def test_role_grants_at_the_dissolved_organization_are_taken_back(client_for, ca
     ]
     removed = AuditEntry.objects.get(event="org.dissolve").changes["roles_removed"]
     assert removed == ["sec_second（支部书记/党务）"]
+
+
+def test_dissolution_through_the_api(client_for, cast, branch):  # noqa: ANN001
+    import json
+
+    url = f"/api/v1/organizations/{branch.code}/dissolve"
+    body = json.dumps({"dissolved_on": "2026-06-30", "approval_ref": "甲局党发〔2026〕5号"})
+    client = client_for(cast.committee_admin)
+    # refused with the rule while a member is still there; nothing changes
+    refused = client.post(url, body, content_type="application/json")
+    assert refused.status_code == 422 and "还有 1 名党员的组织关系在本组织" in refused.json()["detail"]
+    assert Organization.objects.get(pk=branch.pk).is_active
+    # a missing approval number is refused by the schema
+    bad = client.post(url, json.dumps({"dissolved_on": "2026-06-30"}), content_type="application/json")
+    assert bad.status_code == 422
+    # after the transfer someone outside the scope still does not find it; the 工委 dissolves it
+    branch.members.update(organization=cast.branch_a)
+    assert client_for(cast.outsider_b).post(url, body, content_type="application/json").status_code == 404
+    done = client_for(cast.committee_admin).post(url, body, content_type="application/json")
+    assert done.status_code == 200, done.content
+    data = done.json()
+    assert (data["is_active"], data["dissolved_on"], data["dissolution_ref"]) == (
+        False,
+        "2026-06-30",
+        "甲局党发〔2026〕5号",
+    )
+    assert AuditEntry.objects.filter(event="org.dissolve").count() == 1

@@ -36,6 +36,14 @@ class OrgOut(Schema):
     founded_on: date | None
     term_years: int
     last_election_on: date | None
+    is_active: bool = Field(..., description="撤销后为 false")
+    dissolved_on: date | None = Field(None, description="撤销日期")
+    dissolution_ref: str = Field("", description="批准撤销的文号")
+
+
+class DissolveIn(Schema):
+    dissolved_on: date = Field(..., description="撤销日期（不晚于今天、不早于成立日期）")
+    approval_ref: str = Field(..., max_length=100, description="上级党组织批准撤销的文号")
 
 
 class OrgRefOut(Schema):
@@ -98,6 +106,9 @@ def _out(org: Organization) -> dict[str, Any]:
         "founded_on": org.founded_on,
         "term_years": org.term_years,
         "last_election_on": org.last_election_on,
+        "is_active": org.is_active,
+        "dissolved_on": org.dissolved_on,
+        "dissolution_ref": org.dissolution_ref,
     }
 
 
@@ -190,6 +201,23 @@ def update_organization(request: ApiRequest, code: UUID, payload: OrgPatch) -> S
         raise InvalidInput.from_form(form)
     services.update_organization(actor=request.auth, org=org, **form.service_kwargs())
     org.refresh_from_db()
+    return Status(200, _out(org))
+
+
+@router.post("/{code}/dissolve", response={200: OrgOut, **ERRORS}, summary="撤销党组织")
+def dissolve_organization(request: ApiRequest, code: UUID, payload: DissolveIn) -> Status[dict[str, Any]]:
+    """撤销 as on the organization's page: refused (422, the rule named) while members or organizations
+    remain, for the root, a date after today or before its founding, or without the approval number."""
+    org = get_for_user_or_404(
+        Organization.objects.select_related("parent", "unit"), request.auth, perm="orgs.edit", code=code
+    )
+    org = services.dissolve_organization(
+        actor=request.auth,
+        org=org,
+        on=payload.dissolved_on,
+        approval_ref=payload.approval_ref,
+        today=timezone.localdate(),
+    )
     return Status(200, _out(org))
 
 
