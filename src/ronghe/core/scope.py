@@ -21,7 +21,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils.module_loading import import_string
@@ -166,6 +166,21 @@ def get_for_user_or_404(qs: QuerySet[M] | type[M], user: Actor | None, *, perm: 
     if perm != view_perm and not can(user, perm, obj):
         raise PermissionDenied("您没有执行此操作的权限")
     return obj
+
+
+def within_requested(qs: QuerySet[M], code: str, user: Actor | None, perm: str) -> tuple[QuerySet[M], Any]:
+    """`qs` narrowed to the subtree of the organization `code` names (a link's ?org=, e.g. from the
+    annual report), with that organization; unchanged with None when `code` is empty. A code the user
+    cannot see, or a malformed one, is a 404 like any object outside the scope."""
+    if not code:
+        return qs, None
+    from ronghe.orgs.models import Organization  # orgs depends on core, not the reverse
+
+    try:
+        org = get_for_user_or_404(Organization, user, perm=perm, code=code)
+    except (ValueError, ValidationError) as exc:
+        raise Http404("未找到或无权访问") from exc
+    return qs.filter(**{f"{_org_lookup(qs.model)}__startswith": org.path}), org
 
 
 def require_at(user: Actor | None, perm: str, org_path: str) -> None:

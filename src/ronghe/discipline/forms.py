@@ -111,6 +111,8 @@ class CaseFilterForm(StyledForm):
     state = forms.ChoiceField(label="状态", choices=[("", "全部"), *CaseState.choices], required=False)
     open = forms.BooleanField(label="只看正在办理", required=False)
     q = forms.CharField(label="被反映人", max_length=50, required=False)
+    year = forms.IntegerField(label="受理年度", min_value=2000, max_value=2100, required=False)
+    org = forms.CharField(widget=forms.HiddenInput, required=False)  # a link's subtree (年度工作报告)
 
 
 class RiskForm(StyledForm):

@@ -16,7 +16,7 @@ from ronghe.accounts.http import AuthenticatedRequest
 from ronghe.core.errors import DomainError, add_each_to_form
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
-from ronghe.core.scope import has_perm_anywhere, has_perm_at
+from ronghe.core.scope import has_perm_anywhere, has_perm_at, within_requested
 from ronghe.discipline import queries, rules, services
 from ronghe.discipline.choices import OPEN_STATES, CaseAction
 from ronghe.discipline.forms import (
@@ -33,9 +33,13 @@ from ronghe.discipline.views._common import AREA, members_for
 @require_GET
 def case_list(request: AuthenticatedRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
-    qs = queries.cases_for_user(request.user)
+    qs, scope_org = within_requested(
+        queries.cases_for_user(request.user), request.GET.get("org", ""), request.user, queries.VIEW
+    )
     if form.is_valid():
         d = form.cleaned_data
+        if d["year"]:
+            qs = qs.filter(received_on__year=d["year"])
         if d["state"]:
             qs = qs.filter(state=d["state"])
         if d["open"]:
@@ -49,6 +53,7 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
         "page": page,
         "query": query_without_page(request),
         "can_create": has_perm_anywhere(request.user, rules.MANAGE),
+        "scope_org": scope_org,
         "breadcrumbs": [(AREA, None), ("问题线索和案件", None)],
     }
     return render_page_or_partial(request, "discipline/case_list.html", context)

@@ -16,7 +16,7 @@ from ronghe.core import checkin
 from ronghe.core.errors import DomainError, add_to_form
 from ronghe.core.htmx import paginate, query_without_page, render_page_or_partial
 from ronghe.core.permissions import require
-from ronghe.core.scope import get_for_user_or_404, has_perm_at, scoped
+from ronghe.core.scope import get_for_user_or_404, has_perm_at, scoped, within_requested
 from ronghe.education import queries, services
 from ronghe.education.forms import AttendanceForm, ClassForm, SessionForm
 from ronghe.education.models import EducationPolicy, SessionAttendance, TrainingClass, TrainingSession
@@ -26,7 +26,9 @@ from ronghe.orgs.models import Organization
 
 @require(services.VIEW)
 def class_list(request: AuthenticatedRequest) -> HttpResponse:
-    rows = queries.classes_for_user(request.user)
+    rows, scope_org = within_requested(
+        queries.classes_for_user(request.user), request.GET.get("org", ""), request.user, services.VIEW
+    )
     year = request.GET.get("year", "")
     if year.isdigit():
         rows = rows.filter(year=int(year))
@@ -41,6 +43,7 @@ def class_list(request: AuthenticatedRequest) -> HttpResponse:
             "page": page,
             "query": query_without_page(request),
             "year": year,
+            "scope_org": scope_org,
             "nodes": nodes,
             "form": ClassForm(),
         },

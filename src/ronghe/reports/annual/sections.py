@@ -324,7 +324,7 @@ def selections(ctx: Context) -> SectionData:
 def education(ctx: Context) -> SectionData:
     """教育培训: training classes of the year and their attendance (党内统计's 党员培训)."""
     data = SectionData()
-    url = ctx.link("education:class-list", year=ctx.year)
+    url = ctx.link("education:class-list", year=ctx.year, org=ctx.organization.code)
     for column, key, label, unit in (
         ("培训班", "classes", "举办培训班", "期"),
         ("参训人次", "trained", "党员参加培训", "人次"),
@@ -367,7 +367,7 @@ def assessment(ctx: Context) -> SectionData:
 def discipline(ctx: Context) -> SectionData:
     """纪律建设: counts only (clues received, cases filed, sanctions given); never who or what."""
     data = SectionData()
-    url = ctx.link("discipline:case-list")
+    url = ctx.link("discipline:case-list", year=ctx.year, org=ctx.organization.code)
 
     def counts(year: int) -> dict[str, int]:
         cases = Case.objects.filter(organization__in=ctx.in_tree)
