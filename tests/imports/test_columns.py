@@ -280,3 +280,23 @@ def test_a_job_waiting_on_its_columns_can_be_cancelled_and_expires(client_for, c
     assert client.get(_columns_url(waiting)).url == reverse(
         "member_io:import-job", kwargs={"code": waiting.code}
     )
+
+
+def test_the_mapping_page_reads_the_file_once(client_for, cast, tmp_path, monkeypatch):
+    """calamine loads a whole sheet even for its head: opening the page again and a refused confirmation
+    use the head read the first time."""
+    import python_calamine as pc
+
+    loads = []
+    real = pc.CalamineWorkbook.from_path
+    monkeypatch.setattr(pc.CalamineWorkbook, "from_path", lambda path: loads.append(path) or real(path))
+    client = client_for(cast.secretary_a)
+    job = _start(client, cast, _file(tmp_path, ["姓名", "证件", "性别", "入党日期", "说明"]))
+    for _ in range(2):
+        assert "证件" in client.get(_columns_url(job)).content.decode()
+    assert confirm_as_shown(client, job).status_code == 400  # no ID column yet
+    assert len(loads) == 1
+    # the confirmed mapping still imports (the checking pass reads the file itself)
+    confirm_as_shown(client, job, column_1="id_number")
+    job.refresh_from_db()
+    assert (job.status, job.valid_count) == ("validated", 3), job.errors

@@ -35,6 +35,7 @@ from typing import Any, Protocol
 
 import python_calamine as pc
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import (
     DEFAULT_DB_ALIAS,
@@ -202,11 +203,18 @@ def column_step(job: ImportJob) -> tuple[Head, mapping.ColumnMap]:
     what the job's organization confirmed last time for the same headers. A file that cannot be read
     refuses the job (REFUSED, its upload deleted) and raises ImportRefused."""
     spec = _spec(job)
-    try:
-        head, guessed = read_columns(storage_dir() / job.stored_name, job.file_kind, spec)
-    except ImportRefused as exc:
-        _refuse(job, exc.message)
-        raise
+    # calamine loads the whole sheet to read the head: the page, a refused confirmation and the
+    # accepted one read it once (what was guessed from the file never changes; the memory is re-read)
+    key = f"import-head:{job.code}:{job.stored_name}"
+    read = cache.get(key)
+    if read is None:
+        try:
+            read = read_columns(storage_dir() / job.stored_name, job.file_kind, spec)
+        except ImportRefused as exc:
+            _refuse(job, exc.message)
+            raise
+        cache.set(key, read, int(keep_files_for().total_seconds()))
+    head, guessed = read
     return head, remembered_columns(
         organization_id=job.organization_id, kind=job.kind, head=head, guessed=guessed
     )
