@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 
 from ronghe.assessment import rules
 from ronghe.assessment.choices import CampaignState, Direction
@@ -196,20 +197,20 @@ def record_results(
         for r, p in zip(reports, parsed, strict=True)
         if p and r.unit in units
     }
-    kpis = {
+    # The KPIs with whether their unit's assessment of that year is final, in one statement (a
+    # business system sends one result per request: each statement is paid per result).
+    finalized = Entry.objects.filter(
+        unit_id=OuterRef("unit_id"), campaign__year=OuterRef("year"), campaign__state=CampaignState.FINALIZED
+    )
+    kpis: dict[tuple[int, int, str], KpiDefinition] = {
         (k.unit_id, k.year, k.code): k
-        for k in KpiDefinition.objects.select_related("organization").filter(
-            unit_id__in={u for u, _y, _c in wanted}, year__in={y for _u, y, _c in wanted}
-        )
+        for k in KpiDefinition.objects.select_related("organization")
+        .filter(unit_id__in={u for u, _y, _c in wanted}, year__in={y for _u, y, _c in wanted})
+        .annotate(finalized=Exists(finalized))
+        .order_by()
         if (k.unit_id, k.year, k.code) in wanted
     }
-    closed = set(
-        Entry.objects.filter(
-            unit_id__in={u for u, _y, _c in wanted},
-            campaign__year__in={y for _u, y, _c in wanted},
-            campaign__state=CampaignState.FINALIZED,
-        ).values_list("unit_id", "campaign__year")
-    )
+    closed = {(k.unit_id, k.year) for k in kpis.values() if getattr(k, "finalized", False)}
     allowed: set[str] = set()
     found: list[tuple[KpiDefinition, _Parsed] | None] = []
     for i, (report, p) in enumerate(zip(reports, parsed, strict=True)):
@@ -232,9 +233,9 @@ def record_results(
         found[i] = (kpi, p)
     stored = {
         r.idempotency_key: r
-        for r in KpiResult.objects.filter(
-            idempotency_key__in=[f[1].key for f in found if f is not None]
-        ).select_related("definition")
+        for r in KpiResult.objects.filter(idempotency_key__in=[f[1].key for f in found if f is not None])
+        .select_related("definition")
+        .order_by()
     }
     out: list[tuple[KpiResult, bool] | None] = []
     new: dict[str, KpiResult] = {}
@@ -325,18 +326,21 @@ def find_unit(code: str) -> Unit:
 
 def find_units(codes: Sequence[str]) -> dict[str, Unit]:
     """The units named by 统一社会信用代码 (or platform code), keyed by the code as given; unknown ones
-    left out. Two queries at most."""
+    left out. One query."""
     wanted = {c: (c or "").strip() for c in codes}
-    by_credit = {
-        u.credit_code: u
-        for u in Unit.objects.filter(credit_code__in={c.upper() for c in wanted.values() if c})
-    }
     uuids: dict[str, uuid.UUID] = {}
     for given, c in wanted.items():
-        if c and c.upper() not in by_credit:
-            with contextlib.suppress(ValueError):  # neither a credit code nor a platform code
+        if c:
+            with contextlib.suppress(ValueError):  # not a platform code (a credit code, or neither)
                 uuids[given] = uuid.UUID(c)
-    by_code = {u.code: u for u in Unit.objects.filter(code__in=set(uuids.values()))} if uuids else {}
+    # Both kinds of code in one statement; a credit code match wins over a platform code match.
+    credits = {c.upper() for c in wanted.values() if c}
+    match = (
+        Q(credit_code__in=credits) | Q(code__in=set(uuids.values())) if uuids else Q(credit_code__in=credits)
+    )
+    found = list(Unit.objects.filter(match).order_by())
+    by_credit = {u.credit_code: u for u in found if u.credit_code in credits}
+    by_code = {u.code: u for u in found}
     out: dict[str, Unit] = {}
     for given, c in wanted.items():
         unit = by_credit.get(c.upper()) if c else None

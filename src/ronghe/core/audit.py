@@ -152,7 +152,9 @@ def append(entries: list[AuditEntry]) -> None:
     if not entries:
         return
     ring = auditkeys.load()
-    with transaction.atomic():
+    # Inside a caller's transaction no savepoint: the rows belong to the caller's write and go (or
+    # roll back) with it; a savepoint was two more statements per audited write.
+    with transaction.atomic(savepoint=False):
         _lock()
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
         if ring is None:

@@ -34,9 +34,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from uuid import UUID
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf
+from django.urls import reverse as django_reverse
 from django.utils import timezone
 
 from ronghe.dues import queries as dues_queries
@@ -82,6 +84,17 @@ INDICATORS: dict[str, DerivedIndicator] = {
         DerivedIndicator("selections.honours", "获评表彰次数", "次", True),
     )
 }
+
+
+@lru_cache(maxsize=1024)
+def _reverse(name: str, code: UUID | None, prefix: str, urlconf: str | None) -> str:
+    return django_reverse(name, kwargs={"code": code}) if code is not None else django_reverse(name)
+
+
+def reverse(name: str, kwargs: dict[str, UUID] | None = None) -> str:
+    """`django.urls.reverse` remembered per name (and organization code): every branch's values
+    link to the same few pages, and reversing them anew each time was a tenth of a county's rating."""
+    return _reverse(name, (kwargs or {}).get("code"), get_script_prefix(), get_urlconf())
 
 
 def _percent(part: int, whole: int) -> Decimal:
