@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ronghe.assessment import kpis, services
 from ronghe.assessment.models import Entry
 from ronghe.core.audit import AuditEntry
+from ronghe.core.errors import Conflict
 from ronghe.orgs.choices import OrgKind
 from ronghe.orgs.models import Organization
 from tests.assessment.conftest import kpi
@@ -91,6 +93,7 @@ def test_one_kpi_result_per_request_is_few_statements_and_audited(units, people,
         idempotency_key="warm",
     )
     before = AuditEntry.objects.filter(event="assessment.kpi_result").count()
+    stored = []
     for i, code in enumerate([units.unit_a.credit_code, str(units.unit_a.code)]):
         with CaptureQueriesContext(connection) as captured:
             _result, created = kpis.record_result(
@@ -103,10 +106,35 @@ def test_one_kpi_result_per_request_is_few_statements_and_audited(units, people,
                 idempotency_key=f"one-{i}",
             )
         assert created
-        # unit (either code), KPI with its year's state, the key, the audit chain's head: one SELECT
-        # each; the audit row is written in the result's transaction (no savepoint of its own)
-        # (PostgreSQL also takes the chain's advisory lock: a SELECT that reads no table)
+        stored.append(_result.pk)
+        # unit (either code), KPI with its year's state, the audit chain's head: one SELECT each (a
+        # first delivery's key is not looked up: the insert's unique key answers a retry); the audit
+        # row is written in the result's transaction (no savepoint of its own). (PostgreSQL also
+        # takes the chain's advisory lock: a SELECT that reads no table.)
         sql = [q["sql"] for q in captured.captured_queries if "pg_advisory" not in q["sql"]]
-        assert len([s for s in sql if s.startswith("SELECT")]) == 4, "\n".join(s[:90] for s in sql)
+        assert len([s for s in sql if s.startswith("SELECT")]) == 3, "\n".join(s[:90] for s in sql)
         assert len([s for s in sql if s.startswith("SAVEPOINT")]) <= 1, sql
+    assert AuditEntry.objects.filter(event="assessment.kpi_result").count() == before + 2
+    # a retry with the same content gets the stored result (no second row, no audit row); with
+    # other content it is refused
+    again, created = kpis.record_result(
+        actor=system,
+        unit_code=units.unit_a.credit_code,
+        kpi_code="revenue",
+        period="2026-01",
+        value="50",
+        source_system="财务系统",
+        idempotency_key="one-0",
+    )
+    assert not created and again.pk == stored[0]
+    with pytest.raises(Conflict):
+        kpis.record_result(
+            actor=system,
+            unit_code=units.unit_a.credit_code,
+            kpi_code="revenue",
+            period="2026-01",
+            value="51",
+            source_system="财务系统",
+            idempotency_key="one-0",
+        )
     assert AuditEntry.objects.filter(event="assessment.kpi_result").count() == before + 2
