@@ -293,6 +293,8 @@ def evaluate(*, actor: Actor, campaign: Campaign, today: date | None = None) -> 
     debriefs = derived.debrief_ranks(unit_ids, campaign.year)
     party = derived.party_values(unit_ids, campaign.year, arules, today=today, debriefs=debriefs)
     kpis = derived.kpi_lines(unit_ids, campaign.year)
+    # The rules every unit is scored by, stored with each result (one dict: the rows are written as JSON).
+    snapshot = scheme_rules.to_snapshot() | {"levels": lr.to_dict(), "assessment": arules.to_dict()}
     results = []
     for e in entries:
         shown = {
@@ -354,8 +356,7 @@ def evaluate(*, actor: Actor, campaign: Campaign, today: date | None = None) -> 
                 total=evaluation.total,
                 grade=e.grade,
                 breakdown=e.breakdown,
-                snapshot=scheme_rules.to_snapshot()
-                | {"levels": lr.to_dict(), "assessment": arules.to_dict()},
+                snapshot=snapshot,
             )
         )
     _place_in_quadrants(entries, arules)
@@ -374,9 +375,13 @@ def evaluate(*, actor: Actor, campaign: Campaign, today: date | None = None) -> 
         )
         for e in entries:
             e.result_id = stored.get(str(e.unit.code))
-        Entry.objects.bulk_update(
+        # Written as an upsert on the id (every entry exists): one INSERT … ON CONFLICT per 500 rows;
+        # `bulk_update`'s CASE per field and row cost more to build in Django than the whole evaluation.
+        Entry.objects.bulk_create(
             entries,
-            [
+            update_conflicts=True,
+            unique_fields=["id"],
+            update_fields=[
                 "values",
                 "breakdown",
                 "party_score",

@@ -152,33 +152,43 @@ def append(entries: list[AuditEntry]) -> None:
     if not entries:
         return
     ring = auditkeys.load()
-    with transaction.atomic():
+    # Inside a caller's transaction no savepoint: the rows belong to the caller's write and go (or
+    # roll back) with it; a savepoint was two more statements per audited write. A refusal is raised
+    # once the block is left, so a caller that handles it still has a usable transaction.
+    refused = None
+    with transaction.atomic(savepoint=False):
         _lock()
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
         if ring is None:
             # read again under the lock: a concurrent first record may have made the keys meanwhile
             # (40 check-ins racing on a fresh site found the file missing and a record present)
             ring = auditkeys.load()
-        if ring is None:
-            if head.last_id:
-                raise auditkeys.AuditKeyError(
-                    "审计密钥文件缺失，而数据库中已有审计记录：请从备份恢复 audit_keys.json，不要让系统重新生成"
-                )
-            ring = auditkeys.keys()
-        key = ring.active
-        prev = head.last_hash
-        for row in entries:
-            row.prev_hash = prev
-            row.key_id = key.id
-            row.hash = prev = compute_hash(prev, row, key)
-        if len(entries) == 1:
-            entries[0].save()
+        if ring is None and head.last_id:
+            refused = auditkeys.AuditKeyError(
+                "审计密钥文件缺失，而数据库中已有审计记录：请从备份恢复 audit_keys.json，不要让系统重新生成"
+            )
         else:
-            AuditEntry.objects.bulk_create(entries, batch_size=500)
-        last = entries[-1]
-        if last.pk is None:  # a database that does not return ids from a bulk insert
-            last.pk = AuditEntry.objects.filter(hash=last.hash).values_list("pk", flat=True).get()
-        AuditHead.objects.filter(id=1).update(last_id=last.pk, last_hash=last.hash)
+            _chain(entries, head, ring or auditkeys.keys())
+    if refused is not None:
+        raise refused
+
+
+def _chain(entries: list[AuditEntry], head: AuditHead, ring: auditkeys.AuditKeyring) -> None:
+    """Chain `entries` after the head's last hash under the active key, store them, move the head."""
+    key = ring.active
+    prev = head.last_hash
+    for row in entries:
+        row.prev_hash = prev
+        row.key_id = key.id
+        row.hash = prev = compute_hash(prev, row, key)
+    if len(entries) == 1:
+        entries[0].save()
+    else:
+        AuditEntry.objects.bulk_create(entries, batch_size=500)
+    last = entries[-1]
+    if last.pk is None:  # a database that does not return ids from a bulk insert
+        last.pk = AuditEntry.objects.filter(hash=last.hash).values_list("pk", flat=True).get()
+    AuditHead.objects.filter(id=1).update(last_id=last.pk, last_hash=last.hash)
 
 
 def _lock() -> None:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -38,7 +39,7 @@ from ronghe.education.models import (
 )
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
-from ronghe.orgs.models import Officer, Organization, Unit, ancestor_paths, subtree_filter
+from ronghe.orgs.models import Officer, Organization, Unit, ancestor_paths, subtree_filter, subtrees_filter
 from ronghe.points.choices import ClaimState
 
 VIEW = "education.view"
@@ -71,10 +72,10 @@ def classes_for_user(user: Actor | None) -> QuerySet[TrainingClass]:
     )
 
 
-def hours_of(member_ids: Iterable[int], year: int) -> dict[int, Decimal]:
+def hours_of(member_ids: Iterable[int] | QuerySet[Member, Any], year: int) -> dict[int, Decimal]:
     """学时 credited to each member in `year`: training sessions attended plus approved external
-    training. Two queries."""
-    ids = list(member_ids)
+    training. Two queries. `member_ids` may be a queryset of member ids (read as a subquery)."""
+    ids = member_ids if isinstance(member_ids, QuerySet) else list(member_ids)
     out: dict[int, Decimal] = defaultdict(Decimal)
     for qs in (
         SessionAttendance.objects.filter(member_id__in=ids, year=year),
@@ -131,10 +132,12 @@ def external_awaiting_review(user: Actor | None) -> QuerySet[ExternalTraining]:
     )
 
 
-def officer_ids(member_ids: Iterable[int], on: date) -> set[int]:
-    """Members serving as secretary or committee member on `on` (the 56-学时 group)."""
+def officer_ids(member_ids: Iterable[int] | QuerySet[Member, Any], on: date) -> set[int]:
+    """Members serving as secretary or committee member on `on` (the 56-学时 group); `member_ids`
+    may be a queryset of member ids (read as a subquery)."""
+    ids = member_ids if isinstance(member_ids, QuerySet) else list(member_ids)
     return set(
-        Officer.objects.filter(member_id__in=list(member_ids), started_on__lte=on)
+        Officer.objects.filter(member_id__in=ids, started_on__lte=on)
         .exclude(ended_on__lt=on)
         .values_list("member_id", flat=True)
     )
@@ -191,13 +194,15 @@ def completion_by_organization(organization_ids: Sequence[int], year: int, on: d
     orgs = dict(Organization.objects.filter(pk__in=list(organization_ids)).values_list("path", "pk"))
     if not orgs:
         return {}
-    q = Q(pk__in=[])
-    for path in orgs:
-        q |= subtree_filter(path, "organization__path")
-    members = list(Member.objects.filter(q, status__in=ACTIVE_STATUSES).values_list("pk", "organization__path"))
-    ids = [pk for pk, _path in members]
-    done = hours_of(ids, year)
-    officers = officer_ids(ids, on)
+    # The subtrees' members (or a superset: `subtrees_filter`; the walk up each path below counts a
+    # member only for the organizations asked about), and their hours and posts read through the
+    # same filter as a subquery: thousands of ids are neither sent back nor prepared by Django.
+    active = Member.objects.filter(
+        subtrees_filter(list(orgs), "organization__path"), status__in=ACTIVE_STATUSES
+    )
+    members = list(active.values_list("pk", "organization__path"))
+    done = hours_of(active.values("pk"), year)
+    officers = officer_ids(active.values("pk"), on)
     policy = EducationPolicy.current()
     zero = Decimal(0).quantize(TENTH)
     counted: dict[int, int] = dict.fromkeys(orgs.values(), 0)

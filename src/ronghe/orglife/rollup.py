@@ -295,9 +295,12 @@ def _regroup(paths: list[str]) -> Callable[[str], str | None] | None:
     if len(lengths) == 1 or len(paths) <= CASE_LIMIT:
         return None
     nodes = set(paths)
+    found: dict[str, str | None] = {}  # an organization's path comes back in many rows: looked up once
 
     def node_of(path: str) -> str | None:
-        return next((path[:n] for n in lengths if path[:n] in nodes), None)
+        if path not in found:
+            found[path] = next((path[:n] for n in lengths if path[:n] in nodes), None)
+        return found[path]
 
     return node_of
 

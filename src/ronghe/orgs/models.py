@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from typing import Any
 
@@ -39,6 +40,28 @@ def subtree_filter(path: str, field: str = "path") -> models.Q:
     last = int(path[-SEGMENT - 1 : -1], 36)
     if last + 1 < 36**SEGMENT:
         q &= models.Q(**{f"{field}__lt": path[: -SEGMENT - 1] + path_segment(last + 1)})
+    return q
+
+
+# Up to this many subtrees are selected by their own paths; more (every branch of a county) by the
+# subtree of their common ancestor: a WHERE of hundreds of ORed prefix tests is tested on every row
+# (10,000 members × 337 branches took 0.4 s on SQLite) and costs as much again to build in Django.
+SUBTREES_LISTED = 20
+
+
+def subtrees_filter(paths: list[str], field: str = "path") -> models.Q:
+    """Rows whose `field` lies under one of `paths` — or a superset of them when there are many
+    (the common ancestor's subtree, or every row when they share none): callers attribute each row
+    to the subtrees asked about themselves (`ancestor_paths`)."""
+    if not paths:
+        return models.Q(pk__in=[])
+    if len(paths) > SUBTREES_LISTED:
+        common = os.path.commonprefix(paths)
+        common = common[: len(common) - len(common) % (SEGMENT + 1)]  # whole segments only
+        return subtree_filter(common, field) if common else models.Q()
+    q = models.Q(pk__in=[])
+    for path in paths:
+        q |= subtree_filter(path, field)
     return q
 
 

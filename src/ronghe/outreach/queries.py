@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from ronghe.core.scope import scoped
 from ronghe.core.types import Actor
 from ronghe.members.models import Member
-from ronghe.orgs.models import Organization, subtree_filter
+from ronghe.orgs.models import Organization, ancestor_paths, subtrees_filter
 from ronghe.outreach import rules
 from ronghe.outreach.choices import QuestionKind, SurveyState
 from ronghe.outreach.models import Question, Respondent, Survey, Tally, TextBag
@@ -168,9 +168,8 @@ def satisfaction_by_organization(organization_ids: Sequence[int], year: int) -> 
     orgs = list(Organization.objects.filter(pk__in=list(organization_ids)).only("pk", "path"))
     if not orgs:
         return {}
-    q = Q(pk__in=[])
-    for org in orgs:
-        q |= subtree_filter(org.path, "group__path")
+    # The subtrees' groups, or a superset (`subtrees_filter`): each row is attributed by its path below.
+    q = subtrees_filter([org.path for org in orgs], "group__path")
     surveys = Survey.objects.filter(year=year, satisfaction=True, state=SurveyState.CLOSED)
     people = list(
         Respondent.objects.filter(q, survey__in=surveys)
@@ -183,13 +182,21 @@ def satisfaction_by_organization(organization_ids: Sequence[int], year: int) -> 
             "group__path", "option", "count"
         )
     )
+    # Each row added to the organizations on its group's path (a walk up it), not tested against each.
+    asked = {org.path for org in orgs}
+    n_of: dict[str, int] = defaultdict(int)
+    counts_of: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for p, c in people:
+        for path in ancestor_paths(p):
+            if path in asked:
+                n_of[path] += c
+    for p, option, c in tallies:
+        for path in ancestor_paths(p):
+            if path in asked:
+                counts_of[path][option] += c
     out: dict[int, Satisfaction] = {}
     for org in orgs:
-        n = sum(c for p, c in people if p.startswith(org.path))
-        counts: dict[int, int] = defaultdict(int)
-        for p, option, c in tallies:
-            if p.startswith(org.path):
-                counts[option] += c
+        n, counts = n_of.get(org.path, 0), counts_of.get(org.path, {})
         out[org.pk] = Satisfaction(n, rules.satisfaction_percent(counts) if rules.shown(n) else None)
     return out
 

@@ -30,13 +30,15 @@ What "no data" gives (documented for the scheme author):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from uuid import UUID
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf
+from django.urls import reverse as django_reverse
 from django.utils import timezone
 
 from ronghe.dues import queries as dues_queries
@@ -84,12 +86,30 @@ INDICATORS: dict[str, DerivedIndicator] = {
 }
 
 
+@lru_cache(maxsize=1024)
+def _reverse(name: str, code: UUID | None, prefix: str, urlconf: str | None) -> str:
+    return django_reverse(name, kwargs={"code": code}) if code is not None else django_reverse(name)
+
+
+def reverse(name: str, kwargs: dict[str, UUID] | None = None) -> str:
+    """`django.urls.reverse` remembered per name (and organization code): every branch's values
+    link to the same few pages, and reversing them anew each time was a tenth of a county's rating."""
+    return _reverse(name, (kwargs or {}).get("code"), get_script_prefix(), get_urlconf())
+
+
+def _no_link(name: str, kwargs: dict[str, UUID] | None = None) -> str:
+    return ""
+
+
+Linker = Callable[..., str]
+
+
 def _percent(part: int, whole: int) -> Decimal:
     return (Decimal(part * 100) / whole).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def branch_values(
-    year: int, organization_ids: Sequence[int], *, today: date | None = None
+    year: int, organization_ids: Sequence[int], *, today: date | None = None, links: bool = True
 ) -> dict[int, dict[str, DerivedValue]]:
     """Every derived indicator (`INDICATORS`) of each organization of `organization_ids` for `year`:
     {organization id: {code: DerivedValue}}. Unknown ids are left out.
@@ -98,8 +118,12 @@ def branch_values(
     orgs 3, orglife's compliance about 9 — once more per nesting level when a 总支 and its 支部 are
     both asked —, points 2, 先锋岗 1, dues 1, 学时 5, 满意度 3, 表彰 1). The term and officers are judged as of the year's last day, or today while
     the year runs (a term due later this year is not overdue yet); `today` is for tests.
+    `links=False` does not reverse the pages' paths (the values' `url`s are then not links), for a
+    caller that shows none (a preview of levels): the first reverse imports every page's and API's
+    module — a second and a half in a fresh process — to make strings nobody reads.
     """
     today = today or timezone.localdate()
+    link: Linker = reverse if links else _no_link
     as_of = min(date(year, 12, 31), today)
     ids = list(dict.fromkeys(organization_ids))
     standing = orgs_queries.standing(ids, as_of)
@@ -118,19 +142,19 @@ def branch_values(
     for pk in ids:
         st = standing[pk]
         values = {
-            "orglife.compliance_rate": _compliance(tallies.get(pk), st.code, year),
-            "orgs.election_on_time": _election(st, as_of),
-            "orgs.committee_complete": _committee(st),
-            **_points(points[pk], st.code, year),
+            "orglife.compliance_rate": _compliance(tallies.get(pk), st.code, year, link),
+            "orgs.election_on_time": _election(st, as_of, link),
+            "orgs.committee_complete": _committee(st, link),
+            **_points(points[pk], st.code, year, link),
             "assessment.vanguard_achieved": DerivedValue(
                 Decimal(vanguard.get(pk, 0)),
                 f"{year} 年完成党员先锋岗、突击队等任务 {vanguard.get(pk, 0)} 个",
-                reverse("assessment:vanguard-list") + f"?org={st.code}&year={year}",
+                link("assessment:vanguard-list") + f"?org={st.code}&year={year}",
             ),
-            "dues.paid_rate": _dues(dues[pk], st.code, year),
-            "education.hours_completion": _hours(hours.get(pk), st.code, year),
-            "outreach.survey_satisfaction": _satisfaction(satisfaction.get(pk), year),
-            "selections.honours": _honours(honours.get(pk, []), st.code, year),
+            "dues.paid_rate": _dues(dues[pk], st.code, year, link),
+            "education.hours_completion": _hours(hours.get(pk), st.code, year, link),
+            "outreach.survey_satisfaction": _satisfaction(satisfaction.get(pk), year, link),
+            "selections.honours": _honours(honours.get(pk, []), st.code, year, link),
         }
         for code, indicator in INDICATORS.items():
             if not indicator.feeds:
@@ -139,9 +163,9 @@ def branch_values(
     return out
 
 
-def _hours(done: education_queries.Completion | None, code: UUID, year: int) -> DerivedValue:
+def _hours(done: education_queries.Completion | None, code: UUID, year: int, link: Linker) -> DerivedValue:
     # The 学时 page of the branch for the year lists each member's hours against the requirement.
-    url = reverse("education:hours") + f"?org={code}&year={year}"
+    url = link("education:hours") + f"?org={code}&year={year}"
     if done is None or done.members == 0:
         return DerivedValue(None, "支部没有在册党员", url)
     return DerivedValue(
@@ -151,9 +175,9 @@ def _hours(done: education_queries.Completion | None, code: UUID, year: int) -> 
     )
 
 
-def _honours(names: list[str], code: UUID, year: int) -> DerivedValue:
+def _honours(names: list[str], code: UUID, year: int, link: Linker) -> DerivedValue:
     # The organization page lists its honours (selections' record section).
-    url = reverse("orgs:organization-detail", kwargs={"code": code})
+    url = link("orgs:organization-detail", kwargs={"code": code})
     if not names:
         return DerivedValue(Decimal(0), f"{year} 年度评选未获表彰", url)
     return DerivedValue(
@@ -161,8 +185,8 @@ def _honours(names: list[str], code: UUID, year: int) -> DerivedValue:
     )
 
 
-def _satisfaction(found: outreach_queries.Satisfaction | None, year: int) -> DerivedValue:
-    url = reverse("outreach:survey-list")
+def _satisfaction(found: outreach_queries.Satisfaction | None, year: int, link: Linker) -> DerivedValue:
+    url = link("outreach:survey-list")
     if found is None or found.respondents == 0:
         return DerivedValue(None, f"{year} 年没有已结束的满意度问卷", url)
     if found.percent is None:
@@ -172,9 +196,9 @@ def _satisfaction(found: outreach_queries.Satisfaction | None, year: int) -> Der
     )
 
 
-def _compliance(tally: orglife_facts.Tally | None, code: UUID, year: int) -> DerivedValue:
+def _compliance(tally: orglife_facts.Tally | None, code: UUID, year: int, link: Linker) -> DerivedValue:
     # The drill-down page of the branch for the year shows this very tally and rate.
-    url = reverse("orglife:compliance") + f"?org={code}&year={year}"
+    url = link("orglife:compliance") + f"?org={code}&year={year}"
     if tally is None or tally.met + tally.overdue == 0:
         return DerivedValue(None, f"{year} 年尚无到期的组织生活要求", url)
     judged = tally.met + tally.overdue
@@ -183,9 +207,9 @@ def _compliance(tally: orglife_facts.Tally | None, code: UUID, year: int) -> Der
     )
 
 
-def _election(st: orgs_queries.Standing, as_of: date) -> DerivedValue:
+def _election(st: orgs_queries.Standing, as_of: date, link: Linker) -> DerivedValue:
     # The organization page shows the last election, the term and the 换届 warning.
-    url = reverse("orgs:organization-detail", kwargs={"code": st.code})
+    url = link("orgs:organization-detail", kwargs={"code": st.code})
     if st.election_on_time is None or st.election_due is None:
         return DerivedValue(None, "未登记上次换届日期，无法判断是否按期换届", url)
     if st.election_on_time:
@@ -195,9 +219,9 @@ def _election(st: orgs_queries.Standing, as_of: date) -> DerivedValue:
     return DerivedValue(NO, detail, url)
 
 
-def _committee(st: orgs_queries.Standing) -> DerivedValue:
+def _committee(st: orgs_queries.Standing, link: Linker) -> DerivedValue:
     # The organization page lists the officers and the size warnings.
-    url = reverse("orgs:organization-detail", kwargs={"code": st.code})
+    url = link("orgs:organization-detail", kwargs={"code": st.code})
     if st.members == 0:
         return DerivedValue(None, "支部暂无党员", url)
     needs = "应设支部委员会（3–7人）" if st.full_members >= 7 else "不设支部委员会，设书记"
@@ -206,10 +230,12 @@ def _committee(st: orgs_queries.Standing) -> DerivedValue:
     return DerivedValue(YES if st.officers_complete else NO, detail, url)
 
 
-def _points(p: points_queries.OrganizationPoints, code: UUID, year: int) -> dict[str, DerivedValue]:
+def _points(
+    p: points_queries.OrganizationPoints, code: UUID, year: int, link: Linker
+) -> dict[str, DerivedValue]:
     # The ranking page of the branch for the year lists its members' totals and grades, each
     # opening to the member's ledger (claims included).
-    url = reverse("points:ranking") + f"?org={code}&year={year}"
+    url = link("points:ranking") + f"?org={code}&year={year}"
     claims = DerivedValue(
         Decimal(p.claims_approved), f"{year} 年活动的申报审核通过 {p.claims_approved} 件", url
     )
@@ -223,9 +249,9 @@ def _points(p: points_queries.OrganizationPoints, code: UUID, year: int) -> dict
     }
 
 
-def _dues(c: dues_queries.Collection, code: UUID, year: int) -> DerivedValue:
+def _dues(c: dues_queries.Collection, code: UUID, year: int, link: Linker) -> DerivedValue:
     # The 收缴报表 of the branch for the year shows the months behind it.
-    url = reverse("dues:statement") + f"?org={code}&year={year}"
+    url = link("dues:statement") + f"?org={code}&year={year}"
     if c.due == 0:
         return DerivedValue(None, f"{year} 年尚无应交党费的记录", url)
     detail = f"应交 {c.due} 人次（不含免交），按时交纳 {c.on_time} 人次，补交 {c.paid - c.on_time} 人次"

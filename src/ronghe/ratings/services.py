@@ -456,28 +456,34 @@ def _store_evaluation(
     )
 
 
-def preview(campaign: Campaign, organization_ids: Sequence[int] | None = None) -> dict[int, levels.LevelOutcome]:
+def preview(
+    campaign: Campaign, organization_ids: Sequence[int] | None = None
+) -> dict[int, levels.LevelOutcome]:
     """What every branch (or the given ones) would get now, without writing: derived values in one
     batch, the judges' combined scores so far, vetoes not yet decided. The 工委's overview before the
     evaluation, and the engine's cost at scale (bench)."""
     scheme_rules = campaign.scheme.to_rules()
     level_rules = campaign.level_rules()
     if organization_ids is None:
-        organization_ids = list(Entry.objects.filter(campaign=campaign).values_list("organization_id", flat=True))
+        organization_ids = list(
+            Entry.objects.filter(campaign=campaign).values_list("organization_id", flat=True)
+        )
     keys = dict(
         Entry.objects.filter(campaign=campaign, organization_id__in=organization_ids).values_list(
             "organization_id", "pk"
         )
     )
     judged = judging.results(panel_of(campaign))
-    derived_all = derived.branch_values(campaign.year, list(organization_ids))
+    derived_all = derived.branch_values(campaign.year, list(organization_ids), links=False)  # levels only
     sources = _indicator_sources(campaign.scheme)
     out: dict[int, levels.LevelOutcome] = {}
     for org_id in organization_ids:
         values, _shown = entry_values(
             scheme_rules, sources, derived_all.get(org_id, {}), judged.get(str(keys.get(org_id)), {}), {}
         )
-        out[org_id] = levels.level_for(scheme_rules, level_rules, levels.evaluate_values(scheme_rules, values))
+        out[org_id] = levels.level_for(
+            scheme_rules, level_rules, levels.evaluate_values(scheme_rules, values)
+        )
     return out
 
 
