@@ -174,13 +174,25 @@ def within_requested(qs: QuerySet[M], code: str, user: Actor | None, perm: str) 
     cannot see, or a malformed one, is a 404 like any object outside the scope."""
     if not code:
         return qs, None
-    from ronghe.orgs.models import Organization  # orgs depends on core, not the reverse
-
+    organization = _organization_model(qs.model)
     try:
-        org = get_for_user_or_404(Organization, user, perm=perm, code=code)
+        org = get_for_user_or_404(organization, user, perm=perm, code=code)
     except (ValueError, ValidationError) as exc:
         raise Http404("未找到或无权访问") from exc
-    return qs.filter(**{f"{_org_lookup(qs.model)}__startswith": org.path}), org
+    return qs.filter(**{f"{_org_lookup(qs.model)}__startswith": org.path}), org  # type: ignore[attr-defined]
+
+
+def _organization_model(model: type[Model]) -> type[Model]:
+    """The organization model a scoped model's `scope_org_field` leads to (core imports no domain app)."""
+    field = getattr(model, "scope_org_field", None)
+    if field is None:
+        raise ImproperlyConfigured(f"{model.__name__} declares no scope_org_field")
+    for name in filter(None, field.split("__")):
+        related = model._meta.get_field(name).related_model
+        if related is None or isinstance(related, str):
+            raise ImproperlyConfigured(f"{model.__name__}.scope_org_field does not lead to a model")
+        model = related
+    return model
 
 
 def require_at(user: Actor | None, perm: str, org_path: str) -> None:
