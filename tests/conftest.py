@@ -162,3 +162,29 @@ def _django_group(item: pytest.Item) -> int:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # after pytest-django's own sort (tryfirst): stable, so the rest keep their order within each group
     items.sort(key=lambda item: (_django_group(item), not item.nodeid.startswith(LONGEST_FIRST)))
+
+
+# The migrations' seeded rows (meeting requirements, the 2008 dues rate table), put back after every
+# transactional test: its teardown empties the tables, and with xdist's work stealing a worker may run
+# database tests after one. Done after all the test's fixtures are torn down (the flush is one of them).
+SEED_MIGRATIONS = (
+    "ronghe.orglife.migrations.0003_seed_requirements",
+    "ronghe.orglife.migrations.0005_seed_study_day",
+    "ronghe.dues.migrations.0002_seed_rate_table",
+)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):  # noqa: ANN201
+    yield
+    # the last test of a run (nextitem None) has torn the test database down: nothing to put back
+    if nextitem is None or _django_group(item) != 1:
+        return
+    from importlib import import_module
+
+    from django.apps import apps
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        for name in SEED_MIGRATIONS:
+            import_module(name).seed(apps, None)
