@@ -174,11 +174,21 @@ SEED_MIGRATIONS = (
 )
 
 
+_RAN = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item):  # noqa: ANN201
+    item.stash[_RAN] = True  # its fixtures, the test database among them, were set up
+    yield
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):  # noqa: ANN201
     yield
-    # the last test of a run (nextitem None) has torn the test database down: nothing to put back
-    if nextitem is None or _django_group(item) != 1:
+    # Only after a test that ran (a skipped one never set the test database up: the connection would
+    # still name the real one), and not after the last test of a run (the test database is gone).
+    if nextitem is None or not item.stash.get(_RAN, False) or _django_group(item) != 1:
         return
     from importlib import import_module
 
