@@ -75,7 +75,7 @@ def test_a_contact_issue_is_closed_with_a_photo_and_the_committee_sees_the_count
     journey.page.fill("#id_issue", "小区路灯损坏，夜间出行不便")
     journey.page.fill("#id_follow_up_due", (today - timedelta(days=10)).isoformat())
     journey.page.click("#visit-submit")
-    journey.page.wait_for_selector(".badge.text-bg-danger")  # past its deadline: 逾期
+    journey.page.wait_for_selector("#main-content .badge.text-bg-danger")  # past its deadline: 逾期
     visit = ContactVisit.objects.get()
 
     # the 工委 sees the contact and the overdue issue on the 数据看板
