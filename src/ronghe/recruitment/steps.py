@@ -17,10 +17,10 @@ from ronghe.recruitment.rules import (
     TALK_MONTHS,
     Facts,
     Policy,
-    _d,
     add_months,
     probation_end,
 )
+from ronghe.recruitment.rules.dates import _d
 
 
 @dataclass(frozen=True)
