@@ -488,3 +488,20 @@ urlpatterns = [
     path("my-points", my_points_floor, name="my-points-floor"),
     path("claim-review", claim_review_floor, name="claim-review-floor"),
 ]
+
+
+def dues_late_floor(year: int) -> int:
+    """The daily 未按时交纳党费 sync's least work: read the year's 党费 records (member, month, state, date
+    paid) and the year's existing deduction lines, one pass each, no rules."""
+    from datetime import date
+
+    from ronghe.dues.models import DuesRecord
+    from ronghe.points.models import PointsEntry
+
+    rows = sum(
+        1
+        for _ in DuesRecord.objects.filter(period__gte=date(year, 1, 1), period__lte=date(year, 12, 1))
+        .values_list("member_id", "period", "state", "paid_on")
+        .iterator(chunk_size=5000)
+    )
+    return rows + PointsEntry.objects.filter(source_type="dues", year=year).count()

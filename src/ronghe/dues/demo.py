@@ -14,6 +14,7 @@ from ronghe.dues.choices import Category, RecordState, ReliefKind, ReliefState, 
 from ronghe.dues.models import DuesBase, DuesRecord, DuesUse, Relief, VoluntaryPayment
 from ronghe.members.choices import ACTIVE_STATUSES, Occupation
 from ronghe.members.models import Member
+from ronghe.points.services import sync_late_dues
 
 BATCH = 5000
 # Members given a year of records, whatever the county's size: a province's demo keeps a bounded
@@ -120,7 +121,7 @@ def demo_dues(county: County, rng: random.Random) -> None:
                 paid_index = index
                 if prepays and index < first_month + 6:
                     paid_index = first_month
-                elif rng.random() < 0.03 and index + 1 < unpaid_from and index + 1 <= current:
+                elif rng.random() < 0.01 and index + 1 < unpaid_from and index + 1 <= current:
                     paid_index = index + 1  # back-paid the next month
                 paid_on = rules.month_at(paid_index).replace(
                     day=min(15, today.day) if paid_index == current else 15
@@ -173,3 +174,4 @@ def demo_dues(county: County, rng: random.Random) -> None:
     ]
     DuesUse.objects.bulk_create([u for u in uses if u.spent_on <= today])
     services.open_cases(organization=county.committee, today=today)
+    sync_late_dues(year=year, as_of=today)  # the points deduction for the months not paid on time

@@ -58,41 +58,89 @@ def arrears_by_member(
         return {}
     key: Any = members.values("id") if isinstance(members, QuerySet) else ids  # a subquery, not 1M params
     window = rules.month_at(rules.month_index(as_of) - WINDOW_MONTHS)
-    joined = dict(Member.objects.filter(pk__in=key).values_list("id", "joined_on"))
+    liable = _liable_from(key)
+    settled = _settled_months(key, window, on_time_only=False)
+    out: dict[int, rules.Arrears] = {}
+    for member_id in ids:
+        start = liable.get(member_id)
+        out[member_id] = (
+            rules.count_arrears(settled.get(member_id, set()), max(start, window), as_of)
+            if start is not None
+            else rules.Arrears(0, None, "")
+        )
+    return out
+
+
+def members_with_records(year: int) -> QuerySet[DuesRecord, int]:
+    """The ids of the members with a 党费 record for a month of `year` (each once)."""
+    return (
+        DuesRecord.objects.filter(period__gte=date(year, 1, 1), period__lte=date(year, 12, 1))
+        .values_list("member_id", flat=True)
+        .distinct()
+    )
+
+
+def late_months_by_member(
+    members: Iterable[Member | int] | QuerySet[Member], year: int, as_of: date
+) -> dict[int, list[date]]:
+    """Member id → the months of `year` not paid on time (`rules.late_months`), up to the last complete
+    month before `as_of`: the fact behind the points deduction 未按时交纳党费. Liability starts as for
+    arrears. Five queries for any number of members."""
+    ids = _ids(members)
+    if not ids:
+        return {}
+    key: Any = members.values("id") if isinstance(members, QuerySet) else ids
+    liable = _liable_from(key)
+    on_time = _settled_months(key, date(year, 1, 1), on_time_only=True)
+    return {
+        member_id: rules.late_months(on_time.get(member_id, set()), liable.get(member_id), as_of, year)
+        for member_id in ids
+    }
+
+
+def _liable_from(key: Any) -> dict[int, date]:
+    """Member id → the month liability starts: the later of the admission month (入党, the 支部大会) and
+    the member's first record in the 党费 ledger (months before the platform recorded 党费 are not
+    guessed). Members without a record are left out."""
     first = dict(
         DuesRecord.objects.filter(member_id__in=key)
         .values("member_id")
         .annotate(first=Min("period"))
         .values_list("member_id", "first")
     )
+    joined = dict(Member.objects.filter(pk__in=key).values_list("id", "joined_on"))
+    return {
+        member_id: max(rules.first_of_month(joined[member_id]), month) for member_id, month in first.items()
+    }
+
+
+def _settled_months(key: Any, since: date, *, on_time_only: bool) -> dict[int, set[date]]:
+    """Member id → the months from `since` settled by a paid or exempt record (paid in its month or
+    ahead when `on_time_only`; a payment without a date counts as on time), an approved 少交/免交 or a
+    recorded 正当理由."""
     settled: dict[int, set[date]] = {}
-    for member_id, period in DuesRecord.objects.filter(
-        member_id__in=key, period__gte=window, state__in=[RecordState.PAID, RecordState.EXEMPT]
-    ).values_list("member_id", "period"):
+    for member_id, period, state, paid_on in DuesRecord.objects.filter(
+        member_id__in=key, period__gte=since, state__in=[RecordState.PAID, RecordState.EXEMPT]
+    ).values_list("member_id", "period", "state", "paid_on"):
+        if on_time_only and state == RecordState.PAID and paid_on and paid_on >= rules.next_month(period):
+            continue
         settled.setdefault(member_id, set()).add(period)
     covers = list(
         Relief.objects.filter(
-            member_id__in=key, state=ReliefState.APPROVED, to_period__gte=window
+            member_id__in=key, state=ReliefState.APPROVED, to_period__gte=since
         ).values_list("member_id", "from_period", "to_period")
     ) + list(
-        ArrearsReason.objects.filter(member_id__in=key, to_period__gte=window).values_list(
+        ArrearsReason.objects.filter(member_id__in=key, to_period__gte=since).values_list(
             "member_id", "from_period", "to_period"
         )
     )
     for member_id, start, end in covers:
         months = settled.setdefault(member_id, set())
         for index in range(
-            max(rules.month_index(start), rules.month_index(window)), rules.month_index(end) + 1
+            max(rules.month_index(start), rules.month_index(since)), rules.month_index(end) + 1
         ):
             months.add(rules.month_at(index))
-    out: dict[int, rules.Arrears] = {}
-    for member_id in ids:
-        if member_id not in first:
-            out[member_id] = rules.Arrears(0, None, "")
-            continue
-        starts = [rules.first_of_month(joined[member_id]), first[member_id], window]
-        out[member_id] = rules.count_arrears(settled.get(member_id, set()), max(starts), as_of)
-    return out
+    return settled
 
 
 def arrears_candidates(members: QuerySet[Member], as_of: date, months: int) -> QuerySet[Member]:

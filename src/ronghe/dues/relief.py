@@ -15,7 +15,7 @@ from ronghe.core.scope import paths_with, require_at
 from ronghe.core.types import Actor
 from ronghe.core.workflow import Process, Step
 from ronghe.core.workflow import services as workflow
-from ronghe.dues import rules
+from ronghe.dues import rules, services
 from ronghe.dues.choices import (
     CaseState,
     RecordState,
@@ -145,6 +145,9 @@ def decide_relief(*, actor: Actor, relief: Relief, approve: bool, comment: str =
                 unpaid.filter(Q(amount_due__gt=relief.reduced_amount) | Q(amount_due__isnull=True)).update(
                     amount_due=relief.reduced_amount, relief=relief
                 )
+            services.late_dues_changed(
+                [relief.member_id], _months(relief.from_period, relief.to_period), actor
+            )
 
 
 def record_reason(
@@ -170,7 +173,12 @@ def record_reason(
             obj=row,
             changes={"member": member.name, "from": first.isoformat(), "to": last.isoformat()},
         )
+        services.late_dues_changed([member.pk], _months(first, last), actor)
     return row
+
+
+def _months(first: date, last: date) -> list[date]:
+    return [rules.month_at(i) for i in range(rules.month_index(first), rules.month_index(last) + 1)]
 
 
 def close_case(*, actor: Actor, case: ArrearsCase, decision: str, decided_on: date) -> None:

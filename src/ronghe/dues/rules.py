@@ -293,6 +293,11 @@ def first_of_month(d: date) -> date:
     return d.replace(day=1)
 
 
+def next_month(d: date) -> date:
+    """The first day of the month after `d`'s."""
+    return month_at(month_index(d) + 1)
+
+
 def month_label(d: date) -> str:
     return f"{d.year}年{d.month}月"
 
@@ -480,6 +485,20 @@ def count_arrears(settled: Iterable[date], liable_from: date | None, as_of: date
         index -= 1
     since = month_at(index + 1) if count else None
     return Arrears(count, since, arrears_level(count))
+
+
+def late_months(on_time: Iterable[date], liable_from: date | None, as_of: date, year: int) -> list[date]:
+    """The months of `year` whose 党费 was not paid on time (未按时交纳, the points deduction's fact):
+    from the liability month up to the last complete month before `as_of` (the current month is not
+    late yet), every month not settled on time. `on_time` holds the months paid in their month or ahead
+    (按月, 预交), exempt, or covered by an approved 少交/免交 or a recorded 正当理由; a month paid
+    later (补交) stays late, and so does one still unpaid."""
+    if liable_from is None:
+        return []
+    done = {month_index(d) for d in on_time}
+    first = max(month_index(liable_from), month_index(date(year, 1, 1)))
+    last = min(month_index(as_of) - 1, month_index(date(year, 12, 1)))
+    return [month_at(i) for i in range(first, last + 1) if i not in done]
 
 
 def collection_rate(due_months: int, paid_months: int) -> Decimal | None:

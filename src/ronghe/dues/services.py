@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from ronghe.core import audit
 from ronghe.core.errors import Conflict, DomainError
@@ -41,8 +43,23 @@ from ronghe.dues.models import (
 from ronghe.members.choices import ACTIVE_STATUSES
 from ronghe.members.models import Member
 from ronghe.orgs.models import Organization, ancestor_paths
+from ronghe.points.services.dues import sync_late_dues
 
 BATCH = 2000
+
+
+def late_dues_changed(
+    member_ids: Iterable[int], months: Iterable[date], actor: Actor | None, today: date | None = None
+) -> None:
+    """The points deduction 未按时交纳党费 follows what was just written about these months (its years up
+    to this one; a finalized year is left alone: `points.services.dues`)."""
+    today = today or timezone.localdate()
+    ids = list(member_ids)
+    if not ids:
+        return
+    for year in sorted({m.year for m in months if m.year <= today.year}):
+        sync_late_dues(year=year, as_of=today, member_ids=ids, actor=actor)  # type: ignore[arg-type]
+
 
 # ---------------------------------------------------------------- settings and the rate table
 
@@ -330,7 +347,7 @@ def run_month(*, actor: Actor | None, organization: Organization, period: date, 
         Member.objects.filter(
             organization__path__startswith=organization.path,
             status__in=ACTIVE_STATUSES,
-            joined_on__lt=_next(period),
+            joined_on__lt=rules.next_month(period),
         )
         .exclude(pk__in=DuesRecord.objects.filter(period=period).values("member_id"))
         .order_by("pk")
@@ -351,6 +368,20 @@ def run_month(*, actor: Actor | None, organization: Organization, period: date, 
             counts = _write_batch(batch, period, table, by_path, actor)
             created, exempt, no_base = created + counts[0], exempt + counts[1], no_base + counts[2]
         opened = open_cases(organization=organization, today=today)
+        if rules.month_index(period) < rules.month_index(today):
+            # a past month: for members whose first record this is, liability now starts there and the
+            # points deduction follows (the current month is never late yet: nothing to do)
+            late_dues_changed(
+                Member.objects.filter(
+                    organization__path__startswith=organization.path, status__in=ACTIVE_STATUSES
+                )
+                .exclude(Exists(DuesRecord.objects.filter(member_id=OuterRef("pk"), period__lt=period)))
+                .order_by("pk")
+                .values_list("pk", flat=True),
+                [period],
+                actor,
+                today,
+            )
         audit.record(
             "dues.month_run",
             actor=actor,
@@ -358,10 +389,6 @@ def run_month(*, actor: Actor | None, organization: Organization, period: date, 
             changes={"period": period.isoformat(), "created": created, "cases_opened": opened},
         )
     return RunResult(created=created, exempt=exempt, no_base=no_base, cases_opened=opened)
-
-
-def _next(period: date) -> date:
-    return rules.month_at(rules.month_index(period) + 1)
 
 
 def _write_batch(
@@ -439,12 +466,14 @@ def record_payment(
     method: str = PaymentMethod.SELF,
     paid_amount: Decimal | None = None,
     note: str = "",
+    sync_points: bool = True,
 ) -> list[DuesRecord]:
     """The member pays for one or more months (按月, 预交 ≤ 6 months ahead, 补交 ≤ 6 months back).
 
     Refused, nothing written: a month already paid or exempt, a prepay or back-pay beyond 6 months, a
     month before the member was admitted, a month without a base, a total not equal to what is due
-    (no advancing, no deducting). `paid_amount` is the total for all months when given."""
+    (no advancing, no deducting). `paid_amount` is the total for all months when given. The points
+    deduction for months not paid on time follows (`sync_points=False`: the caller does it once)."""
     require_at(actor, "dues.edit", member.organization.path)
     if method not in PaymentMethod.values:
         raise DomainError("交纳人应为本人或经支部同意的代交人（党组织不得垫交、扣缴）", field="method")
@@ -518,6 +547,8 @@ def record_payment(
                 "method": method,
             },
         )
+        if sync_points:
+            late_dues_changed([member.pk], periods, actor)
     return records
 
 
@@ -595,9 +626,12 @@ def record_collection(
             if not member.organization.path.startswith(organization.path):
                 raise PermissionDenied("您没有执行此操作的权限")
             try:
-                record_payment(actor=actor, member=member, periods=[period], paid_on=paid_on)
+                record_payment(
+                    actor=actor, member=member, periods=[period], paid_on=paid_on, sync_points=False
+                )
             except DomainError as exc:
                 raise DomainError(f"{member.name}：{exc.message}", field=exc.field, code=exc.code) from None
+        late_dues_changed([m.pk for m in members], [period], actor)
     return len(members)
 
 

@@ -11,6 +11,7 @@ class SourceType(models.TextChoices):
     ADJUSTMENT = "adjustment", "调整"
     SANCTION = "sanction", "党纪政务处分"
     HONOUR = "honour", "评选表彰"
+    DUES = "dues", "党费交纳"
 
 
 class ClaimState(models.TextChoices):

@@ -181,17 +181,10 @@ def demo_points(county: County, rng: random.Random) -> None:
     def claims_and_deductions() -> Iterator[EntryRow]:
         for c in claims:
             yield entry(c.member_id, c.indicator, c.occurred_on, SourceType.CLAIM, str(c.pk), c.description)
-        for m in all_members:
-            if rng.random() < 0.03:
-                yield entry(
-                    m,
-                    inds["dues_late"],
-                    _day(rng, year, county.today),
-                    SourceType.ADJUSTMENT,
-                    f"demo-dues-{m}",
-                    "未按时交纳党费",
-                    Decimal("-2"),
-                )
+        for _ in all_members:
+            # 未按时交纳党费 now comes from the 党费 ledger (dues.demo); the draw stays so that the steps
+            # after this one get the same random numbers as before
+            rng.random()
 
     bulk_load(PointsEntry, ENTRY_FIELDS, claims_and_deductions())
     services.recompute_year(year=year)

@@ -137,7 +137,7 @@ class FinalizeForm(StyledForm):
 
 def source_choices() -> list[tuple[str, str]]:
     """Where derived points come from: attending each meeting kind, absence, training, volunteering,
-    先锋岗 tasks, honours from selections, a month of 学习强国."""
+    先锋岗 tasks, honours from selections, a month of 学习强国, a month of 党费 not paid on time."""
     return [
         *((f"meeting:{value}", f"出席{label}") for value, label in MeetingKind.choices),
         ("meeting_absent", "无故缺席组织生活（扣分）"),
@@ -146,6 +146,7 @@ def source_choices() -> list[tuple[str, str]]:
         ("vanguard", "先锋岗、突击队、责任区任务完成"),
         ("honour", "获评表彰（评选公布结果时计入）"),
         ("study", "学习强国（当月有学习积分）"),
+        ("dues_late", "未按时交纳党费（每月一次，扣分）"),
     ]
 
 

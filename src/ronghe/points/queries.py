@@ -235,6 +235,12 @@ def entry_source(entry: PointsEntry, user: User) -> dict[str, Any]:
         if claim is not None:
             source["claim"] = claim
             source["url"] = reverse("points:claim-detail", kwargs={"code": claim.code})
+    elif entry.source_type == SourceType.DUES:
+        # the month's record in the 党费 ledger: the member's own page, or the member's 党费 page for staff
+        if getattr(user, "member_id", None) == entry.member_id:
+            source["url"] = reverse("dues:my-dues")
+        elif has_perm_at(user, "dues.view", entry.member.organization.path):
+            source["url"] = reverse("dues:member", kwargs={"code": entry.member.code})
     return source
 
 

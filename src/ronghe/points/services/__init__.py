@@ -8,6 +8,7 @@ One module per concern; callers use `points.services.<name>`.
 """
 
 from ronghe.points.services.claims import submit_claim, transition_claim
+from ronghe.points.services.dues import sync_late_dues
 from ronghe.points.services.ledger import (
     adjust_points,
     record_activity_points,
@@ -35,6 +36,7 @@ __all__ = [
     "seed_default_scheme",
     "start_publicity",
     "submit_claim",
+    "sync_late_dues",
     "sync_meeting_points",
     "sync_sanction_vetoes",
     "transition_claim",

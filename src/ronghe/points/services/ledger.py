@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from ronghe.accounts.models import User
@@ -45,17 +46,34 @@ def _sync_source(
     note: str = "",
 ) -> dict[str, int]:
     """Make the ledger entries of one source equal `desired` {(member, indicator): (points, day)}."""
-    existing = {
-        (e.member_id, e.indicator_id): e
-        for e in PointsEntry.objects.filter(source_type=source_type, source_id=source_id).select_related(
-            "member__organization"
-        )
-    }
-    to_delete = [e for key, e in existing.items() if key not in desired]
+    return sync_entries(
+        source_type=source_type,
+        existing=PointsEntry.objects.filter(source_type=source_type, source_id=source_id),
+        desired={(m, i, source_id): value for (m, i), value in desired.items()},
+        resolver=resolver,
+        actor=actor,
+        note=lambda _source_id: note,
+    )
+
+
+def sync_entries(
+    *,
+    source_type: str,
+    existing: QuerySet[PointsEntry],
+    desired: dict[tuple[int, int, str], tuple[Decimal, date]],
+    resolver: Resolver,
+    actor: User | None = None,
+    note: Callable[[str], str] = lambda _source_id: "",
+) -> dict[str, int]:
+    """Make `existing` (entries of `source_type`) equal `desired` {(member, indicator, source id):
+    (points, day)}: create what is missing, update what changed, delete the rest; refresh the members'
+    years touched. Refused (PointsError) when one of those years is finalized for a member concerned."""
+    found = {(e.member_id, e.indicator_id, e.source_id): e for e in existing}
+    to_delete = [e for key, e in found.items() if key not in desired]
     to_update = []
     to_create = []
     for key, (points, day) in desired.items():
-        entry = existing.get(key)
+        entry = found.get(key)
         if entry is None:
             to_create.append(
                 PointsEntry(
@@ -65,8 +83,8 @@ def _sync_source(
                     occurred_on=day,
                     year=day.year,
                     source_type=source_type,
-                    source_id=source_id,
-                    note=note[:200],
+                    source_id=key[2],
+                    note=note(key[2])[:200],
                     created_by=actor if getattr(actor, "pk", None) else None,
                 )
             )
@@ -74,7 +92,7 @@ def _sync_source(
             to_update.append((entry, points, day))
     touched: dict[int, set[int]] = defaultdict(set)  # year → member ids
     paths = dict(
-        Member.objects.filter(pk__in={k[0] for k in desired} | {k[0] for k in existing}).values_list(
+        Member.objects.filter(pk__in={k[0] for k in desired} | {k[0] for k in found}).values_list(
             "pk", "organization__path"
         )
     )

@@ -9,7 +9,7 @@ from ronghe.orglife.services import advance_meetings
 
 
 class Command(BaseCommand):
-    help = "将已开始且出席情况已全部标记的会议转为已召开，并生成组织生活到期和逾期提醒（每天运行一次）。"
+    help = "将已开始且出席情况已全部标记的会议转为已召开，生成组织生活到期和逾期提醒，记入未按时交纳党费的扣分（每天运行一次）。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--date", help="按指定日期计算（YYYY-MM-DD），默认今天")
@@ -29,6 +29,9 @@ class Command(BaseCommand):
         held = advance_meetings()  # started meetings completed by check-in count before reminding
         created = produce_reminders(today=today)
         self.stdout.write(f"已召开会议 {held} 次；新生成提醒 {created} 条。")
+        from ronghe.orglife.tasks import late_dues
+
+        self.stdout.write(f"未按时交纳党费扣分 {late_dues(today)} 条。")
         from ronghe.reports import summaries  # reports reads orglife: imported at call time
 
         result = summaries.run_if_due(today)
