@@ -14,6 +14,8 @@ import time_machine
 from ronghe.dues import services
 from ronghe.dues.choices import Category, RecordState
 from ronghe.dues.models import DuesRecord
+from ronghe.points import services as points
+from ronghe.points.models import PointsEntry
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.browser
@@ -21,6 +23,7 @@ TZ = ZoneInfo("Asia/Shanghai")
 
 
 def test_secretary_records_a_month_and_a_member_views_their_dues(journey, cast):
+    points.seed_default_scheme(organization=cast.committee, year=2026)
     behind = MemberFactory(organization=cast.branch_a, name="刘欠")
     other = MemberFactory(organization=cast.branch_a, name="陈按")
     for member, base in ((cast.member_a_record, "3000.00"), (behind, "3000.01"), (other, "5200.00")):
@@ -94,6 +97,19 @@ def test_secretary_records_a_month_and_a_member_views_their_dues(journey, cast):
         journey.page.wait_for_selector(".alert-success")
         assert "已登记3个月党费，共90.00元" in journey.page.inner_text(".alert-success")
         assert "补交" in journey.page.inner_text("#month-2026-09")
+        journey.assert_clean()
+
+        # September–November were not paid on time: each costs 未按时交纳党费 in 刘欠's points (−2, at most
+        # 6 a year), and the line opens to the 党费 record
+        journey.goto(f"/points/members/{behind.code}/?year=2026")
+        main = journey.page.inner_text("#main-content")
+        assert all(f"2026年{m}月党费未按时交纳" in main for m in (9, 10, 11))
+        journey.screenshot("dues-late-points")
+        september = PointsEntry.objects.get(member=behind, source_type="dues", source_id="2026-09")
+        journey.page.click(f"#entry-{september.code}-row a.entry-source")
+        journey.page.wait_for_selector("#entry-dues")
+        journey.page.click("#entry-dues a")
+        journey.page.wait_for_selector("#month-2026-09")
         journey.assert_clean()
 
         journey.goto(f"/dues/statement/?org={cast.org_a.code}&year=2026")

@@ -9,7 +9,6 @@ from decimal import Decimal as D
 
 import pytest
 
-from ronghe.core.scoring.choices import IndicatorKind
 from ronghe.core.scoring.models import Indicator
 from ronghe.points import services as points
 from ronghe.points.choices import SourceType
@@ -26,18 +25,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def honour_indicator(cast):
-    # the 2026 points scheme (the honour is conferred in 2026) with "获评表彰" worth 5 points
+    # the default 2026 points scheme (the honour is conferred in 2026): its "获得表彰奖励" (5 points) is
+    # sourced from "honour"
     scheme = points.seed_default_scheme(organization=cast.committee, year=2026, recompute=False)
-    return Indicator.objects.create(
-        scheme=scheme,
-        dimension=scheme.dimensions.first(),
-        code="honour",
-        name="获评表彰",
-        kind=IndicatorKind.DERIVED,
-        points=D("5"),
-        sources=["honour"],
-        order=99,
-    )
+    return Indicator.objects.get(scheme=scheme, code="honor", sources=["honour"], points=D("5"))
 
 
 def test_an_announced_honour_earns_the_members_points(cast, people, travel, honour_indicator):
