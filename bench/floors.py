@@ -470,7 +470,34 @@ def study_ranking_floor(request: HttpRequest) -> HttpResponse:
     return _table(rows)
 
 
+@public
+def party_statistics_floor(request: HttpRequest) -> HttpResponse:
+    """党内统计's least work for a subtree: its members counted by sex, ethnicity, education, birth year,
+    admission year and occupation in one GROUP BY (the page also reads the year's status and transfer
+    history to count by the relation held on 31 December)."""
+    rows = list(
+        Member.objects.filter(organization__path__startswith=request.GET["path"])
+        .values_list("sex", "ethnicity", "education", "birth_date__year", "joined_on__year", "occupation")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return _table(rows)
+
+
+def annual_report_facts(org_path: str, year: int) -> int:
+    """What drafting the 工委's annual report must read, at least: the facts behind its sections — meetings
+    by unit and kind, the ledger's sums, the branch and unit assessment facts, the 党费 statement — one
+    GROUP BY each, no rules, no text."""
+    return (
+        len(compliance_rows(year))
+        + points_group_by(year)
+        + assessment_facts(year)
+        + len(dues_statement_rows(org_path, year))
+    )
+
+
 urlpatterns = [
+    path("party-statistics", party_statistics_floor, name="party-statistics-floor"),
     path("education-hours", education_hours_floor, name="education-hours-floor"),
     path("study-ranking", study_ranking_floor, name="study-ranking-floor"),
     path("assessment-quadrant", assessment_quadrant_floor, name="assessment-quadrant-floor"),

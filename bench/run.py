@@ -596,6 +596,20 @@ def worker_main(task: str, args: list[str]) -> None:
                 raise _LateRollback
         except _LateRollback:
             pass
+    elif task == "annual-report":
+        # the figures of the 工委's annual report for the year (every section's provider), as of 31 December;
+        # nothing stored
+        from ronghe.orgs.models import Organization
+        from ronghe.reports.annual import services as annual
+
+        started = time.perf_counter()
+        figures = annual.compute(Organization.objects.get(depth=0), YEAR, date(YEAR, 12, 31))
+        info["rows"] = len(figures["sections"])
+    elif task == "annual-floor":
+        from bench.floors import annual_report_facts
+        from ronghe.orgs.models import Organization
+
+        info["rows"] = annual_report_facts(Organization.objects.get(depth=0).path, YEAR)
     elif task == "dues-late-floor":
         from bench.floors import dues_late_floor
 
@@ -879,6 +893,13 @@ def measure(
             "dues:statement",
         ),
         (
+            f"党内统计 {YEAR} (工委, whole county, as at 12月31日)",
+            "gwadmin",
+            route("reports:party-statistics", org=str(committee.code), year=YEAR),
+            f"{floor_url}party-statistics?{urlencode({'path': committee.path})}",
+            "reports:party-statistics",
+        ),
+        (
             f"学时完成情况 {YEAR} (工委, whole county)",
             "gwadmin",
             route("education:hours", org=str(committee.code), year=YEAR),
@@ -978,6 +999,7 @@ def measure(
         ("ratings", lambda: ratings_preview(env, size, db)),
         ("assessment", lambda: assessment_runs(env, size, db)),
         ("dues", lambda: dues_run(env, size, db)),
+        ("annual", lambda: annual_report(env, size, db)),
         ("import", lambda: import_roster(env, size, db, committee_code=str(committee.code))),
         ("reimport", lambda: reimport_roster(env, size, db)),
         ("export", lambda: export_roster(env, size, db, scope.path, str(scope.code))),
@@ -1325,6 +1347,29 @@ def dues_run(env: dict[str, str], size: int, db: str) -> list[Result]:
     late.verdict = "PASS" if late.ratio is not None and late.ratio <= 3 else "FAIL"
     show(late)
     return [r, late]
+
+
+def annual_report(env: dict[str, str], size: int, db: str) -> list[Result]:
+    """The figures of the 工委's 年度工作报告 for the year (what 生成 computes before storing them); the floor
+    reads the facts its sections need with one GROUP BY each."""
+    if not route_exists(env, "reports:annual-list"):
+        r = Result(size, db, "年度工作报告", note="route not present (reports)")
+        show(r)
+        return [r]
+    r = Result(size, db, f"年度工作报告 {YEAR} figures (工委, whole county)", target="≤ 3 × floor")
+    runs = 3 if size < 1_000_000 else 1
+    floor, _ = repeat_worker(env, runs, "annual-floor")
+    times, rss = repeat_worker(env, runs, "annual-report")
+    r.median, r.p95, r.floor, r.rss_mb, r.runs = (
+        statistics.median(times),
+        p95(times),
+        statistics.median(floor),
+        rss,
+        runs,
+    )
+    r.verdict = "PASS" if r.ratio is not None and r.ratio <= 3 else "FAIL"
+    show(r)
+    return [r]
 
 
 def write_roster_xlsx(path: Path, rows: int, seed: int = 77) -> None:
