@@ -10,7 +10,7 @@ which counts nothing — a missing fact never raises a score.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -60,6 +60,10 @@ INDICATORS: dict[str, DerivedIndicator] = {
 }
 
 
+# The pages the values link to (with the year as a query where it applies).
+PAGES = ("ratings:campaign-list", "orglife:compliance", "integration:review-list", "rectification:item-list")
+
+
 def _pct(part: int | Decimal, whole: int | Decimal) -> Decimal:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(rules.CENT, rounding=ROUND_HALF_UP)
 
@@ -91,17 +95,19 @@ def party_values(
     debriefs = debriefs if debriefs is not None else debrief_ranks(list(orgs), year)
     reviews = integration_queries.review_grades(list(orgs), year)
     majors = discipline_facts.major_sanction_counts(all_ids, year)
+    # The pages behind the values are the same for every unit: reversed once, not once per unit.
+    pages = {name: reverse(name) for name in PAGES}
     out: dict[int, dict[str, DerivedValue]] = {}
     for unit_id, rows in orgs.items():
         main_pk, _ = main[unit_id]
         ids = [pk for pk, _ in rows]
         values = {
-            "ratings.star_mean": _stars(stars.get(unit_id), year),
-            "orglife.compliance_rate": _compliance(tallies.get(main_pk), year),
+            "ratings.star_mean": _stars(stars.get(unit_id), year, pages),
+            "orglife.compliance_rate": _compliance(tallies.get(main_pk), year, pages),
             "points.share_5a": _share_5a([points[pk] for pk in ids if pk in points]),
             "assessment.debrief": _debrief(debriefs.get(unit_id), arules),
-            "rectification.closure": _closure([closure[pk] for pk in ids if pk in closure], year),
-            "integration.review_mean": _reviews(reviews.get(unit_id, []), year, arules),
+            "rectification.closure": _closure([closure[pk] for pk in ids if pk in closure], year, pages),
+            "integration.review_mean": _reviews(reviews.get(unit_id, []), year, arules, pages),
             "discipline.major_case": _major_case(sum(majors.get(pk, 0) for pk in ids), year),
         }
         for code, indicator in INDICATORS.items():
@@ -119,16 +125,16 @@ def _major_case(count: int, year: int) -> DerivedValue:
     return DerivedValue(Decimal(0), f"{year} 年本单位没有党员受重处分")
 
 
-def _stars(row: tuple[int, Decimal] | None, year: int) -> DerivedValue:
-    url = reverse("ratings:campaign-list") + f"?year={year}"
+def _stars(row: tuple[int, Decimal] | None, year: int, pages: Mapping[str, str]) -> DerivedValue:
+    url = pages["ratings:campaign-list"] + f"?year={year}"
     if row is None:
         return DerivedValue(None, f"{year} 年没有已命名星级的支部", url)
     n, mean = row
     return DerivedValue(rules.q(mean * 20), f"{n} 个支部平均 {rules.q(mean)} 星（每星 20 分）", url)
 
 
-def _compliance(tally: orglife_facts.Tally | None, year: int) -> DerivedValue:
-    url = reverse("orglife:compliance") + f"?year={year}"
+def _compliance(tally: orglife_facts.Tally | None, year: int, pages: Mapping[str, str]) -> DerivedValue:
+    url = pages["orglife:compliance"] + f"?year={year}"
     if tally is None or tally.met + tally.overdue == 0:
         return DerivedValue(None, f"{year} 年尚无到期的组织生活要求", url)
     judged = tally.met + tally.overdue
@@ -166,8 +172,10 @@ def _debrief(rank: int | None, arules: rules.AssessmentRules) -> DerivedValue:
 REVIEW_KEYS = {"good": "good", "fairly_good": "fair_good", "average": "average", "poor": "poor"}
 
 
-def _reviews(grades: list[str | None], year: int, arules: rules.AssessmentRules) -> DerivedValue:
-    url = reverse("integration:review-list") + f"?year={year}"
+def _reviews(
+    grades: list[str | None], year: int, arules: rules.AssessmentRules, pages: Mapping[str, str]
+) -> DerivedValue:
+    url = pages["integration:review-list"] + f"?year={year}"
     given = [(q + 1, g) for q, g in enumerate(grades) if g]
     if not given:
         return DerivedValue(None, f"{year} 年尚无定稿的季度同步点评", url)
@@ -177,8 +185,8 @@ def _reviews(grades: list[str | None], year: int, arules: rules.AssessmentRules)
     return DerivedValue(mean, f"{labels}，平均 {mean} 分", url)
 
 
-def _closure(rows: list[tuple[int, int]], year: int) -> DerivedValue:
-    url = reverse("rectification:item-list")
+def _closure(rows: list[tuple[int, int]], year: int, pages: Mapping[str, str]) -> DerivedValue:
+    url = pages["rectification:item-list"]
     closed, n = sum(r[0] for r in rows), sum(r[1] for r in rows)
     if not n:
         return DerivedValue(None, f"{year} 年没有到期的整改事项", url)

@@ -188,9 +188,10 @@ class Completion:
 
 def completion_by_organization(organization_ids: Sequence[int], year: int, on: date) -> dict[int, Completion]:
     """For each organization: its active members (whole subtree), how many reached their 学时
-    requirement in `year`, and the hours in all. A fixed number of queries; each member is added to
-    the organizations on its own path (a walk up the path), so the cost grows with members × depth,
-    not members × organizations (the rating of every branch asks for all of them at once)."""
+    requirement in `year`, and the hours in all. A fixed number of queries; each member is counted
+    for its own organization, and each of those is added to the organizations on its path (a walk
+    up the path), so the cost grows with members + organizations × depth, not members ×
+    organizations (the rating of every branch asks for all of them at once)."""
     orgs = dict(Organization.objects.filter(pk__in=list(organization_ids)).values_list("path", "pk"))
     if not orgs:
         return {}
@@ -208,17 +209,29 @@ def completion_by_organization(organization_ids: Sequence[int], year: int, on: d
     counted: dict[int, int] = dict.fromkeys(orgs.values(), 0)
     reached: dict[int, int] = dict.fromkeys(orgs.values(), 0)
     hours: dict[int, Decimal] = dict.fromkeys(orgs.values(), zero)
+    required = {
+        is_officer: rules.required_hours(
+            is_officer=is_officer, member_hours=policy.member_hours, officer_hours=policy.officer_hours
+        )
+        for is_officer in (False, True)
+    }
+    # Added up per organization the members belong to first, then walked up once per organization.
+    own: dict[str, list[Any]] = {}
     for pk, path in members:
         mine = done.get(pk, zero)
-        required = rules.required_hours(
-            is_officer=pk in officers, member_hours=policy.member_hours, officer_hours=policy.officer_hours
-        )
+        found = own.get(path)
+        if found is None:
+            found = own[path] = [0, 0, zero]
+        found[0] += 1
+        found[1] += mine >= required[pk in officers]
+        found[2] += mine
+    for path, (n, n_reached, n_hours) in own.items():
         for ancestor in ancestor_paths(path):
             org_id = orgs.get(ancestor)
             if org_id is not None:
-                counted[org_id] += 1
-                reached[org_id] += mine >= required
-                hours[org_id] += mine
+                counted[org_id] += n
+                reached[org_id] += n_reached
+                hours[org_id] += n_hours
     return {org_id: Completion(counted[org_id], reached[org_id], hours[org_id]) for org_id in orgs.values()}
 
 

@@ -6,9 +6,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from ronghe.accounts.models import User
 from ronghe.core.scope import scoped
@@ -103,6 +103,24 @@ class Standing:
         return self.status in ACTIVE_STATUSES
 
 
+class _Move(NamedTuple):
+    """What `unwind` reads of a transfer (a `Transfer` has the same attributes)."""
+
+    pk: int
+    kind: str
+    status: str
+    completed_on: date | None
+    from_organization_id: int | None
+
+
+class _Change(NamedTuple):
+    """What `unwind` reads of a status change (a `History` has the same attributes)."""
+
+    pk: int
+    effective_on: date | None
+    from_state: str
+
+
 def standing(member: Member, on: date, status_changes: Iterable[History] = ()) -> Standing:
     """Unwind the member's dated history back to `on`.
 
@@ -113,14 +131,36 @@ def standing(member: Member, on: date, status_changes: Iterable[History] = ()) -
     - status changes effective after `on` are undone (转正 after `on` → still 预备党员);
     - a full member whose 转正日期 is after `on` (imported without a recorded change) was probationary.
     """
-    if member.joined_on > on:
-        return Standing(member, None, None)
-    org_id: int | None = member.organization_id
-    status = member.status
+    org_id, status = unwind(
+        member.joined_on,
+        member.organization_id,
+        member.status,
+        member.full_on,
+        member.transfers.all(),
+        on,
+        status_changes,
+    )
+    return Standing(member, org_id, status)
+
+
+def unwind(
+    joined_on: date,
+    organization_id: int | None,
+    status: str,
+    full_on: date | None,
+    transfers: Iterable[Transfer | _Move],
+    on: date,
+    status_changes: Iterable[History | _Change] = (),
+) -> tuple[int | None, str | None]:
+    """`standing` from a member's columns, transfers and status changes (models or plain rows):
+    (organization id, status) on `on`, (None, None) when not on the roster then."""
+    if joined_on > on:
+        return None, None
+    org_id: int | None = organization_id
     later = sorted(
         (
             t
-            for t in member.transfers.all()
+            for t in transfers
             if t.status == TransferStatus.COMPLETED and t.completed_on is not None and t.completed_on > on
         ),
         key=lambda t: (t.completed_on, t.pk),
@@ -128,11 +168,11 @@ def standing(member: Member, on: date, status_changes: Iterable[History] = ()) -
     )
     for t in later:
         if t.kind == TransferKind.INCOMING:
-            return Standing(member, None, None)
+            return None, None
         if t.kind == TransferKind.INTERNAL:
             org_id = t.from_organization_id
         elif t.kind == TransferKind.OUTGOING and status == MemberStatus.TRANSFERRED_OUT:
-            status = MemberStatus.FULL if member.full_on else MemberStatus.PROBATIONARY
+            status = MemberStatus.FULL if full_on else MemberStatus.PROBATIONARY
     changes = sorted(
         (c for c in status_changes if c.effective_on and c.effective_on > on),
         key=lambda c: (c.effective_on, c.pk),
@@ -140,9 +180,9 @@ def standing(member: Member, on: date, status_changes: Iterable[History] = ()) -
     )
     for c in changes:
         status = c.from_state
-    if status == MemberStatus.FULL and member.full_on and member.full_on > on:
+    if status == MemberStatus.FULL and full_on and full_on > on:
         status = MemberStatus.PROBATIONARY
-    return Standing(member, org_id, status)
+    return org_id, status
 
 
 def standings_on(members: QuerySet[Member], on: date) -> list[Standing]:
@@ -232,35 +272,46 @@ def roster_counts(organizations: QuerySet[Organization], since: date) -> RosterC
         | Q(pk__in=moved.values("member_id"))
         | Q(pk__in=changed.values("object_id"))
     )
-    later: dict[int, list[History]] = defaultdict(list)
     stretches: dict[tuple[int, str], list[tuple[date | None, date | None, int]]] = defaultdict(list)
-    # Only what `standing` reads: a changed member's whole row (encrypted fields …) is not needed.
-    transfers = Transfer.objects.only("id", "member_id", "kind", "status", "completed_on", "from_organization_id")
-    members = list(  # no second query when nobody changed
-        touched.only("id", "organization_id", "status", "joined_on", "full_on").prefetch_related(
-            Prefetch("transfers", queryset=transfers)
+    # Only what `unwind` reads, as plain rows: a changed member's whole row (encrypted fields …) is
+    # not needed, and building models for a county's year of changes cost more than reading them.
+    members = list(touched.values_list("id", "organization_id", "status", "joined_on", "full_on").order_by())
+    moves: dict[int, list[_Move]] = defaultdict(list)
+    later: dict[int, list[_Change]] = defaultdict(list)
+    if members:  # no more queries when nobody changed
+        transfers = Transfer.objects.filter(member_id__in=[m[0] for m in members]).values_list(
+            "member_id", "id", "kind", "status", "completed_on", "from_organization_id"
         )
-    )
-    for change in changed.filter(object_id__in=touched.values("pk")) if members else ():
-        later[change.object_id].append(change)
-    for m in members:
-        if m.status in ACTIVE_STATUSES:  # counted in `current` for every day: take that out
-            stretches[(m.organization_id, m.status)].append((None, None, -1))
+        for member_id, pk, kind, state, completed_on, from_id in transfers:
+            moves[member_id].append(_Move(pk, kind, state, completed_on, from_id))
+        changes = (
+            changed.filter(object_id__in=touched.values("pk"))
+            .values_list("object_id", "id", "effective_on", "from_state")
+            .order_by()
+        )
+        for object_id, pk, effective_on, from_state in changes:
+            later[object_id].append(_Change(pk, effective_on, from_state))
+    for pk, organization_id, status, joined_on, full_on in members:
+        if status in ACTIVE_STATUSES:  # counted in `current` for every day: take that out
+            stretches[(organization_id, status)].append((None, None, -1))
+        own_moves, own_changes = moves.get(pk, []), later.get(pk, [])
         days = sorted(
             {
                 d
                 for d in (
-                    m.joined_on,
-                    m.full_on,
-                    *(t.completed_on for t in m.transfers.all() if t.status == TransferStatus.COMPLETED),
-                    *(c.effective_on for c in later[m.pk]),
+                    joined_on,
+                    full_on,
+                    *(t.completed_on for t in own_moves if t.status == TransferStatus.COMPLETED),
+                    *(c.effective_on for c in own_changes),
                 )
                 if d is not None and d > since
             }
         )
         bounds: list[date | None] = [None, *days]
         for first, after in zip(bounds, [*days, None], strict=True):
-            s = standing(m, first or since, later[m.pk])
-            if s.active and s.organization_id is not None and s.status is not None:
-                stretches[(s.organization_id, s.status)].append((first, after, 1))
+            org_id, was = unwind(
+                joined_on, organization_id, status, full_on, own_moves, first or since, own_changes
+            )
+            if was in ACTIVE_STATUSES and org_id is not None:
+                stretches[(org_id, was)].append((first, after, 1))
     return RosterCounts(current, dict(stretches))

@@ -331,10 +331,22 @@ def not_owed(
         since=date(year, 1, 1),
     )
 
+    # Per organization: the members of its own organizations whose roster did not change in the
+    # year (the same on every day), counted once, and those whose roster did, counted per day.
+    setups: dict[int, tuple[int, int, list[int]]] = {}
+
     def owes(pk: int, org_kind: str, expected: str, day: date) -> bool:
-        own = [pk, *groups_of.get(pk, [])] if org_kind in rules.BRANCH_KINDS else [pk]
-        full = sum(roster.on(o, MemberStatus.FULL, day) for o in own)
-        probationary = sum(roster.on(o, MemberStatus.PROBATIONARY, day) for o in own)
+        if pk not in setups:
+            own = [pk, *groups_of.get(pk, [])] if org_kind in rules.BRANCH_KINDS else [pk]
+            steady = [o for o in own if not roster.changed(o)]
+            setups[pk] = (
+                sum(roster.on(o, MemberStatus.FULL, day) for o in steady),
+                sum(roster.on(o, MemberStatus.PROBATIONARY, day) for o in steady),
+                [o for o in own if roster.changed(o)],
+            )
+        full, probationary, changing = setups[pk]
+        full += sum(roster.on(o, MemberStatus.FULL, day) for o in changing)
+        probationary += sum(roster.on(o, MemberStatus.PROBATIONARY, day) for o in changing)
         return rules.owed(
             org_kind=org_kind, expected=expected, full_members=full, members=full + probationary
         )

@@ -20,7 +20,7 @@ from ronghe.accounts.models import User
 from ronghe.core.readcache import cached_aggregate, summary_version
 from ronghe.core.scope import paths_with, scoped
 from ronghe.orglife import rules
-from ronghe.orglife.choices import MeetingKind, Period
+from ronghe.orglife.choices import ComplianceState, MeetingKind, Period
 from ronghe.orglife.compliance import (
     Tally,
     _active_members,
@@ -142,41 +142,47 @@ def subtree_tallies(
             counts[path] += n
     if not any(counts.values()):
         return {path: (tallies[path], 0) for path in paths}
-    held = _held_histogram(orgs, paths, year, [r for r in reqs if not r.coverage])
-    pairs = {r.kind: _coverage_histogram(orgs, paths, year, r) for r in reqs if r.coverage}
-    if node_of is not None:
-        held = _merge_by_node(held, node_of)
-        pairs = {kind: _merge_by_node(found, node_of) for kind, found in pairs.items()}
+    held = _held_histogram(orgs, paths, year, [r for r in reqs if not r.coverage], node_of)
+    pairs = {r.kind: _coverage_histogram(orgs, paths, year, r, node_of) for r in reqs if r.coverage}
     scheduled = {r.kind for r in reqs if r.kind == MeetingKind.STUDY_DAY and r.period == Period.MONTH}
     study = study_days_by_month(year) if scheduled else {}
     for r in reqs:
         slots = rules.period_slots(r.period, year)
         kinds = set(r.org_kinds)
+        # An obligation is met (held ≥ required) or in its period's unmet state (`rules.evaluate_state`):
+        # the organizations of a subtree are counted per period into one of the two.
+        unmet = [rules.unmet_state(start=slot.start, end=slot.end, today=today) for slot in slots]
+        scheduled_required = [len(study[slot.index]) if r.kind in scheduled else None for slot in slots]
         for path, tally in tallies.items():
             n_orgs = sum(applicable.get((path, kind), 0) for kind in kinds)
             if not n_orgs:
                 continue
-            for slot in slots:
-                if r.coverage:
-                    found = pairs[r.kind].get(path, [])
-                else:
-                    counted = held.get((path, r.kind, slot.index), [])
-                    without = n_orgs - sum(n for _held, n in counted)
-                    found = [(r.min_count, 0, without), *((r.min_count, h, n) for h, n in counted)]
-                for required, n_held, n in found:
-                    if r.kind in scheduled:  # the scheduled study days of that month
-                        required = len(study[slot.index])
-                    if n:
-                        state = rules.evaluate_state(
-                            required=required, held=n_held, start=slot.start, end=slot.end, today=today
-                        )
-                        tally.add(state, n)
+            met = 0
+            not_met: dict[str, int] = defaultdict(int)
+            for slot, state, scheduled_n in zip(slots, unmet, scheduled_required, strict=True):
+                if r.coverage:  # every organization it applies to has a row: (required, held, how many)
+                    n_all = n_met = 0
+                    for required, n_held, n in pairs[r.kind].get(path, ()):
+                        n_all += n
+                        if n_held >= (required if scheduled_n is None else scheduled_n):
+                            n_met += n
+                else:  # rows for those that held a meeting; the others held none
+                    required = r.min_count if scheduled_n is None else scheduled_n
+                    n_all, n_met = n_orgs, (0 if required > 0 else n_orgs)
+                    if required > 0:
+                        for n_held, n in held.get((path, r.kind, slot.index), ()):
+                            if n_held >= required:
+                                n_met += n
+                met += n_met
+                not_met[state] += n_all - n_met
+            tally.add(ComplianceState.MET, met)
+            for state, n in not_met.items():
+                tally.add(state, n)
     _take_out_not_owed(orgs, paths, tallies, year, today, reqs)
     return {path: (tallies[path], counts[path]) for path in paths}
 
 
 K = TypeVar("K", str, tuple[str, str], tuple[str, str, int])
-V = TypeVar("V")
 
 
 def _node_key(key: K, node_of: Callable[[str], str | None]) -> K | None:
@@ -193,15 +199,6 @@ def _sum_by_node(found: dict[K, int], node_of: Callable[[str], str | None]) -> d
     for key, n in found.items():
         if (node := _node_key(key, node_of)) is not None:
             out[node] += n
-    return out
-
-
-def _merge_by_node(found: dict[K, list[V]], node_of: Callable[[str], str | None]) -> dict[K, list[V]]:
-    """Per-organization histograms keyed by path (first) joined per node."""
-    out: dict[K, list[V]] = defaultdict(list)
-    for key, rows in found.items():
-        if (node := _node_key(key, node_of)) is not None:
-            out[node].extend(rows)
     return out
 
 
@@ -322,13 +319,18 @@ def _grouped(outer: str, inner: list[QuerySet[Any]], params: Sequence[Any] = ())
 
 
 def _held_histogram(
-    orgs: QuerySet[Organization], paths: list[str], year: int, reqs: list[MeetingRequirement]
+    orgs: QuerySet[Organization],
+    paths: list[str],
+    year: int,
+    reqs: list[MeetingRequirement],
+    node_of: Callable[[str], str | None] | None = None,
 ) -> dict[tuple[str, str, int], list[tuple[int, int]]]:
     """(subtree, kind, period index) → [(meetings held, organizations holding that many)], for the
     organizations that held at least one meeting that counts.
 
     The counts kept per organization and month (`held_per_period`, what `held_counts` reads) are
-    joined to their organizations' subtrees and kinds; the meetings themselves are not read.
+    joined to their organizations' subtrees and kinds; the meetings themselves are not read. With
+    `node_of` (`_regroup`) the rows come per organization and are joined per node as they are read.
     """
     per_org = held_per_period(orgs, year, reqs)
     # Only meetings of organizations the kind's requirement applies to (a 党小组's 主题党日 is not one).
@@ -348,15 +350,22 @@ def _held_histogram(
         [per_org, subtrees],
         [value for pair in applies for value in pair],
     ):
-        out[(path, kind, int(index))].append((int(n_held), int(n)))
+        node = path if node_of is None else node_of(path)
+        if node is not None:
+            out[(node, kind, int(index))].append((int(n_held), int(n)))
     return out
 
 
 def _coverage_histogram(
-    orgs: QuerySet[Organization], paths: list[str], year: int, r: MeetingRequirement
+    orgs: QuerySet[Organization],
+    paths: list[str],
+    year: int,
+    r: MeetingRequirement,
+    node_of: Callable[[str], str | None] | None = None,
 ) -> dict[str, list[tuple[int, int, int]]]:
     """subtree → [(active members, members present at the kind in the year, organizations)] for
-    every organization the coverage requirement applies to, members or not."""
+    every organization the coverage requirement applies to, members or not (per node with `node_of`,
+    as `_held_histogram`)."""
     applicable = orgs.filter(kind__in=r.org_kinds)
     subtrees = (
         applicable.annotate(subtree_path=_subtree("path", paths)).values("id", "subtree_path").order_by()
@@ -370,5 +379,7 @@ def _coverage_histogram(
         ) x GROUP BY x.subtree_path, x.required, x.held""",
         [subtrees, _active_members(applicable), _covered_members(applicable, year, [r.kind])],
     ):
-        out[path].append((int(required), int(n_held), int(n)))
+        node = path if node_of is None else node_of(path)
+        if node is not None:
+            out[node].append((int(required), int(n_held), int(n)))
     return out

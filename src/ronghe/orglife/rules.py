@@ -68,6 +68,12 @@ def evaluate_state(*, required: int, held: int, start: date, end: date, today: d
     """
     if held >= required:
         return ComplianceState.MET
+    return unmet_state(start=start, end=end, today=today)
+
+
+def unmet_state(*, start: date, end: date, today: date) -> str:
+    """State of an obligation not met (`evaluate_state`): the period's dates decide, not how many
+    meetings short it is, so a count of organizations is judged per period at once (`rollup`)."""
     if today > end:
         return ComplianceState.OVERDUE
     if today >= start and (end - today).days <= DUE_SOON_DAYS:
