@@ -472,12 +472,12 @@ def study_ranking_floor(request: HttpRequest) -> HttpResponse:
 
 @public
 def party_statistics_floor(request: HttpRequest) -> HttpResponse:
-    """党内统计's least work for a subtree: its members counted by sex, ethnicity, education, birth year,
+    """党内统计's least work for a subtree: its members counted by gender, ethnicity, education, birth year,
     admission year and occupation in one GROUP BY (the page also reads the year's status and transfer
     history to count by the relation held on 31 December)."""
     rows = list(
         Member.objects.filter(organization__path__startswith=request.GET["path"])
-        .values_list("sex", "ethnicity", "education", "birth_date__year", "joined_on__year", "occupation")
+        .values_list("gender", "ethnicity", "education", "birth_date__year", "joined_on__year", "occupation")
         .annotate(n=Count("id"))
         .order_by()
     )

@@ -25,3 +25,13 @@ def test_bench_run_month_rolled_back_shape(cast):
         actor=None, organization=cast.committee, period=date(2026, 11, 1), today=date(2026, 11, 5)
     )
     assert result.created == 2 and result.no_base == 2
+
+
+def test_the_late_dues_floor_counts_the_years_records_and_lines(cast):
+    from bench.floors import dues_late_floor
+
+    DuesRecord.objects.create(
+        member=cast.member_a_record, organization=cast.branch_a, period=date(2026, 3, 1), amount_due="30.00"
+    )
+    assert dues_late_floor(2026) == 1
+    assert dues_late_floor(2025) == 0
