@@ -9,6 +9,7 @@ from django.db import transaction
 
 from ronghe.core import audit
 from ronghe.core.errors import DomainError
+from ronghe.core.readcache import invalidate_home_summary
 from ronghe.core.scope import require_at
 from ronghe.core.types import Actor
 from ronghe.dues import rules
@@ -105,5 +106,7 @@ def reprice(
         changed.append(record)
     # who recorded the payment stays; who changed the base is in the caller's audit row
     DuesRecord.objects.bulk_update(changed, ["amount_due", "base", "rate", "category", "relief"])
+    if changed:
+        invalidate_home_summary()  # updated in bulk (no signal): the cached 收缴报表 goes
     owing = [r.period.strftime("%Y-%m") for r in changed if r.state == RecordState.PAID]
     return len(changed) - len(owing), owing

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef
 
 from ronghe.core import audit
 from ronghe.core.errors import DomainError
+from ronghe.core.readcache import invalidate_home_summary
 from ronghe.core.scope import require_at
 from ronghe.core.types import Actor
 from ronghe.dues import rules
@@ -67,6 +68,8 @@ def run_month(*, actor: Actor | None, organization: Organization, period: date, 
         if batch:
             counts = _write_batch(batch, period, table, by_path, actor)
             created, exempt, no_base = created + counts[0], exempt + counts[1], no_base + counts[2]
+        if created:
+            invalidate_home_summary()  # bulk-created (no signal): the cached 收缴报表 goes
         opened = open_cases(organization=organization, today=today)
         if rules.month_index(period) < rules.month_index(today):
             # a past month: for members whose first record this is, liability now starts there and the

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 
 from ronghe.core import audit
 from ronghe.core.errors import Conflict, DomainError
+from ronghe.core.readcache import invalidate_home_summary
 from ronghe.core.scope import require_at
 from ronghe.core.types import Actor
 from ronghe.dues import rules
@@ -120,6 +121,7 @@ def record_payment(
             # paid only if still unpaid: of two people recording the same month at once, one succeeds
             elif not DuesRecord.objects.filter(pk=record.pk, state=RecordState.DUE).update(**values):
                 raise Conflict(_TAKEN.format(month=rules.month_label(record.period)))
+        invalidate_home_summary()  # paid by a queryset update (no signal): the cached 收缴报表 goes
         audit.record(
             "dues.paid",
             actor=actor,
@@ -195,6 +197,7 @@ def pay_difference(
                 "note": note[:200],
             },
         )
+    invalidate_home_summary()  # paid by a queryset update (no signal): the cached 收缴报表 goes
     return [records[p] for p in periods]
 
 
