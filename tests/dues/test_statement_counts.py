@@ -3,10 +3,12 @@ statements that do not grow with the county (bench rows "党费收缴报表" and
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal as D
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -121,16 +123,19 @@ def test_the_statement_is_the_records_counted_one_by_one(cast, county, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_the_statement_page_is_seven_statements_whatever_the_county(client_for, cast, county, size):
-    # given: a county of `size` branches
+    # given: a county of `size` branches, nothing cached
     county(size)
+    client = client_for(cast.committee_admin)
+    data = {"org": cast.committee.code, "year": 2026}
+    client.get(reverse("dues:statement"), data)  # the session and the account warm
+    cache.clear()
     # when the 工委 opens the county's statement
-    got = counted(
-        client_for(cast.committee_admin),
-        reverse("dues:statement"),
-        data={"org": cast.committee.code, "year": 2026},
-    )
+    with CaptureQueriesContext(connection) as ctx:
+        cold = client.get(reverse("dues:statement"), data)
+    got = Counted([q["sql"] for q in ctx.captured_queries])
     # then: the session, the account, the organization asked for, the year's records grouped once by
     # organization and month, the voluntary payments, the organizations' names and the picker
+    assert cold.status_code == 200
     assert got.tables == [
         "django_session",
         "accounts_user",
@@ -141,6 +146,16 @@ def test_the_statement_page_is_seven_statements_whatever_the_county(client_for, 
         "orgs_organization",
     ], got.work
     assert got.writes == []
+    # and opened again: the statement comes from the read cache (no record, payment or name read), the same
+    warm = counted(client, reverse("dues:statement"), data=data)
+    assert warm.tables == ["django_session", "accounts_user", "orgs_organization", "orgs_organization"], (
+        warm.work
+    )
+    assert _tables(client.get(reverse("dues:statement"), data).content) == _tables(cold.content)
+
+
+def _tables(page: bytes) -> list[str]:
+    return re.findall(r"<table.*?</table>", page.decode(), re.S)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -170,3 +185,80 @@ def test_the_monthly_run_is_the_same_statements_whatever_the_county(cast, county
         "members_member",
     ], got.work
     assert len(got.audit_writes) == 2  # the one audit row (and the chain's head)
+
+
+def _shown(organization: Organization) -> tuple[dict[int, tuple], dict[int, tuple]]:
+    statement = queries.statement(organization, 2026)
+    months = {
+        m.period.month: (m.members, m.paid, m.exempt, m.due_amount, m.paid_amount, m.prepaid, m.backpaid)
+        for m in statement.months
+    }
+    branches = {
+        b.organization.pk: (b.members, b.paid, b.exempt, b.paid_amount, b.rate) for b in statement.branches
+    }
+    return months, branches
+
+
+def test_every_dues_write_shows_in_the_cached_statement_at_once(cast, county):
+    """Bulk and queryset writes send no signal: the services drop the cached statement themselves."""
+    from ronghe.dues import relief as relief_services
+    from ronghe.dues.choices import ReliefKind
+
+    # given: a county and its statement, cached; one member's November unpaid
+    county(2)
+    member = DuesRecord.objects.filter(period=date(2026, 11, 1), base__isnull=False).order_by("id")[0].member
+    nov = DuesRecord.objects.get(member=member, period=date(2026, 11, 1))
+    nov.state, nov.paid_amount, nov.timing, nov.paid_on = RecordState.DUE, None, "", None
+    nov.save()
+    paid = DuesRecord.objects.filter(member=member, state=RecordState.PAID).order_by("period").last()
+    assert _shown(cast.committee) == _by_hand(cast.committee, 2026)
+    steps = {
+        # a month paid (the record exists: a queryset update)
+        "payment": lambda: services.record_payment(
+            actor=cast.committee_admin, member=member, periods=[date(2026, 11, 1)], paid_on=TODAY
+        ),
+        # the base raised from January: the months priced again (a bulk update)
+        "base": lambda: services.set_base(
+            actor=cast.committee_admin,
+            member=member,
+            effective_from=date(2026, 1, 1),
+            category=Category.IN_SERVICE,
+            base=D("9000.00"),
+        ),
+        # the difference a paid month now owes (a queryset update)
+        "difference": lambda: services.pay_difference(
+            actor=cast.committee_admin, member=member, periods=[paid.period], paid_on=TODAY
+        ),
+        # December run (bulk-created)
+        "run": lambda: services.run_month(
+            actor=cast.committee_admin,
+            organization=cast.committee,
+            period=date(2026, 12, 1),
+            today=date(2026, 12, 1),
+        ),
+        # a voluntary payment (an ORM save)
+        "voluntary": lambda: services.record_voluntary(
+            actor=cast.committee_admin, member=member, amount=D("50.00"), paid_on=TODAY
+        ),
+    }
+    for name, write in steps.items():
+        before = _shown(cast.committee)
+        # when
+        write()
+        # then: the cached statement is dropped, and the new one is the records counted one by one
+        assert _shown(cast.committee) == _by_hand(cast.committee, 2026), name
+        assert name == "voluntary" or _shown(cast.committee) != before, name
+    assert queries.statement(cast.committee, 2026).months[10].voluntary == D("50.00")
+    # an exemption approved for December (the month's record updated in bulk)
+    relief = relief_services.apply_relief(
+        actor=cast.committee_admin,
+        member=member,
+        kind=ReliefKind.EXEMPT,
+        from_period=date(2026, 12, 1),
+        to_period=date(2026, 12, 1),
+        reason="重病住院",
+    )
+    relief_services.study_relief(actor=cast.committee_admin, relief=relief)
+    before = _shown(cast.committee)
+    relief_services.decide_relief(actor=cast.committee_admin, relief=relief, approve=True)
+    assert _shown(cast.committee) == _by_hand(cast.committee, 2026) != before

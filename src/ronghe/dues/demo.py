@@ -8,6 +8,7 @@ import random
 from datetime import date
 from decimal import Decimal
 
+from ronghe.core.readcache import invalidate_home_summary
 from ronghe.demo.generator import County, step
 from ronghe.dues import rules, services
 from ronghe.dues.choices import Category, RecordState, ReliefKind, ReliefState, UseCategory
@@ -175,3 +176,4 @@ def demo_dues(county: County, rng: random.Random) -> None:
     DuesUse.objects.bulk_create([u for u in uses if u.spent_on <= today])
     services.open_cases(organization=county.committee, today=today)
     sync_late_dues(year=year, as_of=today)  # the points deduction for the months not paid on time
+    invalidate_home_summary()  # the records were bulk-created: the cached 收缴报表 goes

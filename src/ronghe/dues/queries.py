@@ -7,13 +7,14 @@ deductions and ratings read; each runs a constant number of queries whatever the
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
 
+from ronghe.core.readcache import cached_aggregate, summary_version
 from ronghe.core.scope import has_perm_anywhere, scoped
 from ronghe.core.types import Actor
 from ronghe.dues import rules
@@ -331,7 +332,22 @@ class Statement:
     branches: list[BranchLine] = field(default_factory=list)  # per collecting organization, by path
 
 
+# The statement groups the subtree's whole year of records (120,000 rows for a county of 10,000): it is
+# kept per organization and year for a minute, like the other whole-subtree aggregates. Any ORM save or
+# delete of a 党费 record, voluntary payment, member or organization drops it (`core.readcache`'s
+# version, declared in `DuesConfig.ready()`), and so does every bulk or queryset write of the 党费
+# services (`invalidate_home_summary` after them); bulk writes from other processes show within the minute.
+STATEMENT_CACHE_SECONDS = 60
+
+
 def statement(organization: Organization, year: int) -> Statement:
+    """`compute_statement`, kept for a minute under the read-cache version."""
+    key = f"dues:statement:{summary_version()}:{organization.pk}:{organization.path}:{year}"
+    found = cached_aggregate(key, lambda: compute_statement(organization, year), STATEMENT_CACHE_SECONDS)
+    return replace(found, organization=organization)
+
+
+def compute_statement(organization: Organization, year: int) -> Statement:
     """收缴 by month for the subtree: members recorded, paid, exempt, amounts due and paid, voluntary;
     and per collecting organization of the subtree, the year's member-months, paid, exempt, amount and
     rate. The year's records are read once, grouped by organization and month (a few thousand rows for a

@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from ronghe.core import audit
 from ronghe.core.errors import DomainError, TransitionNotAllowed
+from ronghe.core.readcache import invalidate_home_summary
 from ronghe.core.scope import paths_with, require_at
 from ronghe.core.types import Actor
 from ronghe.core.workflow import Process, Step
@@ -145,6 +146,7 @@ def decide_relief(*, actor: Actor, relief: Relief, approve: bool, comment: str =
                 unpaid.filter(Q(amount_due__gt=relief.reduced_amount) | Q(amount_due__isnull=True)).update(
                     amount_due=relief.reduced_amount, relief=relief
                 )
+            invalidate_home_summary()  # the months were updated in bulk: the cached 收缴报表 goes
             services.late_dues_changed(
                 [relief.member_id], _months(relief.from_period, relief.to_period), actor
             )
