@@ -77,12 +77,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         for item in items:
             if "browser" in item.keywords:
                 item.add_marker(skip)
-    elsewhere = pytest.mark.skip(reason="此浏览器旅程只在 SQLite 一轮运行（RONGHE_BROWSER_ON_POSTGRES=1 可在 PostgreSQL 上运行）")
+    elsewhere = pytest.mark.skip(
+        reason="此浏览器旅程只在 SQLite 一轮运行（RONGHE_BROWSER_ON_POSTGRES=1 可在 PostgreSQL 上运行）"
+    )
     for item in items:
         if "browser" in item.keywords and not _journey_runs_here(item):
             item.add_marker(elsewhere)
     if not _phone_runs_here():
-        phone = pytest.mark.skip(reason="手机宽度与数据库无关，只在 SQLite 一轮运行（RONGHE_BROWSER_PHONE_ON_POSTGRES=1）")
+        phone = pytest.mark.skip(
+            reason="手机宽度与数据库无关，只在 SQLite 一轮运行（RONGHE_BROWSER_PHONE_ON_POSTGRES=1）"
+        )
         for item in items:
             callspec = getattr(item, "callspec", None)
             if callspec is not None and callspec.params.get("journey") == "phone":

@@ -173,7 +173,8 @@ def enumerate_pages(cast: Any, users: dict[str, Any]) -> list[Visit]:
 # Markup and colours do not depend on the database: CI's SQLite leg runs the gate, its PostgreSQL leg
 # (the same pages, ~2-3 minutes) does not, unless RONGHE_A11Y_ON_POSTGRES is set.
 @pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith("postgres") and not os.environ.get("RONGHE_A11Y_ON_POSTGRES"),
+    os.environ.get("DATABASE_URL", "").startswith("postgres")
+    and not os.environ.get("RONGHE_A11Y_ON_POSTGRES"),
     reason="无障碍检查与数据库无关，只在 SQLite 一轮运行（RONGHE_A11Y_ON_POSTGRES=1 可在 PostgreSQL 上运行）",
 )
 def test_no_serious_or_critical_violation_on_any_page(chromium, live_server, transactional_db, cast):

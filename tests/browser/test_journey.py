@@ -66,7 +66,9 @@ def test_navigation_and_wide_table_on_phone(journey, cast):
         page.click("#sidenav-toggle")
         page.wait_for_selector("#sidenav.show")
         assert page.is_visible("#sidenav .nav-link")
-        page.wait_for_function("document.getElementById('sidenav-toggle').getAttribute('aria-expanded') === 'true'")
+        page.wait_for_function(
+            "document.getElementById('sidenav-toggle').getAttribute('aria-expanded') === 'true'"
+        )
         journey.screenshot("audit-list-nav-open")
     else:
         assert page.is_visible("#sidenav .nav-link")

@@ -51,7 +51,9 @@ def test_a_selection_from_opening_to_announcement(journey, cast):
     unit_b = UserFactory(username="unit_b")
     grant(unit_b, Role.UNIT_ADMIN, cast.org_b)
     judge_a = UserFactory(
-        username="judge_a", display_name="甲局评委", member=MemberFactory(name="甲评委", organization=cast.branch_a)
+        username="judge_a",
+        display_name="甲局评委",
+        member=MemberFactory(name="甲评委", organization=cast.branch_a),
     )
     grant(judge_a, Role.JUDGE, cast.committee)
     judge_x = UserFactory(username="judge_x", display_name="外聘专家")

@@ -107,7 +107,9 @@ def test_production_boot_login_import_and_read_back(tmp_path):
         # the columns as understood are confirmed first (the mapping step), then the worker checks
         columns_path = uploaded.location
         columns = user.get(columns_path)
-        chosen = dict(re.findall(r'name="(column_\d+)".*?<option value="([^"]*)" selected', columns.text, re.S))
+        chosen = dict(
+            re.findall(r'name="(column_\d+)".*?<option value="([^"]*)" selected', columns.text, re.S)
+        )
         assert chosen, columns.text[:2000]
         confirmed = user.post(columns_path, chosen, page=columns)
         assert confirmed.status == 302, confirmed.text[:2000]

@@ -252,7 +252,10 @@ def test_the_command_loads_the_workbook_once(cast, tmp_path, monkeypatch):
     real = pc.CalamineWorkbook.from_path
     monkeypatch.setattr(pc.CalamineWorkbook, "from_path", lambda path: loads.append(path) or real(path))
     number = valid_id_number(date(1981, 3, 4), "男")
-    rows = [HEADER, ["钱一", "男", number, None, "汉族", "本科", "2019-07-01", "2020-07-01", "", "13800001112"]]
+    rows = [
+        HEADER,
+        ["钱一", "男", number, None, "汉族", "本科", "2019-07-01", "2020-07-01", "", "13800001112"],
+    ]
     output = _run(write_xlsx(tmp_path / "once.xlsx", rows), cast)
     assert "新增 1 人" in output and _by_id(number).name == "钱一"
     assert len(loads) == 1
@@ -265,11 +268,17 @@ def test_the_command_loads_the_workbook_once(cast, tmp_path, monkeypatch):
 def test_a_reimport_without_a_phone_column_keeps_the_phone_and_other_columns(cast, tmp_path):
     # given a member imported with a phone, an education and a 入党日期
     number = valid_id_number(date(1982, 3, 4), "女")
-    rows = [HEADER, ["孙一", "女", number, None, "汉族", "本科", "2019-07-01", "2020-07-01", "", "13800003333"]]
+    rows = [
+        HEADER,
+        ["孙一", "女", number, None, "汉族", "本科", "2019-07-01", "2020-07-01", "", "13800003333"],
+    ]
     _run(write_xlsx(tmp_path / "a.xlsx", rows), cast)
     # when a file with only 姓名, 公民身份号码 and 入党日期 renames her
     output = _run(
-        write_xlsx(tmp_path / "b.xlsx", [["姓名", "公民身份号码", "入党日期"], ["孙壹", number, "2019-07-01"]]), cast
+        write_xlsx(
+            tmp_path / "b.xlsx", [["姓名", "公民身份号码", "入党日期"], ["孙壹", number, "2019-07-01"]]
+        ),
+        cast,
     )
     # then the name changes and what the file does not carry stays as it was
     assert "更新 1 人" in output

@@ -271,7 +271,9 @@ def test_a_double_tap_on_check_in_records_one_check_in(cast, branch_members, rec
 
     meeting = record(present=0, held=at(2026, 11, 20, 9), ends_at=at(2026, 11, 20, 11))
     meeting = services.open_checkin(actor=cast.secretary_a, meeting=meeting, now=at(2026, 11, 20, 8, 50))
-    stale = evidence._checkin_target(user=cast.member_a, code=meeting.checkin_code, now=at(2026, 11, 20, 8, 55))
+    stale = evidence._checkin_target(
+        user=cast.member_a, code=meeting.checkin_code, now=at(2026, 11, 20, 8, 55)
+    )
     services.check_in(user=cast.member_a, code=meeting.checkin_code, now=at(2026, 11, 20, 8, 55))
     monkeypatch.setattr(evidence, "_checkin_target", lambda **kw: stale)
     with pytest.raises(services.OrgLifeError, match="您已签到"):

@@ -54,7 +54,11 @@ def test_moving_a_meeting_moves_its_count(cast, branch_members, record):
     meeting = record(held=at(2026, 9, 10, 9), now=at(2026, 11, 2, 9))
     data = {"kind": "party_lecture", "title": "改期", "held_at": at(2026, 8, 5, 9), "ends_at": None}
     services.update_meeting(
-        actor=cast.secretary_a, meeting=meeting, data=data, attendance=entries(meeting), now=at(2026, 11, 2, 9)
+        actor=cast.secretary_a,
+        meeting=meeting,
+        data=data,
+        attendance=entries(meeting),
+        now=at(2026, 11, 2, 9),
     )
     assert kept(cast.branch_a.pk) == {(2026, 8, "party_lecture"): 1}
     assert tallies.check() == []
@@ -85,7 +89,15 @@ def test_compliance_reads_the_counts(cast, branch_members, record):
 
 def test_bulk_loads_are_found_by_the_check_and_rebuilt(cast, branch_members):
     Meeting.objects.bulk_create(
-        [Meeting(organization=cast.branch_a, kind="general_meeting", title="批量", held_at=at(2026, 5, 6, 9), state="held")]
+        [
+            Meeting(
+                organization=cast.branch_a,
+                kind="general_meeting",
+                title="批量",
+                held_at=at(2026, 5, 6, 9),
+                state="held",
+            )
+        ]
     )
     wrong = tallies.check()
     assert [(m.cell[1:], m.kept, m.counted) for m in wrong] == [((2026, 5, "general_meeting"), 0, 1)]

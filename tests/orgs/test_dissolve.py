@@ -38,7 +38,9 @@ def _dissolve(cast, org, on=date(2026, 6, 30), ref="甲局党发〔2026〕5号")
 
 
 def test_members_must_be_transferred_first(cast, branch):  # noqa: ANN001
-    with pytest.raises(services.OrganizationError, match="还有 1 名党员的组织关系在本组织，请先办理组织关系转接"):
+    with pytest.raises(
+        services.OrganizationError, match="还有 1 名党员的组织关系在本组织，请先办理组织关系转接"
+    ):
         _dissolve(cast, branch)
     assert Organization.objects.get(pk=branch.pk).is_active
 
@@ -85,7 +87,11 @@ def test_dissolution_ends_posts_and_counts_in_the_years_before(cast, branch):  #
     # when it is dissolved on 30 June (the founding day itself and today are allowed bounds)
     org = _dissolve(cast, branch)
     # then it is inactive with its date and reference, its secretary left office that day, audited
-    assert (org.is_active, org.dissolved_on, org.dissolution_ref) == (False, date(2026, 6, 30), "甲局党发〔2026〕5号")
+    assert (org.is_active, org.dissolved_on, org.dissolution_ref) == (
+        False,
+        date(2026, 6, 30),
+        "甲局党发〔2026〕5号",
+    )
     assert Officer.objects.get(organization=org).ended_on == date(2026, 6, 30)
     assert AuditEntry.objects.get(event="org.dissolve").changes["posts_ended"] == 1
     # the 党内统计 of 2025 still counts it (and its member), 2026's does not
@@ -137,10 +143,13 @@ def test_role_grants_at_the_dissolved_organization_are_taken_back(client_for, ca
     listed = page.split('id="dissolve-roles"')[1].split("</ul>")[0]
     assert "sec_second（二支书记）" in listed and "aud_second" not in listed
     # and after the dissolution the secretary's grant is gone, the auditor's stays, the audit names it
-    assert client.post(url, {"dissolved_on": "2026-06-30", "approval_ref": "甲局党发〔2026〕5号"}).status_code == 302
-    assert list(RoleAssignment.objects.filter(organization=branch).values_list("user__username", flat=True)) == [
-        "aud_second"
-    ]
+    assert (
+        client.post(url, {"dissolved_on": "2026-06-30", "approval_ref": "甲局党发〔2026〕5号"}).status_code
+        == 302
+    )
+    assert list(
+        RoleAssignment.objects.filter(organization=branch).values_list("user__username", flat=True)
+    ) == ["aud_second"]
     removed = AuditEntry.objects.get(event="org.dissolve").changes["roles_removed"]
     assert removed == ["sec_second（支部书记/党务）"]
 

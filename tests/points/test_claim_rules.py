@@ -120,7 +120,9 @@ def test_each_row_of_the_ranking_reads_as_its_formula_in_a_fixed_number_of_queri
     # when the secretary opens the ranking
     html = client.get(url, {"year": 2026}).content.decode()
     # then member A's row shows 基础分 + 加分 − 扣分 beside the total
-    row = re.sub(r"<[^>]+>", "|", html.split(f'id="rank-{cast.member_a_record.code}-row"')[1].split("</tr>")[0])
+    row = re.sub(
+        r"<[^>]+>", "|", html.split(f'id="rank-{cast.member_a_record.code}-row"')[1].split("</tr>")[0]
+    )
     cells = [c.strip() for c in row.split("|") if c.strip()]
     assert cells[-3:-1] == ["63", "60 + 3 − 0"], cells
     # and the formulas cost the same statements however many rows the page has

@@ -141,7 +141,9 @@ def test_a_second_generation_meanwhile_is_refused(records):
     ("year", "today", "message"),
     [
         pytest.param(2027, TODAY, "2027年尚未开始", id="future_case"),
-        pytest.param(2026, date(2026, 11, 30), "2026年尚未结束，12月1日起可生成截至当日的初稿", id="nov30_case"),
+        pytest.param(
+            2026, date(2026, 11, 30), "2026年尚未结束，12月1日起可生成截至当日的初稿", id="nov30_case"
+        ),
         pytest.param(2005, TODAY, "没有组织生活、发展党员", id="empty_case"),
     ],
 )

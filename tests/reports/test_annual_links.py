@@ -53,7 +53,12 @@ def test_the_class_list_narrows_to_the_linked_subtree(client_for, cast):
         return education.create_class(
             actor=cast.committee_admin,
             organization=org,
-            data={"title": title, "audience": "all", "starts_on": date(2026, 5, 6), "ends_on": date(2026, 5, 7)},
+            data={
+                "title": title,
+                "audience": "all",
+                "starts_on": date(2026, 5, 6),
+                "ends_on": date(2026, 5, 7),
+            },
         )
 
     make(cast.branch_a, "甲局培训班")
@@ -74,11 +79,18 @@ def test_the_annual_report_links_carry_the_organization_and_year(cast):
     education.create_class(
         actor=cast.committee_admin,
         organization=cast.branch_a,
-        data={"title": "甲局培训班", "audience": "all", "starts_on": date(2026, 5, 6), "ends_on": date(2026, 5, 7)},
+        data={
+            "title": "甲局培训班",
+            "audience": "all",
+            "starts_on": date(2026, 5, 6),
+            "ends_on": date(2026, 5, 7),
+        },
     )
     today = date(2026, 12, 3)
     stats = statistics.party_statistics(cast.org_a, 2026, today)
-    ctx = sections.Context(cast.org_a, 2026, today, stats, statistics.party_statistics(cast.org_a, 2025, today))
+    ctx = sections.Context(
+        cast.org_a, 2026, today, stats, statistics.party_statistics(cast.org_a, 2025, today)
+    )
     # then the 教育培训 and 纪律建设 figures open A's records of 2026
     figures = [f for section in (sections.education, sections.discipline) for f in section(ctx).figures]
     assert {f.key.split(".")[0] for f in figures} == {"training", "discipline"}

@@ -194,7 +194,9 @@ def test_two_years_agree(year_2025):
         pytest.param(2027, TODAY, "2027年尚未开始", id="next_year_case"),
         pytest.param(1288756, TODAY, "尚未开始", id="huge_year_case"),
         # the current year before December: no draft yet
-        pytest.param(2026, date(2026, 11, 30), "2026年尚未结束，12月1日起可生成截至当日的草稿", id="nov30_case"),
+        pytest.param(
+            2026, date(2026, 11, 30), "2026年尚未结束，12月1日起可生成截至当日的草稿", id="nov30_case"
+        ),
     ],
 )
 def test_a_year_not_yet_ended_is_refused(cast, year, today, message):  # noqa: ANN001

@@ -128,7 +128,11 @@ def test_in_december_the_page_offers_this_year_as_a_draft(client_for, roster):
     assert 'id="statistics-draft"' in html and "截至 2026年12月3日 的草稿" in html
     assert "截至当日党员" in html and "statistics-xlsx" in html
     xlsx = client_for(roster.committee_admin).get("/reports/statistics/?year=2026&format=xlsx")
-    sheet = pc.CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content)).get_sheet_by_name("02党员基本情况").to_python()
+    sheet = (
+        pc.CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content))
+        .get_sheet_by_name("02党员基本情况")
+        .to_python()
+    )
     assert "2026年12月03日（年度未结束，草稿）" in sheet[1][0]
     # and last year's tables are no draft
     html = client_for(roster.committee_admin).get("/reports/statistics/?year=2025").content.decode()

@@ -19,7 +19,9 @@ _NO_DATA_PARTS = re.compile(r"(theme|fontTable|styles|settings|webSettings|numbe
 
 
 # Random identifiers (UUIDs, hashes) can hold an 11-digit run that reads as a phone number by chance.
-_HEX_IDS = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{32,}")
+_HEX_IDS = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{32,}"
+)
 
 
 def body_text(response) -> str:  # noqa: ANN001

@@ -21,7 +21,13 @@ pytestmark = pytest.mark.django_db
 # Rows a GET may legitimately write: sessions, login bookkeeping and the audit log itself
 # (exports and audit-log searches are recorded, which is the point).
 # A 通知公告 read receipt is written when the notice is opened, like the audit row of a sensitive read.
-_VOLATILE = {"sessions.session", "core.auditentry", "core.audithead", "accounts.apitoken", "notices.noticeread"}
+_VOLATILE = {
+    "sessions.session",
+    "core.auditentry",
+    "core.audithead",
+    "accounts.apitoken",
+    "notices.noticeread",
+}
 _NO_CSRF_NEEDED = {"healthz"}
 
 

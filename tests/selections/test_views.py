@@ -265,7 +265,9 @@ def test_a_certificate_and_the_honours_list_download_as_pdf(client_for, cast, pe
     text = pdf_text(body)
     assert "荣 誉 证 书" in text and "王荣誉：" in text
     assert "被评为2025年度“优秀党务工作者”" in text and "证书编号：2025-x-007" in text
-    assert AuditEntry.objects.filter(event="selections.certificate_export", changes__format="pdf").count() == 1
+    assert (
+        AuditEntry.objects.filter(event="selections.certificate_export", changes__format="pdf").count() == 1
+    )
 
     response = client.get(reverse("selections:honours-pdf", args=[campaign.code]))
     listed = pdf_text(b"".join(response.streaming_content) if response.streaming else response.content)

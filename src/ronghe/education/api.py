@@ -74,7 +74,9 @@ class TrainingAttendanceOut(Schema):
 
 
 @router.get(
-    "/classes/{code}/attendance", response={200: list[TrainingAttendanceOut], **ERRORS}, summary="培训班签到与学时"
+    "/classes/{code}/attendance",
+    response={200: list[TrainingAttendanceOut], **ERRORS},
+    summary="培训班签到与学时",
 )
 def class_attendance(request: ApiRequest, code: UUID, paging: Query[Paging]) -> list[dict[str, Any]]:
     tc = get_for_user_or_404(TrainingClass.objects.all(), request.auth, perm=VIEW, code=code)

@@ -23,8 +23,12 @@ class OrglifeConfig(AppConfig):
 
         signals.pre_save.connect(tallies.before_save, sender=Meeting, dispatch_uid="orglife.tally.pre_save")
         signals.post_save.connect(tallies.after_save, sender=Meeting, dispatch_uid="orglife.tally.post_save")
-        signals.pre_delete.connect(tallies.before_delete, sender=Meeting, dispatch_uid="orglife.tally.pre_del")
-        signals.post_delete.connect(tallies.after_delete, sender=Meeting, dispatch_uid="orglife.tally.post_del")
+        signals.pre_delete.connect(
+            tallies.before_delete, sender=Meeting, dispatch_uid="orglife.tally.pre_del"
+        )
+        signals.post_delete.connect(
+            tallies.after_delete, sender=Meeting, dispatch_uid="orglife.tally.post_del"
+        )
 
         def meeting_url(pk: int) -> str:
             code = Meeting.objects.filter(pk=pk).values_list("code", flat=True).first()

@@ -51,7 +51,9 @@ def register_organization_section(template: str, context: OrganizationContext) -
     ORGANIZATION_SECTIONS[template] = context
 
 
-def organization_sections_for(request: HttpRequest, organization: Organization) -> list[tuple[str, dict[str, Any]]]:
+def organization_sections_for(
+    request: HttpRequest, organization: Organization
+) -> list[tuple[str, dict[str, Any]]]:
     out: list[tuple[str, dict[str, Any]]] = []
     for template, context in ORGANIZATION_SECTIONS.items():
         found = context(request, organization)

@@ -126,7 +126,18 @@ INDICATORS: list[tuple[str, str, str, str, D, D | None, D | None, D | None, list
     ("honor", "duty", "获得表彰奖励", "derived", D("5"), None, None, D("10"), ["honour"], True),
     ("task", "duty", "完成急难险重任务", "entered", D("2"), None, None, D("6"), [], False),
     # from the 党费 ledger: each month not paid in its month or ahead (points.services.dues)
-    ("dues_late", "discipline", "未按时交纳党费", "derived", D("-2"), None, None, D("6"), ["dues_late"], False),
+    (
+        "dues_late",
+        "discipline",
+        "未按时交纳党费",
+        "derived",
+        D("-2"),
+        None,
+        None,
+        D("6"),
+        ["dues_late"],
+        False,
+    ),
     ("conduct", "discipline", "违反工作纪律、作风不实", "entered", D("-5"), None, None, D("15"), [], False),
     ("sanction", "discipline", "受到党纪政务处分", "veto", D("0"), None, None, None, [], False),
 ]

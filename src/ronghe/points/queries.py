@@ -141,9 +141,7 @@ def member_formula(member: Member, summary: MemberSummary) -> scoring.Formula | 
     return formulas(summary.year, [(member.pk, summary.scheme, summary.total, summary.vetoed)])[member.pk]
 
 
-def formulas(
-    year: int, results: Iterable[tuple[int, Scheme, Decimal, bool]]
-) -> dict[int, scoring.Formula]:
+def formulas(year: int, results: Iterable[tuple[int, Scheme, Decimal, bool]]) -> dict[int, scoring.Formula]:
     """Formulas for several members' stored results (member id, scheme, total, vetoed) in one aggregate
     of their ledgers — a ranking page shows one per row."""
     results = list(results)
@@ -155,7 +153,9 @@ def formulas(
         .annotate(total=Sum("points"), n=Count("id"))
         .order_by()
     ):
-        sums[row["member_id"]].append((row["indicator__code"], year, row["month"], Decimal(row["total"]), row["n"]))
+        sums[row["member_id"]].append(
+            (row["indicator__code"], year, row["month"], Decimal(row["total"]), row["n"])
+        )
     resolver = Resolver()
     out = {}
     for pk, scheme, total, vetoed in results:

@@ -36,7 +36,9 @@ PDF = b"%PDF-1.4\n% demo self-assessment\n"
 # call with its history and audit rows, so a 1M-member county (30,000 branches) keeps a bounded demo
 # time. The rest of a large county simply did not apply (they are listed, as in a real first year).
 DRIVEN_MAX = 240
-TIERS: tuple[tuple[float, dict[str, float]], ...] = (  # share of branches, and the judges' scores around which they land
+TIERS: tuple[
+    tuple[float, dict[str, float]], ...
+] = (  # share of branches, and the judges' scores around which they land
     (
         0.12,
         {
@@ -213,7 +215,9 @@ def _score(
 
 def _driven(campaign: Campaign) -> list[Entry]:
     """Up to DRIVEN_MAX entries spread evenly over the county (all of them in a small county)."""
-    entries = list(Entry.objects.filter(campaign=campaign).select_related("organization", "campaign").order_by("id"))
+    entries = list(
+        Entry.objects.filter(campaign=campaign).select_related("organization", "campaign").order_by("id")
+    )
     if len(entries) <= DRIVEN_MAX:
         return entries
     stride = len(entries) / DRIVEN_MAX

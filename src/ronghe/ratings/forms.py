@@ -56,7 +56,9 @@ class SelfAssessmentForm(StyledForm):
                 decimal_places=2,
                 max_digits=7,
                 # added after StyledForm styled the fields: give the widget its class here
-                widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.01", "inputmode": "decimal"}),
+                widget=forms.NumberInput(
+                    attrs={"class": "form-control", "step": "0.01", "inputmode": "decimal"}
+                ),
             )
 
 

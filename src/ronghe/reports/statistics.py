@@ -87,8 +87,7 @@ def check_year(year: int, today: date) -> None:
         raise StatisticsError(f"统计年度：{year}年尚未开始", "year")
     if too_early(year, today):
         raise StatisticsError(
-            f"统计年度：{year}年尚未结束，{draft_month()}月1日起可生成截至当日的草稿，"
-            "正式统计以12月31日为准",
+            f"统计年度：{year}年尚未结束，{draft_month()}月1日起可生成截至当日的草稿，正式统计以12月31日为准",
             "year",
         )
 
@@ -244,7 +243,9 @@ def _rows(root: Organization) -> _Rows:
     cut = len(root.path) + SEGMENT + 1
     orgs = list(
         Organization.objects.filter(subtree_filter(root.path))
-        .only("id", "path", "kind", "founded_on", "is_active", "dissolved_on", "name", "parent_id", "sort_order")
+        .only(
+            "id", "path", "kind", "founded_on", "is_active", "dissolved_on", "name", "parent_id", "sort_order"
+        )
         .order_by("path")
     )
     by_path = {o.path: o for o in orgs}
@@ -254,7 +255,9 @@ def _rows(root: Organization) -> _Rows:
     for o in orgs:
         head = root if o.path == root.path else by_path[o.path[:cut]]
         row_of[o.pk] = head.pk
-        kinds.append((head.pk, o.kind, o.founded_on, o.dissolved_on if not o.is_active else None, o.is_active))
+        kinds.append(
+            (head.pk, o.kind, o.founded_on, o.dissolved_on if not o.is_active else None, o.is_active)
+        )
     return _Rows(root, children, row_of, kinds)
 
 

@@ -98,7 +98,9 @@ def campaign_list(request: ApiRequest, paging: Query[Paging]) -> list[SelectionC
 
 
 @router.get(
-    "/campaigns/{code}/results", response={200: list[SelectionResultOut], **ERRORS}, summary="评选结果（按名次）"
+    "/campaigns/{code}/results",
+    response={200: list[SelectionResultOut], **ERRORS},
+    summary="评选结果（按名次）",
 )
 def campaign_results(request: ApiRequest, code: UUID) -> list[SelectionResultOut]:
     _need(request, "selections.view")
@@ -159,7 +161,9 @@ def site_list(request: ApiRequest, paging: Query[Paging]) -> list[SiteOut]:
 
 
 @router.get("/cases", response={200: list[InnovationCaseOut], **ERRORS}, summary="创新案例（已发布）")
-def case_list(request: ApiRequest, paging: Query[Paging], tag: str = "", q: str = "") -> list[InnovationCaseOut]:
+def case_list(
+    request: ApiRequest, paging: Query[Paging], tag: str = "", q: str = ""
+) -> list[InnovationCaseOut]:
     qs = queries.search_cases(
         queries.visible_cases(request.auth).filter(state="published"), tag=tag[:20], text=q[:50]
     )

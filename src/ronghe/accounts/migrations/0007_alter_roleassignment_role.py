@@ -4,15 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_password_history'),
+        ("accounts", "0006_password_history"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='roleassignment',
-            name='role',
-            field=models.CharField(choices=[('work_committee_admin', '工委管理员'), ('unit_admin', '单位党务管理员'), ('unit_leader', '单位领导'), ('business_system', '业务系统接口'), ('branch_secretary', '支部书记/党务'), ('member', '党员'), ('judge', '评委'), ('discipline_reviewer', '纪检审核'), ('audit_admin', '审计管理员'), ('system_admin', '系统管理员'), ('security_admin', '安全管理员')], max_length=40, verbose_name='角色'),
+            model_name="roleassignment",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("work_committee_admin", "工委管理员"),
+                    ("unit_admin", "单位党务管理员"),
+                    ("unit_leader", "单位领导"),
+                    ("business_system", "业务系统接口"),
+                    ("branch_secretary", "支部书记/党务"),
+                    ("member", "党员"),
+                    ("judge", "评委"),
+                    ("discipline_reviewer", "纪检审核"),
+                    ("audit_admin", "审计管理员"),
+                    ("system_admin", "系统管理员"),
+                    ("security_admin", "安全管理员"),
+                ],
+                max_length=40,
+                verbose_name="角色",
+            ),
         ),
     ]

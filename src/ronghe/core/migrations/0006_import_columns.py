@@ -6,42 +6,81 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0005_import_job_heartbeat'),
-        ('orgs', '0004_unit_register'),
+        ("core", "0005_import_job_heartbeat"),
+        ("orgs", "0004_unit_register"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importjob',
-            name='columns',
-            field=models.JSONField(blank=True, default=dict, verbose_name='各列对应'),
+            model_name="importjob",
+            name="columns",
+            field=models.JSONField(blank=True, default=dict, verbose_name="各列对应"),
         ),
         migrations.AlterField(
-            model_name='importjob',
-            name='status',
-            field=models.CharField(choices=[('mapping', '待确认各列'), ('validating', '正在检查'), ('validated', '已检查，待导入'), ('refused', '文件被拒绝'), ('committing', '正在导入'), ('committed', '已导入'), ('failed', '导入失败'), ('cancelled', '已取消')], default='validating', max_length=20, verbose_name='状态'),
+            model_name="importjob",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("mapping", "待确认各列"),
+                    ("validating", "正在检查"),
+                    ("validated", "已检查，待导入"),
+                    ("refused", "文件被拒绝"),
+                    ("committing", "正在导入"),
+                    ("committed", "已导入"),
+                    ("failed", "导入失败"),
+                    ("cancelled", "已取消"),
+                ],
+                default="validating",
+                max_length=20,
+                verbose_name="状态",
+            ),
         ),
         migrations.CreateModel(
-            name='ColumnMemory',
+            name="ColumnMemory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=30, verbose_name='导入类型')),
-                ('header_key', models.CharField(max_length=64)),
-                ('headers', models.JSONField(default=list, verbose_name='表头')),
-                ('fields', models.JSONField(default=list, verbose_name='各列对应')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.organization', verbose_name='党组织')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='确认人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=30, verbose_name="导入类型")),
+                ("header_key", models.CharField(max_length=64)),
+                ("headers", models.JSONField(default=list, verbose_name="表头")),
+                ("fields", models.JSONField(default=list, verbose_name="各列对应")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="orgs.organization",
+                        verbose_name="党组织",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="确认人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '导入列对应',
-                'verbose_name_plural': '导入列对应',
-                'ordering': ['-updated_at', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('organization', 'kind', 'header_key'), name='column_memory_unique_headers')],
+                "verbose_name": "导入列对应",
+                "verbose_name_plural": "导入列对应",
+                "ordering": ["-updated_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organization", "kind", "header_key"), name="column_memory_unique_headers"
+                    )
+                ],
             },
         ),
     ]

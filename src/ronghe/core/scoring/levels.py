@@ -485,9 +485,18 @@ def select_winners(candidates: Iterable[Candidate], places: int, tie_rule: str) 
         elif place > places:
             out.append(Placing(cand.key, place, False))
         elif tie_rule == TIES_INCLUDE:
-            out.append(Placing(cand.key, place, True, f"与其他 {others} 个对象并列第 {place} 名，按规则同时入选"))
+            out.append(
+                Placing(cand.key, place, True, f"与其他 {others} 个对象并列第 {place} 名，按规则同时入选")
+            )
         else:
-            out.append(Placing(cand.key, place, False, f"与其他 {others} 个对象并列第 {place} 名，超出名额，按规则均不入选"))
+            out.append(
+                Placing(
+                    cand.key,
+                    place,
+                    False,
+                    f"与其他 {others} 个对象并列第 {place} 名，超出名额，按规则均不入选",
+                )
+            )
     absent = sorted((c for c in everyone if c.rank is None), key=lambda c: c.key)
     return (*out, *(Placing(c.key, None, False, "不参加排名") for c in absent))
 

@@ -227,7 +227,9 @@ class Campaign(models.Model):
     purpose = models.CharField("用途", max_length=30, choices=SchemePurpose.choices)
     name = models.CharField("名称", max_length=100)
     year = models.PositiveSmallIntegerField("年度")
-    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="campaigns", verbose_name="方案")
+    scheme = models.ForeignKey(
+        Scheme, on_delete=models.PROTECT, related_name="campaigns", verbose_name="方案"
+    )
     organization = models.ForeignKey(
         "orgs.Organization", on_delete=models.CASCADE, related_name="+", verbose_name="组织单位"
     )

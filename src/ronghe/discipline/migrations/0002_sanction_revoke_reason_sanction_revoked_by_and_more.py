@@ -6,26 +6,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('discipline', '0001_initial'),
+        ("discipline", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='sanction',
-            name='revoke_reason',
-            field=models.TextField(blank=True, verbose_name='撤销理由'),
+            model_name="sanction",
+            name="revoke_reason",
+            field=models.TextField(blank=True, verbose_name="撤销理由"),
         ),
         migrations.AddField(
-            model_name='sanction',
-            name='revoked_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="sanction",
+            name="revoked_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='sanction',
-            name='revoked_on',
-            field=models.DateField(blank=True, null=True, verbose_name='撤销日期'),
+            model_name="sanction",
+            name="revoked_on",
+            field=models.DateField(blank=True, null=True, verbose_name="撤销日期"),
         ),
     ]

@@ -7,39 +7,81 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('education', '0001_initial'),
-        ('members', '0007_id_number_mask_area_only'),
+        ("education", "0001_initial"),
+        ("members", "0007_id_number_mask_area_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExternalTraining',
+            name="ExternalTraining",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('title', models.CharField(max_length=200, verbose_name='培训名称')),
-                ('organiser', models.CharField(max_length=200, verbose_name='举办单位')),
-                ('starts_on', models.DateField(verbose_name='开始日期')),
-                ('ends_on', models.DateField(verbose_name='结束日期')),
-                ('hours', models.DecimalField(decimal_places=1, max_digits=4, verbose_name='学时')),
-                ('year', models.PositiveSmallIntegerField(db_index=True, verbose_name='年度')),
-                ('state', models.CharField(choices=[('submitted', '待审核'), ('approved', '已通过'), ('rejected', '未通过'), ('withdrawn', '已撤回')], default='submitted', max_length=10, verbose_name='状态')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_reason', models.CharField(blank=True, max_length=200, verbose_name='审核意见')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='members.member')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("title", models.CharField(max_length=200, verbose_name="培训名称")),
+                ("organiser", models.CharField(max_length=200, verbose_name="举办单位")),
+                ("starts_on", models.DateField(verbose_name="开始日期")),
+                ("ends_on", models.DateField(verbose_name="结束日期")),
+                ("hours", models.DecimalField(decimal_places=1, max_digits=4, verbose_name="学时")),
+                ("year", models.PositiveSmallIntegerField(db_index=True, verbose_name="年度")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "待审核"),
+                            ("approved", "已通过"),
+                            ("rejected", "未通过"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        default="submitted",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_reason", models.CharField(blank=True, max_length=200, verbose_name="审核意见")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="members.member"
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '外部培训',
-                'verbose_name_plural': '外部培训',
-                'ordering': ['-ends_on', '-id'],
-                'indexes': [models.Index(fields=['member', 'year', 'state'], name='education_e_member__0447d1_idx')],
+                "verbose_name": "外部培训",
+                "verbose_name_plural": "外部培训",
+                "ordering": ["-ends_on", "-id"],
+                "indexes": [
+                    models.Index(fields=["member", "year", "state"], name="education_e_member__0447d1_idx")
+                ],
             },
         ),
     ]

@@ -7,32 +7,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('education', '0002_externaltraining'),
-        ('members', '0007_id_number_mask_area_only'),
-        ('orgs', '0004_unit_register'),
+        ("education", "0002_externaltraining"),
+        ("members", "0007_id_number_mask_area_only"),
+        ("orgs", "0004_unit_register"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BirthdayCeremony',
+            name="BirthdayCeremony",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('held_on', models.DateField(verbose_name='仪式日期')),
-                ('oath_retaken', models.BooleanField(default=True, verbose_name='重温入党誓词')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('attendees', models.ManyToManyField(related_name='+', to='members.member', verbose_name='过政治生日的党员')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization', verbose_name='党组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("held_on", models.DateField(verbose_name="仪式日期")),
+                ("oath_retaken", models.BooleanField(default=True, verbose_name="重温入党誓词")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "attendees",
+                    models.ManyToManyField(
+                        related_name="+", to="members.member", verbose_name="过政治生日的党员"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.organization",
+                        verbose_name="党组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '政治生日仪式',
-                'verbose_name_plural': '政治生日仪式',
-                'ordering': ['-held_on', '-id'],
+                "verbose_name": "政治生日仪式",
+                "verbose_name_plural": "政治生日仪式",
+                "ordering": ["-held_on", "-id"],
             },
         ),
     ]

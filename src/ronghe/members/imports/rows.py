@@ -296,7 +296,14 @@ def _existing(indexes: list[str]) -> dict[str, Registered]:
     composing and planning an IN list of a batch's values cost ten times the lookup itself."""
     if not indexes:
         return {}
-    fields = ("id_number_index", "pk", "organization_id", "organization__path", "organization__name", "status")
+    fields = (
+        "id_number_index",
+        "pk",
+        "organization_id",
+        "organization__path",
+        "organization__name",
+        "status",
+    )
     param: list[str] | str
     if dbfeatures.enabled("array_param"):
         where, param = "= ANY(%s)", indexes

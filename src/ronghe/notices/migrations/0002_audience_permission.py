@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notices', '0001_initial'),
+        ("notices", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='notice',
-            name='audience_permission',
-            field=models.CharField(blank=True, default='', max_length=40, verbose_name='接收范围'),
+            model_name="notice",
+            name="audience_permission",
+            field=models.CharField(blank=True, default="", max_length=40, verbose_name="接收范围"),
         ),
     ]

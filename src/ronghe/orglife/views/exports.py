@@ -35,4 +35,6 @@ def ledger_xlsx(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     org = get_for_user_or_404(Organization, request.user, perm="orglife.view", code=code)
     year = _year(request)
     audit.record("orglife.ledger.export", obj=org, changes={"year": year})
-    return generated(exports.ledger_xlsx(org, year, timezone.localdate()), XLSX, f"{org.name}{year}年组织生活台账.xlsx")
+    return generated(
+        exports.ledger_xlsx(org, year, timezone.localdate()), XLSX, f"{org.name}{year}年组织生活台账.xlsx"
+    )

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0004_unit_register'),
+        ("orgs", "0004_unit_register"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organization',
-            name='dissolution_ref',
-            field=models.CharField(blank=True, max_length=100, verbose_name='撤销批准文号'),
+            model_name="organization",
+            name="dissolution_ref",
+            field=models.CharField(blank=True, max_length=100, verbose_name="撤销批准文号"),
         ),
         migrations.AddField(
-            model_name='organization',
-            name='dissolved_on',
-            field=models.DateField(blank=True, null=True, verbose_name='撤销日期'),
+            model_name="organization",
+            name="dissolved_on",
+            field=models.DateField(blank=True, null=True, verbose_name="撤销日期"),
         ),
     ]

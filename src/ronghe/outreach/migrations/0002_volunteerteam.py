@@ -6,56 +6,89 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0007_id_number_mask_area_only'),
-        ('orgs', '0004_unit_register'),
-        ('outreach', '0001_initial'),
+        ("members", "0007_id_number_mask_area_only"),
+        ("orgs", "0004_unit_register"),
+        ("outreach", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TeamMembership',
+            name="TeamMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_captain', models.BooleanField(default=False, verbose_name='队长')),
-                ('joined_on', models.DateField(verbose_name='加入日期')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='members.member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("is_captain", models.BooleanField(default=False, verbose_name="队长")),
+                ("joined_on", models.DateField(verbose_name="加入日期")),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="members.member"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '先锋队队员',
-                'verbose_name_plural': '先锋队队员',
-                'ordering': ['-is_captain', 'joined_on', 'id'],
+                "verbose_name": "先锋队队员",
+                "verbose_name_plural": "先锋队队员",
+                "ordering": ["-is_captain", "joined_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='VolunteerTeam',
+            name="VolunteerTeam",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=100, verbose_name='队名')),
-                ('focus', models.CharField(blank=True, max_length=200, verbose_name='服务方向')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('members', models.ManyToManyField(related_name='+', through='outreach.TeamMembership', to='members.member')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization', verbose_name='所属党组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=100, verbose_name="队名")),
+                ("focus", models.CharField(blank=True, max_length=200, verbose_name="服务方向")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        related_name="+", through="outreach.TeamMembership", to="members.member"
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.organization",
+                        verbose_name="所属党组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '党员志愿服务先锋队',
-                'verbose_name_plural': '党员志愿服务先锋队',
-                'ordering': ['organization_id', 'name', 'id'],
+                "verbose_name": "党员志愿服务先锋队",
+                "verbose_name_plural": "党员志愿服务先锋队",
+                "ordering": ["organization_id", "name", "id"],
             },
         ),
         migrations.AddField(
-            model_name='teammembership',
-            name='team',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='outreach.volunteerteam'),
+            model_name="teammembership",
+            name="team",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to="outreach.volunteerteam",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='volunteerteam',
-            constraint=models.UniqueConstraint(fields=('organization', 'name'), name='one_team_name_per_organization'),
+            model_name="volunteerteam",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "name"), name="one_team_name_per_organization"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='teammembership',
-            constraint=models.UniqueConstraint(fields=('team', 'member'), name='one_membership_per_team'),
+            model_name="teammembership",
+            constraint=models.UniqueConstraint(fields=("team", "member"), name="one_membership_per_team"),
         ),
     ]

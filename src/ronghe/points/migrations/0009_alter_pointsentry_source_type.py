@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('points', '0008_pointsentry_source_sanction'),
+        ("points", "0008_pointsentry_source_sanction"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='pointsentry',
-            name='source_type',
-            field=models.CharField(choices=[('attendance', '组织生活出席'), ('training', '培训学习'), ('volunteering', '志愿服务'), ('vanguard', '先锋岗与突击队'), ('claim', '积分申报'), ('adjustment', '调整'), ('sanction', '党纪政务处分'), ('honour', '评选表彰')], max_length=20, verbose_name='来源'),
+            model_name="pointsentry",
+            name="source_type",
+            field=models.CharField(
+                choices=[
+                    ("attendance", "组织生活出席"),
+                    ("training", "培训学习"),
+                    ("volunteering", "志愿服务"),
+                    ("vanguard", "先锋岗与突击队"),
+                    ("claim", "积分申报"),
+                    ("adjustment", "调整"),
+                    ("sanction", "党纪政务处分"),
+                    ("honour", "评选表彰"),
+                ],
+                max_length=20,
+                verbose_name="来源",
+            ),
         ),
     ]

@@ -87,7 +87,8 @@ def submit_claim(
             description=description,
             submitted_by=actor,
             state=ClaimState.SUBMITTED,
-            created_at__range=(now - REPEAT_WINDOW, now),  # just before this tap, not "later" (a clock set back)
+            # just before this tap, not "later" (a clock set back)
+            created_at__range=(now - REPEAT_WINDOW, now),
         ).first()
         if repeat is not None:
             return repeat

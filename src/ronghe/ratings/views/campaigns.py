@@ -174,11 +174,7 @@ def campaign_detail(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
         .order_by("organization__path"),
         "judges": panel.judges.select_related("judge", "unit"),
         # those already on the panel are not offered again
-        "judge_candidates": (
-            services.judge_candidates(campaign)
-            if manage
-            else []
-        ),
+        "judge_candidates": (services.judge_candidates(campaign) if manage else []),
         "propose_form": ProposeForm(initial={"due_on": today + timedelta(days=7)}),
         "level_rules": campaign.level_rules(),
         "breadcrumbs": [("评星定级", reverse("ratings:campaign-list")), (campaign.name, None)],

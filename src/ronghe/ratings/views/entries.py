@@ -167,7 +167,10 @@ def _page(request: AuthenticatedRequest, code: UUID, forms: dict[str, Any] | Non
     }
     # After a refused form the page is rendered at the POST-only URL: evidence goes back to the entry page.
     context |= evidence_panel(
-        request, kind=rules.ENTRY, object_id=entry.pk, next_url=reverse("ratings:entry-detail", args=[entry.code])
+        request,
+        kind=rules.ENTRY,
+        object_id=entry.pk,
+        next_url=reverse("ratings:entry-detail", args=[entry.code]),
     )
     status = 422 if forms else 200
     return render(request, "ratings/entry_detail.html", context, status=status)

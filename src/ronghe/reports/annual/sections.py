@@ -211,7 +211,9 @@ def organization_building(ctx: Context) -> SectionData:
     """组织建设: organizations at year end, 发展党员 and 转正 of the year (党内统计)."""
     data = SectionData()
     data.add(
-        ctx.stat_figure("organizations", f"{ctx.stock_when}共有党组织", "organizations", "党组织总数", "个", stock=True)
+        ctx.stat_figure(
+            "organizations", f"{ctx.stock_when}共有党组织", "organizations", "党组织总数", "个", stock=True
+        )
     )
     for _, label in statistics.ORG_KINDS:
         data.add(

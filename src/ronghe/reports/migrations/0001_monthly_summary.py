@@ -6,34 +6,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('evidence', '0001_initial'),
-        ('notices', '0002_audience_permission'),
-        ('orgs', '0004_unit_register'),
+        ("evidence", "0001_initial"),
+        ("notices", "0002_audience_permission"),
+        ("orgs", "0004_unit_register"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MonthlySummary',
+            name="MonthlySummary",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('month', models.DateField(verbose_name='月份')),
-                ('figures', models.JSONField(default=dict, verbose_name='数据')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='生成时间')),
-                ('evidence', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='evidence.evidence', verbose_name='PDF')),
-                ('notice', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='notices.notice', verbose_name='通知')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization', verbose_name='接收党组织')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.unit', verbose_name='单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("month", models.DateField(verbose_name="月份")),
+                ("figures", models.JSONField(default=dict, verbose_name="数据")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="生成时间")),
+                (
+                    "evidence",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="evidence.evidence",
+                        verbose_name="PDF",
+                    ),
+                ),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="notices.notice",
+                        verbose_name="通知",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.organization",
+                        verbose_name="接收党组织",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="orgs.unit",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '月度工作小结',
-                'verbose_name_plural': '月度工作小结',
-                'ordering': ['-month', 'unit_id'],
-                'constraints': [models.UniqueConstraint(fields=('unit', 'month'), name='reports_summary_unit_month')],
+                "verbose_name": "月度工作小结",
+                "verbose_name_plural": "月度工作小结",
+                "ordering": ["-month", "unit_id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("unit", "month"), name="reports_summary_unit_month")
+                ],
             },
         ),
     ]

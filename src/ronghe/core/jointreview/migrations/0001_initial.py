@@ -7,67 +7,124 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0003_organization_depth_path'),
+        ("orgs", "0003_organization_depth_path"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='JointReview',
+            name="JointReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('kind', models.CharField(max_length=60, verbose_name='类型')),
-                ('object_id', models.PositiveBigIntegerField(verbose_name='对象')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('items', models.JSONField(default=list, verbose_name='联审名单')),
-                ('departments', models.JSONField(default=list, verbose_name='联审部门')),
-                ('due_on', models.DateField(verbose_name='答复截止')),
-                ('override_permission', models.CharField(max_length=60, verbose_name='不采纳异议权限')),
-                ('view_permission', models.CharField(blank=True, max_length=60, verbose_name='查看权限')),
-                ('state', models.CharField(choices=[('open', '审核中'), ('passed', '已通过'), ('overridden', '不采纳异议通过')], default='open', max_length=12, verbose_name='状态')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='发起时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization', verbose_name='组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("kind", models.CharField(max_length=60, verbose_name="类型")),
+                ("object_id", models.PositiveBigIntegerField(verbose_name="对象")),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("items", models.JSONField(default=list, verbose_name="联审名单")),
+                ("departments", models.JSONField(default=list, verbose_name="联审部门")),
+                ("due_on", models.DateField(verbose_name="答复截止")),
+                ("override_permission", models.CharField(max_length=60, verbose_name="不采纳异议权限")),
+                ("view_permission", models.CharField(blank=True, max_length=60, verbose_name="查看权限")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "审核中"), ("passed", "已通过"), ("overridden", "不采纳异议通过")],
+                        default="open",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="发起时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.organization",
+                        verbose_name="组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '联审',
-                'verbose_name_plural': '联审',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "联审",
+                "verbose_name_plural": "联审",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Opinion',
+            name="Opinion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('department', models.CharField(max_length=40, verbose_name='部门')),
-                ('verdict', models.CharField(choices=[('agree', '同意'), ('object', '有异议')], max_length=10, verbose_name='意见')),
-                ('objected_items', models.JSONField(blank=True, default=list, verbose_name='异议对象')),
-                ('reason', models.TextField(blank=True, verbose_name='理由')),
-                ('at', models.DateTimeField(verbose_name='答复时间')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='opinions', to='jointreview.jointreview')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("department", models.CharField(max_length=40, verbose_name="部门")),
+                (
+                    "verdict",
+                    models.CharField(
+                        choices=[("agree", "同意"), ("object", "有异议")], max_length=10, verbose_name="意见"
+                    ),
+                ),
+                ("objected_items", models.JSONField(blank=True, default=list, verbose_name="异议对象")),
+                ("reason", models.TextField(blank=True, verbose_name="理由")),
+                ("at", models.DateTimeField(verbose_name="答复时间")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="opinions",
+                        to="jointreview.jointreview",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '联审意见',
-                'verbose_name_plural': '联审意见',
-                'ordering': ['review', 'at', 'id'],
+                "verbose_name": "联审意见",
+                "verbose_name_plural": "联审意见",
+                "ordering": ["review", "at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='jointreview',
-            index=models.Index(fields=['kind', 'object_id'], name='jointreview_for_object'),
+            model_name="jointreview",
+            index=models.Index(fields=["kind", "object_id"], name="jointreview_for_object"),
         ),
         migrations.AddIndex(
-            model_name='jointreview',
-            index=models.Index(fields=['state', 'organization'], name='jointreview_state_org'),
+            model_name="jointreview",
+            index=models.Index(fields=["state", "organization"], name="jointreview_state_org"),
         ),
         migrations.AddConstraint(
-            model_name='opinion',
-            constraint=models.UniqueConstraint(fields=('review', 'department'), name='jointreview_one_opinion_per_department'),
+            model_name="opinion",
+            constraint=models.UniqueConstraint(
+                fields=("review", "department"), name="jointreview_one_opinion_per_department"
+            ),
         ),
     ]

@@ -7,72 +7,140 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0003_organization_depth_path'),
+        ("orgs", "0003_organization_depth_path"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Publication',
+            name="Publication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('kind', models.CharField(max_length=60, verbose_name='类型')),
-                ('object_id', models.PositiveBigIntegerField(verbose_name='对象')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('items', models.JSONField(default=list, verbose_name='公示名单')),
-                ('view_permission', models.CharField(max_length=60, verbose_name='查看权限')),
-                ('handle_permission', models.CharField(max_length=60, verbose_name='处理权限')),
-                ('starts_on', models.DateField(verbose_name='公示开始')),
-                ('ends_on', models.DateField(verbose_name='公示截止')),
-                ('working_days', models.PositiveSmallIntegerField(verbose_name='公示工作日数')),
-                ('period_fallback', models.BooleanField(default=False, verbose_name='按周一至周五估算')),
-                ('state', models.CharField(choices=[('open', '公示中'), ('closed', '已结束')], default='open', max_length=10, verbose_name='状态')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='发布时间')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='结束时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization', verbose_name='公示范围')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("kind", models.CharField(max_length=60, verbose_name="类型")),
+                ("object_id", models.PositiveBigIntegerField(verbose_name="对象")),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("items", models.JSONField(default=list, verbose_name="公示名单")),
+                ("view_permission", models.CharField(max_length=60, verbose_name="查看权限")),
+                ("handle_permission", models.CharField(max_length=60, verbose_name="处理权限")),
+                ("starts_on", models.DateField(verbose_name="公示开始")),
+                ("ends_on", models.DateField(verbose_name="公示截止")),
+                ("working_days", models.PositiveSmallIntegerField(verbose_name="公示工作日数")),
+                ("period_fallback", models.BooleanField(default=False, verbose_name="按周一至周五估算")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "公示中"), ("closed", "已结束")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="发布时间")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="结束时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.organization",
+                        verbose_name="公示范围",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '公示',
-                'verbose_name_plural': '公示',
-                'ordering': ['-starts_on', '-id'],
+                "verbose_name": "公示",
+                "verbose_name_plural": "公示",
+                "ordering": ["-starts_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Objection',
+            name="Objection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item_key', models.CharField(blank=True, max_length=64, verbose_name='异议对象')),
-                ('text', models.TextField(verbose_name='异议内容')),
-                ('lodged_at', models.DateTimeField(auto_now_add=True, verbose_name='提出时间')),
-                ('state', models.CharField(choices=[('pending', '待处理'), ('upheld', '异议成立'), ('dismissed', '异议不成立')], default='pending', max_length=10, verbose_name='状态')),
-                ('handled_at', models.DateTimeField(blank=True, null=True, verbose_name='处理时间')),
-                ('resolution', models.TextField(blank=True, verbose_name='处理意见')),
-                ('handled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('lodged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('publication', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='objections', to='publicity.publication', verbose_name='公示')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("item_key", models.CharField(blank=True, max_length=64, verbose_name="异议对象")),
+                ("text", models.TextField(verbose_name="异议内容")),
+                ("lodged_at", models.DateTimeField(auto_now_add=True, verbose_name="提出时间")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("pending", "待处理"), ("upheld", "异议成立"), ("dismissed", "异议不成立")],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("handled_at", models.DateTimeField(blank=True, null=True, verbose_name="处理时间")),
+                ("resolution", models.TextField(blank=True, verbose_name="处理意见")),
+                (
+                    "handled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "lodged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "publication",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="objections",
+                        to="publicity.publication",
+                        verbose_name="公示",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '公示异议',
-                'verbose_name_plural': '公示异议',
-                'ordering': ['lodged_at', 'id'],
+                "verbose_name": "公示异议",
+                "verbose_name_plural": "公示异议",
+                "ordering": ["lodged_at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='publication',
-            index=models.Index(fields=['kind', 'object_id'], name='publicity_for_object'),
+            model_name="publication",
+            index=models.Index(fields=["kind", "object_id"], name="publicity_for_object"),
         ),
         migrations.AddIndex(
-            model_name='publication',
-            index=models.Index(fields=['state', 'organization'], name='publicity_state_org'),
+            model_name="publication",
+            index=models.Index(fields=["state", "organization"], name="publicity_state_org"),
         ),
         migrations.AddIndex(
-            model_name='objection',
-            index=models.Index(fields=['publication', 'state'], name='publicity_objection_state'),
+            model_name="objection",
+            index=models.Index(fields=["publication", "state"], name="publicity_objection_state"),
         ),
     ]

@@ -8,48 +8,98 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0003_organization_depth_path'),
-        ('scoring', '0001_initial'),
+        ("orgs", "0003_organization_depth_path"),
+        ("scoring", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dimension',
-            name='weight',
-            field=models.DecimalField(decimal_places=4, default=Decimal('1'), max_digits=7, verbose_name='权重'),
+            model_name="dimension",
+            name="weight",
+            field=models.DecimalField(
+                decimal_places=4, default=Decimal("1"), max_digits=7, verbose_name="权重"
+            ),
         ),
         migrations.AddField(
-            model_name='scheme',
-            name='level_rules',
-            field=models.JSONField(blank=True, default=dict, verbose_name='定级规则'),
+            model_name="scheme",
+            name="level_rules",
+            field=models.JSONField(blank=True, default=dict, verbose_name="定级规则"),
         ),
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('purpose', models.CharField(choices=[('member_points', '党员积分（5A）'), ('branch_stars', '支部评星'), ('selection', '评选'), ('unit_assessment', '融合考核')], max_length=30, verbose_name='用途')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('state', models.CharField(max_length=20, verbose_name='状态')),
-                ('timetable', models.JSONField(blank=True, default=dict, verbose_name='日程')),
-                ('quotas', models.JSONField(blank=True, default=list, verbose_name='名额比例')),
-                ('publicity_days', models.PositiveSmallIntegerField(default=5, verbose_name='公示天数（工作日）')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='结束时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.organization', verbose_name='组织单位')),
-                ('scheme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='campaigns', to='scoring.scheme', verbose_name='方案')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("member_points", "党员积分（5A）"),
+                            ("branch_stars", "支部评星"),
+                            ("selection", "评选"),
+                            ("unit_assessment", "融合考核"),
+                        ],
+                        max_length=30,
+                        verbose_name="用途",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("state", models.CharField(max_length=20, verbose_name="状态")),
+                ("timetable", models.JSONField(blank=True, default=dict, verbose_name="日程")),
+                ("quotas", models.JSONField(blank=True, default=list, verbose_name="名额比例")),
+                (
+                    "publicity_days",
+                    models.PositiveSmallIntegerField(default=5, verbose_name="公示天数（工作日）"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="结束时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="orgs.organization",
+                        verbose_name="组织单位",
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="campaigns",
+                        to="scoring.scheme",
+                        verbose_name="方案",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评价活动',
-                'verbose_name_plural': '评价活动',
-                'ordering': ['-year', 'purpose', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('purpose', 'organization', 'year'), name='one_campaign_per_node_year')],
+                "verbose_name": "评价活动",
+                "verbose_name_plural": "评价活动",
+                "ordering": ["-year", "purpose", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("purpose", "organization", "year"), name="one_campaign_per_node_year"
+                    )
+                ],
             },
         ),
     ]

@@ -5,28 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0004_unit_register'),
-        ('scoring', '0002_rating_levels_campaign'),
+        ("orgs", "0004_unit_register"),
+        ("scoring", "0002_rating_levels_campaign"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='campaign',
-            name='one_campaign_per_node_year',
+            model_name="campaign",
+            name="one_campaign_per_node_year",
         ),
         migrations.RemoveConstraint(
-            model_name='scheme',
-            name='one_active_scheme_per_node_year',
+            model_name="scheme",
+            name="one_active_scheme_per_node_year",
         ),
         migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.UniqueConstraint(condition=models.Q(('purpose', 'selection'), _negated=True), fields=('purpose', 'organization', 'year'), name='one_campaign_per_node_year'),
+            model_name="campaign",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("purpose", "selection"), _negated=True),
+                fields=("purpose", "organization", "year"),
+                name="one_campaign_per_node_year",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scheme',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'active'), models.Q(('purpose', 'selection'), _negated=True)), fields=('purpose', 'organization', 'year'), name='one_active_scheme_per_node_year'),
+            model_name="scheme",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "active"), models.Q(("purpose", "selection"), _negated=True)),
+                fields=("purpose", "organization", "year"),
+                name="one_active_scheme_per_node_year",
+            ),
         ),
     ]

@@ -41,5 +41,9 @@ class Command(BaseCommand):
             )
             for name, error in result.failed:
                 self.stderr.write(f"月度工作小结失败：{name}：{error}")
-            if result.failed:  # non-zero exit: the timer's OnFailure alerts; a rerun delivers only the missing
-                raise CommandError("部分单位的月度工作小结生成失败，其余已下发；修正后运行 ronghe monthly_summaries 补发。")
+            if (
+                result.failed
+            ):  # non-zero exit: the timer's OnFailure alerts; a rerun delivers only the missing
+                raise CommandError(
+                    "部分单位的月度工作小结生成失败，其余已下发；修正后运行 ronghe monthly_summaries 补发。"
+                )
