@@ -87,6 +87,7 @@ test: setup browser
 
 lint: setup
 	$(VENV)/bin/ruff check src tests $(wildcard bench)
+	$(VENV)/bin/ruff format --check src tests $(wildcard bench)
 	$(VENV)/bin/mypy
 
 bench: setup
