@@ -73,9 +73,10 @@ def arrears_by_member(
 
 
 def members_with_records(year: int) -> QuerySet[DuesRecord, int]:
-    """The ids of the members with a 党费 record for a month of `year` (each once)."""
+    """The ids of the members with a 党费 record for a month up to the end of `year` (liability started
+    by then), each once."""
     return (
-        DuesRecord.objects.filter(period__gte=date(year, 1, 1), period__lte=date(year, 12, 1))
+        DuesRecord.objects.filter(period__lte=date(year, 12, 1))
         .values_list("member_id", flat=True)
         .distinct()
     )
